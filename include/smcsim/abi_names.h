@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Names for register values, for traces and error messages.
+ */
+#ifndef SMCSIM_ABI_NAMES_H
+#define SMCSIM_ABI_NAMES_H
+
+#include <stddef.h>
+
+/**
+ * smcsim_smc_name() - name a function ID (an a0 going into the secure world)
+ * @a0:		the function ID
+ * @buf:	scratch for names that must be formatted ("unknown 0x...")
+ * @len:	size of @buf
+ *
+ * Function IDs of both ABI profiles are named; proposal-only ones carry a
+ * " (proposal)" suffix. Return: a constant name or @buf.
+ */
+const char *smcsim_smc_name(unsigned long a0, char *buf, size_t len);
+
+/**
+ * smcsim_smc_ret_name() - name a result (an a0 coming out of the secure world)
+ *
+ * "OK", "ETHREAD_LIMIT", ..., "RPC FOREIGN_INTR", "RPC 0x0001" for unassigned
+ * RPC functions, else "unknown 0x...". Return: a constant name or @buf.
+ */
+const char *smcsim_smc_ret_name(unsigned long a0, char *buf, size_t len);
+
+/** smcsim_msg_cmd_name() - OPTEE_MSG_CMD_* name, or NULL */
+const char *smcsim_msg_cmd_name(unsigned int cmd);
+/** smcsim_rpc_cmd_name() - OPTEE_RPC_CMD_* name, or NULL */
+const char *smcsim_rpc_cmd_name(unsigned int cmd);
+/** smcsim_tee_err_name() - TEE_ERROR_* name, or NULL */
+const char *smcsim_tee_err_name(unsigned int ret);
+
+#endif /* SMCSIM_ABI_NAMES_H */

@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Normal world: the OP-TEE driver's SMC-ABI probe and remove, after Linux's
+ * drivers/tee/optee/smc_abi.c (abi-facts.md section 7g). It runs against any
+ * invoke backend: the simulator, a script, or real firmware.
+ */
+#ifndef SMCSIM_OPTEE_H
+#define SMCSIM_OPTEE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <smcsim/invoke.h>
+#include <smcsim/optee_smc.h>
+#include <smcsim/tee_core.h>
+
+struct optee;
+struct smcsim_phys;
+
+/**
+ * struct optee_probe_cfg - what a platform device would provide
+ * @invoke:	the conduit
+ * @phys:	memory map of the normal world
+ * @profile:	ABI profile of the firmware (decides what cap bit 7 means)
+ * @uniprocessor: advertise OPTEE_SMC_NSEC_CAP_UNIPROCESSOR
+ * @cls:	device class; NULL = the driver keeps its own
+ * @log:	print what the driver would log (pr_info/pr_err) to stderr
+ */
+struct optee_probe_cfg {
+	struct smcsim_invoke invoke;
+	struct smcsim_phys *phys;
+	enum smcsim_abi_profile profile;
+	bool uniprocessor;
+	struct tee_class *cls;
+	bool log;
+};
+
+/**
+ * struct optee_info - what probe negotiated
+ * @os_revision_major: GET_OS_REVISION a0
+ * @os_revision_minor: GET_OS_REVISION a1
+ * @os_build_id:	GET_OS_REVISION a2
+ * @api_major:		CALLS_REVISION a0
+ * @api_minor:		CALLS_REVISION a1
+ * @thread_count:	GET_THREAD_COUNT, 0 if not supported
+ * @sec_caps:		EXCHANGE_CAPABILITIES a1
+ * @rpc_param_count:	a3 if RPC_ARG, else 0
+ * @max_notif_value:	a2 if ASYNC_NOTIF, else 255
+ * @dynamic_shm:	the pool is dynamic (else the reserved region)
+ * @shm_base:		reserved region used, if not dynamic
+ * @shm_size:		its size
+ * @system_thread:	proposal profile and cap bit 7
+ * @rpmb_probe:		upstream profile and cap bit 7
+ * @shm_cache_enabled:	ENABLE_SHM_CACHE was issued
+ */
+struct optee_info {
+	uint32_t os_revision_major;
+	uint32_t os_revision_minor;
+	uint32_t os_build_id;
+	uint32_t api_major;
+	uint32_t api_minor;
+	uint32_t thread_count;
+	uint32_t sec_caps;
+	uint32_t rpc_param_count;
+	uint32_t max_notif_value;
+	bool dynamic_shm;
+	uint64_t shm_base;
+	uint64_t shm_size;
+	bool system_thread;
+	bool rpmb_probe;
+	bool shm_cache_enabled;
+};
+
+/**
+ * optee_probe() - probe the firmware behind @cfg->invoke and register devices
+ *
+ * Return: 0 and *@out; -EINVAL when the firmware is not a compatible OP-TEE
+ * or refuses the capabilities, -ENOENT when no shared memory is offered,
+ * -ENOMEM. On error everything done so far is undone.
+ */
+int optee_probe(const struct optee_probe_cfg *cfg, struct optee **out);
+/** optee_remove() - undo optee_probe(); blocks until every user is gone */
+void optee_remove(struct optee *optee);
+void optee_get_info(const struct optee *optee, struct optee_info *info);
+/** optee_client_teedev() - the "tee<N>" device */
+struct tee_device *optee_client_teedev(struct optee *optee);
+/** optee_supp_teedev() - the "teepriv<N>" device */
+struct tee_device *optee_supp_teedev(struct optee *optee);
+
+/**
+ * optee_sec_caps_str() - names of the bits in @caps, space separated
+ * @profile:	decides the name of bit 7
+ */
+const char *optee_sec_caps_str(uint32_t caps, enum smcsim_abi_profile profile,
+			       char *buf, size_t len);
+
+#endif /* SMCSIM_OPTEE_H */

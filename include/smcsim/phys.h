@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The simulated physical address space, "the bus" (design.md section 2.3).
+ * Addresses in registers and in optee_msg params are physical; each world
+ * translates them here. Regions:
+ *
+ *  - non-secure DRAM: the normal world's memory (page allocator included);
+ *  - reserved shared memory: the static region GET_SHM_CONFIG reports;
+ *  - secure memory: only the secure world may map it;
+ *  - protected memory: the region GET_PROTMEM_CONFIG reports, secure only.
+ *
+ * The default layout follows QEMU virt with OP-TEE: DRAM at 0x40000000 and
+ * the reserved shm at 0x42000000 (2 MiB), secure RAM at 0x0e100000. Backing
+ * memory is reserved lazily (MAP_NORESERVE), so large maps cost nothing until
+ * touched. On bare metal the map is the identity and this file is not used.
+ */
+#ifndef SMCSIM_PHYS_H
+#define SMCSIM_PHYS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum smcsim_mem_kind {
+	SMCSIM_MEM_NS_DRAM = 0,
+	SMCSIM_MEM_NS_SHM,	/* the reserved static shared memory */
+	SMCSIM_MEM_SECURE,
+	SMCSIM_MEM_PROTMEM,
+	SMCSIM_MEM_NUM_KINDS
+};
+
+enum smcsim_world {
+	SMCSIM_WORLD_NORMAL = 0,
+	SMCSIM_WORLD_SECURE,
+};
+
+/**
+ * struct smcsim_phys_region - one region of the map
+ * @base:	physical base, page aligned
+ * @size:	bytes, page aligned; 0 = region absent
+ */
+struct smcsim_phys_region {
+	uint64_t base;
+	uint64_t size;
+};
+
+/** struct smcsim_phys_config - the layout, one entry per smcsim_mem_kind */
+struct smcsim_phys_config {
+	struct smcsim_phys_region region[SMCSIM_MEM_NUM_KINDS];
+};
+
+#define SMCSIM_PHYS_DEFAULT_DRAM_BASE	0x40000000ULL
+#define SMCSIM_PHYS_DEFAULT_DRAM_SIZE	0x02000000ULL	/* 32 MiB */
+#define SMCSIM_PHYS_DEFAULT_SHM_BASE	0x42000000ULL
+#define SMCSIM_PHYS_DEFAULT_SHM_SIZE	0x00200000ULL	/* 2 MiB */
+#define SMCSIM_PHYS_DEFAULT_SEC_BASE	0x0e100000ULL
+#define SMCSIM_PHYS_DEFAULT_SEC_SIZE	0x00f00000ULL
+#define SMCSIM_PHYS_DEFAULT_PROTMEM_BASE 0x43000000ULL
+#define SMCSIM_PHYS_DEFAULT_PROTMEM_SIZE 0x00400000ULL	/* 4 MiB */
+
+struct smcsim_phys;
+
+/** smcsim_phys_config_default() - the QEMU-like layout described above */
+void smcsim_phys_config_default(struct smcsim_phys_config *cfg);
+
+/**
+ * smcsim_phys_create() - build a map
+ * Return: 0, -EINVAL for unaligned or overlapping regions or no DRAM, -ENOMEM.
+ */
+int smcsim_phys_create(const struct smcsim_phys_config *cfg,
+		       struct smcsim_phys **out);
+void smcsim_phys_destroy(struct smcsim_phys *phys);
+
+/**
+ * smcsim_phys_region_get() - where a region lies
+ * Return: 0, or -ENOENT if the map has no such region.
+ */
+int smcsim_phys_region_get(const struct smcsim_phys *phys,
+			   enum smcsim_mem_kind kind,
+			   struct smcsim_phys_region *r);
+
+/**
+ * smcsim_phys_kind() - which region holds all of [@pa, @pa + @len)
+ * Return: 0 and *@kind, or -EFAULT when the range is not inside one region
+ * (including wrap-around and @len 0 outside any region).
+ */
+int smcsim_phys_kind(const struct smcsim_phys *phys, uint64_t pa, uint64_t len,
+		     enum smcsim_mem_kind *kind);
+
+/**
+ * smcsim_phys_is_nonsecure() - true if [@pa, @pa + @len) lies in one
+ * non-secure region (DRAM or the reserved shm)
+ */
+bool smcsim_phys_is_nonsecure(const struct smcsim_phys *phys, uint64_t pa,
+			      uint64_t len);
+
+/**
+ * smcsim_phys_map() - host pointer for [@pa, @pa + @len) as @who sees it
+ *
+ * The normal world may map only non-secure regions; the secure world may map
+ * any region. Return: the pointer, or NULL when the range is not inside one
+ * region @who may access.
+ */
+void *smcsim_phys_map(const struct smcsim_phys *phys, enum smcsim_world who,
+		      uint64_t pa, uint64_t len);
+
+/**
+ * smcsim_phys_to_pa() - the physical address of a host pointer into the map
+ * Return: 0 and *@pa, or -EFAULT if @va is not inside any region.
+ */
+int smcsim_phys_to_pa(const struct smcsim_phys *phys, const void *va,
+		      uint64_t *pa);
+
+/**
+ * smcsim_phys_alloc_pages() - take contiguous pages of non-secure DRAM
+ * Return: 0 and *@pa, -EINVAL, -ENOMEM.
+ */
+int smcsim_phys_alloc_pages(struct smcsim_phys *phys, size_t npages,
+			    uint64_t *pa);
+/** smcsim_phys_free_pages() - Return: 0 or -EINVAL (nothing changed) */
+int smcsim_phys_free_pages(struct smcsim_phys *phys, uint64_t pa,
+			   size_t npages);
+/** smcsim_phys_dram_pages_used() - pages of DRAM allocated now */
+size_t smcsim_phys_dram_pages_used(struct smcsim_phys *phys);
+
+#endif /* SMCSIM_PHYS_H */

@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The runtime layer: every thread and every blocking primitive of both
+ * worlds goes through here, so that a deterministic scheduler can later take
+ * over all of them behind the same API (design.md section 3). Nothing outside
+ * lib/rt*.c calls pthread_* directly.
+ *
+ * The primitives follow the kernel's semantics where ported code needs them:
+ * completions count, krefs release at zero.
+ */
+#ifndef SMCSIM_RT_H
+#define SMCSIM_RT_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+struct rt_thread;
+
+struct rt_mutex {
+	pthread_mutex_t pm;
+};
+
+struct rt_cond {
+	pthread_cond_t pc;
+};
+
+/**
+ * struct rt_completion - a counted event, as the kernel's struct completion
+ * @lock:	protects @done
+ * @cond:	signalled when @done is raised
+ * @done:	completions not yet consumed; UINT32_MAX after complete_all
+ */
+struct rt_completion {
+	struct rt_mutex lock;
+	struct rt_cond cond;
+	unsigned int done;
+};
+
+/**
+ * struct rt_kref - a reference count with the kernel's kref semantics
+ * @refcount:	references held; the release callback runs when it drops to 0
+ */
+struct rt_kref {
+	atomic_uint refcount;
+};
+
+/**
+ * rt_thread_create() - start a thread
+ * @out:	receives the thread handle, to be passed to rt_thread_join()
+ * @name:	a short name for traces and deadlock reports (copied)
+ * @fn:		entry point
+ * @arg:	passed to @fn
+ *
+ * Return: 0 or a negative errno.
+ */
+int rt_thread_create(struct rt_thread **out, const char *name,
+		     void *(*fn)(void *), void *arg);
+
+/**
+ * rt_thread_join() - wait for a thread to end and free its handle
+ * @t:		thread from rt_thread_create()
+ * @retval:	receives @fn's return value if not NULL
+ */
+void rt_thread_join(struct rt_thread *t, void **retval);
+
+/** rt_thread_name() - the name the current thread was created with, or "main" */
+const char *rt_thread_name(void);
+
+void rt_mutex_init(struct rt_mutex *m);
+void rt_mutex_destroy(struct rt_mutex *m);
+void rt_mutex_lock(struct rt_mutex *m);
+void rt_mutex_unlock(struct rt_mutex *m);
+/** rt_mutex_trylock() - Return: true if the mutex was taken */
+bool rt_mutex_trylock(struct rt_mutex *m);
+
+void rt_cond_init(struct rt_cond *c);
+void rt_cond_destroy(struct rt_cond *c);
+void rt_cond_wait(struct rt_cond *c, struct rt_mutex *m);
+/**
+ * rt_cond_timedwait() - wait with a relative timeout
+ * Return: 0 when woken (maybe spuriously), -ETIMEDOUT when @timeout_ms passed.
+ */
+int rt_cond_timedwait(struct rt_cond *c, struct rt_mutex *m,
+		      unsigned int timeout_ms);
+void rt_cond_signal(struct rt_cond *c);
+void rt_cond_broadcast(struct rt_cond *c);
+
+void rt_completion_init(struct rt_completion *x);
+void rt_completion_destroy(struct rt_completion *x);
+/** rt_completion_reinit() - forget completions not yet consumed */
+void rt_completion_reinit(struct rt_completion *x);
+void rt_complete(struct rt_completion *x);
+void rt_complete_all(struct rt_completion *x);
+void rt_wait_for_completion(struct rt_completion *x);
+/**
+ * rt_wait_for_completion_timeout() - wait at most @timeout_ms milliseconds
+ * Return: 0 when completed, -ETIMEDOUT otherwise.
+ */
+int rt_wait_for_completion_timeout(struct rt_completion *x,
+				   unsigned int timeout_ms);
+/** rt_completion_done() - true if a wait would not block */
+bool rt_completion_done(struct rt_completion *x);
+
+static inline void rt_kref_init(struct rt_kref *k)
+{
+	atomic_init(&k->refcount, 1);
+}
+
+static inline void rt_kref_get(struct rt_kref *k)
+{
+	atomic_fetch_add(&k->refcount, 1);
+}
+
+static inline unsigned int rt_kref_read(const struct rt_kref *k)
+{
+	return atomic_load(&k->refcount);
+}
+
+/**
+ * rt_kref_put() - drop a reference, calling @release when it was the last
+ * Return: 1 if @release ran, else 0.
+ */
+static inline int rt_kref_put(struct rt_kref *k,
+			      void (*release)(struct rt_kref *k))
+{
+	if (atomic_fetch_sub(&k->refcount, 1) == 1) {
+		release(k);
+		return 1;
+	}
+	return 0;
+}
+
+/** rt_now_ms() - monotonic time in milliseconds */
+uint64_t rt_now_ms(void);
+/** rt_sleep_ms() - sleep the calling thread */
+void rt_sleep_ms(unsigned int ms);
+
+#endif /* SMCSIM_RT_H */

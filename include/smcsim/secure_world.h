@@ -1,0 +1,134 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The simulated OP-TEE secure world: creation, the SMC entry, and a small
+ * read-only introspection API for tests. The normal world never includes
+ * this header; it reaches the secure world only through an invoke backend
+ * (smcsim_invoke_sim()) and shared memory.
+ */
+#ifndef SMCSIM_SECURE_WORLD_H
+#define SMCSIM_SECURE_WORLD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <smcsim/optee_smc.h>
+#include <smcsim/phys.h>
+#include <smcsim/smccc.h>
+
+/* OP-TEE's CFG_NUM_THREADS default, also QEMU v8's. */
+#define SMCSIM_SW_DEFAULT_THREADS	2
+#define SMCSIM_SW_MAX_THREADS		64
+/* Notification values: 0 bottom half, 1..63 async, 64 + thread id sync. */
+#define SMCSIM_SW_NOTIF_ASYNC_VALUE_MAX	63
+#define SMCSIM_SW_NOTIF_SYNC_VALUE_BASE	64
+
+/**
+ * struct smcsim_sw_config - what the simulated firmware was "built" with
+ * @profile:		ABI profile (design.md section 4)
+ * @num_threads:	CFG_NUM_THREADS, 1..SMCSIM_SW_MAX_THREADS
+ * @phys:		the memory map shared with the normal world (required)
+ * @reserved_shm:	CFG_CORE_RESERVED_SHM: GET_SHM_CONFIG answers with the
+ *			map's reserved shm region, cap bit 0
+ * @shm_cached:		GET_SHM_CONFIG a3
+ * @dynamic_shm:	CFG_CORE_DYN_SHM: cap bit 2
+ * @async_notif:	CFG_CORE_ASYNC_NOTIF: cap bit 5, async fast calls
+ * @notif_value_max:	advertised maximum notification value; 0 = OP-TEE's
+ *			64 + @num_threads
+ * @rpmb_probe:		upstream profile only: advertise cap bit 7 RPMB_PROBE
+ * @system_threads:	proposal profile only: advertise cap bit 7
+ *			SYSTEM_THREAD
+ * @static_protmem:	GET_PROTMEM_CONFIG answers with the map's protected
+ *			region, cap bit 8
+ * @dynamic_protmem:	cap bit 9 (message commands LEND/RECLAIM)
+ * @os_revision_major:	GET_OS_REVISION a0
+ * @os_revision_minor:	GET_OS_REVISION a1
+ * @os_build_id:	GET_OS_REVISION a2
+ * @log:		print what the firmware would log (IMSG/EMSG) to stderr
+ */
+struct smcsim_sw_config {
+	enum smcsim_abi_profile profile;
+	unsigned int num_threads;
+	struct smcsim_phys *phys;
+	bool reserved_shm;
+	bool shm_cached;
+	bool dynamic_shm;
+	bool async_notif;
+	unsigned int notif_value_max;
+	bool rpmb_probe;
+	bool system_threads;
+	bool static_protmem;
+	bool dynamic_protmem;
+	unsigned int os_revision_major;
+	unsigned int os_revision_minor;
+	uint32_t os_build_id;
+	bool log;
+};
+
+/**
+ * smcsim_sw_config_default() - OP-TEE 4.10 as built for QEMU v8
+ *
+ * Two threads, reserved and dynamic shm, async notifications, RPMB_PROBE in
+ * the upstream profile: EXCHANGE_CAPABILITIES answers a1 = 0xF5 in both
+ * profiles (bit 7 meaning SYSTEM_THREAD in the proposal one).
+ */
+void smcsim_sw_config_default(struct smcsim_sw_config *cfg,
+			      enum smcsim_abi_profile profile,
+			      struct smcsim_phys *phys);
+
+struct smcsim_sw;
+
+/**
+ * smcsim_sw_create() - start a secure world
+ * Return: 0, -EINVAL for a bad configuration, -ENOMEM.
+ */
+int smcsim_sw_create(const struct smcsim_sw_config *cfg, struct smcsim_sw **out);
+void smcsim_sw_destroy(struct smcsim_sw *sw);
+
+/**
+ * smcsim_sw_smc() - one SMC into the secure world
+ * @sw:		the world
+ * @a:		a0..a7 as the normal world passed them
+ * @res:	receives a0..a3. Registers a call does not set keep the
+ *		caller's input, as observed on real OP-TEE
+ *
+ * Never fails and never crashes, whatever the registers hold.
+ */
+void smcsim_sw_smc(struct smcsim_sw *sw, const unsigned long a[8],
+		   struct arm_smccc_res *res);
+
+/* ---- introspection (read-only, for tests) ------------------------------ */
+
+enum smcsim_sw_thread_state {
+	SMCSIM_SW_THREAD_FREE = 0,
+	SMCSIM_SW_THREAD_ACTIVE,
+	SMCSIM_SW_THREAD_SUSPENDED,
+};
+
+unsigned int smcsim_sw_num_threads(const struct smcsim_sw *sw);
+/** smcsim_sw_thread_state() - state of thread @idx; FREE for a bad index */
+enum smcsim_sw_thread_state smcsim_sw_thread_state(struct smcsim_sw *sw,
+						   unsigned int idx);
+/** smcsim_sw_sec_caps() - what EXCHANGE_CAPABILITIES answers in a1 */
+uint32_t smcsim_sw_sec_caps(const struct smcsim_sw *sw);
+/** smcsim_sw_notif_value_max() - what EXCHANGE_CAPABILITIES answers in a2 */
+unsigned int smcsim_sw_notif_value_max(const struct smcsim_sw *sw);
+/** smcsim_sw_notif_started() - ENABLE_ASYNC_NOTIF was called */
+bool smcsim_sw_notif_started(struct smcsim_sw *sw);
+/** smcsim_sw_notif_is_pending() - async value @value waits to be fetched */
+bool smcsim_sw_notif_is_pending(struct smcsim_sw *sw, unsigned int value);
+/** smcsim_sw_calls() - SMCs entered so far (fast and yielding) */
+uint64_t smcsim_sw_calls(struct smcsim_sw *sw);
+
+/* ---- secure-side services --------------------------------------------- */
+
+/**
+ * smcsim_sw_notif_post() - make async notification @value pending
+ *
+ * What a secure driver or TA does to notify the normal world. Posting a value
+ * already pending coalesces, as in OP-TEE.
+ * Return: 0, -EINVAL for a value outside 0..63, -EOPNOTSUPP without async
+ * notification.
+ */
+int smcsim_sw_notif_post(struct smcsim_sw *sw, unsigned int value);
+
+#endif /* SMCSIM_SECURE_WORLD_H */

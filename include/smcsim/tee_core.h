@@ -1,0 +1,155 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Normal world: the TEE core as a driver sees it, after Linux's
+ * include/linux/tee_core.h: devices, descriptors, driver ops, and the
+ * context life cycle (seed 000). A "device file" is a context returned by
+ * teedev_open() and closed by teedev_close_context().
+ */
+#ifndef SMCSIM_TEE_CORE_H
+#define SMCSIM_TEE_CORE_H
+
+#include <bitstring.h>
+#include <stdbool.h>
+
+#include <smcsim/rt.h>
+#include <smcsim/tee_drv.h>
+
+#define TEE_NUM_DEVICES		32
+#define TEE_DESC_PRIVILEGED	0x1
+/* tee_device.flags */
+#define TEE_DEVICE_FLAG_REGISTERED	0x1
+
+/**
+ * struct tee_class - the set of TEE devices of one simulated kernel
+ * @lock:	protects @dev_mask
+ * @dev_mask:	device numbers in use: tee0..15 clients, teepriv16..31
+ *
+ * Linux keeps this as a global; smcsim keeps one per normal world so that
+ * several worlds can live in one process.
+ */
+struct tee_class {
+	struct rt_mutex lock;
+	bitstr_t bit_decl(dev_mask, TEE_NUM_DEVICES);
+};
+
+void tee_class_init(struct tee_class *cls);
+void tee_class_fini(struct tee_class *cls);
+/** tee_class_devices_in_use() - number of allocated device numbers */
+int tee_class_devices_in_use(struct tee_class *cls);
+
+struct tee_driver_ops;
+
+/**
+ * struct tee_desc - what a driver registers
+ * @name:	driver name
+ * @ops:	driver operations; open and release are mandatory
+ * @flags:	TEE_DESC_PRIVILEGED for a supplicant device
+ */
+struct tee_desc {
+	const char *name;
+	const struct tee_driver_ops *ops;
+	unsigned long flags;
+};
+
+/**
+ * struct tee_device - a TEE device
+ * @name:	"tee<N>" or "teepriv<N>"
+ * @id:		device number in @cls
+ * @cls:	the class that numbered it
+ * @flags:	TEE_DEVICE_FLAG_*
+ * @mutex:	protects @desc and @num_users
+ * @desc:	the driver's descriptor; NULL once the last user went after
+ *		unregister, which makes tee_device_get() fail
+ * @num_users:	1 for the registration plus one per context and shm
+ * @c_no_users: completed when @num_users reaches 0
+ * @pool:	shared-memory pool of the driver
+ * @driver_data: tee_get_drvdata()
+ */
+struct tee_device {
+	char name[32];
+	int id;
+	struct tee_class *cls;
+	unsigned int flags;
+	struct rt_mutex mutex;
+	const struct tee_desc *desc;
+	unsigned int num_users;
+	struct rt_completion c_no_users;
+	struct tee_shm_pool *pool;
+	void *driver_data;
+};
+
+struct tee_ioctl_version_data {
+	uint32_t impl_id;
+	uint32_t impl_caps;
+	uint32_t gen_caps;
+};
+
+#define TEE_IMPL_ID_OPTEE	1
+#define TEE_GEN_CAP_GP		(1U << 0)
+#define TEE_GEN_CAP_PRIVILEGED	(1U << 1)
+#define TEE_GEN_CAP_REG_MEM	(1U << 2)
+#define TEE_GEN_CAP_MEMREF_NULL	(1U << 3)
+
+/**
+ * struct tee_driver_ops - driver operations (NULL = not supported)
+ * @get_version:	fill the version data
+ * @open:		a context was opened; set up its private data
+ * @close_context:	the device file was closed; references may remain
+ * @release:		the last reference to a context went
+ */
+struct tee_driver_ops {
+	void (*get_version)(struct tee_device *teedev,
+			    struct tee_ioctl_version_data *vers);
+	int (*open)(struct tee_context *ctx);
+	void (*close_context)(struct tee_context *ctx);
+	void (*release)(struct tee_context *ctx);
+};
+
+/**
+ * tee_device_alloc() - allocate a device
+ * @desc:	descriptor; name, ops, ops->open and ops->release required
+ * @cls:	class to take a device number from
+ * @pool:	shared-memory pool (may be NULL for a supplicant device)
+ * @driver_data: private pointer
+ * @out:	receives the device
+ *
+ * Return: 0, -EINVAL for a bad descriptor, -ENOMEM (also when every device
+ * number of the class is taken).
+ */
+int tee_device_alloc(const struct tee_desc *desc, struct tee_class *cls,
+		     struct tee_shm_pool *pool, void *driver_data,
+		     struct tee_device **out);
+/** tee_device_register() - make the device visible; Return: 0 or -EINVAL */
+int tee_device_register(struct tee_device *teedev);
+/**
+ * tee_device_unregister() - remove and free a device
+ *
+ * Drops the registration's user and blocks until every context and shm of
+ * the device is gone, then frees it. Works on a device that was allocated
+ * but never registered. NULL is ignored.
+ */
+void tee_device_unregister(struct tee_device *teedev);
+/** tee_device_get() - take a user; false once the device is going away */
+bool tee_device_get(struct tee_device *teedev);
+void tee_device_put(struct tee_device *teedev);
+void *tee_get_drvdata(struct tee_device *teedev);
+/** tee_device_num_users() - users now (read under the device mutex) */
+unsigned int tee_device_num_users(struct tee_device *teedev);
+
+/**
+ * teedev_open() - open a context, as opening the device file does
+ * Return: 0 and *@out, -EINVAL if the device is going away, -ENOMEM, or
+ * what ops->open returned.
+ */
+int teedev_open(struct tee_device *teedev, struct tee_context **out);
+/**
+ * teedev_close_context() - close the device file
+ *
+ * Calls ops->close_context at once, then drops the file's context reference
+ * and device user; ops->release runs when the last context reference goes.
+ */
+void teedev_close_context(struct tee_context *ctx);
+void teedev_ctx_get(struct tee_context *ctx);
+void teedev_ctx_put(struct tee_context *ctx);
+
+#endif /* SMCSIM_TEE_CORE_H */

@@ -1,0 +1,277 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * The free-running implementation of the runtime layer: plain pthreads, for
+ * speed (benchmarks, stress tests, TSan). This is the only file that calls
+ * pthread_* directly; the deterministic scheduler (issue 8) will sit behind
+ * the same functions.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <smcsim/alloc.h>
+#include <smcsim/rt.h>
+
+struct rt_thread {
+	pthread_t th;
+	char name[32];
+	void *(*fn)(void *);
+	void *arg;
+};
+
+static _Thread_local const struct rt_thread *rt_self;
+
+static void rt_fatal(const char *what, int err)
+{
+	/* A failing pthread call on a valid object is our own bug. */
+	fprintf(stderr, "smcsim rt: %s failed: %s\n", what, strerror(err));
+	abort();
+}
+
+#define RT_CHECK(call) do {						\
+		int rt_err_ = (call);					\
+		if (rt_err_)						\
+			rt_fatal(#call, rt_err_);			\
+	} while (0)
+
+static void *rt_thread_trampoline(void *p)
+{
+	struct rt_thread *t = p;
+
+	rt_self = t;
+	return t->fn(t->arg);
+}
+
+int rt_thread_create(struct rt_thread **out, const char *name,
+		     void *(*fn)(void *), void *arg)
+{
+	struct rt_thread *t;
+	int rc;
+
+	t = smcsim_zalloc(sizeof(*t));
+	if (!t)
+		return -ENOMEM;
+	strlcpy(t->name, name ? name : "thread", sizeof(t->name));
+	t->fn = fn;
+	t->arg = arg;
+	rc = pthread_create(&t->th, NULL, rt_thread_trampoline, t);
+	if (rc) {
+		smcsim_free(t);
+		return -rc;
+	}
+	*out = t;
+	return 0;
+}
+
+void rt_thread_join(struct rt_thread *t, void **retval)
+{
+	RT_CHECK(pthread_join(t->th, retval));
+	smcsim_free(t);
+}
+
+const char *rt_thread_name(void)
+{
+	return rt_self ? rt_self->name : "main";
+}
+
+void rt_mutex_init(struct rt_mutex *m)
+{
+	pthread_mutexattr_t attr;
+
+	RT_CHECK(pthread_mutexattr_init(&attr));
+	/* Error checking makes a double unlock or a relock fail loudly. */
+	RT_CHECK(pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_ERRORCHECK));
+	RT_CHECK(pthread_mutex_init(&m->pm, &attr));
+	RT_CHECK(pthread_mutexattr_destroy(&attr));
+}
+
+void rt_mutex_destroy(struct rt_mutex *m)
+{
+	RT_CHECK(pthread_mutex_destroy(&m->pm));
+}
+
+void rt_mutex_lock(struct rt_mutex *m)
+{
+	RT_CHECK(pthread_mutex_lock(&m->pm));
+}
+
+void rt_mutex_unlock(struct rt_mutex *m)
+{
+	RT_CHECK(pthread_mutex_unlock(&m->pm));
+}
+
+bool rt_mutex_trylock(struct rt_mutex *m)
+{
+	int rc = pthread_mutex_trylock(&m->pm);
+
+	if (rc == EBUSY)
+		return false;
+	if (rc)
+		rt_fatal("pthread_mutex_trylock", rc);
+	return true;
+}
+
+void rt_cond_init(struct rt_cond *c)
+{
+	pthread_condattr_t attr;
+
+	RT_CHECK(pthread_condattr_init(&attr));
+	RT_CHECK(pthread_condattr_setclock(&attr, CLOCK_MONOTONIC));
+	RT_CHECK(pthread_cond_init(&c->pc, &attr));
+	RT_CHECK(pthread_condattr_destroy(&attr));
+}
+
+void rt_cond_destroy(struct rt_cond *c)
+{
+	RT_CHECK(pthread_cond_destroy(&c->pc));
+}
+
+void rt_cond_wait(struct rt_cond *c, struct rt_mutex *m)
+{
+	RT_CHECK(pthread_cond_wait(&c->pc, &m->pm));
+}
+
+static struct timespec rt_deadline(unsigned int timeout_ms)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	ts.tv_sec += timeout_ms / 1000;
+	ts.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+	if (ts.tv_nsec >= 1000000000L) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000L;
+	}
+	return ts;
+}
+
+int rt_cond_timedwait(struct rt_cond *c, struct rt_mutex *m,
+		      unsigned int timeout_ms)
+{
+	struct timespec ts = rt_deadline(timeout_ms);
+	int rc = pthread_cond_timedwait(&c->pc, &m->pm, &ts);
+
+	if (rc == ETIMEDOUT)
+		return -ETIMEDOUT;
+	if (rc)
+		rt_fatal("pthread_cond_timedwait", rc);
+	return 0;
+}
+
+void rt_cond_signal(struct rt_cond *c)
+{
+	RT_CHECK(pthread_cond_signal(&c->pc));
+}
+
+void rt_cond_broadcast(struct rt_cond *c)
+{
+	RT_CHECK(pthread_cond_broadcast(&c->pc));
+}
+
+void rt_completion_init(struct rt_completion *x)
+{
+	rt_mutex_init(&x->lock);
+	rt_cond_init(&x->cond);
+	x->done = 0;
+}
+
+void rt_completion_destroy(struct rt_completion *x)
+{
+	rt_cond_destroy(&x->cond);
+	rt_mutex_destroy(&x->lock);
+}
+
+void rt_completion_reinit(struct rt_completion *x)
+{
+	rt_mutex_lock(&x->lock);
+	x->done = 0;
+	rt_mutex_unlock(&x->lock);
+}
+
+void rt_complete(struct rt_completion *x)
+{
+	rt_mutex_lock(&x->lock);
+	if (x->done != UINT32_MAX)
+		x->done++;
+	rt_cond_signal(&x->cond);
+	rt_mutex_unlock(&x->lock);
+}
+
+void rt_complete_all(struct rt_completion *x)
+{
+	rt_mutex_lock(&x->lock);
+	x->done = UINT32_MAX;
+	rt_cond_broadcast(&x->cond);
+	rt_mutex_unlock(&x->lock);
+}
+
+/* Consume one completion; complete_all leaves the count saturated. */
+static void rt_completion_consume(struct rt_completion *x)
+{
+	if (x->done != UINT32_MAX)
+		x->done--;
+}
+
+void rt_wait_for_completion(struct rt_completion *x)
+{
+	rt_mutex_lock(&x->lock);
+	while (!x->done)
+		rt_cond_wait(&x->cond, &x->lock);
+	rt_completion_consume(x);
+	rt_mutex_unlock(&x->lock);
+}
+
+int rt_wait_for_completion_timeout(struct rt_completion *x,
+				   unsigned int timeout_ms)
+{
+	struct timespec ts = rt_deadline(timeout_ms);
+	int rc = 0;
+
+	rt_mutex_lock(&x->lock);
+	while (!x->done) {
+		rc = pthread_cond_timedwait(&x->cond.pc, &x->lock.pm, &ts);
+		if (rc == ETIMEDOUT)
+			break;
+		if (rc)
+			rt_fatal("pthread_cond_timedwait", rc);
+	}
+	if (x->done) {
+		rt_completion_consume(x);
+		rc = 0;
+	} else {
+		rc = -ETIMEDOUT;
+	}
+	rt_mutex_unlock(&x->lock);
+	return rc;
+}
+
+bool rt_completion_done(struct rt_completion *x)
+{
+	bool done;
+
+	rt_mutex_lock(&x->lock);
+	done = x->done != 0;
+	rt_mutex_unlock(&x->lock);
+	return done;
+}
+
+uint64_t rt_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+void rt_sleep_ms(unsigned int ms)
+{
+	struct timespec ts = {
+		.tv_sec = ms / 1000,
+		.tv_nsec = (long)(ms % 1000) * 1000000L,
+	};
+
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}

@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * The OP-TEE driver's TEE-core glue (after Linux's optee/core.c): the two
+ * device descriptors and their context operations, and the driver's log.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+
+#include <smcsim/alloc.h>
+
+#include "optee_private.h"
+
+#define TEE_OPTEE_CAP_TZ	(1U << 0)
+
+void optee_log(const struct optee_probe_cfg *cfg, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!cfg->log)
+		return;
+	va_start(ap, fmt);
+	fputs("optee: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+static void optee_get_version(struct tee_device *teedev,
+			      struct tee_ioctl_version_data *vers)
+{
+	struct optee *optee = tee_get_drvdata(teedev);
+
+	*vers = (struct tee_ioctl_version_data){
+		.impl_id = TEE_IMPL_ID_OPTEE,
+		.impl_caps = TEE_OPTEE_CAP_TZ,
+		.gen_caps = TEE_GEN_CAP_GP,
+	};
+	if (optee->info.sec_caps & OPTEE_SMC_SEC_CAP_DYNAMIC_SHM)
+		vers->gen_caps |= TEE_GEN_CAP_REG_MEM;
+	if (optee->info.sec_caps & OPTEE_SMC_SEC_CAP_MEMREF_NULL)
+		vers->gen_caps |= TEE_GEN_CAP_MEMREF_NULL;
+	if (teedev->desc && (teedev->desc->flags & TEE_DESC_PRIVILEGED))
+		vers->gen_caps |= TEE_GEN_CAP_PRIVILEGED;
+}
+
+static int optee_open(struct tee_context *ctx)
+{
+	struct optee *optee = tee_get_drvdata(ctx->teedev);
+	struct optee_context_data *ctxdata;
+
+	ctxdata = smcsim_zalloc(sizeof(*ctxdata));
+	if (!ctxdata)
+		return -ENOMEM;
+	ctxdata->supp = ctx->teedev->desc->flags & TEE_DESC_PRIVILEGED;
+	ctx->data = ctxdata;
+	ctx->cap_memref_null = optee->info.sec_caps &
+			       OPTEE_SMC_SEC_CAP_MEMREF_NULL;
+	return 0;
+}
+
+static void optee_release(struct tee_context *ctx)
+{
+	smcsim_free(ctx->data);
+	ctx->data = NULL;
+}
+
+static const struct tee_driver_ops optee_clnt_ops = {
+	.get_version = optee_get_version,
+	.open = optee_open,
+	.release = optee_release,
+};
+
+const struct tee_desc optee_clnt_desc = {
+	.name = "optee-clnt",
+	.ops = &optee_clnt_ops,
+};
+
+static const struct tee_driver_ops optee_supp_ops = {
+	.get_version = optee_get_version,
+	.open = optee_open,
+	.release = optee_release,
+};
+
+const struct tee_desc optee_supp_desc = {
+	.name = "optee-supp",
+	.ops = &optee_supp_ops,
+	.flags = TEE_DESC_PRIVILEGED,
+};
+
+const char *optee_sec_caps_str(uint32_t caps, enum smcsim_abi_profile profile,
+			       char *buf, size_t len)
+{
+	static const char *const names[] = {
+		"RESERVED_SHM", "UNREGISTERED_SHM", "DYNAMIC_SHM",
+		"VIRTUALIZATION", "MEMREF_NULL", "ASYNC_NOTIF", "RPC_ARG",
+		NULL /* bit 7 by profile */, "PROTMEM", "DYNAMIC_PROTMEM",
+	};
+	size_t off = 0;
+	unsigned int bit;
+
+	if (len)
+		buf[0] = '\0';
+	for (bit = 0; bit < 32 && off < len; bit++) {
+		const char *name;
+		char other[16];
+		int n;
+
+		if (!(caps & (1U << bit)))
+			continue;
+		if (bit == 7)
+			name = profile == SMCSIM_ABI_PROPOSAL ? "SYSTEM_THREAD" :
+								"RPMB_PROBE";
+		else if (bit < sizeof(names) / sizeof(names[0]))
+			name = names[bit];
+		else
+			name = NULL;
+		if (!name) {
+			snprintf(other, sizeof(other), "BIT%u", bit);
+			name = other;
+		}
+		n = snprintf(buf + off, len - off, "%s%s", off ? " " : "", name);
+		if (n < 0)
+			break;
+		off += (size_t)n;
+	}
+	return buf;
+}

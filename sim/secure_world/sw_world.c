@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * The simulated secure world's life cycle and its monitor entry: every SMC
+ * lands in smcsim_sw_smc(), which splits fast from yielding calls as the
+ * secure monitor and OP-TEE's entry vector do. Handlers work on a copy of
+ * the caller's registers, so a register a call does not set comes back as
+ * the caller's input (observed on real OP-TEE, abi-facts.md section 10).
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <smcsim/alloc.h>
+
+#include "sw_private.h"
+
+void smcsim_sw_config_default(struct smcsim_sw_config *cfg,
+			      enum smcsim_abi_profile profile,
+			      struct smcsim_phys *phys)
+{
+	*cfg = (struct smcsim_sw_config){
+		.profile = profile,
+		.num_threads = SMCSIM_SW_DEFAULT_THREADS,
+		.phys = phys,
+		.reserved_shm = true,
+		.shm_cached = true,
+		.dynamic_shm = true,
+		.async_notif = true,
+		.rpmb_probe = true,
+		.system_threads = true,
+		.os_revision_major = 4,
+		.os_revision_minor = 10,
+		.os_build_id = 0x736d6373,	/* "smcs" */
+	};
+}
+
+void sw_log(const struct smcsim_sw *sw, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!sw->cfg.log)
+		return;
+	va_start(ap, fmt);
+	fputs("sw: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+static uint32_t sw_compute_sec_caps(const struct smcsim_sw_config *cfg)
+{
+	uint32_t caps = OPTEE_SMC_SEC_CAP_MEMREF_NULL | OPTEE_SMC_SEC_CAP_RPC_ARG;
+
+	if (cfg->reserved_shm)
+		caps |= OPTEE_SMC_SEC_CAP_HAVE_RESERVED_SHM;
+	if (cfg->dynamic_shm)
+		caps |= OPTEE_SMC_SEC_CAP_DYNAMIC_SHM;
+	if (cfg->async_notif)
+		caps |= OPTEE_SMC_SEC_CAP_ASYNC_NOTIF;
+	if (cfg->profile == SMCSIM_ABI_PROPOSAL && cfg->system_threads)
+		caps |= OPTEE_SMC_SEC_CAP_SYSTEM_THREAD;
+	if (cfg->profile == SMCSIM_ABI_UPSTREAM && cfg->rpmb_probe)
+		caps |= OPTEE_SMC_SEC_CAP_RPMB_PROBE;
+	if (cfg->static_protmem)
+		caps |= OPTEE_SMC_SEC_CAP_PROTMEM;
+	if (cfg->dynamic_protmem)
+		caps |= OPTEE_SMC_SEC_CAP_DYNAMIC_PROTMEM;
+	return caps;
+}
+
+static int sw_config_check(const struct smcsim_sw_config *cfg)
+{
+	struct smcsim_phys_region r;
+
+	if (cfg->profile != SMCSIM_ABI_PROPOSAL &&
+	    cfg->profile != SMCSIM_ABI_UPSTREAM)
+		return -EINVAL;
+	if (!cfg->num_threads || cfg->num_threads > SMCSIM_SW_MAX_THREADS)
+		return -EINVAL;
+	if (!cfg->phys)
+		return -EINVAL;
+	if (cfg->reserved_shm &&
+	    smcsim_phys_region_get(cfg->phys, SMCSIM_MEM_NS_SHM, &r))
+		return -EINVAL;
+	if (cfg->static_protmem &&
+	    smcsim_phys_region_get(cfg->phys, SMCSIM_MEM_PROTMEM, &r))
+		return -EINVAL;
+	/* OP-TEE builds one or the other protected-memory flavour. */
+	if (cfg->static_protmem && cfg->dynamic_protmem)
+		return -EINVAL;
+	return 0;
+}
+
+int smcsim_sw_create(const struct smcsim_sw_config *cfg, struct smcsim_sw **out)
+{
+	struct smcsim_sw *sw;
+	int rc;
+
+	rc = sw_config_check(cfg);
+	if (rc)
+		return rc;
+
+	sw = smcsim_zalloc(sizeof(*sw));
+	if (!sw)
+		return -ENOMEM;
+	sw->threads = smcsim_calloc(cfg->num_threads, sizeof(*sw->threads));
+	if (!sw->threads) {
+		smcsim_free(sw);
+		return -ENOMEM;
+	}
+	sw->cfg = *cfg;
+	sw->sec_caps = sw_compute_sec_caps(cfg);
+	sw->notif_value_max = cfg->notif_value_max ? cfg->notif_value_max :
+			      SMCSIM_SW_NOTIF_SYNC_VALUE_BASE + cfg->num_threads;
+	atomic_init(&sw->calls, 0);
+	rt_mutex_init(&sw->lock);
+	*out = sw;
+	return 0;
+}
+
+void smcsim_sw_destroy(struct smcsim_sw *sw)
+{
+	if (!sw)
+		return;
+	rt_mutex_destroy(&sw->lock);
+	smcsim_free(sw->threads);
+	smcsim_free(sw);
+}
+
+void smcsim_sw_smc(struct smcsim_sw *sw, const unsigned long a[8],
+		   struct arm_smccc_res *res)
+{
+	struct sw_args args;
+
+	memcpy(args.a, a, sizeof(args.a));
+	atomic_fetch_add(&sw->calls, 1);
+
+	if (smccc_is_fast(sw_reg32(a[0])))
+		sw_entry_fast(sw, &args);
+	else
+		sw_entry_std(sw, &args);
+
+	res->a0 = args.a[0];
+	res->a1 = args.a[1];
+	res->a2 = args.a[2];
+	res->a3 = args.a[3];
+}
+
+unsigned int smcsim_sw_num_threads(const struct smcsim_sw *sw)
+{
+	return sw->cfg.num_threads;
+}
+
+enum smcsim_sw_thread_state smcsim_sw_thread_state(struct smcsim_sw *sw,
+						   unsigned int idx)
+{
+	enum smcsim_sw_thread_state st = SMCSIM_SW_THREAD_FREE;
+
+	if (idx >= sw->cfg.num_threads)
+		return st;
+	rt_mutex_lock(&sw->lock);
+	st = sw->threads[idx].state;
+	rt_mutex_unlock(&sw->lock);
+	return st;
+}
+
+uint32_t smcsim_sw_sec_caps(const struct smcsim_sw *sw)
+{
+	return sw->sec_caps;
+}
+
+unsigned int smcsim_sw_notif_value_max(const struct smcsim_sw *sw)
+{
+	return sw->notif_value_max;
+}
+
+uint64_t smcsim_sw_calls(struct smcsim_sw *sw)
+{
+	return atomic_load(&sw->calls);
+}

@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * smcsim: command-line front end.
+ *
+ *   smcsim demo [--profile proposal|upstream] [--threads N] [--log]
+ *       Create a simulated secure world, probe it as the Linux driver does
+ *       through a tracing invoke backend, print every SMC decoded and a
+ *       summary of what was negotiated, then remove the driver.
+ *   smcsim decode VALUE...
+ *       Name register values: as a function ID and as a result.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <smcsim/abi_names.h>
+#include <smcsim/invoke.h>
+#include <smcsim/optee.h>
+#include <smcsim/phys.h>
+#include <smcsim/secure_world.h>
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: smcsim demo [--profile proposal|upstream] [--threads N] [--log]\n"
+		"       smcsim decode VALUE...\n");
+}
+
+static int demo(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "profile", required_argument, NULL, 'p' },
+		{ "threads", required_argument, NULL, 't' },
+		{ "log", no_argument, NULL, 'l' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	enum smcsim_abi_profile profile = SMCSIM_ABI_PROPOSAL;
+	unsigned int threads = SMCSIM_SW_DEFAULT_THREADS;
+	struct smcsim_phys_config pcfg;
+	struct smcsim_sw_config swcfg;
+	struct optee_probe_cfg ocfg;
+	struct smcsim_trace trace;
+	struct smcsim_phys *phys;
+	struct optee_info info;
+	struct optee *optee;
+	struct smcsim_sw *sw;
+	bool log = false;
+	char caps[160];
+	int rc, c;
+
+	while ((c = getopt_long(argc, argv, "p:t:lh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			if (!strcmp(optarg, "proposal")) {
+				profile = SMCSIM_ABI_PROPOSAL;
+			} else if (!strcmp(optarg, "upstream")) {
+				profile = SMCSIM_ABI_UPSTREAM;
+			} else {
+				fprintf(stderr, "smcsim: unknown profile '%s'\n", optarg);
+				return 2;
+			}
+			break;
+		case 't':
+			threads = (unsigned int)strtoul(optarg, NULL, 0);
+			break;
+		case 'l':
+			log = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+
+	smcsim_phys_config_default(&pcfg);
+	rc = smcsim_phys_create(&pcfg, &phys);
+	if (rc) {
+		fprintf(stderr, "smcsim: memory map: %s\n", strerror(-rc));
+		return 1;
+	}
+	smcsim_sw_config_default(&swcfg, profile, phys);
+	swcfg.num_threads = threads;
+	swcfg.log = log;
+	rc = smcsim_sw_create(&swcfg, &sw);
+	if (rc) {
+		fprintf(stderr, "smcsim: secure world: %s\n", strerror(-rc));
+		smcsim_phys_destroy(phys);
+		return 1;
+	}
+
+	printf("smcsim demo: OP-TEE %s profile, %u secure threads\n",
+	       profile == SMCSIM_ABI_PROPOSAL ? "proposal" : "upstream",
+	       threads);
+	printf("-- probe --\n");
+	smcsim_trace_init(&trace, smcsim_invoke_sim(sw), stdout);
+	ocfg = (struct optee_probe_cfg){
+		.invoke = smcsim_trace_invoke(&trace),
+		.phys = phys,
+		.profile = profile,
+		.log = log,
+	};
+	rc = optee_probe(&ocfg, &optee);
+	if (rc) {
+		fprintf(stderr, "smcsim: optee_probe failed: %s\n", strerror(-rc));
+		goto out;
+	}
+	optee_get_info(optee, &info);
+	printf("-- remove --\n");
+	optee_remove(optee);
+
+	optee_sec_caps_str(info.sec_caps, profile, caps, sizeof(caps));
+	printf("negotiated: api %u.%u, OP-TEE %u.%u (build %08x), %u threads, "
+	       "sec_caps 0x%x [%s], rpc params %u, max notif %u, %s shm pool",
+	       info.api_major, info.api_minor, info.os_revision_major,
+	       info.os_revision_minor, info.os_build_id, info.thread_count,
+	       info.sec_caps, caps, info.rpc_param_count, info.max_notif_value,
+	       info.dynamic_shm ? "dynamic" : "reserved");
+	printf(", %zu SMCs\n", smcsim_trace_count(&trace));
+out:
+	smcsim_trace_fini(&trace);
+	smcsim_sw_destroy(sw);
+	smcsim_phys_destroy(phys);
+	return rc ? 1 : 0;
+}
+
+static int decode(int argc, char **argv)
+{
+	char b1[48], b2[48];
+	int i;
+
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	for (i = 1; i < argc; i++) {
+		char *end;
+		unsigned long v = strtoul(argv[i], &end, 0);
+
+		if (*end) {
+			fprintf(stderr, "smcsim: not a number: %s\n", argv[i]);
+			return 2;
+		}
+		printf("0x%08lx  call: %s  result: %s\n", v,
+		       smcsim_smc_name(v, b1, sizeof(b1)),
+		       smcsim_smc_ret_name(v, b2, sizeof(b2)));
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (!strcmp(argv[1], "demo"))
+		return demo(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "decode"))
+		return decode(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		usage(stdout);
+		return 0;
+	}
+	fprintf(stderr, "smcsim: unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return 2;
+}
