@@ -1,0 +1,65 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
+"""Count test results for tools/dev.
+
+  test-count.py TESTLOG.json LABEL   -> one line "LABEL passed failed skipped"
+  test-count.py --sum COUNTS...       -> "N passed, N failed[, N skipped]"
+
+From Meson's testlog.json: a test whose output has TAP lines (CMocka with
+CMOCKA_MESSAGE_OUTPUT=TAP) counts each "ok" / "not ok" line; a test that
+failed without a "not ok" line (a crash, a timeout) counts one failure more;
+other tests count one each by their result.
+"""
+import json
+import re
+import sys
+
+OK = {"OK", "EXPECTEDFAIL"}
+SKIP = {"SKIP"}
+
+def count(path):
+    passed = failed = skipped = 0
+    with open(path) as f:
+        for line in f:
+            line = line.strip()
+            if not line:
+                continue
+            t = json.loads(line)
+            out = t.get("stdout") or ""
+            ok = len(re.findall(r"^ok \d+", out, re.M))
+            bad = len(re.findall(r"^not ok \d+", out, re.M))
+            res = t.get("result", "")
+            if ok or bad:
+                passed += ok
+                failed += bad
+                if res not in OK and not bad:
+                    failed += 1
+            elif res in OK:
+                passed += 1
+            elif res in SKIP:
+                skipped += 1
+            else:
+                failed += 1
+    return passed, failed, skipped
+
+def main():
+    if len(sys.argv) >= 2 and sys.argv[1] == "--sum":
+        p = f = s = 0
+        for path in sys.argv[2:]:
+            try:
+                with open(path) as fh:
+                    _, a, b, c = fh.read().split()
+            except (OSError, ValueError):
+                f += 1  # a stage that produced no counts failed
+                continue
+            p, f, s = p + int(a), f + int(b), s + int(c)
+        line = f"{p} passed, {f} failed"
+        if s:
+            line += f", {s} skipped"
+        print(line)
+        return 0 if f == 0 and p > 0 else 1
+    p, f, s = count(sys.argv[1])
+    print(f"{sys.argv[2]} {p} {f} {s}")
+    return 0
+
+sys.exit(main())
