@@ -14,6 +14,7 @@
 #include <smcsim/optee_smc.h>
 #include <smcsim/phys.h>
 #include <smcsim/smccc.h>
+#include <smcsim/sw_ta.h>
 
 /* OP-TEE's CFG_NUM_THREADS default, also QEMU v8's. */
 #define SMCSIM_SW_DEFAULT_THREADS	2
@@ -44,6 +45,9 @@
  * @os_revision_minor:	GET_OS_REVISION a1
  * @os_build_id:	GET_OS_REVISION a2
  * @log:		print what the firmware would log (IMSG/EMSG) to stderr
+ *
+ * Every world starts with the built-in TAs of sw_ta.h; tests add their own
+ * with smcsim_sw_register_ta().
  */
 struct smcsim_sw_config {
 	enum smcsim_abi_profile profile;
@@ -82,10 +86,16 @@ struct smcsim_sw;
  * Return: 0, -EINVAL for a bad configuration, -ENOMEM.
  */
 int smcsim_sw_create(const struct smcsim_sw_config *cfg, struct smcsim_sw **out);
+/**
+ * smcsim_sw_destroy() - stop and free a world
+ *
+ * No SMC may be in progress. Threads left suspended in an RPC see the RPC
+ * fail and finish their calls; open sessions are closed.
+ */
 void smcsim_sw_destroy(struct smcsim_sw *sw);
 
 /**
- * smcsim_sw_smc() - one SMC into the secure world
+ * smcsim_sw_smc() - one SMC into the secure world (any thread may call)
  * @sw:		the world
  * @a:		a0..a7 as the normal world passed them
  * @res:	receives a0..a3. Registers a call does not set keep the
@@ -118,6 +128,17 @@ bool smcsim_sw_notif_started(struct smcsim_sw *sw);
 bool smcsim_sw_notif_is_pending(struct smcsim_sw *sw, unsigned int value);
 /** smcsim_sw_calls() - SMCs entered so far (fast and yielding) */
 uint64_t smcsim_sw_calls(struct smcsim_sw *sw);
+/** smcsim_sw_session_count() - TA sessions open now */
+unsigned int smcsim_sw_session_count(struct smcsim_sw *sw);
+/** smcsim_sw_shm_count() - registered shared-memory objects now */
+unsigned int smcsim_sw_shm_count(struct smcsim_sw *sw);
+/** smcsim_sw_shm_registered() - a REGISTER_SHM with @cookie is in force */
+bool smcsim_sw_shm_registered(struct smcsim_sw *sw, uint64_t cookie);
+/**
+ * smcsim_sw_rpc_arg_cached() - cookie of the RPC argument thread @idx keeps
+ * in the prealloc cache, 0 if none
+ */
+uint64_t smcsim_sw_rpc_arg_cached(struct smcsim_sw *sw, unsigned int idx);
 
 /* ---- secure-side services --------------------------------------------- */
 
@@ -130,5 +151,15 @@ uint64_t smcsim_sw_calls(struct smcsim_sw *sw);
  * notification.
  */
 int smcsim_sw_notif_post(struct smcsim_sw *sw, unsigned int value);
+
+/**
+ * smcsim_sw_inject_foreign_intr() - deliver @count foreign interrupts
+ *
+ * Each makes the next secure thread to reach a preemption point (the start
+ * and end of a call, around each RPC) leave with RPC FOREIGN_INTR and wait
+ * to be resumed, as a normal-world interrupt during secure execution does.
+ * Return: 0.
+ */
+int smcsim_sw_inject_foreign_intr(struct smcsim_sw *sw, unsigned int count);
 
 #endif /* SMCSIM_SECURE_WORLD_H */

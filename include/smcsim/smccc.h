@@ -21,8 +21,13 @@
 #define ARM_SMCCC_OWNER_MASK		0x3FUL
 #define ARM_SMCCC_OWNER_SHIFT		24
 #define ARM_SMCCC_FUNC_MASK		0xFFFFUL
-/* Bits 23:16 are reserved by SMCCC; OP-TEE does not check them. */
-#define ARM_SMCCC_RESERVED_MASK		0x00FF0000UL
+/*
+ * Bit 16 is the SVE hint of SMCCC 1.3 ("no live SVE state"); bits 23:17
+ * are reserved and must be zero in a fast call. TF-A clears the hint and
+ * answers SMC_UNK to a fast call with reserved bits set.
+ */
+#define ARM_SMCCC_SVE_HINT		0x00010000UL
+#define ARM_SMCCC_FC_RESERVED_MASK	0x00FE0000UL
 
 #define ARM_SMCCC_OWNER_ARCH		0
 #define ARM_SMCCC_OWNER_CPU		1

@@ -1,93 +1,78 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * Yielding ("standard") calls. As in OP-TEE, every yielding call but
- * RETURN_FROM_RPC first takes the lowest FREE thread (or gets ETHREAD_LIMIT
- * at once) and only then looks at the function ID, so an unknown ID costs a
- * thread and answers EBADCMD, never UNKNOWN_FUNCTION (abi-facts.md 2, 8.1).
+ * Yielding ("standard") calls, the caller's side. As in OP-TEE, every
+ * yielding call but RETURN_FROM_RPC first takes the lowest FREE thread (or
+ * gets ETHREAD_LIMIT at once: the secure world never queues) and only then
+ * looks at the function ID, so an unknown ID costs a thread and answers
+ * EBADCMD, never UNKNOWN_FUNCTION (abi-facts.md sections 2 and 8.1).
  *
- * Running messages on the secure threads (CALL_WITH_ARG and friends) is the
- * yielding-calls issue (#3); until then those calls answer EBADCMD after
- * taking and releasing a thread, which keeps ETHREAD_LIMIT and ERESUME
- * accounting exact.
+ * The caller then sleeps until the secure thread leaves the secure world:
+ * done (a0 = result, a1..a3 = 0) or suspended in an RPC (a0 = RPC code,
+ * a3 = thread id). RETURN_FROM_RPC resumes exactly the thread a3 names if
+ * it is suspended; anything else is ERESUME and changes nothing.
  */
 #include "sw_private.h"
 
-/* Return: thread index taken, or -1 when none is FREE. */
-static int sw_thread_alloc(struct smcsim_sw *sw)
+/* Caller holds sw->lock and @t is ACTIVE: run it until it leaves. */
+static void sw_world_switch(struct smcsim_sw *sw, struct sw_thread *t,
+			    struct sw_args *args)
 {
-	unsigned int i;
-	int idx = -1;
-
-	rt_mutex_lock(&sw->lock);
-	for (i = 0; i < sw->cfg.num_threads; i++) {
-		if (sw->threads[i].state == SMCSIM_SW_THREAD_FREE) {
-			sw->threads[i].state = SMCSIM_SW_THREAD_ACTIVE;
-			idx = (int)i;
-			break;
-		}
-	}
-	rt_mutex_unlock(&sw->lock);
-	return idx;
-}
-
-static void sw_thread_free(struct smcsim_sw *sw, int idx)
-{
-	rt_mutex_lock(&sw->lock);
-	sw->threads[idx].state = SMCSIM_SW_THREAD_FREE;
-	rt_mutex_unlock(&sw->lock);
+	t->regs = *args;
+	t->in_ready = true;
+	rt_cond_signal(&t->cond_in);
+	while (!t->out_ready)
+		rt_cond_wait(&t->cond_out, &sw->lock);
+	t->out_ready = false;
+	/* Only a0..a3 come back; a4..a7 stay the caller's. */
+	args->a[0] = t->regs.a[0];
+	args->a[1] = t->regs.a[1];
+	args->a[2] = t->regs.a[2];
+	args->a[3] = t->regs.a[3];
 }
 
 static void std_return_from_rpc(struct smcsim_sw *sw, struct sw_args *args)
 {
 	uint32_t id = sw_reg32(args->a[3]);
-	bool suspended = false;
+	struct sw_thread *t;
 
 	rt_mutex_lock(&sw->lock);
-	if (id < sw->cfg.num_threads)
-		suspended = sw->threads[id].state == SMCSIM_SW_THREAD_SUSPENDED;
-	rt_mutex_unlock(&sw->lock);
-
-	if (!suspended)
+	if (id >= sw->cfg.num_threads ||
+	    sw->threads[id].state != SMCSIM_SW_THREAD_SUSPENDED) {
+		rt_mutex_unlock(&sw->lock);
 		sw_log(sw, "RETURN_FROM_RPC: thread %u is not suspended", id);
-	/*
-	 * Nothing changes and no thread is consumed. Resuming a suspended
-	 * thread comes with the RPCs of issue 3; until then none can be.
-	 */
-	args->a[0] = OPTEE_SMC_RETURN_ERESUME;
+		args->a[0] = OPTEE_SMC_RETURN_ERESUME;
+		return;
+	}
+	t = &sw->threads[id];
+	t->state = SMCSIM_SW_THREAD_ACTIVE;
+	sw_world_switch(sw, t, args);
+	rt_mutex_unlock(&sw->lock);
 }
 
 void sw_entry_std(struct smcsim_sw *sw, struct sw_args *args)
 {
-	uint32_t fid = sw_reg32(args->a[0]);
-	int idx;
+	struct sw_thread *t = NULL;
+	unsigned int i;
 
-	if (fid == OPTEE_SMC_CALL_RETURN_FROM_RPC) {
+	if (sw_reg32(args->a[0]) == OPTEE_SMC_CALL_RETURN_FROM_RPC) {
 		std_return_from_rpc(sw, args);
 		return;
 	}
 
-	idx = sw_thread_alloc(sw);
-	if (idx < 0) {
+	rt_mutex_lock(&sw->lock);
+	for (i = 0; i < sw->cfg.num_threads; i++) {
+		if (sw->threads[i].state == SMCSIM_SW_THREAD_FREE) {
+			t = &sw->threads[i];
+			break;
+		}
+	}
+	if (!t) {
+		rt_mutex_unlock(&sw->lock);
 		/* a1..a3 are not defined after ETHREAD_LIMIT; callers ignore them. */
 		args->a[0] = OPTEE_SMC_RETURN_ETHREAD_LIMIT;
 		return;
 	}
-
-	switch (fid) {
-	case OPTEE_SMC_CALL_WITH_ARG:
-	case OPTEE_SMC_CALL_WITH_RPC_ARG:
-	case OPTEE_SMC_CALL_WITH_REGD_ARG:
-		sw_log(sw, "yielding call 0x%x: message calls are not modelled "
-		       "yet (issue 3), answering EBADCMD", fid);
-		args->a[0] = OPTEE_SMC_RETURN_EBADCMD;
-		break;
-	default:
-		args->a[0] = OPTEE_SMC_RETURN_EBADCMD;
-		break;
-	}
-	/* A yielding call that completes returns a1..a3 = 0. */
-	args->a[1] = 0;
-	args->a[2] = 0;
-	args->a[3] = 0;
-	sw_thread_free(sw, idx);
+	t->state = SMCSIM_SW_THREAD_ACTIVE;
+	sw_world_switch(sw, t, args);
+	rt_mutex_unlock(&sw->lock);
 }

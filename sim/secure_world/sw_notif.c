@@ -69,3 +69,10 @@ bool smcsim_sw_notif_is_pending(struct smcsim_sw *sw, unsigned int value)
 	rt_mutex_unlock(&sw->lock);
 	return pending;
 }
+
+void sw_notif_stop(struct smcsim_sw *sw)
+{
+	rt_mutex_lock(&sw->lock);
+	sw->notif_started = false;
+	rt_mutex_unlock(&sw->lock);
+}

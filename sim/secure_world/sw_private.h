@@ -1,33 +1,161 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Private state of the simulated secure world. Nothing outside
- * sim/secure_world includes this; tests use secure_world.h.
+ * sim/secure_world includes this; tests use secure_world.h and sw_ta.h.
+ *
+ * Locking: sw->lock protects the thread table (states, the world-switch
+ * hand-off), the RPC-argument cache and the notification state;
+ * sw->shm_lock the registered-shm tree; sw->ta_lock the TA list and the
+ * session tree. They are never held together, and never across a world
+ * switch.
  */
 #ifndef SW_PRIVATE_H
 #define SW_PRIVATE_H
 
 #include <bitstring.h>
+#include <setjmp.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/queue.h>
+#include <smcsim/bsd_tree.h>
 
+#include <smcsim/optee_msg.h>
 #include <smcsim/rt.h>
 #include <smcsim/secure_world.h>
-
-/**
- * struct sw_thread - one secure thread (OP-TEE's struct thread_ctx)
- * @state:		FREE, ACTIVE or SUSPENDED
- * @rpc_arg_cookie:	normal-world cookie of the RPC argument this thread
- *			keeps while the prealloc cache is on; 0 = none
- */
-struct sw_thread {
-	enum smcsim_sw_thread_state state;
-	uint64_t rpc_arg_cookie;
-};
+#include <smcsim/sw_ta.h>
 
 /* Register block a handler works on in place, as OP-TEE's thread_smc_args. */
 struct sw_args {
 	unsigned long a[8];
+};
+
+/**
+ * struct sw_shm - shared memory described by a page list
+ * @link:	node in sw->shm_tree (registered shm only)
+ * @cookie:	the normal world's name for it (0 for a temporary list)
+ * @pages:	physical address of each page, each checked non-secure
+ * @npages:	entries in @pages
+ * @offset:	offset of the first byte in the first page
+ * @size:	bytes
+ * @users:	calls using it now (under sw->shm_lock); non-zero refuses
+ *		UNREGISTER_SHM with TEE_ERROR_BUSY
+ */
+struct sw_shm {
+	RB_ENTRY(sw_shm) link;
+	uint64_t cookie;
+	uint64_t *pages;
+	size_t npages;
+	size_t offset;
+	size_t size;
+	unsigned int users;
+};
+RB_HEAD(sw_shm_tree, sw_shm);
+
+/**
+ * struct sw_mem - a checked window on normal-world memory
+ * @shm:	page-list backed window (holds a user unless @owned), or NULL
+ * @owned:	@shm is a temporary list freed with the window
+ * @va:		secure view of a contiguous window when @shm is NULL
+ * @offs:	offset of the window in @shm
+ * @size:	bytes in the window
+ */
+struct sw_mem {
+	struct sw_shm *shm;
+	bool owned;
+	uint8_t *va;
+	uint64_t offs;
+	uint64_t size;
+};
+
+/**
+ * struct sw_thread - one secure thread (OP-TEE's struct thread_ctx)
+ * @sw:			its world
+ * @id:			index, what a3 carries in an RPC
+ * @th:			the pthread that runs its calls
+ * @state:		FREE, ACTIVE or SUSPENDED (sw->lock)
+ * @cond_in:		signalled when @regs holds an entry or a resume
+ * @cond_out:		signalled when @regs holds an exit (done or RPC)
+ * @in_ready:		@regs holds registers for the thread (sw->lock)
+ * @out_ready:		@regs holds registers for the caller (sw->lock)
+ * @regs:		the registers crossing the world switch (sw->lock)
+ * @rpc_arg_cookie:	RPC argument allocated by RPC ALLOC, kept between
+ *			calls while the prealloc cache is on; 0 = none
+ *			(written under sw->lock: DISABLE_SHM_CACHE reads it)
+ * @rpc_arg_pa:		its physical address
+ *
+ * The fields below belong to the call running on the thread:
+ * @rpc_mem:		window on the RPC argument in use
+ * @rpc_mem_valid:	@rpc_mem is set
+ * @rpc_from_nw:	the normal world supplied it with the call (RPC CMD
+ *			then carries cookie 0)
+ * @aborting:		the world is being destroyed: RPCs fail at once
+ */
+struct sw_thread {
+	struct smcsim_sw *sw;
+	unsigned int id;
+	struct rt_thread *th;
+	enum smcsim_sw_thread_state state;
+	struct rt_cond cond_in;
+	struct rt_cond cond_out;
+	bool in_ready;
+	bool out_ready;
+	struct sw_args regs;
+	uint64_t rpc_arg_cookie;
+	uint64_t rpc_arg_pa;
+
+	struct sw_mem rpc_mem;
+	bool rpc_mem_valid;
+	bool rpc_from_nw;
+	bool aborting;
+};
+
+/**
+ * struct sw_ta - a registered TA
+ * @link:	in sw->tas
+ * @desc:	copy of what was registered
+ */
+struct sw_ta {
+	TAILQ_ENTRY(sw_ta) link;
+	struct smcsim_ta_desc desc;
+};
+TAILQ_HEAD(sw_ta_list, sw_ta);
+
+/**
+ * struct sw_session - an open TA session
+ * @link:	in sw->sessions (while open)
+ * @id:		what the normal world calls it
+ * @ta:		the TA
+ * @ctx:	the TA's per-session pointer
+ * @login:	the client's login method
+ * @client:	the client's identity
+ * @users:	calls running on it now (sw->ta_lock)
+ * @dead:	the TA panicked; every call answers TARGET_DEAD
+ * @closed:	CLOSE_SESSION removed it; freed when @users drops to 0
+ * @cancel:	a CANCEL arrived for it
+ */
+struct sw_session {
+	RB_ENTRY(sw_session) link;
+	uint32_t id;
+	struct sw_ta *ta;
+	void *ctx;
+	uint32_t login;
+	struct smcsim_uuid client;
+	unsigned int users;
+	bool dead;
+	bool closed;
+	atomic_bool cancel;
+};
+RB_HEAD(sw_session_tree, sw_session);
+
+/*
+ * What a TA callback gets: the session, the thread running the call (NULL
+ * when the world is being destroyed) and where a panic unwinds to.
+ */
+struct smcsim_ta_sess {
+	struct sw_session *sess;
+	struct sw_thread *t;
+	jmp_buf *jmp;
 };
 
 /**
@@ -36,31 +164,109 @@ struct sw_args {
  * @sec_caps:		EXCHANGE_CAPABILITIES a1, derived from @cfg
  * @notif_value_max:	EXCHANGE_CAPABILITIES a2
  * @calls:		SMCs entered
- * @lock:		protects @threads, @prealloc_rpc_cache,
- *			@notif_started and @notif_pending
+ * @foreign_intr_pending: foreign interrupts to deliver at the next
+ *			preemption points of any thread
+ * @lock:		see the top of this file
  * @threads:		the secure threads, @cfg.num_threads of them
+ * @stopping:		destroy is under way (sw->lock)
  * @prealloc_rpc_cache:	ENABLE_SHM_CACHE is in force
  * @notif_started:	ENABLE_ASYNC_NOTIF was called (and no STOP since)
  * @notif_pending:	async values posted and not yet fetched (0..63)
+ * @shm_lock:		protects @shm_tree and @shm_count
+ * @ta_lock:		protects @tas, @sessions, @next_session_id
  */
 struct smcsim_sw {
 	struct smcsim_sw_config cfg;
 	uint32_t sec_caps;
 	unsigned int notif_value_max;
 	atomic_uint_fast64_t calls;
+	atomic_uint foreign_intr_pending;
 
 	struct rt_mutex lock;
 	struct sw_thread *threads;
+	bool stopping;
 	bool prealloc_rpc_cache;
 	bool notif_started;
 	bitstr_t bit_decl(notif_pending, SMCSIM_SW_NOTIF_ASYNC_VALUE_MAX + 1);
+
+	struct rt_mutex shm_lock;
+	struct sw_shm_tree shm_tree;
+	unsigned int shm_count;
+
+	struct rt_mutex ta_lock;
+	struct sw_ta_list tas;
+	struct sw_session_tree sessions;
+	unsigned int session_count;
+	uint32_t next_session_id;
 };
 
 /* sw_entry_fast.c */
 void sw_entry_fast(struct smcsim_sw *sw, struct sw_args *args);
 
-/* sw_entry_std.c */
+/* sw_entry_std.c: the caller's side of a yielding call */
 void sw_entry_std(struct smcsim_sw *sw, struct sw_args *args);
+
+/* sw_thread.c: secure threads and the world switch */
+int sw_threads_start(struct smcsim_sw *sw);
+void sw_threads_stop(struct smcsim_sw *sw);
+/**
+ * sw_thread_rpc() - leave the secure world with @a0..@a2 (a3 = thread id)
+ * and wait for RETURN_FROM_RPC
+ * @resume:	receives the normal world's registers
+ * Return: false when the world is being destroyed instead.
+ */
+bool sw_thread_rpc(struct sw_thread *t, unsigned long a0, unsigned long a1,
+		   unsigned long a2, struct sw_args *resume);
+/** sw_thread_preempt_point() - deliver pending foreign interrupts */
+void sw_thread_preempt_point(struct sw_thread *t);
+
+/* sw_msg.c: what a secure thread does with a yielding call */
+void sw_thread_std_call(struct sw_thread *t, struct sw_args *args);
+
+/* sw_rpc.c */
+uint32_t sw_rpc_cmd(struct sw_thread *t, uint32_t cmd,
+		    struct optee_msg_param *params, uint32_t num_params);
+/** sw_rpc_call_done() - end of a call: free or cache the RPC argument */
+void sw_rpc_call_done(struct sw_thread *t);
+
+/* sw_shm.c */
+/* sw_mem_from_shm() size meaning "from the offset to the end" */
+#define SW_MEM_TO_END	UINT64_MAX
+uint32_t sw_shm_register(struct smcsim_sw *sw, uint64_t cookie,
+			 uint64_t buf_ptr, uint64_t size);
+uint32_t sw_shm_unregister(struct smcsim_sw *sw, uint64_t cookie);
+void sw_shm_destroy_all(struct smcsim_sw *sw);
+int sw_mem_from_pa(struct smcsim_sw *sw, uint64_t pa, uint64_t size,
+		   struct sw_mem *m);
+int sw_mem_from_shm(struct smcsim_sw *sw, uint64_t cookie, uint64_t offs,
+		    uint64_t size, struct sw_mem *m);
+uint32_t sw_mem_from_pagelist(struct smcsim_sw *sw, uint64_t buf_ptr,
+			      uint64_t size, struct sw_mem *m);
+void sw_mem_release(struct smcsim_sw *sw, struct sw_mem *m);
+int sw_mem_read(struct smcsim_sw *sw, const struct sw_mem *m, uint64_t off,
+		void *dst, size_t len);
+int sw_mem_write(struct smcsim_sw *sw, const struct sw_mem *m, uint64_t off,
+		 const void *src, size_t len);
+
+/* sw_ta.c */
+int sw_ta_init(struct smcsim_sw *sw);
+void sw_ta_fini(struct smcsim_sw *sw);
+void sw_ta_open_session(struct sw_thread *t, struct optee_msg_arg *arg);
+void sw_ta_invoke(struct sw_thread *t, struct optee_msg_arg *arg);
+void sw_ta_close_session(struct sw_thread *t, struct optee_msg_arg *arg);
+void sw_ta_cancel(struct sw_thread *t, struct optee_msg_arg *arg);
+/**
+ * sw_ta_list_devices() - UUIDs of the TAs flagged SMCSIM_TA_FLAG_DEVICE
+ * @out:	receives up to @max of them (may be NULL with @max 0)
+ * Return: how many there are.
+ */
+size_t sw_ta_list_devices(struct smcsim_sw *sw, struct smcsim_uuid *out,
+			  size_t max);
+/** sw_uuid_to_octets() - the RFC 4122 byte order OP-TEE uses on the wire */
+void sw_uuid_to_octets(const struct smcsim_uuid *u, uint8_t o[16]);
+
+/* sw_ta_builtin.c */
+int sw_ta_register_builtins(struct smcsim_sw *sw);
 
 /* sw_notif.c */
 /**
@@ -72,6 +278,8 @@ unsigned int sw_notif_get_value(struct smcsim_sw *sw, bool *valid,
 				bool *pending);
 /** sw_notif_start() - ENABLE_ASYNC_NOTIF; Return: false if already started */
 bool sw_notif_start(struct smcsim_sw *sw);
+/** sw_notif_stop() - STOP_ASYNC_NOTIF */
+void sw_notif_stop(struct smcsim_sw *sw);
 
 /* sw_world.c */
 void sw_log(const struct smcsim_sw *sw, const char *fmt, ...)

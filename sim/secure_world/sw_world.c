@@ -106,26 +106,60 @@ int smcsim_sw_create(const struct smcsim_sw_config *cfg, struct smcsim_sw **out)
 		return -ENOMEM;
 	sw->threads = smcsim_calloc(cfg->num_threads, sizeof(*sw->threads));
 	if (!sw->threads) {
-		smcsim_free(sw);
-		return -ENOMEM;
+		rc = -ENOMEM;
+		goto err_free_sw;
 	}
 	sw->cfg = *cfg;
 	sw->sec_caps = sw_compute_sec_caps(cfg);
 	sw->notif_value_max = cfg->notif_value_max ? cfg->notif_value_max :
 			      SMCSIM_SW_NOTIF_SYNC_VALUE_BASE + cfg->num_threads;
 	atomic_init(&sw->calls, 0);
+	atomic_init(&sw->foreign_intr_pending, 0);
 	rt_mutex_init(&sw->lock);
+	rt_mutex_init(&sw->shm_lock);
+	RB_INIT(&sw->shm_tree);
+	rc = sw_ta_init(sw);
+	if (rc)
+		goto err_ta_fini;
+	rc = sw_threads_start(sw);
+	if (rc)
+		goto err_ta_fini;
 	*out = sw;
 	return 0;
+
+err_ta_fini:
+	sw_ta_fini(sw);
+	rt_mutex_destroy(&sw->shm_lock);
+	rt_mutex_destroy(&sw->lock);
+	smcsim_free(sw->threads);
+err_free_sw:
+	smcsim_free(sw);
+	return rc;
 }
 
 void smcsim_sw_destroy(struct smcsim_sw *sw)
 {
 	if (!sw)
 		return;
+	sw_threads_stop(sw);
+	sw_ta_fini(sw);
+	sw_shm_destroy_all(sw);
+	rt_mutex_destroy(&sw->shm_lock);
 	rt_mutex_destroy(&sw->lock);
 	smcsim_free(sw->threads);
 	smcsim_free(sw);
+}
+
+/*
+ * What the secure monitor (TF-A) does with the function ID before OP-TEE
+ * sees it: only W0 counts, bit 16 is SMCCC 1.3's SVE hint and is cleared,
+ * and a fast call with any of the reserved bits 23:17 set is unknown.
+ * Return: false if the call must answer UNKNOWN_FUNCTION.
+ */
+static bool sw_monitor_fid(unsigned long a0, uint32_t *fid)
+{
+	*fid = sw_reg32(a0) & ~ARM_SMCCC_SVE_HINT;
+	return !(smccc_is_fast(*fid) && (*fid & ARM_SMCCC_FC_RESERVED_MASK));
 }
 
 void smcsim_sw_smc(struct smcsim_sw *sw, const unsigned long a[8],
@@ -133,13 +167,20 @@ void smcsim_sw_smc(struct smcsim_sw *sw, const unsigned long a[8],
 {
 	struct sw_args args;
 
+	uint32_t fid;
+
 	memcpy(args.a, a, sizeof(args.a));
 	atomic_fetch_add(&sw->calls, 1);
 
-	if (smccc_is_fast(sw_reg32(a[0])))
-		sw_entry_fast(sw, &args);
-	else
-		sw_entry_std(sw, &args);
+	if (!sw_monitor_fid(a[0], &fid)) {
+		args.a[0] = OPTEE_SMC_RETURN_UNKNOWN_FUNCTION;
+	} else {
+		args.a[0] = fid;
+		if (smccc_is_fast(fid))
+			sw_entry_fast(sw, &args);
+		else
+			sw_entry_std(sw, &args);
+	}
 
 	res->a0 = args.a[0];
 	res->a1 = args.a[1];
@@ -178,4 +219,16 @@ unsigned int smcsim_sw_notif_value_max(const struct smcsim_sw *sw)
 uint64_t smcsim_sw_calls(struct smcsim_sw *sw)
 {
 	return atomic_load(&sw->calls);
+}
+
+uint64_t smcsim_sw_rpc_arg_cached(struct smcsim_sw *sw, unsigned int idx)
+{
+	uint64_t cookie = 0;
+
+	if (idx >= sw->cfg.num_threads)
+		return 0;
+	rt_mutex_lock(&sw->lock);
+	cookie = sw->threads[idx].rpc_arg_cookie;
+	rt_mutex_unlock(&sw->lock);
+	return cookie;
 }

@@ -1,0 +1,241 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * What a secure thread does with a yielding call (OP-TEE's
+ * thread_optee_smc.c and entry_std.c, abi-facts.md sections 2.1, 5, 8.3,
+ * 10): find the message argument, copy it into secure memory once, check
+ * it, dispatch the message command, and write the results back.
+ *
+ * Where the argument may be:
+ *  - CALL_WITH_ARG / CALL_WITH_RPC_ARG: by physical address; inside the
+ *    reserved shm it must be 8-byte aligned, elsewhere in non-secure DRAM
+ *    page aligned, and then only that one page is mapped, so the argument
+ *    (and the RPC argument that follows it) must fit in it;
+ *  - CALL_WITH_REGD_ARG: at an offset in registered shm named by cookie.
+ * Anything else is EBADADDR, as is num_params > 127.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <smcsim/alloc.h>
+#include <smcsim/pgalloc.h>
+#include <smcsim/tee_error.h>
+
+#include "sw_private.h"
+
+#define SW_RPC_ARG_SIZE OPTEE_MSG_GET_ARG_SIZE(OPTEE_SMC_THREAD_RPC_MAX_NUM_PARAMS)
+
+static void msg_register_shm(struct sw_thread *t, struct optee_msg_arg *arg)
+{
+	const struct optee_msg_param *p = &arg->params[0];
+	uint64_t type = p->attr & OPTEE_MSG_ATTR_TYPE_MASK;
+
+	arg->ret_origin = TEEC_ORIGIN_TEE;
+	if (arg->num_params != 1 || !(p->attr & OPTEE_MSG_ATTR_NONCONTIG) ||
+	    type < OPTEE_MSG_ATTR_TYPE_TMEM_INPUT ||
+	    type > OPTEE_MSG_ATTR_TYPE_TMEM_INOUT) {
+		arg->ret = TEE_ERROR_BAD_PARAMETERS;
+		return;
+	}
+	arg->ret = sw_shm_register(t->sw, p->u.tmem.shm_ref, p->u.tmem.buf_ptr,
+				   p->u.tmem.size);
+}
+
+static void msg_unregister_shm(struct sw_thread *t, struct optee_msg_arg *arg)
+{
+	const struct optee_msg_param *p = &arg->params[0];
+
+	arg->ret_origin = TEEC_ORIGIN_TEE;
+	if (arg->num_params != 1 ||
+	    p->attr != OPTEE_MSG_ATTR_TYPE_RMEM_INPUT) {
+		arg->ret = TEE_ERROR_BAD_PARAMETERS;
+		return;
+	}
+	arg->ret = sw_shm_unregister(t->sw, p->u.rmem.shm_ref);
+}
+
+/* Return: a0 for the normal world. */
+static unsigned long sw_msg_dispatch(struct sw_thread *t,
+				     struct optee_msg_arg *arg)
+{
+	struct smcsim_sw *sw = t->sw;
+
+	switch (arg->cmd) {
+	case OPTEE_MSG_CMD_OPEN_SESSION:
+		sw_ta_open_session(t, arg);
+		break;
+	case OPTEE_MSG_CMD_INVOKE_COMMAND:
+		sw_ta_invoke(t, arg);
+		break;
+	case OPTEE_MSG_CMD_CLOSE_SESSION:
+		sw_ta_close_session(t, arg);
+		break;
+	case OPTEE_MSG_CMD_CANCEL:
+		sw_ta_cancel(t, arg);
+		break;
+	case OPTEE_MSG_CMD_REGISTER_SHM:
+		if (!sw->cfg.dynamic_shm)
+			return OPTEE_SMC_RETURN_EBADCMD;
+		msg_register_shm(t, arg);
+		break;
+	case OPTEE_MSG_CMD_UNREGISTER_SHM:
+		if (!sw->cfg.dynamic_shm)
+			return OPTEE_SMC_RETURN_EBADCMD;
+		msg_unregister_shm(t, arg);
+		break;
+	case OPTEE_MSG_CMD_DO_BOTTOM_HALF:
+	case OPTEE_MSG_CMD_STOP_ASYNC_NOTIF:
+		/* Without CFG_CORE_ASYNC_NOTIF these are unknown commands. */
+		if (!sw->cfg.async_notif)
+			return OPTEE_SMC_RETURN_EBADCMD;
+		if (arg->cmd == OPTEE_MSG_CMD_STOP_ASYNC_NOTIF)
+			sw_notif_stop(sw);
+		arg->ret = TEE_SUCCESS;
+		arg->ret_origin = 0;
+		break;
+	default:
+		/* TEE_ERROR_NOT_IMPLEMENTED from the dispatcher -> EBADCMD */
+		sw_log(sw, "thread %u: unknown message command %u", t->id,
+		       arg->cmd);
+		return OPTEE_SMC_RETURN_EBADCMD;
+	}
+	return OPTEE_SMC_RETURN_OK;
+}
+
+/*
+ * Run the message in @mem (offset 0). With @with_rpc an RPC argument of
+ * OPTEE_MSG_GET_ARG_SIZE(4) bytes follows it and the thread uses that one.
+ */
+static unsigned long sw_std_call_mem(struct sw_thread *t, struct sw_mem *mem,
+				     bool with_rpc)
+{
+	struct smcsim_sw *sw = t->sw;
+	struct optee_msg_arg hdr, *arg;
+	size_t size, need;
+	unsigned long a0;
+	uint32_t num;
+
+	if (sw_mem_read(sw, mem, 0, &hdr, sizeof(hdr)))
+		return OPTEE_SMC_RETURN_EBADADDR;
+	num = hdr.num_params;
+	if (num > OPTEE_MSG_MAX_NUM_PARAMS)
+		return OPTEE_SMC_RETURN_EBADADDR;
+	size = OPTEE_MSG_GET_ARG_SIZE(num);
+	need = size + (with_rpc ? SW_RPC_ARG_SIZE : 0);
+	if (need > mem->size)
+		return OPTEE_SMC_RETURN_EBADADDR;
+
+	arg = smcsim_zalloc(size);
+	if (!arg)
+		return OPTEE_SMC_RETURN_ENOMEM;
+	/* One copy of the whole message; the count checked above wins. */
+	if (sw_mem_read(sw, mem, 0, arg, size)) {
+		smcsim_free(arg);
+		return OPTEE_SMC_RETURN_EBADADDR;
+	}
+	arg->num_params = num;
+
+	if (with_rpc) {
+		if (mem->shm) {
+			/* A second window on the same registered shm. */
+			if (sw_mem_from_shm(sw, mem->shm->cookie,
+					    mem->offs + size, SW_RPC_ARG_SIZE,
+					    &t->rpc_mem))
+				goto no_rpc;
+		} else {
+			t->rpc_mem = (struct sw_mem){
+				.va = mem->va + size,
+				.size = SW_RPC_ARG_SIZE,
+			};
+		}
+		t->rpc_mem_valid = true;
+		t->rpc_from_nw = true;
+	}
+no_rpc:
+	a0 = sw_msg_dispatch(t, arg);
+	if (a0 == OPTEE_SMC_RETURN_OK) {
+		/* Only what the secure world answers goes back. */
+		sw_mem_write(sw, mem, offsetof(struct optee_msg_arg, session),
+			     &arg->session, sizeof(arg->session));
+		sw_mem_write(sw, mem, offsetof(struct optee_msg_arg, ret),
+			     &arg->ret, sizeof(arg->ret) * 2);
+		sw_mem_write(sw, mem, sizeof(*arg), arg->params,
+			     num * sizeof(arg->params[0]));
+	}
+	smcsim_free(arg);
+	return a0;
+}
+
+static unsigned long sw_std_call_pa(struct sw_thread *t, uint64_t pa,
+				    bool with_rpc)
+{
+	struct smcsim_sw *sw = t->sw;
+	struct smcsim_phys_region r;
+	enum smcsim_mem_kind kind;
+	struct sw_mem mem;
+	uint64_t window;
+	unsigned long a0;
+
+	if (smcsim_phys_kind(sw->cfg.phys, pa, sizeof(struct optee_msg_arg),
+			     &kind))
+		return OPTEE_SMC_RETURN_EBADADDR;
+	if (kind == SMCSIM_MEM_NS_SHM) {
+		if (pa & 7)
+			return OPTEE_SMC_RETURN_EBADADDR;
+		smcsim_phys_region_get(sw->cfg.phys, kind, &r);
+		window = r.base + r.size - pa;
+	} else if (kind == SMCSIM_MEM_NS_DRAM) {
+		/* Outside the reserved shm only one page is mapped. */
+		if (pa & SMCSIM_PAGE_MASK)
+			return OPTEE_SMC_RETURN_EBADADDR;
+		window = SMCSIM_PAGE_SIZE;
+	} else {
+		sw_log(sw, "thread %u: argument at 0x%llx is not non-secure",
+		       t->id, (unsigned long long)pa);
+		return OPTEE_SMC_RETURN_EBADADDR;
+	}
+	if (sw_mem_from_pa(sw, pa, window, &mem))
+		return OPTEE_SMC_RETURN_EBADADDR;
+	a0 = sw_std_call_mem(t, &mem, with_rpc);
+	sw_mem_release(sw, &mem);
+	return a0;
+}
+
+static unsigned long sw_std_call_regd(struct sw_thread *t, uint64_t cookie,
+				      uint64_t offs)
+{
+	struct smcsim_sw *sw = t->sw;
+	struct sw_mem mem;
+	unsigned long a0;
+
+	if (sw_mem_from_shm(sw, cookie, offs, SW_MEM_TO_END, &mem))
+		return OPTEE_SMC_RETURN_EBADADDR;
+	a0 = sw_std_call_mem(t, &mem, true);
+	sw_mem_release(sw, &mem);
+	return a0;
+}
+
+void sw_thread_std_call(struct sw_thread *t, struct sw_args *args)
+{
+	uint32_t fid = sw_reg32(args->a[0]);
+	unsigned long a0;
+
+	sw_thread_preempt_point(t);
+	switch (fid) {
+	case OPTEE_SMC_CALL_WITH_ARG:
+	case OPTEE_SMC_CALL_WITH_RPC_ARG:
+		a0 = sw_std_call_pa(t, reg_pair_to_64(args->a[1], args->a[2]),
+				    fid == OPTEE_SMC_CALL_WITH_RPC_ARG);
+		break;
+	case OPTEE_SMC_CALL_WITH_REGD_ARG:
+		a0 = sw_std_call_regd(t, reg_pair_to_64(args->a[1], args->a[2]),
+				      sw_reg32(args->a[3]));
+		break;
+	default:
+		/* An unknown yielding function, after taking a thread. */
+		a0 = OPTEE_SMC_RETURN_EBADCMD;
+		break;
+	}
+	sw_rpc_call_done(t);
+	sw_thread_preempt_point(t);
+	args->a[0] = a0;
+}

@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * RPCs from a secure thread to the normal world (OP-TEE's thread_rpc_cmd
+ * and friends, abi-facts.md sections 3.2 and 10):
+ *
+ *  - the RPC argument is the one the normal world supplied with the call
+ *    (CALL_WITH_RPC_ARG / CALL_WITH_REGD_ARG; RPC CMD then carries cookie
+ *    0), else the thread's cached one, else one asked for with RPC ALLOC of
+ *    OPTEE_MSG_GET_ARG_SIZE(4) = 160 bytes;
+ *  - at the end of the call an allocated argument is given back with
+ *    RPC FREE unless the prealloc cache is on, in which case it stays with
+ *    the thread until DISABLE_SHM_CACHE hands it back.
+ *
+ * What the normal world writes into the argument is read back once.
+ */
+#include <string.h>
+
+#include <smcsim/tee_error.h>
+
+#include "sw_private.h"
+
+#define SW_RPC_ARG_SIZE OPTEE_MSG_GET_ARG_SIZE(OPTEE_SMC_THREAD_RPC_MAX_NUM_PARAMS)
+
+static void sw_rpc_free_arg(struct sw_thread *t, uint64_t cookie)
+{
+	struct sw_args resume;
+
+	sw_thread_rpc(t, OPTEE_SMC_RETURN_RPC_FREE, reg_pair_hi(cookie),
+		      reg_pair_lo(cookie), &resume);
+}
+
+/* Make t->rpc_mem a window on an RPC argument. Return: TEE result. */
+static uint32_t sw_rpc_get_arg(struct sw_thread *t)
+{
+	struct smcsim_sw *sw = t->sw;
+	struct sw_args resume;
+	uint64_t pa, cookie;
+
+	if (t->rpc_mem_valid)
+		return TEE_SUCCESS;
+
+	if (!t->rpc_arg_cookie) {
+		if (!sw_thread_rpc(t, OPTEE_SMC_RETURN_RPC_ALLOC,
+				   SW_RPC_ARG_SIZE, 0, &resume))
+			return TEE_ERROR_COMMUNICATION;
+		pa = reg_pair_to_64(resume.a[1], resume.a[2]);
+		cookie = reg_pair_to_64(resume.a[4], resume.a[5]);
+		if (!pa || !cookie || (pa & 7) ||
+		    !smcsim_phys_is_nonsecure(sw->cfg.phys, pa,
+					      SW_RPC_ARG_SIZE)) {
+			sw_log(sw, "thread %u: RPC ALLOC answered pa 0x%llx "
+			       "cookie 0x%llx", t->id, (unsigned long long)pa,
+			       (unsigned long long)cookie);
+			if (cookie)
+				sw_rpc_free_arg(t, cookie);
+			return TEE_ERROR_OUT_OF_MEMORY;
+		}
+		rt_mutex_lock(&sw->lock);
+		t->rpc_arg_cookie = cookie;
+		t->rpc_arg_pa = pa;
+		rt_mutex_unlock(&sw->lock);
+	}
+	if (sw_mem_from_pa(sw, t->rpc_arg_pa, SW_RPC_ARG_SIZE, &t->rpc_mem))
+		return TEE_ERROR_OUT_OF_MEMORY;
+	t->rpc_mem_valid = true;
+	t->rpc_from_nw = false;
+	return TEE_SUCCESS;
+}
+
+uint32_t sw_rpc_cmd(struct sw_thread *t, uint32_t cmd,
+		    struct optee_msg_param *params, uint32_t num_params)
+{
+	struct smcsim_sw *sw = t->sw;
+	uint8_t buf[SW_RPC_ARG_SIZE];
+	struct optee_msg_arg *arg = (struct optee_msg_arg *)buf;
+	uint64_t cookie;
+	struct sw_args resume;
+	uint32_t res;
+
+	if (num_params > OPTEE_SMC_THREAD_RPC_MAX_NUM_PARAMS)
+		return TEE_ERROR_BAD_PARAMETERS;
+	sw_thread_preempt_point(t);
+	res = sw_rpc_get_arg(t);
+	if (res)
+		return res;
+
+	memset(buf, 0, sizeof(buf));
+	arg->cmd = cmd;
+	arg->num_params = num_params;
+	if (num_params)
+		memcpy(arg->params, params, num_params * sizeof(*params));
+	if (sw_mem_write(sw, &t->rpc_mem, 0, buf,
+			 OPTEE_MSG_GET_ARG_SIZE(num_params)))
+		return TEE_ERROR_COMMUNICATION;
+
+	cookie = t->rpc_from_nw ? 0 : t->rpc_arg_cookie;
+	if (!sw_thread_rpc(t, OPTEE_SMC_RETURN_RPC_CMD, reg_pair_hi(cookie),
+			   reg_pair_lo(cookie), &resume))
+		return TEE_ERROR_COMMUNICATION;
+
+	/* Read the answer once; only ret and the params we sent count. */
+	if (sw_mem_read(sw, &t->rpc_mem, 0, buf,
+			OPTEE_MSG_GET_ARG_SIZE(num_params)))
+		return TEE_ERROR_COMMUNICATION;
+	if (num_params)
+		memcpy(params, arg->params, num_params * sizeof(*params));
+	sw_thread_preempt_point(t);
+	return arg->ret;
+}
+
+void sw_rpc_call_done(struct sw_thread *t)
+{
+	struct smcsim_sw *sw = t->sw;
+	uint64_t cookie = 0;
+
+	if (t->rpc_mem_valid)
+		sw_mem_release(sw, &t->rpc_mem);
+	t->rpc_mem_valid = false;
+	t->rpc_from_nw = false;
+
+	rt_mutex_lock(&sw->lock);
+	if (t->rpc_arg_cookie && !sw->prealloc_rpc_cache) {
+		cookie = t->rpc_arg_cookie;
+		t->rpc_arg_cookie = 0;
+		t->rpc_arg_pa = 0;
+	}
+	rt_mutex_unlock(&sw->lock);
+	if (cookie)
+		sw_rpc_free_arg(t, cookie);
+}

@@ -1,0 +1,658 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * Trusted applications and sessions (OP-TEE's tee_ta_manager and the
+ * OPEN/INVOKE/CLOSE/CANCEL message commands, abi-facts.md sections 5.4, 5.5
+ * and 10):
+ *
+ *  1. registry: TAs by UUID, sessions by id (libbsd sys/tree.h)
+ *  2. parameters: optee_msg params -> the TA's view and back
+ *  3. calling a TA, with panic unwinding
+ *  4. the message commands
+ *  5. services a TA may use
+ *
+ * Result origins follow OP-TEE: what the TA answers has origin TRUSTED_APP,
+ * what the framework refuses (no such session, bad parameters, a dead TA)
+ * has origin TEE. A session in use by a call is only freed when the last
+ * call on it ends, so CLOSE_SESSION can never pull it from under a TA.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <smcsim/alloc.h>
+#include <smcsim/optee_rpc_cmd.h>
+#include <smcsim/tee_error.h>
+
+#include "sw_private.h"
+
+/* ---- 1. registry --------------------------------------------------------- */
+
+static int sw_session_cmp(const struct sw_session *a, const struct sw_session *b)
+{
+	return a->id < b->id ? -1 : a->id > b->id;
+}
+
+RB_GENERATE_STATIC(sw_session_tree, sw_session, link, sw_session_cmp)
+
+static void uuid_from_octets(struct smcsim_uuid *u, const uint8_t o[16])
+{
+	u->time_low = (uint32_t)o[0] << 24 | (uint32_t)o[1] << 16 |
+		      (uint32_t)o[2] << 8 | o[3];
+	u->time_mid = (uint16_t)(o[4] << 8 | o[5]);
+	u->time_hi_and_version = (uint16_t)(o[6] << 8 | o[7]);
+	memcpy(u->clock_seq_and_node, o + 8, 8);
+}
+
+void sw_uuid_to_octets(const struct smcsim_uuid *u, uint8_t o[16])
+{
+	o[0] = (uint8_t)(u->time_low >> 24);
+	o[1] = (uint8_t)(u->time_low >> 16);
+	o[2] = (uint8_t)(u->time_low >> 8);
+	o[3] = (uint8_t)u->time_low;
+	o[4] = (uint8_t)(u->time_mid >> 8);
+	o[5] = (uint8_t)u->time_mid;
+	o[6] = (uint8_t)(u->time_hi_and_version >> 8);
+	o[7] = (uint8_t)u->time_hi_and_version;
+	memcpy(o + 8, u->clock_seq_and_node, 8);
+}
+
+static bool uuid_eq(const struct smcsim_uuid *a, const struct smcsim_uuid *b)
+{
+	return a->time_low == b->time_low && a->time_mid == b->time_mid &&
+	       a->time_hi_and_version == b->time_hi_and_version &&
+	       !memcmp(a->clock_seq_and_node, b->clock_seq_and_node, 8);
+}
+
+/* Caller holds sw->ta_lock. TAs are never removed while the world lives. */
+static struct sw_ta *sw_ta_find(struct smcsim_sw *sw,
+				const struct smcsim_uuid *uuid)
+{
+	struct sw_ta *ta;
+
+	TAILQ_FOREACH(ta, &sw->tas, link)
+		if (uuid_eq(&ta->desc.uuid, uuid))
+			return ta;
+	return NULL;
+}
+
+int smcsim_sw_register_ta(struct smcsim_sw *sw, const struct smcsim_ta_desc *desc)
+{
+	struct sw_ta *ta;
+
+	if (!desc || !desc->ops || !desc->ops->invoke)
+		return -EINVAL;
+	ta = smcsim_zalloc(sizeof(*ta));
+	if (!ta)
+		return -ENOMEM;
+	ta->desc = *desc;
+
+	rt_mutex_lock(&sw->ta_lock);
+	if (sw_ta_find(sw, &desc->uuid)) {
+		rt_mutex_unlock(&sw->ta_lock);
+		smcsim_free(ta);
+		return -EEXIST;
+	}
+	TAILQ_INSERT_TAIL(&sw->tas, ta, link);
+	rt_mutex_unlock(&sw->ta_lock);
+	return 0;
+}
+
+size_t sw_ta_list_devices(struct smcsim_sw *sw, struct smcsim_uuid *out,
+			  size_t max)
+{
+	struct sw_ta *ta;
+	size_t n = 0;
+
+	rt_mutex_lock(&sw->ta_lock);
+	TAILQ_FOREACH(ta, &sw->tas, link) {
+		if (!(ta->desc.flags & SMCSIM_TA_FLAG_DEVICE))
+			continue;
+		if (n < max)
+			out[n] = ta->desc.uuid;
+		n++;
+	}
+	rt_mutex_unlock(&sw->ta_lock);
+	return n;
+}
+
+unsigned int smcsim_sw_session_count(struct smcsim_sw *sw)
+{
+	unsigned int n;
+
+	rt_mutex_lock(&sw->ta_lock);
+	n = sw->session_count;
+	rt_mutex_unlock(&sw->ta_lock);
+	return n;
+}
+
+/* ---- 2. parameters ------------------------------------------------------- */
+
+/**
+ * struct sw_params - a call's parameters as the TA sees them
+ * @ptypes:	GP parameter types
+ * @ta:		what the TA gets
+ * @mem:	the checked window behind each memref
+ * @bounce:	the TA's private copy of each memref
+ * @size:	the size the normal world gave for each memref
+ */
+struct sw_params {
+	uint32_t ptypes;
+	union smcsim_ta_param ta[SMCSIM_TA_NUM_PARAMS];
+	struct sw_mem mem[SMCSIM_TA_NUM_PARAMS];
+	void *bounce[SMCSIM_TA_NUM_PARAMS];
+	uint64_t size[SMCSIM_TA_NUM_PARAMS];
+};
+
+static void sw_params_release(struct smcsim_sw *sw, struct sw_params *pp)
+{
+	unsigned int i;
+
+	for (i = 0; i < SMCSIM_TA_NUM_PARAMS; i++) {
+		sw_mem_release(sw, &pp->mem[i]);
+		smcsim_free(pp->bounce[i]);
+		pp->bounce[i] = NULL;
+	}
+}
+
+static uint32_t sw_param_mem_in(struct smcsim_sw *sw,
+				const struct optee_msg_param *mp,
+				struct sw_params *pp, unsigned int i,
+				uint32_t gp_type)
+{
+	uint64_t type = mp->attr & OPTEE_MSG_ATTR_TYPE_MASK;
+	uint64_t size;
+	int rc = 0;
+
+	if (type >= OPTEE_MSG_ATTR_TYPE_TMEM_INPUT) {
+		uint64_t allowed = OPTEE_MSG_ATTR_NONCONTIG |
+				   (OPTEE_MSG_ATTR_CACHE_MASK <<
+				    OPTEE_MSG_ATTR_CACHE_SHIFT);
+
+		if ((mp->attr & ~OPTEE_MSG_ATTR_TYPE_MASK) & ~allowed)
+			return TEE_ERROR_BAD_PARAMETERS;
+		size = mp->u.tmem.size;
+		if (!mp->u.tmem.buf_ptr) {
+			/* A NULL memref (MEMREF_NULL capability). */
+			pp->ta[i].memref.buffer = NULL;
+			pp->ta[i].memref.size = (size_t)size;
+			pp->size[i] = size;
+			return TEE_SUCCESS;
+		}
+		if (mp->attr & OPTEE_MSG_ATTR_NONCONTIG) {
+			if (sw_mem_from_pagelist(sw, mp->u.tmem.buf_ptr, size,
+						 &pp->mem[i]))
+				rc = -EFAULT;
+		} else {
+			rc = sw_mem_from_pa(sw, mp->u.tmem.buf_ptr, size,
+					    &pp->mem[i]);
+		}
+	} else {
+		if (mp->attr & ~OPTEE_MSG_ATTR_TYPE_MASK)
+			return TEE_ERROR_BAD_PARAMETERS;
+		size = mp->u.rmem.size;
+		rc = sw_mem_from_shm(sw, mp->u.rmem.shm_ref, mp->u.rmem.offs,
+				     size, &pp->mem[i]);
+	}
+	if (rc || size > SIZE_MAX)
+		return TEE_ERROR_BAD_PARAMETERS;
+
+	pp->bounce[i] = smcsim_zalloc((size_t)size);
+	if (!pp->bounce[i])
+		return TEE_ERROR_OUT_OF_MEMORY;
+	if (gp_type != SMCSIM_TA_PARAM_MEMREF_OUTPUT &&
+	    sw_mem_read(sw, &pp->mem[i], 0, pp->bounce[i], (size_t)size))
+		return TEE_ERROR_BAD_PARAMETERS;
+	pp->ta[i].memref.buffer = pp->bounce[i];
+	pp->ta[i].memref.size = (size_t)size;
+	pp->size[i] = size;
+	return TEE_SUCCESS;
+}
+
+static uint32_t sw_params_in(struct smcsim_sw *sw,
+			     const struct optee_msg_param *mp, uint32_t n,
+			     struct sw_params *pp)
+{
+	uint32_t res = TEE_SUCCESS;
+	unsigned int i;
+
+	memset(pp, 0, sizeof(*pp));
+	if (n > SMCSIM_TA_NUM_PARAMS)
+		return TEE_ERROR_BAD_PARAMETERS;
+	for (i = 0; i < n && !res; i++) {
+		uint64_t type = mp[i].attr & OPTEE_MSG_ATTR_TYPE_MASK;
+		uint32_t gp;
+
+		switch (type) {
+		case OPTEE_MSG_ATTR_TYPE_NONE:
+			gp = SMCSIM_TA_PARAM_NONE;
+			if (mp[i].attr != type)
+				res = TEE_ERROR_BAD_PARAMETERS;
+			break;
+		case OPTEE_MSG_ATTR_TYPE_VALUE_INPUT:
+		case OPTEE_MSG_ATTR_TYPE_VALUE_OUTPUT:
+		case OPTEE_MSG_ATTR_TYPE_VALUE_INOUT:
+			gp = (uint32_t)type;
+			if (mp[i].attr != type) {
+				res = TEE_ERROR_BAD_PARAMETERS;
+				break;
+			}
+			pp->ta[i].value.a = (uint32_t)mp[i].u.value.a;
+			pp->ta[i].value.b = (uint32_t)mp[i].u.value.b;
+			break;
+		case OPTEE_MSG_ATTR_TYPE_RMEM_INPUT:
+		case OPTEE_MSG_ATTR_TYPE_RMEM_OUTPUT:
+		case OPTEE_MSG_ATTR_TYPE_RMEM_INOUT:
+		case OPTEE_MSG_ATTR_TYPE_TMEM_INPUT:
+		case OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT:
+		case OPTEE_MSG_ATTR_TYPE_TMEM_INOUT:
+			/* RMEM 5..7 and TMEM 9..11 map to MEMREF 5..7. */
+			gp = (uint32_t)(type >= OPTEE_MSG_ATTR_TYPE_TMEM_INPUT ?
+					type - 4 : type);
+			res = sw_param_mem_in(sw, &mp[i], pp, i, gp);
+			break;
+		default:
+			gp = SMCSIM_TA_PARAM_NONE;
+			res = TEE_ERROR_BAD_PARAMETERS;
+			break;
+		}
+		pp->ptypes |= gp << (i * 4);
+	}
+	if (res)
+		sw_params_release(sw, pp);
+	return res;
+}
+
+/* Write the TA's outputs back into the message and normal-world memory. */
+static void sw_params_out(struct smcsim_sw *sw, struct optee_msg_param *mp,
+			  uint32_t n, struct sw_params *pp)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		uint32_t gp = SMCSIM_TA_PARAM_TYPE_GET(pp->ptypes, i);
+		uint64_t type = mp[i].attr & OPTEE_MSG_ATTR_TYPE_MASK;
+		size_t got;
+
+		switch (gp) {
+		case SMCSIM_TA_PARAM_VALUE_OUTPUT:
+		case SMCSIM_TA_PARAM_VALUE_INOUT:
+			mp[i].u.value.a = pp->ta[i].value.a;
+			mp[i].u.value.b = pp->ta[i].value.b;
+			mp[i].u.value.c = 0;
+			break;
+		case SMCSIM_TA_PARAM_MEMREF_OUTPUT:
+		case SMCSIM_TA_PARAM_MEMREF_INOUT:
+			got = pp->ta[i].memref.size;
+			/* Copy back only what fits in what the caller gave. */
+			if (pp->bounce[i] && got <= pp->size[i])
+				sw_mem_write(sw, &pp->mem[i], 0, pp->bounce[i],
+					     got);
+			if (type >= OPTEE_MSG_ATTR_TYPE_TMEM_INPUT)
+				mp[i].u.tmem.size = got;
+			else
+				mp[i].u.rmem.size = got;
+			break;
+		default:
+			break;
+		}
+	}
+	sw_params_release(sw, pp);
+}
+
+/* ---- 3. calling a TA ----------------------------------------------------- */
+
+enum sw_ta_op { SW_TA_OPEN, SW_TA_INVOKE, SW_TA_CLOSE };
+
+/*
+ * Run one TA entry point on thread @t (NULL while the world is destroyed).
+ * smcsim_ta_panic() longjmps back here. Return: the TA's result, or
+ * TEE_ERROR_TARGET_DEAD with *@panicked set.
+ */
+static uint32_t sw_ta_call(struct sw_thread *t, struct sw_session *sess,
+			   enum sw_ta_op op, uint32_t cmd, struct sw_params *pp,
+			   bool *panicked)
+{
+	const struct smcsim_ta_ops *ops = sess->ta->desc.ops;
+	jmp_buf jmp;
+	struct smcsim_ta_sess h = { .sess = sess, .t = t, .jmp = &jmp };
+	volatile uint32_t res = TEE_SUCCESS;
+
+	*panicked = false;
+	if (setjmp(jmp)) {
+		*panicked = true;
+		return TEE_ERROR_TARGET_DEAD;
+	}
+	switch (op) {
+	case SW_TA_OPEN:
+		if (ops->open_session)
+			res = ops->open_session(&h, pp->ptypes, pp->ta);
+		break;
+	case SW_TA_INVOKE:
+		res = ops->invoke(&h, cmd, pp->ptypes, pp->ta);
+		break;
+	case SW_TA_CLOSE:
+		if (ops->close_session)
+			ops->close_session(&h);
+		break;
+	}
+	return res;
+}
+
+static void sw_session_free(struct sw_thread *t, struct sw_session *sess)
+{
+	struct sw_params none = { 0 };
+	bool panicked;
+
+	if (!sess->dead)
+		sw_ta_call(t, sess, SW_TA_CLOSE, 0, &none, &panicked);
+	smcsim_free(sess);
+}
+
+/* Drop a call's hold on @sess; the last one after CLOSE frees it. */
+static void sw_session_put(struct sw_thread *t, struct smcsim_sw *sw,
+			   struct sw_session *sess)
+{
+	bool last;
+
+	rt_mutex_lock(&sw->ta_lock);
+	last = !--sess->users && sess->closed;
+	rt_mutex_unlock(&sw->ta_lock);
+	if (last)
+		sw_session_free(t, sess);
+}
+
+/* Caller holds sw->ta_lock. Return: a free id, never 0. */
+static uint32_t sw_session_new_id(struct smcsim_sw *sw)
+{
+	struct sw_session key;
+
+	do {
+		key.id = sw->next_session_id++;
+	} while (!key.id || RB_FIND(sw_session_tree, &sw->sessions, &key));
+	return key.id;
+}
+
+/* ---- 4. message commands ------------------------------------------------- */
+
+#define SW_META_VALUE (OPTEE_MSG_ATTR_TYPE_VALUE_INPUT | OPTEE_MSG_ATTR_META)
+
+void sw_ta_open_session(struct sw_thread *t, struct optee_msg_arg *arg)
+{
+	struct smcsim_sw *sw = t->sw;
+	struct smcsim_uuid uuid;
+	struct sw_session *sess;
+	struct sw_params pp;
+	struct sw_ta *ta;
+	bool panicked;
+	uint32_t res;
+
+	arg->ret_origin = TEEC_ORIGIN_TEE;
+	if (arg->num_params < 2 || arg->params[0].attr != SW_META_VALUE ||
+	    arg->params[1].attr != SW_META_VALUE) {
+		arg->ret = TEE_ERROR_BAD_PARAMETERS;
+		return;
+	}
+	uuid_from_octets(&uuid, arg->params[0].u.octets);
+	rt_mutex_lock(&sw->ta_lock);
+	ta = sw_ta_find(sw, &uuid);
+	rt_mutex_unlock(&sw->ta_lock);
+	if (!ta) {
+		arg->ret = TEE_ERROR_ITEM_NOT_FOUND;
+		return;
+	}
+
+	sess = smcsim_zalloc(sizeof(*sess));
+	if (!sess) {
+		arg->ret = TEE_ERROR_OUT_OF_MEMORY;
+		return;
+	}
+	sess->ta = ta;
+	uuid_from_octets(&sess->client, arg->params[1].u.octets);
+	sess->login = (uint32_t)arg->params[1].u.value.c;
+	atomic_init(&sess->cancel, false);
+
+	if ((ta->desc.flags & SMCSIM_TA_FLAG_KERNEL_ONLY) &&
+	    sess->login != OPTEE_MSG_LOGIN_REE_KERNEL) {
+		arg->ret = TEE_ERROR_ACCESS_DENIED;
+		arg->ret_origin = TEEC_ORIGIN_TRUSTED_APP;
+		smcsim_free(sess);
+		return;
+	}
+	res = sw_params_in(sw, arg->params + 2, arg->num_params - 2, &pp);
+	if (res) {
+		arg->ret = res;
+		smcsim_free(sess);
+		return;
+	}
+
+	res = sw_ta_call(t, sess, SW_TA_OPEN, 0, &pp, &panicked);
+	if (panicked) {
+		sw_params_release(sw, &pp);
+		smcsim_free(sess);
+		arg->ret = TEE_ERROR_TARGET_DEAD;
+		return;
+	}
+	sw_params_out(sw, arg->params + 2, arg->num_params - 2, &pp);
+	arg->ret = res;
+	arg->ret_origin = TEEC_ORIGIN_TRUSTED_APP;
+	if (res) {
+		smcsim_free(sess);
+		return;
+	}
+	rt_mutex_lock(&sw->ta_lock);
+	sess->id = sw_session_new_id(sw);
+	RB_INSERT(sw_session_tree, &sw->sessions, sess);
+	sw->session_count++;
+	rt_mutex_unlock(&sw->ta_lock);
+	arg->session = sess->id;
+}
+
+/* Find an open session and hold it for a call. Return: TEE result. */
+static uint32_t sw_session_get(struct smcsim_sw *sw, uint32_t id,
+			       struct sw_session **out)
+{
+	struct sw_session key = { .id = id };
+	struct sw_session *sess;
+	uint32_t res = TEE_SUCCESS;
+
+	rt_mutex_lock(&sw->ta_lock);
+	sess = RB_FIND(sw_session_tree, &sw->sessions, &key);
+	if (!sess)
+		res = TEE_ERROR_BAD_PARAMETERS;
+	else if (sess->dead)
+		res = TEE_ERROR_TARGET_DEAD;
+	else
+		sess->users++;
+	rt_mutex_unlock(&sw->ta_lock);
+	*out = sess;
+	return res;
+}
+
+void sw_ta_invoke(struct sw_thread *t, struct optee_msg_arg *arg)
+{
+	struct smcsim_sw *sw = t->sw;
+	struct sw_session *sess;
+	struct sw_params pp;
+	bool panicked;
+	uint32_t res;
+
+	arg->ret_origin = TEEC_ORIGIN_TEE;
+	res = sw_session_get(sw, arg->session, &sess);
+	if (res) {
+		arg->ret = res;
+		return;
+	}
+	res = sw_params_in(sw, arg->params, arg->num_params, &pp);
+	if (res) {
+		arg->ret = res;
+		goto out;
+	}
+	res = sw_ta_call(t, sess, SW_TA_INVOKE, arg->func, &pp, &panicked);
+	atomic_store(&sess->cancel, false);
+	if (panicked) {
+		sw_log(sw, "session %u: TA %s panicked", sess->id,
+		       sess->ta->desc.name ? sess->ta->desc.name : "?");
+		rt_mutex_lock(&sw->ta_lock);
+		sess->dead = true;
+		rt_mutex_unlock(&sw->ta_lock);
+		sw_params_release(sw, &pp);
+		arg->ret = TEE_ERROR_TARGET_DEAD;
+		goto out;
+	}
+	sw_params_out(sw, arg->params, arg->num_params, &pp);
+	arg->ret = res;
+	arg->ret_origin = TEEC_ORIGIN_TRUSTED_APP;
+out:
+	sw_session_put(t, sw, sess);
+}
+
+void sw_ta_close_session(struct sw_thread *t, struct optee_msg_arg *arg)
+{
+	struct smcsim_sw *sw = t->sw;
+	struct sw_session key = { .id = arg->session };
+	struct sw_session *sess;
+
+	arg->ret_origin = TEEC_ORIGIN_TEE;
+	rt_mutex_lock(&sw->ta_lock);
+	sess = RB_FIND(sw_session_tree, &sw->sessions, &key);
+	if (sess) {
+		RB_REMOVE(sw_session_tree, &sw->sessions, sess);
+		sw->session_count--;
+		sess->closed = true;
+		sess->users++;
+	}
+	rt_mutex_unlock(&sw->ta_lock);
+	if (!sess) {
+		arg->ret = TEE_ERROR_BAD_PARAMETERS;
+		return;
+	}
+	sw_session_put(t, sw, sess);
+	arg->ret = TEE_SUCCESS;
+}
+
+void sw_ta_cancel(struct sw_thread *t, struct optee_msg_arg *arg)
+{
+	struct smcsim_sw *sw = t->sw;
+	struct sw_session key = { .id = arg->session };
+	struct sw_session *sess;
+
+	arg->ret_origin = TEEC_ORIGIN_TEE;
+	rt_mutex_lock(&sw->ta_lock);
+	sess = RB_FIND(sw_session_tree, &sw->sessions, &key);
+	if (sess)
+		atomic_store(&sess->cancel, true);
+	rt_mutex_unlock(&sw->ta_lock);
+	arg->ret = sess ? TEE_SUCCESS : TEE_ERROR_ITEM_NOT_FOUND;
+}
+
+int sw_ta_init(struct smcsim_sw *sw)
+{
+	rt_mutex_init(&sw->ta_lock);
+	TAILQ_INIT(&sw->tas);
+	RB_INIT(&sw->sessions);
+	sw->next_session_id = 1;
+	return sw_ta_register_builtins(sw);
+}
+
+void sw_ta_fini(struct smcsim_sw *sw)
+{
+	struct sw_session *sess, *next;
+	struct sw_ta *ta;
+
+	/* Sessions the normal world never closed: let their TAs clean up. */
+	RB_FOREACH_SAFE(sess, sw_session_tree, &sw->sessions, next) {
+		RB_REMOVE(sw_session_tree, &sw->sessions, sess);
+		sw_session_free(NULL, sess);
+	}
+	sw->session_count = 0;
+	while ((ta = TAILQ_FIRST(&sw->tas))) {
+		TAILQ_REMOVE(&sw->tas, ta, link);
+		smcsim_free(ta);
+	}
+	rt_mutex_destroy(&sw->ta_lock);
+}
+
+/* ---- 5. services --------------------------------------------------------- */
+
+void *smcsim_ta_priv(struct smcsim_ta_sess *s)
+{
+	return s->sess->ta->desc.priv;
+}
+
+void *smcsim_ta_session_ctx(struct smcsim_ta_sess *s)
+{
+	return s->sess->ctx;
+}
+
+void smcsim_ta_set_session_ctx(struct smcsim_ta_sess *s, void *ctx)
+{
+	s->sess->ctx = ctx;
+}
+
+uint32_t smcsim_ta_login(struct smcsim_ta_sess *s)
+{
+	return s->sess->login;
+}
+
+const struct smcsim_uuid *smcsim_ta_client(struct smcsim_ta_sess *s)
+{
+	return &s->sess->client;
+}
+
+struct smcsim_sw *smcsim_ta_world(struct smcsim_ta_sess *s)
+{
+	return s->sess->ta ? (s->t ? s->t->sw : NULL) : NULL;
+}
+
+unsigned int smcsim_ta_thread_id(struct smcsim_ta_sess *s)
+{
+	return s->t ? s->t->id : (unsigned int)-1;
+}
+
+uint32_t smcsim_ta_rpc(struct smcsim_ta_sess *s, uint32_t cmd,
+		       struct optee_msg_param *params, uint32_t num_params)
+{
+	if (!s->t)
+		return TEE_ERROR_COMMUNICATION;
+	return sw_rpc_cmd(s->t, cmd, params, num_params);
+}
+
+uint32_t smcsim_ta_suspend(struct smcsim_ta_sess *s, uint32_t ms)
+{
+	struct optee_msg_param p = {
+		.attr = OPTEE_MSG_ATTR_TYPE_VALUE_INPUT,
+		.u.value.a = ms,
+	};
+
+	return smcsim_ta_rpc(s, OPTEE_RPC_CMD_SUSPEND, &p, 1);
+}
+
+uint32_t smcsim_ta_get_time(struct smcsim_ta_sess *s, uint64_t *sec,
+			    uint32_t *nsec)
+{
+	struct optee_msg_param p = {
+		.attr = OPTEE_MSG_ATTR_TYPE_VALUE_OUTPUT,
+	};
+	uint32_t res = smcsim_ta_rpc(s, OPTEE_RPC_CMD_GET_TIME, &p, 1);
+
+	if (!res) {
+		*sec = p.u.value.a;
+		*nsec = (uint32_t)p.u.value.b;
+	}
+	return res;
+}
+
+bool smcsim_ta_cancelled(struct smcsim_ta_sess *s)
+{
+	return atomic_load(&s->sess->cancel);
+}
+
+_Noreturn void smcsim_ta_panic(struct smcsim_ta_sess *s, uint32_t code)
+{
+	struct smcsim_sw *sw = s->t ? s->t->sw : NULL;
+
+	if (sw)
+		sw_log(sw, "TA panic 0x%x", code);
+	longjmp(*s->jmp, 1);
+}

@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * The TAs every simulated world starts with:
+ *
+ *  - echo/arith: small commands whose answers a test can predict (add,
+ *    echo a buffer, fill and check a byte pattern over any size);
+ *  - sleep: holds its secure thread suspended in RPC SUSPEND on demand,
+ *    or issues any RPC command, so tests can occupy threads and drive the
+ *    normal world's RPC handling;
+ *  - panic: dies on command (the session is dead afterwards);
+ *  - OP-TEE's device-enumeration pseudo TA, same UUID and commands, which
+ *    lists the TAs registered with SMCSIM_TA_FLAG_DEVICE (as RFC 4122
+ *    octets, 16 bytes each) and only admits kernel clients.
+ */
+#include <string.h>
+
+#include <smcsim/alloc.h>
+#include <smcsim/tee_error.h>
+
+#include "sw_private.h"
+
+#define PT(a, b, c, d) SMCSIM_TA_PARAM_TYPES(SMCSIM_TA_PARAM_##a, \
+	SMCSIM_TA_PARAM_##b, SMCSIM_TA_PARAM_##c, SMCSIM_TA_PARAM_##d)
+
+/* ---- echo/arith ---------------------------------------------------------- */
+
+static uint32_t echo_invoke(struct smcsim_ta_sess *s, uint32_t cmd,
+			    uint32_t pt, union smcsim_ta_param p[4])
+{
+	uint32_t bad = 0;
+	uint8_t *b;
+	size_t i;
+
+	(void)s;
+	switch (cmd) {
+	case SMCSIM_TA_ECHO_CMD_ADD:
+		if (pt != PT(VALUE_INPUT, VALUE_OUTPUT, NONE, NONE))
+			return TEE_ERROR_BAD_PARAMETERS;
+		p[1].value.a = p[0].value.a + p[0].value.b;
+		p[1].value.b = 0;
+		return TEE_SUCCESS;
+	case SMCSIM_TA_ECHO_CMD_ECHO:
+		if (pt != PT(MEMREF_INPUT, MEMREF_OUTPUT, VALUE_OUTPUT, NONE))
+			return TEE_ERROR_BAD_PARAMETERS;
+		p[2].value.a = (uint32_t)p[0].memref.size;
+		if (p[1].memref.size < p[0].memref.size) {
+			p[1].memref.size = p[0].memref.size;
+			return TEE_ERROR_SHORT_BUFFER;
+		}
+		if (p[0].memref.size)
+			memcpy(p[1].memref.buffer, p[0].memref.buffer,
+			       p[0].memref.size);
+		p[1].memref.size = p[0].memref.size;
+		return TEE_SUCCESS;
+	case SMCSIM_TA_ECHO_CMD_FILL:
+		if (pt != PT(MEMREF_OUTPUT, VALUE_INPUT, NONE, NONE))
+			return TEE_ERROR_BAD_PARAMETERS;
+		b = p[0].memref.buffer;
+		for (i = 0; i < p[0].memref.size; i++)
+			b[i] = (uint8_t)(p[1].value.a + i);
+		return TEE_SUCCESS;
+	case SMCSIM_TA_ECHO_CMD_CHECK:
+		if (pt != PT(MEMREF_INPUT, VALUE_INPUT, VALUE_OUTPUT, NONE))
+			return TEE_ERROR_BAD_PARAMETERS;
+		b = p[0].memref.buffer;
+		p[2].value.b = UINT32_MAX;
+		for (i = 0; i < p[0].memref.size; i++) {
+			if (b[i] == (uint8_t)(p[1].value.a + i))
+				continue;
+			if (!bad++)
+				p[2].value.b = (uint32_t)i;
+		}
+		p[2].value.a = bad;
+		return TEE_SUCCESS;
+	case SMCSIM_TA_ECHO_CMD_INC_VALUE:
+		if (pt != PT(VALUE_INOUT, NONE, NONE, NONE))
+			return TEE_ERROR_BAD_PARAMETERS;
+		p[0].value.a++;
+		p[0].value.b++;
+		return TEE_SUCCESS;
+	default:
+		return TEE_ERROR_NOT_SUPPORTED;
+	}
+}
+
+static const struct smcsim_ta_ops echo_ops = {
+	.invoke = echo_invoke,
+};
+
+/* ---- sleep --------------------------------------------------------------- */
+
+static uint32_t sleep_invoke(struct smcsim_ta_sess *s, uint32_t cmd,
+			     uint32_t pt, union smcsim_ta_param p[4])
+{
+	uint32_t n, res = TEE_SUCCESS;
+
+	if (pt != PT(VALUE_INPUT, NONE, NONE, NONE))
+		return TEE_ERROR_BAD_PARAMETERS;
+	switch (cmd) {
+	case SMCSIM_TA_SLEEP_CMD_SUSPEND:
+		for (n = p[0].value.b ? p[0].value.b : 1; n && !res; n--) {
+			if (smcsim_ta_cancelled(s))
+				return TEE_ERROR_CANCEL;
+			res = smcsim_ta_suspend(s, p[0].value.a);
+		}
+		return res;
+	case SMCSIM_TA_SLEEP_CMD_RPC:
+		return smcsim_ta_rpc(s, p[0].value.a, NULL, 0);
+	default:
+		return TEE_ERROR_NOT_SUPPORTED;
+	}
+}
+
+static const struct smcsim_ta_ops sleep_ops = {
+	.invoke = sleep_invoke,
+};
+
+/* ---- panic --------------------------------------------------------------- */
+
+static uint32_t panic_invoke(struct smcsim_ta_sess *s, uint32_t cmd,
+			     uint32_t pt, union smcsim_ta_param p[4])
+{
+	(void)pt;
+	(void)p;
+	if (cmd == SMCSIM_TA_PANIC_CMD_PANIC)
+		smcsim_ta_panic(s, 0xdead);
+	return cmd == SMCSIM_TA_PANIC_CMD_OK ? TEE_SUCCESS :
+					       TEE_ERROR_NOT_SUPPORTED;
+}
+
+static const struct smcsim_ta_ops panic_ops = {
+	.invoke = panic_invoke,
+};
+
+/* ---- device enumeration PTA --------------------------------------------- */
+
+static uint32_t device_invoke(struct smcsim_ta_sess *s, uint32_t cmd,
+			      uint32_t pt, union smcsim_ta_param p[4])
+{
+	struct smcsim_uuid *uuids = NULL;
+	size_t n = 0, need, i;
+	uint8_t *out;
+
+	if (pt != PT(MEMREF_OUTPUT, NONE, NONE, NONE))
+		return TEE_ERROR_BAD_PARAMETERS;
+	switch (cmd) {
+	case PTA_CMD_GET_DEVICES:
+		n = sw_ta_list_devices(s->t->sw, NULL, 0);
+		break;
+	case PTA_CMD_GET_DEVICES_SUPP:
+		/* No simulated TA needs tee-supplicant to be enumerated. */
+		n = 0;
+		break;
+	default:
+		return TEE_ERROR_NOT_SUPPORTED;
+	}
+	need = n * 16;
+	if (p[0].memref.size < need) {
+		p[0].memref.size = need;
+		return TEE_ERROR_SHORT_BUFFER;
+	}
+	if (n) {
+		uuids = smcsim_calloc(n, sizeof(*uuids));
+		if (!uuids)
+			return TEE_ERROR_OUT_OF_MEMORY;
+		/* TAs registered meanwhile are listed next time. */
+		i = sw_ta_list_devices(s->t->sw, uuids, n);
+		if (i < n)
+			n = i;
+		out = p[0].memref.buffer;
+		for (i = 0; i < n; i++)
+			sw_uuid_to_octets(&uuids[i], out + 16 * i);
+		smcsim_free(uuids);
+	}
+	p[0].memref.size = n * 16;
+	return TEE_SUCCESS;
+}
+
+static const struct smcsim_ta_ops device_ops = {
+	.invoke = device_invoke,
+};
+
+int sw_ta_register_builtins(struct smcsim_sw *sw)
+{
+	const struct smcsim_ta_desc tas[] = {
+		{ .uuid = SMCSIM_TA_ECHO_UUID, .name = "echo",
+		  .ops = &echo_ops },
+		{ .uuid = SMCSIM_TA_SLEEP_UUID, .name = "sleep",
+		  .ops = &sleep_ops },
+		{ .uuid = SMCSIM_TA_PANIC_UUID, .name = "panic",
+		  .ops = &panic_ops },
+		{ .uuid = SMCSIM_PTA_DEVICE_UUID, .name = "device.pta",
+		  .flags = SMCSIM_TA_FLAG_KERNEL_ONLY, .ops = &device_ops },
+	};
+	size_t i;
+	int rc;
+
+	for (i = 0; i < sizeof(tas) / sizeof(tas[0]); i++) {
+		rc = smcsim_sw_register_ta(sw, &tas[i]);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}

@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * Secure threads and the world switch.
+ *
+ * Each secure thread is a pthread (through the rt layer) that waits for
+ * registers in t->regs. A normal-world caller hands it an entry or a resume
+ * and sleeps until the thread leaves the secure world again, either done
+ * (state FREE) or suspended in an RPC (state SUSPENDED, a3 = thread id).
+ * Exactly one side runs at a time for a given secure thread: the hand-off
+ * flags in_ready/out_ready under sw->lock are the "world switch".
+ *
+ * Destroying a world wakes every thread with `stopping` set; a thread
+ * waiting in an RPC sees its RPC fail and unwinds its call normally, so
+ * nothing it holds is leaked.
+ */
+#include <errno.h>
+#include <stdio.h>
+
+#include "sw_private.h"
+
+static void *sw_thread_main(void *p)
+{
+	struct sw_thread *t = p;
+	struct smcsim_sw *sw = t->sw;
+	struct sw_args args;
+
+	rt_mutex_lock(&sw->lock);
+	for (;;) {
+		while (!t->in_ready && !sw->stopping)
+			rt_cond_wait(&t->cond_in, &sw->lock);
+		if (!t->in_ready)
+			break;
+		t->in_ready = false;
+		args = t->regs;
+		t->aborting = false;
+		rt_mutex_unlock(&sw->lock);
+
+		sw_thread_std_call(t, &args);
+
+		rt_mutex_lock(&sw->lock);
+		/* Done: a0 = result, a1..a3 = 0, and the thread is free again. */
+		t->regs.a[0] = args.a[0];
+		t->regs.a[1] = 0;
+		t->regs.a[2] = 0;
+		t->regs.a[3] = 0;
+		t->state = SMCSIM_SW_THREAD_FREE;
+		t->out_ready = true;
+		rt_cond_signal(&t->cond_out);
+	}
+	rt_mutex_unlock(&sw->lock);
+	return NULL;
+}
+
+bool sw_thread_rpc(struct sw_thread *t, unsigned long a0, unsigned long a1,
+		   unsigned long a2, struct sw_args *resume)
+{
+	struct smcsim_sw *sw = t->sw;
+
+	if (t->aborting)
+		return false;
+	rt_mutex_lock(&sw->lock);
+	t->regs.a[0] = a0;
+	t->regs.a[1] = a1;
+	t->regs.a[2] = a2;
+	t->regs.a[3] = t->id;
+	t->state = SMCSIM_SW_THREAD_SUSPENDED;
+	t->out_ready = true;
+	rt_cond_signal(&t->cond_out);
+	while (!t->in_ready && !sw->stopping)
+		rt_cond_wait(&t->cond_in, &sw->lock);
+	if (!t->in_ready) {
+		t->aborting = true;
+		rt_mutex_unlock(&sw->lock);
+		return false;
+	}
+	t->in_ready = false;
+	*resume = t->regs;
+	rt_mutex_unlock(&sw->lock);
+	return true;
+}
+
+void sw_thread_preempt_point(struct sw_thread *t)
+{
+	atomic_uint *pending = &t->sw->foreign_intr_pending;
+	unsigned int n = atomic_load(pending);
+	struct sw_args resume;
+
+	while (n) {
+		if (!atomic_compare_exchange_weak(pending, &n, n - 1))
+			continue;
+		/* Resume registers after a foreign interrupt carry nothing. */
+		if (!sw_thread_rpc(t, OPTEE_SMC_RETURN_RPC_FOREIGN_INTR, 0, 0,
+				   &resume))
+			return;
+		n = atomic_load(pending);
+	}
+}
+
+int smcsim_sw_inject_foreign_intr(struct smcsim_sw *sw, unsigned int count)
+{
+	atomic_fetch_add(&sw->foreign_intr_pending, count);
+	return 0;
+}
+
+int sw_threads_start(struct smcsim_sw *sw)
+{
+	unsigned int i;
+	int rc;
+
+	for (i = 0; i < sw->cfg.num_threads; i++) {
+		struct sw_thread *t = &sw->threads[i];
+		char name[24];
+
+		t->sw = sw;
+		t->id = i;
+		t->state = SMCSIM_SW_THREAD_FREE;
+		rt_cond_init(&t->cond_in);
+		rt_cond_init(&t->cond_out);
+		snprintf(name, sizeof(name), "sw-thread-%u", i);
+		rc = rt_thread_create(&t->th, name, sw_thread_main, t);
+		if (rc) {
+			rt_cond_destroy(&t->cond_out);
+			rt_cond_destroy(&t->cond_in);
+			sw_threads_stop(sw);
+			return rc;
+		}
+	}
+	return 0;
+}
+
+void sw_threads_stop(struct smcsim_sw *sw)
+{
+	unsigned int i;
+
+	rt_mutex_lock(&sw->lock);
+	sw->stopping = true;
+	for (i = 0; i < sw->cfg.num_threads; i++)
+		if (sw->threads[i].th)
+			rt_cond_signal(&sw->threads[i].cond_in);
+	rt_mutex_unlock(&sw->lock);
+
+	for (i = 0; i < sw->cfg.num_threads; i++) {
+		struct sw_thread *t = &sw->threads[i];
+
+		if (!t->th)
+			continue;
+		rt_thread_join(t->th, NULL);
+		t->th = NULL;
+		rt_cond_destroy(&t->cond_out);
+		rt_cond_destroy(&t->cond_in);
+	}
+}
