@@ -22,7 +22,9 @@
 /**
  * struct tee_class - the set of TEE devices of one simulated kernel
  * @lock:	protects @dev_mask
- * @dev_mask:	device numbers in use: tee0..15 clients, teepriv16..31
+ * @dev_mask:	device numbers in use: 0..15 clients, 16..31 privileged
+ * @phys:	the normal world's memory map, to find the pages of memory
+ *		a client registers (set by the first driver that probes)
  *
  * Linux keeps this as a global; smcsim keeps one per normal world so that
  * several worlds can live in one process.
@@ -30,6 +32,7 @@
 struct tee_class {
 	struct rt_mutex lock;
 	bitstr_t bit_decl(dev_mask, TEE_NUM_DEVICES);
+	struct smcsim_phys *phys;
 };
 
 void tee_class_init(struct tee_class *cls);
@@ -53,7 +56,7 @@ struct tee_desc {
 
 /**
  * struct tee_device - a TEE device
- * @name:	"tee<N>" or "teepriv<N>"
+ * @name:	"tee<N>" (ids 0..15) or "teepriv<N>" (ids 16..31, N = id - 16)
  * @id:		device number in @cls
  * @cls:	the class that numbered it
  * @flags:	TEE_DEVICE_FLAG_*
@@ -64,6 +67,8 @@ struct tee_desc {
  * @c_no_users: completed when @num_users reaches 0
  * @pool:	shared-memory pool of the driver
  * @driver_data: tee_get_drvdata()
+ * @shm_ids:	user-visible shm by id (under @mutex)
+ * @next_shm_id: where the search for a free id starts
  */
 struct tee_device {
 	char name[32];
@@ -76,6 +81,8 @@ struct tee_device {
 	struct rt_completion c_no_users;
 	struct tee_shm_pool *pool;
 	void *driver_data;
+	struct tee_shm_idr shm_ids;
+	int next_shm_id;
 };
 
 struct tee_ioctl_version_data {
@@ -96,6 +103,13 @@ struct tee_ioctl_version_data {
  * @open:		a context was opened; set up its private data
  * @close_context:	the device file was closed; references may remain
  * @release:		the last reference to a context went
+ * @open_session:	open a TA session
+ * @close_session:	close one
+ * @invoke_func:	invoke a TA command
+ * @cancel_req:		ask the TEE to cancel a request
+ * @shm_register:	share caller memory with the TEE (@pages: physical
+ *			address of each page, @start: address of the first)
+ * @shm_unregister:	stop sharing it
  */
 struct tee_driver_ops {
 	void (*get_version)(struct tee_device *teedev,
@@ -103,6 +117,19 @@ struct tee_driver_ops {
 	int (*open)(struct tee_context *ctx);
 	void (*close_context)(struct tee_context *ctx);
 	void (*release)(struct tee_context *ctx);
+	int (*open_session)(struct tee_context *ctx,
+			    struct tee_ioctl_open_session_arg *arg,
+			    struct tee_param *param);
+	int (*close_session)(struct tee_context *ctx, uint32_t session);
+	int (*invoke_func)(struct tee_context *ctx,
+			   struct tee_ioctl_invoke_arg *arg,
+			   struct tee_param *param);
+	int (*cancel_req)(struct tee_context *ctx, uint32_t cancel_id,
+			  uint32_t session);
+	int (*shm_register)(struct tee_context *ctx, struct tee_shm *shm,
+			    const uint64_t *pages, size_t num_pages,
+			    uintptr_t start);
+	int (*shm_unregister)(struct tee_context *ctx, struct tee_shm *shm);
 };
 
 /**

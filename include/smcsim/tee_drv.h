@@ -12,10 +12,102 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <smcsim/bsd_tree.h>
 #include <smcsim/rt.h>
 
 struct tee_device;
 struct tee_shm_pool;
+
+/* Parameter types of the client API (uapi tee.h values). */
+#define TEE_IOCTL_PARAM_ATTR_TYPE_NONE		0
+#define TEE_IOCTL_PARAM_ATTR_TYPE_VALUE_INPUT	1
+#define TEE_IOCTL_PARAM_ATTR_TYPE_VALUE_OUTPUT	2
+#define TEE_IOCTL_PARAM_ATTR_TYPE_VALUE_INOUT	3
+#define TEE_IOCTL_PARAM_ATTR_TYPE_MEMREF_INPUT	5
+#define TEE_IOCTL_PARAM_ATTR_TYPE_MEMREF_OUTPUT	6
+#define TEE_IOCTL_PARAM_ATTR_TYPE_MEMREF_INOUT	7
+#define TEE_IOCTL_PARAM_ATTR_TYPE_MASK		0xff
+#define TEE_IOCTL_PARAM_ATTR_META		0x100
+
+#define TEE_IOCTL_UUID_LEN			16
+
+#define TEE_IOCTL_LOGIN_PUBLIC			0
+#define TEE_IOCTL_LOGIN_USER			1
+#define TEE_IOCTL_LOGIN_GROUP			2
+#define TEE_IOCTL_LOGIN_APPLICATION		4
+#define TEE_IOCTL_LOGIN_USER_APPLICATION	5
+#define TEE_IOCTL_LOGIN_GROUP_APPLICATION	6
+/* 0x80000000..0xBFFFFFFF are for kernel clients only. */
+#define TEE_IOCTL_LOGIN_REE_KERNEL_MIN		0x80000000U
+#define TEE_IOCTL_LOGIN_REE_KERNEL_MAX		0xBFFFFFFFU
+#define TEE_IOCTL_LOGIN_REE_KERNEL		0x80000000U
+
+/* Most parameters a client call may carry (TEE_MAX_ARG_SIZE allows more). */
+#define TEE_NUM_PARAMS				4
+
+/**
+ * struct tee_ioctl_open_session_arg - open a session
+ * @uuid:	the TA, RFC 4122 byte order
+ * @clnt_uuid:	the client's identity, for logins that carry one
+ * @clnt_login:	TEE_IOCTL_LOGIN_*
+ * @cancel_id:	cancellation id for tee_client_cancel_req()
+ * @session:	out: the session
+ * @ret:	out: TEE result
+ * @ret_origin:	out: TEEC_ORIGIN_*
+ * @num_params:	entries in the param array
+ */
+struct tee_ioctl_open_session_arg {
+	uint8_t uuid[TEE_IOCTL_UUID_LEN];
+	uint8_t clnt_uuid[TEE_IOCTL_UUID_LEN];
+	uint32_t clnt_login;
+	uint32_t cancel_id;
+	uint32_t session;
+	uint32_t ret;
+	uint32_t ret_origin;
+	uint32_t num_params;
+};
+
+/**
+ * struct tee_ioctl_invoke_arg - invoke a TA command
+ * @func:	the command
+ * @session:	the session
+ * @cancel_id:	cancellation id
+ * @ret:	out: TEE result
+ * @ret_origin:	out: TEEC_ORIGIN_*
+ * @num_params:	entries in the param array
+ */
+struct tee_ioctl_invoke_arg {
+	uint32_t func;
+	uint32_t session;
+	uint32_t cancel_id;
+	uint32_t ret;
+	uint32_t ret_origin;
+	uint32_t num_params;
+};
+
+struct tee_shm;
+
+/**
+ * struct tee_param - one parameter of a client call
+ * @attr:	TEE_IOCTL_PARAM_ATTR_TYPE_*
+ * @u.memref:	shm, offset in it and size (NULL shm: a NULL memref)
+ * @u.value:	three values
+ */
+struct tee_param {
+	uint64_t attr;
+	union {
+		struct {
+			size_t shm_offs;
+			size_t size;
+			struct tee_shm *shm;
+		} memref;
+		struct {
+			uint64_t a;
+			uint64_t b;
+			uint64_t c;
+		} value;
+	} u;
+};
 
 /**
  * struct tee_context - a client's connection to a TEE device
@@ -41,6 +133,7 @@ struct tee_context {
 #define TEE_SHM_USER_MAPPED	(1U << 1)	/* memory of a user buffer */
 #define TEE_SHM_POOL		(1U << 2)	/* allocated from the device pool */
 #define TEE_SHM_PRIV		(1U << 3)	/* driver-private, never exported */
+#define TEE_SHM_REGISTERED	(1U << 4)	/* memory of the caller, not the pool */
 
 /**
  * struct tee_shm - a piece of shared memory
@@ -54,8 +147,13 @@ struct tee_context {
  * @id:		user-visible id, -1 for kernel-only shm
  * @sec_world_id: the cookie the secure world knows it by, 0 if none
  * @refcount:	references; freed at zero
+ * @teedev:	the device it was made on (holds a device user)
+ * @pages:	physical address of each page of a registered shm
+ * @num_pages:	entries in @pages
+ * @id_node:	in the device's id tree while @id >= 0
  */
 struct tee_shm {
+	struct tee_device *teedev;
 	struct tee_context *ctx;
 	uint64_t paddr;
 	void *kaddr;
@@ -65,7 +163,11 @@ struct tee_shm {
 	int id;
 	uint64_t sec_world_id;
 	struct rt_kref refcount;
+	uint64_t *pages;
+	size_t num_pages;
+	RB_ENTRY(tee_shm) id_node;
 };
+RB_HEAD(tee_shm_idr, tee_shm);
 
 /**
  * struct tee_shm_pool_ops - a shared-memory allocator
@@ -110,5 +212,83 @@ static inline void tee_shm_pool_free(struct tee_shm_pool *pool)
 {
 	pool->ops->destroy_pool(pool);
 }
+
+/* ---- shared memory ------------------------------------------------------ */
+
+/**
+ * tee_shm_alloc_kernel_buf() - pool memory for a kernel client, shared with
+ * the TEE (registered with it when the pool is dynamic). Kernel-only: id -1.
+ * Return: 0 and *@out, -EINVAL (device going away, no pool), -ENOMEM.
+ */
+int tee_shm_alloc_kernel_buf(struct tee_context *ctx, size_t size,
+			     struct tee_shm **out);
+/** tee_shm_alloc_priv_buf() - driver-private pool memory, never registered */
+int tee_shm_alloc_priv_buf(struct tee_context *ctx, size_t size,
+			   struct tee_shm **out);
+/**
+ * tee_shm_alloc_user_buf() - pool memory for a user client, with an id
+ * (what the SHM_ALLOC ioctl returns as an fd)
+ */
+int tee_shm_alloc_user_buf(struct tee_context *ctx, size_t size,
+			   struct tee_shm **out);
+/**
+ * tee_shm_register_kernel_buf() - share memory the caller owns
+ * @addr:	normal-world memory of the map (smcsim_phys_map), any alignment
+ * @length:	bytes
+ *
+ * The pages are handed to the driver's shm_register op (a page list for
+ * OP-TEE). Return: 0 and *@out, -EINVAL, -EFAULT (not normal-world memory),
+ * -EOPNOTSUPP (driver cannot register), -ENOMEM, or the driver's error.
+ */
+int tee_shm_register_kernel_buf(struct tee_context *ctx, void *addr,
+				size_t length, struct tee_shm **out);
+/** tee_shm_register_user_buf() - the same with an id (SHM_REGISTER ioctl) */
+int tee_shm_register_user_buf(struct tee_context *ctx, void *addr,
+			      size_t length, struct tee_shm **out);
+/** tee_shm_free() - drop the creator's reference */
+void tee_shm_free(struct tee_shm *shm);
+void tee_shm_get(struct tee_shm *shm);
+/** tee_shm_put() - drop a reference; the last one releases the memory */
+void tee_shm_put(struct tee_shm *shm);
+/**
+ * tee_shm_get_from_id() - find a user shm by id and take a reference
+ * Return: 0 and *@out, -EINVAL if there is none with that id in @ctx.
+ */
+int tee_shm_get_from_id(struct tee_context *ctx, int id, struct tee_shm **out);
+/** tee_shm_get_va() - virtual address at @offs; NULL past the end */
+void *tee_shm_get_va(struct tee_shm *shm, size_t offs);
+/** tee_shm_get_pa() - physical address at @offs; Return: 0 or -EINVAL */
+int tee_shm_get_pa(struct tee_shm *shm, size_t offs, uint64_t *pa);
+static inline bool tee_shm_is_dynamic(const struct tee_shm *shm)
+{
+	return shm && (shm->flags & TEE_SHM_DYNAMIC);
+}
+
+/* ---- client API (in-kernel clients) ------------------------------------ */
+
+/**
+ * tee_client_open_context() - open a context on @teedev for a kernel client
+ *
+ * Such a context does not wait for a supplicant to appear (supp_nowait).
+ * Return: 0 and *@out, or what teedev_open() returns.
+ */
+int tee_client_open_context(struct tee_device *teedev,
+			    struct tee_context **out);
+void tee_client_close_context(struct tee_context *ctx);
+/**
+ * tee_client_open_session() - open a TA session
+ * @param:	@arg->num_params parameters (at most TEE_NUM_PARAMS)
+ * Return: 0 with the TEE's answer in @arg->ret/@arg->ret_origin, or a
+ * negative errno when the call could not be made (-EINVAL bad arguments).
+ */
+int tee_client_open_session(struct tee_context *ctx,
+			    struct tee_ioctl_open_session_arg *arg,
+			    struct tee_param *param);
+int tee_client_close_session(struct tee_context *ctx, uint32_t session);
+int tee_client_invoke_func(struct tee_context *ctx,
+			   struct tee_ioctl_invoke_arg *arg,
+			   struct tee_param *param);
+int tee_client_cancel_req(struct tee_context *ctx, uint32_t cancel_id,
+			  uint32_t session);
 
 #endif /* SMCSIM_TEE_DRV_H */

@@ -90,8 +90,10 @@ int tee_device_alloc(const struct tee_desc *desc, struct tee_class *cls,
 		smcsim_free(teedev);
 		return -ENOMEM;
 	}
+	/* As Linux: tee0.. and teepriv0.. (ids 16.. are named from 0). */
 	snprintf(teedev->name, sizeof(teedev->name), "tee%s%d",
-		 priv ? "priv" : "", teedev->id);
+		 priv ? "priv" : "",
+		 priv ? teedev->id - TEE_NUM_DEVICES / 2 : teedev->id);
 	teedev->cls = cls;
 	teedev->desc = desc;
 	teedev->pool = pool;
@@ -126,16 +128,27 @@ bool tee_device_get(struct tee_device *teedev)
 
 void tee_device_put(struct tee_device *teedev)
 {
+	bool last = false;
+
 	rt_mutex_lock(&teedev->mutex);
 	/* Only unregister can drop the registration's user. */
 	if (teedev->num_users) {
 		teedev->num_users--;
 		if (!teedev->num_users) {
 			teedev->desc = NULL;
-			rt_complete(&teedev->c_no_users);
+			last = true;
 		}
 	}
 	rt_mutex_unlock(&teedev->mutex);
+	/*
+	 * Unregister frees the device as soon as its wait returns, so wake it
+	 * only after releasing the mutex: completing under the mutex let it
+	 * destroy (and free) the mutex this thread still held. The wait cannot
+	 * return before rt_complete() drops the completion's own lock, and
+	 * nothing touches @teedev after that.
+	 */
+	if (last)
+		rt_complete(&teedev->c_no_users);
 }
 
 unsigned int tee_device_num_users(struct tee_device *teedev)

@@ -132,6 +132,11 @@ static int optee_config_shm_memremap(const struct optee_probe_cfg *cfg,
 		optee_log(cfg, "only normal cached shared memory supported");
 		return -EINVAL;
 	}
+	/* A region that wraps the address space is no region. */
+	if ((uint64_t)res.a1 + (uint64_t)res.a2 < (uint64_t)res.a1) {
+		optee_log(cfg, "shared memory area wraps around");
+		return -EINVAL;
+	}
 	/* Use whole pages only. */
 	begin = ((uint64_t)res.a1 + SMCSIM_PAGE_MASK) & ~(uint64_t)SMCSIM_PAGE_MASK;
 	end = ((uint64_t)res.a1 + (uint64_t)res.a2) & ~(uint64_t)SMCSIM_PAGE_MASK;

@@ -1,0 +1,499 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * Unit tests of lib/phys.c, the simulated physical memory map: the default
+ * QEMU-like layout, the checks at creation, which region a range lies in
+ * (including ranges that straddle two regions or wrap around the address
+ * space), what each world may map, translation in both directions, and the
+ * page allocator over non-secure DRAM.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <smcsim/pgalloc.h>
+#include <smcsim/phys.h>
+
+#define DRAM_BASE	0x40000000ULL
+#define DRAM_SIZE	(32ULL << 20)
+#define SHM_BASE	0x42000000ULL
+#define SHM_SIZE	(2ULL << 20)
+#define SEC_BASE	0x0e100000ULL
+#define PROT_BASE	0x43000000ULL
+
+static int setup_default(void **state)
+{
+	struct smcsim_phys_config cfg;
+	struct smcsim_phys *phys = NULL;
+
+	smcsim_phys_config_default(&cfg);
+	if (smcsim_phys_create(&cfg, &phys))
+		return -1;
+	*state = phys;
+	return 0;
+}
+
+static int teardown_default(void **state)
+{
+	smcsim_phys_destroy(*state);
+	*state = NULL;
+	return 0;
+}
+
+static void phys_default_layout(void **state)
+{
+	struct smcsim_phys *phys = *state;
+	struct smcsim_phys_config cfg;
+	struct smcsim_phys_region r;
+
+	smcsim_phys_config_default(&cfg);
+	assert_int_equal(cfg.region[SMCSIM_MEM_NS_DRAM].base, DRAM_BASE);
+	assert_int_equal(cfg.region[SMCSIM_MEM_NS_DRAM].size, DRAM_SIZE);
+	assert_int_equal(cfg.region[SMCSIM_MEM_NS_SHM].base, SHM_BASE);
+	assert_int_equal(cfg.region[SMCSIM_MEM_NS_SHM].size, SHM_SIZE);
+	assert_int_equal(cfg.region[SMCSIM_MEM_SECURE].base, SEC_BASE);
+	assert_true(cfg.region[SMCSIM_MEM_SECURE].size > 0);
+	assert_int_equal(cfg.region[SMCSIM_MEM_PROTMEM].base, PROT_BASE);
+	assert_true(cfg.region[SMCSIM_MEM_PROTMEM].size > 0);
+
+	/* The created map reports the same layout. */
+	assert_int_equal(smcsim_phys_region_get(phys, SMCSIM_MEM_NS_DRAM, &r), 0);
+	assert_int_equal(r.base, DRAM_BASE);
+	assert_int_equal(r.size, DRAM_SIZE);
+	assert_int_equal(smcsim_phys_region_get(phys, SMCSIM_MEM_NS_SHM, &r), 0);
+	assert_int_equal(r.base, SHM_BASE);
+	assert_int_equal(r.size, SHM_SIZE);
+	assert_int_equal(smcsim_phys_region_get(phys, SMCSIM_MEM_SECURE, &r), 0);
+	assert_int_equal(r.base, SEC_BASE);
+	assert_int_equal(r.size, cfg.region[SMCSIM_MEM_SECURE].size);
+	assert_int_equal(smcsim_phys_region_get(phys, SMCSIM_MEM_PROTMEM, &r),
+			 0);
+	assert_int_equal(r.base, PROT_BASE);
+	assert_int_equal(r.size, cfg.region[SMCSIM_MEM_PROTMEM].size);
+	assert_int_equal(smcsim_phys_region_get(phys, SMCSIM_MEM_NUM_KINDS, &r),
+			 -ENOENT);
+}
+
+static void expect_create_fails(const struct smcsim_phys_config *cfg)
+{
+	struct smcsim_phys *sentinel = (struct smcsim_phys *)&sentinel;
+	struct smcsim_phys *phys = sentinel;
+
+	assert_int_equal(smcsim_phys_create(cfg, &phys), -EINVAL);
+	assert_ptr_equal(phys, sentinel);
+}
+
+static void phys_create_rejects_overlap(void **state)
+{
+	struct smcsim_phys_config cfg;
+
+	(void)state;
+	/* The reserved shm inside DRAM. */
+	smcsim_phys_config_default(&cfg);
+	cfg.region[SMCSIM_MEM_NS_SHM].base = DRAM_BASE + (16ULL << 20);
+	expect_create_fails(&cfg);
+
+	/* Protected memory sharing its last page with the shm's first. */
+	smcsim_phys_config_default(&cfg);
+	cfg.region[SMCSIM_MEM_PROTMEM].base = SHM_BASE - SMCSIM_PAGE_SIZE;
+	cfg.region[SMCSIM_MEM_PROTMEM].size = SMCSIM_PAGE_SIZE * 2;
+	expect_create_fails(&cfg);
+
+	/* Secure memory covering all of protected memory. */
+	smcsim_phys_config_default(&cfg);
+	cfg.region[SMCSIM_MEM_SECURE].base = PROT_BASE - SMCSIM_PAGE_SIZE;
+	cfg.region[SMCSIM_MEM_SECURE].size = 64ULL << 20;
+	expect_create_fails(&cfg);
+
+	/* Two identical regions. */
+	smcsim_phys_config_default(&cfg);
+	cfg.region[SMCSIM_MEM_SECURE] = cfg.region[SMCSIM_MEM_PROTMEM];
+	expect_create_fails(&cfg);
+}
+
+static void phys_create_rejects_unaligned(void **state)
+{
+	struct smcsim_phys_config cfg;
+
+	(void)state;
+	smcsim_phys_config_default(&cfg);
+	cfg.region[SMCSIM_MEM_NS_DRAM].base += 0x800;
+	expect_create_fails(&cfg);
+
+	smcsim_phys_config_default(&cfg);
+	cfg.region[SMCSIM_MEM_NS_SHM].size += 1;
+	expect_create_fails(&cfg);
+
+	smcsim_phys_config_default(&cfg);
+	cfg.region[SMCSIM_MEM_SECURE].base += 4;
+	expect_create_fails(&cfg);
+
+	/* A region that wraps around the top of the address space. */
+	smcsim_phys_config_default(&cfg);
+	cfg.region[SMCSIM_MEM_PROTMEM].base = UINT64_MAX & ~SMCSIM_PAGE_MASK;
+	cfg.region[SMCSIM_MEM_PROTMEM].size = 2 * SMCSIM_PAGE_SIZE;
+	expect_create_fails(&cfg);
+}
+
+static void phys_create_rejects_missing_dram(void **state)
+{
+	struct smcsim_phys_config cfg;
+
+	(void)state;
+	smcsim_phys_config_default(&cfg);
+	cfg.region[SMCSIM_MEM_NS_DRAM].size = 0;
+	expect_create_fails(&cfg);
+}
+
+static void phys_kind_inside_each_region(void **state)
+{
+	struct smcsim_phys *phys = *state;
+	enum smcsim_mem_kind kind;
+
+	assert_int_equal(smcsim_phys_kind(phys, DRAM_BASE + 0x1000, 0x100,
+					  &kind), 0);
+	assert_int_equal(kind, SMCSIM_MEM_NS_DRAM);
+	/* The whole region, and its last byte. */
+	assert_int_equal(smcsim_phys_kind(phys, DRAM_BASE, DRAM_SIZE, &kind), 0);
+	assert_int_equal(kind, SMCSIM_MEM_NS_DRAM);
+	assert_int_equal(smcsim_phys_kind(phys, DRAM_BASE + DRAM_SIZE - 1, 1,
+					  &kind), 0);
+	assert_int_equal(kind, SMCSIM_MEM_NS_DRAM);
+
+	assert_int_equal(smcsim_phys_kind(phys, SHM_BASE, SHM_SIZE, &kind), 0);
+	assert_int_equal(kind, SMCSIM_MEM_NS_SHM);
+	assert_int_equal(smcsim_phys_kind(phys, SEC_BASE + 8, 8, &kind), 0);
+	assert_int_equal(kind, SMCSIM_MEM_SECURE);
+	assert_int_equal(smcsim_phys_kind(phys, PROT_BASE + 0x2000, 0x1000,
+					  &kind), 0);
+	assert_int_equal(kind, SMCSIM_MEM_PROTMEM);
+}
+
+static void phys_kind_rejects_bad_ranges(void **state)
+{
+	struct smcsim_phys *phys = *state;
+	enum smcsim_mem_kind kind = SMCSIM_MEM_NUM_KINDS;
+
+	/* DRAM and the shm are adjacent: one range may not span both. */
+	assert_int_equal(smcsim_phys_kind(phys, SHM_BASE - 0x1000, 0x2000,
+					  &kind), -EFAULT);
+	assert_int_equal(smcsim_phys_kind(phys, DRAM_BASE + DRAM_SIZE - 1, 2,
+					  &kind), -EFAULT);
+	/* Past the end of a region into nothing. */
+	assert_int_equal(smcsim_phys_kind(phys, PROT_BASE,
+					  SMCSIM_PHYS_DEFAULT_PROTMEM_SIZE + 1,
+					  &kind), -EFAULT);
+	/* Starting before a region. */
+	assert_int_equal(smcsim_phys_kind(phys, DRAM_BASE - 1, 2, &kind),
+			 -EFAULT);
+	/* Outside every region. */
+	assert_int_equal(smcsim_phys_kind(phys, 0x10000000ULL, 1, &kind),
+			 -EFAULT);
+	assert_int_equal(smcsim_phys_kind(phys, 0, 0x1000, &kind), -EFAULT);
+	/* Wrap-around: pa + len overflows. */
+	assert_int_equal(smcsim_phys_kind(phys, UINT64_MAX - 10, 100, &kind),
+			 -EFAULT);
+	assert_int_equal(smcsim_phys_kind(phys, DRAM_BASE + 0x1000, UINT64_MAX,
+					  &kind), -EFAULT);
+	assert_int_equal(smcsim_phys_kind(phys, DRAM_BASE,
+					  UINT64_MAX - DRAM_BASE + 2, &kind),
+			 -EFAULT);
+	/* A refused lookup leaves *kind alone. */
+	assert_int_equal(kind, SMCSIM_MEM_NUM_KINDS);
+}
+
+static void phys_kind_len_zero(void **state)
+{
+	struct smcsim_phys *phys = *state;
+	enum smcsim_mem_kind kind;
+
+	/* Inside a region an empty range belongs to it. */
+	assert_int_equal(smcsim_phys_kind(phys, DRAM_BASE + 0x10, 0, &kind), 0);
+	assert_int_equal(kind, SMCSIM_MEM_NS_DRAM);
+	/* Outside any region it is a fault, also just past the last byte. */
+	assert_int_equal(smcsim_phys_kind(phys, 0x10000000ULL, 0, &kind),
+			 -EFAULT);
+	assert_int_equal(smcsim_phys_kind(phys,
+					  PROT_BASE +
+					  SMCSIM_PHYS_DEFAULT_PROTMEM_SIZE, 0,
+					  &kind), -EFAULT);
+	assert_int_equal(smcsim_phys_kind(phys, UINT64_MAX, 0, &kind), -EFAULT);
+}
+
+static void phys_map_normal_world_only_nonsecure(void **state)
+{
+	struct smcsim_phys *phys = *state;
+
+	assert_non_null(smcsim_phys_map(phys, SMCSIM_WORLD_NORMAL, DRAM_BASE,
+					DRAM_SIZE));
+	assert_non_null(smcsim_phys_map(phys, SMCSIM_WORLD_NORMAL, SHM_BASE,
+					0x1000));
+	assert_null(smcsim_phys_map(phys, SMCSIM_WORLD_NORMAL, SEC_BASE,
+				    0x1000));
+	assert_null(smcsim_phys_map(phys, SMCSIM_WORLD_NORMAL, PROT_BASE,
+				    0x1000));
+	assert_null(smcsim_phys_map(phys, SMCSIM_WORLD_NORMAL, PROT_BASE + 0x10,
+				    1));
+
+	assert_non_null(smcsim_phys_map(phys, SMCSIM_WORLD_SECURE, DRAM_BASE,
+					0x1000));
+	assert_non_null(smcsim_phys_map(phys, SMCSIM_WORLD_SECURE, SHM_BASE,
+					SHM_SIZE));
+	assert_non_null(smcsim_phys_map(phys, SMCSIM_WORLD_SECURE, SEC_BASE,
+					0x1000));
+	assert_non_null(smcsim_phys_map(phys, SMCSIM_WORLD_SECURE, PROT_BASE,
+					0x1000));
+
+	/* Neither world maps what is not in one region. */
+	assert_null(smcsim_phys_map(phys, SMCSIM_WORLD_SECURE,
+				    SHM_BASE - 0x1000, 0x2000));
+	assert_null(smcsim_phys_map(phys, SMCSIM_WORLD_NORMAL,
+				    SHM_BASE - 0x1000, 0x2000));
+	assert_null(smcsim_phys_map(phys, SMCSIM_WORLD_SECURE, 0x10000000ULL,
+				    1));
+	assert_null(smcsim_phys_map(phys, SMCSIM_WORLD_SECURE, UINT64_MAX - 10,
+				    100));
+}
+
+static void phys_map_write_read_through_views(void **state)
+{
+	struct smcsim_phys *phys = *state;
+	static const char msg[] = "hello from the normal world";
+	uint8_t *nw, *sw, *base;
+
+	/* DRAM: written by the normal world, read by the secure world. */
+	nw = smcsim_phys_map(phys, SMCSIM_WORLD_NORMAL, DRAM_BASE + 0x3010,
+			     sizeof(msg));
+	assert_non_null(nw);
+	memcpy(nw, msg, sizeof(msg));
+	sw = smcsim_phys_map(phys, SMCSIM_WORLD_SECURE, DRAM_BASE + 0x3010,
+			     sizeof(msg));
+	assert_non_null(sw);
+	assert_memory_equal(sw, msg, sizeof(msg));
+	/* A larger window over the same bytes sees them at the offset. */
+	base = smcsim_phys_map(phys, SMCSIM_WORLD_NORMAL, DRAM_BASE + 0x3000,
+			       0x1000);
+	assert_non_null(base);
+	assert_memory_equal(base + 0x10, msg, sizeof(msg));
+
+	/* The shm: written by the secure world, read by the normal world. */
+	sw = smcsim_phys_map(phys, SMCSIM_WORLD_SECURE, SHM_BASE + SHM_SIZE - 4,
+			     4);
+	assert_non_null(sw);
+	memcpy(sw, "\xde\xad\xbe\xef", 4);
+	nw = smcsim_phys_map(phys, SMCSIM_WORLD_NORMAL, SHM_BASE, SHM_SIZE);
+	assert_non_null(nw);
+	assert_memory_equal(nw + SHM_SIZE - 4, "\xde\xad\xbe\xef", 4);
+
+	/* Secure memory is writable and readable by the secure world. */
+	sw = smcsim_phys_map(phys, SMCSIM_WORLD_SECURE, SEC_BASE + 0x100, 8);
+	assert_non_null(sw);
+	memset(sw, 0x5A, 8);
+	sw = smcsim_phys_map(phys, SMCSIM_WORLD_SECURE, SEC_BASE, 0x1000);
+	assert_int_equal(sw[0x100], 0x5A);
+	assert_int_equal(sw[0x107], 0x5A);
+	assert_int_equal(sw[0x108], 0);
+
+	/* Regions do not alias each other. */
+	nw = smcsim_phys_map(phys, SMCSIM_WORLD_NORMAL, DRAM_BASE + 0x100, 8);
+	assert_non_null(nw);
+	assert_int_equal(nw[0], 0);
+}
+
+static void phys_to_pa_round_trip(void **state)
+{
+	struct smcsim_phys *phys = *state;
+	static const uint64_t pas[] = {
+		DRAM_BASE, DRAM_BASE + 0x1234, DRAM_BASE + DRAM_SIZE - 1,
+		SHM_BASE, SHM_BASE + SHM_SIZE - 1, SEC_BASE + 0x10,
+		PROT_BASE, PROT_BASE + SMCSIM_PHYS_DEFAULT_PROTMEM_SIZE - 1,
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(pas) / sizeof(pas[0]); i++) {
+		void *va = smcsim_phys_map(phys, SMCSIM_WORLD_SECURE, pas[i], 1);
+		uint64_t pa = 0;
+
+		assert_non_null(va);
+		assert_int_equal(smcsim_phys_to_pa(phys, va, &pa), 0);
+		assert_int_equal(pa, pas[i]);
+	}
+}
+
+static void phys_to_pa_rejects_foreign_pointer(void **state)
+{
+	struct smcsim_phys *phys = *state;
+	uint64_t pa = 0x77;
+	int local = 0;
+	char *heap = malloc(64);
+
+	assert_non_null(heap);
+	assert_int_equal(smcsim_phys_to_pa(phys, &local, &pa), -EFAULT);
+	assert_int_equal(smcsim_phys_to_pa(phys, heap, &pa), -EFAULT);
+	assert_int_equal(smcsim_phys_to_pa(phys, NULL, &pa), -EFAULT);
+	assert_int_equal(pa, 0x77);
+	free(heap);
+}
+
+static void phys_is_nonsecure(void **state)
+{
+	struct smcsim_phys *phys = *state;
+
+	assert_true(smcsim_phys_is_nonsecure(phys, DRAM_BASE, 0x1000));
+	assert_true(smcsim_phys_is_nonsecure(phys, DRAM_BASE, DRAM_SIZE));
+	assert_true(smcsim_phys_is_nonsecure(phys, SHM_BASE + 0x10, 0x20));
+	assert_false(smcsim_phys_is_nonsecure(phys, SEC_BASE, 0x1000));
+	assert_false(smcsim_phys_is_nonsecure(phys, PROT_BASE, 0x1000));
+	/* Each half non-secure, but not one region. */
+	assert_false(smcsim_phys_is_nonsecure(phys, SHM_BASE - 0x10, 0x20));
+	/* Starts in the shm, runs out of it. */
+	assert_false(smcsim_phys_is_nonsecure(phys, SHM_BASE + SHM_SIZE - 0x10,
+					      0x20));
+	assert_false(smcsim_phys_is_nonsecure(phys, 0x10000000ULL, 0x10));
+	assert_false(smcsim_phys_is_nonsecure(phys, UINT64_MAX - 10, 100));
+}
+
+static void phys_dram_pages(void **state)
+{
+	struct smcsim_phys *phys = *state;
+	uint64_t p1, p2, p3;
+	uint8_t *va;
+
+	assert_int_equal(smcsim_phys_dram_pages_used(phys), 0);
+	assert_int_equal(smcsim_phys_alloc_pages(phys, 1, &p1), 0);
+	assert_int_equal(smcsim_phys_alloc_pages(phys, 4, &p2), 0);
+	assert_int_equal(smcsim_phys_dram_pages_used(phys), 5);
+
+	assert_in_range(p1, DRAM_BASE, DRAM_BASE + DRAM_SIZE - SMCSIM_PAGE_SIZE);
+	assert_in_range(p2, DRAM_BASE,
+			DRAM_BASE + DRAM_SIZE - 4 * SMCSIM_PAGE_SIZE);
+	assert_int_equal(p1 & SMCSIM_PAGE_MASK, 0);
+	assert_int_equal(p2 & SMCSIM_PAGE_MASK, 0);
+	assert_true(p2 >= p1 + SMCSIM_PAGE_SIZE ||
+		    p1 >= p2 + 4 * SMCSIM_PAGE_SIZE);
+	assert_true(smcsim_phys_is_nonsecure(phys, p2, 4 * SMCSIM_PAGE_SIZE));
+
+	/* The pages are usable by the normal world. */
+	va = smcsim_phys_map(phys, SMCSIM_WORLD_NORMAL, p2,
+			     4 * SMCSIM_PAGE_SIZE);
+	assert_non_null(va);
+	memset(va, 0xC3, 4 * SMCSIM_PAGE_SIZE);
+
+	assert_int_equal(smcsim_phys_alloc_pages(phys, 0, &p3), -EINVAL);
+	assert_int_equal(smcsim_phys_alloc_pages(phys,
+						 DRAM_SIZE / SMCSIM_PAGE_SIZE,
+						 &p3), -ENOMEM);
+	assert_int_equal(smcsim_phys_dram_pages_used(phys), 5);
+
+	/* Pages outside DRAM are not the allocator's. */
+	assert_int_equal(smcsim_phys_free_pages(phys, SHM_BASE, 1), -EINVAL);
+	assert_int_equal(smcsim_phys_free_pages(phys, p2, 5), -EINVAL);
+	assert_int_equal(smcsim_phys_free_pages(phys, p2 + 0x800, 1), -EINVAL);
+	assert_int_equal(smcsim_phys_dram_pages_used(phys), 5);
+
+	assert_int_equal(smcsim_phys_free_pages(phys, p2, 4), 0);
+	assert_int_equal(smcsim_phys_dram_pages_used(phys), 1);
+	assert_int_equal(smcsim_phys_free_pages(phys, p2, 4), -EINVAL);
+	assert_int_equal(smcsim_phys_free_pages(phys, p1, 1), 0);
+	assert_int_equal(smcsim_phys_dram_pages_used(phys), 0);
+
+	/* All of DRAM, and no more. */
+	assert_int_equal(smcsim_phys_alloc_pages(phys,
+						 DRAM_SIZE / SMCSIM_PAGE_SIZE,
+						 &p3), 0);
+	assert_int_equal(p3, DRAM_BASE);
+	assert_int_equal(smcsim_phys_alloc_pages(phys, 1, &p1), -ENOMEM);
+	assert_int_equal(smcsim_phys_free_pages(phys, p3,
+						DRAM_SIZE / SMCSIM_PAGE_SIZE),
+			 0);
+}
+
+static void phys_region_size_zero_is_absent(void **state)
+{
+	struct smcsim_phys_config cfg;
+	struct smcsim_phys *phys = NULL;
+	struct smcsim_phys_region r;
+	enum smcsim_mem_kind kind;
+
+	(void)state;
+	smcsim_phys_config_default(&cfg);
+	cfg.region[SMCSIM_MEM_PROTMEM].size = 0;
+	/* An absent region's base is not checked against the others. */
+	cfg.region[SMCSIM_MEM_NS_SHM].base = DRAM_BASE + 0x800;
+	cfg.region[SMCSIM_MEM_NS_SHM].size = 0;
+	assert_int_equal(smcsim_phys_create(&cfg, &phys), 0);
+	assert_non_null(phys);
+
+	assert_int_equal(smcsim_phys_region_get(phys, SMCSIM_MEM_PROTMEM, &r),
+			 -ENOENT);
+	assert_int_equal(smcsim_phys_region_get(phys, SMCSIM_MEM_NS_SHM, &r),
+			 -ENOENT);
+	assert_int_equal(smcsim_phys_region_get(phys, SMCSIM_MEM_NS_DRAM, &r),
+			 0);
+	assert_int_equal(smcsim_phys_region_get(phys, SMCSIM_MEM_SECURE, &r), 0);
+
+	assert_int_equal(smcsim_phys_kind(phys, PROT_BASE, 0x1000, &kind),
+			 -EFAULT);
+	assert_int_equal(smcsim_phys_kind(phys, PROT_BASE, 0, &kind), -EFAULT);
+	assert_null(smcsim_phys_map(phys, SMCSIM_WORLD_SECURE, PROT_BASE, 1));
+	assert_null(smcsim_phys_map(phys, SMCSIM_WORLD_NORMAL, SHM_BASE, 1));
+	/* The DRAM offset the absent shm named is still plain DRAM. */
+	assert_int_equal(smcsim_phys_kind(phys, DRAM_BASE + 0x800, 1, &kind), 0);
+	assert_int_equal(kind, SMCSIM_MEM_NS_DRAM);
+	smcsim_phys_destroy(phys);
+}
+
+/* Two maps are independent address spaces. */
+static void phys_two_maps_independent(void **state)
+{
+	struct smcsim_phys *a = *state, *b = NULL;
+	struct smcsim_phys_config cfg;
+	uint8_t *va_a, *va_b;
+	uint64_t pa;
+
+	smcsim_phys_config_default(&cfg);
+	assert_int_equal(smcsim_phys_create(&cfg, &b), 0);
+	va_a = smcsim_phys_map(a, SMCSIM_WORLD_NORMAL, DRAM_BASE + 0x5000, 1);
+	va_b = smcsim_phys_map(b, SMCSIM_WORLD_NORMAL, DRAM_BASE + 0x5000, 1);
+	assert_non_null(va_a);
+	assert_non_null(va_b);
+	assert_ptr_not_equal(va_a, va_b);
+	*va_a = 0x11;
+	*va_b = 0x22;
+	assert_int_equal(*va_a, 0x11);
+	/* A pointer into one map is foreign to the other. */
+	assert_int_equal(smcsim_phys_to_pa(b, va_a, &pa), -EFAULT);
+	assert_int_equal(smcsim_phys_to_pa(b, va_b, &pa), 0);
+	assert_int_equal(pa, DRAM_BASE + 0x5000);
+	smcsim_phys_destroy(b);
+}
+
+#define T(f) cmocka_unit_test_setup_teardown(f, setup_default, teardown_default)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(phys_default_layout),
+		cmocka_unit_test(phys_create_rejects_overlap),
+		cmocka_unit_test(phys_create_rejects_unaligned),
+		cmocka_unit_test(phys_create_rejects_missing_dram),
+		T(phys_kind_inside_each_region),
+		T(phys_kind_rejects_bad_ranges),
+		T(phys_kind_len_zero),
+		T(phys_map_normal_world_only_nonsecure),
+		T(phys_map_write_read_through_views),
+		T(phys_to_pa_round_trip),
+		T(phys_to_pa_rejects_foreign_pointer),
+		T(phys_is_nonsecure),
+		T(phys_dram_pages),
+		cmocka_unit_test(phys_region_size_zero_is_absent),
+		T(phys_two_maps_independent),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

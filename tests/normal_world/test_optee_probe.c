@@ -1,0 +1,1027 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * Unit tests of the OP-TEE driver's probe and remove
+ * (sim/normal_world/optee/smc_abi.c; abi-facts.md sections 4, 7g, 10):
+ * probing the simulated secure world in both ABI profiles with the exact
+ * SMC sequence checked through a trace, the reserved shared-memory pool,
+ * every refusal scripted with the script backend (alone, as the whole
+ * firmware, or in front of the simulator to override one answer), hostile
+ * SHM-cache answers that must not hang probe or remove, allocation failure
+ * at every point, bad arguments, and two worlds at once. Waits on other
+ * threads are bounded, so a hang fails the test instead of stalling it.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <smcsim/alloc.h>
+#include <smcsim/invoke.h>
+#include <smcsim/optee.h>
+#include <smcsim/optee_smc.h>
+#include <smcsim/phys.h>
+#include <smcsim/rt.h>
+#include <smcsim/secure_world.h>
+#include <smcsim/tee_core.h>
+
+#define WAIT_MS		5000
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
+/* What smcsim_sw_config_default() answers (QEMU v8 OP-TEE 4.10). */
+#define SIM_SEC_CAPS		0xF5U
+#define SIM_THREADS		2U
+#define SIM_NOTIF_MAX		66U
+#define SIM_RPC_PARAMS		4U
+
+#define RET_OK		OPTEE_SMC_RETURN_OK
+
+#define STEP(fid, r0, r1, r2, r3)					\
+	{ .a0 = (fid),							\
+	  .res = { .a0 = (r0), .a1 = (r1), .a2 = (r2), .a3 = (r3) } }
+#define STEP_UID	STEP(OPTEE_SMC_CALLS_UID, OPTEE_MSG_UID_0,	\
+			     OPTEE_MSG_UID_1, OPTEE_MSG_UID_2,		\
+			     OPTEE_MSG_UID_3)
+#define STEP_OS_REV	STEP(OPTEE_SMC_CALL_GET_OS_REVISION, 4, 10, 0, 0)
+#define STEP_API_REV	STEP(OPTEE_SMC_CALLS_REVISION, 2, 0, 0, 0)
+#define STEP_THREADS	STEP(OPTEE_SMC_GET_THREAD_COUNT, RET_OK,	\
+			     SIM_THREADS, 0, 0)
+#define STEP_CAPS(caps)	STEP(OPTEE_SMC_EXCHANGE_CAPABILITIES, RET_OK, (caps), \
+			     SIM_NOTIF_MAX, SIM_RPC_PARAMS)
+#define STEP_CACHE_EMPTY STEP(OPTEE_SMC_DISABLE_SHM_CACHE,		\
+			      OPTEE_SMC_RETURN_ENOTAVAIL, 0, 0, 0)
+#define STEP_SHM_CONFIG(base, size, cached)				\
+	STEP(OPTEE_SMC_GET_SHM_CONFIG, RET_OK, (base), (size), (cached))
+
+/* Caps of a firmware with no dynamic shm, only the reserved region. */
+#define CAPS_RESERVED	(SIM_SEC_CAPS & ~OPTEE_SMC_SEC_CAP_DYNAMIC_SHM)
+
+/* ---- a backend that answers one function the same way forever ----------- */
+
+/**
+ * struct stuck - answers @fid with @answer every time, passes the rest on
+ * @inner:	the backend for every other call
+ * @fid:	the function it answers; 0 = none
+ * @answer:	a0 it answers with (a1/a2 hold a made-up cookie)
+ * @calls:	how often @fid was answered
+ */
+struct stuck {
+	struct smcsim_invoke inner;
+	unsigned long fid;
+	unsigned long answer;
+	atomic_uint calls;
+};
+
+static void stuck_invoke(void *ctx, unsigned long a0, unsigned long a1,
+			 unsigned long a2, unsigned long a3, unsigned long a4,
+			 unsigned long a5, unsigned long a6, unsigned long a7,
+			 struct arm_smccc_res *res)
+{
+	struct stuck *s = ctx;
+
+	if (s->fid && a0 == s->fid) {
+		atomic_fetch_add(&s->calls, 1);
+		*res = (struct arm_smccc_res){
+			.a0 = s->answer, .a1 = 0x1, .a2 = 0xdead0000, .a3 = a3,
+		};
+		return;
+	}
+	smcsim_invoke_call(&s->inner, a0, a1, a2, a3, a4, a5, a6, a7, res);
+}
+
+/* ---- a world: memory map, firmware, trace, device class ---------------- */
+
+/**
+ * struct world_opts - how to build a world
+ * @profile:	ABI profile of firmware and driver
+ * @no_sw:	no simulator: @steps are the whole firmware
+ * @no_dynamic_shm: the simulator offers only the reserved region
+ * @steps:	if set, a script in front of the firmware
+ * @num_steps:	entries in @steps
+ * @stuck_fid:	if not 0, answered with @stuck_a0 forever
+ * @stuck_a0:	see @stuck_fid
+ */
+struct world_opts {
+	enum smcsim_abi_profile profile;
+	bool no_sw;
+	bool no_dynamic_shm;
+	const struct smcsim_script_step *steps;
+	size_t num_steps;
+	unsigned long stuck_fid;
+	unsigned long stuck_a0;
+};
+
+/**
+ * struct world - one normal world and what it talks to
+ *
+ * The call path is trace -> script (if any) -> stuck -> simulator (if any).
+ */
+struct world {
+	struct smcsim_phys *phys;
+	struct smcsim_sw *sw;
+	struct stuck stuck;
+	struct smcsim_script script;
+	bool scripted;
+	struct smcsim_trace trace;
+	struct tee_class cls;
+	struct optee_probe_cfg cfg;
+};
+
+static void world_init(struct world *w, const struct world_opts *o)
+{
+	struct smcsim_phys_config pcfg;
+	struct smcsim_sw_config scfg;
+	struct smcsim_invoke inv = { 0 };
+
+	memset(w, 0, sizeof(*w));
+	smcsim_phys_config_default(&pcfg);
+	assert_int_equal(smcsim_phys_create(&pcfg, &w->phys), 0);
+	if (!o->no_sw) {
+		smcsim_sw_config_default(&scfg, o->profile, w->phys);
+		scfg.dynamic_shm = !o->no_dynamic_shm;
+		assert_int_equal(smcsim_sw_create(&scfg, &w->sw), 0);
+		inv = smcsim_invoke_sim(w->sw);
+	}
+	w->stuck.inner = inv;
+	w->stuck.fid = o->stuck_fid;
+	w->stuck.answer = o->stuck_a0;
+	atomic_init(&w->stuck.calls, 0);
+	if (o->stuck_fid)
+		inv = (struct smcsim_invoke){ .fn = stuck_invoke,
+					      .ctx = &w->stuck };
+	if (o->steps) {
+		smcsim_script_init(&w->script, o->steps, o->num_steps,
+				   inv.fn ? &inv : NULL);
+		w->scripted = true;
+		inv = smcsim_script_invoke(&w->script);
+	}
+	smcsim_trace_init(&w->trace, inv, NULL);
+	tee_class_init(&w->cls);
+	w->cfg = (struct optee_probe_cfg){
+		.invoke = smcsim_trace_invoke(&w->trace),
+		.phys = w->phys,
+		.profile = o->profile,
+		.cls = &w->cls,
+	};
+}
+
+static void world_fini(struct world *w)
+{
+	int in_use = tee_class_devices_in_use(&w->cls);
+
+	tee_class_fini(&w->cls);
+	smcsim_trace_fini(&w->trace);
+	if (w->scripted)
+		smcsim_script_fini(&w->script);
+	smcsim_sw_destroy(w->sw);
+	smcsim_phys_destroy(w->phys);
+	smcsim_alloc_fail_after(-1);
+	assert_int_equal(in_use, 0);
+}
+
+/* A world of the firmware @steps alone (any other call is a mismatch). */
+static void script_world_init(struct world *w,
+			      const struct smcsim_script_step *steps, size_t n)
+{
+	const struct world_opts o = { .no_sw = true, .steps = steps,
+				      .num_steps = n };
+
+	world_init(w, &o);
+}
+
+/* The simulator with @steps overriding single answers. */
+static void override_world_init(struct world *w,
+				const struct smcsim_script_step *steps,
+				size_t n)
+{
+	const struct world_opts o = { .steps = steps, .num_steps = n };
+
+	world_init(w, &o);
+}
+
+/* The calls the trace saw from record @from on are exactly @fids. */
+static void assert_calls(struct world *w, size_t from,
+			 const unsigned long *fids, size_t n)
+{
+	struct smcsim_trace_rec rec;
+	size_t i;
+
+	assert_int_equal(smcsim_trace_count(&w->trace), from + n);
+	for (i = 0; i < n; i++) {
+		assert_int_equal(smcsim_trace_get(&w->trace, from + i, &rec),
+				 0);
+		if (rec.in[0] != fids[i])
+			fail_msg("call %zu: a0 0x%lx, expected 0x%lx", from + i,
+				 rec.in[0], fids[i]);
+	}
+}
+
+static void last_call(struct world *w, struct smcsim_trace_rec *rec)
+{
+	size_t n = smcsim_trace_count(&w->trace);
+
+	assert_true(n > 0);
+	assert_int_equal(smcsim_trace_get(&w->trace, n - 1, rec), 0);
+}
+
+/* Probe that must fail with @rc, leaving nothing behind. */
+static void probe_fails(struct world *w, int rc)
+{
+	struct optee *optee = NULL;
+
+	assert_int_equal(optee_probe(&w->cfg, &optee), rc);
+	assert_null(optee);
+	assert_int_equal(tee_class_devices_in_use(&w->cls), 0);
+	assert_int_equal(smcsim_phys_dram_pages_used(w->phys), 0);
+}
+
+static struct optee *probe_ok(struct world *w, struct optee_info *info)
+{
+	struct optee *optee = NULL;
+
+	assert_int_equal(optee_probe(&w->cfg, &optee), 0);
+	assert_non_null(optee);
+	optee_get_info(optee, info);
+	assert_int_equal(tee_class_devices_in_use(&w->cls), 2);
+	return optee;
+}
+
+/* ---- a probe or remove on its own thread, waited for with a timeout ---- */
+
+/**
+ * struct job - optee_probe() (or optee_remove()) on another thread
+ * @cfg:	probe's configuration
+ * @optee:	probe's result, or what remove removes
+ * @remove:	run optee_remove(@optee) instead of probe
+ * @rc:		probe's return value
+ * @done:	completed when the call returned
+ * @thr:	the thread
+ */
+struct job {
+	const struct optee_probe_cfg *cfg;
+	struct optee *optee;
+	bool remove;
+	int rc;
+	struct rt_completion done;
+	struct rt_thread *thr;
+};
+
+static void *job_thread(void *arg)
+{
+	struct job *j = arg;
+
+	if (j->remove)
+		optee_remove(j->optee);
+	else
+		j->rc = optee_probe(j->cfg, &j->optee);
+	rt_complete(&j->done);
+	return NULL;
+}
+
+static void job_start(struct job *j)
+{
+	rt_completion_init(&j->done);
+	assert_int_equal(rt_thread_create(&j->thr, "job", job_thread, j), 0);
+}
+
+/* Fails the test if the call does not return in time (the thread leaks). */
+static void job_finish(struct job *j)
+{
+	if (rt_wait_for_completion_timeout(&j->done, WAIT_MS))
+		fail_msg("%s did not return within %d ms",
+			 j->remove ? "optee_remove" : "optee_probe", WAIT_MS);
+	rt_thread_join(j->thr, NULL);
+	rt_completion_destroy(&j->done);
+}
+
+/* ---- probing the simulator --------------------------------------------- */
+
+static const unsigned long sim_probe_calls[] = {
+	OPTEE_SMC_CALLS_UID,
+	OPTEE_SMC_CALL_GET_OS_REVISION,
+	OPTEE_SMC_CALLS_REVISION,
+	OPTEE_SMC_GET_THREAD_COUNT,
+	OPTEE_SMC_EXCHANGE_CAPABILITIES,
+	OPTEE_SMC_DISABLE_SHM_CACHE,
+};
+
+static void check_sim_probe(enum smcsim_abi_profile profile)
+{
+	const struct world_opts o = { .profile = profile };
+	struct tee_ioctl_version_data vers;
+	struct tee_device *clnt, *supp;
+	struct smcsim_trace_rec rec;
+	struct optee_info info;
+	struct optee *optee;
+	struct world w;
+
+	world_init(&w, &o);
+	optee = probe_ok(&w, &info);
+
+	assert_calls(&w, 0, sim_probe_calls, ARRAY_SIZE(sim_probe_calls));
+	assert_int_equal(smcsim_sw_calls(w.sw), ARRAY_SIZE(sim_probe_calls));
+	/* Not uniprocessor: no normal-world caps offered. */
+	assert_int_equal(smcsim_trace_get(&w.trace, 4, &rec), 0);
+	assert_int_equal(rec.in[1], 0);
+	/* The drain found the firmware's cache empty. */
+	assert_int_equal(smcsim_trace_get(&w.trace, 5, &rec), 0);
+	assert_int_equal(rec.out[0], OPTEE_SMC_RETURN_ENOTAVAIL);
+
+	assert_int_equal(info.os_revision_major, 4);
+	assert_int_equal(info.os_revision_minor, 10);
+	assert_int_equal(info.os_build_id, 0x736d6373);
+	assert_int_equal(info.api_major, 2);
+	assert_int_equal(info.api_minor, 0);
+	assert_int_equal(info.sec_caps, SIM_SEC_CAPS);
+	assert_int_equal(info.thread_count, SIM_THREADS);
+	assert_int_equal(info.rpc_param_count, SIM_RPC_PARAMS);
+	assert_int_equal(info.max_notif_value, SIM_NOTIF_MAX);
+	assert_true(info.dynamic_shm);
+	assert_int_equal(info.system_thread, profile == SMCSIM_ABI_PROPOSAL);
+	assert_int_equal(info.rpmb_probe, profile == SMCSIM_ABI_UPSTREAM);
+	/* RPC arguments travel with the call: no cache needed. */
+	assert_false(info.shm_cache_enabled);
+
+	clnt = optee_client_teedev(optee);
+	supp = optee_supp_teedev(optee);
+	assert_string_equal(clnt->name, "tee0");
+	assert_string_equal(supp->name, "teepriv0");
+	assert_true(clnt->flags & TEE_DEVICE_FLAG_REGISTERED);
+	assert_true(supp->flags & TEE_DEVICE_FLAG_REGISTERED);
+	assert_ptr_equal(tee_get_drvdata(clnt), optee);
+	assert_non_null(clnt->pool);
+	/* Registration plus the driver's own context on the client device. */
+	assert_int_equal(tee_device_num_users(clnt), 2);
+	assert_int_equal(tee_device_num_users(supp), 1);
+
+	clnt->desc->ops->get_version(clnt, &vers);
+	assert_int_equal(vers.impl_id, TEE_IMPL_ID_OPTEE);
+	assert_int_equal(vers.gen_caps, TEE_GEN_CAP_GP | TEE_GEN_CAP_REG_MEM |
+					TEE_GEN_CAP_MEMREF_NULL);
+
+	optee_remove(optee);
+	/* With RPC arguments nothing is cached, so remove asks nothing. */
+	assert_int_equal(smcsim_trace_count(&w.trace),
+			 ARRAY_SIZE(sim_probe_calls));
+	assert_int_equal(tee_class_devices_in_use(&w.cls), 0);
+	world_fini(&w);
+}
+
+static void optee_probe_sim_proposal(void **state)
+{
+	check_sim_probe(SMCSIM_ABI_PROPOSAL);
+}
+
+static void optee_probe_sim_upstream(void **state)
+{
+	check_sim_probe(SMCSIM_ABI_UPSTREAM);
+}
+
+static void optee_probe_own_class(void **state)
+{
+	const struct world_opts o = { .profile = SMCSIM_ABI_UPSTREAM };
+	struct optee *optee = NULL;
+	struct world w;
+
+	world_init(&w, &o);
+	w.cfg.cls = NULL;
+	assert_int_equal(optee_probe(&w.cfg, &optee), 0);
+	assert_string_equal(optee_client_teedev(optee)->name, "tee0");
+	assert_string_equal(optee_supp_teedev(optee)->name, "teepriv0");
+	/* The driver numbered its devices in a class of its own. */
+	assert_ptr_not_equal(optee_client_teedev(optee)->cls, &w.cls);
+	assert_int_equal(tee_class_devices_in_use(&w.cls), 0);
+	assert_int_equal(
+		tee_class_devices_in_use(optee_client_teedev(optee)->cls), 2);
+	optee_remove(optee);
+	world_fini(&w);
+}
+
+static void optee_probe_uniprocessor_cap(void **state)
+{
+	const struct world_opts o = { .profile = SMCSIM_ABI_UPSTREAM };
+	struct smcsim_trace_rec rec;
+	struct optee_info info;
+	struct optee *optee;
+	struct world w;
+
+	world_init(&w, &o);
+	w.cfg.uniprocessor = true;
+	optee = probe_ok(&w, &info);
+	assert_int_equal(smcsim_trace_get(&w.trace, 4, &rec), 0);
+	assert_int_equal(rec.in[0], OPTEE_SMC_EXCHANGE_CAPABILITIES);
+	assert_int_equal(rec.in[1], OPTEE_SMC_NSEC_CAP_UNIPROCESSOR);
+	assert_int_equal(info.sec_caps, SIM_SEC_CAPS);
+	optee_remove(optee);
+	world_fini(&w);
+}
+
+static void optee_probe_reserved_pool(void **state)
+{
+	static const unsigned long calls[] = {
+		OPTEE_SMC_CALLS_UID,
+		OPTEE_SMC_CALL_GET_OS_REVISION,
+		OPTEE_SMC_CALLS_REVISION,
+		OPTEE_SMC_GET_THREAD_COUNT,
+		OPTEE_SMC_EXCHANGE_CAPABILITIES,
+		OPTEE_SMC_GET_SHM_CONFIG,
+		OPTEE_SMC_DISABLE_SHM_CACHE,
+	};
+	const struct world_opts o = { .profile = SMCSIM_ABI_PROPOSAL,
+				      .no_dynamic_shm = true };
+	struct tee_ioctl_version_data vers;
+	struct tee_device *clnt;
+	struct optee_info info;
+	struct optee *optee;
+	struct world w;
+
+	world_init(&w, &o);
+	optee = probe_ok(&w, &info);
+	assert_calls(&w, 0, calls, ARRAY_SIZE(calls));
+	assert_int_equal(info.sec_caps, CAPS_RESERVED);
+	assert_false(info.dynamic_shm);
+	assert_int_equal(info.shm_base, SMCSIM_PHYS_DEFAULT_SHM_BASE);
+	assert_int_equal(info.shm_base, 0x42000000);
+	assert_int_equal(info.shm_size, 0x200000);
+	clnt = optee_client_teedev(optee);
+	assert_non_null(clnt->pool);
+	clnt->desc->ops->get_version(clnt, &vers);
+	assert_false(vers.gen_caps & TEE_GEN_CAP_REG_MEM);
+	optee_remove(optee);
+	world_fini(&w);
+}
+
+/* The simulator's answers, scripted: a complete firmware with minor 7. */
+static void optee_probe_whole_script_firmware(void **state)
+{
+	static const struct smcsim_script_step steps[] = {
+		STEP_UID,
+		STEP_OS_REV,
+		STEP(OPTEE_SMC_CALLS_REVISION, 2, 7, 0, 0),
+		STEP_THREADS,
+		STEP_CAPS(SIM_SEC_CAPS),
+		STEP_CACHE_EMPTY,
+	};
+	struct optee_info info;
+	struct optee *optee;
+	struct world w;
+
+	script_world_init(&w, steps, ARRAY_SIZE(steps));
+	optee = probe_ok(&w, &info);
+	assert_true(smcsim_script_done(&w.script));
+	assert_int_equal(info.api_minor, 7);
+	assert_int_equal(info.os_build_id, 0);
+	optee_remove(optee);
+	/* Remove asked nothing either. */
+	assert_true(smcsim_script_done(&w.script));
+	world_fini(&w);
+}
+
+/* ---- refusals ----------------------------------------------------------- */
+
+static void optee_probe_wrong_uid(void **state)
+{
+	unsigned int word;
+
+	/* Any one word off is not OP-TEE; nor is "unknown function". */
+	for (word = 0; word <= 4; word++) {
+		struct smcsim_script_step steps[] = { STEP_UID };
+		unsigned long *uid[4] = {
+			&steps[0].res.a0, &steps[0].res.a1, &steps[0].res.a2,
+			&steps[0].res.a3,
+		};
+		struct world w;
+
+		if (word < 4)
+			*uid[word] ^= 0x100;
+		else
+			*uid[0] = OPTEE_SMC_RETURN_UNKNOWN_FUNCTION;
+		script_world_init(&w, steps, ARRAY_SIZE(steps));
+		probe_fails(&w, -EINVAL);
+		/* No further SMC after CALLS_UID. */
+		assert_true(smcsim_script_done(&w.script));
+		assert_int_equal(smcsim_trace_count(&w.trace), 1);
+		world_fini(&w);
+	}
+}
+
+static void check_api_revision_refused(unsigned long major, unsigned long minor)
+{
+	const struct smcsim_script_step steps[] = {
+		STEP_UID,
+		STEP_OS_REV,
+		STEP(OPTEE_SMC_CALLS_REVISION, major, minor, 0, 0),
+	};
+	struct world w;
+
+	script_world_init(&w, steps, ARRAY_SIZE(steps));
+	probe_fails(&w, -EINVAL);
+	assert_true(smcsim_script_done(&w.script));
+	assert_int_equal(smcsim_trace_count(&w.trace), ARRAY_SIZE(steps));
+	world_fini(&w);
+}
+
+static void optee_probe_api_major_not_2(void **state)
+{
+	check_api_revision_refused(3, 0);
+	check_api_revision_refused(1, 0);
+}
+
+static void optee_probe_api_minor_negative(void **state)
+{
+	check_api_revision_refused(2, 0xFFFFFFFFUL);
+}
+
+static void optee_probe_caps_refused(void **state)
+{
+	static const struct smcsim_script_step steps[] = {
+		STEP_UID,
+		STEP_OS_REV,
+		STEP_API_REV,
+		STEP_THREADS,
+		STEP(OPTEE_SMC_EXCHANGE_CAPABILITIES,
+		     OPTEE_SMC_RETURN_ENOTAVAIL, 0, 0, 0),
+	};
+	struct world w;
+
+	script_world_init(&w, steps, ARRAY_SIZE(steps));
+	probe_fails(&w, -EINVAL);
+	assert_true(smcsim_script_done(&w.script));
+	assert_int_equal(smcsim_trace_count(&w.trace), ARRAY_SIZE(steps));
+	world_fini(&w);
+}
+
+/* Firmware without dynamic shm whose GET_SHM_CONFIG answers a0..a3. */
+static void check_shm_config(unsigned long a0, unsigned long a1,
+			     unsigned long a2, unsigned long a3, int rc)
+{
+	const struct smcsim_script_step steps[] = {
+		STEP_UID,
+		STEP_OS_REV,
+		STEP_API_REV,
+		STEP_THREADS,
+		STEP_CAPS(CAPS_RESERVED),
+		STEP(OPTEE_SMC_GET_SHM_CONFIG, a0, a1, a2, a3),
+	};
+	struct world w;
+
+	script_world_init(&w, steps, ARRAY_SIZE(steps));
+	probe_fails(&w, rc);
+	assert_true(smcsim_script_done(&w.script));
+	assert_int_equal(smcsim_trace_count(&w.trace), ARRAY_SIZE(steps));
+	world_fini(&w);
+}
+
+static void optee_probe_no_shm_config(void **state)
+{
+	check_shm_config(OPTEE_SMC_RETURN_UNKNOWN_FUNCTION, 0, 0, 0, -ENOENT);
+	check_shm_config(OPTEE_SMC_RETURN_ENOTAVAIL, 0, 0, 0, -ENOENT);
+}
+
+static void optee_probe_shm_config_uncached(void **state)
+{
+	const unsigned long base = SMCSIM_PHYS_DEFAULT_SHM_BASE;
+	const unsigned long size = SMCSIM_PHYS_DEFAULT_SHM_SIZE;
+
+	check_shm_config(RET_OK, base, size, OPTEE_SMC_SHM_NONCACHED, -EINVAL);
+	check_shm_config(RET_OK, base, size, 2, -EINVAL);
+}
+
+static void optee_probe_shm_config_not_normal_memory(void **state)
+{
+	const unsigned long cached = OPTEE_SMC_SHM_CACHED;
+
+	/* Secure RAM. */
+	check_shm_config(RET_OK, SMCSIM_PHYS_DEFAULT_SEC_BASE, 0x200000, cached,
+			 -EINVAL);
+	/* Protected memory. */
+	check_shm_config(RET_OK, SMCSIM_PHYS_DEFAULT_PROTMEM_BASE, 0x200000,
+			 cached, -EINVAL);
+	/* Nothing there at all. */
+	check_shm_config(RET_OK, 0x80000000UL, 0x200000, cached, -EINVAL);
+	/* Runs from DRAM into the reserved region: not one region. */
+	check_shm_config(RET_OK, SMCSIM_PHYS_DEFAULT_SHM_BASE - 0x1000, 0x4000,
+			 cached, -EINVAL);
+	/* Larger than DRAM. */
+	check_shm_config(RET_OK, SMCSIM_PHYS_DEFAULT_DRAM_BASE, 0x10000000UL,
+			 cached, -EINVAL);
+}
+
+static void optee_probe_shm_config_too_small(void **state)
+{
+	const unsigned long base = SMCSIM_PHYS_DEFAULT_SHM_BASE;
+	const unsigned long cached = OPTEE_SMC_SHM_CACHED;
+
+	check_shm_config(RET_OK, base, 0, cached, -EINVAL);
+	check_shm_config(RET_OK, base, 0x1000, cached, -EINVAL);
+	/* 8 KiB, but only one whole page in it. */
+	check_shm_config(RET_OK, base + 0x800, 0x2000, cached, -EINVAL);
+	/* Less than a page, not aligned: rounds to an empty range. */
+	check_shm_config(RET_OK, base + 0x800, 0x400, cached, -EINVAL);
+	/* Start plus size wraps around the address space. */
+	check_shm_config(RET_OK, ~0UL - 0xFFF, 0x3000, cached, -EINVAL);
+	check_shm_config(RET_OK, base, ~0UL - 0xFFF, cached, -EINVAL);
+}
+
+/* Two whole pages anywhere in normal-world memory are enough. */
+static void optee_probe_shm_config_two_pages(void **state)
+{
+	static const struct smcsim_script_step steps[] = {
+		STEP_UID,
+		STEP_OS_REV,
+		STEP_API_REV,
+		STEP_THREADS,
+		STEP_CAPS(CAPS_RESERVED),
+		STEP_SHM_CONFIG(SMCSIM_PHYS_DEFAULT_SHM_BASE + 0x10800, 0x2800,
+				OPTEE_SMC_SHM_CACHED),
+		STEP_CACHE_EMPTY,
+	};
+	struct optee_info info;
+	struct optee *optee;
+	struct world w;
+
+	script_world_init(&w, steps, ARRAY_SIZE(steps));
+	optee = probe_ok(&w, &info);
+	assert_true(smcsim_script_done(&w.script));
+	assert_false(info.dynamic_shm);
+	/* Whole pages only: rounded inwards. */
+	assert_int_equal(info.shm_base, SMCSIM_PHYS_DEFAULT_SHM_BASE + 0x11000);
+	assert_int_equal(info.shm_size, 0x2000);
+	optee_remove(optee);
+	world_fini(&w);
+}
+
+/* ---- answers that change what probe negotiates -------------------------- */
+
+static void optee_probe_thread_count_unknown(void **state)
+{
+	static const struct smcsim_script_step steps[] = {
+		STEP(OPTEE_SMC_GET_THREAD_COUNT,
+		     OPTEE_SMC_RETURN_UNKNOWN_FUNCTION, 7, 0, 0),
+	};
+	struct optee_info info;
+	struct optee *optee;
+	struct world w;
+
+	override_world_init(&w, steps, ARRAY_SIZE(steps));
+	optee = probe_ok(&w, &info);
+	assert_true(smcsim_script_done(&w.script));
+	/* a1 means nothing when a0 is not RET_OK. */
+	assert_int_equal(info.thread_count, 0);
+	assert_int_equal(info.sec_caps, SIM_SEC_CAPS);
+	optee_remove(optee);
+	world_fini(&w);
+}
+
+static void optee_probe_no_async_notif(void **state)
+{
+	static const struct smcsim_script_step steps[] = {
+		STEP_CAPS(SIM_SEC_CAPS & ~OPTEE_SMC_SEC_CAP_ASYNC_NOTIF),
+	};
+	struct optee_info info;
+	struct optee *optee;
+	struct world w;
+
+	override_world_init(&w, steps, ARRAY_SIZE(steps));
+	optee = probe_ok(&w, &info);
+	assert_true(smcsim_script_done(&w.script));
+	/* a2 (66) ignored without the bit. */
+	assert_int_equal(info.max_notif_value, OPTEE_DEFAULT_MAX_NOTIF_VALUE);
+	assert_int_equal(info.max_notif_value, 255);
+	assert_int_equal(info.rpc_param_count, SIM_RPC_PARAMS);
+	optee_remove(optee);
+	world_fini(&w);
+}
+
+static void optee_probe_no_rpc_arg(void **state)
+{
+	static const struct smcsim_script_step steps[] = {
+		STEP_CAPS(SIM_SEC_CAPS & ~OPTEE_SMC_SEC_CAP_RPC_ARG),
+	};
+	static const unsigned long probe_tail[] = {
+		OPTEE_SMC_EXCHANGE_CAPABILITIES,
+		OPTEE_SMC_DISABLE_SHM_CACHE,
+		OPTEE_SMC_ENABLE_SHM_CACHE,
+	};
+	static const unsigned long remove_calls[] = {
+		OPTEE_SMC_DISABLE_SHM_CACHE,
+	};
+	struct smcsim_trace_rec rec;
+	struct optee_info info;
+	struct optee *optee;
+	struct world w;
+	size_t n;
+
+	override_world_init(&w, steps, ARRAY_SIZE(steps));
+	optee = probe_ok(&w, &info);
+	assert_true(smcsim_script_done(&w.script));
+	/* a3 (4) ignored without the bit: the cache is needed instead. */
+	assert_int_equal(info.rpc_param_count, 0);
+	assert_true(info.shm_cache_enabled);
+	n = smcsim_trace_count(&w.trace);
+	assert_int_equal(n, 7);
+	assert_calls(&w, n - ARRAY_SIZE(probe_tail), probe_tail,
+		     ARRAY_SIZE(probe_tail));
+	last_call(&w, &rec);
+	assert_int_equal(rec.out[0], RET_OK);
+
+	optee_remove(optee);
+	assert_calls(&w, n, remove_calls, ARRAY_SIZE(remove_calls));
+	last_call(&w, &rec);
+	assert_int_equal(rec.out[0], OPTEE_SMC_RETURN_ENOTAVAIL);
+	world_fini(&w);
+}
+
+/* Only bits 7:0 of a3 are the count (bits 31:8 MBZ, Linux reads a u8). */
+static void optee_probe_rpc_param_count_low_byte(void **state)
+{
+	static const struct smcsim_script_step steps[] = {
+		STEP(OPTEE_SMC_EXCHANGE_CAPABILITIES, RET_OK, SIM_SEC_CAPS,
+		     SIM_NOTIF_MAX, 0xABCD0106UL),
+	};
+	struct optee_info info;
+	struct optee *optee;
+	struct world w;
+
+	override_world_init(&w, steps, ARRAY_SIZE(steps));
+	optee = probe_ok(&w, &info);
+	assert_int_equal(info.rpc_param_count, 6);
+	optee_remove(optee);
+	world_fini(&w);
+}
+
+/* ---- hostile SHM-cache answers ------------------------------------------ */
+
+/**
+ * struct stage - a world and the jobs run against it, on the heap
+ *
+ * If a job never returns the test fails and leaves the stage allocated,
+ * so the runaway thread never touches freed memory.
+ */
+struct stage {
+	struct world w;
+	struct job probe;
+	struct job remove;
+};
+
+static void check_stuck_probe(unsigned long fid, unsigned long a0,
+			      const struct smcsim_script_step *steps,
+			      size_t num_steps)
+{
+	const struct world_opts o = { .profile = SMCSIM_ABI_UPSTREAM,
+				      .stuck_fid = fid, .stuck_a0 = a0,
+				      .steps = steps, .num_steps = num_steps };
+	struct stage *st = calloc(1, sizeof(*st));
+	struct tee_device *clnt;
+	unsigned int calls;
+
+	assert_non_null(st);
+	world_init(&st->w, &o);
+	st->probe.cfg = &st->w.cfg;
+	job_start(&st->probe);
+	job_finish(&st->probe);
+	/* Not fatal: Linux's probe does not fail on the cache either. */
+	assert_int_equal(st->probe.rc, 0);
+	calls = atomic_load(&st->w.stuck.calls);
+	/* It retried, and then it gave up. */
+	assert_true(calls > 1);
+	clnt = optee_client_teedev(st->probe.optee);
+	assert_int_equal(tee_device_num_users(clnt), 2);
+
+	st->remove.remove = true;
+	st->remove.optee = st->probe.optee;
+	job_start(&st->remove);
+	job_finish(&st->remove);
+	assert_int_equal(tee_class_devices_in_use(&st->w.cls), 0);
+	world_fini(&st->w);
+	free(st);
+}
+
+static void optee_probe_disable_cache_ok_forever(void **state)
+{
+	check_stuck_probe(OPTEE_SMC_DISABLE_SHM_CACHE, RET_OK, NULL, 0);
+}
+
+static void optee_probe_disable_cache_ebusy_forever(void **state)
+{
+	check_stuck_probe(OPTEE_SMC_DISABLE_SHM_CACHE, OPTEE_SMC_RETURN_EBUSY,
+			  NULL, 0);
+}
+
+/* Without RPC_ARG probe enables the cache and remove drains it again. */
+static const struct smcsim_script_step caps_no_rpc_arg[] = {
+	STEP_CAPS(SIM_SEC_CAPS & ~OPTEE_SMC_SEC_CAP_RPC_ARG),
+};
+
+static void optee_probe_enable_cache_ebusy_forever(void **state)
+{
+	check_stuck_probe(OPTEE_SMC_ENABLE_SHM_CACHE, OPTEE_SMC_RETURN_EBUSY,
+			  caps_no_rpc_arg, ARRAY_SIZE(caps_no_rpc_arg));
+}
+
+static void optee_probe_remove_disable_cache_hostile(void **state)
+{
+	/* Probe and remove both drain; neither may hang. */
+	check_stuck_probe(OPTEE_SMC_DISABLE_SHM_CACHE, OPTEE_SMC_RETURN_EBUSY,
+			  caps_no_rpc_arg, ARRAY_SIZE(caps_no_rpc_arg));
+	check_stuck_probe(OPTEE_SMC_DISABLE_SHM_CACHE, RET_OK,
+			  caps_no_rpc_arg, ARRAY_SIZE(caps_no_rpc_arg));
+}
+
+/* ---- allocation failure ------------------------------------------------- */
+
+static void check_enomem_every_point(const struct world_opts *o)
+{
+	struct optee *optee = NULL;
+	unsigned int injected;
+	struct world w;
+	int n, rc;
+
+	world_init(&w, o);
+	for (n = 0;; n++) {
+		assert_true(n < 100);
+		smcsim_alloc_fail_after(n);
+		rc = optee_probe(&w.cfg, &optee);
+		injected = smcsim_alloc_injected();
+		smcsim_alloc_fail_after(-1);
+		if (!injected)
+			break;
+		if (rc != -ENOMEM)
+			fail_msg("allocation %d failed: probe returned %d", n,
+				 rc);
+		assert_null(optee);
+		assert_int_equal(tee_class_devices_in_use(&w.cls), 0);
+		assert_int_equal(smcsim_phys_dram_pages_used(w.phys), 0);
+	}
+	assert_int_equal(rc, 0);
+	assert_non_null(optee);
+	/* Pool, driver, two devices, a context and its data at least. */
+	assert_true(n > 4);
+	optee_remove(optee);
+	world_fini(&w);
+}
+
+static void optee_probe_enomem_every_point(void **state)
+{
+	const struct world_opts dyn = { .profile = SMCSIM_ABI_PROPOSAL };
+	const struct world_opts res = { .profile = SMCSIM_ABI_UPSTREAM,
+					.no_dynamic_shm = true };
+
+	check_enomem_every_point(&dyn);
+	check_enomem_every_point(&res);
+}
+
+/* ---- arguments ---------------------------------------------------------- */
+
+static void optee_probe_bad_args(void **state)
+{
+	const struct world_opts o = { .profile = SMCSIM_ABI_UPSTREAM };
+	struct optee_probe_cfg cfg;
+	struct optee *optee = NULL;
+	struct world w;
+
+	world_init(&w, &o);
+	assert_int_equal(optee_probe(NULL, &optee), -EINVAL);
+	assert_int_equal(optee_probe(&w.cfg, NULL), -EINVAL);
+
+	cfg = w.cfg;
+	cfg.invoke.fn = NULL;
+	assert_int_equal(optee_probe(&cfg, &optee), -EINVAL);
+	cfg = w.cfg;
+	cfg.phys = NULL;
+	assert_int_equal(optee_probe(&cfg, &optee), -EINVAL);
+
+	assert_null(optee);
+	/* Refused before talking to the firmware. */
+	assert_int_equal(smcsim_trace_count(&w.trace), 0);
+	assert_int_equal(tee_class_devices_in_use(&w.cls), 0);
+	optee_remove(NULL);
+	world_fini(&w);
+}
+
+/* ---- several worlds ----------------------------------------------------- */
+
+static void optee_probe_two_worlds(void **state)
+{
+	const enum smcsim_abi_profile profile[2] = {
+		SMCSIM_ABI_PROPOSAL, SMCSIM_ABI_UPSTREAM,
+	};
+	struct stage *st[2];
+	struct optee_info info;
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		const struct world_opts o = { .profile = profile[i] };
+
+		st[i] = calloc(1, sizeof(*st[i]));
+		assert_non_null(st[i]);
+		world_init(&st[i]->w, &o);
+		st[i]->probe.cfg = &st[i]->w.cfg;
+	}
+	/* Probed at the same time, each from its own thread. */
+	for (i = 0; i < 2; i++)
+		job_start(&st[i]->probe);
+	for (i = 0; i < 2; i++)
+		job_finish(&st[i]->probe);
+
+	for (i = 0; i < 2; i++) {
+		struct optee *optee = st[i]->probe.optee;
+
+		assert_int_equal(st[i]->probe.rc, 0);
+		optee_get_info(optee, &info);
+		assert_int_equal(info.system_thread, i == 0);
+		assert_int_equal(info.rpmb_probe, i == 1);
+		/* Numbered per class: both are tee0. */
+		assert_string_equal(optee_client_teedev(optee)->name, "tee0");
+		assert_string_equal(optee_supp_teedev(optee)->name,
+				    "teepriv0");
+		/* Each firmware saw exactly its own probe. */
+		assert_calls(&st[i]->w, 0, sim_probe_calls,
+			     ARRAY_SIZE(sim_probe_calls));
+		assert_int_equal(smcsim_sw_calls(st[i]->w.sw),
+				 ARRAY_SIZE(sim_probe_calls));
+	}
+	assert_ptr_not_equal(optee_client_teedev(st[0]->probe.optee),
+			     optee_client_teedev(st[1]->probe.optee));
+
+	/* One removed while the other lives on. */
+	optee_remove(st[0]->probe.optee);
+	assert_int_equal(tee_class_devices_in_use(&st[0]->w.cls), 0);
+	assert_int_equal(tee_class_devices_in_use(&st[1]->w.cls), 2);
+	assert_int_equal(tee_device_num_users(
+				optee_client_teedev(st[1]->probe.optee)), 2);
+	optee_remove(st[1]->probe.optee);
+	for (i = 0; i < 2; i++) {
+		world_fini(&st[i]->w);
+		free(st[i]);
+	}
+}
+
+/* Two drivers sharing one class number their devices after each other. */
+static void optee_probe_two_worlds_one_class(void **state)
+{
+	const struct world_opts o = { .profile = SMCSIM_ABI_UPSTREAM };
+	struct optee *a, *b;
+	struct world w[2];
+	struct tee_class cls;
+	int i;
+
+	tee_class_init(&cls);
+	for (i = 0; i < 2; i++) {
+		world_init(&w[i], &o);
+		w[i].cfg.cls = &cls;
+	}
+	assert_int_equal(optee_probe(&w[0].cfg, &a), 0);
+	assert_int_equal(optee_probe(&w[1].cfg, &b), 0);
+	assert_string_equal(optee_client_teedev(a)->name, "tee0");
+	assert_string_equal(optee_supp_teedev(a)->name, "teepriv0");
+	assert_string_equal(optee_client_teedev(b)->name, "tee1");
+	assert_string_equal(optee_supp_teedev(b)->name, "teepriv1");
+	assert_int_equal(tee_class_devices_in_use(&cls), 4);
+	optee_remove(a);
+	optee_remove(b);
+	assert_int_equal(tee_class_devices_in_use(&cls), 0);
+	tee_class_fini(&cls);
+	for (i = 0; i < 2; i++)
+		world_fini(&w[i]);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(optee_probe_sim_proposal),
+		cmocka_unit_test(optee_probe_sim_upstream),
+		cmocka_unit_test(optee_probe_own_class),
+		cmocka_unit_test(optee_probe_uniprocessor_cap),
+		cmocka_unit_test(optee_probe_reserved_pool),
+		cmocka_unit_test(optee_probe_whole_script_firmware),
+		cmocka_unit_test(optee_probe_wrong_uid),
+		cmocka_unit_test(optee_probe_api_major_not_2),
+		cmocka_unit_test(optee_probe_api_minor_negative),
+		cmocka_unit_test(optee_probe_caps_refused),
+		cmocka_unit_test(optee_probe_no_shm_config),
+		cmocka_unit_test(optee_probe_shm_config_uncached),
+		cmocka_unit_test(optee_probe_shm_config_not_normal_memory),
+		cmocka_unit_test(optee_probe_shm_config_too_small),
+		cmocka_unit_test(optee_probe_shm_config_two_pages),
+		cmocka_unit_test(optee_probe_thread_count_unknown),
+		cmocka_unit_test(optee_probe_no_async_notif),
+		cmocka_unit_test(optee_probe_no_rpc_arg),
+		cmocka_unit_test(optee_probe_rpc_param_count_low_byte),
+		cmocka_unit_test(optee_probe_disable_cache_ok_forever),
+		cmocka_unit_test(optee_probe_disable_cache_ebusy_forever),
+		cmocka_unit_test(optee_probe_enable_cache_ebusy_forever),
+		cmocka_unit_test(optee_probe_remove_disable_cache_hostile),
+		cmocka_unit_test(optee_probe_enomem_every_point),
+		cmocka_unit_test(optee_probe_bad_args),
+		cmocka_unit_test(optee_probe_two_worlds),
+		cmocka_unit_test(optee_probe_two_worlds_one_class),
+	};
+
+	return cmocka_run_group_tests_name("optee_probe", tests, NULL, NULL);
+}
