@@ -49,7 +49,8 @@ static void check_answer(const struct smcsim_sw_config *cfg,
 			 const unsigned long a[8],
 			 const struct arm_smccc_res *res)
 {
-	uint32_t fid = (uint32_t)a[0];
+	/* As the monitor does: W0, with SMCCC 1.3's SVE hint cleared. */
+	uint32_t fid = (uint32_t)a[0] & ~(uint32_t)ARM_SMCCC_SVE_HINT;
 
 	switch (fid) {
 	case OPTEE_SMC_CALLS_COUNT:
