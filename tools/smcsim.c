@@ -4,8 +4,9 @@
  *
  *   smcsim demo [--profile proposal|upstream] [--threads N] [--log]
  *       Create a simulated secure world, probe it as the Linux driver does
- *       through a tracing invoke backend, print every SMC decoded and a
- *       summary of what was negotiated, then remove the driver.
+ *       through a tracing invoke backend, open a session to the built-in
+ *       echo TA and invoke it, print every SMC decoded and a summary of
+ *       what was negotiated, then remove the driver.
  *   smcsim decode VALUE...
  *       Name register values: as a function ID and as a result.
  */
@@ -20,12 +21,57 @@
 #include <smcsim/optee.h>
 #include <smcsim/phys.h>
 #include <smcsim/secure_world.h>
+#include <smcsim/sw_ta.h>
+#include <smcsim/tee_drv.h>
+#include <smcsim/tee_error.h>
 
 static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: smcsim demo [--profile proposal|upstream] [--threads N] [--log]\n"
 		"       smcsim decode VALUE...\n");
+}
+
+/* Open a session to the echo TA, add two numbers, close. Return: 0 or -errno. */
+static int demo_session(struct optee *optee, uint32_t *sum)
+{
+	static const uint8_t echo_uuid[16] = {
+		0x53, 0x4d, 0x43, 0x53, 0x00, 0x01, 0x40, 0x00,
+		0x80, 0x00, 0x73, 0x6d, 0x63, 0x73, 0x69, 0x6d,
+	};
+	struct tee_ioctl_open_session_arg sess = {
+		.clnt_login = TEE_IOCTL_LOGIN_REE_KERNEL,
+	};
+	struct tee_ioctl_invoke_arg inv = {
+		.func = SMCSIM_TA_ECHO_CMD_ADD,
+		.num_params = 2,
+	};
+	struct tee_param p[2] = {
+		{ .attr = TEE_IOCTL_PARAM_ATTR_TYPE_VALUE_INPUT,
+		  .u.value = { .a = 40, .b = 2 } },
+		{ .attr = TEE_IOCTL_PARAM_ATTR_TYPE_VALUE_OUTPUT },
+	};
+	struct tee_context *ctx;
+	int rc;
+
+	rc = tee_client_open_context(optee_client_teedev(optee), &ctx);
+	if (rc)
+		return rc;
+	memcpy(sess.uuid, echo_uuid, sizeof(echo_uuid));
+	rc = tee_client_open_session(ctx, &sess, NULL);
+	if (!rc && sess.ret != TEE_SUCCESS)
+		rc = -EIO;
+	if (rc)
+		goto out;
+	inv.session = sess.session;
+	rc = tee_client_invoke_func(ctx, &inv, p);
+	if (!rc && inv.ret != TEE_SUCCESS)
+		rc = -EIO;
+	*sum = (uint32_t)p[1].u.value.a;
+	tee_client_close_session(ctx, sess.session);
+out:
+	tee_client_close_context(ctx);
+	return rc;
 }
 
 static int demo(int argc, char **argv)
@@ -48,6 +94,7 @@ static int demo(int argc, char **argv)
 	struct optee *optee;
 	struct smcsim_sw *sw;
 	bool log = false;
+	uint32_t sum = 0;
 	char caps[160];
 	int rc, c;
 
@@ -111,8 +158,17 @@ static int demo(int argc, char **argv)
 		goto out;
 	}
 	optee_get_info(optee, &info);
+	printf("-- session: echo TA, ADD 40 + 2 --\n");
+	rc = demo_session(optee, &sum);
+	if (rc)
+		fprintf(stderr, "smcsim: echo TA session failed: %s\n",
+			strerror(-rc));
+	else
+		printf("echo TA answered %u\n", sum);
 	printf("-- remove --\n");
 	optee_remove(optee);
+	if (rc)
+		goto out;
 
 	optee_sec_caps_str(info.sec_caps, profile, caps, sizeof(caps));
 	printf("negotiated: api %u.%u, OP-TEE %u.%u (build %08x), %u threads, "

@@ -88,6 +88,30 @@ struct tee_device *optee_client_teedev(struct optee *optee);
 struct tee_device *optee_supp_teedev(struct optee *optee);
 
 /**
+ * struct optee_cq_info - the call queue's counters (abi-facts.md 7a)
+ * @total_thread_count:	secure threads the driver counts with, 0 = unknown
+ * @free_thread_count:	of those, not taken by a caller now
+ * @sys_thread_req_count: system sessions asking for a kept thread
+ * @waiters:		callers between wait_init and wait_final
+ */
+struct optee_cq_info {
+	int total_thread_count;
+	int free_thread_count;
+	int sys_thread_req_count;
+	unsigned int waiters;
+};
+
+/** optee_get_cq_info() - a snapshot of the call queue, for tests */
+void optee_get_cq_info(struct optee *optee, struct optee_cq_info *info);
+
+/**
+ * optee_devices() - the TA UUIDs the device-enumeration PTA listed at probe
+ * @out:	receives up to @max of them, RFC 4122 byte order (may be NULL)
+ * Return: how many there are.
+ */
+size_t optee_devices(const struct optee *optee, uint8_t (*out)[16], size_t max);
+
+/**
  * optee_sec_caps_str() - names of the bits in @caps, space separated
  * @profile:	decides the name of bit 7
  */

@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include <smcsim/optee_msg.h>
+#include <smcsim/optee_pta.h>
 
 struct smcsim_sw;
 struct smcsim_ta_sess;
@@ -164,11 +165,9 @@ _Noreturn void smcsim_ta_panic(struct smcsim_ta_sess *s, uint32_t code);
 #define SMCSIM_TA_PANIC_CMD_OK		0
 #define SMCSIM_TA_PANIC_CMD_PANIC	1
 
-/* OP-TEE's device-enumeration pseudo TA */
+/* OP-TEE's device-enumeration pseudo TA (commands in optee_pta.h) */
 #define SMCSIM_PTA_DEVICE_UUID \
 	{ 0x7011a688, 0xddde, 0x4053, \
 	  { 0xa5, 0xa9, 0x7b, 0x3c, 0x4d, 0xdf, 0x13, 0xb8 } }
-#define PTA_CMD_GET_DEVICES		0x0
-#define PTA_CMD_GET_DEVICES_SUPP	0x1
 
 #endif /* SMCSIM_SW_TA_H */

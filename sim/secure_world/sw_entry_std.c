@@ -13,21 +13,24 @@
  */
 #include "sw_private.h"
 
-/* Caller holds sw->lock and @t is ACTIVE: run it until it leaves. */
+/*
+ * Caller holds sw->lock and @t is ACTIVE: run it until it leaves. The exit
+ * is delivered into @args itself, not into the thread: the moment @t is
+ * FREE or SUSPENDED again another caller may take or resume it, before
+ * this one has woken up, and must not see (or overwrite) this exit.
+ */
 static void sw_world_switch(struct smcsim_sw *sw, struct sw_thread *t,
 			    struct sw_args *args)
 {
+	bool done = false;
+
 	t->regs = *args;
 	t->in_ready = true;
+	t->exit_regs = args;
+	t->exit_done = &done;
 	rt_cond_signal(&t->cond_in);
-	while (!t->out_ready)
+	while (!done)
 		rt_cond_wait(&t->cond_out, &sw->lock);
-	t->out_ready = false;
-	/* Only a0..a3 come back; a4..a7 stay the caller's. */
-	args->a[0] = t->regs.a[0];
-	args->a[1] = t->regs.a[1];
-	args->a[2] = t->regs.a[2];
-	args->a[3] = t->regs.a[3];
 }
 
 static void std_return_from_rpc(struct smcsim_sw *sw, struct sw_args *args)

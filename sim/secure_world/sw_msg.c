@@ -27,10 +27,16 @@
 static void msg_register_shm(struct sw_thread *t, struct optee_msg_arg *arg)
 {
 	const struct optee_msg_param *p = &arg->params[0];
-	uint64_t type = p->attr & OPTEE_MSG_ATTR_TYPE_MASK;
+	uint64_t type;
 
 	arg->ret_origin = TEEC_ORIGIN_TEE;
-	if (arg->num_params != 1 || !(p->attr & OPTEE_MSG_ATTR_NONCONTIG) ||
+	/* params[0] exists only when num_params says so: check that first. */
+	if (arg->num_params != 1) {
+		arg->ret = TEE_ERROR_BAD_PARAMETERS;
+		return;
+	}
+	type = p->attr & OPTEE_MSG_ATTR_TYPE_MASK;
+	if (!(p->attr & OPTEE_MSG_ATTR_NONCONTIG) ||
 	    type < OPTEE_MSG_ATTR_TYPE_TMEM_INPUT ||
 	    type > OPTEE_MSG_ATTR_TYPE_TMEM_INOUT) {
 		arg->ret = TEE_ERROR_BAD_PARAMETERS;
@@ -184,8 +190,11 @@ static unsigned long sw_std_call_pa(struct sw_thread *t, uint64_t pa,
 		smcsim_phys_region_get(sw->cfg.phys, kind, &r);
 		window = r.base + r.size - pa;
 	} else if (kind == SMCSIM_MEM_NS_DRAM) {
-		/* Outside the reserved shm only one page is mapped. */
-		if (pa & SMCSIM_PAGE_MASK)
+		/*
+		 * Outside the reserved shm only one page is mapped, and only
+		 * with CFG_CORE_DYN_SHM (OP-TEE's map_cmd_buffer()).
+		 */
+		if (!sw->cfg.dynamic_shm || (pa & SMCSIM_PAGE_MASK))
 			return OPTEE_SMC_RETURN_EBADADDR;
 		window = SMCSIM_PAGE_SIZE;
 	} else {

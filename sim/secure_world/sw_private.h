@@ -75,10 +75,12 @@ struct sw_mem {
  * @th:			the pthread that runs its calls
  * @state:		FREE, ACTIVE or SUSPENDED (sw->lock)
  * @cond_in:		signalled when @regs holds an entry or a resume
- * @cond_out:		signalled when @regs holds an exit (done or RPC)
+ * @cond_out:		broadcast when an exit (done or RPC) was delivered
  * @in_ready:		@regs holds registers for the thread (sw->lock)
- * @out_ready:		@regs holds registers for the caller (sw->lock)
- * @regs:		the registers crossing the world switch (sw->lock)
+ * @exit_regs:		where the caller now waiting wants the exit's a0..a3
+ *			(sw->lock); NULL while no caller waits
+ * @exit_done:		that caller's flag, set with the delivery (sw->lock)
+ * @regs:		the registers of an entry or resume (sw->lock)
  * @rpc_arg_cookie:	RPC argument allocated by RPC ALLOC, kept between
  *			calls while the prealloc cache is on; 0 = none
  *			(written under sw->lock: DISABLE_SHM_CACHE reads it)
@@ -99,7 +101,8 @@ struct sw_thread {
 	struct rt_cond cond_in;
 	struct rt_cond cond_out;
 	bool in_ready;
-	bool out_ready;
+	struct sw_args *exit_regs;
+	bool *exit_done;
 	struct sw_args regs;
 	uint64_t rpc_arg_cookie;
 	uint64_t rpc_arg_pa;

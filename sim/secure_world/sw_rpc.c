@@ -15,6 +15,7 @@
  */
 #include <string.h>
 
+#include <smcsim/pgalloc.h>
 #include <smcsim/tee_error.h>
 
 #include "sw_private.h"
@@ -27,6 +28,24 @@ static void sw_rpc_free_arg(struct sw_thread *t, uint64_t cookie)
 
 	sw_thread_rpc(t, OPTEE_SMC_RETURN_RPC_FREE, reg_pair_hi(cookie),
 		      reg_pair_lo(cookie), &resume);
+}
+
+/*
+ * Where OP-TEE accepts an RPC argument from RPC ALLOC (rpc_shm_mobj_alloc(),
+ * abi-facts.md section 3.2): 8-byte aligned inside the reserved shm, or,
+ * with dynamic shm, a page-aligned page of non-secure DRAM.
+ */
+static bool sw_rpc_arg_pa_ok(struct smcsim_sw *sw, uint64_t pa)
+{
+	enum smcsim_mem_kind kind;
+
+	if (!pa || (pa & 7) ||
+	    smcsim_phys_kind(sw->cfg.phys, pa, SW_RPC_ARG_SIZE, &kind))
+		return false;
+	if (kind == SMCSIM_MEM_NS_SHM)
+		return true;
+	return kind == SMCSIM_MEM_NS_DRAM && sw->cfg.dynamic_shm &&
+	       !(pa & SMCSIM_PAGE_MASK);
 }
 
 /* Make t->rpc_mem a window on an RPC argument. Return: TEE result. */
@@ -45,9 +64,7 @@ static uint32_t sw_rpc_get_arg(struct sw_thread *t)
 			return TEE_ERROR_COMMUNICATION;
 		pa = reg_pair_to_64(resume.a[1], resume.a[2]);
 		cookie = reg_pair_to_64(resume.a[4], resume.a[5]);
-		if (!pa || !cookie || (pa & 7) ||
-		    !smcsim_phys_is_nonsecure(sw->cfg.phys, pa,
-					      SW_RPC_ARG_SIZE)) {
+		if (!cookie || !sw_rpc_arg_pa_ok(sw, pa)) {
 			sw_log(sw, "thread %u: RPC ALLOC answered pa 0x%llx "
 			       "cookie 0x%llx", t->id, (unsigned long long)pa,
 			       (unsigned long long)cookie);

@@ -22,6 +22,16 @@
 #define PT(a, b, c, d) SMCSIM_TA_PARAM_TYPES(SMCSIM_TA_PARAM_##a, \
 	SMCSIM_TA_PARAM_##b, SMCSIM_TA_PARAM_##c, SMCSIM_TA_PARAM_##d)
 
+/*
+ * A NULL memref (MEMREF_NULL) reaches a TA as buffer NULL with whatever size
+ * the normal world gave; a TA must not touch it. OP-TEE's device PTA refuses
+ * one with a non-zero size, and so do these.
+ */
+static bool null_memref_with_size(const union smcsim_ta_param *p)
+{
+	return !p->memref.buffer && p->memref.size;
+}
+
 /* ---- echo/arith ---------------------------------------------------------- */
 
 static uint32_t echo_invoke(struct smcsim_ta_sess *s, uint32_t cmd,
@@ -40,10 +50,13 @@ static uint32_t echo_invoke(struct smcsim_ta_sess *s, uint32_t cmd,
 		p[1].value.b = 0;
 		return TEE_SUCCESS;
 	case SMCSIM_TA_ECHO_CMD_ECHO:
-		if (pt != PT(MEMREF_INPUT, MEMREF_OUTPUT, VALUE_OUTPUT, NONE))
+		if (pt != PT(MEMREF_INPUT, MEMREF_OUTPUT, VALUE_OUTPUT, NONE) ||
+		    null_memref_with_size(&p[0]))
 			return TEE_ERROR_BAD_PARAMETERS;
 		p[2].value.a = (uint32_t)p[0].memref.size;
-		if (p[1].memref.size < p[0].memref.size) {
+		/* A NULL output holds nothing: it asks how much is needed. */
+		if ((p[1].memref.buffer ? p[1].memref.size : 0) <
+		    p[0].memref.size) {
 			p[1].memref.size = p[0].memref.size;
 			return TEE_ERROR_SHORT_BUFFER;
 		}
@@ -53,14 +66,16 @@ static uint32_t echo_invoke(struct smcsim_ta_sess *s, uint32_t cmd,
 		p[1].memref.size = p[0].memref.size;
 		return TEE_SUCCESS;
 	case SMCSIM_TA_ECHO_CMD_FILL:
-		if (pt != PT(MEMREF_OUTPUT, VALUE_INPUT, NONE, NONE))
+		if (pt != PT(MEMREF_OUTPUT, VALUE_INPUT, NONE, NONE) ||
+		    null_memref_with_size(&p[0]))
 			return TEE_ERROR_BAD_PARAMETERS;
 		b = p[0].memref.buffer;
 		for (i = 0; i < p[0].memref.size; i++)
 			b[i] = (uint8_t)(p[1].value.a + i);
 		return TEE_SUCCESS;
 	case SMCSIM_TA_ECHO_CMD_CHECK:
-		if (pt != PT(MEMREF_INPUT, VALUE_INPUT, VALUE_OUTPUT, NONE))
+		if (pt != PT(MEMREF_INPUT, VALUE_INPUT, VALUE_OUTPUT, NONE) ||
+		    null_memref_with_size(&p[0]))
 			return TEE_ERROR_BAD_PARAMETERS;
 		b = p[0].memref.buffer;
 		p[2].value.b = UINT32_MAX;
@@ -141,7 +156,8 @@ static uint32_t device_invoke(struct smcsim_ta_sess *s, uint32_t cmd,
 	size_t n = 0, need, i;
 	uint8_t *out;
 
-	if (pt != PT(MEMREF_OUTPUT, NONE, NONE, NONE))
+	if (pt != PT(MEMREF_OUTPUT, NONE, NONE, NONE) ||
+	    null_memref_with_size(&p[0]))
 		return TEE_ERROR_BAD_PARAMETERS;
 	switch (cmd) {
 	case PTA_CMD_GET_DEVICES:

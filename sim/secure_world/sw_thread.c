@@ -6,8 +6,10 @@
  * registers in t->regs. A normal-world caller hands it an entry or a resume
  * and sleeps until the thread leaves the secure world again, either done
  * (state FREE) or suspended in an RPC (state SUSPENDED, a3 = thread id).
- * Exactly one side runs at a time for a given secure thread: the hand-off
- * flags in_ready/out_ready under sw->lock are the "world switch".
+ * Exactly one side runs at a time for a given secure thread: in_ready and
+ * the exit delivery under sw->lock are the "world switch". An exit goes
+ * straight into the waiting caller's registers (sw_thread_exit()), since
+ * the thread may be taken by the next caller before this one wakes.
  *
  * Destroying a world wakes every thread with `stopping` set; a thread
  * waiting in an RPC sees its RPC fail and unwinds its call normally, so
@@ -17,6 +19,28 @@
 #include <stdio.h>
 
 #include "sw_private.h"
+
+/*
+ * Caller holds sw->lock: leave the secure world with @a0..@a3, handing them
+ * to the caller that entered or resumed this thread.
+ */
+static void sw_thread_exit(struct sw_thread *t, unsigned long a0,
+			   unsigned long a1, unsigned long a2, unsigned long a3)
+{
+	/* No caller: a call unwinding while the world is destroyed. */
+	if (!t->exit_regs)
+		return;
+	/* Only a0..a3 come back; a4..a7 stay the caller's. */
+	t->exit_regs->a[0] = a0;
+	t->exit_regs->a[1] = a1;
+	t->exit_regs->a[2] = a2;
+	t->exit_regs->a[3] = a3;
+	*t->exit_done = true;
+	t->exit_regs = NULL;
+	t->exit_done = NULL;
+	/* The next caller of this thread may already wait here too. */
+	rt_cond_broadcast(&t->cond_out);
+}
 
 static void *sw_thread_main(void *p)
 {
@@ -39,13 +63,8 @@ static void *sw_thread_main(void *p)
 
 		rt_mutex_lock(&sw->lock);
 		/* Done: a0 = result, a1..a3 = 0, and the thread is free again. */
-		t->regs.a[0] = args.a[0];
-		t->regs.a[1] = 0;
-		t->regs.a[2] = 0;
-		t->regs.a[3] = 0;
 		t->state = SMCSIM_SW_THREAD_FREE;
-		t->out_ready = true;
-		rt_cond_signal(&t->cond_out);
+		sw_thread_exit(t, args.a[0], 0, 0, 0);
 	}
 	rt_mutex_unlock(&sw->lock);
 	return NULL;
@@ -59,13 +78,8 @@ bool sw_thread_rpc(struct sw_thread *t, unsigned long a0, unsigned long a1,
 	if (t->aborting)
 		return false;
 	rt_mutex_lock(&sw->lock);
-	t->regs.a[0] = a0;
-	t->regs.a[1] = a1;
-	t->regs.a[2] = a2;
-	t->regs.a[3] = t->id;
 	t->state = SMCSIM_SW_THREAD_SUSPENDED;
-	t->out_ready = true;
-	rt_cond_signal(&t->cond_out);
+	sw_thread_exit(t, a0, a1, a2, t->id);
 	while (!t->in_ready && !sw->stopping)
 		rt_cond_wait(&t->cond_in, &sw->lock);
 	if (!t->in_ready) {

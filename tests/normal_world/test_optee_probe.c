@@ -3,7 +3,9 @@
  * Unit tests of the OP-TEE driver's probe and remove
  * (sim/normal_world/optee/smc_abi.c; abi-facts.md sections 4, 7g, 10):
  * probing the simulated secure world in both ABI profiles with the exact
- * SMC sequence checked through a trace, the reserved shared-memory pool,
+ * SMC sequence checked through a trace (the fast calls, then the yielding
+ * calls of the device enumeration and of registering the first page of
+ * message arguments), the reserved shared-memory pool,
  * every refusal scripted with the script backend (alone, as the whole
  * firmware, or in front of the simulator to override one answer), hostile
  * SHM-cache answers that must not hang probe or remove, allocation failure
@@ -105,6 +107,8 @@ static void stuck_invoke(void *ctx, unsigned long a0, unsigned long a1,
  * @num_steps:	entries in @steps
  * @stuck_fid:	if not 0, answered with @stuck_a0 forever
  * @stuck_a0:	see @stuck_fid
+ * @phys:	if set, the memory map to use (another world's; not
+ *		destroyed with this one), else a new one
  */
 struct world_opts {
 	enum smcsim_abi_profile profile;
@@ -114,6 +118,7 @@ struct world_opts {
 	size_t num_steps;
 	unsigned long stuck_fid;
 	unsigned long stuck_a0;
+	struct smcsim_phys *phys;
 };
 
 /**
@@ -123,6 +128,7 @@ struct world_opts {
  */
 struct world {
 	struct smcsim_phys *phys;
+	bool own_phys;
 	struct smcsim_sw *sw;
 	struct stuck stuck;
 	struct smcsim_script script;
@@ -139,8 +145,13 @@ static void world_init(struct world *w, const struct world_opts *o)
 	struct smcsim_invoke inv = { 0 };
 
 	memset(w, 0, sizeof(*w));
-	smcsim_phys_config_default(&pcfg);
-	assert_int_equal(smcsim_phys_create(&pcfg, &w->phys), 0);
+	if (o->phys) {
+		w->phys = o->phys;
+	} else {
+		smcsim_phys_config_default(&pcfg);
+		assert_int_equal(smcsim_phys_create(&pcfg, &w->phys), 0);
+		w->own_phys = true;
+	}
 	if (!o->no_sw) {
 		smcsim_sw_config_default(&scfg, o->profile, w->phys);
 		scfg.dynamic_shm = !o->no_dynamic_shm;
@@ -179,7 +190,8 @@ static void world_fini(struct world *w)
 	if (w->scripted)
 		smcsim_script_fini(&w->script);
 	smcsim_sw_destroy(w->sw);
-	smcsim_phys_destroy(w->phys);
+	if (w->own_phys)
+		smcsim_phys_destroy(w->phys);
 	smcsim_alloc_fail_after(-1);
 	assert_int_equal(in_use, 0);
 }
@@ -301,6 +313,16 @@ static void job_finish(struct job *j)
 
 /* ---- probing the simulator --------------------------------------------- */
 
+/* The fast calls of a probe with dynamic shm and RPC arguments. */
+#define SIM_PROBE_FAST_CALLS	6
+
+/*
+ * After the fast calls, probe enumerates devices through OP-TEE's device
+ * PTA: the first message needs a page of the argument cache, which is
+ * registered (REGISTER_SHM through a private argument, by PA); then open
+ * session, GET_DEVICES with a NULL buffer (the list is empty: no second
+ * invoke) and close session all travel in that page (REGD_ARG).
+ */
 static const unsigned long sim_probe_calls[] = {
 	OPTEE_SMC_CALLS_UID,
 	OPTEE_SMC_CALL_GET_OS_REVISION,
@@ -308,6 +330,44 @@ static const unsigned long sim_probe_calls[] = {
 	OPTEE_SMC_GET_THREAD_COUNT,
 	OPTEE_SMC_EXCHANGE_CAPABILITIES,
 	OPTEE_SMC_DISABLE_SHM_CACHE,
+	OPTEE_SMC_CALL_WITH_RPC_ARG,
+	OPTEE_SMC_CALL_WITH_REGD_ARG,
+	OPTEE_SMC_CALL_WITH_REGD_ARG,
+	OPTEE_SMC_CALL_WITH_REGD_ARG,
+};
+
+/*
+ * The yielding calls of a simulator probe: all answered OK, and the three
+ * REGD_ARG calls name the same registered page of arguments, at offset 0
+ * (each message is done before the next). Return: that page's cookie.
+ */
+static uint64_t check_sim_probe_yielding(struct world *w)
+{
+	struct smcsim_trace_rec rec;
+	uint64_t cookie = 0;
+	size_t i;
+
+	for (i = SIM_PROBE_FAST_CALLS; i < ARRAY_SIZE(sim_probe_calls); i++) {
+		assert_int_equal(smcsim_trace_get(&w->trace, i, &rec), 0);
+		assert_int_equal(rec.out[0], RET_OK);
+		if (rec.in[0] != OPTEE_SMC_CALL_WITH_REGD_ARG)
+			continue;
+		if (!cookie)
+			cookie = reg_pair_to_64(rec.in[1], rec.in[2]);
+		assert_int_equal(reg_pair_to_64(rec.in[1], rec.in[2]), cookie);
+		assert_int_equal(rec.in[3], 0);
+	}
+	assert_true(cookie != 0);
+	assert_true(smcsim_sw_shm_registered(w->sw, cookie));
+	/* The page is the only shm left registered; the session is closed. */
+	assert_int_equal(smcsim_sw_shm_count(w->sw), 1);
+	assert_int_equal(smcsim_sw_session_count(w->sw), 0);
+	return cookie;
+}
+
+/* What remove asks when the argument cache holds one registered page. */
+static const unsigned long remove_calls_shared_args[] = {
+	OPTEE_SMC_CALL_WITH_RPC_ARG,	/* UNREGISTER_SHM */
 };
 
 static void check_sim_probe(enum smcsim_abi_profile profile)
@@ -319,11 +379,13 @@ static void check_sim_probe(enum smcsim_abi_profile profile)
 	struct optee_info info;
 	struct optee *optee;
 	struct world w;
+	uint64_t cookie;
 
 	world_init(&w, &o);
 	optee = probe_ok(&w, &info);
 
 	assert_calls(&w, 0, sim_probe_calls, ARRAY_SIZE(sim_probe_calls));
+	cookie = check_sim_probe_yielding(&w);
 	assert_int_equal(smcsim_sw_calls(w.sw), ARRAY_SIZE(sim_probe_calls));
 	/* Not uniprocessor: no normal-world caps offered. */
 	assert_int_equal(smcsim_trace_get(&w.trace, 4, &rec), 0);
@@ -355,9 +417,14 @@ static void check_sim_probe(enum smcsim_abi_profile profile)
 	assert_true(supp->flags & TEE_DEVICE_FLAG_REGISTERED);
 	assert_ptr_equal(tee_get_drvdata(clnt), optee);
 	assert_non_null(clnt->pool);
-	/* Registration plus the driver's own context on the client device. */
-	assert_int_equal(tee_device_num_users(clnt), 2);
+	/*
+	 * Registration, the driver's own context, and the page of the
+	 * argument cache (a shm holds a device user) on the client device.
+	 */
+	assert_int_equal(tee_device_num_users(clnt), 3);
 	assert_int_equal(tee_device_num_users(supp), 1);
+	/* The PTA listed no devices: the simulator has no device TAs. */
+	assert_int_equal(optee_devices(optee, NULL, 0), 0);
 
 	clnt->desc->ops->get_version(clnt, &vers);
 	assert_int_equal(vers.impl_id, TEE_IMPL_ID_OPTEE);
@@ -365,9 +432,17 @@ static void check_sim_probe(enum smcsim_abi_profile profile)
 					TEE_GEN_CAP_MEMREF_NULL);
 
 	optee_remove(optee);
-	/* With RPC arguments nothing is cached, so remove asks nothing. */
-	assert_int_equal(smcsim_trace_count(&w.trace),
-			 ARRAY_SIZE(sim_probe_calls));
+	/*
+	 * With RPC arguments nothing is cached, so remove drains nothing: it
+	 * only unregisters the page of arguments.
+	 */
+	assert_calls(&w, ARRAY_SIZE(sim_probe_calls), remove_calls_shared_args,
+		     ARRAY_SIZE(remove_calls_shared_args));
+	last_call(&w, &rec);
+	assert_int_equal(rec.out[0], RET_OK);
+	assert_false(smcsim_sw_shm_registered(w.sw, cookie));
+	assert_int_equal(smcsim_sw_shm_count(w.sw), 0);
+	assert_int_equal(smcsim_phys_dram_pages_used(w.phys), 0);
 	assert_int_equal(tee_class_devices_in_use(&w.cls), 0);
 	world_fini(&w);
 }
@@ -431,18 +506,40 @@ static void optee_probe_reserved_pool(void **state)
 		OPTEE_SMC_EXCHANGE_CAPABILITIES,
 		OPTEE_SMC_GET_SHM_CONFIG,
 		OPTEE_SMC_DISABLE_SHM_CACHE,
+		/*
+		 * Device enumeration: open, GET_DEVICES, close, each in a
+		 * private page of the reserved pool sent by PA; nothing is
+		 * registered.
+		 */
+		OPTEE_SMC_CALL_WITH_RPC_ARG,
+		OPTEE_SMC_CALL_WITH_RPC_ARG,
+		OPTEE_SMC_CALL_WITH_RPC_ARG,
 	};
 	const struct world_opts o = { .profile = SMCSIM_ABI_PROPOSAL,
 				      .no_dynamic_shm = true };
 	struct tee_ioctl_version_data vers;
+	struct smcsim_trace_rec rec;
 	struct tee_device *clnt;
 	struct optee_info info;
 	struct optee *optee;
 	struct world w;
+	size_t i;
 
 	world_init(&w, &o);
 	optee = probe_ok(&w, &info);
 	assert_calls(&w, 0, calls, ARRAY_SIZE(calls));
+	for (i = 7; i < ARRAY_SIZE(calls); i++) {
+		uint64_t pa;
+
+		assert_int_equal(smcsim_trace_get(&w.trace, i, &rec), 0);
+		assert_int_equal(rec.out[0], RET_OK);
+		/* The argument lies in the reserved region. */
+		pa = reg_pair_to_64(rec.in[1], rec.in[2]);
+		assert_true(pa >= SMCSIM_PHYS_DEFAULT_SHM_BASE &&
+			    pa < SMCSIM_PHYS_DEFAULT_SHM_BASE +
+				 SMCSIM_PHYS_DEFAULT_SHM_SIZE);
+	}
+	assert_int_equal(smcsim_sw_shm_count(w.sw), 0);
 	assert_int_equal(info.sec_caps, CAPS_RESERVED);
 	assert_false(info.dynamic_shm);
 	assert_int_equal(info.shm_base, SMCSIM_PHYS_DEFAULT_SHM_BASE);
@@ -453,8 +550,18 @@ static void optee_probe_reserved_pool(void **state)
 	clnt->desc->ops->get_version(clnt, &vers);
 	assert_false(vers.gen_caps & TEE_GEN_CAP_REG_MEM);
 	optee_remove(optee);
+	/* Nothing registered, nothing cached: remove asks nothing. */
+	assert_int_equal(smcsim_trace_count(&w.trace), ARRAY_SIZE(calls));
 	world_fini(&w);
 }
+
+/*
+ * Scripted yielding calls that complete at once. The driver clears each
+ * message before filling it, so a firmware that answers OK without writing
+ * anything leaves ret = TEE_SUCCESS: the registration succeeds, the device
+ * PTA opens (session 0) and lists no devices.
+ */
+#define STEP_YIELD_OK(fid)	STEP((fid), RET_OK, 0, 0, 0)
 
 /* The simulator's answers, scripted: a complete firmware with minor 7. */
 static void optee_probe_whole_script_firmware(void **state)
@@ -466,6 +573,13 @@ static void optee_probe_whole_script_firmware(void **state)
 		STEP_THREADS,
 		STEP_CAPS(SIM_SEC_CAPS),
 		STEP_CACHE_EMPTY,
+		/* Probe: register the argument page; open, invoke, close. */
+		STEP_YIELD_OK(OPTEE_SMC_CALL_WITH_RPC_ARG),
+		STEP_YIELD_OK(OPTEE_SMC_CALL_WITH_REGD_ARG),
+		STEP_YIELD_OK(OPTEE_SMC_CALL_WITH_REGD_ARG),
+		STEP_YIELD_OK(OPTEE_SMC_CALL_WITH_REGD_ARG),
+		/* Remove: unregister the argument page. */
+		STEP_YIELD_OK(OPTEE_SMC_CALL_WITH_RPC_ARG),
 	};
 	struct optee_info info;
 	struct optee *optee;
@@ -473,12 +587,15 @@ static void optee_probe_whole_script_firmware(void **state)
 
 	script_world_init(&w, steps, ARRAY_SIZE(steps));
 	optee = probe_ok(&w, &info);
-	assert_true(smcsim_script_done(&w.script));
+	assert_int_equal(smcsim_trace_count(&w.trace), ARRAY_SIZE(steps) - 1);
+	assert_int_equal(w.script.mismatches, 0);
 	assert_int_equal(info.api_minor, 7);
 	assert_int_equal(info.os_build_id, 0);
+	assert_int_equal(optee_devices(optee, NULL, 0), 0);
 	optee_remove(optee);
-	/* Remove asked nothing either. */
+	/* Remove asked only for the unregistration, nothing else. */
 	assert_true(smcsim_script_done(&w.script));
+	assert_int_equal(smcsim_trace_count(&w.trace), ARRAY_SIZE(steps));
 	world_fini(&w);
 }
 
@@ -640,7 +757,12 @@ static void optee_probe_shm_config_two_pages(void **state)
 		STEP_SHM_CONFIG(SMCSIM_PHYS_DEFAULT_SHM_BASE + 0x10800, 0x2800,
 				OPTEE_SMC_SHM_CACHED),
 		STEP_CACHE_EMPTY,
+		/* Device enumeration, by PA from the two-page pool. */
+		STEP_YIELD_OK(OPTEE_SMC_CALL_WITH_RPC_ARG),
+		STEP_YIELD_OK(OPTEE_SMC_CALL_WITH_RPC_ARG),
+		STEP_YIELD_OK(OPTEE_SMC_CALL_WITH_RPC_ARG),
 	};
+	struct smcsim_trace_rec rec;
 	struct optee_info info;
 	struct optee *optee;
 	struct world w;
@@ -652,7 +774,13 @@ static void optee_probe_shm_config_two_pages(void **state)
 	/* Whole pages only: rounded inwards. */
 	assert_int_equal(info.shm_base, SMCSIM_PHYS_DEFAULT_SHM_BASE + 0x11000);
 	assert_int_equal(info.shm_size, 0x2000);
+	/* The pool served probe's message arguments. */
+	last_call(&w, &rec);
+	assert_true(reg_pair_to_64(rec.in[1], rec.in[2]) >= info.shm_base);
+	assert_true(reg_pair_to_64(rec.in[1], rec.in[2]) <
+		    info.shm_base + info.shm_size);
 	optee_remove(optee);
+	assert_true(smcsim_script_done(&w.script));
 	world_fini(&w);
 }
 
@@ -707,6 +835,13 @@ static void optee_probe_no_rpc_arg(void **state)
 		OPTEE_SMC_EXCHANGE_CAPABILITIES,
 		OPTEE_SMC_DISABLE_SHM_CACHE,
 		OPTEE_SMC_ENABLE_SHM_CACHE,
+		/*
+		 * Device enumeration: without RPC arguments the argument
+		 * cache is private pages sent by PA, nothing registered.
+		 */
+		OPTEE_SMC_CALL_WITH_ARG,
+		OPTEE_SMC_CALL_WITH_ARG,
+		OPTEE_SMC_CALL_WITH_ARG,
 	};
 	static const unsigned long remove_calls[] = {
 		OPTEE_SMC_DISABLE_SHM_CACHE,
@@ -724,11 +859,15 @@ static void optee_probe_no_rpc_arg(void **state)
 	assert_int_equal(info.rpc_param_count, 0);
 	assert_true(info.shm_cache_enabled);
 	n = smcsim_trace_count(&w.trace);
-	assert_int_equal(n, 7);
+	assert_int_equal(n, 10);
 	assert_calls(&w, n - ARRAY_SIZE(probe_tail), probe_tail,
 		     ARRAY_SIZE(probe_tail));
+	/* The cache was enabled (OK) before the calls that may fill it. */
+	assert_int_equal(smcsim_trace_get(&w.trace, 6, &rec), 0);
+	assert_int_equal(rec.out[0], RET_OK);
 	last_call(&w, &rec);
 	assert_int_equal(rec.out[0], RET_OK);
+	assert_int_equal(smcsim_sw_shm_count(w.sw), 0);
 
 	optee_remove(optee);
 	assert_calls(&w, n, remove_calls, ARRAY_SIZE(remove_calls));
@@ -752,6 +891,67 @@ static void optee_probe_rpc_param_count_low_byte(void **state)
 	optee = probe_ok(&w, &info);
 	assert_int_equal(info.rpc_param_count, 6);
 	optee_remove(optee);
+	world_fini(&w);
+}
+
+/* ---- firmware that answers no yielding call ---------------------------- */
+
+/*
+ * A script that knows only the fast calls answers every yielding call
+ * UNKNOWN_FUNCTION, which the driver takes as a failed call. With the
+ * reserved pool that is the device PTA's open failing (a communication
+ * error): no PTA, no devices, probe goes on. With dynamic shm the first
+ * message needs its page of arguments registered, and a refused
+ * registration is a failed allocation, which probe passes on: it fails and
+ * undoes everything.
+ */
+static void optee_probe_yielding_calls_unanswered(void **state)
+{
+	static const struct smcsim_script_step reserved[] = {
+		STEP_UID,
+		STEP_OS_REV,
+		STEP_API_REV,
+		STEP_THREADS,
+		STEP_CAPS(CAPS_RESERVED),
+		STEP_SHM_CONFIG(SMCSIM_PHYS_DEFAULT_SHM_BASE,
+				SMCSIM_PHYS_DEFAULT_SHM_SIZE,
+				OPTEE_SMC_SHM_CACHED),
+		STEP_CACHE_EMPTY,
+	};
+	static const struct smcsim_script_step dynamic[] = {
+		STEP_UID,
+		STEP_OS_REV,
+		STEP_API_REV,
+		STEP_THREADS,
+		STEP_CAPS(SIM_SEC_CAPS),
+		STEP_CACHE_EMPTY,
+	};
+	struct smcsim_trace_rec rec;
+	struct optee_info info;
+	struct optee *optee;
+	struct world w;
+
+	script_world_init(&w, reserved, ARRAY_SIZE(reserved));
+	optee = probe_ok(&w, &info);
+	/* Only the open was tried: no session, nothing to invoke or close. */
+	assert_int_equal(smcsim_trace_count(&w.trace), ARRAY_SIZE(reserved) + 1);
+	last_call(&w, &rec);
+	assert_int_equal(rec.in[0], OPTEE_SMC_CALL_WITH_RPC_ARG);
+	assert_int_equal(rec.out[0], OPTEE_SMC_RETURN_UNKNOWN_FUNCTION);
+	assert_int_equal(w.script.mismatches, 1);
+	assert_int_equal(optee_devices(optee, NULL, 0), 0);
+	optee_remove(optee);
+	assert_int_equal(smcsim_trace_count(&w.trace), ARRAY_SIZE(reserved) + 1);
+	world_fini(&w);
+
+	script_world_init(&w, dynamic, ARRAY_SIZE(dynamic));
+	probe_fails(&w, -EINVAL);
+	/* The registration was the only yielding call. */
+	assert_int_equal(smcsim_trace_count(&w.trace), ARRAY_SIZE(dynamic) + 1);
+	last_call(&w, &rec);
+	assert_int_equal(rec.in[0], OPTEE_SMC_CALL_WITH_RPC_ARG);
+	assert_int_equal(rec.out[0], OPTEE_SMC_RETURN_UNKNOWN_FUNCTION);
+	assert_int_equal(w.script.mismatches, 1);
 	world_fini(&w);
 }
 
@@ -791,7 +991,8 @@ static void check_stuck_probe(unsigned long fid, unsigned long a0,
 	/* It retried, and then it gave up. */
 	assert_true(calls > 1);
 	clnt = optee_client_teedev(st->probe.optee);
-	assert_int_equal(tee_device_num_users(clnt), 2);
+	/* Registration, the driver's context, the page of arguments. */
+	assert_int_equal(tee_device_num_users(clnt), 3);
 
 	st->remove.remove = true;
 	st->remove.optee = st->probe.optee;
@@ -943,6 +1144,7 @@ static void optee_probe_two_worlds(void **state)
 		/* Each firmware saw exactly its own probe. */
 		assert_calls(&st[i]->w, 0, sim_probe_calls,
 			     ARRAY_SIZE(sim_probe_calls));
+		check_sim_probe_yielding(&st[i]->w);
 		assert_int_equal(smcsim_sw_calls(st[i]->w.sw),
 				 ARRAY_SIZE(sim_probe_calls));
 	}
@@ -954,7 +1156,7 @@ static void optee_probe_two_worlds(void **state)
 	assert_int_equal(tee_class_devices_in_use(&st[0]->w.cls), 0);
 	assert_int_equal(tee_class_devices_in_use(&st[1]->w.cls), 2);
 	assert_int_equal(tee_device_num_users(
-				optee_client_teedev(st[1]->probe.optee)), 2);
+				optee_client_teedev(st[1]->probe.optee)), 3);
 	optee_remove(st[1]->probe.optee);
 	for (i = 0; i < 2; i++) {
 		world_fini(&st[i]->w);
@@ -962,12 +1164,16 @@ static void optee_probe_two_worlds(void **state)
 	}
 }
 
-/* Two drivers sharing one class number their devices after each other. */
+/*
+ * Two drivers sharing one class number their devices after each other. A
+ * class is one normal world, so both firmwares share its memory map; a
+ * driver on another map is refused.
+ */
 static void optee_probe_two_worlds_one_class(void **state)
 {
-	const struct world_opts o = { .profile = SMCSIM_ABI_UPSTREAM };
-	struct optee *a, *b;
-	struct world w[2];
+	struct world_opts o = { .profile = SMCSIM_ABI_UPSTREAM };
+	struct optee *a, *b, *c = NULL;
+	struct world w[2], other;
 	struct tee_class cls;
 	int i;
 
@@ -975,9 +1181,19 @@ static void optee_probe_two_worlds_one_class(void **state)
 	for (i = 0; i < 2; i++) {
 		world_init(&w[i], &o);
 		w[i].cfg.cls = &cls;
+		o.phys = w[0].phys;
 	}
+	assert_ptr_equal(w[1].phys, w[0].phys);
 	assert_int_equal(optee_probe(&w[0].cfg, &a), 0);
 	assert_int_equal(optee_probe(&w[1].cfg, &b), 0);
+
+	o.phys = NULL;
+	world_init(&other, &o);
+	other.cfg.cls = &cls;
+	assert_int_equal(optee_probe(&other.cfg, &c), -EINVAL);
+	assert_null(c);
+	world_fini(&other);
+
 	assert_string_equal(optee_client_teedev(a)->name, "tee0");
 	assert_string_equal(optee_supp_teedev(a)->name, "teepriv0");
 	assert_string_equal(optee_client_teedev(b)->name, "tee1");
@@ -987,7 +1203,8 @@ static void optee_probe_two_worlds_one_class(void **state)
 	optee_remove(b);
 	assert_int_equal(tee_class_devices_in_use(&cls), 0);
 	tee_class_fini(&cls);
-	for (i = 0; i < 2; i++)
+	/* The world that owns the shared map goes last. */
+	for (i = 1; i >= 0; i--)
 		world_fini(&w[i]);
 }
 
@@ -1013,6 +1230,7 @@ int main(void)
 		cmocka_unit_test(optee_probe_no_async_notif),
 		cmocka_unit_test(optee_probe_no_rpc_arg),
 		cmocka_unit_test(optee_probe_rpc_param_count_low_byte),
+		cmocka_unit_test(optee_probe_yielding_calls_unanswered),
 		cmocka_unit_test(optee_probe_disable_cache_ok_forever),
 		cmocka_unit_test(optee_probe_disable_cache_ebusy_forever),
 		cmocka_unit_test(optee_probe_enable_cache_ebusy_forever),

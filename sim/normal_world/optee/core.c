@@ -52,6 +52,20 @@ static int optee_open(struct tee_context *ctx)
 	ctxdata = smcsim_zalloc(sizeof(*ctxdata));
 	if (!ctxdata)
 		return -ENOMEM;
+	/*
+	 * A device being removed takes no new clients (Linux removes the
+	 * cdev first); -EINVAL as teedev_open() has for a device going away.
+	 */
+	rt_mutex_lock(&optee->ctx_lock);
+	if (optee->removing) {
+		rt_mutex_unlock(&optee->ctx_lock);
+		smcsim_free(ctxdata);
+		return -EINVAL;
+	}
+	optee->num_ctx++;
+	rt_mutex_unlock(&optee->ctx_lock);
+	rt_mutex_init(&ctxdata->mutex);
+	TAILQ_INIT(&ctxdata->sess_list);
 	ctxdata->supp = ctx->teedev->desc->flags & TEE_DESC_PRIVILEGED;
 	ctx->data = ctxdata;
 	ctx->cap_memref_null = optee->info.sec_caps &
@@ -59,16 +73,40 @@ static int optee_open(struct tee_context *ctx)
 	return 0;
 }
 
+/*
+ * The last reference to the context went: close the sessions it left open
+ * (seed 000: not at file close, which only drops the file's reference).
+ * That needs the driver whole (argument cache, its own context), so
+ * optee_remove() waits for every context to get here before it takes the
+ * driver apart; the device user this context's holder still has keeps
+ * remove from freeing @optee before this returns.
+ */
 static void optee_release(struct tee_context *ctx)
 {
-	smcsim_free(ctx->data);
+	struct optee *optee = tee_get_drvdata(ctx->teedev);
+	struct optee_context_data *ctxdata = ctx->data;
+
+	optee_release_sessions(ctx);
+	rt_mutex_destroy(&ctxdata->mutex);
+	smcsim_free(ctxdata);
 	ctx->data = NULL;
+
+	rt_mutex_lock(&optee->ctx_lock);
+	optee->num_ctx--;
+	rt_cond_broadcast(&optee->ctx_cond);
+	rt_mutex_unlock(&optee->ctx_lock);
 }
 
 static const struct tee_driver_ops optee_clnt_ops = {
 	.get_version = optee_get_version,
 	.open = optee_open,
 	.release = optee_release,
+	.open_session = optee_open_session,
+	.close_session = optee_close_session,
+	.invoke_func = optee_invoke_func,
+	.cancel_req = optee_cancel_req,
+	.shm_register = optee_shm_register,
+	.shm_unregister = optee_shm_unregister,
 };
 
 const struct tee_desc optee_clnt_desc = {
@@ -80,6 +118,8 @@ static const struct tee_driver_ops optee_supp_ops = {
 	.get_version = optee_get_version,
 	.open = optee_open,
 	.release = optee_release,
+	.shm_register = optee_shm_register,
+	.shm_unregister = optee_shm_unregister,
 };
 
 const struct tee_desc optee_supp_desc = {

@@ -6,7 +6,11 @@
 #ifndef OPTEE_PRIVATE_H
 #define OPTEE_PRIVATE_H
 
+#include <stdatomic.h>
+#include <sys/queue.h>
+
 #include <smcsim/optee.h>
+#include <smcsim/optee_msg.h>
 #include <smcsim/tee_core.h>
 
 /*
@@ -18,6 +22,94 @@
 #define OPTEE_SHM_CACHE_BUSY_RETRIES	16
 #define OPTEE_SHM_CACHE_DRAIN_MAX	1024
 
+/* Most params of a message the driver builds: 4 user + 2 meta (OPEN). */
+#define MAX_ARG_PARAM_COUNT	6
+/* One arg-cache entry is a page. */
+#define SHM_ENTRY_SIZE		4096
+#define MAX_ARG_COUNT_PER_ENTRY	(SHM_ENTRY_SIZE / OPTEE_MSG_GET_ARG_SIZE(0))
+
+/**
+ * struct optee_call_waiter - a caller waiting for (or holding) a secure thread
+ * @link:	in optee_call_queue.waiters
+ * @c:		completed to wake this caller
+ * @sys_thread:	the call is for a system session
+ */
+struct optee_call_waiter {
+	TAILQ_ENTRY(optee_call_waiter) link;
+	struct rt_completion c;
+	bool sys_thread;
+};
+
+/**
+ * struct optee_call_queue - callers of yielding calls (abi-facts.md 7a)
+ * @mutex:		protects every field
+ * @waiters:		every caller between wait_init and wait_final
+ * @total_thread_count:	secure threads (GET_THREAD_COUNT), 0 = unknown:
+ *			rely on ETHREAD_LIMIT only
+ * @free_thread_count:	threads not taken by a caller of this driver
+ * @sys_thread_req_count: system sessions that want a thread kept for them
+ */
+struct optee_call_queue {
+	struct rt_mutex mutex;
+	TAILQ_HEAD(, optee_call_waiter) waiters;
+	int total_thread_count;
+	int free_thread_count;
+	int sys_thread_req_count;
+};
+
+#define OPTEE_SHM_ARG_ALLOC_PRIV	(1U << 0)
+#define OPTEE_SHM_ARG_SHARED		(1U << 1)
+
+/**
+ * struct optee_shm_arg_entry - a page of message arguments
+ * @link:	in the cache
+ * @shm:	the page
+ * @map:	slots in use
+ */
+struct optee_shm_arg_entry {
+	TAILQ_ENTRY(optee_shm_arg_entry) link;
+	struct tee_shm *shm;
+	bitstr_t bit_decl(map, MAX_ARG_COUNT_PER_ENTRY);
+};
+
+/**
+ * struct optee_shm_arg_cache - message arguments kept for reuse
+ * @mutex:	protects @shm_args and the entries' maps
+ * @flags:	OPTEE_SHM_ARG_*: private (by PA) or shared (registered, many
+ *		per page, sent with CALL_WITH_REGD_ARG)
+ * @shm_args:	the pages
+ */
+struct optee_shm_arg_cache {
+	struct rt_mutex mutex;
+	unsigned int flags;
+	TAILQ_HEAD(, optee_shm_arg_entry) shm_args;
+};
+
+/**
+ * struct optee_rpc_shm - shm the secure world asked for (RPC ALLOC or
+ * CMD SHM_ALLOC), found again by the cookie it hands back
+ * @node:	in optee.rpc_shms
+ * @cookie:	what the secure world was given
+ * @shm:	the memory
+ */
+struct optee_rpc_shm {
+	RB_ENTRY(optee_rpc_shm) node;
+	uint64_t cookie;
+	struct tee_shm *shm;
+};
+RB_HEAD(optee_rpc_shm_tree, optee_rpc_shm);
+
+/**
+ * struct optee_call_ctx - state of one call across its RPCs
+ * @pages_list:	page list of the last SHM_ALLOC answer, kept until the
+ *		next one or the end of the call
+ * @num_entries: list pages in @pages_list
+ */
+struct optee_call_ctx {
+	uint64_t pages_list;
+	size_t num_entries;
+};
+
 /**
  * struct optee - one probed OP-TEE
  * @cfg:		what the platform gave to probe
@@ -28,6 +120,20 @@
  * @supp_teedev:	supplicant device "teepriv<N>"
  * @ctx:		the driver's own context (optee->ctx in Linux)
  * @pool:		shared-memory pool of @teedev
+ * @call_queue:		callers of yielding calls
+ * @shm_arg_cache:	message arguments
+ * @rpc_lock:		protects @rpc_shms
+ * @rpc_shms:		shm handed to the secure world by cookie
+ * @devices:		UUIDs the device PTA listed at probe (16 bytes each)
+ * @num_devices:	entries in @devices
+ * @next_cookie:	the next name to give a shm in the secure world.
+ *			Linux uses the tee_shm's address; a counter keeps
+ *			traces identical from run to run.
+ * @ctx_lock:		protects @num_ctx and @removing
+ * @ctx_cond:		signalled when @num_ctx drops
+ * @num_ctx:		contexts of both devices not yet released, the
+ *			driver's own included
+ * @removing:		optee_remove() began: no new context is opened
  */
 struct optee {
 	struct optee_probe_cfg cfg;
@@ -38,13 +144,46 @@ struct optee {
 	struct tee_device *supp_teedev;
 	struct tee_context *ctx;
 	struct tee_shm_pool *pool;
+	struct optee_call_queue call_queue;
+	struct optee_shm_arg_cache shm_arg_cache;
+	struct rt_mutex rpc_lock;
+	struct optee_rpc_shm_tree rpc_shms;
+	uint8_t (*devices)[16];
+	size_t num_devices;
+	atomic_uint_fast64_t next_cookie;
+	struct rt_mutex ctx_lock;
+	struct rt_cond ctx_cond;
+	unsigned int num_ctx;
+	bool removing;
+};
+
+/** optee_new_cookie() - a cookie no other shm of this driver has */
+static inline uint64_t optee_new_cookie(struct optee *optee)
+{
+	return atomic_fetch_add(&optee->next_cookie, 1);
+}
+
+/**
+ * struct optee_session - a session a context opened
+ * @link:		in optee_context_data.sess_list
+ * @session_id:		the secure world's id
+ * @use_sys_thread:	a system session (issue 4)
+ */
+struct optee_session {
+	TAILQ_ENTRY(optee_session) link;
+	uint32_t session_id;
+	bool use_sys_thread;
 };
 
 /**
  * struct optee_context_data - per-context driver state
+ * @mutex:	protects @sess_list
+ * @sess_list:	sessions open on this context
  * @supp:	the context is the supplicant's
  */
 struct optee_context_data {
+	struct rt_mutex mutex;
+	TAILQ_HEAD(, optee_session) sess_list;
 	bool supp;
 };
 
@@ -53,6 +192,76 @@ extern const struct tee_desc optee_clnt_desc;
 extern const struct tee_desc optee_supp_desc;
 void optee_log(const struct optee_probe_cfg *cfg, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/* call.c */
+void optee_cq_init(struct optee_call_queue *cq, int thread_count);
+void optee_cq_uninit(struct optee_call_queue *cq);
+void optee_cq_wait_init(struct optee_call_queue *cq,
+			struct optee_call_waiter *w, bool sys_thread);
+void optee_cq_wait_for_completion(struct optee_call_queue *cq,
+				  struct optee_call_waiter *w);
+void optee_cq_wait_final(struct optee_call_queue *cq,
+			 struct optee_call_waiter *w);
+void optee_shm_arg_cache_init(struct optee *optee, unsigned int flags);
+void optee_shm_arg_cache_uninit(struct optee *optee);
+size_t optee_msg_arg_size(size_t rpc_param_count);
+int optee_get_msg_arg(struct tee_context *ctx, size_t num_params,
+		      struct optee_shm_arg_entry **entry, struct tee_shm **shm,
+		      unsigned int *offs, struct optee_msg_arg **arg);
+void optee_free_msg_arg(struct tee_context *ctx,
+			struct optee_shm_arg_entry *entry, unsigned int offs);
+int optee_open_session(struct tee_context *ctx,
+		       struct tee_ioctl_open_session_arg *arg,
+		       struct tee_param *param);
+int optee_close_session(struct tee_context *ctx, uint32_t session);
+int optee_close_session_helper(struct tee_context *ctx, uint32_t session,
+			       bool system_thread);
+int optee_invoke_func(struct tee_context *ctx, struct tee_ioctl_invoke_arg *arg,
+		      struct tee_param *param);
+int optee_cancel_req(struct tee_context *ctx, uint32_t cancel_id,
+		     uint32_t session);
+void optee_release_sessions(struct tee_context *ctx);
+
+/* smc_abi.c */
+/**
+ * optee_smc_do_call_with_arg() - run the message at @offs in @shm in the
+ * secure world, serving its RPCs, waiting in the call queue on
+ * ETHREAD_LIMIT. Return: 0, or -EIO when the secure world refused the call
+ * (its a0 is logged); the message's ret says the rest.
+ */
+int optee_smc_do_call_with_arg(struct tee_context *ctx, struct tee_shm *shm,
+			       unsigned int offs, bool system_thread);
+int optee_to_msg_param(struct optee *optee, struct optee_msg_param *msg_params,
+		       size_t num_params, const struct tee_param *params);
+int optee_from_msg_param(struct optee *optee, struct tee_param *params,
+			 size_t num_params,
+			 const struct optee_msg_param *msg_params);
+int optee_shm_register(struct tee_context *ctx, struct tee_shm *shm,
+		       const uint64_t *pages, size_t num_pages, uintptr_t start);
+int optee_shm_unregister(struct tee_context *ctx, struct tee_shm *shm);
+
+/* rpc.c */
+void optee_rpc_cmd(struct tee_context *ctx, struct optee *optee,
+		   struct optee_msg_arg *arg, size_t arg_size,
+		   struct optee_call_ctx *call_ctx);
+void optee_rpc_finalize_call(struct optee *optee,
+			     struct optee_call_ctx *call_ctx);
+/** optee_rpc_shm_add() - remember @shm under a cookie; Return: the cookie, 0 on -ENOMEM */
+uint64_t optee_rpc_shm_add(struct optee *optee, struct tee_shm *shm);
+/** optee_rpc_shm_take() - forget cookie @cookie; Return: its shm or NULL */
+struct tee_shm *optee_rpc_shm_take(struct optee *optee, uint64_t cookie);
+/** optee_rpc_shm_find() - the shm of cookie @cookie, or NULL */
+struct tee_shm *optee_rpc_shm_find(struct optee *optee, uint64_t cookie);
+void optee_rpc_shm_free_all(struct optee *optee);
+int optee_pages_list_alloc(struct optee *optee, const uint64_t *pages,
+			   size_t num_pages, unsigned int page_offset,
+			   uint64_t *list_pa, size_t *num_entries);
+void optee_pages_list_free(struct optee *optee, uint64_t list_pa,
+			   size_t num_entries);
+
+/* device.c */
+int optee_enumerate_devices(struct optee *optee, uint32_t func);
+void optee_unregister_devices(struct optee *optee);
 
 /* shm_pool.c */
 /**

@@ -2,9 +2,9 @@
 /*
  * The OP-TEE driver's dynamic shared-memory pool (Linux's
  * optee_shm_pool_alloc_pages): each allocation is a run of normal-world
- * DRAM pages, marked TEE_SHM_DYNAMIC so that it travels to the secure world
- * by page list and cookie rather than by physical address. Registering the
- * pages with OP-TEE (REGISTER_SHM) comes with the shm life cycle of issue 3.
+ * DRAM pages. Unless it is driver-private (TEE_SHM_PRIV, sent by physical
+ * address) it is registered with OP-TEE (REGISTER_SHM) and then travels by
+ * cookie and offset; freeing it unregisters it first.
  */
 #include <errno.h>
 
@@ -18,8 +18,8 @@ static int pool_op_alloc(struct tee_shm_pool *pool, struct tee_shm *shm,
 			 size_t size, size_t align)
 {
 	struct smcsim_phys *phys = pool->private_data;
-	size_t npages;
-	uint64_t pa;
+	uint64_t pa, *pages;
+	size_t npages, i;
 	int rc;
 
 	if (!size || align > SMCSIM_PAGE_SIZE || (align & (align - 1)))
@@ -33,13 +33,37 @@ static int pool_op_alloc(struct tee_shm_pool *pool, struct tee_shm *shm,
 	shm->paddr = pa;
 	shm->size = npages * SMCSIM_PAGE_SIZE;
 	shm->kaddr = smcsim_phys_map(phys, SMCSIM_WORLD_NORMAL, pa, shm->size);
-	shm->flags |= TEE_SHM_POOL | TEE_SHM_DYNAMIC;
+	shm->flags |= TEE_SHM_POOL;
+	if (shm->flags & TEE_SHM_PRIV)
+		return 0;
+
+	pages = smcsim_calloc(npages, sizeof(*pages));
+	if (!pages) {
+		rc = -ENOMEM;
+		goto err_free_pages;
+	}
+	for (i = 0; i < npages; i++)
+		pages[i] = pa + i * SMCSIM_PAGE_SIZE;
+	rc = optee_shm_register(shm->ctx, shm, pages, npages,
+				(uintptr_t)shm->kaddr);
+	smcsim_free(pages);
+	if (rc)
+		goto err_free_pages;
 	return 0;
+
+err_free_pages:
+	smcsim_phys_free_pages(phys, pa, npages);
+	shm->kaddr = NULL;
+	shm->paddr = 0;
+	return rc;
 }
 
 static void pool_op_free(struct tee_shm_pool *pool, struct tee_shm *shm)
 {
 	struct smcsim_phys *phys = pool->private_data;
+
+	if (tee_shm_is_dynamic(shm))
+		optee_shm_unregister(shm->ctx, shm);
 
 	smcsim_phys_free_pages(phys, shm->paddr, shm->size / SMCSIM_PAGE_SIZE);
 	shm->kaddr = NULL;

@@ -6,16 +6,23 @@
  * Sections:
  *   1. queries of the firmware (UID, revisions, thread count, capabilities)
  *   2. shared-memory configuration and the SHM cache
- *   3. probe and remove
+ *   3. parameters: tee_param <-> optee_msg_param
+ *   4. yielding calls and their RPCs
+ *   5. registering shared memory
+ *   6. probe and remove
  *
  * Probe talks to the firmware only through cfg->invoke, so it runs the same
  * against the simulator, a script, or real OP-TEE.
  */
 #include <errno.h>
 
+#include <string.h>
+
 #include <smcsim/alloc.h>
 #include <smcsim/pgalloc.h>
 #include <smcsim/phys.h>
+#include <smcsim/optee_pta.h>
+#include <smcsim/tee_error.h>
 
 #include "optee_private.h"
 
@@ -157,10 +164,10 @@ static int optee_config_shm_memremap(const struct optee_probe_cfg *cfg,
 
 /*
  * Drain OP-TEE's cache of RPC arguments. At probe the cookies it hands back
- * belong to an earlier kernel (kexec) and are ignored; at remove they would
- * be our own RPC arguments, which the argument cache of issue 3 frees.
+ * belong to an earlier kernel (kexec) and are ignored (@is_mapped false); at
+ * remove they are RPC arguments this driver allocated, and are freed.
  */
-static void optee_disable_shm_cache(struct optee *optee)
+static void optee_disable_shm_cache(struct optee *optee, bool is_mapped)
 {
 	unsigned int busy = 0, drained = 0;
 	struct arm_smccc_res res;
@@ -170,6 +177,13 @@ static void optee_disable_shm_cache(struct optee *optee)
 		if (res.a0 == OPTEE_SMC_RETURN_ENOTAVAIL)
 			break;
 		if (res.a0 == OPTEE_SMC_RETURN_OK) {
+			struct tee_shm *shm = NULL;
+
+			if (is_mapped)
+				shm = optee_rpc_shm_take(optee,
+							 reg_pair_to_64(res.a1,
+									res.a2));
+			tee_shm_free(shm);
 			if (++drained < OPTEE_SHM_CACHE_DRAIN_MAX)
 				continue;
 			optee_log(&optee->cfg,
@@ -207,7 +221,322 @@ static void optee_enable_shm_cache(struct optee *optee)
 		  res.a0);
 }
 
-/* ---- 3. probe and remove ------------------------------------------------ */
+/* ---- 3. parameters ------------------------------------------------------ */
+
+int optee_to_msg_param(struct optee *optee, struct optee_msg_param *msg_params,
+		       size_t num_params, const struct tee_param *params)
+{
+	size_t n;
+
+	(void)optee;
+	for (n = 0; n < num_params; n++) {
+		const struct tee_param *p = params + n;
+		struct optee_msg_param *mp = msg_params + n;
+		struct tee_shm *shm = p->u.memref.shm;
+		uint64_t pa;
+
+		memset(mp, 0, sizeof(*mp));
+		switch (p->attr) {
+		case TEE_IOCTL_PARAM_ATTR_TYPE_NONE:
+			mp->attr = OPTEE_MSG_ATTR_TYPE_NONE;
+			break;
+		case TEE_IOCTL_PARAM_ATTR_TYPE_VALUE_INPUT:
+		case TEE_IOCTL_PARAM_ATTR_TYPE_VALUE_OUTPUT:
+		case TEE_IOCTL_PARAM_ATTR_TYPE_VALUE_INOUT:
+			mp->attr = OPTEE_MSG_ATTR_TYPE_VALUE_INPUT + p->attr -
+				   TEE_IOCTL_PARAM_ATTR_TYPE_VALUE_INPUT;
+			mp->u.value.a = p->u.value.a;
+			mp->u.value.b = p->u.value.b;
+			mp->u.value.c = p->u.value.c;
+			break;
+		case TEE_IOCTL_PARAM_ATTR_TYPE_MEMREF_INPUT:
+		case TEE_IOCTL_PARAM_ATTR_TYPE_MEMREF_OUTPUT:
+		case TEE_IOCTL_PARAM_ATTR_TYPE_MEMREF_INOUT:
+			if (tee_shm_is_dynamic(shm)) {
+				/* Registered: by cookie and offset. */
+				mp->attr = OPTEE_MSG_ATTR_TYPE_RMEM_INPUT +
+					   p->attr -
+					   TEE_IOCTL_PARAM_ATTR_TYPE_MEMREF_INPUT;
+				mp->u.rmem.shm_ref = shm->sec_world_id;
+				mp->u.rmem.size = p->u.memref.size;
+				mp->u.rmem.offs = p->u.memref.shm_offs;
+				break;
+			}
+			mp->attr = OPTEE_MSG_ATTR_TYPE_TMEM_INPUT + p->attr -
+				   TEE_IOCTL_PARAM_ATTR_TYPE_MEMREF_INPUT;
+			mp->attr |= (uint64_t)OPTEE_MSG_ATTR_CACHE_PREDEFINED <<
+				    OPTEE_MSG_ATTR_CACHE_SHIFT;
+			mp->u.tmem.size = p->u.memref.size;
+			if (shm) {
+				/* By physical address (a NULL memref has none). */
+				if (tee_shm_get_pa(shm, 0, &pa))
+					return -EINVAL;
+				mp->u.tmem.buf_ptr = pa + p->u.memref.shm_offs;
+				mp->u.tmem.shm_ref = shm->sec_world_id;
+			}
+			break;
+		default:
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+int optee_from_msg_param(struct optee *optee, struct tee_param *params,
+			 size_t num_params,
+			 const struct optee_msg_param *msg_params)
+{
+	size_t n;
+
+	(void)optee;
+	/*
+	 * Only the outputs come back: values, and memref sizes. The memref's
+	 * shm stays the one the client passed; the secure world's shm_ref is
+	 * not trusted to name it.
+	 */
+	for (n = 0; n < num_params; n++) {
+		struct tee_param *p = params + n;
+		const struct optee_msg_param *mp = msg_params + n;
+
+		switch (p->attr) {
+		case TEE_IOCTL_PARAM_ATTR_TYPE_VALUE_OUTPUT:
+		case TEE_IOCTL_PARAM_ATTR_TYPE_VALUE_INOUT:
+			p->u.value.a = mp->u.value.a;
+			p->u.value.b = mp->u.value.b;
+			p->u.value.c = mp->u.value.c;
+			break;
+		case TEE_IOCTL_PARAM_ATTR_TYPE_MEMREF_OUTPUT:
+		case TEE_IOCTL_PARAM_ATTR_TYPE_MEMREF_INOUT:
+			p->u.memref.size = tee_shm_is_dynamic(p->u.memref.shm) ?
+					   mp->u.rmem.size : mp->u.tmem.size;
+			break;
+		default:
+			break;
+		}
+	}
+	return 0;
+}
+
+/* ---- 4. yielding calls and their RPCs ----------------------------------- */
+
+static void optee_handle_rpc(struct tee_context *ctx, struct optee *optee,
+			     struct optee_msg_arg *rpc_arg, unsigned long a[8],
+			     struct optee_call_ctx *call_ctx)
+{
+	struct tee_shm *shm;
+	uint64_t cookie, pa;
+	size_t size;
+
+	switch (optee_smc_return_rpc_func(a[0])) {
+	case OPTEE_SMC_RPC_FUNC_ALLOC:
+		size = (uint32_t)a[1];
+		a[1] = a[2] = a[4] = a[5] = 0;
+		if (!size || tee_shm_alloc_priv_buf(optee->ctx, size, &shm))
+			break;
+		cookie = optee_rpc_shm_add(optee, shm);
+		if (!cookie || tee_shm_get_pa(shm, 0, &pa)) {
+			if (cookie)
+				optee_rpc_shm_take(optee, cookie);
+			tee_shm_free(shm);
+			break;
+		}
+		a[1] = reg_pair_hi(pa);
+		a[2] = reg_pair_lo(pa);
+		a[4] = reg_pair_hi(cookie);
+		a[5] = reg_pair_lo(cookie);
+		break;
+	case OPTEE_SMC_RPC_FUNC_FREE:
+		cookie = reg_pair_to_64(a[1], a[2]);
+		shm = optee_rpc_shm_take(optee, cookie);
+		if (shm)
+			tee_shm_free(shm);
+		else
+			optee_log(&optee->cfg, "RPC FREE of unknown cookie 0x%llx",
+				  (unsigned long long)cookie);
+		break;
+	case OPTEE_SMC_RPC_FUNC_FOREIGN_INTR:
+		/* The interrupt was taken by the normal world: nothing to do. */
+		break;
+	case OPTEE_SMC_RPC_FUNC_CMD:
+		if (rpc_arg) {
+			optee_rpc_cmd(ctx, optee, rpc_arg,
+				      OPTEE_MSG_GET_ARG_SIZE(optee->info.rpc_param_count),
+				      call_ctx);
+			break;
+		}
+		cookie = reg_pair_to_64(a[1], a[2]);
+		shm = optee_rpc_shm_find(optee, cookie);
+		if (!shm) {
+			optee_log(&optee->cfg, "RPC CMD with unknown cookie 0x%llx",
+				  (unsigned long long)cookie);
+			break;
+		}
+		optee_rpc_cmd(ctx, optee, tee_shm_get_va(shm, 0), shm->size,
+			      call_ctx);
+		break;
+	default:
+		optee_log(&optee->cfg, "unknown RPC function 0x%x",
+			  optee_smc_return_rpc_func(a[0]));
+		break;
+	}
+	a[0] = OPTEE_SMC_CALL_RETURN_FROM_RPC;
+}
+
+int optee_smc_do_call_with_arg(struct tee_context *ctx, struct tee_shm *shm,
+			       unsigned int offs, bool system_thread)
+{
+	struct optee *optee = tee_get_drvdata(ctx->teedev);
+	struct optee_msg_arg *arg = tee_shm_get_va(shm, offs);
+	struct optee_msg_arg *rpc_arg = NULL;
+	struct optee_call_ctx call_ctx = { 0 };
+	unsigned long a[8] = { 0 };
+	struct optee_call_waiter w;
+	struct arm_smccc_res res;
+	uint64_t pa;
+	int rc;
+
+	if (!arg)
+		return -EINVAL;
+	if (optee->info.rpc_param_count) {
+		/* The RPC argument follows the call's, in the same buffer. */
+		rpc_arg = tee_shm_get_va(shm, offs +
+					 OPTEE_MSG_GET_ARG_SIZE(arg->num_params));
+		if (!rpc_arg)
+			return -EINVAL;
+	}
+	if (rpc_arg && tee_shm_is_dynamic(shm)) {
+		a[0] = OPTEE_SMC_CALL_WITH_REGD_ARG;
+		a[1] = reg_pair_hi(shm->sec_world_id);
+		a[2] = reg_pair_lo(shm->sec_world_id);
+		a[3] = offs;
+	} else {
+		if (tee_shm_get_pa(shm, offs, &pa))
+			return -EINVAL;
+		a[0] = rpc_arg ? OPTEE_SMC_CALL_WITH_RPC_ARG :
+				 OPTEE_SMC_CALL_WITH_ARG;
+		a[1] = reg_pair_hi(pa);
+		a[2] = reg_pair_lo(pa);
+	}
+
+	optee_cq_wait_init(&optee->call_queue, &w, system_thread);
+	for (;;) {
+		smcsim_invoke_call(&optee->cfg.invoke, a[0], a[1], a[2], a[3],
+				   a[4], a[5], a[6], a[7], &res);
+		if (res.a0 == OPTEE_SMC_RETURN_ETHREAD_LIMIT) {
+			/* Out of threads: wait for a caller to leave, retry. */
+			optee_cq_wait_for_completion(&optee->call_queue, &w);
+			continue;
+		}
+		if (optee_smc_return_is_rpc(res.a0)) {
+			a[0] = res.a0;
+			a[1] = res.a1;
+			a[2] = res.a2;
+			a[3] = res.a3;
+			a[4] = a[5] = a[6] = a[7] = 0;
+			optee_handle_rpc(ctx, optee, rpc_arg, a, &call_ctx);
+			continue;
+		}
+		rc = res.a0 == OPTEE_SMC_RETURN_OK ? 0 : -EIO;
+		if (rc)
+			optee_log(&optee->cfg, "yielding call 0x%lx: a0 0x%lx",
+				  a[0], res.a0);
+		break;
+	}
+	optee_rpc_finalize_call(optee, &call_ctx);
+	optee_cq_wait_final(&optee->call_queue, &w);
+	return rc;
+}
+
+/* ---- 5. registering shared memory --------------------------------------- */
+
+/*
+ * Registering and unregistering use a private temporary argument: the
+ * argument cache may itself be allocating registered memory right now.
+ */
+static int optee_simple_call(struct optee *optee,
+			     void (*fill)(struct optee_msg_arg *, const void *),
+			     const void *data)
+{
+	struct optee_msg_arg *msg_arg;
+	struct tee_shm *shm_arg;
+	int rc;
+
+	rc = tee_shm_alloc_priv_buf(optee->ctx,
+				    optee_msg_arg_size(optee->info.rpc_param_count),
+				    &shm_arg);
+	if (rc)
+		return rc;
+	msg_arg = tee_shm_get_va(shm_arg, 0);
+	memset(msg_arg, 0, shm_arg->size);
+	fill(msg_arg, data);
+	if (optee_smc_do_call_with_arg(optee->ctx, shm_arg, 0, false) ||
+	    msg_arg->ret != TEE_SUCCESS)
+		rc = -EINVAL;
+	tee_shm_free(shm_arg);
+	return rc;
+}
+
+struct optee_reg_req {
+	struct tee_shm *shm;
+	uint64_t list_pa;
+};
+
+static void fill_register(struct optee_msg_arg *msg_arg, const void *data)
+{
+	const struct optee_reg_req *req = data;
+
+	msg_arg->cmd = OPTEE_MSG_CMD_REGISTER_SHM;
+	msg_arg->num_params = 1;
+	msg_arg->params[0].attr = OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT |
+				  OPTEE_MSG_ATTR_NONCONTIG;
+	msg_arg->params[0].u.tmem.shm_ref = req->shm->sec_world_id;
+	msg_arg->params[0].u.tmem.size = req->shm->size;
+	msg_arg->params[0].u.tmem.buf_ptr = req->list_pa;
+}
+
+static void fill_unregister(struct optee_msg_arg *msg_arg, const void *data)
+{
+	const struct tee_shm *shm = data;
+
+	msg_arg->cmd = OPTEE_MSG_CMD_UNREGISTER_SHM;
+	msg_arg->num_params = 1;
+	msg_arg->params[0].attr = OPTEE_MSG_ATTR_TYPE_RMEM_INPUT;
+	msg_arg->params[0].u.rmem.shm_ref = shm->sec_world_id;
+}
+
+int optee_shm_register(struct tee_context *ctx, struct tee_shm *shm,
+		       const uint64_t *pages, size_t num_pages, uintptr_t start)
+{
+	struct optee *optee = tee_get_drvdata(ctx->teedev);
+	struct optee_reg_req req = { .shm = shm };
+	size_t num_entries;
+	int rc;
+
+	(void)start;
+	if (!num_pages || !optee->ctx)
+		return -EINVAL;
+	rc = optee_pages_list_alloc(optee, pages, num_pages, shm->offset,
+				    &req.list_pa, &num_entries);
+	if (rc)
+		return rc;
+	shm->sec_world_id = optee_new_cookie(optee);
+	rc = optee_simple_call(optee, fill_register, &req);
+	optee_pages_list_free(optee, req.list_pa, num_entries);
+	if (rc)
+		shm->sec_world_id = 0;
+	else
+		shm->flags |= TEE_SHM_DYNAMIC;
+	return rc;
+}
+
+int optee_shm_unregister(struct tee_context *ctx, struct tee_shm *shm)
+{
+	struct optee *optee = tee_get_drvdata(ctx->teedev);
+
+	return optee_simple_call(optee, fill_unregister, shm);
+}
+
+/* ---- 6. probe and remove ------------------------------------------------ */
 
 int optee_probe(const struct optee_probe_cfg *cfg, struct optee **out)
 {
@@ -258,6 +587,14 @@ int optee_probe(const struct optee_probe_cfg *cfg, struct optee **out)
 		tee_class_init(&optee->own_cls);
 		optee->cls = &optee->own_cls;
 	}
+	/* The class is one normal world: one memory map. */
+	rt_mutex_lock(&optee->cls->lock);
+	if (!optee->cls->phys)
+		optee->cls->phys = cfg->phys;
+	rc = optee->cls->phys == cfg->phys ? 0 : -EINVAL;
+	rt_mutex_unlock(&optee->cls->lock);
+	if (rc)
+		goto err_free_optee;
 
 	rc = tee_device_alloc(&optee_clnt_desc, optee->cls, pool, optee,
 			      &optee->teedev);
@@ -274,25 +611,60 @@ int optee_probe(const struct optee_probe_cfg *cfg, struct optee **out)
 	if (rc)
 		goto err_unreg_supp_teedev;
 
+	optee_cq_init(&optee->call_queue, (int)optee->info.thread_count);
+	/*
+	 * Arguments: with dynamic shm and a driver-supplied RPC argument,
+	 * several per registered page (CALL_WITH_REGD_ARG); else one per
+	 * private page, sent by physical address.
+	 */
+	optee_shm_arg_cache_init(optee, optee->info.dynamic_shm &&
+				 optee->info.rpc_param_count ?
+				 OPTEE_SHM_ARG_SHARED : OPTEE_SHM_ARG_ALLOC_PRIV);
+	rt_mutex_init(&optee->rpc_lock);
+	RB_INIT(&optee->rpc_shms);
+	atomic_init(&optee->next_cookie, 0x1000);
+	rt_mutex_init(&optee->ctx_lock);
+	rt_cond_init(&optee->ctx_cond);
+
 	rc = teedev_open(optee->teedev, &optee->ctx);
 	if (rc)
-		goto err_unreg_supp_teedev;
+		goto err_uninit_queues;
 
 	/*
 	 * No RPC argument of an earlier kernel may linger in the firmware's
 	 * cache when ours is enabled, or shutdown would hand it back to us.
 	 */
-	optee_disable_shm_cache(optee);
+	optee_disable_shm_cache(optee, false);
 	/* With pre-allocated RPC arguments OP-TEE needs no cache. */
 	if (!optee->info.rpc_param_count)
 		optee_enable_shm_cache(optee);
 
 	if (optee->info.dynamic_shm)
 		optee_log(cfg, "dynamic shared memory is enabled");
+
+	rc = optee_enumerate_devices(optee, PTA_CMD_GET_DEVICES);
+	if (rc)
+		goto err_disable_shm_cache;
+
 	optee_log(cfg, "initialized driver");
 	*out = optee;
 	return 0;
 
+err_disable_shm_cache:
+	optee_unregister_devices(optee);
+	if (!optee->info.rpc_param_count)
+		optee_disable_shm_cache(optee, true);
+	optee_shm_arg_cache_uninit(optee);
+	optee_rpc_shm_free_all(optee);
+	teedev_close_context(optee->ctx);
+	goto err_destroy_rpc_lock;
+err_uninit_queues:
+	optee_shm_arg_cache_uninit(optee);
+err_destroy_rpc_lock:
+	rt_cond_destroy(&optee->ctx_cond);
+	rt_mutex_destroy(&optee->ctx_lock);
+	rt_mutex_destroy(&optee->rpc_lock);
+	optee_cq_uninit(&optee->call_queue);
 err_unreg_supp_teedev:
 	tee_device_unregister(optee->supp_teedev);
 err_unreg_teedev:
@@ -311,16 +683,38 @@ void optee_remove(struct optee *optee)
 	if (!optee)
 		return;
 	/*
+	 * Wait for the clients first: releasing a context closes its
+	 * sessions and freeing its shm unregisters it, both through the
+	 * argument cache and the driver's own context taken apart below.
+	 * Linux tears those down first and then blocks in
+	 * tee_device_unregister(), so a client closing meanwhile would use
+	 * them freed. No new context opens from here on.
+	 */
+	rt_mutex_lock(&optee->ctx_lock);
+	optee->removing = true;
+	while (optee->num_ctx > 1)
+		rt_cond_wait(&optee->ctx_cond, &optee->ctx_lock);
+	rt_mutex_unlock(&optee->ctx_lock);
+
+	optee_unregister_devices(optee);
+	/*
 	 * Firmware with no RPC-argument support caches our arguments; take
 	 * them back before the pool goes.
 	 */
 	if (!optee->info.rpc_param_count)
-		optee_disable_shm_cache(optee);
+		optee_disable_shm_cache(optee, true);
 
+	/* Driver-owned shm holds the driver's context: free it first. */
+	optee_shm_arg_cache_uninit(optee);
+	optee_rpc_shm_free_all(optee);
 	teedev_close_context(optee->ctx);
 	tee_device_unregister(optee->supp_teedev);
 	tee_device_unregister(optee->teedev);
 	tee_shm_pool_free(optee->pool);
+	rt_cond_destroy(&optee->ctx_cond);
+	rt_mutex_destroy(&optee->ctx_lock);
+	rt_mutex_destroy(&optee->rpc_lock);
+	optee_cq_uninit(&optee->call_queue);
 	if (optee->cls == &optee->own_cls)
 		tee_class_fini(&optee->own_cls);
 	smcsim_free(optee);

@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * The TEE client API for in-kernel clients (after Linux's tee_core.c
+ * tee_client_* functions): a context on a device, and sessions, commands
+ * and cancellation through the driver's ops. Arguments are checked here
+ * once so drivers see only well-formed calls.
+ */
+#include <errno.h>
+
+#include <smcsim/tee_core.h>
+
+int tee_client_open_context(struct tee_device *teedev, struct tee_context **out)
+{
+	int rc = teedev_open(teedev, out);
+
+	if (!rc)
+		(*out)->supp_nowait = true;
+	return rc;
+}
+
+void tee_client_close_context(struct tee_context *ctx)
+{
+	teedev_close_context(ctx);
+}
+
+/* Check the params a client passes: types, and memrefs inside their shm. */
+static int tee_client_check_params(struct tee_context *ctx,
+				   const struct tee_param *param, uint32_t n)
+{
+	uint32_t i;
+
+	if (n > TEE_NUM_PARAMS || (n && !param))
+		return -EINVAL;
+	for (i = 0; i < n; i++) {
+		const struct tee_param *p = &param[i];
+
+		switch (p->attr) {
+		case TEE_IOCTL_PARAM_ATTR_TYPE_NONE:
+		case TEE_IOCTL_PARAM_ATTR_TYPE_VALUE_INPUT:
+		case TEE_IOCTL_PARAM_ATTR_TYPE_VALUE_OUTPUT:
+		case TEE_IOCTL_PARAM_ATTR_TYPE_VALUE_INOUT:
+			break;
+		case TEE_IOCTL_PARAM_ATTR_TYPE_MEMREF_INPUT:
+		case TEE_IOCTL_PARAM_ATTR_TYPE_MEMREF_OUTPUT:
+		case TEE_IOCTL_PARAM_ATTR_TYPE_MEMREF_INOUT:
+			if (!p->u.memref.shm) {
+				/* A NULL memref needs the capability. */
+				if (!ctx->cap_memref_null ||
+				    p->u.memref.shm_offs)
+					return -EINVAL;
+				break;
+			}
+			if (p->u.memref.shm->teedev != ctx->teedev ||
+			    p->u.memref.shm_offs > p->u.memref.shm->size ||
+			    p->u.memref.size >
+			    p->u.memref.shm->size - p->u.memref.shm_offs)
+				return -EINVAL;
+			break;
+		default:
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+int tee_client_open_session(struct tee_context *ctx,
+			    struct tee_ioctl_open_session_arg *arg,
+			    struct tee_param *param)
+{
+	const struct tee_driver_ops *ops = ctx->teedev->desc->ops;
+	int rc;
+
+	if (!ops->open_session)
+		return -EINVAL;
+	rc = tee_client_check_params(ctx, param, arg->num_params);
+	if (rc)
+		return rc;
+	return ops->open_session(ctx, arg, param);
+}
+
+int tee_client_close_session(struct tee_context *ctx, uint32_t session)
+{
+	const struct tee_driver_ops *ops = ctx->teedev->desc->ops;
+
+	if (!ops->close_session)
+		return -EINVAL;
+	return ops->close_session(ctx, session);
+}
+
+int tee_client_invoke_func(struct tee_context *ctx,
+			   struct tee_ioctl_invoke_arg *arg,
+			   struct tee_param *param)
+{
+	const struct tee_driver_ops *ops = ctx->teedev->desc->ops;
+	int rc;
+
+	if (!ops->invoke_func)
+		return -EINVAL;
+	rc = tee_client_check_params(ctx, param, arg->num_params);
+	if (rc)
+		return rc;
+	return ops->invoke_func(ctx, arg, param);
+}
+
+int tee_client_cancel_req(struct tee_context *ctx, uint32_t cancel_id,
+			  uint32_t session)
+{
+	const struct tee_driver_ops *ops = ctx->teedev->desc->ops;
+
+	if (!ops->cancel_req)
+		return -EINVAL;
+	return ops->cancel_req(ctx, cancel_id, session);
+}
