@@ -240,19 +240,6 @@ void bench_world_destroy(struct bench_world *w)
 	memset(w, 0, sizeof(*w));
 }
 
-void bench_uuid_octets(const struct smcsim_uuid *u, uint8_t o[16])
-{
-	o[0] = (uint8_t)(u->time_low >> 24);
-	o[1] = (uint8_t)(u->time_low >> 16);
-	o[2] = (uint8_t)(u->time_low >> 8);
-	o[3] = (uint8_t)u->time_low;
-	o[4] = (uint8_t)(u->time_mid >> 8);
-	o[5] = (uint8_t)u->time_mid;
-	o[6] = (uint8_t)(u->time_hi_and_version >> 8);
-	o[7] = (uint8_t)u->time_hi_and_version;
-	memcpy(o + 8, u->clock_seq_and_node, 8);
-}
-
 int bench_open_session(struct bench_world *w, const struct smcsim_uuid *uuid,
 		       struct tee_context **ctx, uint32_t *session)
 {
@@ -266,7 +253,7 @@ int bench_open_session(struct bench_world *w, const struct smcsim_uuid *uuid,
 		fprintf(stderr, "bench: tee_client_open_context: %d\n", rc);
 		return rc;
 	}
-	bench_uuid_octets(uuid, arg.uuid);
+	smcsim_uuid_to_octets(uuid, arg.uuid);
 	rc = tee_client_open_session(*ctx, &arg, NULL);
 	if (!rc && arg.ret != TEE_SUCCESS)
 		rc = -EIO;

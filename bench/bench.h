@@ -116,8 +116,6 @@ int bench_world_create(struct bench_world *w, unsigned int sw_threads,
 		       bool driver);
 void bench_world_destroy(struct bench_world *w);
 
-/** bench_uuid_octets() - @u in the RFC 4122 byte order of the wire */
-void bench_uuid_octets(const struct smcsim_uuid *u, uint8_t o[16]);
 
 /**
  * bench_open_session() - a client context and a session to TA @uuid

@@ -237,7 +237,7 @@ static int raw_open(struct raw_ctx *r, const struct smcsim_uuid *uuid)
 	a->num_params = 2;
 	a->params[0].attr = OPTEE_MSG_ATTR_TYPE_VALUE_INPUT | OPTEE_MSG_ATTR_META;
 	a->params[1].attr = OPTEE_MSG_ATTR_TYPE_VALUE_INPUT | OPTEE_MSG_ATTR_META;
-	bench_uuid_octets(uuid, a->params[0].u.octets);
+	smcsim_uuid_to_octets(uuid, a->params[0].u.octets);
 	a->params[1].u.value.c = OPTEE_MSG_LOGIN_REE_KERNEL;
 	if (raw_call(r, false) != OPTEE_SMC_RETURN_OK || a->ret != TEE_SUCCESS) {
 		fprintf(stderr, "bench: raw open session: ret 0x%x\n", a->ret);

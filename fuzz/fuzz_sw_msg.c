@@ -505,19 +505,6 @@ static void drive(struct fcall *c, struct arm_smccc_res *res)
 
 /* ---- the harness's own messages ----------------------------------------- */
 
-static void uuid_octets(const struct smcsim_uuid *u, uint8_t o[16])
-{
-	int i;
-
-	for (i = 0; i < 4; i++)
-		o[i] = (uint8_t)(u->time_low >> (24 - 8 * i));
-	o[4] = (uint8_t)(u->time_mid >> 8);
-	o[5] = (uint8_t)u->time_mid;
-	o[6] = (uint8_t)(u->time_hi_and_version >> 8);
-	o[7] = (uint8_t)u->time_hi_and_version;
-	memcpy(o + 8, u->clock_seq_and_node, 8);
-}
-
 static struct optee_msg_arg *hmsg(uint64_t slot, uint32_t cmd, uint32_t num)
 {
 	struct optee_msg_arg *arg = (struct optee_msg_arg *)(g.shm + slot);
@@ -548,7 +535,7 @@ static uint32_t h_open(uint64_t slot, const struct smcsim_uuid *uuid)
 
 	arg->params[0].attr = OPTEE_MSG_ATTR_TYPE_VALUE_INPUT |
 			      OPTEE_MSG_ATTR_META;
-	uuid_octets(uuid, arg->params[0].u.octets);
+	smcsim_uuid_to_octets(uuid, arg->params[0].u.octets);
 	arg->params[1].attr = OPTEE_MSG_ATTR_TYPE_VALUE_INPUT |
 			      OPTEE_MSG_ATTR_META;
 	arg->params[1].u.value.c = OPTEE_MSG_LOGIN_PUBLIC;

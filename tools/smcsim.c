@@ -35,10 +35,7 @@ static void usage(FILE *f)
 /* Open a session to the echo TA, add two numbers, close. Return: 0 or -errno. */
 static int demo_session(struct optee *optee, uint32_t *sum)
 {
-	static const uint8_t echo_uuid[16] = {
-		0x53, 0x4d, 0x43, 0x53, 0x00, 0x01, 0x40, 0x00,
-		0x80, 0x00, 0x73, 0x6d, 0x63, 0x73, 0x69, 0x6d,
-	};
+	static const struct smcsim_uuid echo_uuid = SMCSIM_TA_ECHO_UUID;
 	struct tee_ioctl_open_session_arg sess = {
 		.clnt_login = TEE_IOCTL_LOGIN_REE_KERNEL,
 	};
@@ -57,7 +54,7 @@ static int demo_session(struct optee *optee, uint32_t *sum)
 	rc = tee_client_open_context(optee_client_teedev(optee), &ctx);
 	if (rc)
 		return rc;
-	memcpy(sess.uuid, echo_uuid, sizeof(echo_uuid));
+	smcsim_uuid_to_octets(&echo_uuid, sess.uuid);
 	rc = tee_client_open_session(ctx, &sess, NULL);
 	if (!rc && sess.ret != TEE_SUCCESS)
 		rc = -EIO;

@@ -20,17 +20,10 @@
 
 #include <smcsim/optee_msg.h>
 #include <smcsim/optee_pta.h>
+#include <smcsim/uuid.h>
 
 struct smcsim_sw;
 struct smcsim_ta_sess;
-
-/* GlobalPlatform TEE_UUID layout. */
-struct smcsim_uuid {
-	uint32_t time_low;
-	uint16_t time_mid;
-	uint16_t time_hi_and_version;
-	uint8_t clock_seq_and_node[8];
-};
 
 /* GP parameter types, four per call, packed four bits each. */
 #define SMCSIM_TA_PARAM_NONE		0

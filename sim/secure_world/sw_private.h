@@ -265,8 +265,7 @@ void sw_ta_cancel(struct sw_thread *t, struct optee_msg_arg *arg);
  */
 size_t sw_ta_list_devices(struct smcsim_sw *sw, struct smcsim_uuid *out,
 			  size_t max);
-/** sw_uuid_to_octets() - the RFC 4122 byte order OP-TEE uses on the wire */
-void sw_uuid_to_octets(const struct smcsim_uuid *u, uint8_t o[16]);
+
 
 /* sw_ta_builtin.c */
 int sw_ta_register_builtins(struct smcsim_sw *sw);

@@ -35,35 +35,6 @@ static int sw_session_cmp(const struct sw_session *a, const struct sw_session *b
 
 RB_GENERATE_STATIC(sw_session_tree, sw_session, link, sw_session_cmp)
 
-static void uuid_from_octets(struct smcsim_uuid *u, const uint8_t o[16])
-{
-	u->time_low = (uint32_t)o[0] << 24 | (uint32_t)o[1] << 16 |
-		      (uint32_t)o[2] << 8 | o[3];
-	u->time_mid = (uint16_t)(o[4] << 8 | o[5]);
-	u->time_hi_and_version = (uint16_t)(o[6] << 8 | o[7]);
-	memcpy(u->clock_seq_and_node, o + 8, 8);
-}
-
-void sw_uuid_to_octets(const struct smcsim_uuid *u, uint8_t o[16])
-{
-	o[0] = (uint8_t)(u->time_low >> 24);
-	o[1] = (uint8_t)(u->time_low >> 16);
-	o[2] = (uint8_t)(u->time_low >> 8);
-	o[3] = (uint8_t)u->time_low;
-	o[4] = (uint8_t)(u->time_mid >> 8);
-	o[5] = (uint8_t)u->time_mid;
-	o[6] = (uint8_t)(u->time_hi_and_version >> 8);
-	o[7] = (uint8_t)u->time_hi_and_version;
-	memcpy(o + 8, u->clock_seq_and_node, 8);
-}
-
-static bool uuid_eq(const struct smcsim_uuid *a, const struct smcsim_uuid *b)
-{
-	return a->time_low == b->time_low && a->time_mid == b->time_mid &&
-	       a->time_hi_and_version == b->time_hi_and_version &&
-	       !memcmp(a->clock_seq_and_node, b->clock_seq_and_node, 8);
-}
-
 /* Caller holds sw->ta_lock. TAs are never removed while the world lives. */
 static struct sw_ta *sw_ta_find(struct smcsim_sw *sw,
 				const struct smcsim_uuid *uuid)
@@ -71,7 +42,7 @@ static struct sw_ta *sw_ta_find(struct smcsim_sw *sw,
 	struct sw_ta *ta;
 
 	TAILQ_FOREACH(ta, &sw->tas, link)
-		if (uuid_eq(&ta->desc.uuid, uuid))
+		if (smcsim_uuid_equal(&ta->desc.uuid, uuid))
 			return ta;
 	return NULL;
 }
@@ -393,7 +364,7 @@ void sw_ta_open_session(struct sw_thread *t, struct optee_msg_arg *arg)
 		arg->ret = TEE_ERROR_BAD_PARAMETERS;
 		return;
 	}
-	uuid_from_octets(&uuid, arg->params[0].u.octets);
+	smcsim_uuid_from_octets(&uuid, arg->params[0].u.octets);
 	rt_mutex_lock(&sw->ta_lock);
 	ta = sw_ta_find(sw, &uuid);
 	rt_mutex_unlock(&sw->ta_lock);
@@ -408,7 +379,7 @@ void sw_ta_open_session(struct sw_thread *t, struct optee_msg_arg *arg)
 		return;
 	}
 	sess->ta = ta;
-	uuid_from_octets(&sess->client, arg->params[1].u.octets);
+	smcsim_uuid_from_octets(&sess->client, arg->params[1].u.octets);
 	sess->login = (uint32_t)arg->params[1].u.value.c;
 	atomic_init(&sess->cancel, false);
 

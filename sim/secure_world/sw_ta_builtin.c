@@ -185,7 +185,7 @@ static uint32_t device_invoke(struct smcsim_ta_sess *s, uint32_t cmd,
 			n = i;
 		out = p[0].memref.buffer;
 		for (i = 0; i < n; i++)
-			sw_uuid_to_octets(&uuids[i], out + 16 * i);
+			smcsim_uuid_to_octets(&uuids[i], out + 16 * i);
 		smcsim_free(uuids);
 	}
 	p[0].memref.size = n * 16;

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include <smcsim/alloc.h>
+#include <smcsim/log.h>
 
 #include "sw_private.h"
 
@@ -42,9 +43,7 @@ void sw_log(const struct smcsim_sw *sw, const char *fmt, ...)
 	if (!sw->cfg.log)
 		return;
 	va_start(ap, fmt);
-	fputs("sw: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	smcsim_vlog("sw", fmt, ap);
 	va_end(ap);
 }
 

@@ -268,20 +268,6 @@ static int teardown(void **state)
 
 /* ---- client helpers ------------------------------------------------------ */
 
-/* RFC 4122 octets: time_low, time_mid, time_hi big-endian, then the rest. */
-static void uuid_octets(const struct smcsim_uuid *u, uint8_t o[16])
-{
-	o[0] = (uint8_t)(u->time_low >> 24);
-	o[1] = (uint8_t)(u->time_low >> 16);
-	o[2] = (uint8_t)(u->time_low >> 8);
-	o[3] = (uint8_t)u->time_low;
-	o[4] = (uint8_t)(u->time_mid >> 8);
-	o[5] = (uint8_t)u->time_mid;
-	o[6] = (uint8_t)(u->time_hi_and_version >> 8);
-	o[7] = (uint8_t)u->time_hi_and_version;
-	memcpy(o + 8, u->clock_seq_and_node, 8);
-}
-
 static struct tee_context *open_ctx(struct e2e *e)
 {
 	struct tee_context *ctx = NULL;
@@ -299,7 +285,7 @@ static uint32_t try_open(struct tee_context *ctx, const struct smcsim_uuid *u,
 		.clnt_login = TEE_IOCTL_LOGIN_PUBLIC,
 	};
 
-	uuid_octets(u, arg.uuid);
+	smcsim_uuid_to_octets(u, arg.uuid);
 	assert_int_equal(tee_client_open_session(ctx, &arg, NULL), 0);
 	*session = arg.session;
 	if (origin)
@@ -774,7 +760,7 @@ static void *sleeper_main(void *arg)
 		atomic_fetch_add(s->failed, 1);
 		goto out;
 	}
-	uuid_octets(&sleep_uuid, oa.uuid);
+	smcsim_uuid_to_octets(&sleep_uuid, oa.uuid);
 	if (tee_client_open_session(ctx, &oa, NULL) || oa.ret) {
 		atomic_fetch_add(s->failed, 1);
 		goto out_ctx;

@@ -177,19 +177,6 @@ static uint32_t rnd(struct client *c)
 		}						\
 	} while (0)
 
-static void octets(const struct smcsim_uuid *u, uint8_t o[16])
-{
-	o[0] = (uint8_t)(u->time_low >> 24);
-	o[1] = (uint8_t)(u->time_low >> 16);
-	o[2] = (uint8_t)(u->time_low >> 8);
-	o[3] = (uint8_t)u->time_low;
-	o[4] = (uint8_t)(u->time_mid >> 8);
-	o[5] = (uint8_t)u->time_mid;
-	o[6] = (uint8_t)(u->time_hi_and_version >> 8);
-	o[7] = (uint8_t)u->time_hi_and_version;
-	memcpy(o + 8, u->clock_seq_and_node, 8);
-}
-
 /* Return: 0 and *@session, or -1. */
 static int open_session(struct tee_context *ctx, const struct smcsim_uuid *u,
 			uint32_t *session)
@@ -198,7 +185,7 @@ static int open_session(struct tee_context *ctx, const struct smcsim_uuid *u,
 		.clnt_login = TEE_IOCTL_LOGIN_PUBLIC,
 	};
 
-	octets(u, arg.uuid);
+	smcsim_uuid_to_octets(u, arg.uuid);
 	if (tee_client_open_session(ctx, &arg, NULL) || arg.ret != TEE_SUCCESS)
 		return -1;
 	*session = arg.session;

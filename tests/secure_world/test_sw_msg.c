@@ -570,26 +570,12 @@ static void expect_ret(const char *what, const struct msg *m, uint32_t ret,
 	}
 }
 
-/* The RFC 4122 byte order OP-TEE puts UUIDs on the wire in. */
-static void uuid_octets(const struct smcsim_uuid *u, uint8_t o[16])
-{
-	unsigned int i;
-
-	for (i = 0; i < 4; i++)
-		o[i] = (uint8_t)(u->time_low >> (24 - 8 * i));
-	o[4] = (uint8_t)(u->time_mid >> 8);
-	o[5] = (uint8_t)u->time_mid;
-	o[6] = (uint8_t)(u->time_hi_and_version >> 8);
-	o[7] = (uint8_t)u->time_hi_and_version;
-	memcpy(o + 8, u->clock_seq_and_node, 8);
-}
-
 static void prep_open(struct msg *m, const struct smcsim_uuid *uuid,
 		      uint32_t login, uint32_t user_params)
 {
 	msg_prep(m, OPTEE_MSG_CMD_OPEN_SESSION, 2 + user_params);
 	m->arg->params[0].attr = META_VALUE;
-	uuid_octets(uuid, m->arg->params[0].u.octets);
+	smcsim_uuid_to_octets(uuid, m->arg->params[0].u.octets);
 	/* Client UUID: nil, as Linux sends for PUBLIC and REE_KERNEL. */
 	m->arg->params[1].attr = META_VALUE;
 	m->arg->params[1].u.value.c = login;
@@ -1326,8 +1312,8 @@ static void sw_msg_device_pta_lists_device_tas(void **state)
 	for (i = 0; i < ARRAY_SIZE(devs); i++)
 		assert_int_equal(smcsim_sw_register_ta(fx->sw, &devs[i]), 0);
 	assert_int_equal(smcsim_sw_register_ta(fx->sw, &devs[0]), -EEXIST);
-	uuid_octets(&devs[0].uuid, want);
-	uuid_octets(&devs[2].uuid, want + 16);
+	smcsim_uuid_to_octets(&devs[0].uuid, want);
+	smcsim_uuid_to_octets(&devs[2].uuid, want + 16);
 
 	/* A NULL buffer asks for the size. */
 	get_devices(fx, &m, sess, PTA_CMD_GET_DEVICES, 0, 0);

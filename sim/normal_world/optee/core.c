@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include <smcsim/alloc.h>
+#include <smcsim/log.h>
 
 #include "optee_private.h"
 
@@ -20,9 +21,7 @@ void optee_log(const struct optee_probe_cfg *cfg, const char *fmt, ...)
 	if (!cfg->log)
 		return;
 	va_start(ap, fmt);
-	fputs("optee: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	smcsim_vlog("optee", fmt, ap);
 	va_end(ap);
 }
 

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * UUIDs: GlobalPlatform's TEE_UUID layout, and its RFC 4122 octet form
+ * (time_low, time_mid, time_hi_and_version big-endian, then clock_seq and
+ * node), which is how a UUID travels in optee_msg params and in Linux's
+ * client API.
+ */
+#ifndef SMCSIM_UUID_H
+#define SMCSIM_UUID_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct smcsim_uuid {
+	uint32_t time_low;
+	uint16_t time_mid;
+	uint16_t time_hi_and_version;
+	uint8_t clock_seq_and_node[8];
+};
+
+void smcsim_uuid_to_octets(const struct smcsim_uuid *u, uint8_t o[16]);
+void smcsim_uuid_from_octets(struct smcsim_uuid *u, const uint8_t o[16]);
+bool smcsim_uuid_equal(const struct smcsim_uuid *a, const struct smcsim_uuid *b);
+
+#endif /* SMCSIM_UUID_H */
