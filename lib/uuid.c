@@ -6,7 +6,7 @@
 
 #include <smcsim/uuid.h>
 
-void smcsim_uuid_to_octets(const struct smcsim_uuid *u, uint8_t o[16])
+void smcsim_uuid_to_octets(const struct smcsim_uuid *u, uint8_t *o)
 {
 	o[0] = (uint8_t)(u->time_low >> 24);
 	o[1] = (uint8_t)(u->time_low >> 16);
@@ -19,7 +19,7 @@ void smcsim_uuid_to_octets(const struct smcsim_uuid *u, uint8_t o[16])
 	memcpy(o + 8, u->clock_seq_and_node, 8);
 }
 
-void smcsim_uuid_from_octets(struct smcsim_uuid *u, const uint8_t o[16])
+void smcsim_uuid_from_octets(struct smcsim_uuid *u, const uint8_t *o)
 {
 	u->time_low = (uint32_t)o[0] << 24 | (uint32_t)o[1] << 16 |
 		      (uint32_t)o[2] << 8 | o[3];

@@ -18,8 +18,10 @@ struct smcsim_uuid {
 	uint8_t clock_seq_and_node[8];
 };
 
-void smcsim_uuid_to_octets(const struct smcsim_uuid *u, uint8_t o[16]);
-void smcsim_uuid_from_octets(struct smcsim_uuid *u, const uint8_t o[16]);
+/* @o: 16 bytes (a pointer, not uint8_t[16]: GCC 12 misreads array
+ * parameters through inlined struct members under -fsanitize=thread) */
+void smcsim_uuid_to_octets(const struct smcsim_uuid *u, uint8_t *o);
+void smcsim_uuid_from_octets(struct smcsim_uuid *u, const uint8_t *o);
 bool smcsim_uuid_equal(const struct smcsim_uuid *a, const struct smcsim_uuid *b);
 
 #endif /* SMCSIM_UUID_H */
