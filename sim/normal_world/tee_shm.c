@@ -85,6 +85,21 @@ void tee_shm_free(struct tee_shm *shm)
 	tee_shm_put(shm);
 }
 
+/* A new shm of @ctx with one reference; NULL on -ENOMEM. */
+static struct tee_shm *tee_shm_new(struct tee_context *ctx, unsigned int flags)
+{
+	struct tee_shm *shm = smcsim_zalloc(sizeof(*shm));
+
+	if (!shm)
+		return NULL;
+	rt_kref_init(&shm->refcount);
+	shm->teedev = ctx->teedev;
+	shm->ctx = ctx;
+	shm->flags = flags;
+	shm->id = -1;
+	return shm;
+}
+
 static int shm_alloc_helper(struct tee_context *ctx, size_t size,
 			    size_t align, unsigned int flags, bool with_id,
 			    struct tee_shm **out)
@@ -101,16 +116,11 @@ static int shm_alloc_helper(struct tee_context *ctx, size_t size,
 		rc = -EINVAL;
 		goto err_dev_put;
 	}
-	shm = smcsim_zalloc(sizeof(*shm));
+	shm = tee_shm_new(ctx, flags);
 	if (!shm) {
 		rc = -ENOMEM;
 		goto err_dev_put;
 	}
-	rt_kref_init(&shm->refcount);
-	shm->teedev = teedev;
-	shm->ctx = ctx;
-	shm->flags = flags;
-	shm->id = -1;
 	/* The pool may register the memory with the TEE through shm->ctx. */
 	rc = teedev->pool->ops->alloc(teedev->pool, shm, size, align);
 	if (rc)
@@ -171,17 +181,12 @@ static int register_helper(struct tee_context *ctx, void *addr, size_t length,
 		rc = -EFAULT;
 		goto err_dev_put;
 	}
-	shm = smcsim_zalloc(sizeof(*shm));
+	shm = tee_shm_new(ctx, TEE_SHM_REGISTERED | TEE_SHM_DYNAMIC |
+			       (with_id ? TEE_SHM_USER_MAPPED : 0));
 	if (!shm) {
 		rc = -ENOMEM;
 		goto err_dev_put;
 	}
-	rt_kref_init(&shm->refcount);
-	shm->teedev = teedev;
-	shm->ctx = ctx;
-	shm->id = -1;
-	shm->flags = TEE_SHM_REGISTERED | TEE_SHM_DYNAMIC |
-		     (with_id ? TEE_SHM_USER_MAPPED : 0);
 
 	/* "Pin" the pages: each must be normal-world memory of the map. */
 	start = (uintptr_t)addr & ~(uintptr_t)SMCSIM_PAGE_MASK;
