@@ -128,6 +128,8 @@ bool smcsim_sw_notif_started(struct smcsim_sw *sw);
 bool smcsim_sw_notif_is_pending(struct smcsim_sw *sw, unsigned int value);
 /** smcsim_sw_calls() - SMCs entered so far (fast and yielding) */
 uint64_t smcsim_sw_calls(struct smcsim_sw *sw);
+/** smcsim_sw_reserved_threads() - threads set aside for system calls now */
+unsigned int smcsim_sw_reserved_threads(struct smcsim_sw *sw);
 /** smcsim_sw_session_count() - TA sessions open now */
 unsigned int smcsim_sw_session_count(struct smcsim_sw *sw);
 /** smcsim_sw_shm_count() - registered shared-memory objects now */

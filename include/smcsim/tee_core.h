@@ -110,6 +110,9 @@ struct tee_ioctl_version_data {
  * @shm_register:	share caller memory with the TEE (@pages: physical
  *			address of each page, @start: address of the first)
  * @shm_unregister:	stop sharing it
+ * @system_ctx_request:	reserve a system invocation thread (proposal)
+ * @system_ctx_release:	give one back
+ * @system_session:	mark a session as a system session (merged)
  */
 struct tee_driver_ops {
 	void (*get_version)(struct tee_device *teedev,
@@ -130,6 +133,9 @@ struct tee_driver_ops {
 			    const uint64_t *pages, size_t num_pages,
 			    uintptr_t start);
 	int (*shm_unregister)(struct tee_context *ctx, struct tee_shm *shm);
+	int (*system_ctx_request)(struct tee_context *ctx);
+	void (*system_ctx_release)(struct tee_context *ctx);
+	int (*system_session)(struct tee_context *ctx, uint32_t session);
 };
 
 /**

@@ -118,6 +118,8 @@ struct tee_param {
  *		no-ops so that objects freed during release do not recurse
  * @supp_nowait: in-kernel client: do not wait for a supplicant to appear
  * @cap_memref_null: the client may pass NULL memrefs
+ * @system_ctx_count: system invocation threads this context reserved
+ *		(proposal profile, seed 002); its calls then use them
  */
 struct tee_context {
 	struct tee_device *teedev;
@@ -126,6 +128,7 @@ struct tee_context {
 	atomic_bool releasing;
 	bool supp_nowait;
 	bool cap_memref_null;
+	atomic_uint system_ctx_count;
 };
 
 /* tee_shm flags */
@@ -290,5 +293,22 @@ int tee_client_invoke_func(struct tee_context *ctx,
 			   struct tee_param *param);
 int tee_client_cancel_req(struct tee_context *ctx, uint32_t cancel_id,
 			  uint32_t session);
+
+/**
+ * tee_client_request_system_context() - reserve a TEE thread for system
+ * invocations of @ctx (the Feb-2023 proposal, seed 002). A context may
+ * hold several; its calls then run on reserved threads.
+ * Return: 0, or -EINVAL when the driver or the TEE cannot (no capability,
+ * no free thread, firmware that does not know the call).
+ */
+int tee_client_request_system_context(struct tee_context *ctx);
+/** tee_client_release_system_context() - give one reservation back */
+void tee_client_release_system_context(struct tee_context *ctx);
+/**
+ * tee_client_system_session() - make @session a system session (the merged
+ * mechanism): the driver keeps a TEE thread free for it.
+ * Return: 0, -EINVAL (no such session, or fewer than two TEE threads known).
+ */
+int tee_client_system_session(struct tee_context *ctx, uint32_t session);
 
 #endif /* SMCSIM_TEE_DRV_H */

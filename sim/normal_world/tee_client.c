@@ -20,7 +20,48 @@ int tee_client_open_context(struct tee_device *teedev, struct tee_context **out)
 
 void tee_client_close_context(struct tee_context *ctx)
 {
+	/* Closing a context gives back every thread it reserved. */
+	while (atomic_load(&ctx->system_ctx_count))
+		tee_client_release_system_context(ctx);
 	teedev_close_context(ctx);
+}
+
+int tee_client_request_system_context(struct tee_context *ctx)
+{
+	const struct tee_driver_ops *ops = ctx->teedev->desc->ops;
+	int rc;
+
+	if (!ops->system_ctx_request || !ops->system_ctx_release)
+		return -EINVAL;
+	rc = ops->system_ctx_request(ctx);
+	if (!rc)
+		atomic_fetch_add(&ctx->system_ctx_count, 1);
+	return rc;
+}
+
+void tee_client_release_system_context(struct tee_context *ctx)
+{
+	const struct tee_driver_ops *ops = ctx->teedev->desc->ops;
+	unsigned int n = atomic_load(&ctx->system_ctx_count);
+
+	/* Releasing what was never requested changes nothing. */
+	while (n) {
+		if (atomic_compare_exchange_weak(&ctx->system_ctx_count, &n,
+						 n - 1)) {
+			if (ops->system_ctx_release)
+				ops->system_ctx_release(ctx);
+			return;
+		}
+	}
+}
+
+int tee_client_system_session(struct tee_context *ctx, uint32_t session)
+{
+	const struct tee_driver_ops *ops = ctx->teedev->desc->ops;
+
+	if (!ops->system_session)
+		return -EINVAL;
+	return ops->system_session(ctx, session);
 }
 
 /* Check the params a client passes: types, and memrefs inside their shm. */

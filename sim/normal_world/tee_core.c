@@ -198,6 +198,7 @@ int teedev_open(struct tee_device *teedev, struct tee_context **out)
 	}
 	rt_kref_init(&ctx->refcount);
 	atomic_init(&ctx->releasing, false);
+	atomic_init(&ctx->system_ctx_count, 0);
 	ctx->teedev = teedev;
 	rc = teedev->desc->ops->open(ctx);
 	if (rc)

@@ -248,6 +248,19 @@ void sw_entry_fast(struct smcsim_sw *sw, struct sw_args *args)
 	case OPTEE_SMC_GET_PROTMEM_CONFIG:
 		fast_get_protmem_config(sw, args);
 		break;
+	case OPTEE_SMC_RESERVE_SYS_THREAD:
+	case OPTEE_SMC_UNRESERVE_SYS_THREAD:
+		/* The proposal's secure-side encoding; unknown upstream. */
+		if (sw->cfg.profile != SMCSIM_ABI_PROPOSAL ||
+		    !sw->cfg.system_threads) {
+			args->a[0] = OPTEE_SMC_RETURN_UNKNOWN_FUNCTION;
+			break;
+		}
+		if (sw_reg32(args->a[0]) == OPTEE_SMC_RESERVE_SYS_THREAD)
+			sw_fast_reserve_sys_thread(sw, args);
+		else
+			sw_fast_unreserve_sys_thread(sw, args);
+		break;
 	/*
 	 * L2CC_MUTEX exists on ARM32 only; VM_CREATED/VM_DESTROYED need
 	 * CFG_NS_VIRTUALIZATION, which the simulator does not model. Both

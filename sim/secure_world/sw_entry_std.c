@@ -52,23 +52,91 @@ static void std_return_from_rpc(struct smcsim_sw *sw, struct sw_args *args)
 	rt_mutex_unlock(&sw->lock);
 }
 
-void sw_entry_std(struct smcsim_sw *sw, struct sw_args *args)
+/*
+ * Caller holds sw->lock. Return: the lowest FREE thread of the wanted kind
+ * (reserved for system calls, unreserved for the others), or NULL.
+ */
+static struct sw_thread *sw_thread_pick(struct smcsim_sw *sw, bool system)
 {
-	struct sw_thread *t = NULL;
 	unsigned int i;
 
-	if (sw_reg32(args->a[0]) == OPTEE_SMC_CALL_RETURN_FROM_RPC) {
-		std_return_from_rpc(sw, args);
-		return;
-	}
-
-	rt_mutex_lock(&sw->lock);
 	for (i = 0; i < sw->cfg.num_threads; i++) {
-		if (sw->threads[i].state == SMCSIM_SW_THREAD_FREE) {
-			t = &sw->threads[i];
+		struct sw_thread *t = &sw->threads[i];
+
+		if (t->state == SMCSIM_SW_THREAD_FREE && t->reserved == system)
+			return t;
+	}
+	return NULL;
+}
+
+/* RESERVE_SYS_THREAD: set aside the highest-numbered free thread. */
+static void std_reserve_sys_thread(struct smcsim_sw *sw, struct sw_args *args)
+{
+	unsigned int i = sw->cfg.num_threads;
+
+	args->a[0] = OPTEE_SMC_RETURN_ETHREAD_LIMIT;
+	rt_mutex_lock(&sw->lock);
+	while (i--) {
+		struct sw_thread *t = &sw->threads[i];
+
+		if (t->state == SMCSIM_SW_THREAD_FREE && !t->reserved) {
+			t->reserved = true;
+			args->a[0] = OPTEE_SMC_RETURN_OK;
 			break;
 		}
 	}
+	rt_mutex_unlock(&sw->lock);
+}
+
+/*
+ * UNRESERVE_SYS_THREAD: give one back, a free one first (a reserved thread
+ * in use stays in use, only no longer reserved); none reserved is harmless.
+ */
+static void std_unreserve_sys_thread(struct smcsim_sw *sw, struct sw_args *args)
+{
+	struct sw_thread *pick = NULL;
+	unsigned int i;
+
+	rt_mutex_lock(&sw->lock);
+	for (i = 0; i < sw->cfg.num_threads; i++) {
+		struct sw_thread *t = &sw->threads[i];
+
+		if (t->reserved && (!pick || t->state == SMCSIM_SW_THREAD_FREE))
+			pick = t;
+	}
+	if (pick)
+		pick->reserved = false;
+	rt_mutex_unlock(&sw->lock);
+	args->a[0] = OPTEE_SMC_RETURN_OK;
+}
+
+void sw_entry_std(struct smcsim_sw *sw, struct sw_args *args)
+{
+	uint32_t fid = sw_reg32(args->a[0]);
+	bool proposal = sw->cfg.profile == SMCSIM_ABI_PROPOSAL &&
+			sw->cfg.system_threads;
+	bool system = false;
+	struct sw_thread *t;
+
+	if (fid == OPTEE_SMC_CALL_RETURN_FROM_RPC) {
+		std_return_from_rpc(sw, args);
+		return;
+	}
+	if (proposal) {
+		/* Neither encoding of the two takes a thread to run. */
+		if (fid == OPTEE_SMC_CALL_RESERVE_SYS_THREAD) {
+			std_reserve_sys_thread(sw, args);
+			return;
+		}
+		if (fid == OPTEE_SMC_CALL_UNRESERVE_SYS_THREAD) {
+			std_unreserve_sys_thread(sw, args);
+			return;
+		}
+		system = fid == OPTEE_SMC_CALL_SYSTEM_WITH_REGD_ARG;
+	}
+
+	rt_mutex_lock(&sw->lock);
+	t = sw_thread_pick(sw, system);
 	if (!t) {
 		rt_mutex_unlock(&sw->lock);
 		/* a1..a3 are not defined after ETHREAD_LIMIT; callers ignore them. */
@@ -78,4 +146,25 @@ void sw_entry_std(struct smcsim_sw *sw, struct sw_args *args)
 	t->state = SMCSIM_SW_THREAD_ACTIVE;
 	sw_world_switch(sw, t, args);
 	rt_mutex_unlock(&sw->lock);
+}
+
+void sw_fast_reserve_sys_thread(struct smcsim_sw *sw, struct sw_args *args)
+{
+	std_reserve_sys_thread(sw, args);
+}
+
+void sw_fast_unreserve_sys_thread(struct smcsim_sw *sw, struct sw_args *args)
+{
+	std_unreserve_sys_thread(sw, args);
+}
+
+unsigned int smcsim_sw_reserved_threads(struct smcsim_sw *sw)
+{
+	unsigned int i, n = 0;
+
+	rt_mutex_lock(&sw->lock);
+	for (i = 0; i < sw->cfg.num_threads; i++)
+		n += sw->threads[i].reserved;
+	rt_mutex_unlock(&sw->lock);
+	return n;
 }

@@ -235,6 +235,14 @@ void sw_thread_std_call(struct sw_thread *t, struct sw_args *args)
 		a0 = sw_std_call_pa(t, reg_pair_to_64(args->a[1], args->a[2]),
 				    fid == OPTEE_SMC_CALL_WITH_RPC_ARG);
 		break;
+	case OPTEE_SMC_CALL_SYSTEM_WITH_REGD_ARG:
+		/* Only reaches a thread in the proposal profile (reserved). */
+		if (t->sw->cfg.profile != SMCSIM_ABI_PROPOSAL ||
+		    !t->sw->cfg.system_threads) {
+			a0 = OPTEE_SMC_RETURN_EBADCMD;
+			break;
+		}
+		/* fall through */
 	case OPTEE_SMC_CALL_WITH_REGD_ARG:
 		a0 = sw_std_call_regd(t, reg_pair_to_64(args->a[1], args->a[2]),
 				      sw_reg32(args->a[3]));

@@ -74,6 +74,8 @@ struct sw_mem {
  * @id:			index, what a3 carries in an RPC
  * @th:			the pthread that runs its calls
  * @state:		FREE, ACTIVE or SUSPENDED (sw->lock)
+ * @reserved:		set aside for system invocations (proposal profile,
+ *			sw->lock): ordinary yielding calls never take it
  * @cond_in:		signalled when @regs holds an entry or a resume
  * @cond_out:		broadcast when an exit (done or RPC) was delivered
  * @in_ready:		@regs holds registers for the thread (sw->lock)
@@ -98,6 +100,7 @@ struct sw_thread {
 	unsigned int id;
 	struct rt_thread *th;
 	enum smcsim_sw_thread_state state;
+	bool reserved;
 	struct rt_cond cond_in;
 	struct rt_cond cond_out;
 	bool in_ready;
@@ -208,6 +211,9 @@ void sw_entry_fast(struct smcsim_sw *sw, struct sw_args *args);
 
 /* sw_entry_std.c: the caller's side of a yielding call */
 void sw_entry_std(struct smcsim_sw *sw, struct sw_args *args);
+/* The proposal's RESERVE/UNRESERVE_SYS_THREAD in their fast encoding. */
+void sw_fast_reserve_sys_thread(struct smcsim_sw *sw, struct sw_args *args);
+void sw_fast_unreserve_sys_thread(struct smcsim_sw *sw, struct sw_args *args);
 
 /* sw_thread.c: secure threads and the world switch */
 int sw_threads_start(struct smcsim_sw *sw);

@@ -216,6 +216,8 @@ static void expect(struct smcsim_sw *sw, const char *what,
  * @sets:	registers the call defines (SETS_*)
  * @out:	their expected values
  * @a2_build_id: @out[2] is the configured build id
+ * @only:	the one profile the row applies to, when @only_set
+ * @only_set:	the row is profile-specific
  */
 struct fast_row {
 	const char *name;
@@ -225,7 +227,14 @@ struct fast_row {
 	unsigned int sets;
 	unsigned long out[4];
 	bool a2_build_id;
+	enum smcsim_abi_profile only;
+	bool only_set;
 };
+
+static bool row_applies(const struct fx *fx, const struct fast_row *row)
+{
+	return !row->only_set || row->only == fx->profile;
+}
 
 #define IN(i)	(1U << (i))
 
@@ -233,9 +242,9 @@ struct fast_row {
 	{ .name = (nm), .a0 = (fid), .sets = SETS_A0, .out = { UNKNOWN_FN } }
 
 /*
- * Answers of the default configuration, identical in both profiles
- * (design.md section 4: only bit 7's meaning and the proposal's 20/21/22
- * differ, and the default sets bit 7 in both).
+ * Answers of the default configuration, identical in both profiles unless a
+ * row names its profile (design.md section 4: only bit 7's meaning and the
+ * proposal's 20/21/22 differ, and the default sets bit 7 in both).
  */
 static const struct fast_row fast_rows[] = {
 	/* owner 63: generic API queries */
@@ -355,12 +364,23 @@ static const struct fast_row fast_rows[] = {
 	ROW_UNKNOWN("unknown ID with a0 bits 63:32 set",
 		    (unsigned long)0x1B20000FFULL),
 	/*
-	 * ISSUE 4: the proposal's RESERVE/UNRESERVE_SYS_THREAD fast encodings.
-	 * UNKNOWN_FUNCTION in both profiles for now; issue 4 gives them an
-	 * answer in the proposal profile (design.md section 4).
+	 * The proposal's RESERVE/UNRESERVE_SYS_THREAD fast encodings (the
+	 * secure-side pull request). Upstream they are unknown; in the
+	 * proposal profile they answer OK without taking a thread (a
+	 * reserve-unreserve pair, so the table can run twice in one world).
 	 */
-	ROW_UNKNOWN("ISSUE 4: fast 0xB2000015 RESERVE_SYS_THREAD", 0xB2000015UL),
-	ROW_UNKNOWN("ISSUE 4: fast 0xB2000016 UNRESERVE_SYS_THREAD", 0xB2000016UL),
+	{ .name = "proposal: fast 0xB2000015 RESERVE_SYS_THREAD",
+	  .a0 = 0xB2000015UL, .sets = SETS_A0, .out = { OPTEE_SMC_RETURN_OK },
+	  .only = SMCSIM_ABI_PROPOSAL, .only_set = true },
+	{ .name = "proposal: fast 0xB2000016 UNRESERVE_SYS_THREAD",
+	  .a0 = 0xB2000016UL, .sets = SETS_A0, .out = { OPTEE_SMC_RETURN_OK },
+	  .only = SMCSIM_ABI_PROPOSAL, .only_set = true },
+	{ .name = "upstream: fast 0xB2000015 RESERVE_SYS_THREAD",
+	  .a0 = 0xB2000015UL, .sets = SETS_A0, .out = { UNKNOWN_FN },
+	  .only = SMCSIM_ABI_UPSTREAM, .only_set = true },
+	{ .name = "upstream: fast 0xB2000016 UNRESERVE_SYS_THREAD",
+	  .a0 = 0xB2000016UL, .sets = SETS_A0, .out = { UNKNOWN_FN },
+	  .only = SMCSIM_ABI_UPSTREAM, .only_set = true },
 };
 
 static void row_regs(const struct fast_row *row, unsigned long a[8])
@@ -384,6 +404,8 @@ static void sw_fast_table_answers_match_abi_facts(void **state)
 		unsigned long exp[4], a[8];
 		struct arm_smccc_res res;
 
+		if (!row_applies(fx, row))
+			continue;
 		/* A fresh world per row, so rows do not depend on order. */
 		fx_recreate(fx);
 		row_regs(row, a);
@@ -415,6 +437,8 @@ static void sw_fast_table_answers_repeatable_in_one_world(void **state)
 			unsigned long exp[4], a[8];
 			struct arm_smccc_res res;
 
+			if (!row_applies(fx, row))
+				continue;
 			row_regs(row, a);
 			memcpy(exp, row->out, sizeof(exp));
 			if (row->a2_build_id)
@@ -885,14 +909,13 @@ static void sw_fast_protmem_config_rejects_nonzero_args(void **state)
 	       OPTEE_SMC_RETURN_ENOTAVAIL, 0, 0, 0);
 }
 
-/* ---- ISSUE 4: the proposal's fast IDs ----------------------------------- */
+/* ---- the proposal's fast RESERVE/UNRESERVE_SYS_THREAD ------------------ */
 
 /*
- * ISSUE 4: 0xB2000015/16 are the secure-side pull request's fast encodings
- * of RESERVE/UNRESERVE_SYS_THREAD. Until issue 4 models them they answer
- * UNKNOWN_FUNCTION in both profiles; in the upstream profile that is final.
+ * Upstream: 0xB2000015/16 (the secure-side pull request's fast encodings of
+ * RESERVE/UNRESERVE_SYS_THREAD) are unknown, whatever a1..a3 hold.
  */
-static void sw_fast_issue4_proposal_fast_ids_unknown_for_now(void **state)
+static void sw_fast_sys_thread_ids_unknown_upstream(void **state)
 {
 	static const unsigned long ids[] = { 0xB2000015UL, 0xB2000016UL };
 	struct fx *fx = *state;
@@ -901,18 +924,63 @@ static void sw_fast_issue4_proposal_fast_ids_unknown_for_now(void **state)
 
 	for (n = 0; n < ARRAY_SIZE(ids); n++) {
 		regs_init(a, ids[n]);
-		expect(fx->sw, n ? "ISSUE 4: 0xB2000016" : "ISSUE 4: 0xB2000015",
+		expect(fx->sw, n ? "0xB2000016" : "0xB2000015",
 		       a, SETS_A0, UNKNOWN_FN, 0, 0, 0);
 		a[1] = 0;
 		a[2] = 0;
 		a[3] = 0;
-		expect(fx->sw, n ? "ISSUE 4: 0xB2000016 a1..a3=0" :
-				   "ISSUE 4: 0xB2000015 a1..a3=0",
+		expect(fx->sw, n ? "0xB2000016 a1..a3=0" : "0xB2000015 a1..a3=0",
 		       a, SETS_A0, UNKNOWN_FN, 0, 0, 0);
 	}
 	/* A fast call takes no thread. */
 	assert_int_equal(smcsim_sw_thread_state(fx->sw, 0), SMCSIM_SW_THREAD_FREE);
 	assert_int_equal(smcsim_sw_thread_state(fx->sw, 1), SMCSIM_SW_THREAD_FREE);
+	assert_int_equal(smcsim_sw_reserved_threads(fx->sw), 0);
+}
+
+/*
+ * Proposal: the fast encodings reserve without taking a thread, answer
+ * ETHREAD_LIMIT once no unreserved free thread is left, and unreserving
+ * what was never reserved is harmless. Only a0 is defined.
+ */
+static void sw_fast_sys_thread_reserve_until_thread_limit(void **state)
+{
+	struct fx *fx = *state;
+	unsigned long a[8];
+	unsigned int i;
+
+	regs_init(a, 0xB2000016UL);
+	expect(fx->sw, "unreserve none", a, SETS_A0, OPTEE_SMC_RETURN_OK,
+	       0, 0, 0);
+	assert_int_equal(smcsim_sw_reserved_threads(fx->sw), 0);
+	for (i = 1; i <= 2; i++) {
+		regs_init(a, 0xB2000015UL);
+		expect(fx->sw, "reserve", a, SETS_A0, OPTEE_SMC_RETURN_OK,
+		       0, 0, 0);
+		assert_int_equal(smcsim_sw_reserved_threads(fx->sw), i);
+		assert_int_equal(smcsim_sw_thread_state(fx->sw, 0),
+				 SMCSIM_SW_THREAD_FREE);
+		assert_int_equal(smcsim_sw_thread_state(fx->sw, 1),
+				 SMCSIM_SW_THREAD_FREE);
+	}
+	regs_init(a, 0xB2000015UL);
+	expect(fx->sw, "reserve with both reserved", a, SETS_A0,
+	       OPTEE_SMC_RETURN_ETHREAD_LIMIT, 0, 0, 0);
+	assert_int_equal(smcsim_sw_reserved_threads(fx->sw), 2);
+	for (i = 0; i < 3; i++) {
+		regs_init(a, 0xB2000016UL);
+		expect(fx->sw, "unreserve", a, SETS_A0, OPTEE_SMC_RETURN_OK,
+		       0, 0, 0);
+	}
+	assert_int_equal(smcsim_sw_reserved_threads(fx->sw), 0);
+
+	/* Built without SYSTEM_THREAD, the proposal firmware does not know them. */
+	fx->cfg.system_threads = false;
+	fx_recreate(fx);
+	regs_init(a, 0xB2000015UL);
+	expect(fx->sw, "reserve, no SYSTEM_THREAD", a, SETS_A0, UNKNOWN_FN,
+	       0, 0, 0);
+	assert_int_equal(smcsim_sw_reserved_threads(fx->sw), 0);
 }
 
 /* ---- malformed IDs ----------------------------------------------------- */
@@ -1194,7 +1262,6 @@ static void sw_fast_worlds_are_independent(void **state)
 	T(sw_fast_protmem_config_unknown_without_static_protmem),	\
 	T(sw_fast_protmem_config_static),				\
 	T(sw_fast_protmem_config_rejects_nonzero_args),			\
-	T(sw_fast_issue4_proposal_fast_ids_unknown_for_now),		\
 	T(sw_fast_function_id_upper_bits_ignored),			\
 	T(sw_create_rejects_bad_configs),				\
 	T(sw_create_accepts_edge_configs),				\
@@ -1206,10 +1273,12 @@ int main(void)
 	const struct CMUnitTest proposal[] = {
 		COMMON_TESTS,
 		T(sw_fast_exchange_caps_bit7_is_system_thread_in_proposal),
+		T(sw_fast_sys_thread_reserve_until_thread_limit),
 	};
 	const struct CMUnitTest upstream[] = {
 		COMMON_TESTS,
 		T(sw_fast_exchange_caps_bit7_is_rpmb_probe_upstream),
+		T(sw_fast_sys_thread_ids_unknown_upstream),
 	};
 	int failed = 0;
 

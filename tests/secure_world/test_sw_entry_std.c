@@ -4,9 +4,12 @@
  * of function IDs: every unknown yielding ID takes a secure thread, answers
  * EBADCMD with a1..a3 = 0 and frees the thread again; RETURN_FROM_RPC with
  * no suspended thread answers ERESUME (abi-facts.md sections 2, 2.1, 8.1
- * and 10). Both ABI profiles run the same checks. Message calls are tested
- * in test_sw_msg.c; issue 4 replaces the expectations of the proposal's
- * 0x32000014/15/16.
+ * and 10). Both ABI profiles run the same checks, except for the proposal's
+ * system invocation threads (seed 002, design.md section 4): upstream,
+ * 0x32000014/15/16 are unknown (EBADCMD); in the proposal profile
+ * RESERVE/UNRESERVE_SYS_THREAD answer without taking a thread and
+ * CALL_SYSTEM_WITH_REGD_ARG runs only on a reserved one. Message calls are
+ * tested in test_sw_msg.c.
  */
 #include <errno.h>
 #include <limits.h>
@@ -154,7 +157,8 @@ struct std_row {
 
 /*
  * Yielding IDs that take a thread and, with no message calls modelled yet,
- * answer EBADCMD. The same in both profiles for now.
+ * answer EBADCMD. The same in both profiles (the proposal's 0x32000014/15/16
+ * are tested on their own below).
  */
 static const struct std_row ebadcmd_rows[] = {
 	/* Unknown yielding IDs: EBADCMD, never UNKNOWN_FUNCTION. */
@@ -176,15 +180,6 @@ static const struct std_row ebadcmd_rows[] = {
 	{ "reserved bit 23 RETURN_FROM_RPC", 0x32800003UL },
 	{ "owner 63 yielding", 0x3F00FF00UL },
 	{ "zero", 0x0UL },
-	/*
-	 * ISSUE 4: the proposal's CALL_SYSTEM_WITH_REGD_ARG and the seed
-	 * patch's yielding RESERVE/UNRESERVE_SYS_THREAD. EBADCMD upstream is
-	 * final (abi-facts.md section 10); in the proposal profile it holds
-	 * only until issue 4.
-	 */
-	{ "ISSUE 4: 0x32000014 CALL_SYSTEM_WITH_REGD_ARG", 0x32000014UL },
-	{ "ISSUE 4: 0x32000015 RESERVE_SYS_THREAD", 0x32000015UL },
-	{ "ISSUE 4: 0x32000016 UNRESERVE_SYS_THREAD", 0x32000016UL },
 };
 
 static void sw_std_calls_answer_ebadcmd_and_free_the_thread(void **state)
@@ -301,6 +296,195 @@ static void sw_std_calls_leave_shm_cache_calls_unblocked(void **state)
 	assert_int_equal(res.a0, OPTEE_SMC_RETURN_ENOTAVAIL);
 }
 
+/* ---- system invocation threads (seed 002) ------------------------------ */
+
+#define STD_CALL_SYSTEM	0x32000014UL
+#define STD_RESERVE	0x32000015UL
+#define STD_UNRESERVE	0x32000016UL
+#define FAST_RESERVE	0xB2000015UL
+#define FAST_UNRESERVE	0xB2000016UL
+
+/* Upstream: the proposal's yielding IDs are unknown, EBADCMD is final. */
+static void sw_std_sys_thread_ids_ebadcmd_upstream(void **state)
+{
+	static const struct std_row rows[] = {
+		{ "0x32000014 CALL_SYSTEM_WITH_REGD_ARG", STD_CALL_SYSTEM },
+		{ "0x32000015 RESERVE_SYS_THREAD", STD_RESERVE },
+		{ "0x32000016 UNRESERVE_SYS_THREAD", STD_UNRESERVE },
+	};
+	struct fx *fx = *state;
+	size_t n;
+
+	for (n = 0; n < ARRAY_SIZE(rows); n++) {
+		struct arm_smccc_res res;
+		unsigned long a[8];
+
+		regs_init(a, rows[n].a0);
+		smc(fx->sw, rows[n].name, a, &res);
+		check_done(rows[n].name, &res, OPTEE_SMC_RETURN_EBADCMD);
+		memset(a, 0, sizeof(a));
+		a[0] = rows[n].a0;
+		smc(fx->sw, rows[n].name, a, &res);
+		check_done(rows[n].name, &res, OPTEE_SMC_RETURN_EBADCMD);
+		check_all_free(fx->sw, rows[n].name);
+	}
+	assert_int_equal(smcsim_sw_reserved_threads(fx->sw), 0);
+}
+
+/* One call by ID; only a0 is checked (reserve/unreserve define only a0). */
+static unsigned long call_a0(struct smcsim_sw *sw, const char *what,
+			     unsigned long fid)
+{
+	struct arm_smccc_res res;
+	unsigned long a[8];
+
+	regs_init(a, fid);
+	smc(sw, what, a, &res);
+	return res.a0;
+}
+
+/*
+ * Proposal: both encodings of RESERVE/UNRESERVE answer OK without taking a
+ * thread, and the reserved count follows them.
+ */
+static void sw_std_sys_thread_reserve_takes_no_thread(void **state)
+{
+	static const unsigned long reserve[] = { STD_RESERVE, FAST_RESERVE };
+	static const unsigned long unreserve[] = { STD_UNRESERVE, FAST_UNRESERVE };
+	struct fx *fx = *state;
+	size_t n;
+
+	for (n = 0; n < ARRAY_SIZE(reserve); n++) {
+		uint64_t calls = smcsim_sw_calls(fx->sw);
+
+		assert_int_equal(call_a0(fx->sw, "reserve", reserve[n]),
+				 OPTEE_SMC_RETURN_OK);
+		check_all_free(fx->sw, "reserve");
+		assert_int_equal(smcsim_sw_reserved_threads(fx->sw), 1);
+		assert_int_equal(call_a0(fx->sw, "unreserve", unreserve[n]),
+				 OPTEE_SMC_RETURN_OK);
+		check_all_free(fx->sw, "unreserve");
+		assert_int_equal(smcsim_sw_reserved_threads(fx->sw), 0);
+		assert_int_equal(smcsim_sw_calls(fx->sw), calls + 2);
+	}
+	/* Mixed encodings name the same reservation. */
+	assert_int_equal(call_a0(fx->sw, "std reserve", STD_RESERVE),
+			 OPTEE_SMC_RETURN_OK);
+	assert_int_equal(call_a0(fx->sw, "fast unreserve", FAST_UNRESERVE),
+			 OPTEE_SMC_RETURN_OK);
+	assert_int_equal(smcsim_sw_reserved_threads(fx->sw), 0);
+}
+
+/*
+ * Proposal, 2 threads: both can be reserved, a third reservation gets
+ * ETHREAD_LIMIT; with every thread reserved an ordinary yielding call gets
+ * ETHREAD_LIMIT while a system call still runs; unreserving more than was
+ * reserved is harmless.
+ */
+static void sw_std_sys_thread_reservation_accounting(void **state)
+{
+	struct fx *fx = *state;
+	struct arm_smccc_res res;
+	unsigned long a[8];
+	unsigned int i;
+
+	assert_int_equal(smcsim_sw_num_threads(fx->sw), 2);
+	/* Unreserve without reserve. */
+	assert_int_equal(call_a0(fx->sw, "unreserve none", STD_UNRESERVE),
+			 OPTEE_SMC_RETURN_OK);
+	assert_int_equal(call_a0(fx->sw, "fast unreserve none", FAST_UNRESERVE),
+			 OPTEE_SMC_RETURN_OK);
+	assert_int_equal(smcsim_sw_reserved_threads(fx->sw), 0);
+
+	assert_int_equal(call_a0(fx->sw, "reserve 1", STD_RESERVE),
+			 OPTEE_SMC_RETURN_OK);
+	assert_int_equal(smcsim_sw_reserved_threads(fx->sw), 1);
+	/* One unreserved thread left: ordinary calls still run. */
+	regs_init(a, 0x320000FFUL);
+	smc(fx->sw, "ordinary, 1 reserved", a, &res);
+	check_done("ordinary, 1 reserved", &res, OPTEE_SMC_RETURN_EBADCMD);
+
+	assert_int_equal(call_a0(fx->sw, "reserve 2", FAST_RESERVE),
+			 OPTEE_SMC_RETURN_OK);
+	assert_int_equal(smcsim_sw_reserved_threads(fx->sw), 2);
+	assert_int_equal(call_a0(fx->sw, "reserve 3", STD_RESERVE),
+			 OPTEE_SMC_RETURN_ETHREAD_LIMIT);
+	assert_int_equal(call_a0(fx->sw, "fast reserve 3", FAST_RESERVE),
+			 OPTEE_SMC_RETURN_ETHREAD_LIMIT);
+	assert_int_equal(smcsim_sw_reserved_threads(fx->sw), 2);
+
+	/* Ordinary yielding calls never take a reserved thread. */
+	assert_int_equal(call_a0(fx->sw, "ordinary, all reserved", 0x320000FFUL),
+			 OPTEE_SMC_RETURN_ETHREAD_LIMIT);
+	assert_int_equal(call_a0(fx->sw, "CALL_WITH_REGD_ARG, all reserved",
+				 OPTEE_SMC_CALL_WITH_REGD_ARG),
+			 OPTEE_SMC_RETURN_ETHREAD_LIMIT);
+	/* A system call does, and fails on its bogus cookie. */
+	regs_init(a, STD_CALL_SYSTEM);
+	smc(fx->sw, "system call, bogus cookie", a, &res);
+	check_done("system call, bogus cookie", &res,
+		   OPTEE_SMC_RETURN_EBADADDR);
+	check_all_free(fx->sw, "system call");
+	assert_int_equal(smcsim_sw_reserved_threads(fx->sw), 2);
+
+	for (i = 0; i < 3; i++)
+		assert_int_equal(call_a0(fx->sw, "unreserve", STD_UNRESERVE),
+				 OPTEE_SMC_RETURN_OK);
+	assert_int_equal(smcsim_sw_reserved_threads(fx->sw), 0);
+	regs_init(a, 0x320000FFUL);
+	smc(fx->sw, "ordinary, none reserved", a, &res);
+	check_done("ordinary, none reserved", &res, OPTEE_SMC_RETURN_EBADCMD);
+}
+
+/* Proposal: a system call with nothing reserved finds no thread. */
+static void sw_std_sys_call_needs_reserved_thread(void **state)
+{
+	struct fx *fx = *state;
+	struct arm_smccc_res res;
+	unsigned long a[8];
+
+	regs_init(a, STD_CALL_SYSTEM);
+	smc(fx->sw, "system call, none reserved", a, &res);
+	assert_int_equal(res.a0, OPTEE_SMC_RETURN_ETHREAD_LIMIT);
+	check_all_free(fx->sw, "system call, none reserved");
+
+	/* Reserved: it runs; zero cookie is EBADADDR too. */
+	assert_int_equal(call_a0(fx->sw, "reserve", STD_RESERVE),
+			 OPTEE_SMC_RETURN_OK);
+	memset(a, 0, sizeof(a));
+	a[0] = STD_CALL_SYSTEM;
+	smc(fx->sw, "system call, zero cookie", a, &res);
+	check_done("system call, zero cookie", &res, OPTEE_SMC_RETURN_EBADADDR);
+	check_all_free(fx->sw, "system call, zero cookie");
+	assert_int_equal(call_a0(fx->sw, "unreserve", STD_UNRESERVE),
+			 OPTEE_SMC_RETURN_OK);
+	assert_int_equal(call_a0(fx->sw, "system call after unreserve",
+				 STD_CALL_SYSTEM),
+			 OPTEE_SMC_RETURN_ETHREAD_LIMIT);
+}
+
+/* Proposal profile built without SYSTEM_THREAD: the IDs are unknown. */
+static void sw_std_sys_thread_ids_unknown_without_config(void **state)
+{
+	struct fx *fx = *state;
+
+	fx->cfg.system_threads = false;
+	smcsim_sw_destroy(fx->sw);
+	fx->sw = NULL;
+	assert_int_equal(smcsim_sw_create(&fx->cfg, &fx->sw), 0);
+
+	assert_int_equal(call_a0(fx->sw, "reserve", STD_RESERVE),
+			 OPTEE_SMC_RETURN_EBADCMD);
+	assert_int_equal(call_a0(fx->sw, "unreserve", STD_UNRESERVE),
+			 OPTEE_SMC_RETURN_EBADCMD);
+	assert_int_equal(call_a0(fx->sw, "system call", STD_CALL_SYSTEM),
+			 OPTEE_SMC_RETURN_EBADCMD);
+	assert_int_equal(call_a0(fx->sw, "fast reserve", FAST_RESERVE),
+			 OPTEE_SMC_RETURN_UNKNOWN_FUNCTION);
+	assert_int_equal(smcsim_sw_reserved_threads(fx->sw), 0);
+	check_all_free(fx->sw, "without system_threads");
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, test_setup, test_teardown)
 
 #define STD_TESTS							\
@@ -312,8 +496,17 @@ static void sw_std_calls_leave_shm_cache_calls_unblocked(void **state)
 
 int main(void)
 {
-	const struct CMUnitTest proposal[] = { STD_TESTS };
-	const struct CMUnitTest upstream[] = { STD_TESTS };
+	const struct CMUnitTest proposal[] = {
+		STD_TESTS,
+		T(sw_std_sys_thread_reserve_takes_no_thread),
+		T(sw_std_sys_thread_reservation_accounting),
+		T(sw_std_sys_call_needs_reserved_thread),
+		T(sw_std_sys_thread_ids_unknown_without_config),
+	};
+	const struct CMUnitTest upstream[] = {
+		STD_TESTS,
+		T(sw_std_sys_thread_ids_ebadcmd_upstream),
+	};
 	int failed = 0;
 
 	failed += cmocka_run_group_tests_name("sw_entry_std proposal", proposal,

@@ -114,6 +114,17 @@ static void optee_cq_complete_one(struct optee_call_queue *cq)
 	}
 }
 
+/*
+ * A secure thread became usable without a call ending (a system thread
+ * reservation was given back): wake one waiter to retry.
+ */
+void optee_cq_wake_one(struct optee_call_queue *cq)
+{
+	rt_mutex_lock(&cq->mutex);
+	optee_cq_complete_one(cq);
+	rt_mutex_unlock(&cq->mutex);
+}
+
 void optee_cq_wait_final(struct optee_call_queue *cq,
 			 struct optee_call_waiter *w)
 {
@@ -354,11 +365,51 @@ int optee_close_session_helper(struct tee_context *ctx, uint32_t session,
 	return 0;
 }
 
+/* A system session went: one thread fewer to keep, and a waiter may go. */
+static void optee_cq_decr_sys_thread_count(struct tee_context *ctx)
+{
+	struct optee *optee = tee_get_drvdata(ctx->teedev);
+	struct optee_call_queue *cq = &optee->call_queue;
+
+	rt_mutex_lock(&cq->mutex);
+	if (cq->sys_thread_req_count > 0)
+		cq->sys_thread_req_count--;
+	optee_cq_complete_one(cq);
+	rt_mutex_unlock(&cq->mutex);
+}
+
+int optee_system_session(struct tee_context *ctx, uint32_t session)
+{
+	struct optee *optee = tee_get_drvdata(ctx->teedev);
+	struct optee_context_data *ctxdata = ctx->data;
+	struct optee_call_queue *cq = &optee->call_queue;
+	struct optee_session *sess;
+	int rc = -EINVAL;
+
+	rt_mutex_lock(&ctxdata->mutex);
+	sess = find_session(ctxdata, session);
+	if (sess && sess->use_sys_thread) {
+		rc = 0;
+	} else if (sess) {
+		/* Keeping one thread back needs at least two to count on. */
+		rt_mutex_lock(&cq->mutex);
+		if (cq->total_thread_count > 1) {
+			cq->sys_thread_req_count++;
+			sess->use_sys_thread = true;
+			rc = 0;
+		}
+		rt_mutex_unlock(&cq->mutex);
+	}
+	rt_mutex_unlock(&ctxdata->mutex);
+	return rc;
+}
+
 int optee_close_session(struct tee_context *ctx, uint32_t session)
 {
 	struct optee_context_data *ctxdata = ctx->data;
 	struct optee_session *sess;
 	bool system_thread;
+	int rc;
 
 	/* Check that the session is valid and remove it from the list. */
 	rt_mutex_lock(&ctxdata->mutex);
@@ -370,7 +421,10 @@ int optee_close_session(struct tee_context *ctx, uint32_t session)
 		return -EINVAL;
 	system_thread = sess->use_sys_thread;
 	smcsim_free(sess);
-	return optee_close_session_helper(ctx, session, system_thread);
+	rc = optee_close_session_helper(ctx, session, system_thread);
+	if (system_thread)
+		optee_cq_decr_sys_thread_count(ctx);
+	return rc;
 }
 
 int optee_invoke_func(struct tee_context *ctx, struct tee_ioctl_invoke_arg *arg,
@@ -462,6 +516,8 @@ void optee_release_sessions(struct tee_context *ctx)
 		TAILQ_REMOVE(&ctxdata->sess_list, sess, link);
 		optee_close_session_helper(ctx, sess->session_id,
 					   sess->use_sys_thread);
+		if (sess->use_sys_thread)
+			optee_cq_decr_sys_thread_count(ctx);
 		smcsim_free(sess);
 	}
 }

@@ -86,6 +86,9 @@ static void optee_release(struct tee_context *ctx)
 	struct optee_context_data *ctxdata = ctx->data;
 
 	optee_release_sessions(ctx);
+	/* A context that goes away gives back the threads it reserved. */
+	while (atomic_load(&ctx->system_ctx_count))
+		tee_client_release_system_context(ctx);
 	rt_mutex_destroy(&ctxdata->mutex);
 	smcsim_free(ctxdata);
 	ctx->data = NULL;
@@ -106,6 +109,9 @@ static const struct tee_driver_ops optee_clnt_ops = {
 	.cancel_req = optee_cancel_req,
 	.shm_register = optee_shm_register,
 	.shm_unregister = optee_shm_unregister,
+	.system_ctx_request = optee_request_sys_ctx,
+	.system_ctx_release = optee_release_sys_ctx,
+	.system_session = optee_system_session,
 };
 
 const struct tee_desc optee_clnt_desc = {

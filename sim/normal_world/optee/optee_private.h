@@ -200,6 +200,8 @@ void optee_cq_wait_init(struct optee_call_queue *cq,
 			struct optee_call_waiter *w, bool sys_thread);
 void optee_cq_wait_for_completion(struct optee_call_queue *cq,
 				  struct optee_call_waiter *w);
+/* Wake one waiter (a system thread reservation was given back). */
+void optee_cq_wake_one(struct optee_call_queue *cq);
 void optee_cq_wait_final(struct optee_call_queue *cq,
 			 struct optee_call_waiter *w);
 void optee_shm_arg_cache_init(struct optee *optee, unsigned int flags);
@@ -221,6 +223,9 @@ int optee_invoke_func(struct tee_context *ctx, struct tee_ioctl_invoke_arg *arg,
 int optee_cancel_req(struct tee_context *ctx, uint32_t cancel_id,
 		     uint32_t session);
 void optee_release_sessions(struct tee_context *ctx);
+int optee_system_session(struct tee_context *ctx, uint32_t session);
+int optee_request_sys_ctx(struct tee_context *ctx);
+void optee_release_sys_ctx(struct tee_context *ctx);
 
 /* smc_abi.c */
 /**

@@ -405,7 +405,17 @@ int optee_smc_do_call_with_arg(struct tee_context *ctx, struct tee_shm *shm,
 			return -EINVAL;
 	}
 	if (rpc_arg && tee_shm_is_dynamic(shm)) {
-		a[0] = OPTEE_SMC_CALL_WITH_REGD_ARG;
+		/*
+		 * Proposal profile: a context holding reserved threads calls
+		 * on them. (Only this form has a system variant.)
+		 */
+		if (optee->info.system_thread &&
+		    atomic_load(&ctx->system_ctx_count)) {
+			a[0] = OPTEE_SMC_CALL_SYSTEM_WITH_REGD_ARG;
+			system_thread = true;
+		} else {
+			a[0] = OPTEE_SMC_CALL_WITH_REGD_ARG;
+		}
 		a[1] = reg_pair_hi(shm->sec_world_id);
 		a[2] = reg_pair_lo(shm->sec_world_id);
 		a[3] = offs;
@@ -445,6 +455,44 @@ int optee_smc_do_call_with_arg(struct tee_context *ctx, struct tee_shm *shm,
 	optee_rpc_finalize_call(optee, &call_ctx);
 	optee_cq_wait_final(&optee->call_queue, &w);
 	return rc;
+}
+
+/*
+ * Proposal profile (seed 002): reserve a system invocation thread. The seed
+ * issues the yielding encoding directly, outside the call queue; the
+ * firmware answers without taking a thread. Anything but OK (ETHREAD_LIMIT,
+ * or EBADCMD / UNKNOWN_FUNCTION from firmware without the proposal) is
+ * -EINVAL.
+ */
+int optee_request_sys_ctx(struct tee_context *ctx)
+{
+	struct optee *optee = tee_get_drvdata(ctx->teedev);
+	struct arm_smccc_res res;
+
+	if (!optee->info.system_thread)
+		return -EINVAL;
+	optee_smc(&optee->cfg, OPTEE_SMC_CALL_RESERVE_SYS_THREAD, 0, &res);
+	if (res.a0 != OPTEE_SMC_RETURN_OK) {
+		optee_log(&optee->cfg, "reserve system thread: a0 0x%lx",
+			  res.a0);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+void optee_release_sys_ctx(struct tee_context *ctx)
+{
+	struct optee *optee = tee_get_drvdata(ctx->teedev);
+	struct arm_smccc_res res;
+
+	if (!optee->info.system_thread)
+		return;
+	optee_smc(&optee->cfg, OPTEE_SMC_CALL_UNRESERVE_SYS_THREAD, 0, &res);
+	/*
+	 * The thread is ordinary again: a caller that got ETHREAD_LIMIT
+	 * while everything was reserved may wait for no call to end.
+	 */
+	optee_cq_wake_one(&optee->call_queue);
 }
 
 /* ---- 5. registering shared memory --------------------------------------- */
@@ -611,7 +659,14 @@ int optee_probe(const struct optee_probe_cfg *cfg, struct optee **out)
 	if (rc)
 		goto err_unreg_supp_teedev;
 
-	optee_cq_init(&optee->call_queue, (int)optee->info.thread_count);
+	/*
+	 * The proposal's driver (seed 002, before Linux counted threads)
+	 * relies on ETHREAD_LIMIT alone: counting all threads would make a
+	 * system call wait for a slot the ordinary callers hold, while its
+	 * reserved thread sits free in the secure world.
+	 */
+	optee_cq_init(&optee->call_queue, optee->info.system_thread ? 0 :
+			(int)optee->info.thread_count);
 	/*
 	 * Arguments: with dynamic shm and a driver-supplied RPC argument,
 	 * several per registered page (CALL_WITH_REGD_ARG); else one per
