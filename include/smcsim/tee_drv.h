@@ -211,6 +211,13 @@ struct smcsim_phys;
 int tee_shm_pool_alloc_res_mem(struct smcsim_phys *phys, uint64_t paddr,
 			       size_t size, struct tee_shm_pool **out);
 
+/**
+ * tee_shm_pool_npages() - pages a page-granular pool needs for @size bytes
+ * aligned to @align (a power of two, at most a page)
+ * Return: 0 and *@npages, -EINVAL for size 0 or a bad alignment, -ENOMEM.
+ */
+int tee_shm_pool_npages(size_t size, size_t align, size_t *npages);
+
 static inline void tee_shm_pool_free(struct tee_shm_pool *pool)
 {
 	pool->ops->destroy_pool(pool);

@@ -18,6 +18,17 @@ struct res_mem_pool {
 	struct smcsim_pgalloc pages;
 };
 
+int tee_shm_pool_npages(size_t size, size_t align, size_t *npages)
+{
+	/* Page granular: any alignment up to a page is implied. */
+	if (!size || align > SMCSIM_PAGE_SIZE || (align & (align - 1)))
+		return -EINVAL;
+	if (size > SIZE_MAX - SMCSIM_PAGE_MASK)
+		return -ENOMEM;
+	*npages = (size + SMCSIM_PAGE_MASK) / SMCSIM_PAGE_SIZE;
+	return 0;
+}
+
 static struct res_mem_pool *to_res_mem(struct tee_shm_pool *pool)
 {
 	return pool->private_data;
@@ -31,12 +42,9 @@ static int res_mem_alloc(struct tee_shm_pool *pool, struct tee_shm *shm,
 	uint64_t pa;
 	int rc;
 
-	/* Page granular: any alignment up to a page is implied. */
-	if (!size || align > SMCSIM_PAGE_SIZE || (align & (align - 1)))
-		return -EINVAL;
-	if (size > SIZE_MAX - SMCSIM_PAGE_MASK)
-		return -ENOMEM;
-	npages = (size + SMCSIM_PAGE_MASK) / SMCSIM_PAGE_SIZE;
+	rc = tee_shm_pool_npages(size, align, &npages);
+	if (rc)
+		return rc;
 	rc = smcsim_pgalloc_alloc(&p->pages, npages, &pa);
 	if (rc)
 		return rc;

@@ -257,9 +257,9 @@ void sw_entry_fast(struct smcsim_sw *sw, struct sw_args *args)
 			break;
 		}
 		if (sw_reg32(args->a[0]) == OPTEE_SMC_RESERVE_SYS_THREAD)
-			sw_fast_reserve_sys_thread(sw, args);
+			sw_reserve_sys_thread(sw, args);
 		else
-			sw_fast_unreserve_sys_thread(sw, args);
+			sw_unreserve_sys_thread(sw, args);
 		break;
 	/*
 	 * L2CC_MUTEX exists on ARM32 only; VM_CREATED/VM_DESTROYED need

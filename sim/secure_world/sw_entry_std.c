@@ -70,7 +70,7 @@ static struct sw_thread *sw_thread_pick(struct smcsim_sw *sw, bool system)
 }
 
 /* RESERVE_SYS_THREAD: set aside the highest-numbered free thread. */
-static void std_reserve_sys_thread(struct smcsim_sw *sw, struct sw_args *args)
+void sw_reserve_sys_thread(struct smcsim_sw *sw, struct sw_args *args)
 {
 	unsigned int i = sw->cfg.num_threads;
 
@@ -92,7 +92,7 @@ static void std_reserve_sys_thread(struct smcsim_sw *sw, struct sw_args *args)
  * UNRESERVE_SYS_THREAD: give one back, a free one first (a reserved thread
  * in use stays in use, only no longer reserved); none reserved is harmless.
  */
-static void std_unreserve_sys_thread(struct smcsim_sw *sw, struct sw_args *args)
+void sw_unreserve_sys_thread(struct smcsim_sw *sw, struct sw_args *args)
 {
 	struct sw_thread *pick = NULL;
 	unsigned int i;
@@ -125,11 +125,11 @@ void sw_entry_std(struct smcsim_sw *sw, struct sw_args *args)
 	if (proposal) {
 		/* Neither encoding of the two takes a thread to run. */
 		if (fid == OPTEE_SMC_CALL_RESERVE_SYS_THREAD) {
-			std_reserve_sys_thread(sw, args);
+			sw_reserve_sys_thread(sw, args);
 			return;
 		}
 		if (fid == OPTEE_SMC_CALL_UNRESERVE_SYS_THREAD) {
-			std_unreserve_sys_thread(sw, args);
+			sw_unreserve_sys_thread(sw, args);
 			return;
 		}
 		system = fid == OPTEE_SMC_CALL_SYSTEM_WITH_REGD_ARG;
@@ -146,16 +146,6 @@ void sw_entry_std(struct smcsim_sw *sw, struct sw_args *args)
 	t->state = SMCSIM_SW_THREAD_ACTIVE;
 	sw_world_switch(sw, t, args);
 	rt_mutex_unlock(&sw->lock);
-}
-
-void sw_fast_reserve_sys_thread(struct smcsim_sw *sw, struct sw_args *args)
-{
-	std_reserve_sys_thread(sw, args);
-}
-
-void sw_fast_unreserve_sys_thread(struct smcsim_sw *sw, struct sw_args *args)
-{
-	std_unreserve_sys_thread(sw, args);
 }
 
 unsigned int smcsim_sw_reserved_threads(struct smcsim_sw *sw)

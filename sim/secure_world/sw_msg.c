@@ -22,8 +22,6 @@
 
 #include "sw_private.h"
 
-#define SW_RPC_ARG_SIZE OPTEE_MSG_GET_ARG_SIZE(OPTEE_SMC_THREAD_RPC_MAX_NUM_PARAMS)
-
 static void msg_register_shm(struct sw_thread *t, struct optee_msg_arg *arg)
 {
 	const struct optee_msg_param *p = &arg->params[0];

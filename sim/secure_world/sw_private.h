@@ -25,6 +25,10 @@
 #include <smcsim/secure_world.h>
 #include <smcsim/sw_ta.h>
 
+/* The RPC argument OP-TEE asks for or expects: room for 4 params, 160 bytes. */
+#define SW_RPC_ARG_SIZE \
+	OPTEE_MSG_GET_ARG_SIZE(OPTEE_SMC_THREAD_RPC_MAX_NUM_PARAMS)
+
 /* Register block a handler works on in place, as OP-TEE's thread_smc_args. */
 struct sw_args {
 	unsigned long a[8];
@@ -211,9 +215,9 @@ void sw_entry_fast(struct smcsim_sw *sw, struct sw_args *args);
 
 /* sw_entry_std.c: the caller's side of a yielding call */
 void sw_entry_std(struct smcsim_sw *sw, struct sw_args *args);
-/* The proposal's RESERVE/UNRESERVE_SYS_THREAD in their fast encoding. */
-void sw_fast_reserve_sys_thread(struct smcsim_sw *sw, struct sw_args *args);
-void sw_fast_unreserve_sys_thread(struct smcsim_sw *sw, struct sw_args *args);
+/* The proposal's RESERVE/UNRESERVE_SYS_THREAD (either encoding): no thread. */
+void sw_reserve_sys_thread(struct smcsim_sw *sw, struct sw_args *args);
+void sw_unreserve_sys_thread(struct smcsim_sw *sw, struct sw_args *args);
 
 /* sw_thread.c: secure threads and the world switch */
 int sw_threads_start(struct smcsim_sw *sw);

@@ -20,8 +20,6 @@
 
 #include "sw_private.h"
 
-#define SW_RPC_ARG_SIZE OPTEE_MSG_GET_ARG_SIZE(OPTEE_SMC_THREAD_RPC_MAX_NUM_PARAMS)
-
 static void sw_rpc_free_arg(struct sw_thread *t, uint64_t cookie)
 {
 	struct sw_args resume;

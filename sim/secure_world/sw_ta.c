@@ -573,7 +573,7 @@ const struct smcsim_uuid *smcsim_ta_client(struct smcsim_ta_sess *s)
 
 struct smcsim_sw *smcsim_ta_world(struct smcsim_ta_sess *s)
 {
-	return s->sess->ta ? (s->t ? s->t->sw : NULL) : NULL;
+	return s->t ? s->t->sw : NULL;
 }
 
 unsigned int smcsim_ta_thread_id(struct smcsim_ta_sess *s)

@@ -22,11 +22,9 @@ static int pool_op_alloc(struct tee_shm_pool *pool, struct tee_shm *shm,
 	size_t npages, i;
 	int rc;
 
-	if (!size || align > SMCSIM_PAGE_SIZE || (align & (align - 1)))
-		return -EINVAL;
-	if (size > SIZE_MAX - SMCSIM_PAGE_MASK)
-		return -ENOMEM;
-	npages = (size + SMCSIM_PAGE_MASK) / SMCSIM_PAGE_SIZE;
+	rc = tee_shm_pool_npages(size, align, &npages);
+	if (rc)
+		return rc;
 	rc = smcsim_phys_alloc_pages(phys, npages, &pa);
 	if (rc)
 		return rc;
