@@ -217,6 +217,7 @@ int bench_world_create(struct bench_world *w, unsigned int sw_threads,
 	ocfg.phys = w->phys;
 	ocfg.profile = SMCSIM_ABI_PROPOSAL;
 	ocfg.log = bench_log();
+	ocfg.notif_irq = smcsim_sw_notif_irq(w->sw);
 	rc = optee_probe(&ocfg, &w->optee);
 	if (rc) {
 		fprintf(stderr, "bench: optee_probe: %d\n", rc);

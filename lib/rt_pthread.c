@@ -6,6 +6,7 @@
  * the same functions.
  */
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,14 +15,27 @@
 #include <smcsim/alloc.h>
 #include <smcsim/rt.h>
 
+/**
+ * struct rt_thread - a thread of the runtime layer
+ * @th:		the pthread
+ * @name:	for reports
+ * @fn:		entry point
+ * @arg:	its argument
+ * @killed:	rt_thread_kill() was called: a fatal signal is pending
+ * @kill_lock:	protects @waiting_on
+ * @waiting_on:	the completion a killable wait sleeps on now, or NULL
+ */
 struct rt_thread {
 	pthread_t th;
 	char name[32];
 	void *(*fn)(void *);
 	void *arg;
+	atomic_bool killed;
+	struct rt_mutex kill_lock;
+	struct rt_completion *waiting_on;
 };
 
-static _Thread_local const struct rt_thread *rt_self;
+static _Thread_local struct rt_thread *rt_self;
 
 static void rt_fatal(const char *what, int err)
 {
@@ -56,8 +70,11 @@ int rt_thread_create(struct rt_thread **out, const char *name,
 	strlcpy(t->name, name ? name : "thread", sizeof(t->name));
 	t->fn = fn;
 	t->arg = arg;
+	atomic_init(&t->killed, false);
+	rt_mutex_init(&t->kill_lock);
 	rc = pthread_create(&t->th, NULL, rt_thread_trampoline, t);
 	if (rc) {
+		rt_mutex_destroy(&t->kill_lock);
 		smcsim_free(t);
 		return -rc;
 	}
@@ -68,6 +85,7 @@ int rt_thread_create(struct rt_thread **out, const char *name,
 void rt_thread_join(struct rt_thread *t, void **retval)
 {
 	RT_CHECK(pthread_join(t->th, retval));
+	rt_mutex_destroy(&t->kill_lock);
 	smcsim_free(t);
 }
 
@@ -244,6 +262,63 @@ int rt_wait_for_completion_timeout(struct rt_completion *x,
 		rc = -ETIMEDOUT;
 	}
 	rt_mutex_unlock(&x->lock);
+	return rc;
+}
+
+/*
+ * Killable waits. The killer sets the flag, then wakes the completion the
+ * victim sleeps on under that completion's lock; the victim checks the flag
+ * under the same lock before sleeping, so the wake-up cannot fall between
+ * its check and its sleep. The victim never holds kill_lock and a
+ * completion's lock together; the killer takes them in that order.
+ */
+void rt_thread_kill(struct rt_thread *t)
+{
+	struct rt_completion *x;
+
+	atomic_store(&t->killed, true);
+	rt_mutex_lock(&t->kill_lock);
+	x = t->waiting_on;
+	if (x) {
+		rt_mutex_lock(&x->lock);
+		rt_cond_broadcast(&x->cond);
+		rt_mutex_unlock(&x->lock);
+	}
+	rt_mutex_unlock(&t->kill_lock);
+}
+
+bool rt_fatal_signal_pending(void)
+{
+	return rt_self && atomic_load(&rt_self->killed);
+}
+
+int rt_wait_for_completion_killable(struct rt_completion *x)
+{
+	struct rt_thread *self = rt_self;
+	int rc = 0;
+
+	if (!self) {
+		/* Nobody can kill the main thread. */
+		rt_wait_for_completion(x);
+		return 0;
+	}
+	rt_mutex_lock(&self->kill_lock);
+	self->waiting_on = x;
+	rt_mutex_unlock(&self->kill_lock);
+
+	rt_mutex_lock(&x->lock);
+	while (!x->done && !atomic_load(&self->killed))
+		rt_cond_wait(&x->cond, &x->lock);
+	/* Completed counts over killed, as the kernel's wait does. */
+	if (x->done)
+		rt_completion_consume(x);
+	else
+		rc = -EINTR;
+	rt_mutex_unlock(&x->lock);
+
+	rt_mutex_lock(&self->kill_lock);
+	self->waiting_on = NULL;
+	rt_mutex_unlock(&self->kill_lock);
 	return rc;
 }
 

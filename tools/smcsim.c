@@ -147,6 +147,7 @@ static int demo(int argc, char **argv)
 		.invoke = smcsim_trace_invoke(&trace),
 		.phys = phys,
 		.profile = profile,
+		.notif_irq = smcsim_sw_notif_irq(sw),
 		.log = log,
 	};
 	rc = optee_probe(&ocfg, &optee);

@@ -15,6 +15,7 @@
 #include <smcsim/tee_core.h>
 
 struct optee;
+struct smcsim_irq;
 struct smcsim_phys;
 
 /**
@@ -24,6 +25,10 @@ struct smcsim_phys;
  * @profile:	ABI profile of the firmware (decides what cap bit 7 means)
  * @uniprocessor: advertise OPTEE_SMC_NSEC_CAP_UNIPROCESSOR
  * @cls:	device class; NULL = the driver keeps its own
+ * @notif_irq:	the platform's interrupt 0, the async-notification line
+ *		(smcsim_sw_notif_irq() for the simulator). NULL = none: probe
+ *		then fails if the firmware offers async notification, as a
+ *		failing platform_get_irq() makes Linux's probe fail
  * @log:	print what the driver would log (pr_info/pr_err) to stderr
  */
 struct optee_probe_cfg {
@@ -32,6 +37,7 @@ struct optee_probe_cfg {
 	enum smcsim_abi_profile profile;
 	bool uniprocessor;
 	struct tee_class *cls;
+	struct smcsim_irq *notif_irq;
 	bool log;
 };
 
@@ -103,6 +109,72 @@ struct optee_cq_info {
 
 /** optee_get_cq_info() - a snapshot of the call queue, for tests */
 void optee_get_cq_info(struct optee *optee, struct optee_cq_info *info);
+
+/**
+ * struct optee_notif_info - notification state, for tests
+ * @max_key:		highest key accepted
+ * @waiters:		secure threads waiting on a key now
+ * @pending:		keys sent with nobody waiting, not yet consumed
+ * @waits:		waits asked for
+ * @wait_timeouts:	waits that timed out
+ * @sends:		sends (RPC SEND and async values)
+ * @irq_attached:	the interrupt path is set up
+ * @irq_runs:		top-half runs
+ * @irq_values:		valid values the top half fetched
+ * @irq_bad_values:	of those, values above @max_key (refused)
+ * @irq_bounded:	top-half runs that stopped at the loop bound
+ * @bottom_halves:	DO_BOTTOM_HALF calls made
+ */
+struct optee_notif_info {
+	unsigned int max_key;
+	unsigned int waiters;
+	unsigned int pending;
+	uint64_t waits;
+	uint64_t wait_timeouts;
+	uint64_t sends;
+	bool irq_attached;
+	uint64_t irq_runs;
+	uint64_t irq_values;
+	uint64_t irq_bad_values;
+	uint64_t irq_bounded;
+	uint64_t bottom_halves;
+};
+
+/** optee_get_notif_info() - a snapshot of the notification state */
+void optee_get_notif_info(struct optee *optee, struct optee_notif_info *ni);
+/** optee_notif_waiting() - a secure thread waits on @key now */
+bool optee_notif_waiting(struct optee *optee, unsigned int key);
+
+/**
+ * struct optee_supp_info - the supplicant queue, for tests
+ * @attached:		a supplicant context is open
+ * @queued_now:		requests waiting for RECV
+ * @processing_now:	requests the supplicant holds
+ * @placeholders:	ids kept for requests whose requester was killed
+ * @queued:		requests ever queued
+ * @received:		RECVs that took a request
+ * @answered:		SENDs accepted
+ * @refused_answers:	SENDs refused (unknown, killed, wrong count)
+ * @killed:		requesters killed before an answer
+ * @failed:		requests ended by the supplicant's death
+ * @refused:		in-kernel requests refused at once (no supplicant)
+ */
+struct optee_supp_info {
+	bool attached;
+	unsigned int queued_now;
+	unsigned int processing_now;
+	unsigned int placeholders;
+	uint64_t queued;
+	uint64_t received;
+	uint64_t answered;
+	uint64_t refused_answers;
+	uint64_t killed;
+	uint64_t failed;
+	uint64_t refused;
+};
+
+/** optee_get_supp_info() - a snapshot of the supplicant queue */
+void optee_get_supp_info(struct optee *optee, struct optee_supp_info *si);
 
 /**
  * optee_devices() - the TA UUIDs the device-enumeration PTA listed at probe

@@ -100,6 +100,21 @@ void rt_wait_for_completion(struct rt_completion *x);
  */
 int rt_wait_for_completion_timeout(struct rt_completion *x,
 				   unsigned int timeout_ms);
+/**
+ * rt_thread_kill() - deliver a "fatal signal" to @t, standing in for
+ * SIGKILL: its killable wait now, and every later one, returns -EINTR.
+ * Other waits are not affected, as in the kernel.
+ */
+void rt_thread_kill(struct rt_thread *t);
+/** rt_fatal_signal_pending() - the calling thread was killed */
+bool rt_fatal_signal_pending(void);
+/**
+ * rt_wait_for_completion_killable() - wait until completed or killed
+ * Return: 0 when completed (a completion wins over a kill), -EINTR when
+ * killed. The main thread cannot be killed.
+ */
+int rt_wait_for_completion_killable(struct rt_completion *x);
+
 /** rt_completion_done() - true if a wait would not block */
 bool rt_completion_done(struct rt_completion *x);
 

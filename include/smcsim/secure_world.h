@@ -10,7 +10,9 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/queue.h>
 
+#include <smcsim/irq.h>
 #include <smcsim/optee_smc.h>
 #include <smcsim/phys.h>
 #include <smcsim/smccc.h>
@@ -126,6 +128,14 @@ unsigned int smcsim_sw_notif_value_max(const struct smcsim_sw *sw);
 bool smcsim_sw_notif_started(struct smcsim_sw *sw);
 /** smcsim_sw_notif_is_pending() - async value @value waits to be fetched */
 bool smcsim_sw_notif_is_pending(struct smcsim_sw *sw, unsigned int value);
+/** smcsim_sw_notif_pending_mask() - every async value waiting, bit N = value N */
+uint64_t smcsim_sw_notif_pending_mask(struct smcsim_sw *sw);
+/**
+ * smcsim_sw_notif_irq() - the interrupt line async notifications raise
+ * (CFG_CORE_ASYNC_NOTIF_GIC_INTID); NULL without async notification.
+ * Hand it to the normal world as its platform IRQ.
+ */
+struct smcsim_irq *smcsim_sw_notif_irq(struct smcsim_sw *sw);
 /** smcsim_sw_calls() - SMCs entered so far (fast and yielding) */
 uint64_t smcsim_sw_calls(struct smcsim_sw *sw);
 /** smcsim_sw_reserved_threads() - threads set aside for system calls now */
@@ -147,12 +157,92 @@ uint64_t smcsim_sw_rpc_arg_cached(struct smcsim_sw *sw, unsigned int idx);
 /**
  * smcsim_sw_notif_post() - make async notification @value pending
  *
- * What a secure driver or TA does to notify the normal world. Posting a value
- * already pending coalesces, as in OP-TEE.
+ * What a secure driver or TA does to notify the normal world (OP-TEE's
+ * notif_send_async()): the value's bit is set and the interrupt line raised,
+ * every time, whether or not the normal world started notifications.
+ * Posting a value already pending coalesces, as in OP-TEE. Any thread may
+ * call it.
  * Return: 0, -EINVAL for a value outside 0..63, -EOPNOTSUPP without async
  * notification.
  */
 int smcsim_sw_notif_post(struct smcsim_sw *sw, unsigned int value);
+
+/**
+ * smcsim_sw_notif_alloc_value() - take the lowest free async value, 1..63
+ * (OP-TEE's notif_alloc_async_value(); 0 is the bottom half's)
+ * Return: 0, -ENOSPC when all are taken, -EOPNOTSUPP without async
+ * notification.
+ */
+int smcsim_sw_notif_alloc_value(struct smcsim_sw *sw, uint32_t *value);
+/** smcsim_sw_notif_free_value() - give back a value; others are ignored */
+void smcsim_sw_notif_free_value(struct smcsim_sw *sw, uint32_t value);
+
+enum smcsim_sw_notif_event {
+	SMCSIM_SW_NOTIF_EVENT_STARTED,		/* ENABLE_ASYNC_NOTIF */
+	SMCSIM_SW_NOTIF_EVENT_DO_BOTTOM_HALF,	/* message command 6 */
+	SMCSIM_SW_NOTIF_EVENT_STOPPED,		/* message command 7 */
+};
+
+/**
+ * struct smcsim_sw_notif_driver - a secure driver that takes part in async
+ * notification (OP-TEE's struct notif_driver)
+ * @atomic_cb:		STARTED, from the fast call; may be NULL
+ * @yielding_cb:	DO_BOTTOM_HALF and STOPPED, from the yielding call on a
+ *			secure thread, serialized with each other; may be NULL
+ * @link:		the world's list
+ *
+ * Events arrive only while notifications are started: a DO_BOTTOM_HALF or
+ * STOP before ENABLE_ASYNC_NOTIF is ignored, as OP-TEE ignores it.
+ */
+struct smcsim_sw_notif_driver {
+	void (*atomic_cb)(struct smcsim_sw_notif_driver *drv,
+			  enum smcsim_sw_notif_event ev);
+	void (*yielding_cb)(struct smcsim_sw_notif_driver *drv,
+			    enum smcsim_sw_notif_event ev);
+	TAILQ_ENTRY(smcsim_sw_notif_driver) link;
+};
+
+/** smcsim_sw_notif_register_driver() - add @drv; Return: 0, -EOPNOTSUPP */
+int smcsim_sw_notif_register_driver(struct smcsim_sw *sw,
+				    struct smcsim_sw_notif_driver *drv);
+/** smcsim_sw_notif_unregister_driver() - remove @drv (not from its callback) */
+void smcsim_sw_notif_unregister_driver(struct smcsim_sw *sw,
+				       struct smcsim_sw_notif_driver *drv);
+
+/**
+ * smcsim_sw_bottom_half_request() - a secure interrupt asks for a bottom half
+ * @count:	requests in this burst
+ *
+ * The world's built-in interrupt driver records @count requests and posts
+ * DO_BOTTOM_HALF (value 0) once per request, all under one lock hold, so
+ * the normal world fetches the burst as one value and makes one
+ * DO_BOTTOM_HALF call for it. The driver's bottom half takes every request
+ * recorded so far.
+ * Return: 0, -EOPNOTSUPP without async notification.
+ */
+int smcsim_sw_bottom_half_request(struct smcsim_sw *sw, unsigned int count);
+
+/**
+ * struct smcsim_sw_bh_stats - the built-in interrupt driver's record
+ * @requests:	requests made so far
+ * @served:	requests a bottom half took
+ * @runs:	bottom halves that found requests
+ * @empty_runs:	bottom halves that found none (a DO_BOTTOM_HALF nobody asked
+ *		for)
+ * @ignored:	DO_BOTTOM_HALF / STOP calls while notifications were stopped
+ * @stopped:	STOPPED events
+ */
+struct smcsim_sw_bh_stats {
+	uint64_t requests;
+	uint64_t served;
+	uint64_t runs;
+	uint64_t empty_runs;
+	uint64_t ignored;
+	uint64_t stopped;
+};
+
+void smcsim_sw_bottom_half_stats(struct smcsim_sw *sw,
+				 struct smcsim_sw_bh_stats *st);
 
 /**
  * smcsim_sw_inject_foreign_intr() - deliver @count foreign interrupts

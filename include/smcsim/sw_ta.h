@@ -98,6 +98,76 @@ struct smcsim_ta_desc {
  */
 int smcsim_sw_register_ta(struct smcsim_sw *sw, const struct smcsim_ta_desc *desc);
 
+/* ---- TAs loaded through the normal world (sw_ta_load.c) ---------------- */
+
+/*
+ * A TA "file" as tee-supplicant hands it over with RPC LOAD_TA when a
+ * session is opened to a UUID the world does not know. The simulator runs
+ * no code from it: the file names a "program", a set of TA entry points the
+ * world knows (smcsim_sw_register_ta_program(); the built-in TAs' programs
+ * are "echo", "sleep", "panic", "notif" and "storage"), and the TA is
+ * registered under the file's UUID with that program's ops.
+ *
+ * Layout (all integers little-endian, 64 bytes, no padding):
+ *   0  u32  magic		SMCSIM_TA_FILE_MAGIC ("SMTA")
+ *   4  u16  version		SMCSIM_TA_FILE_VERSION
+ *   6  u16  hdr_size		sizeof(struct smcsim_ta_file_hdr)
+ *   8  u8   uuid[16]		the TA's UUID, RFC 4122 octets
+ *  24  char program[24]	program name, NUL-terminated
+ *  48  u32  flags		SMCSIM_TA_FLAG_* the TA gets
+ *  52  u32  payload_size	bytes after the header (opaque, not read)
+ *  56  u32  checksum		smcsim_ta_file_checksum() of the header
+ *  60  u32  reserved		0
+ *
+ * The file is exactly hdr_size + payload_size bytes. The checksum is
+ * 32-bit FNV-1a over the 64 header bytes with the checksum field taken as
+ * zero: it catches corruption, it is not a signature (no crypto here).
+ * The secure world refuses, with TEE_ERROR_ITEM_NOT_FOUND as OP-TEE
+ * answers for any TA it cannot load: a bad magic, version, size or
+ * checksum, a UUID other than the one asked for, or an unknown program.
+ */
+#define SMCSIM_TA_FILE_MAGIC	0x41544d53U	/* "SMTA" in memory */
+#define SMCSIM_TA_FILE_VERSION	1
+#define SMCSIM_TA_FILE_PROGRAM_LEN 24
+/* Largest file the secure world accepts. */
+#define SMCSIM_TA_FILE_MAX_SIZE	(1U << 20)
+
+struct smcsim_ta_file_hdr {
+	uint32_t magic;
+	uint16_t version;
+	uint16_t hdr_size;
+	uint8_t uuid[16];
+	char program[SMCSIM_TA_FILE_PROGRAM_LEN];
+	uint32_t flags;
+	uint32_t payload_size;
+	uint32_t checksum;
+	uint32_t reserved;
+};
+
+/** smcsim_ta_file_checksum() - the checksum @h should carry */
+uint32_t smcsim_ta_file_checksum(const struct smcsim_ta_file_hdr *h);
+/**
+ * smcsim_ta_file_build() - write a valid TA file
+ * @buf:	receives the file (may be NULL to ask for the size)
+ * @len:	room in @buf
+ * @payload_size: zero bytes appended after the header
+ * Return: the file's size, or 0 when @program is too long (or NULL) or
+ * @buf is non-NULL and too small.
+ */
+size_t smcsim_ta_file_build(void *buf, size_t len, const struct smcsim_uuid *uuid,
+			    const char *program, uint32_t flags,
+			    uint32_t payload_size);
+
+/**
+ * smcsim_sw_register_ta_program() - make @name loadable from a TA file
+ * @ops:	as for smcsim_sw_register_ta() (invoke required); must outlive
+ *		the world
+ * Return: 0, -EINVAL (no invoke op, empty or too long a name), -EEXIST,
+ * -ENOMEM.
+ */
+int smcsim_sw_register_ta_program(struct smcsim_sw *sw, const char *name,
+				  const struct smcsim_ta_ops *ops);
+
 /* ---- services for TA code (call only from a TA callback) -------------- */
 
 void *smcsim_ta_priv(struct smcsim_ta_sess *s);
@@ -124,6 +194,55 @@ uint32_t smcsim_ta_suspend(struct smcsim_ta_sess *s, uint32_t ms);
 /** smcsim_ta_get_time() - RPC GET_TIME: the normal world's realtime clock */
 uint32_t smcsim_ta_get_time(struct smcsim_ta_sess *s, uint64_t *sec,
 			    uint32_t *nsec);
+/**
+ * smcsim_ta_notif_wait() - RPC NOTIFICATION WAIT on @value
+ * @timeout_ms:	0 waits until sent
+ *
+ * The thread stays suspended in the normal world until @value is sent (by
+ * another secure thread's smcsim_ta_notif_send(), or as an async value
+ * through the interrupt path) or the timeout passes. A send that came
+ * before the wait satisfies it at once.
+ * Return: TEE_SUCCESS, TEE_ERROR_TIMEOUT, or the normal world's error.
+ */
+uint32_t smcsim_ta_notif_wait(struct smcsim_ta_sess *s, uint32_t value,
+			      uint32_t timeout_ms);
+/** smcsim_ta_notif_send() - RPC NOTIFICATION SEND of @value */
+uint32_t smcsim_ta_notif_send(struct smcsim_ta_sess *s, uint32_t value);
+/**
+ * smcsim_ta_notif_sync_value() - the value this thread waits on in a wait
+ * queue: 64 + thread id (thread id alone without async notification)
+ */
+uint32_t smcsim_ta_notif_sync_value(struct smcsim_ta_sess *s);
+
+/*
+ * A secure mutex that TAs on different threads can block on, built as
+ * OP-TEE's are: a contended locker queues itself and waits in the normal
+ * world on its thread's sync value; unlock picks the first queued waiter
+ * and sends it that value. The woken thread competes for the mutex again.
+ */
+struct smcsim_sw_mutex;
+
+/** smcsim_sw_mutex_create() - Return: 0, -ENOMEM */
+int smcsim_sw_mutex_create(struct smcsim_sw *sw, struct smcsim_sw_mutex **out);
+/** smcsim_sw_mutex_destroy() - free an unlocked mutex nobody waits on */
+void smcsim_sw_mutex_destroy(struct smcsim_sw_mutex *m);
+/**
+ * smcsim_ta_mutex_lock() - take @m, waiting through the normal world
+ * Return: TEE_SUCCESS with @m held; else the wait's error with @m not held
+ * (OP-TEE panics there instead).
+ */
+uint32_t smcsim_ta_mutex_lock(struct smcsim_ta_sess *s,
+			      struct smcsim_sw_mutex *m);
+/**
+ * smcsim_ta_mutex_unlock() - release @m and wake the first waiter
+ * Return: TEE_SUCCESS, TEE_ERROR_BAD_STATE when this thread does not hold
+ * it, or the error of the RPC that sent the wake-up.
+ */
+uint32_t smcsim_ta_mutex_unlock(struct smcsim_ta_sess *s,
+				struct smcsim_sw_mutex *m);
+/** smcsim_sw_mutex_waiters() - threads queued on @m now */
+unsigned int smcsim_sw_mutex_waiters(struct smcsim_sw_mutex *m);
+
 /** smcsim_ta_cancelled() - the normal world asked to cancel this request */
 bool smcsim_ta_cancelled(struct smcsim_ta_sess *s);
 /**
@@ -157,6 +276,39 @@ _Noreturn void smcsim_ta_panic(struct smcsim_ta_sess *s, uint32_t code);
 	  { 0x80, 0x00, 0x73, 0x6d, 0x63, 0x73, 0x69, 0x6d } }
 #define SMCSIM_TA_PANIC_CMD_OK		0
 #define SMCSIM_TA_PANIC_CMD_PANIC	1
+
+/*
+ * notification TA (534d4353-0004-...): sync and async notifications and the
+ * world's shared secure mutex. Values in v0.a, timeouts (ms) in v0.b.
+ */
+#define SMCSIM_TA_NOTIF_UUID \
+	{ 0x534d4353, 0x0004, 0x4000, \
+	  { 0x80, 0x00, 0x73, 0x6d, 0x63, 0x73, 0x69, 0x6d } }
+#define SMCSIM_TA_NOTIF_CMD_WAIT	0	/* [v0 in] RPC WAIT v0.a, timeout v0.b */
+#define SMCSIM_TA_NOTIF_CMD_SEND	1	/* [v0 in] RPC SEND v0.a */
+#define SMCSIM_TA_NOTIF_CMD_POST	2	/* [v0 in] async post of v0.a */
+/* [v0 in, v1 out] lock the mutex, wait for v0.a (timeout v0.b), unlock; v1.a = sync value */
+#define SMCSIM_TA_NOTIF_CMD_LOCK_WAIT	3
+/* [v0 in, v1 out] lock, counter += 1 around RPC SUSPEND v0.a ms, unlock; v1.a = counter */
+#define SMCSIM_TA_NOTIF_CMD_LOCK_INC	4
+
+/*
+ * secure-storage TA (534d4353-0005-...): keeps objects in the normal
+ * world's REE file system through RPC FS, served by tee-supplicant, with
+ * application shared memory (RPC SHM_ALLOC APPL) for names and data.
+ * Object names are 1..SMCSIM_TA_STORAGE_NAME_MAX bytes, not NUL-terminated.
+ */
+#define SMCSIM_TA_STORAGE_UUID \
+	{ 0x534d4353, 0x0005, 0x4000, \
+	  { 0x80, 0x00, 0x73, 0x6d, 0x63, 0x73, 0x69, 0x6d } }
+/* [m0 in name, m1 in data]: create or replace the object */
+#define SMCSIM_TA_STORAGE_CMD_WRITE	0
+/* [m0 in name, m1 out data]: SHORT_BUFFER with the size when m1 is short */
+#define SMCSIM_TA_STORAGE_CMD_READ	1
+/* [m0 in name]: delete the object */
+#define SMCSIM_TA_STORAGE_CMD_REMOVE	2
+#define SMCSIM_TA_STORAGE_NAME_MAX	64
+#define SMCSIM_TA_STORAGE_DATA_MAX	(64U * 1024)
 
 /* OP-TEE's device-enumeration pseudo TA (commands in optee_pta.h) */
 #define SMCSIM_PTA_DEVICE_UUID \

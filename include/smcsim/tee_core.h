@@ -113,6 +113,8 @@ struct tee_ioctl_version_data {
  * @system_ctx_request:	reserve a system invocation thread (proposal)
  * @system_ctx_release:	give one back
  * @system_session:	mark a session as a system session (merged)
+ * @supp_recv:		the supplicant takes a request (TEE_IOC_SUPPL_RECV)
+ * @supp_send:		the supplicant answers one (TEE_IOC_SUPPL_SEND)
  */
 struct tee_driver_ops {
 	void (*get_version)(struct tee_device *teedev,
@@ -136,6 +138,10 @@ struct tee_driver_ops {
 	int (*system_ctx_request)(struct tee_context *ctx);
 	void (*system_ctx_release)(struct tee_context *ctx);
 	int (*system_session)(struct tee_context *ctx, uint32_t session);
+	int (*supp_recv)(struct tee_context *ctx, uint32_t *func,
+			 uint32_t *num_params, struct tee_param *param);
+	int (*supp_send)(struct tee_context *ctx, uint32_t ret,
+			 uint32_t num_params, struct tee_param *param);
 };
 
 /**

@@ -318,4 +318,33 @@ void tee_client_release_system_context(struct tee_context *ctx);
  */
 int tee_client_system_session(struct tee_context *ctx, uint32_t session);
 
+/* ---- the supplicant's side (TEE_IOC_SUPPL_RECV / TEE_IOC_SUPPL_SEND) ---- */
+
+/**
+ * tee_supp_recv() - wait for the next request for the supplicant
+ * @ctx:	a context on the privileged device (the supplicant's)
+ * @func:	receives the RPC command
+ * @num_params:	in: entries in @param; out: how many the request filled
+ * @param:	in: all NONE, or params[0] META alone for the async form
+ *		(then params[0] comes back VALUE_INOUT|META with a = the
+ *		request id); out: the request's params. Memrefs name the shm
+ *		directly, with a reference held until the answer.
+ * Return: 0; -EINVAL for bad params, too few of them, or a second sync
+ * request before the first was answered; -EINTR when the calling thread
+ * was killed (rt_thread_kill); -EPERM when @ctx is not the supplicant.
+ */
+int tee_supp_recv(struct tee_context *ctx, uint32_t *func,
+		  uint32_t *num_params, struct tee_param *param);
+/**
+ * tee_supp_send() - answer a request
+ * @ret:	the TEE result for the secure world
+ * @param:	the request's params with outputs filled (values, memref
+ *		sizes), after a VALUE_INOUT|META params[0] with a = the id
+ *		in the async form
+ * Return: 0; -ENOENT for an id nobody waits on; -EBADF when its requester
+ * was killed; -EINVAL for a param count that does not match.
+ */
+int tee_supp_send(struct tee_context *ctx, uint32_t ret, uint32_t num_params,
+		  struct tee_param *param);
+
 #endif /* SMCSIM_TEE_DRV_H */

@@ -152,3 +152,29 @@ int tee_client_cancel_req(struct tee_context *ctx, uint32_t cancel_id,
 		return -EINVAL;
 	return ops->cancel_req(ctx, cancel_id, session);
 }
+
+int tee_supp_recv(struct tee_context *ctx, uint32_t *func,
+		  uint32_t *num_params, struct tee_param *param)
+{
+	const struct tee_driver_ops *ops;
+
+	if (!ctx || !func || !num_params || (*num_params && !param))
+		return -EINVAL;
+	ops = ctx->teedev->desc->ops;
+	if (!ops->supp_recv)
+		return -EINVAL;
+	return ops->supp_recv(ctx, func, num_params, param);
+}
+
+int tee_supp_send(struct tee_context *ctx, uint32_t ret, uint32_t num_params,
+		  struct tee_param *param)
+{
+	const struct tee_driver_ops *ops;
+
+	if (!ctx || (num_params && !param))
+		return -EINVAL;
+	ops = ctx->teedev->desc->ops;
+	if (!ops->supp_send)
+		return -EINVAL;
+	return ops->supp_send(ctx, ret, num_params, param);
+}

@@ -91,8 +91,9 @@ static unsigned long sw_msg_dispatch(struct sw_thread *t,
 		/* Without CFG_CORE_ASYNC_NOTIF these are unknown commands. */
 		if (!sw->cfg.async_notif)
 			return OPTEE_SMC_RETURN_EBADCMD;
-		if (arg->cmd == OPTEE_MSG_CMD_STOP_ASYNC_NOTIF)
-			sw_notif_stop(sw);
+		sw_notif_yielding_event(sw, arg->cmd == OPTEE_MSG_CMD_DO_BOTTOM_HALF ?
+					SMCSIM_SW_NOTIF_EVENT_DO_BOTTOM_HALF :
+					SMCSIM_SW_NOTIF_EVENT_STOPPED);
 		arg->ret = TEE_SUCCESS;
 		arg->ret_origin = 0;
 		break;

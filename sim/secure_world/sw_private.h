@@ -6,8 +6,10 @@
  * Locking: sw->lock protects the thread table (states, the world-switch
  * hand-off), the RPC-argument cache and the notification state;
  * sw->shm_lock the registered-shm tree; sw->ta_lock the TA list and the
- * session tree. They are never held together, and never across a world
- * switch.
+ * session tree; sw->wq_lock the secure mutexes and their wait queues. They
+ * are never held together, and never across a world switch.
+ * sw->notif_drv_lock serializes the notification drivers' callbacks (as
+ * OP-TEE's notif_mutex does) and may be held while taking sw->lock.
  */
 #ifndef SW_PRIVATE_H
 #define SW_PRIVATE_H
@@ -132,6 +134,19 @@ struct sw_ta {
 TAILQ_HEAD(sw_ta_list, sw_ta);
 
 /**
+ * struct sw_ta_program - TA entry points a TA file may name (sw_ta_load.c)
+ * @link:	in sw->programs
+ * @name:	what the file's header says
+ * @ops:	the entry points
+ */
+struct sw_ta_program {
+	TAILQ_ENTRY(sw_ta_program) link;
+	char name[SMCSIM_TA_FILE_PROGRAM_LEN];
+	const struct smcsim_ta_ops *ops;
+};
+TAILQ_HEAD(sw_ta_program_list, sw_ta_program);
+
+/**
  * struct sw_session - an open TA session
  * @link:	in sw->sessions (while open)
  * @id:		what the normal world calls it
@@ -182,8 +197,21 @@ struct smcsim_ta_sess {
  * @prealloc_rpc_cache:	ENABLE_SHM_CACHE is in force
  * @notif_started:	ENABLE_ASYNC_NOTIF was called (and no STOP since)
  * @notif_pending:	async values posted and not yet fetched (0..63)
+ * @notif_alloc:	async values handed out by smcsim_sw_notif_alloc_value()
+ * @bh_requests:	built-in interrupt driver: requests not yet served
+ * @bh_stats:		its record
+ * @notif_irq:		the line posts raise (NULL without async notif)
+ * @notif_drv_lock:	protects @notif_drivers; held across their callbacks
+ * @notif_drivers:	registered smcsim_sw_notif_driver
+ * @bh_drv:		the built-in interrupt driver
+ * @wq_lock:		protects every struct smcsim_sw_mutex of the world
+ * @ta_mutex:		the notification TA's shared mutex
+ * @ta_counter:		what the notification TA's LOCK_INC counts (under
+ *			@ta_mutex)
  * @shm_lock:		protects @shm_tree and @shm_count
  * @ta_lock:		protects @tas, @sessions, @next_session_id
+ * @programs:		TA programs a loaded TA file may name (@ta_lock);
+ *			never removed while the world lives
  */
 struct smcsim_sw {
 	struct smcsim_sw_config cfg;
@@ -198,6 +226,18 @@ struct smcsim_sw {
 	bool prealloc_rpc_cache;
 	bool notif_started;
 	bitstr_t bit_decl(notif_pending, SMCSIM_SW_NOTIF_ASYNC_VALUE_MAX + 1);
+	bitstr_t bit_decl(notif_alloc, SMCSIM_SW_NOTIF_ASYNC_VALUE_MAX + 1);
+	uint64_t bh_requests;
+	struct smcsim_sw_bh_stats bh_stats;
+	struct smcsim_irq *notif_irq;
+
+	struct rt_mutex notif_drv_lock;
+	TAILQ_HEAD(, smcsim_sw_notif_driver) notif_drivers;
+	struct smcsim_sw_notif_driver bh_drv;
+
+	struct rt_mutex wq_lock;
+	struct smcsim_sw_mutex *ta_mutex;
+	uint32_t ta_counter;
 
 	struct rt_mutex shm_lock;
 	struct sw_shm_tree shm_tree;
@@ -208,6 +248,7 @@ struct smcsim_sw {
 	struct sw_session_tree sessions;
 	unsigned int session_count;
 	uint32_t next_session_id;
+	struct sw_ta_program_list programs;
 };
 
 /* sw_entry_fast.c */
@@ -277,6 +318,62 @@ size_t sw_ta_list_devices(struct smcsim_sw *sw, struct smcsim_uuid *out,
 			  size_t max);
 
 
+/** sw_ta_lookup() - the registered TA with @uuid, or NULL */
+struct sw_ta *sw_ta_lookup(struct smcsim_sw *sw, const struct smcsim_uuid *uuid);
+
+/* sw_ta_load.c: TAs loaded through tee-supplicant, shm from the normal world */
+/**
+ * sw_ta_load_init() - the programs of the built-in TAs, and the storage TA
+ * Return: 0, -ENOMEM. Called by sw_ta_init() after the built-in TAs.
+ */
+int sw_ta_load_init(struct smcsim_sw *sw);
+/** sw_ta_load_fini() - free the programs (after the TAs) */
+void sw_ta_load_fini(struct smcsim_sw *sw);
+/**
+ * sw_ta_load() - ask the normal world for TA @uuid (RPC LOAD_TA), verify
+ * the file and register the TA
+ * Return: the TA, or NULL with the reason logged (OP-TEE then answers
+ * TEE_ERROR_ITEM_NOT_FOUND).
+ */
+struct sw_ta *sw_ta_load(struct sw_thread *t, const struct smcsim_uuid *uuid);
+
+/**
+ * struct sw_rpc_shm - memory the normal world gave with RPC SHM_ALLOC
+ * @mem:	checked window on it
+ * @pa:		physical address (contiguous answer) or page-list pointer
+ * @cookie:	the normal world's name for it (shm_ref)
+ * @size:	bytes usable (what was asked for)
+ * @noncontig:	described by a page list: passed on as RMEM by cookie
+ * @type:	OPTEE_RPC_SHM_TYPE_* it was allocated as
+ */
+struct sw_rpc_shm {
+	struct sw_mem mem;
+	uint64_t pa;
+	uint64_t cookie;
+	uint64_t size;
+	bool noncontig;
+	uint32_t type;
+};
+/**
+ * sw_rpc_shm_alloc() - RPC SHM_ALLOC of @size bytes of @type, the answer
+ * checked (TMEM_OUTPUT, a cookie, at least @size bytes of non-secure
+ * memory); a bad answer that named a cookie is given back with SHM_FREE.
+ * Return: TEE result.
+ */
+uint32_t sw_rpc_shm_alloc(struct sw_thread *t, uint32_t type, size_t size,
+			  struct sw_rpc_shm *out);
+/** sw_rpc_shm_free() - release the window and RPC SHM_FREE it */
+void sw_rpc_shm_free(struct sw_thread *t, struct sw_rpc_shm *shm);
+/**
+ * sw_rpc_shm_param() - an RPC memref on @shm
+ * @dir:	OPTEE_MSG_ATTR_TYPE_TMEM_INPUT / _OUTPUT / _INOUT
+ */
+void sw_rpc_shm_param(const struct sw_rpc_shm *shm, uint64_t dir,
+		      uint64_t offs, uint64_t size, struct optee_msg_param *p);
+
+/* sw_ta_storage.c */
+int sw_ta_storage_register(struct smcsim_sw *sw);
+
 /* sw_ta_builtin.c */
 int sw_ta_register_builtins(struct smcsim_sw *sw);
 
@@ -290,8 +387,18 @@ unsigned int sw_notif_get_value(struct smcsim_sw *sw, bool *valid,
 				bool *pending);
 /** sw_notif_start() - ENABLE_ASYNC_NOTIF; Return: false if already started */
 bool sw_notif_start(struct smcsim_sw *sw);
-/** sw_notif_stop() - STOP_ASYNC_NOTIF */
-void sw_notif_stop(struct smcsim_sw *sw);
+/**
+ * sw_notif_yielding_event() - message command DO_BOTTOM_HALF or
+ * STOP_ASYNC_NOTIF on a secure thread: the drivers' yielding callbacks,
+ * ignored while notifications are stopped; STOPPED also stops them.
+ */
+void sw_notif_yielding_event(struct smcsim_sw *sw,
+			     enum smcsim_sw_notif_event ev);
+/** sw_notif_init() - the line and the built-in driver; Return: 0, -ENOMEM */
+int sw_notif_init(struct smcsim_sw *sw);
+void sw_notif_fini(struct smcsim_sw *sw);
+/** sw_notif_sync_value() - the value thread @tid waits on in a wait queue */
+uint32_t sw_notif_sync_value(const struct smcsim_sw *sw, unsigned int tid);
 
 /* sw_world.c */
 void sw_log(const struct smcsim_sw *sw, const char *fmt, ...)

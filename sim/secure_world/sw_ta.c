@@ -47,6 +47,16 @@ static struct sw_ta *sw_ta_find(struct smcsim_sw *sw,
 	return NULL;
 }
 
+struct sw_ta *sw_ta_lookup(struct smcsim_sw *sw, const struct smcsim_uuid *uuid)
+{
+	struct sw_ta *ta;
+
+	rt_mutex_lock(&sw->ta_lock);
+	ta = sw_ta_find(sw, uuid);
+	rt_mutex_unlock(&sw->ta_lock);
+	return ta;
+}
+
 int smcsim_sw_register_ta(struct smcsim_sw *sw, const struct smcsim_ta_desc *desc)
 {
 	struct sw_ta *ta;
@@ -365,9 +375,10 @@ void sw_ta_open_session(struct sw_thread *t, struct optee_msg_arg *arg)
 		return;
 	}
 	smcsim_uuid_from_octets(&uuid, arg->params[0].u.octets);
-	rt_mutex_lock(&sw->ta_lock);
-	ta = sw_ta_find(sw, &uuid);
-	rt_mutex_unlock(&sw->ta_lock);
+	ta = sw_ta_lookup(sw, &uuid);
+	/* Unknown: ask tee-supplicant for it, as OP-TEE's REE FS TA store. */
+	if (!ta)
+		ta = sw_ta_load(t, &uuid);
 	if (!ta) {
 		arg->ret = TEE_ERROR_ITEM_NOT_FOUND;
 		return;
@@ -519,11 +530,15 @@ void sw_ta_cancel(struct sw_thread *t, struct optee_msg_arg *arg)
 
 int sw_ta_init(struct smcsim_sw *sw)
 {
+	int rc;
+
 	rt_mutex_init(&sw->ta_lock);
 	TAILQ_INIT(&sw->tas);
 	RB_INIT(&sw->sessions);
 	sw->next_session_id = 1;
-	return sw_ta_register_builtins(sw);
+	TAILQ_INIT(&sw->programs);
+	rc = sw_ta_register_builtins(sw);
+	return rc ? rc : sw_ta_load_init(sw);
 }
 
 void sw_ta_fini(struct smcsim_sw *sw)
@@ -541,6 +556,7 @@ void sw_ta_fini(struct smcsim_sw *sw)
 		TAILQ_REMOVE(&sw->tas, ta, link);
 		smcsim_free(ta);
 	}
+	sw_ta_load_fini(sw);
 	rt_mutex_destroy(&sw->ta_lock);
 }
 

@@ -8,6 +8,8 @@
  *    or issues any RPC command, so tests can occupy threads and drive the
  *    normal world's RPC handling;
  *  - panic: dies on command (the session is dead afterwards);
+ *  - notification: waits for and sends notification values, posts async
+ *    ones, and contends on the world's shared secure mutex;
  *  - OP-TEE's device-enumeration pseudo TA, same UUID and commands, which
  *    lists the TAs registered with SMCSIM_TA_FLAG_DEVICE (as RFC 4122
  *    octets, 16 bytes each) and only admits kernel clients.
@@ -147,6 +149,79 @@ static const struct smcsim_ta_ops panic_ops = {
 	.invoke = panic_invoke,
 };
 
+/* ---- notification -------------------------------------------------------- */
+
+static uint32_t notif_lock_wait(struct smcsim_ta_sess *s,
+				union smcsim_ta_param p[4])
+{
+	struct smcsim_sw *sw = smcsim_ta_world(s);
+	uint32_t res, ures;
+
+	res = smcsim_ta_mutex_lock(s, sw->ta_mutex);
+	if (res)
+		return res;
+	p[1].value.a = smcsim_ta_notif_sync_value(s);
+	res = smcsim_ta_notif_wait(s, p[0].value.a, p[0].value.b);
+	ures = smcsim_ta_mutex_unlock(s, sw->ta_mutex);
+	return res ? res : ures;
+}
+
+static uint32_t notif_lock_inc(struct smcsim_ta_sess *s,
+			       union smcsim_ta_param p[4])
+{
+	struct smcsim_sw *sw = smcsim_ta_world(s);
+	uint32_t res, ures, v;
+
+	res = smcsim_ta_mutex_lock(s, sw->ta_mutex);
+	if (res)
+		return res;
+	/* Read, leave the secure world, write: only the mutex keeps it whole. */
+	v = sw->ta_counter;
+	res = p[0].value.a ? smcsim_ta_suspend(s, p[0].value.a) : TEE_SUCCESS;
+	sw->ta_counter = v + 1;
+	p[1].value.a = v + 1;
+	ures = smcsim_ta_mutex_unlock(s, sw->ta_mutex);
+	return res ? res : ures;
+}
+
+static uint32_t notif_invoke(struct smcsim_ta_sess *s, uint32_t cmd,
+			     uint32_t pt, union smcsim_ta_param p[4])
+{
+	struct smcsim_sw *sw = smcsim_ta_world(s);
+
+	if (!sw)
+		return TEE_ERROR_COMMUNICATION;
+	switch (cmd) {
+	case SMCSIM_TA_NOTIF_CMD_WAIT:
+		if (pt != PT(VALUE_INPUT, NONE, NONE, NONE))
+			return TEE_ERROR_BAD_PARAMETERS;
+		return smcsim_ta_notif_wait(s, p[0].value.a, p[0].value.b);
+	case SMCSIM_TA_NOTIF_CMD_SEND:
+		if (pt != PT(VALUE_INPUT, NONE, NONE, NONE))
+			return TEE_ERROR_BAD_PARAMETERS;
+		return smcsim_ta_notif_send(s, p[0].value.a);
+	case SMCSIM_TA_NOTIF_CMD_POST:
+		if (pt != PT(VALUE_INPUT, NONE, NONE, NONE))
+			return TEE_ERROR_BAD_PARAMETERS;
+		return smcsim_sw_notif_post(sw, p[0].value.a) ?
+		       TEE_ERROR_BAD_PARAMETERS : TEE_SUCCESS;
+	case SMCSIM_TA_NOTIF_CMD_LOCK_WAIT:
+		if (pt != PT(VALUE_INPUT, VALUE_OUTPUT, NONE, NONE))
+			return TEE_ERROR_BAD_PARAMETERS;
+		return notif_lock_wait(s, p);
+	case SMCSIM_TA_NOTIF_CMD_LOCK_INC:
+		if (pt != PT(VALUE_INPUT, VALUE_OUTPUT, NONE, NONE))
+			return TEE_ERROR_BAD_PARAMETERS;
+		return notif_lock_inc(s, p);
+	default:
+		return TEE_ERROR_NOT_SUPPORTED;
+	}
+}
+
+static const struct smcsim_ta_ops notif_ops = {
+	.invoke = notif_invoke,
+};
+
 /* ---- device enumeration PTA --------------------------------------------- */
 
 static uint32_t device_invoke(struct smcsim_ta_sess *s, uint32_t cmd,
@@ -205,6 +280,8 @@ int sw_ta_register_builtins(struct smcsim_sw *sw)
 		  .ops = &sleep_ops },
 		{ .uuid = SMCSIM_TA_PANIC_UUID, .name = "panic",
 		  .ops = &panic_ops },
+		{ .uuid = SMCSIM_TA_NOTIF_UUID, .name = "notif",
+		  .ops = &notif_ops },
 		{ .uuid = SMCSIM_PTA_DEVICE_UUID, .name = "device.pta",
 		  .flags = SMCSIM_TA_FLAG_KERNEL_ONLY, .ops = &device_ops },
 	};

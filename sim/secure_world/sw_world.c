@@ -117,6 +117,13 @@ int smcsim_sw_create(const struct smcsim_sw_config *cfg, struct smcsim_sw **out)
 	rt_mutex_init(&sw->lock);
 	rt_mutex_init(&sw->shm_lock);
 	RB_INIT(&sw->shm_tree);
+	rt_mutex_init(&sw->wq_lock);
+	rc = sw_notif_init(sw);
+	if (rc)
+		goto err_destroy_locks;
+	rc = smcsim_sw_mutex_create(sw, &sw->ta_mutex);
+	if (rc)
+		goto err_notif_fini;
 	rc = sw_ta_init(sw);
 	if (rc)
 		goto err_ta_fini;
@@ -128,6 +135,11 @@ int smcsim_sw_create(const struct smcsim_sw_config *cfg, struct smcsim_sw **out)
 
 err_ta_fini:
 	sw_ta_fini(sw);
+	smcsim_sw_mutex_destroy(sw->ta_mutex);
+err_notif_fini:
+	sw_notif_fini(sw);
+err_destroy_locks:
+	rt_mutex_destroy(&sw->wq_lock);
 	rt_mutex_destroy(&sw->shm_lock);
 	rt_mutex_destroy(&sw->lock);
 	smcsim_free(sw->threads);
@@ -143,6 +155,9 @@ void smcsim_sw_destroy(struct smcsim_sw *sw)
 	sw_threads_stop(sw);
 	sw_ta_fini(sw);
 	sw_shm_destroy_all(sw);
+	smcsim_sw_mutex_destroy(sw->ta_mutex);
+	sw_notif_fini(sw);
+	rt_mutex_destroy(&sw->wq_lock);
 	rt_mutex_destroy(&sw->shm_lock);
 	rt_mutex_destroy(&sw->lock);
 	smcsim_free(sw->threads);

@@ -152,6 +152,7 @@ static void e2e_start(struct e2e *e, const struct e2e_opts *o)
 		.phys = e->phys,
 		.profile = SMCSIM_ABI_UPSTREAM,
 		.cls = &e->cls,
+		.notif_irq = smcsim_sw_notif_irq(e->sw),
 	};
 	assert_int_equal(optee_probe(&cfg, &e->optee), 0);
 	e->teedev = optee_client_teedev(e->optee);

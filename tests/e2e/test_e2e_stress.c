@@ -101,6 +101,7 @@ static void stack_start(struct stack *st, unsigned int threads, bool hide)
 		.phys = st->phys,
 		.profile = SMCSIM_ABI_UPSTREAM,
 		.cls = &st->cls,
+		.notif_irq = smcsim_sw_notif_irq(st->sw),
 	};
 	assert_int_equal(optee_probe(&cfg, &st->optee), 0);
 	st->teedev = optee_client_teedev(st->optee);

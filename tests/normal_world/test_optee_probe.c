@@ -9,8 +9,13 @@
  * every refusal scripted with the script backend (alone, as the whole
  * firmware, or in front of the simulator to override one answer), hostile
  * SHM-cache answers that must not hang probe or remove, allocation failure
- * at every point, bad arguments, and two worlds at once. Waits on other
- * threads are bounded, so a hang fails the test instead of stalling it.
+ * at every point, bad arguments, and two worlds at once. Also the async
+ * notification setup and teardown (abi-facts.md sections 7c and 8.2): the
+ * interrupt line is requested and ENABLE_ASYNC_NOTIF issued only when the
+ * firmware offers the capability, probe refuses a missing or busy line, and
+ * remove (or a probe failing late) sends STOP_ASYNC_NOTIF and lets the line
+ * go. Waits on other threads are bounded, so a hang fails the test instead
+ * of stalling it.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -25,14 +30,20 @@
 
 #include <smcsim/alloc.h>
 #include <smcsim/invoke.h>
+#include <smcsim/irq.h>
 #include <smcsim/optee.h>
 #include <smcsim/optee_smc.h>
 #include <smcsim/phys.h>
 #include <smcsim/rt.h>
 #include <smcsim/secure_world.h>
+#include <smcsim/sw_ta.h>
 #include <smcsim/tee_core.h>
+#include <smcsim/tee_error.h>
+#include <smcsim/uuid.h>
 
 #define WAIT_MS		5000
+/* How long a line must stay quiet to count as "not handled". */
+#define QUIET_MS	50
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 /* What smcsim_sw_config_default() answers (QEMU v8 OP-TEE 4.10). */
@@ -59,23 +70,30 @@
 			      OPTEE_SMC_RETURN_ENOTAVAIL, 0, 0, 0)
 #define STEP_SHM_CONFIG(base, size, cached)				\
 	STEP(OPTEE_SMC_GET_SHM_CONFIG, RET_OK, (base), (size), (cached))
+#define STEP_ENABLE_NOTIF STEP(OPTEE_SMC_ENABLE_ASYNC_NOTIF, RET_OK, 0, 0, 0)
 
 /* Caps of a firmware with no dynamic shm, only the reserved region. */
 #define CAPS_RESERVED	(SIM_SEC_CAPS & ~OPTEE_SMC_SEC_CAP_DYNAMIC_SHM)
 
-/* ---- a backend that answers one function the same way forever ----------- */
+/* ---- a backend that answers one function the same way ------------------ */
 
 /**
- * struct stuck - answers @fid with @answer every time, passes the rest on
+ * struct stuck - answers @fid with @answer, passes the rest on
  * @inner:	the backend for every other call
  * @fid:	the function it answers; 0 = none
  * @answer:	a0 it answers with (a1/a2 hold a made-up cookie)
+ * @skip:	calls of @fid passed on before the first answer
+ * @times:	how many calls of @fid it answers, 0 = all of them
+ * @seen:	calls of @fid so far, answered or not
  * @calls:	how often @fid was answered
  */
 struct stuck {
 	struct smcsim_invoke inner;
 	unsigned long fid;
 	unsigned long answer;
+	unsigned int skip;
+	unsigned int times;
+	atomic_uint seen;
 	atomic_uint calls;
 };
 
@@ -87,14 +105,41 @@ static void stuck_invoke(void *ctx, unsigned long a0, unsigned long a1,
 	struct stuck *s = ctx;
 
 	if (s->fid && a0 == s->fid) {
-		atomic_fetch_add(&s->calls, 1);
-		*res = (struct arm_smccc_res){
-			.a0 = s->answer, .a1 = 0x1, .a2 = 0xdead0000, .a3 = a3,
-		};
-		return;
+		unsigned int n = atomic_fetch_add(&s->seen, 1);
+
+		if (n >= s->skip && (!s->times || n < s->skip + s->times)) {
+			atomic_fetch_add(&s->calls, 1);
+			*res = (struct arm_smccc_res){
+				.a0 = s->answer, .a1 = 0x1, .a2 = 0xdead0000,
+				.a3 = a3,
+			};
+			return;
+		}
 	}
 	smcsim_invoke_call(&s->inner, a0, a1, a2, a3, a4, a5, a6, a7, res);
 }
+
+/* ---- a TA the device PTA lists ----------------------------------------- */
+
+/* Enumeration only lists it; nobody opens it. */
+static uint32_t device_ta_invoke(struct smcsim_ta_sess *s, uint32_t cmd,
+				 uint32_t ptypes,
+				 union smcsim_ta_param p[SMCSIM_TA_NUM_PARAMS])
+{
+	return TEE_ERROR_NOT_SUPPORTED;
+}
+
+static const struct smcsim_ta_ops device_ta_ops = {
+	.invoke = device_ta_invoke,
+};
+
+static const struct smcsim_ta_desc device_ta = {
+	.uuid = { 0x0b5e55ed, 0x7e57, 0x4d0e,
+		  { 0x8a, 0x11, 0xde, 0x71, 0xce, 0x00, 0x00, 0x01 } },
+	.name = "probe-device",
+	.flags = SMCSIM_TA_FLAG_DEVICE,
+	.ops = &device_ta_ops,
+};
 
 /* ---- a world: memory map, firmware, trace, device class ---------------- */
 
@@ -103,10 +148,14 @@ static void stuck_invoke(void *ctx, unsigned long a0, unsigned long a1,
  * @profile:	ABI profile of firmware and driver
  * @no_sw:	no simulator: @steps are the whole firmware
  * @no_dynamic_shm: the simulator offers only the reserved region
+ * @no_async_notif: the simulator is built without CFG_CORE_ASYNC_NOTIF
+ * @device_ta:	the simulator has a TA the device PTA lists
  * @steps:	if set, a script in front of the firmware
  * @num_steps:	entries in @steps
- * @stuck_fid:	if not 0, answered with @stuck_a0 forever
+ * @stuck_fid:	if not 0, answered with @stuck_a0 (see struct stuck)
  * @stuck_a0:	see @stuck_fid
+ * @stuck_skip:	calls of @stuck_fid passed on before the first answer
+ * @stuck_times: calls of @stuck_fid answered, 0 = all
  * @phys:	if set, the memory map to use (another world's; not
  *		destroyed with this one), else a new one
  */
@@ -114,15 +163,22 @@ struct world_opts {
 	enum smcsim_abi_profile profile;
 	bool no_sw;
 	bool no_dynamic_shm;
+	bool no_async_notif;
+	bool device_ta;
 	const struct smcsim_script_step *steps;
 	size_t num_steps;
 	unsigned long stuck_fid;
 	unsigned long stuck_a0;
+	unsigned int stuck_skip;
+	unsigned int stuck_times;
 	struct smcsim_phys *phys;
 };
 
 /**
  * struct world - one normal world and what it talks to
+ * @own_irq:	the platform's interrupt 0 when the simulator has no line to
+ *		offer (no simulator, or one without async notification): a
+ *		platform has the interrupt whether or not its firmware uses it
  *
  * The call path is trace -> script (if any) -> stuck -> simulator (if any).
  */
@@ -130,6 +186,7 @@ struct world {
 	struct smcsim_phys *phys;
 	bool own_phys;
 	struct smcsim_sw *sw;
+	struct smcsim_irq *own_irq;
 	struct stuck stuck;
 	struct smcsim_script script;
 	bool scripted;
@@ -137,6 +194,12 @@ struct world {
 	struct tee_class cls;
 	struct optee_probe_cfg cfg;
 };
+
+/* The platform's interrupt 0: the simulator's line or the world's own. */
+static struct smcsim_irq *world_irq(struct world *w)
+{
+	return w->own_irq ? w->own_irq : smcsim_sw_notif_irq(w->sw);
+}
 
 static void world_init(struct world *w, const struct world_opts *o)
 {
@@ -155,12 +218,22 @@ static void world_init(struct world *w, const struct world_opts *o)
 	if (!o->no_sw) {
 		smcsim_sw_config_default(&scfg, o->profile, w->phys);
 		scfg.dynamic_shm = !o->no_dynamic_shm;
+		scfg.async_notif = !o->no_async_notif;
 		assert_int_equal(smcsim_sw_create(&scfg, &w->sw), 0);
+		if (o->device_ta)
+			assert_int_equal(
+				smcsim_sw_register_ta(w->sw, &device_ta), 0);
 		inv = smcsim_invoke_sim(w->sw);
 	}
+	if (!w->sw || !smcsim_sw_notif_irq(w->sw))
+		assert_int_equal(
+			smcsim_irq_create("platform-irq0", &w->own_irq), 0);
 	w->stuck.inner = inv;
 	w->stuck.fid = o->stuck_fid;
 	w->stuck.answer = o->stuck_a0;
+	w->stuck.skip = o->stuck_skip;
+	w->stuck.times = o->stuck_times;
+	atomic_init(&w->stuck.seen, 0);
 	atomic_init(&w->stuck.calls, 0);
 	if (o->stuck_fid)
 		inv = (struct smcsim_invoke){ .fn = stuck_invoke,
@@ -178,7 +251,34 @@ static void world_init(struct world *w, const struct world_opts *o)
 		.phys = w->phys,
 		.profile = o->profile,
 		.cls = &w->cls,
+		.notif_irq = world_irq(w),
 	};
+}
+
+static int irq_attached(struct smcsim_irq *irq)
+{
+	struct smcsim_irq_stats st;
+
+	smcsim_irq_get_stats(irq, &st);
+	return st.attached;
+}
+
+/*
+ * Polls @done(@arg) until it holds or WAIT_MS pass. The line's handlers run
+ * on threads of their own; nothing signals the test when they are done.
+ * Return: it held.
+ */
+static bool wait_until(bool (*done)(void *arg), void *arg)
+{
+	uint64_t end = rt_now_ms() + WAIT_MS;
+
+	for (;;) {
+		if (done(arg))
+			return true;
+		if (rt_now_ms() >= end)
+			return false;
+		rt_sleep_ms(1);
+	}
 }
 
 static void world_fini(struct world *w)
@@ -190,6 +290,7 @@ static void world_fini(struct world *w)
 	if (w->scripted)
 		smcsim_script_fini(&w->script);
 	smcsim_sw_destroy(w->sw);
+	smcsim_irq_destroy(w->own_irq);
 	if (w->own_phys)
 		smcsim_phys_destroy(w->phys);
 	smcsim_alloc_fail_after(-1);
@@ -231,6 +332,22 @@ static void assert_calls(struct world *w, size_t from,
 			fail_msg("call %zu: a0 0x%lx, expected 0x%lx", from + i,
 				 rec.in[0], fids[i]);
 	}
+}
+
+/*
+ * STOP_ASYNC_NOTIF reached the simulated firmware as message command 7
+ * while notifications were started (its built-in driver saw STOPPED once,
+ * nothing was ignored), and the driver let the line go.
+ */
+static void assert_notif_stopped(struct world *w)
+{
+	struct smcsim_sw_bh_stats bh;
+
+	smcsim_sw_bottom_half_stats(w->sw, &bh);
+	assert_int_equal(bh.stopped, 1);
+	assert_int_equal(bh.ignored, 0);
+	assert_false(smcsim_sw_notif_started(w->sw));
+	assert_int_equal(irq_attached(world_irq(w)), 0);
 }
 
 static void last_call(struct world *w, struct smcsim_trace_rec *rec)
@@ -313,15 +430,21 @@ static void job_finish(struct job *j)
 
 /* ---- probing the simulator --------------------------------------------- */
 
-/* The fast calls of a probe with dynamic shm and RPC arguments. */
-#define SIM_PROBE_FAST_CALLS	6
+/* The fast calls of a probe with dynamic shm, RPC arguments, async notif. */
+#define SIM_PROBE_FAST_CALLS	7
+/* Where ENABLE_ASYNC_NOTIF and the SHM-cache drain are in that probe. */
+#define SIM_PROBE_ENABLE_NOTIF	5
+#define SIM_PROBE_DRAIN		6
 
 /*
- * After the fast calls, probe enumerates devices through OP-TEE's device
- * PTA: the first message needs a page of the argument cache, which is
- * registered (REGISTER_SHM through a private argument, by PA); then open
- * session, GET_DEVICES with a NULL buffer (the list is empty: no second
- * invoke) and close session all travel in that page (REGD_ARG).
+ * With ASYNC_NOTIF in the caps the driver requests its line and enables
+ * notifications right after the capabilities (nothing between them talks
+ * to the firmware). After the fast calls, probe enumerates devices through
+ * OP-TEE's device PTA: the first message needs a page of the argument
+ * cache, which is registered (REGISTER_SHM through a private argument, by
+ * PA); then open session, GET_DEVICES with a NULL buffer (the list is
+ * empty: no second invoke) and close session all travel in that page
+ * (REGD_ARG).
  */
 static const unsigned long sim_probe_calls[] = {
 	OPTEE_SMC_CALLS_UID,
@@ -329,6 +452,7 @@ static const unsigned long sim_probe_calls[] = {
 	OPTEE_SMC_CALLS_REVISION,
 	OPTEE_SMC_GET_THREAD_COUNT,
 	OPTEE_SMC_EXCHANGE_CAPABILITIES,
+	OPTEE_SMC_ENABLE_ASYNC_NOTIF,
 	OPTEE_SMC_DISABLE_SHM_CACHE,
 	OPTEE_SMC_CALL_WITH_RPC_ARG,
 	OPTEE_SMC_CALL_WITH_REGD_ARG,
@@ -337,17 +461,19 @@ static const unsigned long sim_probe_calls[] = {
 };
 
 /*
- * The yielding calls of a simulator probe: all answered OK, and the three
- * REGD_ARG calls name the same registered page of arguments, at offset 0
- * (each message is done before the next). Return: that page's cookie.
+ * The yielding calls of a simulator probe, records @first up to @end: all
+ * answered OK, and the three REGD_ARG calls name the same registered page
+ * of arguments, at offset 0 (each message is done before the next).
+ * Return: that page's cookie.
  */
-static uint64_t check_sim_probe_yielding(struct world *w)
+static uint64_t check_sim_probe_yielding(struct world *w, size_t first,
+					 size_t end)
 {
 	struct smcsim_trace_rec rec;
 	uint64_t cookie = 0;
 	size_t i;
 
-	for (i = SIM_PROBE_FAST_CALLS; i < ARRAY_SIZE(sim_probe_calls); i++) {
+	for (i = first; i < end; i++) {
 		assert_int_equal(smcsim_trace_get(&w->trace, i, &rec), 0);
 		assert_int_equal(rec.out[0], RET_OK);
 		if (rec.in[0] != OPTEE_SMC_CALL_WITH_REGD_ARG)
@@ -365,8 +491,34 @@ static uint64_t check_sim_probe_yielding(struct world *w)
 	return cookie;
 }
 
-/* What remove asks when the argument cache holds one registered page. */
+/*
+ * What remove asks when the argument cache holds one registered page:
+ * STOP_ASYNC_NOTIF in that page (it needs the argument cache, so it comes
+ * before the cache is taken apart), then the page's unregistration.
+ */
 static const unsigned long remove_calls_shared_args[] = {
+	OPTEE_SMC_CALL_WITH_REGD_ARG,	/* STOP_ASYNC_NOTIF */
+	OPTEE_SMC_CALL_WITH_RPC_ARG,	/* UNREGISTER_SHM */
+};
+
+/* The same probe and remove against firmware without async notification. */
+static const unsigned long sim_probe_calls_no_notif[] = {
+	OPTEE_SMC_CALLS_UID,
+	OPTEE_SMC_CALL_GET_OS_REVISION,
+	OPTEE_SMC_CALLS_REVISION,
+	OPTEE_SMC_GET_THREAD_COUNT,
+	OPTEE_SMC_EXCHANGE_CAPABILITIES,
+	OPTEE_SMC_DISABLE_SHM_CACHE,
+	OPTEE_SMC_CALL_WITH_RPC_ARG,
+	OPTEE_SMC_CALL_WITH_REGD_ARG,
+	OPTEE_SMC_CALL_WITH_REGD_ARG,
+	OPTEE_SMC_CALL_WITH_REGD_ARG,
+};
+
+/* Its fast calls: no ENABLE_ASYNC_NOTIF. */
+#define SIM_PROBE_NO_NOTIF_FAST_CALLS	(SIM_PROBE_FAST_CALLS - 1)
+
+static const unsigned long remove_calls_no_notif[] = {
 	OPTEE_SMC_CALL_WITH_RPC_ARG,	/* UNREGISTER_SHM */
 };
 
@@ -385,13 +537,20 @@ static void check_sim_probe(enum smcsim_abi_profile profile)
 	optee = probe_ok(&w, &info);
 
 	assert_calls(&w, 0, sim_probe_calls, ARRAY_SIZE(sim_probe_calls));
-	cookie = check_sim_probe_yielding(&w);
+	cookie = check_sim_probe_yielding(&w, SIM_PROBE_FAST_CALLS,
+					  ARRAY_SIZE(sim_probe_calls));
 	assert_int_equal(smcsim_sw_calls(w.sw), ARRAY_SIZE(sim_probe_calls));
 	/* Not uniprocessor: no normal-world caps offered. */
 	assert_int_equal(smcsim_trace_get(&w.trace, 4, &rec), 0);
 	assert_int_equal(rec.in[1], 0);
+	/* The firmware took ENABLE_ASYNC_NOTIF, and the line is ours. */
+	assert_int_equal(smcsim_trace_get(&w.trace, SIM_PROBE_ENABLE_NOTIF,
+					  &rec), 0);
+	assert_int_equal(rec.out[0], RET_OK);
+	assert_true(smcsim_sw_notif_started(w.sw));
+	assert_int_equal(irq_attached(world_irq(&w)), 1);
 	/* The drain found the firmware's cache empty. */
-	assert_int_equal(smcsim_trace_get(&w.trace, 5, &rec), 0);
+	assert_int_equal(smcsim_trace_get(&w.trace, SIM_PROBE_DRAIN, &rec), 0);
 	assert_int_equal(rec.out[0], OPTEE_SMC_RETURN_ENOTAVAIL);
 
 	assert_int_equal(info.os_revision_major, 4);
@@ -434,10 +593,17 @@ static void check_sim_probe(enum smcsim_abi_profile profile)
 	optee_remove(optee);
 	/*
 	 * With RPC arguments nothing is cached, so remove drains nothing: it
-	 * only unregisters the page of arguments.
+	 * stops notifications (in the page of arguments, which is still
+	 * registered) and unregisters the page.
 	 */
 	assert_calls(&w, ARRAY_SIZE(sim_probe_calls), remove_calls_shared_args,
 		     ARRAY_SIZE(remove_calls_shared_args));
+	assert_int_equal(smcsim_trace_get(&w.trace, ARRAY_SIZE(sim_probe_calls),
+					  &rec), 0);
+	assert_int_equal(rec.out[0], RET_OK);
+	assert_int_equal(reg_pair_to_64(rec.in[1], rec.in[2]), cookie);
+	assert_int_equal(rec.in[3], 0);
+	assert_notif_stopped(&w);
 	last_call(&w, &rec);
 	assert_int_equal(rec.out[0], RET_OK);
 	assert_false(smcsim_sw_shm_registered(w.sw, cookie));
@@ -496,6 +662,16 @@ static void optee_probe_uniprocessor_cap(void **state)
 	world_fini(&w);
 }
 
+/* A call's message argument (a1/a2) lies in the reserved region. */
+static void assert_in_reserved_shm(const struct smcsim_trace_rec *rec)
+{
+	uint64_t pa = reg_pair_to_64(rec->in[1], rec->in[2]);
+
+	assert_true(pa >= SMCSIM_PHYS_DEFAULT_SHM_BASE &&
+		    pa < SMCSIM_PHYS_DEFAULT_SHM_BASE +
+			 SMCSIM_PHYS_DEFAULT_SHM_SIZE);
+}
+
 static void optee_probe_reserved_pool(void **state)
 {
 	static const unsigned long calls[] = {
@@ -505,6 +681,8 @@ static void optee_probe_reserved_pool(void **state)
 		OPTEE_SMC_GET_THREAD_COUNT,
 		OPTEE_SMC_EXCHANGE_CAPABILITIES,
 		OPTEE_SMC_GET_SHM_CONFIG,
+		/* Once the pool and the driver exist. */
+		OPTEE_SMC_ENABLE_ASYNC_NOTIF,
 		OPTEE_SMC_DISABLE_SHM_CACHE,
 		/*
 		 * Device enumeration: open, GET_DEVICES, close, each in a
@@ -515,6 +693,8 @@ static void optee_probe_reserved_pool(void **state)
 		OPTEE_SMC_CALL_WITH_RPC_ARG,
 		OPTEE_SMC_CALL_WITH_RPC_ARG,
 	};
+	/* The first message of the device enumeration. */
+	const size_t first_msg = 8;
 	const struct world_opts o = { .profile = SMCSIM_ABI_PROPOSAL,
 				      .no_dynamic_shm = true };
 	struct tee_ioctl_version_data vers;
@@ -528,16 +708,11 @@ static void optee_probe_reserved_pool(void **state)
 	world_init(&w, &o);
 	optee = probe_ok(&w, &info);
 	assert_calls(&w, 0, calls, ARRAY_SIZE(calls));
-	for (i = 7; i < ARRAY_SIZE(calls); i++) {
-		uint64_t pa;
-
+	for (i = first_msg; i < ARRAY_SIZE(calls); i++) {
 		assert_int_equal(smcsim_trace_get(&w.trace, i, &rec), 0);
 		assert_int_equal(rec.out[0], RET_OK);
 		/* The argument lies in the reserved region. */
-		pa = reg_pair_to_64(rec.in[1], rec.in[2]);
-		assert_true(pa >= SMCSIM_PHYS_DEFAULT_SHM_BASE &&
-			    pa < SMCSIM_PHYS_DEFAULT_SHM_BASE +
-				 SMCSIM_PHYS_DEFAULT_SHM_SIZE);
+		assert_in_reserved_shm(&rec);
 	}
 	assert_int_equal(smcsim_sw_shm_count(w.sw), 0);
 	assert_int_equal(info.sec_caps, CAPS_RESERVED);
@@ -550,8 +725,16 @@ static void optee_probe_reserved_pool(void **state)
 	clnt->desc->ops->get_version(clnt, &vers);
 	assert_false(vers.gen_caps & TEE_GEN_CAP_REG_MEM);
 	optee_remove(optee);
-	/* Nothing registered, nothing cached: remove asks nothing. */
-	assert_int_equal(smcsim_trace_count(&w.trace), ARRAY_SIZE(calls));
+	/*
+	 * Nothing registered, nothing cached: remove asks only for
+	 * STOP_ASYNC_NOTIF, in a private page of the reserved pool.
+	 */
+	assert_int_equal(smcsim_trace_count(&w.trace), ARRAY_SIZE(calls) + 1);
+	last_call(&w, &rec);
+	assert_int_equal(rec.in[0], OPTEE_SMC_CALL_WITH_RPC_ARG);
+	assert_int_equal(rec.out[0], RET_OK);
+	assert_in_reserved_shm(&rec);
+	assert_notif_stopped(&w);
 	world_fini(&w);
 }
 
@@ -563,7 +746,11 @@ static void optee_probe_reserved_pool(void **state)
  */
 #define STEP_YIELD_OK(fid)	STEP((fid), RET_OK, 0, 0, 0)
 
-/* The simulator's answers, scripted: a complete firmware with minor 7. */
+/*
+ * The simulator's answers, scripted: a complete firmware with minor 7. It
+ * offers async notification, so the platform's line (the world's own) is
+ * requested at probe and let go at remove.
+ */
 static void optee_probe_whole_script_firmware(void **state)
 {
 	static const struct smcsim_script_step steps[] = {
@@ -572,30 +759,39 @@ static void optee_probe_whole_script_firmware(void **state)
 		STEP(OPTEE_SMC_CALLS_REVISION, 2, 7, 0, 0),
 		STEP_THREADS,
 		STEP_CAPS(SIM_SEC_CAPS),
+		STEP_ENABLE_NOTIF,
 		STEP_CACHE_EMPTY,
 		/* Probe: register the argument page; open, invoke, close. */
 		STEP_YIELD_OK(OPTEE_SMC_CALL_WITH_RPC_ARG),
 		STEP_YIELD_OK(OPTEE_SMC_CALL_WITH_REGD_ARG),
 		STEP_YIELD_OK(OPTEE_SMC_CALL_WITH_REGD_ARG),
 		STEP_YIELD_OK(OPTEE_SMC_CALL_WITH_REGD_ARG),
-		/* Remove: unregister the argument page. */
+		/* Remove: STOP_ASYNC_NOTIF, then unregister the page. */
+		STEP_YIELD_OK(OPTEE_SMC_CALL_WITH_REGD_ARG),
 		STEP_YIELD_OK(OPTEE_SMC_CALL_WITH_RPC_ARG),
 	};
+	struct optee_notif_info ni;
 	struct optee_info info;
 	struct optee *optee;
 	struct world w;
 
 	script_world_init(&w, steps, ARRAY_SIZE(steps));
 	optee = probe_ok(&w, &info);
-	assert_int_equal(smcsim_trace_count(&w.trace), ARRAY_SIZE(steps) - 1);
+	assert_int_equal(smcsim_trace_count(&w.trace), ARRAY_SIZE(steps) - 2);
 	assert_int_equal(w.script.mismatches, 0);
 	assert_int_equal(info.api_minor, 7);
 	assert_int_equal(info.os_build_id, 0);
+	assert_int_equal(info.max_notif_value, SIM_NOTIF_MAX);
 	assert_int_equal(optee_devices(optee, NULL, 0), 0);
+	assert_int_equal(irq_attached(w.own_irq), 1);
+	optee_get_notif_info(optee, &ni);
+	assert_true(ni.irq_attached);
+	assert_int_equal(ni.max_key, SIM_NOTIF_MAX);
 	optee_remove(optee);
-	/* Remove asked only for the unregistration, nothing else. */
+	/* Remove asked for the STOP and the unregistration, nothing else. */
 	assert_true(smcsim_script_done(&w.script));
 	assert_int_equal(smcsim_trace_count(&w.trace), ARRAY_SIZE(steps));
+	assert_int_equal(irq_attached(w.own_irq), 0);
 	world_fini(&w);
 }
 
@@ -745,7 +941,11 @@ static void optee_probe_shm_config_too_small(void **state)
 	check_shm_config(RET_OK, base, ~0UL - 0xFFF, cached, -EINVAL);
 }
 
-/* Two whole pages anywhere in normal-world memory are enough. */
+/*
+ * Two whole pages anywhere in normal-world memory are enough: for probe's
+ * messages and for remove's STOP_ASYNC_NOTIF (the firmware offers async
+ * notification, answered on the world's own line).
+ */
 static void optee_probe_shm_config_two_pages(void **state)
 {
 	static const struct smcsim_script_step steps[] = {
@@ -756,10 +956,13 @@ static void optee_probe_shm_config_two_pages(void **state)
 		STEP_CAPS(CAPS_RESERVED),
 		STEP_SHM_CONFIG(SMCSIM_PHYS_DEFAULT_SHM_BASE + 0x10800, 0x2800,
 				OPTEE_SMC_SHM_CACHED),
+		STEP_ENABLE_NOTIF,
 		STEP_CACHE_EMPTY,
 		/* Device enumeration, by PA from the two-page pool. */
 		STEP_YIELD_OK(OPTEE_SMC_CALL_WITH_RPC_ARG),
 		STEP_YIELD_OK(OPTEE_SMC_CALL_WITH_RPC_ARG),
+		STEP_YIELD_OK(OPTEE_SMC_CALL_WITH_RPC_ARG),
+		/* Remove: STOP_ASYNC_NOTIF, by PA from the same pool. */
 		STEP_YIELD_OK(OPTEE_SMC_CALL_WITH_RPC_ARG),
 	};
 	struct smcsim_trace_rec rec;
@@ -769,7 +972,8 @@ static void optee_probe_shm_config_two_pages(void **state)
 
 	script_world_init(&w, steps, ARRAY_SIZE(steps));
 	optee = probe_ok(&w, &info);
-	assert_true(smcsim_script_done(&w.script));
+	assert_int_equal(smcsim_trace_count(&w.trace), ARRAY_SIZE(steps) - 1);
+	assert_int_equal(w.script.mismatches, 0);
 	assert_false(info.dynamic_shm);
 	/* Whole pages only: rounded inwards. */
 	assert_int_equal(info.shm_base, SMCSIM_PHYS_DEFAULT_SHM_BASE + 0x11000);
@@ -781,6 +985,11 @@ static void optee_probe_shm_config_two_pages(void **state)
 		    info.shm_base + info.shm_size);
 	optee_remove(optee);
 	assert_true(smcsim_script_done(&w.script));
+	last_call(&w, &rec);
+	assert_true(reg_pair_to_64(rec.in[1], rec.in[2]) >= info.shm_base);
+	assert_true(reg_pair_to_64(rec.in[1], rec.in[2]) <
+		    info.shm_base + info.shm_size);
+	assert_int_equal(irq_attached(w.own_irq), 0);
 	world_fini(&w);
 }
 
@@ -806,23 +1015,85 @@ static void optee_probe_thread_count_unknown(void **state)
 	world_fini(&w);
 }
 
+/*
+ * The simulator built with async notification, but its caps answer (here
+ * scripted) lacks the bit: the driver goes by the caps, so it neither takes
+ * the line it was given nor starts or stops notifications.
+ */
 static void optee_probe_no_async_notif(void **state)
 {
 	static const struct smcsim_script_step steps[] = {
 		STEP_CAPS(SIM_SEC_CAPS & ~OPTEE_SMC_SEC_CAP_ASYNC_NOTIF),
 	};
+	struct optee_notif_info ni;
 	struct optee_info info;
 	struct optee *optee;
 	struct world w;
 
 	override_world_init(&w, steps, ARRAY_SIZE(steps));
+	assert_non_null(w.cfg.notif_irq);
 	optee = probe_ok(&w, &info);
 	assert_true(smcsim_script_done(&w.script));
+	assert_calls(&w, 0, sim_probe_calls_no_notif,
+		     ARRAY_SIZE(sim_probe_calls_no_notif));
 	/* a2 (66) ignored without the bit. */
 	assert_int_equal(info.max_notif_value, OPTEE_DEFAULT_MAX_NOTIF_VALUE);
 	assert_int_equal(info.max_notif_value, 255);
 	assert_int_equal(info.rpc_param_count, SIM_RPC_PARAMS);
+	optee_get_notif_info(optee, &ni);
+	assert_false(ni.irq_attached);
+	assert_int_equal(ni.max_key, 255);
+	assert_int_equal(irq_attached(world_irq(&w)), 0);
+	assert_false(smcsim_sw_notif_started(w.sw));
 	optee_remove(optee);
+	assert_calls(&w, ARRAY_SIZE(sim_probe_calls_no_notif),
+		     remove_calls_no_notif, ARRAY_SIZE(remove_calls_no_notif));
+	assert_int_equal(irq_attached(world_irq(&w)), 0);
+	world_fini(&w);
+}
+
+/*
+ * Firmware built without CFG_CORE_ASYNC_NOTIF on a platform that still
+ * wires up interrupt 0: the line stays untouched, max_notif_value is
+ * Linux's default, and neither ENABLE_ASYNC_NOTIF nor STOP_ASYNC_NOTIF is
+ * ever sent (OP-TEE would answer them UNKNOWN_FUNCTION and EBADCMD).
+ */
+static void optee_probe_firmware_without_async_notif(void **state)
+{
+	const struct world_opts o = { .profile = SMCSIM_ABI_UPSTREAM,
+				      .no_async_notif = true };
+	struct smcsim_irq_stats st;
+	struct smcsim_trace_rec rec;
+	struct optee_notif_info ni;
+	struct optee_info info;
+	struct optee *optee;
+	struct world w;
+
+	world_init(&w, &o);
+	/* The firmware has no line to offer; the platform's is the world's. */
+	assert_null(smcsim_sw_notif_irq(w.sw));
+	assert_ptr_equal(w.cfg.notif_irq, w.own_irq);
+	optee = probe_ok(&w, &info);
+	assert_calls(&w, 0, sim_probe_calls_no_notif,
+		     ARRAY_SIZE(sim_probe_calls_no_notif));
+	check_sim_probe_yielding(&w, SIM_PROBE_NO_NOTIF_FAST_CALLS,
+				 ARRAY_SIZE(sim_probe_calls_no_notif));
+	assert_int_equal(smcsim_trace_get(&w.trace, 4, &rec), 0);
+	assert_false(rec.out[1] & OPTEE_SMC_SEC_CAP_ASYNC_NOTIF);
+	assert_false(info.sec_caps & OPTEE_SMC_SEC_CAP_ASYNC_NOTIF);
+	assert_int_equal(info.max_notif_value, 255);
+	optee_get_notif_info(optee, &ni);
+	assert_false(ni.irq_attached);
+	assert_int_equal(ni.max_key, 255);
+	smcsim_irq_get_stats(w.own_irq, &st);
+	assert_int_equal(st.attached, 0);
+
+	optee_remove(optee);
+	assert_calls(&w, ARRAY_SIZE(sim_probe_calls_no_notif),
+		     remove_calls_no_notif, ARRAY_SIZE(remove_calls_no_notif));
+	smcsim_irq_get_stats(w.own_irq, &st);
+	assert_int_equal(st.attached, 0);
+	assert_int_equal(st.handled, 0);
 	world_fini(&w);
 }
 
@@ -833,6 +1104,7 @@ static void optee_probe_no_rpc_arg(void **state)
 	};
 	static const unsigned long probe_tail[] = {
 		OPTEE_SMC_EXCHANGE_CAPABILITIES,
+		OPTEE_SMC_ENABLE_ASYNC_NOTIF,
 		OPTEE_SMC_DISABLE_SHM_CACHE,
 		OPTEE_SMC_ENABLE_SHM_CACHE,
 		/*
@@ -843,8 +1115,13 @@ static void optee_probe_no_rpc_arg(void **state)
 		OPTEE_SMC_CALL_WITH_ARG,
 		OPTEE_SMC_CALL_WITH_ARG,
 	};
+	/*
+	 * The drain first, then STOP_ASYNC_NOTIF in a private page by PA
+	 * (with the cache disabled the firmware keeps nothing of it).
+	 */
 	static const unsigned long remove_calls[] = {
 		OPTEE_SMC_DISABLE_SHM_CACHE,
+		OPTEE_SMC_CALL_WITH_ARG,
 	};
 	struct smcsim_trace_rec rec;
 	struct optee_info info;
@@ -859,11 +1136,12 @@ static void optee_probe_no_rpc_arg(void **state)
 	assert_int_equal(info.rpc_param_count, 0);
 	assert_true(info.shm_cache_enabled);
 	n = smcsim_trace_count(&w.trace);
-	assert_int_equal(n, 10);
+	assert_int_equal(n, 11);
 	assert_calls(&w, n - ARRAY_SIZE(probe_tail), probe_tail,
 		     ARRAY_SIZE(probe_tail));
 	/* The cache was enabled (OK) before the calls that may fill it. */
-	assert_int_equal(smcsim_trace_get(&w.trace, 6, &rec), 0);
+	assert_int_equal(smcsim_trace_get(&w.trace, 7, &rec), 0);
+	assert_int_equal(rec.in[0], OPTEE_SMC_ENABLE_SHM_CACHE);
 	assert_int_equal(rec.out[0], RET_OK);
 	last_call(&w, &rec);
 	assert_int_equal(rec.out[0], RET_OK);
@@ -871,8 +1149,12 @@ static void optee_probe_no_rpc_arg(void **state)
 
 	optee_remove(optee);
 	assert_calls(&w, n, remove_calls, ARRAY_SIZE(remove_calls));
-	last_call(&w, &rec);
+	/* The drain found the cache empty: nothing was left in it. */
+	assert_int_equal(smcsim_trace_get(&w.trace, n, &rec), 0);
 	assert_int_equal(rec.out[0], OPTEE_SMC_RETURN_ENOTAVAIL);
+	last_call(&w, &rec);
+	assert_int_equal(rec.out[0], RET_OK);
+	assert_notif_stopped(&w);
 	world_fini(&w);
 }
 
@@ -903,7 +1185,9 @@ static void optee_probe_rpc_param_count_low_byte(void **state)
  * error): no PTA, no devices, probe goes on. With dynamic shm the first
  * message needs its page of arguments registered, and a refused
  * registration is a failed allocation, which probe passes on: it fails and
- * undoes everything.
+ * undoes everything. STOP_ASYNC_NOTIF is a yielding call too: unanswered
+ * at remove, and not even sendable on the failed probe (its message needs
+ * the page that cannot be registered); the line is let go either way.
  */
 static void optee_probe_yielding_calls_unanswered(void **state)
 {
@@ -916,6 +1200,7 @@ static void optee_probe_yielding_calls_unanswered(void **state)
 		STEP_SHM_CONFIG(SMCSIM_PHYS_DEFAULT_SHM_BASE,
 				SMCSIM_PHYS_DEFAULT_SHM_SIZE,
 				OPTEE_SMC_SHM_CACHED),
+		STEP_ENABLE_NOTIF,
 		STEP_CACHE_EMPTY,
 	};
 	static const struct smcsim_script_step dynamic[] = {
@@ -924,6 +1209,7 @@ static void optee_probe_yielding_calls_unanswered(void **state)
 		STEP_API_REV,
 		STEP_THREADS,
 		STEP_CAPS(SIM_SEC_CAPS),
+		STEP_ENABLE_NOTIF,
 		STEP_CACHE_EMPTY,
 	};
 	struct smcsim_trace_rec rec;
@@ -940,18 +1226,287 @@ static void optee_probe_yielding_calls_unanswered(void **state)
 	assert_int_equal(rec.out[0], OPTEE_SMC_RETURN_UNKNOWN_FUNCTION);
 	assert_int_equal(w.script.mismatches, 1);
 	assert_int_equal(optee_devices(optee, NULL, 0), 0);
+	assert_int_equal(w.script.next, ARRAY_SIZE(reserved));
+	assert_int_equal(irq_attached(w.own_irq), 1);
 	optee_remove(optee);
-	assert_int_equal(smcsim_trace_count(&w.trace), ARRAY_SIZE(reserved) + 1);
+	/* Remove tried STOP_ASYNC_NOTIF, went on without it, freed the line. */
+	assert_int_equal(smcsim_trace_count(&w.trace),
+			 ARRAY_SIZE(reserved) + 2);
+	last_call(&w, &rec);
+	assert_int_equal(rec.in[0], OPTEE_SMC_CALL_WITH_RPC_ARG);
+	assert_int_equal(rec.out[0], OPTEE_SMC_RETURN_UNKNOWN_FUNCTION);
+	assert_int_equal(w.script.mismatches, 2);
+	assert_int_equal(irq_attached(w.own_irq), 0);
 	world_fini(&w);
 
 	script_world_init(&w, dynamic, ARRAY_SIZE(dynamic));
 	probe_fails(&w, -EINVAL);
-	/* The registration was the only yielding call. */
-	assert_int_equal(smcsim_trace_count(&w.trace), ARRAY_SIZE(dynamic) + 1);
+	/*
+	 * The only yielding calls: the registration for the enumeration,
+	 * and on the way out the registration for STOP's message, refused
+	 * too, so STOP itself was never sent.
+	 */
+	assert_int_equal(smcsim_trace_count(&w.trace), ARRAY_SIZE(dynamic) + 2);
 	last_call(&w, &rec);
 	assert_int_equal(rec.in[0], OPTEE_SMC_CALL_WITH_RPC_ARG);
 	assert_int_equal(rec.out[0], OPTEE_SMC_RETURN_UNKNOWN_FUNCTION);
-	assert_int_equal(w.script.mismatches, 1);
+	assert_int_equal(w.script.mismatches, 2);
+	assert_int_equal(irq_attached(w.own_irq), 0);
+	world_fini(&w);
+}
+
+/* ---- the async-notification line ---------------------------------------- */
+
+/* The calls of a probe that stops at the line: nothing after the caps. */
+static const unsigned long probe_calls_to_caps[] = {
+	OPTEE_SMC_CALLS_UID,
+	OPTEE_SMC_CALL_GET_OS_REVISION,
+	OPTEE_SMC_CALLS_REVISION,
+	OPTEE_SMC_GET_THREAD_COUNT,
+	OPTEE_SMC_EXCHANGE_CAPABILITIES,
+};
+
+/*
+ * The firmware offers async notification but the platform has no interrupt
+ * 0 (Linux: platform_get_irq() fails, and probe with it): -ENXIO, before
+ * ENABLE_ASYNC_NOTIF, with everything undone. The same world probes fine
+ * once it has the line, numbering its devices from 0 again.
+ */
+static void optee_probe_notif_irq_missing(void **state)
+{
+	const struct world_opts o = { .profile = SMCSIM_ABI_UPSTREAM };
+	struct optee_info info;
+	struct optee *optee;
+	struct world w;
+
+	world_init(&w, &o);
+	w.cfg.notif_irq = NULL;
+	probe_fails(&w, -ENXIO);
+	assert_calls(&w, 0, probe_calls_to_caps,
+		     ARRAY_SIZE(probe_calls_to_caps));
+	assert_false(smcsim_sw_notif_started(w.sw));
+	assert_int_equal(irq_attached(world_irq(&w)), 0);
+	assert_int_equal(smcsim_sw_shm_count(w.sw), 0);
+
+	w.cfg.notif_irq = world_irq(&w);
+	optee = probe_ok(&w, &info);
+	assert_string_equal(optee_client_teedev(optee)->name, "tee0");
+	assert_true(smcsim_sw_notif_started(w.sw));
+	optee_remove(optee);
+	assert_notif_stopped(&w);
+	world_fini(&w);
+}
+
+/**
+ * struct dummy_irq - somebody else's handler on the line
+ * @runs:	top-half runs
+ */
+struct dummy_irq {
+	atomic_uint runs;
+};
+
+static enum smcsim_irqreturn dummy_irq_handler(void *dev_id)
+{
+	struct dummy_irq *d = dev_id;
+
+	atomic_fetch_add(&d->runs, 1);
+	return SMCSIM_IRQ_HANDLED;
+}
+
+static bool dummy_irq_ran(void *arg)
+{
+	struct dummy_irq *d = arg;
+
+	return atomic_load(&d->runs) > 0;
+}
+
+/*
+ * Lines are not shared: with another handler attached, requesting the line
+ * fails -EBUSY and so does probe, before ENABLE_ASYNC_NOTIF, undoing
+ * everything. The failed probe must not detach (or mask) what it never
+ * owned: the other handler still gets the line's interrupts.
+ */
+static void optee_probe_notif_irq_busy(void **state)
+{
+	const struct world_opts o = { .profile = SMCSIM_ABI_UPSTREAM };
+	struct dummy_irq d = { 0 };
+	struct smcsim_irq *irq;
+	struct world w;
+
+	world_init(&w, &o);
+	irq = world_irq(&w);
+	assert_int_equal(smcsim_irq_request_threaded(irq, dummy_irq_handler,
+						     NULL, &d), 0);
+	probe_fails(&w, -EBUSY);
+	assert_calls(&w, 0, probe_calls_to_caps,
+		     ARRAY_SIZE(probe_calls_to_caps));
+	assert_false(smcsim_sw_notif_started(w.sw));
+	assert_int_equal(smcsim_sw_shm_count(w.sw), 0);
+
+	assert_int_equal(irq_attached(irq), 1);
+	smcsim_irq_raise(irq);
+	if (!wait_until(dummy_irq_ran, &d))
+		fail_msg("the line's own handler did not run within %d ms",
+			 WAIT_MS);
+	smcsim_irq_free(irq);
+	assert_int_equal(irq_attached(irq), 0);
+	world_fini(&w);
+}
+
+/* The driver's top half fetched a value from the firmware. */
+static bool notif_value_fetched(void *arg)
+{
+	struct optee_notif_info ni;
+
+	optee_get_notif_info(arg, &ni);
+	return ni.irq_values > 0;
+}
+
+/*
+ * With the simulator the line carries notifications while the driver is
+ * there, and none once it is removed: remove sends STOP_ASYNC_NOTIF (the
+ * firmware is no longer started) and detaches, so a value posted later
+ * stays latched at the line and pending in the firmware, handled by
+ * nobody. (A handler that still ran would touch the freed driver.)
+ */
+static void optee_probe_remove_stops_notif(void **state)
+{
+	const struct world_opts o = { .profile = SMCSIM_ABI_UPSTREAM };
+	struct smcsim_irq_stats before, after;
+	struct optee_notif_info ni;
+	struct optee_info info;
+	struct smcsim_irq *irq;
+	struct optee *optee;
+	struct world w;
+	size_t n;
+
+	world_init(&w, &o);
+	irq = world_irq(&w);
+	assert_ptr_equal(irq, smcsim_sw_notif_irq(w.sw));
+	optee = probe_ok(&w, &info);
+	assert_int_equal(irq_attached(irq), 1);
+	assert_true(smcsim_sw_notif_started(w.sw));
+	optee_get_notif_info(optee, &ni);
+	assert_true(ni.irq_attached);
+	assert_int_equal(ni.max_key, SIM_NOTIF_MAX);
+
+	/* The line works while attached: a posted value reaches the driver. */
+	assert_int_equal(smcsim_sw_notif_post(w.sw, 1), 0);
+	if (!wait_until(notif_value_fetched, optee))
+		fail_msg("posted value not fetched within %d ms", WAIT_MS);
+	optee_get_notif_info(optee, &ni);
+	assert_int_equal(ni.irq_values, 1);
+	assert_int_equal(ni.irq_bad_values, 0);
+	/* Sent to key 1, which nobody waits on: it stays pending. */
+	assert_int_equal(ni.pending, 1);
+	assert_false(smcsim_sw_notif_is_pending(w.sw, 1));
+
+	/* The top half's GET_ASYNC_NOTIF_VALUE came before this. */
+	n = smcsim_trace_count(&w.trace);
+	optee_remove(optee);
+	assert_calls(&w, n, remove_calls_shared_args,
+		     ARRAY_SIZE(remove_calls_shared_args));
+	assert_notif_stopped(&w);
+
+	smcsim_irq_get_stats(irq, &before);
+	assert_int_equal(smcsim_sw_notif_post(w.sw, 2), 0);
+	smcsim_irq_raise(irq);
+	/* Long enough for an attached top half to have run many times over. */
+	rt_sleep_ms(QUIET_MS);
+	smcsim_irq_get_stats(irq, &after);
+	assert_int_equal(after.raised, before.raised + 2);
+	assert_int_equal(after.handled, before.handled);
+	assert_int_equal(after.thread_runs, before.thread_runs);
+	assert_int_equal(after.attached, 0);
+	/* Nobody asked the firmware for it. */
+	assert_true(smcsim_sw_notif_is_pending(w.sw, 2));
+	assert_int_equal(smcsim_trace_count(&w.trace),
+			 n + ARRAY_SIZE(remove_calls_shared_args));
+	world_fini(&w);
+}
+
+/*
+ * Device enumeration failing late in probe, with a device listed: the
+ * error path (seed 003's review) unregisters the devices, drains the SHM
+ * cache if it was enabled (not here: RPC arguments), sends STOP_ASYNC_NOTIF
+ * while the argument cache and the driver's context still exist, and lets
+ * the line go, before the rest is undone. The UUID list is
+ * recorded only once the PTA has answered in full, so here it is still
+ * empty; ASan would report it if it leaked.
+ */
+static void optee_probe_enum_fails_stops_notif(void **state)
+{
+	/*
+	 * The size query finds one device; the list is fetched into a
+	 * registered buffer, and that GET_DEVICES fails (the third REGD_ARG
+	 * call, answered EBADCMD without reaching the simulator). Then the
+	 * buffer is unregistered and the session closed, and the error path
+	 * sends STOP in the page of arguments before unregistering it.
+	 */
+	static const unsigned long calls[] = {
+		OPTEE_SMC_CALLS_UID,
+		OPTEE_SMC_CALL_GET_OS_REVISION,
+		OPTEE_SMC_CALLS_REVISION,
+		OPTEE_SMC_GET_THREAD_COUNT,
+		OPTEE_SMC_EXCHANGE_CAPABILITIES,
+		OPTEE_SMC_ENABLE_ASYNC_NOTIF,
+		OPTEE_SMC_DISABLE_SHM_CACHE,
+		OPTEE_SMC_CALL_WITH_RPC_ARG,	/* REGISTER_SHM, args */
+		OPTEE_SMC_CALL_WITH_REGD_ARG,	/* OPEN_SESSION, PTA */
+		OPTEE_SMC_CALL_WITH_REGD_ARG,	/* GET_DEVICES, size */
+		OPTEE_SMC_CALL_WITH_RPC_ARG,	/* REGISTER_SHM, the list */
+		OPTEE_SMC_CALL_WITH_REGD_ARG,	/* GET_DEVICES: EBADCMD */
+		OPTEE_SMC_CALL_WITH_RPC_ARG,	/* UNREGISTER_SHM, list */
+		OPTEE_SMC_CALL_WITH_REGD_ARG,	/* CLOSE_SESSION */
+		OPTEE_SMC_CALL_WITH_REGD_ARG,	/* STOP_ASYNC_NOTIF */
+		OPTEE_SMC_CALL_WITH_RPC_ARG,	/* UNREGISTER_SHM, args */
+	};
+	const size_t first_msg = 7, open_msg = 8, failed = 11, stop = 14;
+	const struct world_opts ok = { .profile = SMCSIM_ABI_UPSTREAM,
+				       .device_ta = true };
+	const struct world_opts o = { .profile = SMCSIM_ABI_UPSTREAM,
+				      .device_ta = true,
+				      .stuck_fid = OPTEE_SMC_CALL_WITH_REGD_ARG,
+				      .stuck_a0 = OPTEE_SMC_RETURN_EBADCMD,
+				      .stuck_skip = 2, .stuck_times = 1 };
+	struct smcsim_trace_rec rec;
+	struct optee_info info;
+	uint8_t uuid[1][16], want[16];
+	struct optee *optee;
+	uint64_t cookie;
+	struct world w;
+	size_t i;
+
+	/* Unfaulted, the same firmware lists exactly that device. */
+	world_init(&w, &ok);
+	optee = probe_ok(&w, &info);
+	assert_int_equal(optee_devices(optee, uuid, 1), 1);
+	smcsim_uuid_to_octets(&device_ta.uuid, want);
+	assert_memory_equal(uuid[0], want, sizeof(want));
+	optee_remove(optee);
+	world_fini(&w);
+
+	world_init(&w, &o);
+	probe_fails(&w, -EINVAL);
+	assert_calls(&w, 0, calls, ARRAY_SIZE(calls));
+	assert_int_equal(atomic_load(&w.stuck.calls), 1);
+	for (i = 0; i < ARRAY_SIZE(calls); i++) {
+		assert_int_equal(smcsim_trace_get(&w.trace, i, &rec), 0);
+		if (i == failed)
+			assert_int_equal(rec.out[0], OPTEE_SMC_RETURN_EBADCMD);
+		else if (i >= first_msg)
+			assert_int_equal(rec.out[0], RET_OK);
+	}
+	/* STOP went in the page of arguments, as the open did. */
+	assert_int_equal(smcsim_trace_get(&w.trace, open_msg, &rec), 0);
+	cookie = reg_pair_to_64(rec.in[1], rec.in[2]);
+	assert_int_equal(smcsim_trace_get(&w.trace, stop, &rec), 0);
+	assert_int_equal(reg_pair_to_64(rec.in[1], rec.in[2]), cookie);
+	assert_int_equal(rec.in[3], 0);
+	assert_notif_stopped(&w);
+	/* Nothing left in the firmware either. */
+	assert_int_equal(smcsim_sw_shm_count(w.sw), 0);
+	assert_int_equal(smcsim_sw_session_count(w.sw), 0);
 	world_fini(&w);
 }
 
@@ -1036,7 +1591,13 @@ static void optee_probe_remove_disable_cache_hostile(void **state)
 
 /* ---- allocation failure ------------------------------------------------- */
 
-static void check_enomem_every_point(const struct world_opts *o)
+/*
+ * Fails each allocation of probe in turn. Every failure must undo all of
+ * probe, the async-notification part included: the line detached, and the
+ * firmware not left started (a failure after ENABLE_ASYNC_NOTIF must have
+ * sent STOP_ASYNC_NOTIF). Return: the allocations probe makes.
+ */
+static int check_enomem_every_point(const struct world_opts *o)
 {
 	struct optee *optee = NULL;
 	unsigned int injected;
@@ -1058,6 +1619,10 @@ static void check_enomem_every_point(const struct world_opts *o)
 		assert_null(optee);
 		assert_int_equal(tee_class_devices_in_use(&w.cls), 0);
 		assert_int_equal(smcsim_phys_dram_pages_used(w.phys), 0);
+		assert_int_equal(irq_attached(world_irq(&w)), 0);
+		if (smcsim_sw_notif_started(w.sw))
+			fail_msg("allocation %d failed: notifications still on",
+				 n);
 	}
 	assert_int_equal(rc, 0);
 	assert_non_null(optee);
@@ -1065,15 +1630,27 @@ static void check_enomem_every_point(const struct world_opts *o)
 	assert_true(n > 4);
 	optee_remove(optee);
 	world_fini(&w);
+	return n;
 }
 
 static void optee_probe_enomem_every_point(void **state)
 {
 	const struct world_opts dyn = { .profile = SMCSIM_ABI_PROPOSAL };
+	const struct world_opts dyn_no_notif = {
+		.profile = SMCSIM_ABI_PROPOSAL, .no_async_notif = true,
+	};
 	const struct world_opts res = { .profile = SMCSIM_ABI_UPSTREAM,
 					.no_dynamic_shm = true };
+	int with_notif, without_notif;
 
-	check_enomem_every_point(&dyn);
+	with_notif = check_enomem_every_point(&dyn);
+	without_notif = check_enomem_every_point(&dyn_no_notif);
+	/*
+	 * The only difference is the line: smcsim_irq_request_threaded()
+	 * starts a thread for each half, two allocations that fail in turn.
+	 * (optee_notif_init()'s bitmap is allocated, and failed, in both.)
+	 */
+	assert_int_equal(with_notif, without_notif + 2);
 	check_enomem_every_point(&res);
 }
 
@@ -1144,7 +1721,8 @@ static void optee_probe_two_worlds(void **state)
 		/* Each firmware saw exactly its own probe. */
 		assert_calls(&st[i]->w, 0, sim_probe_calls,
 			     ARRAY_SIZE(sim_probe_calls));
-		check_sim_probe_yielding(&st[i]->w);
+		check_sim_probe_yielding(&st[i]->w, SIM_PROBE_FAST_CALLS,
+					 ARRAY_SIZE(sim_probe_calls));
 		assert_int_equal(smcsim_sw_calls(st[i]->w.sw),
 				 ARRAY_SIZE(sim_probe_calls));
 	}
@@ -1228,6 +1806,11 @@ int main(void)
 		cmocka_unit_test(optee_probe_shm_config_two_pages),
 		cmocka_unit_test(optee_probe_thread_count_unknown),
 		cmocka_unit_test(optee_probe_no_async_notif),
+		cmocka_unit_test(optee_probe_firmware_without_async_notif),
+		cmocka_unit_test(optee_probe_notif_irq_missing),
+		cmocka_unit_test(optee_probe_notif_irq_busy),
+		cmocka_unit_test(optee_probe_remove_stops_notif),
+		cmocka_unit_test(optee_probe_enum_fails_stops_notif),
 		cmocka_unit_test(optee_probe_no_rpc_arg),
 		cmocka_unit_test(optee_probe_rpc_param_count_low_byte),
 		cmocka_unit_test(optee_probe_yielding_calls_unanswered),

@@ -66,6 +66,16 @@ static int optee_open(struct tee_context *ctx)
 	rt_mutex_init(&ctxdata->mutex);
 	TAILQ_INIT(&ctxdata->sess_list);
 	ctxdata->supp = ctx->teedev->desc->flags & TEE_DESC_PRIVILEGED;
+	/* One supplicant per device: a second open of teepriv is -EBUSY. */
+	if (ctxdata->supp && optee_supp_open(optee, ctx)) {
+		rt_mutex_destroy(&ctxdata->mutex);
+		smcsim_free(ctxdata);
+		rt_mutex_lock(&optee->ctx_lock);
+		optee->num_ctx--;
+		rt_cond_broadcast(&optee->ctx_cond);
+		rt_mutex_unlock(&optee->ctx_lock);
+		return -EBUSY;
+	}
 	ctx->data = ctxdata;
 	ctx->cap_memref_null = optee->info.sec_caps &
 			       OPTEE_SMC_SEC_CAP_MEMREF_NULL;
@@ -86,6 +96,8 @@ static void optee_release(struct tee_context *ctx)
 	struct optee_context_data *ctxdata = ctx->data;
 
 	optee_release_sessions(ctx);
+	if (ctxdata->supp)
+		optee_supp_close_context(ctx);
 	/* A context that goes away gives back the threads it reserved. */
 	while (atomic_load(&ctx->system_ctx_count))
 		tee_client_release_system_context(ctx);
@@ -119,10 +131,31 @@ const struct tee_desc optee_clnt_desc = {
 	.ops = &optee_clnt_ops,
 };
 
+/*
+ * The supplicant closed its device (it died, or exited): its requests end
+ * now, not when the last reference to its context goes, which the shm the
+ * secure world still holds of it could delay for ever.
+ */
+void optee_supp_close_context(struct tee_context *ctx)
+{
+	struct optee *optee = tee_get_drvdata(ctx->teedev);
+
+	rt_mutex_lock(&optee->supp.mutex);
+	if (optee->supp.ctx != ctx) {
+		rt_mutex_unlock(&optee->supp.mutex);
+		return;
+	}
+	rt_mutex_unlock(&optee->supp.mutex);
+	optee_supp_release(&optee->supp);
+}
+
 static const struct tee_driver_ops optee_supp_ops = {
 	.get_version = optee_get_version,
 	.open = optee_open,
+	.close_context = optee_supp_close_context,
 	.release = optee_release,
+	.supp_recv = optee_supp_recv,
+	.supp_send = optee_supp_send,
 	.shm_register = optee_shm_register,
 	.shm_unregister = optee_shm_unregister,
 };

@@ -6,6 +6,7 @@
 #ifndef OPTEE_PRIVATE_H
 #define OPTEE_PRIVATE_H
 
+#include <bitstring.h>
 #include <stdatomic.h>
 #include <sys/queue.h>
 
@@ -110,6 +111,86 @@ struct optee_call_ctx {
 	size_t num_entries;
 };
 
+struct optee_notif_entry;
+
+/**
+ * struct optee_notif - notification keys (notif.c)
+ * @max_key:	highest valid key
+ * @lock:	protects every field below
+ * @idle:	broadcast when the last waiter leaves during uninit
+ * @db:		the waiters
+ * @bitmap:	keys sent with nobody waiting (@max_key + 1 bits)
+ * @closing:	uninit began: waits fail with -ESHUTDOWN
+ * @stats:	counters for optee_get_notif_info()
+ */
+struct optee_notif {
+	unsigned int max_key;
+	struct rt_mutex lock;
+	struct rt_cond idle;
+	TAILQ_HEAD(, optee_notif_entry) db;
+	bitstr_t *bitmap;
+	bool closing;
+	struct {
+		unsigned int waiters;
+		unsigned int pending;
+		uint64_t waits;
+		uint64_t timeouts;
+		uint64_t sends;
+	} stats;
+};
+
+/*
+ * The most values one top-half run fetches. Stopping early loses nothing:
+ * every value posted after the run started raised the line again. It only
+ * stops a firmware that answers PENDING forever.
+ */
+#define OPTEE_NOTIF_IRQ_MAX_VALUES	128
+
+/**
+ * struct optee_notif_irq - the async-notification interrupt path (smc_abi.c)
+ * @irq:		the line attached to, NULL when none
+ * @runs:		top-half runs
+ * @values:		valid values fetched (the bottom half's included)
+ * @bad_values:		values above the maximum, refused
+ * @bounded:		runs stopped by OPTEE_NOTIF_IRQ_MAX_VALUES
+ * @bottom_halves:	DO_BOTTOM_HALF calls made
+ */
+struct optee_notif_irq {
+	struct smcsim_irq *irq;
+	atomic_uint_fast64_t runs;
+	atomic_uint_fast64_t values;
+	atomic_uint_fast64_t bad_values;
+	atomic_uint_fast64_t bounded;
+	atomic_uint_fast64_t bottom_halves;
+};
+
+/* Most params a supplicant request carries (an RPC argument has 4). */
+#define OPTEE_SUPP_MAX_PARAMS	8
+
+struct optee_supp_req;
+
+/**
+ * struct optee_supp - the supplicant request queue (supp.c)
+ * @mutex:	protects every field below and the state of each request
+ * @ctx:	the supplicant's context, NULL when none is attached
+ * @req_id:	request the sync form of RECV gave out, -1 if none
+ * @next_id:	where the search for a free id starts
+ * @reqs:	QUEUED requests, oldest first
+ * @ids:	every request with an id (QUEUED, PROCESSING, placeholders)
+ * @reqs_c:	completed when a request is queued
+ * @stats:	counters for optee_get_supp_info()
+ */
+struct optee_supp {
+	struct rt_mutex mutex;
+	struct tee_context *ctx;
+	int req_id;
+	int next_id;
+	TAILQ_HEAD(, optee_supp_req) reqs;
+	RB_HEAD(optee_supp_ids, optee_supp_req) ids;
+	struct rt_completion reqs_c;
+	struct optee_supp_info stats;
+};
+
 /**
  * struct optee - one probed OP-TEE
  * @cfg:		what the platform gave to probe
@@ -134,6 +215,9 @@ struct optee_call_ctx {
  * @num_ctx:		contexts of both devices not yet released, the
  *			driver's own included
  * @removing:		optee_remove() began: no new context is opened
+ * @notif:		notification keys
+ * @notif_irq:		the interrupt path, when ASYNC_NOTIF was negotiated
+ * @supp:		the supplicant request queue
  */
 struct optee {
 	struct optee_probe_cfg cfg;
@@ -155,6 +239,9 @@ struct optee {
 	struct rt_cond ctx_cond;
 	unsigned int num_ctx;
 	bool removing;
+	struct optee_notif notif;
+	struct optee_notif_irq notif_irq;
+	struct optee_supp supp;
 };
 
 /** optee_new_cookie() - a cookie no other shm of this driver has */
@@ -192,6 +279,8 @@ extern const struct tee_desc optee_clnt_desc;
 extern const struct tee_desc optee_supp_desc;
 void optee_log(const struct optee_probe_cfg *cfg, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+void optee_supp_close_context(struct tee_context *ctx);
 
 /* call.c */
 void optee_cq_init(struct optee_call_queue *cq, int thread_count);
@@ -263,6 +352,47 @@ int optee_pages_list_alloc(struct optee *optee, const uint64_t *pages,
 			   uint64_t *list_pa, size_t *num_entries);
 void optee_pages_list_free(struct optee *optee, uint64_t list_pa,
 			   size_t num_entries);
+
+/* notif.c */
+/** optee_notif_init() - keys 0..@max_key; Return: 0, -ENOMEM */
+int optee_notif_init(struct optee *optee, unsigned int max_key);
+/** optee_notif_uninit() - wake every waiter with -ESHUTDOWN, wait, free */
+void optee_notif_uninit(struct optee *optee);
+/**
+ * optee_notif_wait() - wait until @key is sent
+ * @timeout_ms:	0 = no timeout
+ * Return: 0; -EINVAL for a key above the maximum; -EBUSY when another
+ * thread waits on @key; -ETIMEDOUT; -ESHUTDOWN when the driver goes.
+ */
+int optee_notif_wait(struct optee *optee, uint64_t key, unsigned int timeout_ms);
+/**
+ * optee_notif_send() - wake @key's waiter, or remember the send for the
+ * next wait (coalescing with a send not yet consumed)
+ * Return: 0, -EINVAL for a key above the maximum.
+ */
+int optee_notif_send(struct optee *optee, uint64_t key);
+void optee_notif_get_stats(struct optee *optee, struct optee_notif_info *ni);
+
+/* supp.c */
+void optee_supp_init(struct optee_supp *supp);
+void optee_supp_uninit(struct optee_supp *supp);
+/** optee_supp_open() - @ctx becomes the supplicant; Return: 0, -EBUSY */
+int optee_supp_open(struct optee *optee, struct tee_context *ctx);
+/** optee_supp_release() - the supplicant went: fail every request */
+void optee_supp_release(struct optee_supp *supp);
+/**
+ * optee_supp_thrd_req() - ask the supplicant and wait for its answer
+ * @param:	in and out; memref shm must stay valid for the call
+ * Return: the supplicant's TEE result, or TEE_ERROR_COMMUNICATION (no
+ * supplicant for an in-kernel client, supplicant gone, caller killed).
+ */
+uint32_t optee_supp_thrd_req(struct tee_context *ctx, uint32_t func,
+			     size_t num_params, struct tee_param *param);
+int optee_supp_recv(struct tee_context *ctx, uint32_t *func,
+		    uint32_t *num_params, struct tee_param *param);
+int optee_supp_send(struct tee_context *ctx, uint32_t ret, uint32_t num_params,
+		    struct tee_param *param);
+void optee_supp_get_info(struct optee_supp *supp, struct optee_supp_info *si);
 
 /* device.c */
 int optee_enumerate_devices(struct optee *optee, uint32_t func);

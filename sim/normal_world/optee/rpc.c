@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * RPC commands from the secure world (after Linux's optee/rpc.c,
- * abi-facts.md section 6): the kernel serves GET_TIME, SUSPEND, SHM_ALLOC
- * and SHM_FREE of kernel memory; what it cannot serve goes to the
- * supplicant, which issue 7 adds (until then: TEE_ERROR_COMMUNICATION, what
- * an in-kernel client without a supplicant gets).
+ * abi-facts.md section 6): the kernel serves GET_TIME, SUSPEND,
+ * NOTIFICATION, and SHM_ALLOC and SHM_FREE (application memory through the
+ * supplicant); everything else goes to the supplicant as TEE params
+ * (supp.c).
  *
  * Everything the secure world sends is checked before use. In particular
  * the cookies it hands back are looked up among those this driver gave
@@ -41,7 +41,9 @@ uint64_t optee_rpc_shm_add(struct optee *optee, struct tee_shm *shm)
 		return 0;
 	r->shm = shm;
 	r->cookie = optee_new_cookie(optee);
-	shm->sec_world_id = r->cookie;
+	/* A registered shm keeps the name it was registered under. */
+	if (!tee_shm_is_dynamic(shm))
+		shm->sec_world_id = r->cookie;
 	rt_mutex_lock(&optee->rpc_lock);
 	RB_INSERT(optee_rpc_shm_tree, &optee->rpc_shms, r);
 	rt_mutex_unlock(&optee->rpc_lock);
@@ -56,6 +58,22 @@ struct tee_shm *optee_rpc_shm_find(struct optee *optee, uint64_t cookie)
 	r = RB_FIND(optee_rpc_shm_tree, &optee->rpc_shms, &key);
 	rt_mutex_unlock(&optee->rpc_lock);
 	return r ? r->shm : NULL;
+}
+
+/* The shm of @cookie with a reference taken under the lock, or NULL. */
+static struct tee_shm *optee_rpc_shm_get(struct optee *optee, uint64_t cookie)
+{
+	struct optee_rpc_shm key = { .cookie = cookie }, *r;
+	struct tee_shm *shm = NULL;
+
+	rt_mutex_lock(&optee->rpc_lock);
+	r = RB_FIND(optee_rpc_shm_tree, &optee->rpc_shms, &key);
+	if (r) {
+		shm = r->shm;
+		tee_shm_get(shm);
+	}
+	rt_mutex_unlock(&optee->rpc_lock);
+	return shm;
 }
 
 struct tee_shm *optee_rpc_shm_take(struct optee *optee, uint64_t cookie)
@@ -82,7 +100,8 @@ void optee_rpc_shm_free_all(struct optee *optee)
 	/* What the secure world never gave back goes with the driver. */
 	RB_FOREACH_SAFE(r, optee_rpc_shm_tree, &optee->rpc_shms, next) {
 		RB_REMOVE(optee_rpc_shm_tree, &optee->rpc_shms, r);
-		tee_shm_free(r->shm);
+		/* The driver's own, or its reference on a supplicant's. */
+		tee_shm_put(r->shm);
 		smcsim_free(r);
 	}
 }
@@ -179,7 +198,88 @@ static void rpc_suspend(struct optee_msg_arg *arg)
 	arg->ret = TEE_SUCCESS;
 }
 
-static void rpc_shm_alloc(struct optee *optee, struct optee_msg_arg *arg)
+/*
+ * NOTIFICATION: a secure thread waits for a key or sends one (section 7b).
+ * A timeout is TEE_ERROR_TIMEOUT; any other failure BAD_PARAMETERS, as in
+ * Linux.
+ */
+static void rpc_notification(struct optee *optee, struct optee_msg_arg *arg)
+{
+	struct optee_msg_param *p = &arg->params[0];
+	uint64_t timeout;
+	int rc;
+
+	if (arg->num_params != 1 ||
+	    (p->attr & OPTEE_MSG_ATTR_TYPE_MASK) !=
+	    OPTEE_MSG_ATTR_TYPE_VALUE_INPUT) {
+		arg->ret = TEE_ERROR_BAD_PARAMETERS;
+		return;
+	}
+	switch (p->u.value.a) {
+	case OPTEE_RPC_NOTIFICATION_WAIT:
+		timeout = p->u.value.c;
+		rc = optee_notif_wait(optee, p->u.value.b,
+				      timeout > UINT32_MAX ? UINT32_MAX :
+				      (unsigned int)timeout);
+		break;
+	case OPTEE_RPC_NOTIFICATION_SEND:
+		rc = optee_notif_send(optee, p->u.value.b);
+		break;
+	default:
+		rc = -EINVAL;
+		break;
+	}
+	if (rc == -ETIMEDOUT)
+		arg->ret = TEE_ERROR_TIMEOUT;
+	else
+		arg->ret = rc ? TEE_ERROR_BAD_PARAMETERS : TEE_SUCCESS;
+}
+
+/*
+ * Application memory comes from the supplicant: it allocates in its own
+ * context and names the shm by id; the driver takes a reference by that
+ * id, which it drops at SHM_FREE before telling the supplicant.
+ */
+static struct tee_shm *rpc_alloc_suppl(struct tee_context *ctx,
+				       struct optee *optee, size_t sz)
+{
+	struct tee_param p = {
+		.attr = TEE_IOCTL_PARAM_ATTR_TYPE_VALUE_INOUT,
+		.u.value = { .a = OPTEE_RPC_SHM_TYPE_APPL, .b = sz },
+	};
+	struct tee_shm *shm = NULL;
+	int rc = -EINVAL;
+
+	if (optee_supp_thrd_req(ctx, OPTEE_RPC_CMD_SHM_ALLOC, 1, &p))
+		return NULL;
+	rt_mutex_lock(&optee->supp.mutex);
+	if (optee->supp.ctx && p.u.value.c <= INT32_MAX)
+		rc = tee_shm_get_from_id(optee->supp.ctx, (int)p.u.value.c, &shm);
+	rt_mutex_unlock(&optee->supp.mutex);
+	if (rc)
+		return NULL;
+	/* The supplicant's answer is checked like any other input. */
+	if (shm->size < sz) {
+		tee_shm_put(shm);
+		return NULL;
+	}
+	return shm;
+}
+
+static void rpc_free_suppl(struct tee_context *ctx, struct tee_shm *shm)
+{
+	struct tee_param p = {
+		.attr = TEE_IOCTL_PARAM_ATTR_TYPE_VALUE_INPUT,
+		.u.value = { .a = OPTEE_RPC_SHM_TYPE_APPL, .b = (uint64_t)shm->id },
+	};
+
+	/* Ours goes first, as in Linux; the supplicant's id keeps it alive. */
+	tee_shm_put(shm);
+	optee_supp_thrd_req(ctx, OPTEE_RPC_CMD_SHM_FREE, 1, &p);
+}
+
+static void rpc_shm_alloc(struct tee_context *ctx, struct optee *optee,
+			  struct optee_msg_arg *arg)
 {
 	struct optee_msg_param *p = &arg->params[0];
 	struct tee_shm *shm;
@@ -208,9 +308,12 @@ static void rpc_shm_alloc(struct optee *optee, struct optee_msg_arg *arg)
 		}
 		break;
 	case OPTEE_RPC_SHM_TYPE_APPL:
-		/* Application memory comes from the supplicant (issue 7). */
-		arg->ret = TEE_ERROR_OUT_OF_MEMORY;
-		return;
+		shm = rpc_alloc_suppl(ctx, optee, sz);
+		if (!shm) {
+			arg->ret = TEE_ERROR_OUT_OF_MEMORY;
+			return;
+		}
+		break;
 	default:
 		arg->ret = TEE_ERROR_BAD_PARAMETERS;
 		return;
@@ -229,18 +332,24 @@ static void rpc_shm_alloc(struct optee *optee, struct optee_msg_arg *arg)
 	arg->ret = TEE_SUCCESS;
 }
 
-static void rpc_shm_free(struct optee *optee, struct optee_msg_arg *arg)
+static void rpc_shm_free(struct tee_context *ctx, struct optee *optee,
+			 struct optee_msg_arg *arg)
 {
 	struct optee_msg_param *p = &arg->params[0];
 	struct tee_shm *shm;
+	bool appl;
 
 	if (arg->num_params != 1 ||
-	    p->attr != OPTEE_MSG_ATTR_TYPE_VALUE_INPUT) {
+	    p->attr != OPTEE_MSG_ATTR_TYPE_VALUE_INPUT ||
+	    (p->u.value.a != OPTEE_RPC_SHM_TYPE_KERNEL &&
+	     p->u.value.a != OPTEE_RPC_SHM_TYPE_APPL)) {
 		arg->ret = TEE_ERROR_BAD_PARAMETERS;
 		return;
 	}
-	if (p->u.value.a != OPTEE_RPC_SHM_TYPE_KERNEL) {
-		/* APPL through the supplicant is issue 7's. */
+	shm = optee_rpc_shm_find(optee, p->u.value.b);
+	/* The type must be the one it was allocated as. */
+	appl = shm && shm->ctx != optee->ctx;
+	if (!shm || appl != (p->u.value.a == OPTEE_RPC_SHM_TYPE_APPL)) {
 		arg->ret = TEE_ERROR_BAD_PARAMETERS;
 		return;
 	}
@@ -249,15 +358,166 @@ static void rpc_shm_free(struct optee *optee, struct optee_msg_arg *arg)
 		arg->ret = TEE_ERROR_BAD_PARAMETERS;
 		return;
 	}
-	tee_shm_free(shm);
+	if (appl)
+		rpc_free_suppl(ctx, shm);
+	else
+		tee_shm_free(shm);
 	arg->ret = TEE_SUCCESS;
+}
+
+/* ---- the supplicant's commands ------------------------------------------ */
+
+static void rpc_params_put(struct tee_param *params, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		switch (params[i].attr) {
+		case TEE_IOCTL_PARAM_ATTR_TYPE_MEMREF_INPUT:
+		case TEE_IOCTL_PARAM_ATTR_TYPE_MEMREF_OUTPUT:
+		case TEE_IOCTL_PARAM_ATTR_TYPE_MEMREF_INOUT:
+			tee_shm_put(params[i].u.memref.shm);
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+/*
+ * An RPC's params as the supplicant sees them: values as they are, memrefs
+ * resolved by cookie among the shm this driver gave the secure world and
+ * checked to lie inside it. Each memref holds a reference until the
+ * request ends (rpc_params_put()): another secure thread may SHM_FREE the
+ * cookie meanwhile, and the supplicant must never get freed memory.
+ * On error nothing is held.
+ */
+static int rpc_params_to_supp(struct optee *optee, struct tee_param *params,
+			      const struct optee_msg_param *mps, size_t n)
+{
+	int rc = -EINVAL;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		const struct optee_msg_param *mp = mps + i;
+		struct tee_param *p = params + i;
+		uint64_t type = mp->attr & OPTEE_MSG_ATTR_TYPE_MASK;
+		struct tee_shm *shm;
+		uint64_t offs, size, pa;
+
+		memset(p, 0, sizeof(*p));
+		switch (type) {
+		case OPTEE_MSG_ATTR_TYPE_NONE:
+			p->attr = TEE_IOCTL_PARAM_ATTR_TYPE_NONE;
+			continue;
+		case OPTEE_MSG_ATTR_TYPE_VALUE_INPUT:
+		case OPTEE_MSG_ATTR_TYPE_VALUE_OUTPUT:
+		case OPTEE_MSG_ATTR_TYPE_VALUE_INOUT:
+			p->attr = TEE_IOCTL_PARAM_ATTR_TYPE_VALUE_INPUT + type -
+				  OPTEE_MSG_ATTR_TYPE_VALUE_INPUT;
+			p->u.value.a = mp->u.value.a;
+			p->u.value.b = mp->u.value.b;
+			p->u.value.c = mp->u.value.c;
+			continue;
+		case OPTEE_MSG_ATTR_TYPE_RMEM_INPUT:
+		case OPTEE_MSG_ATTR_TYPE_RMEM_OUTPUT:
+		case OPTEE_MSG_ATTR_TYPE_RMEM_INOUT:
+			p->attr = TEE_IOCTL_PARAM_ATTR_TYPE_MEMREF_INPUT + type -
+				  OPTEE_MSG_ATTR_TYPE_RMEM_INPUT;
+			shm = optee_rpc_shm_get(optee, mp->u.rmem.shm_ref);
+			offs = mp->u.rmem.offs;
+			size = mp->u.rmem.size;
+			break;
+		case OPTEE_MSG_ATTR_TYPE_TMEM_INPUT:
+		case OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT:
+		case OPTEE_MSG_ATTR_TYPE_TMEM_INOUT:
+			p->attr = TEE_IOCTL_PARAM_ATTR_TYPE_MEMREF_INPUT + type -
+				  OPTEE_MSG_ATTR_TYPE_TMEM_INPUT;
+			size = mp->u.tmem.size;
+			if (!mp->u.tmem.shm_ref) {
+				/* A NULL memref: a size query. */
+				p->u.memref.size = (size_t)size;
+				continue;
+			}
+			shm = optee_rpc_shm_get(optee, mp->u.tmem.shm_ref);
+			if (shm && (tee_shm_get_pa(shm, 0, &pa) ||
+				    mp->u.tmem.buf_ptr < pa)) {
+				tee_shm_put(shm);
+				goto err;
+			}
+			offs = shm ? mp->u.tmem.buf_ptr - pa : 0;
+			break;
+		default:
+			goto err;
+		}
+		if (!shm)
+			goto err;
+		/* Held from here: rpc_params_put() drops it. */
+		p->u.memref.shm = shm;
+		if (offs > shm->size || size > shm->size - offs) {
+			i++;
+			goto err;
+		}
+		p->u.memref.shm_offs = (size_t)offs;
+		p->u.memref.size = (size_t)size;
+	}
+	return 0;
+err:
+	/* Params before @i hold what they resolved; the rest hold nothing. */
+	rpc_params_put(params, i);
+	return rc;
+}
+
+/* The supplicant's outputs back into the RPC: values and memref sizes. */
+static void rpc_params_from_supp(struct optee_msg_param *mps,
+				 const struct tee_param *params, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		struct optee_msg_param *mp = mps + i;
+		const struct tee_param *p = params + i;
+
+		switch (mp->attr & OPTEE_MSG_ATTR_TYPE_MASK) {
+		case OPTEE_MSG_ATTR_TYPE_VALUE_OUTPUT:
+		case OPTEE_MSG_ATTR_TYPE_VALUE_INOUT:
+			mp->u.value.a = p->u.value.a;
+			mp->u.value.b = p->u.value.b;
+			mp->u.value.c = p->u.value.c;
+			break;
+		case OPTEE_MSG_ATTR_TYPE_RMEM_OUTPUT:
+		case OPTEE_MSG_ATTR_TYPE_RMEM_INOUT:
+			mp->u.rmem.size = p->u.memref.size;
+			break;
+		case OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT:
+		case OPTEE_MSG_ATTR_TYPE_TMEM_INOUT:
+			mp->u.tmem.size = p->u.memref.size;
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+static void rpc_supp_cmd(struct tee_context *ctx, struct optee *optee,
+			 struct optee_msg_arg *arg)
+{
+	struct tee_param params[OPTEE_SUPP_MAX_PARAMS];
+
+	if (arg->num_params > OPTEE_SUPP_MAX_PARAMS ||
+	    rpc_params_to_supp(optee, params, arg->params, arg->num_params)) {
+		arg->ret = TEE_ERROR_BAD_PARAMETERS;
+		return;
+	}
+	arg->ret = optee_supp_thrd_req(ctx, arg->cmd, arg->num_params, params);
+	rpc_params_from_supp(arg->params, params, arg->num_params);
+	rpc_params_put(params, arg->num_params);
 }
 
 void optee_rpc_cmd(struct tee_context *ctx, struct optee *optee,
 		   struct optee_msg_arg *arg, size_t arg_size,
 		   struct optee_call_ctx *call_ctx)
 {
-	(void)ctx;
 	/* The params the secure world says it sent must fit the buffer. */
 	if (arg_size < sizeof(*arg) ||
 	    arg->num_params > (arg_size - sizeof(*arg)) /
@@ -274,12 +534,15 @@ void optee_rpc_cmd(struct tee_context *ctx, struct optee *optee,
 	case OPTEE_RPC_CMD_SUSPEND:
 		rpc_suspend(arg);
 		break;
+	case OPTEE_RPC_CMD_NOTIFICATION:
+		rpc_notification(optee, arg);
+		break;
 	case OPTEE_RPC_CMD_SHM_ALLOC:
 		optee_rpc_finalize_call(optee, call_ctx);
-		rpc_shm_alloc(optee, arg);
+		rpc_shm_alloc(ctx, optee, arg);
 		break;
 	case OPTEE_RPC_CMD_SHM_FREE:
-		rpc_shm_free(optee, arg);
+		rpc_shm_free(ctx, optee, arg);
 		break;
 	case OPTEE_RPC_CMD_I2C_TRANSFER:
 		/* Linux without CONFIG_I2C. */
@@ -287,10 +550,10 @@ void optee_rpc_cmd(struct tee_context *ctx, struct optee *optee,
 		break;
 	default:
 		/*
-		 * For the supplicant (issue 7). With none attached an
-		 * in-kernel client gets COMMUNICATION at once.
+		 * The supplicant's. With none attached an in-kernel client
+		 * gets COMMUNICATION at once.
 		 */
-		arg->ret = TEE_ERROR_COMMUNICATION;
+		rpc_supp_cmd(ctx, optee, arg);
 		break;
 	}
 }

@@ -9,7 +9,8 @@
  *   3. parameters: tee_param <-> optee_msg_param
  *   4. yielding calls and their RPCs
  *   5. registering shared memory
- *   6. probe and remove
+ *   6. asynchronous notification: the interrupt's top and bottom halves
+ *   7. probe and remove
  *
  * Probe talks to the firmware only through cfg->invoke, so it runs the same
  * against the simulator, a script, or real OP-TEE.
@@ -19,6 +20,7 @@
 #include <string.h>
 
 #include <smcsim/alloc.h>
+#include <smcsim/irq.h>
 #include <smcsim/pgalloc.h>
 #include <smcsim/phys.h>
 #include <smcsim/optee_pta.h>
@@ -584,7 +586,156 @@ int optee_shm_unregister(struct tee_context *ctx, struct tee_shm *shm)
 	return optee_simple_call(optee, fill_unregister, shm);
 }
 
-/* ---- 6. probe and remove ------------------------------------------------ */
+/* ---- 6. asynchronous notification --------------------------------------- */
+
+/*
+ * A message command with no params through the call queue, on the driver's
+ * own context (Linux's simple_call_with_arg()).
+ */
+static int optee_smc_simple_cmd(struct optee *optee, uint32_t cmd)
+{
+	struct optee_shm_arg_entry *entry;
+	struct optee_msg_arg *msg_arg;
+	struct tee_shm *shm;
+	unsigned int offs;
+	int rc;
+
+	rc = optee_get_msg_arg(optee->ctx, 0, &entry, &shm, &offs, &msg_arg);
+	if (rc)
+		return rc;
+	msg_arg->cmd = cmd;
+	rc = optee_smc_do_call_with_arg(optee->ctx, shm, offs, false);
+	optee_free_msg_arg(optee->ctx, entry, offs);
+	return rc;
+}
+
+/*
+ * GET_ASYNC_NOTIF_VALUE. Return: false when nothing valid came back (an
+ * error in a0, or VALID clear); *@pending is the PENDING flag.
+ */
+static bool optee_get_async_notif_value(struct optee *optee, uint64_t *value,
+					bool *pending)
+{
+	struct arm_smccc_res res;
+
+	optee_smc(&optee->cfg, OPTEE_SMC_GET_ASYNC_NOTIF_VALUE, 0, &res);
+	if (res.a0 != OPTEE_SMC_RETURN_OK ||
+	    !(res.a2 & OPTEE_SMC_ASYNC_NOTIF_VALID))
+		return false;
+	/* The whole register: a value truncated to 32 bits could alias a key. */
+	*value = res.a1;
+	*pending = res.a2 & OPTEE_SMC_ASYNC_NOTIF_PENDING;
+	return true;
+}
+
+/*
+ * The top half: fetch values while the firmware says more are pending,
+ * send each to its waiter, remember a bottom-half request for the thread.
+ */
+static enum smcsim_irqreturn optee_notif_irq_handler(void *dev_id)
+{
+	struct optee *optee = dev_id;
+	struct optee_notif_irq *ni = &optee->notif_irq;
+	bool do_bottom_half = false, pending = false;
+	uint64_t value;
+	unsigned int n;
+
+	atomic_fetch_add(&ni->runs, 1);
+	for (n = 0; n < OPTEE_NOTIF_IRQ_MAX_VALUES; n++) {
+		if (!optee_get_async_notif_value(optee, &value, &pending))
+			break;
+		atomic_fetch_add(&ni->values, 1);
+		if (value == OPTEE_SMC_ASYNC_NOTIF_VALUE_DO_BOTTOM_HALF) {
+			do_bottom_half = true;
+		} else if (optee_notif_send(optee, value)) {
+			atomic_fetch_add(&ni->bad_values, 1);
+			optee_log(&optee->cfg,
+				  "async notification value 0x%llx above %u",
+				  (unsigned long long)value, optee->notif.max_key);
+		}
+		if (!pending)
+			break;
+	}
+	if (n == OPTEE_NOTIF_IRQ_MAX_VALUES) {
+		atomic_fetch_add(&ni->bounded, 1);
+		optee_log(&optee->cfg, "async notification: still pending after %u values",
+			  n);
+	}
+	return do_bottom_half ? SMCSIM_IRQ_WAKE_THREAD : SMCSIM_IRQ_HANDLED;
+}
+
+/* The threaded half: one DO_BOTTOM_HALF call, as any caller makes one. */
+static enum smcsim_irqreturn optee_notif_irq_thread_fn(void *dev_id)
+{
+	struct optee *optee = dev_id;
+
+	atomic_fetch_add(&optee->notif_irq.bottom_halves, 1);
+	if (optee_smc_simple_cmd(optee, OPTEE_MSG_CMD_DO_BOTTOM_HALF))
+		optee_log(&optee->cfg, "DO_BOTTOM_HALF failed");
+	return SMCSIM_IRQ_HANDLED;
+}
+
+static int optee_smc_notif_init_irq(struct optee *optee)
+{
+	struct smcsim_irq *irq = optee->cfg.notif_irq;
+	int rc;
+
+	if (!irq) {
+		/* platform_get_irq() found no interrupt 0. */
+		optee_log(&optee->cfg, "platform_get_irq: ret %d", -ENXIO);
+		return -ENXIO;
+	}
+	rc = smcsim_irq_request_threaded(irq, optee_notif_irq_handler,
+					 optee_notif_irq_thread_fn, optee);
+	if (rc)
+		return rc;
+	optee->notif_irq.irq = irq;
+	return 0;
+}
+
+/*
+ * Stop notifications, then detach. Linux sends STOP_ASYNC_NOTIF and then
+ * frees the IRQ, so an interrupt between the two is still handled and may
+ * even make a DO_BOTTOM_HALF call after STOP. Masking the line first (and
+ * waiting for the handlers, as disable_irq() does) closes that window: no
+ * interrupt is handled once the secure world has been told to stop.
+ */
+static void optee_smc_notif_uninit_irq(struct optee *optee)
+{
+	if (!optee->notif_irq.irq)
+		return;
+	smcsim_irq_disable(optee->notif_irq.irq);
+	if (optee_smc_simple_cmd(optee, OPTEE_MSG_CMD_STOP_ASYNC_NOTIF))
+		optee_log(&optee->cfg, "STOP_ASYNC_NOTIF failed");
+	smcsim_irq_free(optee->notif_irq.irq);
+	optee->notif_irq.irq = NULL;
+}
+
+/* ENABLE_ASYNC_NOTIF; Linux ignores the answer, and so do we (logged). */
+static void optee_enable_async_notif(struct optee *optee)
+{
+	struct arm_smccc_res res;
+
+	optee_smc(&optee->cfg, OPTEE_SMC_ENABLE_ASYNC_NOTIF, 0, &res);
+	if (res.a0 != OPTEE_SMC_RETURN_OK)
+		optee_log(&optee->cfg, "ENABLE_ASYNC_NOTIF: a0 0x%lx", res.a0);
+}
+
+void optee_get_notif_info(struct optee *optee, struct optee_notif_info *ni)
+{
+	struct optee_notif_irq *irq = &optee->notif_irq;
+
+	*ni = (struct optee_notif_info){ 0 };
+	optee_notif_get_stats(optee, ni);
+	ni->irq_attached = irq->irq != NULL;
+	ni->irq_runs = atomic_load(&irq->runs);
+	ni->irq_values = atomic_load(&irq->values);
+	ni->irq_bad_values = atomic_load(&irq->bad_values);
+	ni->irq_bounded = atomic_load(&irq->bounded);
+	ni->bottom_halves = atomic_load(&irq->bottom_halves);
+}
+
+/* ---- 7. probe and remove ------------------------------------------------ */
 
 int optee_probe(const struct optee_probe_cfg *cfg, struct optee **out)
 {
@@ -648,7 +799,8 @@ int optee_probe(const struct optee_probe_cfg *cfg, struct optee **out)
 			      &optee->teedev);
 	if (rc)
 		goto err_free_optee;
-	rc = tee_device_alloc(&optee_supp_desc, optee->cls, NULL, optee,
+	/* The supplicant allocates application memory from the same pool. */
+	rc = tee_device_alloc(&optee_supp_desc, optee->cls, pool, optee,
 			      &optee->supp_teedev);
 	if (rc)
 		goto err_unreg_teedev;
@@ -667,6 +819,7 @@ int optee_probe(const struct optee_probe_cfg *cfg, struct optee **out)
 	 */
 	optee_cq_init(&optee->call_queue, optee->info.system_thread ? 0 :
 			(int)optee->info.thread_count);
+	optee_supp_init(&optee->supp);
 	/*
 	 * Arguments: with dynamic shm and a driver-supplied RPC argument,
 	 * several per registered page (CALL_WITH_REGD_ARG); else one per
@@ -684,6 +837,17 @@ int optee_probe(const struct optee_probe_cfg *cfg, struct optee **out)
 	rc = teedev_open(optee->teedev, &optee->ctx);
 	if (rc)
 		goto err_uninit_queues;
+
+	rc = optee_notif_init(optee, optee->info.max_notif_value);
+	if (rc)
+		goto err_close_ctx;
+	if (optee->info.sec_caps & OPTEE_SMC_SEC_CAP_ASYNC_NOTIF) {
+		rc = optee_smc_notif_init_irq(optee);
+		if (rc)
+			goto err_notif_uninit;
+		optee_enable_async_notif(optee);
+		optee_log(cfg, "Asynchronous notifications enabled");
+	}
 
 	/*
 	 * No RPC argument of an earlier kernel may linger in the firmware's
@@ -706,9 +870,14 @@ int optee_probe(const struct optee_probe_cfg *cfg, struct optee **out)
 	return 0;
 
 err_disable_shm_cache:
+	/* Devices the enumeration registered before it failed (seed 003's review). */
 	optee_unregister_devices(optee);
 	if (!optee->info.rpc_param_count)
 		optee_disable_shm_cache(optee, true);
+	optee_smc_notif_uninit_irq(optee);
+err_notif_uninit:
+	optee_notif_uninit(optee);
+err_close_ctx:
 	optee_shm_arg_cache_uninit(optee);
 	optee_rpc_shm_free_all(optee);
 	teedev_close_context(optee->ctx);
@@ -719,6 +888,7 @@ err_destroy_rpc_lock:
 	rt_cond_destroy(&optee->ctx_cond);
 	rt_mutex_destroy(&optee->ctx_lock);
 	rt_mutex_destroy(&optee->rpc_lock);
+	optee_supp_uninit(&optee->supp);
 	optee_cq_uninit(&optee->call_queue);
 err_unreg_supp_teedev:
 	tee_device_unregister(optee->supp_teedev);
@@ -758,21 +928,30 @@ void optee_remove(struct optee *optee)
 	 */
 	if (!optee->info.rpc_param_count)
 		optee_disable_shm_cache(optee, true);
+	/* STOP_ASYNC_NOTIF needs the argument cache and the driver's context. */
+	optee_smc_notif_uninit_irq(optee);
 
 	/* Driver-owned shm holds the driver's context: free it first. */
 	optee_shm_arg_cache_uninit(optee);
 	optee_rpc_shm_free_all(optee);
 	teedev_close_context(optee->ctx);
+	optee_notif_uninit(optee);
 	tee_device_unregister(optee->supp_teedev);
 	tee_device_unregister(optee->teedev);
 	tee_shm_pool_free(optee->pool);
 	rt_cond_destroy(&optee->ctx_cond);
 	rt_mutex_destroy(&optee->ctx_lock);
 	rt_mutex_destroy(&optee->rpc_lock);
+	optee_supp_uninit(&optee->supp);
 	optee_cq_uninit(&optee->call_queue);
 	if (optee->cls == &optee->own_cls)
 		tee_class_fini(&optee->own_cls);
 	smcsim_free(optee);
+}
+
+void optee_get_supp_info(struct optee *optee, struct optee_supp_info *si)
+{
+	optee_supp_get_info(&optee->supp, si);
 }
 
 void optee_get_info(const struct optee *optee, struct optee_info *info)

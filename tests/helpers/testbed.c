@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * The test stack of testbed.h. Failures go through CMocka's assertions, so
+ * a helper that cannot do its job fails the test that called it.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "testbed.h"
+
+void tb_start(struct tb *tb, const struct tb_opts *o)
+{
+	struct smcsim_phys_config pcfg;
+	struct smcsim_sw_config scfg;
+	struct smcsim_invoke inv;
+
+	memset(tb, 0, sizeof(*tb));
+	smcsim_phys_config_default(&pcfg);
+	assert_int_equal(smcsim_phys_create(&pcfg, &tb->phys), 0);
+	smcsim_sw_config_default(&scfg, o->profile, tb->phys);
+	if (o->threads)
+		scfg.num_threads = o->threads;
+	scfg.async_notif = !o->no_async_notif;
+	assert_int_equal(smcsim_sw_create(&scfg, &tb->sw), 0);
+	inv = smcsim_invoke_sim(tb->sw);
+	if (o->front)
+		inv = o->front(o->front_ctx, inv);
+	smcsim_trace_init(&tb->trace, inv, NULL);
+	tee_class_init(&tb->cls);
+	tb->cfg = (struct optee_probe_cfg){
+		.invoke = smcsim_trace_invoke(&tb->trace),
+		.phys = tb->phys,
+		.profile = o->profile,
+		.cls = &tb->cls,
+		.notif_irq = o->no_irq ? NULL : smcsim_sw_notif_irq(tb->sw),
+	};
+	if (o->no_probe)
+		return;
+	assert_int_equal(optee_probe(&tb->cfg, &tb->optee), 0);
+	tb->teedev = optee_client_teedev(tb->optee);
+}
+
+static uint32_t tb_remove_fn(void *arg)
+{
+	optee_remove(arg);
+	return 0;
+}
+
+void tb_remove(struct tb *tb)
+{
+	struct tb_job j;
+
+	if (!tb->optee)
+		return;
+	tb_job_start(&j, "remover", tb_remove_fn, tb->optee);
+	tb_job_join(&j, TB_WAIT_MS);
+	tb->optee = NULL;
+	tb->teedev = NULL;
+}
+
+void tb_stop(struct tb *tb)
+{
+	tb_remove(tb);
+	assert_int_equal(tee_class_devices_in_use(&tb->cls), 0);
+	assert_int_equal(smcsim_sw_session_count(tb->sw), 0);
+	assert_int_equal(smcsim_sw_shm_count(tb->sw), 0);
+	assert_int_equal(smcsim_phys_dram_pages_used(tb->phys), 0);
+	smcsim_sw_destroy(tb->sw);
+	smcsim_trace_fini(&tb->trace);
+	tee_class_fini(&tb->cls);
+	smcsim_phys_destroy(tb->phys);
+}
+
+struct tee_context *tb_open_ctx(struct tb *tb)
+{
+	struct tee_context *ctx = NULL;
+
+	assert_int_equal(tee_client_open_context(tb->teedev, &ctx), 0);
+	assert_non_null(ctx);
+	return ctx;
+}
+
+uint32_t tb_open_session(struct tee_context *ctx, const struct smcsim_uuid *uuid,
+			 uint32_t *session)
+{
+	struct tee_ioctl_open_session_arg arg = {
+		.clnt_login = TEE_IOCTL_LOGIN_PUBLIC,
+	};
+
+	smcsim_uuid_to_octets(uuid, arg.uuid);
+	assert_int_equal(tee_client_open_session(ctx, &arg, NULL), 0);
+	*session = arg.session;
+	return arg.ret;
+}
+
+uint32_t tb_invoke_values(struct tee_context *ctx, uint32_t session,
+			  uint32_t func, const uint32_t types[4],
+			  uint64_t v[4][2])
+{
+	struct tee_ioctl_invoke_arg arg = {
+		.func = func,
+		.session = session,
+		.num_params = 4,
+	};
+	struct tee_param p[4];
+	unsigned int i;
+
+	memset(p, 0, sizeof(p));
+	for (i = 0; i < 4; i++) {
+		p[i].attr = types[i];
+		if (v) {
+			p[i].u.value.a = v[i][0];
+			p[i].u.value.b = v[i][1];
+		}
+	}
+	assert_int_equal(tee_client_invoke_func(ctx, &arg, p), 0);
+	for (i = 0; v && i < 4; i++) {
+		v[i][0] = p[i].u.value.a;
+		v[i][1] = p[i].u.value.b;
+	}
+	return arg.ret;
+}
+
+static void *tb_job_main(void *arg)
+{
+	struct tb_job *j = arg;
+
+	j->ret = j->fn(j->arg);
+	rt_complete(&j->done);
+	return NULL;
+}
+
+void tb_job_start(struct tb_job *j, const char *name, uint32_t (*fn)(void *),
+		  void *arg)
+{
+	j->fn = fn;
+	j->arg = arg;
+	j->ret = 0;
+	rt_completion_init(&j->done);
+	assert_int_equal(rt_thread_create(&j->thr, name, tb_job_main, j), 0);
+}
+
+bool tb_job_finished(struct tb_job *j)
+{
+	return rt_completion_done(&j->done);
+}
+
+uint32_t tb_job_join(struct tb_job *j, unsigned int ms)
+{
+	/* On timeout the thread is left running: the test fails anyway. */
+	if (rt_wait_for_completion_timeout(&j->done, ms))
+		fail_msg("job did not finish within %u ms", ms);
+	rt_thread_join(j->thr, NULL);
+	rt_completion_destroy(&j->done);
+	return j->ret;
+}
+
+bool tb_wait_until(bool (*cond)(void *arg), void *arg, unsigned int ms)
+{
+	uint64_t end = rt_now_ms() + ms;
+
+	while (!cond(arg)) {
+		if (rt_now_ms() >= end)
+			return cond(arg);
+		rt_sleep_ms(1);
+	}
+	return true;
+}
