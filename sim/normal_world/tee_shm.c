@@ -41,16 +41,12 @@ static int tee_shm_id_alloc(struct tee_device *teedev, struct tee_shm *shm)
 	return 0;
 }
 
+/* The last reference went, and the shm is out of the id tree. */
 static void tee_shm_release(struct tee_shm *shm)
 {
 	struct tee_device *teedev = shm->teedev;
 	struct tee_context *ctx = shm->ctx;
 
-	if (shm->id >= 0) {
-		rt_mutex_lock(&teedev->mutex);
-		RB_REMOVE(tee_shm_idr, &teedev->shm_ids, shm);
-		rt_mutex_unlock(&teedev->mutex);
-	}
 	if (shm->flags & TEE_SHM_POOL) {
 		teedev->pool->ops->free(teedev->pool, shm);
 	} else if (shm->flags & TEE_SHM_REGISTERED) {
@@ -76,8 +72,29 @@ void tee_shm_get(struct tee_shm *shm)
 
 void tee_shm_put(struct tee_shm *shm)
 {
-	if (shm)
+	struct tee_device *teedev;
+	bool last;
+
+	if (!shm)
+		return;
+	if (shm->id < 0) {
 		rt_kref_put(&shm->refcount, tee_shm_kref_release);
+		return;
+	}
+	/*
+	 * A shm with an id drops its last reference under the device mutex
+	 * and leaves the id tree in the same hold, as Linux does: otherwise
+	 * tee_shm_get_from_id() could find it at count 1, lose the race to
+	 * this put and hand out a shm being released.
+	 */
+	teedev = shm->teedev;
+	rt_mutex_lock(&teedev->mutex);
+	last = atomic_fetch_sub(&shm->refcount.refcount, 1) == 1;
+	if (last)
+		RB_REMOVE(tee_shm_idr, &teedev->shm_ids, shm);
+	rt_mutex_unlock(&teedev->mutex);
+	if (last)
+		tee_shm_release(shm);
 }
 
 void tee_shm_free(struct tee_shm *shm)

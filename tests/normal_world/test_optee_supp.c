@@ -2239,16 +2239,10 @@ static void optee_supp_concurrent_shm_free_of_one_cookie(void **state)
 	client_close(&c);
 	tb_stop(&tb);
 	/*
-	 * LIBRARY BUG (reported, not fixed here): rpc_shm_free() resolves
-	 * the cookie with optee_rpc_shm_find(), which reads the tree node
-	 * after dropping rpc_lock and returns the shm without a reference;
-	 * rpc_shm_free() then reads shm->ctx. The loser of the race does
-	 * both after the winner's optee_rpc_shm_take() and tee_shm_free().
-	 * The window is a few instructions, so this catches it in some runs
-	 * only: TSan reports the race (rpc.c optee_rpc_shm_find() reading the
-	 * node, optee_rpc_shm_take() freeing it) in about half of them, ASan
-	 * (heap-use-after-free) needs 1000 to 15000 rounds. The plain build
-	 * passes.
+	 * The race this guards: the loser of two frees once resolved the
+	 * cookie after the winner had freed it (TSan saw it in half the
+	 * runs). rpc_shm_free() now finds, checks and takes the cookie in
+	 * one hold of rpc_lock.
 	 */
 	assert_int_equal(wrong, 0);
 }

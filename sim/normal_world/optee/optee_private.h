@@ -344,8 +344,12 @@ void optee_rpc_finalize_call(struct optee *optee,
 uint64_t optee_rpc_shm_add(struct optee *optee, struct tee_shm *shm);
 /** optee_rpc_shm_take() - forget cookie @cookie; Return: its shm or NULL */
 struct tee_shm *optee_rpc_shm_take(struct optee *optee, uint64_t cookie);
-/** optee_rpc_shm_find() - the shm of cookie @cookie, or NULL */
-struct tee_shm *optee_rpc_shm_find(struct optee *optee, uint64_t cookie);
+/**
+ * optee_rpc_shm_get() - the shm of cookie @cookie with a reference taken
+ * under the lock (the secure world may free the cookie on another thread
+ * meanwhile), or NULL. Drop it with tee_shm_put().
+ */
+struct tee_shm *optee_rpc_shm_get(struct optee *optee, uint64_t cookie);
 void optee_rpc_shm_free_all(struct optee *optee);
 int optee_pages_list_alloc(struct optee *optee, const uint64_t *pages,
 			   size_t num_pages, unsigned int page_offset,

@@ -50,18 +50,7 @@ uint64_t optee_rpc_shm_add(struct optee *optee, struct tee_shm *shm)
 	return r->cookie;
 }
 
-struct tee_shm *optee_rpc_shm_find(struct optee *optee, uint64_t cookie)
-{
-	struct optee_rpc_shm key = { .cookie = cookie }, *r;
-
-	rt_mutex_lock(&optee->rpc_lock);
-	r = RB_FIND(optee_rpc_shm_tree, &optee->rpc_shms, &key);
-	rt_mutex_unlock(&optee->rpc_lock);
-	return r ? r->shm : NULL;
-}
-
-/* The shm of @cookie with a reference taken under the lock, or NULL. */
-static struct tee_shm *optee_rpc_shm_get(struct optee *optee, uint64_t cookie)
+struct tee_shm *optee_rpc_shm_get(struct optee *optee, uint64_t cookie)
 {
 	struct optee_rpc_shm key = { .cookie = cookie }, *r;
 	struct tee_shm *shm = NULL;
@@ -73,6 +62,32 @@ static struct tee_shm *optee_rpc_shm_get(struct optee *optee, uint64_t cookie)
 		tee_shm_get(shm);
 	}
 	rt_mutex_unlock(&optee->rpc_lock);
+	return shm;
+}
+
+/*
+ * Forget @cookie if it names memory of the type asked for: application
+ * memory belongs to the supplicant's context, kernel memory to the
+ * driver's. Return: its shm (the tree's reference passes to the caller)
+ * or NULL.
+ */
+static struct tee_shm *rpc_shm_take_typed(struct optee *optee, uint64_t cookie,
+					  bool appl)
+{
+	struct optee_rpc_shm key = { .cookie = cookie }, *r;
+	struct tee_shm *shm = NULL;
+
+	rt_mutex_lock(&optee->rpc_lock);
+	r = RB_FIND(optee_rpc_shm_tree, &optee->rpc_shms, &key);
+	if (r && (r->shm->ctx != optee->ctx) == appl)
+		RB_REMOVE(optee_rpc_shm_tree, &optee->rpc_shms, r);
+	else
+		r = NULL;
+	rt_mutex_unlock(&optee->rpc_lock);
+	if (r) {
+		shm = r->shm;
+		smcsim_free(r);
+	}
 	return shm;
 }
 
@@ -346,14 +361,9 @@ static void rpc_shm_free(struct tee_context *ctx, struct optee *optee,
 		arg->ret = TEE_ERROR_BAD_PARAMETERS;
 		return;
 	}
-	shm = optee_rpc_shm_find(optee, p->u.value.b);
-	/* The type must be the one it was allocated as. */
-	appl = shm && shm->ctx != optee->ctx;
-	if (!shm || appl != (p->u.value.a == OPTEE_RPC_SHM_TYPE_APPL)) {
-		arg->ret = TEE_ERROR_BAD_PARAMETERS;
-		return;
-	}
-	shm = optee_rpc_shm_take(optee, p->u.value.b);
+	appl = p->u.value.a == OPTEE_RPC_SHM_TYPE_APPL;
+	/* Found, checked and taken in one hold: two frees race otherwise. */
+	shm = rpc_shm_take_typed(optee, p->u.value.b, appl);
 	if (!shm) {
 		arg->ret = TEE_ERROR_BAD_PARAMETERS;
 		return;

@@ -367,7 +367,8 @@ static void optee_handle_rpc(struct tee_context *ctx, struct optee *optee,
 			break;
 		}
 		cookie = reg_pair_to_64(a[1], a[2]);
-		shm = optee_rpc_shm_find(optee, cookie);
+		/* Held across the command: another thread may FREE it. */
+		shm = optee_rpc_shm_get(optee, cookie);
 		if (!shm) {
 			optee_log(&optee->cfg, "RPC CMD with unknown cookie 0x%llx",
 				  (unsigned long long)cookie);
@@ -375,6 +376,7 @@ static void optee_handle_rpc(struct tee_context *ctx, struct optee *optee,
 		}
 		optee_rpc_cmd(ctx, optee, tee_shm_get_va(shm, 0), shm->size,
 			      call_ctx);
+		tee_shm_put(shm);
 		break;
 	default:
 		optee_log(&optee->cfg, "unknown RPC function 0x%x",

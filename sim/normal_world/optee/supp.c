@@ -167,8 +167,12 @@ uint32_t optee_supp_thrd_req(struct tee_context *ctx, uint32_t func,
 	 * A caller already killed would only queue a request to take it back
 	 * at once, after the supplicant might have seen it.
 	 */
-	if (rt_fatal_signal_pending())
+	if (rt_fatal_signal_pending()) {
+		rt_mutex_lock(&supp->mutex);
+		supp->stats.killed++;
+		rt_mutex_unlock(&supp->mutex);
 		return TEE_ERROR_COMMUNICATION;
+	}
 	/* An in-kernel client does not wait for a supplicant to appear. */
 	rt_mutex_lock(&supp->mutex);
 	if (!supp->ctx && ctx->supp_nowait) {
@@ -363,12 +367,14 @@ int optee_supp_send(struct tee_context *ctx, uint32_t ret, uint32_t num_params,
 					    TEE_IOCTL_PARAM_ATTR_META)) {
 		num_meta = 1;
 		if (param[0].u.value.a > INT32_MAX) {
+			supp->stats.refused_answers++;
 			rt_mutex_unlock(&supp->mutex);
 			return -ENOENT;
 		}
 		key.id = (int)param[0].u.value.a;
 	} else {
 		if (supp->req_id == -1) {
+			supp->stats.refused_answers++;
 			rt_mutex_unlock(&supp->mutex);
 			return -EINVAL;
 		}
