@@ -33,41 +33,68 @@ static void usage(FILE *f)
 }
 
 /* Open a session to the echo TA, add two numbers, close. Return: 0 or -errno. */
-static int demo_session(struct optee *optee, uint32_t *sum)
+/* A kernel client with a session to @uuid. Return: 0 or a negative errno. */
+static int demo_open(struct optee *optee, const struct smcsim_uuid *uuid,
+		     struct tee_context **ctx, uint32_t *session)
 {
-	static const struct smcsim_uuid echo_uuid = SMCSIM_TA_ECHO_UUID;
 	struct tee_ioctl_open_session_arg sess = {
 		.clnt_login = TEE_IOCTL_LOGIN_REE_KERNEL,
 	};
+	int rc;
+
+	rc = tee_client_open_context(optee_client_teedev(optee), ctx);
+	if (rc)
+		return rc;
+	smcsim_uuid_to_octets(uuid, sess.uuid);
+	rc = tee_client_open_session(*ctx, &sess, NULL);
+	if (!rc && sess.ret != TEE_SUCCESS)
+		rc = -EIO;
+	if (rc) {
+		tee_client_close_context(*ctx);
+		return rc;
+	}
+	*session = sess.session;
+	return 0;
+}
+
+static void demo_close(struct tee_context *ctx, uint32_t session)
+{
+	tee_client_close_session(ctx, session);
+	tee_client_close_context(ctx);
+}
+
+/* Invoke @func with @n params; a TEE error is -EIO. */
+static int demo_invoke(struct tee_context *ctx, uint32_t session, uint32_t func,
+		       struct tee_param *p, uint32_t n)
+{
 	struct tee_ioctl_invoke_arg inv = {
-		.func = SMCSIM_TA_ECHO_CMD_ADD,
-		.num_params = 2,
+		.func = func,
+		.session = session,
+		.num_params = n,
 	};
+	int rc = tee_client_invoke_func(ctx, &inv, p);
+
+	return !rc && inv.ret != TEE_SUCCESS ? -EIO : rc;
+}
+
+static int demo_session(struct optee *optee, uint32_t *sum)
+{
+	static const struct smcsim_uuid echo_uuid = SMCSIM_TA_ECHO_UUID;
 	struct tee_param p[2] = {
 		{ .attr = TEE_IOCTL_PARAM_ATTR_TYPE_VALUE_INPUT,
 		  .u.value = { .a = 40, .b = 2 } },
 		{ .attr = TEE_IOCTL_PARAM_ATTR_TYPE_VALUE_OUTPUT },
 	};
 	struct tee_context *ctx;
+	uint32_t session;
 	int rc;
 
-	rc = tee_client_open_context(optee_client_teedev(optee), &ctx);
+	rc = demo_open(optee, &echo_uuid, &ctx, &session);
 	if (rc)
 		return rc;
-	smcsim_uuid_to_octets(&echo_uuid, sess.uuid);
-	rc = tee_client_open_session(ctx, &sess, NULL);
-	if (!rc && sess.ret != TEE_SUCCESS)
-		rc = -EIO;
-	if (rc)
-		goto out;
-	inv.session = sess.session;
-	rc = tee_client_invoke_func(ctx, &inv, p);
-	if (!rc && inv.ret != TEE_SUCCESS)
-		rc = -EIO;
+	rc = demo_invoke(ctx, session, SMCSIM_TA_ECHO_CMD_ADD, p, 2);
 	*sum = (uint32_t)p[1].u.value.a;
-	tee_client_close_session(ctx, sess.session);
-out:
-	tee_client_close_context(ctx);
+	demo_close(ctx, session);
 	return rc;
 }
 
@@ -81,46 +108,29 @@ static int demo_notif(struct optee *optee, struct smcsim_sw *sw,
 		      uint32_t *value, uint64_t *bh_runs)
 {
 	static const struct smcsim_uuid notif_uuid = SMCSIM_TA_NOTIF_UUID;
-	struct tee_ioctl_open_session_arg sess = {
-		.clnt_login = TEE_IOCTL_LOGIN_REE_KERNEL,
-	};
-	struct tee_ioctl_invoke_arg inv = { .num_params = 1 };
 	struct tee_param p = { .attr = TEE_IOCTL_PARAM_ATTR_TYPE_VALUE_INPUT };
 	struct smcsim_sw_bh_stats bh;
 	struct tee_context *ctx;
+	uint32_t session;
 	uint64_t end;
 	int rc;
 
 	rc = smcsim_sw_notif_alloc_value(sw, value);
 	if (rc)
 		return rc;
-	rc = tee_client_open_context(optee_client_teedev(optee), &ctx);
+	rc = demo_open(optee, &notif_uuid, &ctx, &session);
 	if (rc)
 		return rc;
-	smcsim_uuid_to_octets(&notif_uuid, sess.uuid);
-	rc = tee_client_open_session(ctx, &sess, NULL);
-	if (!rc && sess.ret != TEE_SUCCESS)
-		rc = -EIO;
-	if (rc)
-		goto out;
-	inv.session = sess.session;
-	inv.func = SMCSIM_TA_NOTIF_CMD_POST;
 	p.u.value.a = *value;
-	rc = tee_client_invoke_func(ctx, &inv, &p);
-	if (!rc && inv.ret != TEE_SUCCESS)
-		rc = -EIO;
+	rc = demo_invoke(ctx, session, SMCSIM_TA_NOTIF_CMD_POST, &p, 1);
 	if (!rc) {
 		/* Waits at most 2 s: the value was posted already. */
-		inv.func = SMCSIM_TA_NOTIF_CMD_WAIT;
-		p.u.value.a = *value;
 		p.u.value.b = 2000;
-		rc = tee_client_invoke_func(ctx, &inv, &p);
-		if (!rc && inv.ret != TEE_SUCCESS)
-			rc = -EIO;
+		rc = demo_invoke(ctx, session, SMCSIM_TA_NOTIF_CMD_WAIT, &p, 1);
 	}
-	tee_client_close_session(ctx, sess.session);
+	demo_close(ctx, session);
 	if (rc)
-		goto out;
+		return rc;
 	rc = smcsim_sw_bottom_half_request(sw, 3);
 	end = rt_now_ms() + 2000;
 	do {
@@ -130,11 +140,7 @@ static int demo_notif(struct optee *optee, struct smcsim_sw *sw,
 		rt_sleep_ms(1);
 	} while (rt_now_ms() < end);
 	*bh_runs = bh.runs;
-	if (!rc && !bh.runs)
-		rc = -ETIMEDOUT;
-out:
-	tee_client_close_context(ctx);
-	return rc;
+	return !rc && !bh.runs ? -ETIMEDOUT : rc;
 }
 
 static int demo(int argc, char **argv)

@@ -92,6 +92,7 @@ void smcsim_irq_disable_nosync(struct smcsim_irq *irq);
  */
 void smcsim_irq_enable(struct smcsim_irq *irq);
 
+/** smcsim_irq_get_stats() - a snapshot of the line's counters */
 void smcsim_irq_get_stats(struct smcsim_irq *irq, struct smcsim_irq_stats *st);
 
 #endif /* SMCSIM_IRQ_H */

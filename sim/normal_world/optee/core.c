@@ -132,6 +132,23 @@ const struct tee_desc optee_clnt_desc = {
 };
 
 /*
+ * The supplicant's memory is not registered with OP-TEE (as in Linux): the
+ * secure world learns of it only in the RPCs that name it.
+ */
+static int optee_shm_register_supp(struct tee_context *ctx, struct tee_shm *shm,
+				   const uint64_t *pages, size_t num_pages,
+				   uintptr_t start)
+{
+	return 0;
+}
+
+static int optee_shm_unregister_supp(struct tee_context *ctx,
+				     struct tee_shm *shm)
+{
+	return 0;
+}
+
+/*
  * The supplicant closed its device (it died, or exited): its requests end
  * now, not when the last reference to its context goes, which the shm the
  * secure world still holds of it could delay for ever.
@@ -147,6 +164,10 @@ void optee_supp_close_context(struct tee_context *ctx)
 	}
 	rt_mutex_unlock(&optee->supp.mutex);
 	optee_supp_release(&optee->supp);
+	/* optee_remove() may wait for this to free application memory. */
+	rt_mutex_lock(&optee->ctx_lock);
+	rt_cond_broadcast(&optee->ctx_cond);
+	rt_mutex_unlock(&optee->ctx_lock);
 }
 
 static const struct tee_driver_ops optee_supp_ops = {
@@ -156,8 +177,8 @@ static const struct tee_driver_ops optee_supp_ops = {
 	.release = optee_release,
 	.supp_recv = optee_supp_recv,
 	.supp_send = optee_supp_send,
-	.shm_register = optee_shm_register,
-	.shm_unregister = optee_shm_unregister,
+	.shm_register = optee_shm_register_supp,
+	.shm_unregister = optee_shm_unregister_supp,
 };
 
 const struct tee_desc optee_supp_desc = {

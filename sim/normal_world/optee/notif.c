@@ -77,6 +77,9 @@ void optee_notif_uninit(struct optee *optee)
 	rt_mutex_lock(&n->lock);
 	n->closing = true;
 	TAILQ_FOREACH(e, &n->db, link) {
+		/* A waiter whose key was sent keeps its success. */
+		if (rt_completion_done(&e->c))
+			continue;
 		e->result = -ESHUTDOWN;
 		rt_complete(&e->c);
 	}

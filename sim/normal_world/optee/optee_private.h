@@ -280,6 +280,10 @@ extern const struct tee_desc optee_supp_desc;
 void optee_log(const struct optee_probe_cfg *cfg, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/**
+ * optee_supp_close_context() - the supplicant's device was closed: fail
+ * its requests now (a no-op for any other context)
+ */
 void optee_supp_close_context(struct tee_context *ctx);
 
 /* call.c */
@@ -335,9 +339,14 @@ int optee_shm_register(struct tee_context *ctx, struct tee_shm *shm,
 int optee_shm_unregister(struct tee_context *ctx, struct tee_shm *shm);
 
 /* rpc.c */
+/**
+ * optee_rpc_cmd() - serve RPC command @arg (@arg_size bytes of normal-world
+ * memory) for the caller of @ctx; the answer goes in @arg's ret and params
+ */
 void optee_rpc_cmd(struct tee_context *ctx, struct optee *optee,
 		   struct optee_msg_arg *arg, size_t arg_size,
 		   struct optee_call_ctx *call_ctx);
+/** optee_rpc_finalize_call() - free what a call's RPCs kept until its end */
 void optee_rpc_finalize_call(struct optee *optee,
 			     struct optee_call_ctx *call_ctx);
 /** optee_rpc_shm_add() - remember @shm under a cookie; Return: the cookie, 0 on -ENOMEM */
@@ -345,12 +354,26 @@ uint64_t optee_rpc_shm_add(struct optee *optee, struct tee_shm *shm);
 /** optee_rpc_shm_take() - forget cookie @cookie; Return: its shm or NULL */
 struct tee_shm *optee_rpc_shm_take(struct optee *optee, uint64_t cookie);
 /**
+ * optee_rpc_shm_take_typed() - forget @cookie if it names application
+ * memory (@appl, the supplicant's) or kernel memory (the driver's), in one
+ * hold of the lock. Return: its shm, whose reference passes to the caller,
+ * or NULL.
+ */
+struct tee_shm *optee_rpc_shm_take_typed(struct optee *optee, uint64_t cookie,
+					 bool appl);
+/**
  * optee_rpc_shm_get() - the shm of cookie @cookie with a reference taken
  * under the lock (the secure world may free the cookie on another thread
  * meanwhile), or NULL. Drop it with tee_shm_put().
  */
 struct tee_shm *optee_rpc_shm_get(struct optee *optee, uint64_t cookie);
+/** optee_rpc_shm_free_all() - drop every cookie the secure world still holds */
 void optee_rpc_shm_free_all(struct optee *optee);
+/**
+ * optee_rpc_shm_free_appl() - drop the driver's references on application
+ * memory the secure world still holds (only when no call can come again)
+ */
+void optee_rpc_shm_free_appl(struct optee *optee);
 int optee_pages_list_alloc(struct optee *optee, const uint64_t *pages,
 			   size_t num_pages, unsigned int page_offset,
 			   uint64_t *list_pa, size_t *num_entries);
@@ -375,10 +398,13 @@ int optee_notif_wait(struct optee *optee, uint64_t key, unsigned int timeout_ms)
  * Return: 0, -EINVAL for a key above the maximum.
  */
 int optee_notif_send(struct optee *optee, uint64_t key);
+/** optee_notif_get_stats() - fill the key fields of @ni */
 void optee_notif_get_stats(struct optee *optee, struct optee_notif_info *ni);
 
 /* supp.c */
+/** optee_supp_init() - an empty queue with no supplicant attached */
 void optee_supp_init(struct optee_supp *supp);
+/** optee_supp_uninit() - free a queue after its supplicant was released */
 void optee_supp_uninit(struct optee_supp *supp);
 /** optee_supp_open() - @ctx becomes the supplicant; Return: 0, -EBUSY */
 int optee_supp_open(struct optee *optee, struct tee_context *ctx);
@@ -392,10 +418,13 @@ void optee_supp_release(struct optee_supp *supp);
  */
 uint32_t optee_supp_thrd_req(struct tee_context *ctx, uint32_t func,
 			     size_t num_params, struct tee_param *param);
+/** optee_supp_recv() - tee_supp_recv() of the driver (see tee_drv.h) */
 int optee_supp_recv(struct tee_context *ctx, uint32_t *func,
 		    uint32_t *num_params, struct tee_param *param);
+/** optee_supp_send() - tee_supp_send() of the driver (see tee_drv.h) */
 int optee_supp_send(struct tee_context *ctx, uint32_t ret, uint32_t num_params,
 		    struct tee_param *param);
+/** optee_supp_get_info() - counters and the queue's state now */
 void optee_supp_get_info(struct optee_supp *supp, struct optee_supp_info *si);
 
 /* device.c */

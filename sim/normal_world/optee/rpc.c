@@ -71,8 +71,8 @@ struct tee_shm *optee_rpc_shm_get(struct optee *optee, uint64_t cookie)
  * driver's. Return: its shm (the tree's reference passes to the caller)
  * or NULL.
  */
-static struct tee_shm *rpc_shm_take_typed(struct optee *optee, uint64_t cookie,
-					  bool appl)
+struct tee_shm *optee_rpc_shm_take_typed(struct optee *optee, uint64_t cookie,
+					 bool appl)
 {
 	struct optee_rpc_shm key = { .cookie = cookie }, *r;
 	struct tee_shm *shm = NULL;
@@ -106,6 +106,26 @@ struct tee_shm *optee_rpc_shm_take(struct optee *optee, uint64_t cookie)
 		smcsim_free(r);
 	}
 	return shm;
+}
+
+void optee_rpc_shm_free_appl(struct optee *optee)
+{
+	struct optee_rpc_shm *r;
+
+	for (;;) {
+		rt_mutex_lock(&optee->rpc_lock);
+		RB_FOREACH(r, optee_rpc_shm_tree, &optee->rpc_shms)
+			if (r->shm->ctx != optee->ctx)
+				break;
+		if (r)
+			RB_REMOVE(optee_rpc_shm_tree, &optee->rpc_shms, r);
+		rt_mutex_unlock(&optee->rpc_lock);
+		if (!r)
+			return;
+		/* Outside the lock: the last put may unregister (an SMC). */
+		tee_shm_put(r->shm);
+		smcsim_free(r);
+	}
 }
 
 void optee_rpc_shm_free_all(struct optee *optee)
@@ -273,8 +293,12 @@ static struct tee_shm *rpc_alloc_suppl(struct tee_context *ctx,
 	rt_mutex_unlock(&optee->supp.mutex);
 	if (rc)
 		return NULL;
-	/* The supplicant's answer is checked like any other input. */
-	if (shm->size < sz) {
+	/*
+	 * The supplicant's answer is checked like any other input. Only pool
+	 * memory is one physical run and can go by address: registered user
+	 * memory could hand the secure world someone else's pages.
+	 */
+	if (shm->size < sz || !(shm->flags & TEE_SHM_POOL)) {
 		tee_shm_put(shm);
 		return NULL;
 	}
@@ -335,7 +359,12 @@ static void rpc_shm_alloc(struct tee_context *ctx, struct optee *optee,
 	}
 	cookie = optee_rpc_shm_add(optee, shm);
 	if (!cookie || tee_shm_get_pa(shm, 0, &pa)) {
-		tee_shm_free(shm);
+		if (cookie)
+			optee_rpc_shm_take(optee, cookie);
+		if (p->u.value.a == OPTEE_RPC_SHM_TYPE_APPL)
+			rpc_free_suppl(ctx, shm);
+		else
+			tee_shm_free(shm);
 		arg->ret = TEE_ERROR_OUT_OF_MEMORY;
 		return;
 	}
@@ -363,7 +392,7 @@ static void rpc_shm_free(struct tee_context *ctx, struct optee *optee,
 	}
 	appl = p->u.value.a == OPTEE_RPC_SHM_TYPE_APPL;
 	/* Found, checked and taken in one hold: two frees race otherwise. */
-	shm = rpc_shm_take_typed(optee, p->u.value.b, appl);
+	shm = optee_rpc_shm_take_typed(optee, p->u.value.b, appl);
 	if (!shm) {
 		arg->ret = TEE_ERROR_BAD_PARAMETERS;
 		return;
@@ -376,6 +405,8 @@ static void rpc_shm_free(struct tee_context *ctx, struct optee *optee,
 }
 
 /* ---- the supplicant's commands ------------------------------------------ */
+
+#define READ_ONCE_U32(x)	(*(const volatile uint32_t *)&(x))
 
 static void rpc_params_put(struct tee_param *params, size_t n)
 {
@@ -513,15 +544,17 @@ static void rpc_supp_cmd(struct tee_context *ctx, struct optee *optee,
 			 struct optee_msg_arg *arg)
 {
 	struct tee_param params[OPTEE_SUPP_MAX_PARAMS];
+	/* Read once: the argument is memory other threads can write. */
+	uint32_t n = READ_ONCE_U32(arg->num_params);
 
-	if (arg->num_params > OPTEE_SUPP_MAX_PARAMS ||
-	    rpc_params_to_supp(optee, params, arg->params, arg->num_params)) {
+	if (n > OPTEE_SUPP_MAX_PARAMS ||
+	    rpc_params_to_supp(optee, params, arg->params, n)) {
 		arg->ret = TEE_ERROR_BAD_PARAMETERS;
 		return;
 	}
-	arg->ret = optee_supp_thrd_req(ctx, arg->cmd, arg->num_params, params);
-	rpc_params_from_supp(arg->params, params, arg->num_params);
-	rpc_params_put(params, arg->num_params);
+	arg->ret = optee_supp_thrd_req(ctx, arg->cmd, n, params);
+	rpc_params_from_supp(arg->params, params, n);
+	rpc_params_put(params, n);
 }
 
 void optee_rpc_cmd(struct tee_context *ctx, struct optee *optee,

@@ -181,10 +181,12 @@ static void optee_disable_shm_cache(struct optee *optee, bool is_mapped)
 		if (res.a0 == OPTEE_SMC_RETURN_OK) {
 			struct tee_shm *shm = NULL;
 
+			/* Cached RPC arguments are kernel memory. */
 			if (is_mapped)
-				shm = optee_rpc_shm_take(optee,
-							 reg_pair_to_64(res.a1,
-									res.a2));
+				shm = optee_rpc_shm_take_typed(optee,
+							       reg_pair_to_64(res.a1,
+									      res.a2),
+							       false);
 			tee_shm_free(shm);
 			if (++drained < OPTEE_SHM_CACHE_DRAIN_MAX)
 				continue;
@@ -349,7 +351,8 @@ static void optee_handle_rpc(struct tee_context *ctx, struct optee *optee,
 		break;
 	case OPTEE_SMC_RPC_FUNC_FREE:
 		cookie = reg_pair_to_64(a[1], a[2]);
-		shm = optee_rpc_shm_take(optee, cookie);
+		/* RPC FREE is for the arguments RPC ALLOC gave: kernel memory. */
+		shm = optee_rpc_shm_take_typed(optee, cookie, false);
 		if (shm)
 			tee_shm_free(shm);
 		else
@@ -367,8 +370,15 @@ static void optee_handle_rpc(struct tee_context *ctx, struct optee *optee,
 			break;
 		}
 		cookie = reg_pair_to_64(a[1], a[2]);
-		/* Held across the command: another thread may FREE it. */
+		/*
+		 * Held across the command: another thread may FREE it. Only
+		 * the driver's own memory: the supplicant can write its own.
+		 */
 		shm = optee_rpc_shm_get(optee, cookie);
+		if (shm && shm->ctx != optee->ctx) {
+			tee_shm_put(shm);
+			shm = NULL;
+		}
 		if (!shm) {
 			optee_log(&optee->cfg, "RPC CMD with unknown cookie 0x%llx",
 				  (unsigned long long)cookie);
@@ -739,6 +749,43 @@ void optee_get_notif_info(struct optee *optee, struct optee_notif_info *ni)
 
 /* ---- 7. probe and remove ------------------------------------------------ */
 
+static bool optee_supp_attached(struct optee *optee)
+{
+	bool attached;
+
+	rt_mutex_lock(&optee->supp.mutex);
+	attached = optee->supp.ctx != NULL;
+	rt_mutex_unlock(&optee->supp.mutex);
+	return attached;
+}
+
+/*
+ * No new context opens from here on; wait until every open one (the
+ * driver's own excepted) is released. Releasing a context closes its
+ * sessions and freeing its shm unregisters it, both through the argument
+ * cache and the driver's own context, which the caller takes apart next.
+ * Application memory the secure world still holds keeps a supplicant's
+ * context alive: once no supplicant is attached, the driver's references
+ * on that memory are dropped so the context can go.
+ */
+static void optee_wait_for_clients(struct optee *optee)
+{
+	unsigned int own = optee->ctx ? 1 : 0;
+
+	rt_mutex_lock(&optee->ctx_lock);
+	optee->removing = true;
+	while (optee->num_ctx > own) {
+		rt_mutex_unlock(&optee->ctx_lock);
+		if (!optee_supp_attached(optee))
+			optee_rpc_shm_free_appl(optee);
+		rt_mutex_lock(&optee->ctx_lock);
+		if (optee->num_ctx <= own)
+			break;
+		rt_cond_wait(&optee->ctx_cond, &optee->ctx_lock);
+	}
+	rt_mutex_unlock(&optee->ctx_lock);
+}
+
 int optee_probe(const struct optee_probe_cfg *cfg, struct optee **out)
 {
 	struct optee_info info = { 0 };
@@ -872,19 +919,24 @@ int optee_probe(const struct optee_probe_cfg *cfg, struct optee **out)
 	return 0;
 
 err_disable_shm_cache:
+	/* The devices are registered: clients may have opened them already. */
+	optee_wait_for_clients(optee);
 	/* Devices the enumeration registered before it failed (seed 003's review). */
 	optee_unregister_devices(optee);
 	if (!optee->info.rpc_param_count)
 		optee_disable_shm_cache(optee, true);
 	optee_smc_notif_uninit_irq(optee);
 err_notif_uninit:
+	optee_wait_for_clients(optee);
 	optee_notif_uninit(optee);
 err_close_ctx:
+	optee_wait_for_clients(optee);
 	optee_shm_arg_cache_uninit(optee);
 	optee_rpc_shm_free_all(optee);
 	teedev_close_context(optee->ctx);
 	goto err_destroy_rpc_lock;
 err_uninit_queues:
+	optee_wait_for_clients(optee);
 	optee_shm_arg_cache_uninit(optee);
 err_destroy_rpc_lock:
 	rt_cond_destroy(&optee->ctx_cond);
@@ -910,18 +962,11 @@ void optee_remove(struct optee *optee)
 	if (!optee)
 		return;
 	/*
-	 * Wait for the clients first: releasing a context closes its
-	 * sessions and freeing its shm unregisters it, both through the
-	 * argument cache and the driver's own context taken apart below.
-	 * Linux tears those down first and then blocks in
-	 * tee_device_unregister(), so a client closing meanwhile would use
-	 * them freed. No new context opens from here on.
+	 * Wait for the clients first. Linux tears the driver down first and
+	 * then blocks in tee_device_unregister(), so a client closing
+	 * meanwhile would use it freed.
 	 */
-	rt_mutex_lock(&optee->ctx_lock);
-	optee->removing = true;
-	while (optee->num_ctx > 1)
-		rt_cond_wait(&optee->ctx_cond, &optee->ctx_lock);
-	rt_mutex_unlock(&optee->ctx_lock);
+	optee_wait_for_clients(optee);
 
 	optee_unregister_devices(optee);
 	/*

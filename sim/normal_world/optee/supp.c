@@ -173,15 +173,6 @@ uint32_t optee_supp_thrd_req(struct tee_context *ctx, uint32_t func,
 		rt_mutex_unlock(&supp->mutex);
 		return TEE_ERROR_COMMUNICATION;
 	}
-	/* An in-kernel client does not wait for a supplicant to appear. */
-	rt_mutex_lock(&supp->mutex);
-	if (!supp->ctx && ctx->supp_nowait) {
-		supp->stats.refused++;
-		rt_mutex_unlock(&supp->mutex);
-		return TEE_ERROR_COMMUNICATION;
-	}
-	rt_mutex_unlock(&supp->mutex);
-
 	req = smcsim_zalloc(sizeof(*req));
 	if (!req)
 		return TEE_ERROR_OUT_OF_MEMORY;
@@ -191,6 +182,18 @@ uint32_t optee_supp_thrd_req(struct tee_context *ctx, uint32_t func,
 	req->param = param;
 
 	rt_mutex_lock(&supp->mutex);
+	/*
+	 * An in-kernel client does not wait for a supplicant to appear. The
+	 * check and the queueing are one hold: a supplicant leaving between
+	 * them would strand the request.
+	 */
+	if (!supp->ctx && ctx->supp_nowait) {
+		supp->stats.refused++;
+		rt_mutex_unlock(&supp->mutex);
+		rt_completion_destroy(&req->c);
+		smcsim_free(req);
+		return TEE_ERROR_COMMUNICATION;
+	}
 	if (supp_alloc_id(supp, req)) {
 		rt_mutex_unlock(&supp->mutex);
 		rt_completion_destroy(&req->c);
@@ -245,6 +248,8 @@ uint32_t optee_supp_thrd_req(struct tee_context *ctx, uint32_t func,
 				 * is still a refusal; the references go now.
 				 */
 				nheld = supp_req_steal_shm(req, held);
+				if (supp->req_id == req->id)
+					supp->req_id = -1;
 			}
 		}
 		req->ret = TEE_ERROR_COMMUNICATION;
