@@ -25,6 +25,11 @@ struct smcsim_phys;
  * @profile:	ABI profile of the firmware (decides what cap bit 7 means)
  * @uniprocessor: advertise OPTEE_SMC_NSEC_CAP_UNIPROCESSOR
  * @cls:	device class; NULL = the driver keeps its own
+ * @async_release: close the sessions of a client context when its device
+ *		is closed (close_context), on a worker that delivers them
+ *		after the context may be gone (the QTEE lifetime of seed
+ *		004); default: when its last reference goes, as Linux's
+ *		OP-TEE driver does
  * @notif_irq:	the platform's interrupt 0, the async-notification line
  *		(smcsim_sw_notif_irq() for the simulator). NULL = none: probe
  *		then fails if the firmware offers async notification, as a
@@ -37,6 +42,7 @@ struct optee_probe_cfg {
 	enum smcsim_abi_profile profile;
 	bool uniprocessor;
 	struct tee_class *cls;
+	bool async_release;
 	struct smcsim_irq *notif_irq;
 	bool log;
 };
@@ -172,6 +178,21 @@ struct optee_supp_info {
 	uint64_t failed;
 	uint64_t refused;
 };
+
+/**
+ * struct optee_release_info - the async release worker
+ * @queued:	session closes queued at close_context
+ * @delivered:	of those, CLOSE_SESSION calls made
+ * @pending:	queued and not yet delivered (one being delivered included)
+ */
+struct optee_release_info {
+	uint64_t queued;
+	uint64_t delivered;
+	unsigned int pending;
+};
+
+/** optee_get_release_info() - a snapshot of the release worker */
+void optee_get_release_info(struct optee *optee, struct optee_release_info *ri);
 
 /** optee_get_supp_info() - a snapshot of the supplicant queue */
 void optee_get_supp_info(struct optee *optee, struct optee_supp_info *si);

@@ -31,6 +31,14 @@
 #define OPTEE_RPC_NOTIFICATION_SEND		1
 
 /* SHM_ALLOC / SHM_FREE params[0].a */
+/*
+ * SUPP_PLUGIN params (OP-TEE's tee_invoke_supp_plugin_rpc()): [0] VALUE_IN
+ * a = INVOKE, b/c = UUID words 0/1; [1] VALUE_IN a/b = UUID words 2/3,
+ * c = cmd; [2] VALUE_INOUT a = sub_cmd, b = out length; [3] MEMREF_INOUT
+ * data. The words are the UUID's 16 octets read as four native u32.
+ */
+#define OPTEE_RPC_SUPP_PLUGIN_INVOKE		0
+
 #define OPTEE_RPC_SHM_TYPE_APPL			0
 #define OPTEE_RPC_SHM_TYPE_KERNEL		1
 #define OPTEE_RPC_SHM_TYPE_GLOBAL		2

@@ -115,6 +115,8 @@ struct tee_ioctl_version_data {
  * @system_session:	mark a session as a system session (merged)
  * @supp_recv:		the supplicant takes a request (TEE_IOC_SUPPL_RECV)
  * @supp_send:		the supplicant answers one (TEE_IOC_SUPPL_SEND)
+ * @supp_register_server: the context serves one callback object's
+ *			requests (the Qualcomm model of seed 004)
  */
 struct tee_driver_ops {
 	void (*get_version)(struct tee_device *teedev,
@@ -142,6 +144,8 @@ struct tee_driver_ops {
 			 uint32_t *num_params, struct tee_param *param);
 	int (*supp_send)(struct tee_context *ctx, uint32_t ret,
 			 uint32_t num_params, struct tee_param *param);
+	int (*supp_register_server)(struct tee_context *ctx,
+				    const uint8_t uuid[16]);
 };
 
 /**

@@ -346,5 +346,17 @@ int tee_supp_recv(struct tee_context *ctx, uint32_t *func,
  */
 int tee_supp_send(struct tee_context *ctx, uint32_t ret, uint32_t num_params,
 		  struct tee_param *param);
+/**
+ * tee_supp_register_server() - make @ctx (a client context: any process)
+ * the server of the callback object @uuid, as the Qualcomm driver lets
+ * any process serve the objects it implements. For OP-TEE that is a
+ * supplicant plugin: RPC SUPP_PLUGIN requests naming @uuid go to @ctx,
+ * which takes them with tee_supp_recv() and answers with tee_supp_send(),
+ * on a queue of its own: servers never wait on each other or on the
+ * supplicant. Closing @ctx ends it; its requests fail with COMMUNICATION.
+ * Return: 0; -EBUSY (@uuid served already, or @ctx serves already);
+ * -EINVAL (the driver has no servers); -ENOMEM.
+ */
+int tee_supp_register_server(struct tee_context *ctx, const uint8_t uuid[16]);
 
 #endif /* SMCSIM_TEE_DRV_H */

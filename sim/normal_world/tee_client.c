@@ -178,3 +178,15 @@ int tee_supp_send(struct tee_context *ctx, uint32_t ret, uint32_t num_params,
 		return -EINVAL;
 	return ops->supp_send(ctx, ret, num_params, param);
 }
+
+int tee_supp_register_server(struct tee_context *ctx, const uint8_t uuid[16])
+{
+	const struct tee_driver_ops *ops;
+
+	if (!ctx || !uuid)
+		return -EINVAL;
+	ops = ctx->teedev->desc->ops;
+	if (!ops->supp_register_server)
+		return -EINVAL;
+	return ops->supp_register_server(ctx, uuid);
+}

@@ -163,7 +163,7 @@ void optee_shm_arg_cache_init(struct optee *optee, unsigned int flags)
 	optee->shm_arg_cache.flags = flags;
 }
 
-void optee_shm_arg_cache_uninit(struct optee *optee)
+void optee_shm_arg_cache_drain(struct optee *optee)
 {
 	struct optee_shm_arg_entry *entry;
 
@@ -172,6 +172,11 @@ void optee_shm_arg_cache_uninit(struct optee *optee)
 		tee_shm_free(entry->shm);
 		smcsim_free(entry);
 	}
+}
+
+void optee_shm_arg_cache_uninit(struct optee *optee)
+{
+	optee_shm_arg_cache_drain(optee);
 	rt_mutex_destroy(&optee->shm_arg_cache.mutex);
 }
 
@@ -520,4 +525,123 @@ void optee_release_sessions(struct tee_context *ctx)
 			optee_cq_decr_sys_thread_count(ctx);
 		smcsim_free(sess);
 	}
+}
+
+/* ---- async release (cfg.async_release, seed 004) ------------------------- */
+
+/*
+ * The QTEE lifetime: when a client closes its device, its sessions are
+ * queued here and the call returns at once; the worker closes them with
+ * the driver's own context, so delivery does not depend on the client's
+ * context, which may be gone by then. A TA's close may itself need a
+ * supplicant or a server; the worker waits for it, the client does not.
+ */
+void optee_release_queue_sessions(struct tee_context *ctx)
+{
+	struct optee *optee = tee_get_drvdata(ctx->teedev);
+	struct optee_context_data *ctxdata = ctx->data;
+	struct optee_release_work *w;
+	struct optee_session *sess;
+
+	for (;;) {
+		rt_mutex_lock(&ctxdata->mutex);
+		sess = TAILQ_FIRST(&ctxdata->sess_list);
+		if (sess)
+			TAILQ_REMOVE(&ctxdata->sess_list, sess, link);
+		rt_mutex_unlock(&ctxdata->mutex);
+		if (!sess)
+			return;
+		w = smcsim_zalloc(sizeof(*w));
+		if (!w) {
+			/* No memory to defer it: close it now instead. */
+			optee_close_session_helper(optee->ctx, sess->session_id,
+						   sess->use_sys_thread);
+			if (sess->use_sys_thread)
+				optee_cq_decr_sys_thread_count(ctx);
+			smcsim_free(sess);
+			continue;
+		}
+		w->session_id = sess->session_id;
+		w->sys_thread = sess->use_sys_thread;
+		smcsim_free(sess);
+		rt_mutex_lock(&optee->release_lock);
+		TAILQ_INSERT_TAIL(&optee->release_q, w, link);
+		optee->release_stats.queued++;
+		optee->release_stats.pending++;
+		rt_cond_broadcast(&optee->release_cond);
+		rt_mutex_unlock(&optee->release_lock);
+	}
+}
+
+static void *optee_release_worker(void *arg)
+{
+	struct optee *optee = arg;
+	struct optee_release_work *w;
+
+	rt_mutex_lock(&optee->release_lock);
+	for (;;) {
+		while (!optee->release_stop && TAILQ_EMPTY(&optee->release_q))
+			rt_cond_wait(&optee->release_cond, &optee->release_lock);
+		w = TAILQ_FIRST(&optee->release_q);
+		/* Stop only once drained: queued releases are still delivered. */
+		if (!w)
+			break;
+		TAILQ_REMOVE(&optee->release_q, w, link);
+		optee->release_busy = true;
+		rt_mutex_unlock(&optee->release_lock);
+
+		optee_close_session_helper(optee->ctx, w->session_id,
+					   w->sys_thread);
+		if (w->sys_thread)
+			optee_cq_decr_sys_thread_count(optee->ctx);
+		smcsim_free(w);
+
+		rt_mutex_lock(&optee->release_lock);
+		optee->release_busy = false;
+		optee->release_stats.delivered++;
+		optee->release_stats.pending--;
+		rt_cond_broadcast(&optee->release_cond);
+	}
+	rt_mutex_unlock(&optee->release_lock);
+	return NULL;
+}
+
+void optee_release_init(struct optee *optee)
+{
+	rt_mutex_init(&optee->release_lock);
+	rt_cond_init(&optee->release_cond);
+	TAILQ_INIT(&optee->release_q);
+}
+
+int optee_release_start(struct optee *optee)
+{
+	if (!optee->cfg.async_release)
+		return 0;
+	return rt_thread_create(&optee->release_thr, "optee-release",
+				optee_release_worker, optee);
+}
+
+void optee_release_stop(struct optee *optee)
+{
+	if (!optee->release_thr)
+		return;
+	rt_mutex_lock(&optee->release_lock);
+	optee->release_stop = true;
+	rt_cond_broadcast(&optee->release_cond);
+	rt_mutex_unlock(&optee->release_lock);
+	rt_thread_join(optee->release_thr, NULL);
+	optee->release_thr = NULL;
+}
+
+void optee_release_fini(struct optee *optee)
+{
+	rt_cond_destroy(&optee->release_cond);
+	rt_mutex_destroy(&optee->release_lock);
+}
+
+void optee_get_release_info(struct optee *optee, struct optee_release_info *ri)
+{
+	rt_mutex_lock(&optee->release_lock);
+	*ri = optee->release_stats;
+	rt_mutex_unlock(&optee->release_lock);
 }

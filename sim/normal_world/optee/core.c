@@ -98,6 +98,7 @@ static void optee_release(struct tee_context *ctx)
 	optee_release_sessions(ctx);
 	if (ctxdata->supp)
 		optee_supp_close_context(ctx);
+	optee_supp_server_close(ctx);
 	/* A context that goes away gives back the threads it reserved. */
 	while (atomic_load(&ctx->system_ctx_count))
 		tee_client_release_system_context(ctx);
@@ -111,10 +112,28 @@ static void optee_release(struct tee_context *ctx)
 	rt_mutex_unlock(&optee->ctx_lock);
 }
 
+/*
+ * A client closed its device. A server stops serving now. With async
+ * release its sessions go to the release worker now too; otherwise they
+ * close when the last reference to the context goes, as in Linux.
+ */
+static void optee_clnt_close_context(struct tee_context *ctx)
+{
+	struct optee *optee = tee_get_drvdata(ctx->teedev);
+
+	optee_supp_server_close(ctx);
+	if (optee->cfg.async_release)
+		optee_release_queue_sessions(ctx);
+}
+
 static const struct tee_driver_ops optee_clnt_ops = {
 	.get_version = optee_get_version,
 	.open = optee_open,
+	.close_context = optee_clnt_close_context,
 	.release = optee_release,
+	.supp_recv = optee_supp_recv,
+	.supp_send = optee_supp_send,
+	.supp_register_server = optee_supp_server_register,
 	.open_session = optee_open_session,
 	.close_session = optee_close_session,
 	.invoke_func = optee_invoke_func,

@@ -192,6 +192,34 @@ struct optee_supp {
 };
 
 /**
+ * struct optee_supp_server - a supplicant-like server (the Qualcomm model,
+ * seed 004): a context that serves the requests for one callback object,
+ * named by a supplicant-plugin UUID, with a queue of its own
+ * @link:	in optee.servers
+ * @uuid:	what SUPP_PLUGIN requests name
+ * @ref:	the list's reference plus one per request in flight
+ * @queue:	its requests; queue.ctx is the server's context
+ */
+struct optee_supp_server {
+	TAILQ_ENTRY(optee_supp_server) link;
+	uint8_t uuid[16];
+	struct rt_kref ref;
+	struct optee_supp queue;
+};
+
+/**
+ * struct optee_release_work - a session close queued at close_context
+ * @link:		in optee.release_q
+ * @session_id:		the secure world's session
+ * @sys_thread:		it was a system session
+ */
+struct optee_release_work {
+	TAILQ_ENTRY(optee_release_work) link;
+	uint32_t session_id;
+	bool sys_thread;
+};
+
+/**
  * struct optee - one probed OP-TEE
  * @cfg:		what the platform gave to probe
  * @info:		what probe negotiated
@@ -218,6 +246,16 @@ struct optee_supp {
  * @notif:		notification keys
  * @notif_irq:		the interrupt path, when ASYNC_NOTIF was negotiated
  * @supp:		the supplicant request queue
+ * @servers_lock:	protects @servers
+ * @servers:		supplicant-like servers, by plugin UUID
+ * @release_lock:	protects @release_q, @release_stop, @release_stats
+ * @release_cond:	signalled when work is queued or done, or at stop
+ * @release_q:		session closes queued at close_context
+ *			(cfg.async_release), delivered by @release_thr
+ * @release_thr:	the release worker, NULL without async release
+ * @release_busy:	the worker is delivering one now
+ * @release_stop:	remove asks the worker to drain and end
+ * @release_stats:	queued and delivered counts
  */
 struct optee {
 	struct optee_probe_cfg cfg;
@@ -242,6 +280,15 @@ struct optee {
 	struct optee_notif notif;
 	struct optee_notif_irq notif_irq;
 	struct optee_supp supp;
+	struct rt_mutex servers_lock;
+	TAILQ_HEAD(, optee_supp_server) servers;
+	struct rt_mutex release_lock;
+	struct rt_cond release_cond;
+	TAILQ_HEAD(, optee_release_work) release_q;
+	struct rt_thread *release_thr;
+	bool release_busy;
+	bool release_stop;
+	struct optee_release_info release_stats;
 };
 
 /** optee_new_cookie() - a cookie no other shm of this driver has */
@@ -267,11 +314,13 @@ struct optee_session {
  * @mutex:	protects @sess_list
  * @sess_list:	sessions open on this context
  * @supp:	the context is the supplicant's
+ * @server:	the server this context registered as, or NULL
  */
 struct optee_context_data {
 	struct rt_mutex mutex;
 	TAILQ_HEAD(, optee_session) sess_list;
 	bool supp;
+	struct optee_supp_server *server;
 };
 
 /* core.c */
@@ -287,6 +336,19 @@ void optee_log(const struct optee_probe_cfg *cfg, const char *fmt, ...)
 void optee_supp_close_context(struct tee_context *ctx);
 
 /* call.c */
+/**
+ * optee_release_queue_sessions() - async release: move the sessions of
+ * @ctx to the release worker, which closes them with the driver's context
+ */
+void optee_release_queue_sessions(struct tee_context *ctx);
+/** optee_release_init() - the queue, before any client can close */
+void optee_release_init(struct optee *optee);
+/** optee_release_start() - the worker, once the driver's context is open */
+int optee_release_start(struct optee *optee);
+/** optee_release_stop() - deliver what is queued, then end the worker */
+void optee_release_stop(struct optee *optee);
+/** optee_release_fini() - free the queue (after optee_release_stop()) */
+void optee_release_fini(struct optee *optee);
 void optee_cq_init(struct optee_call_queue *cq, int thread_count);
 void optee_cq_uninit(struct optee_call_queue *cq);
 void optee_cq_wait_init(struct optee_call_queue *cq,
@@ -298,6 +360,8 @@ void optee_cq_wake_one(struct optee_call_queue *cq);
 void optee_cq_wait_final(struct optee_call_queue *cq,
 			 struct optee_call_waiter *w);
 void optee_shm_arg_cache_init(struct optee *optee, unsigned int flags);
+/** optee_shm_arg_cache_drain() - free the cached pages (they hold the driver's context) */
+void optee_shm_arg_cache_drain(struct optee *optee);
 void optee_shm_arg_cache_uninit(struct optee *optee);
 size_t optee_msg_arg_size(size_t rpc_param_count);
 int optee_get_msg_arg(struct tee_context *ctx, size_t num_params,
@@ -424,6 +488,24 @@ int optee_supp_recv(struct tee_context *ctx, uint32_t *func,
 /** optee_supp_send() - tee_supp_send() of the driver (see tee_drv.h) */
 int optee_supp_send(struct tee_context *ctx, uint32_t ret, uint32_t num_params,
 		    struct tee_param *param);
+/**
+ * optee_supp_server_register() - @ctx serves the SUPP_PLUGIN requests for
+ * @uuid from now on, with tee_supp_recv/send on @ctx
+ * Return: 0; -EBUSY when @uuid has a server or @ctx serves already, or
+ * @ctx is the supplicant's; -ENOMEM.
+ */
+int optee_supp_server_register(struct tee_context *ctx, const uint8_t uuid[16]);
+/** optee_supp_server_close() - @ctx stops serving: its requests fail */
+void optee_supp_server_close(struct tee_context *ctx);
+/**
+ * optee_supp_plugin_req() - a request for the server of @uuid, or for the
+ * supplicant when none is registered. Return: as optee_supp_thrd_req().
+ */
+uint32_t optee_supp_plugin_req(struct tee_context *ctx, const uint8_t uuid[16],
+			       uint32_t func, size_t num_params,
+			       struct tee_param *param);
+/** optee_supp_servers_fini() - fail and free every server left */
+void optee_supp_servers_fini(struct optee *optee);
 /** optee_supp_get_info() - counters and the queue's state now */
 void optee_supp_get_info(struct optee_supp *supp, struct optee_supp_info *si);
 

@@ -540,10 +540,32 @@ static void rpc_params_from_supp(struct optee_msg_param *mps,
 	}
 }
 
+/*
+ * The plugin a SUPP_PLUGIN INVOKE names (the layout is in optee_rpc_cmd.h).
+ * Return: false when the params do not have that shape.
+ */
+static bool rpc_plugin_uuid(const struct tee_param *p, size_t n,
+			    uint8_t uuid[16])
+{
+	uint32_t w[4];
+
+	if (n < 2 || p[0].attr != TEE_IOCTL_PARAM_ATTR_TYPE_VALUE_INPUT ||
+	    p[1].attr != TEE_IOCTL_PARAM_ATTR_TYPE_VALUE_INPUT ||
+	    p[0].u.value.a != OPTEE_RPC_SUPP_PLUGIN_INVOKE)
+		return false;
+	w[0] = (uint32_t)p[0].u.value.b;
+	w[1] = (uint32_t)p[0].u.value.c;
+	w[2] = (uint32_t)p[1].u.value.a;
+	w[3] = (uint32_t)p[1].u.value.b;
+	memcpy(uuid, w, sizeof(w));
+	return true;
+}
+
 static void rpc_supp_cmd(struct tee_context *ctx, struct optee *optee,
 			 struct optee_msg_arg *arg)
 {
 	struct tee_param params[OPTEE_SUPP_MAX_PARAMS];
+	uint8_t uuid[16];
 	/* Read once: the argument is memory other threads can write. */
 	uint32_t n = READ_ONCE_U32(arg->num_params);
 
@@ -552,7 +574,10 @@ static void rpc_supp_cmd(struct tee_context *ctx, struct optee *optee,
 		arg->ret = TEE_ERROR_BAD_PARAMETERS;
 		return;
 	}
-	arg->ret = optee_supp_thrd_req(ctx, arg->cmd, n, params);
+	if (arg->cmd == OPTEE_RPC_CMD_SUPP_PLUGIN && rpc_plugin_uuid(params, n, uuid))
+		arg->ret = optee_supp_plugin_req(ctx, uuid, arg->cmd, n, params);
+	else
+		arg->ret = optee_supp_thrd_req(ctx, arg->cmd, n, params);
 	rpc_params_from_supp(arg->params, params, n);
 	rpc_params_put(params, n);
 }

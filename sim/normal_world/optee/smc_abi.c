@@ -844,23 +844,10 @@ int optee_probe(const struct optee_probe_cfg *cfg, struct optee **out)
 	if (rc)
 		goto err_free_optee;
 
-	rc = tee_device_alloc(&optee_clnt_desc, optee->cls, pool, optee,
-			      &optee->teedev);
-	if (rc)
-		goto err_free_optee;
-	/* The supplicant allocates application memory from the same pool. */
-	rc = tee_device_alloc(&optee_supp_desc, optee->cls, pool, optee,
-			      &optee->supp_teedev);
-	if (rc)
-		goto err_unreg_teedev;
-	rc = tee_device_register(optee->teedev);
-	if (rc)
-		goto err_unreg_supp_teedev;
-	rc = tee_device_register(optee->supp_teedev);
-	if (rc)
-		goto err_unreg_supp_teedev;
-
 	/*
+	 * Everything a client reaches is set up before the devices are
+	 * registered: a client may open one the moment it is.
+	 *
 	 * The proposal's driver (seed 002, before Linux counted threads)
 	 * relies on ETHREAD_LIMIT alone: counting all threads would make a
 	 * system call wait for a slot the ordinary callers hold, while its
@@ -869,6 +856,8 @@ int optee_probe(const struct optee_probe_cfg *cfg, struct optee **out)
 	optee_cq_init(&optee->call_queue, optee->info.system_thread ? 0 :
 			(int)optee->info.thread_count);
 	optee_supp_init(&optee->supp);
+	rt_mutex_init(&optee->servers_lock);
+	TAILQ_INIT(&optee->servers);
 	/*
 	 * Arguments: with dynamic shm and a driver-supplied RPC argument,
 	 * several per registered page (CALL_WITH_REGD_ARG); else one per
@@ -882,10 +871,30 @@ int optee_probe(const struct optee_probe_cfg *cfg, struct optee **out)
 	atomic_init(&optee->next_cookie, 0x1000);
 	rt_mutex_init(&optee->ctx_lock);
 	rt_cond_init(&optee->ctx_cond);
+	optee_release_init(optee);
+
+	rc = tee_device_alloc(&optee_clnt_desc, optee->cls, pool, optee,
+			      &optee->teedev);
+	if (rc)
+		goto err_uninit;
+	/* The supplicant allocates application memory from the same pool. */
+	rc = tee_device_alloc(&optee_supp_desc, optee->cls, pool, optee,
+			      &optee->supp_teedev);
+	if (rc)
+		goto err_unreg_teedev;
+	rc = tee_device_register(optee->teedev);
+	if (rc)
+		goto err_unreg_supp_teedev;
+	rc = tee_device_register(optee->supp_teedev);
+	if (rc)
+		goto err_unreg_supp_teedev;
 
 	rc = teedev_open(optee->teedev, &optee->ctx);
 	if (rc)
 		goto err_uninit_queues;
+	rc = optee_release_start(optee);
+	if (rc)
+		goto err_close_ctx;
 
 	rc = optee_notif_init(optee, optee->info.max_notif_value);
 	if (rc)
@@ -931,23 +940,28 @@ err_notif_uninit:
 	optee_notif_uninit(optee);
 err_close_ctx:
 	optee_wait_for_clients(optee);
-	optee_shm_arg_cache_uninit(optee);
+	optee_release_stop(optee);
+	/* Driver-owned shm holds the driver's context: free it first. */
+	optee_shm_arg_cache_drain(optee);
 	optee_rpc_shm_free_all(optee);
 	teedev_close_context(optee->ctx);
-	goto err_destroy_rpc_lock;
+	goto err_unreg_supp_teedev;
 err_uninit_queues:
 	optee_wait_for_clients(optee);
-	optee_shm_arg_cache_uninit(optee);
-err_destroy_rpc_lock:
-	rt_cond_destroy(&optee->ctx_cond);
-	rt_mutex_destroy(&optee->ctx_lock);
-	rt_mutex_destroy(&optee->rpc_lock);
-	optee_supp_uninit(&optee->supp);
-	optee_cq_uninit(&optee->call_queue);
 err_unreg_supp_teedev:
 	tee_device_unregister(optee->supp_teedev);
 err_unreg_teedev:
 	tee_device_unregister(optee->teedev);
+err_uninit:
+	optee_supp_servers_fini(optee);
+	optee_release_fini(optee);
+	optee_shm_arg_cache_uninit(optee);
+	rt_cond_destroy(&optee->ctx_cond);
+	rt_mutex_destroy(&optee->ctx_lock);
+	rt_mutex_destroy(&optee->rpc_lock);
+	rt_mutex_destroy(&optee->servers_lock);
+	optee_supp_uninit(&optee->supp);
+	optee_cq_uninit(&optee->call_queue);
 err_free_optee:
 	if (optee->cls == &optee->own_cls)
 		tee_class_fini(&optee->own_cls);
@@ -967,6 +981,8 @@ void optee_remove(struct optee *optee)
 	 * meanwhile would use it freed.
 	 */
 	optee_wait_for_clients(optee);
+	/* Releases queued at close_context are delivered before we go on. */
+	optee_release_stop(optee);
 
 	optee_unregister_devices(optee);
 	/*
@@ -986,9 +1002,12 @@ void optee_remove(struct optee *optee)
 	tee_device_unregister(optee->supp_teedev);
 	tee_device_unregister(optee->teedev);
 	tee_shm_pool_free(optee->pool);
+	optee_supp_servers_fini(optee);
+	optee_release_fini(optee);
 	rt_cond_destroy(&optee->ctx_cond);
 	rt_mutex_destroy(&optee->ctx_lock);
 	rt_mutex_destroy(&optee->rpc_lock);
+	rt_mutex_destroy(&optee->servers_lock);
 	optee_supp_uninit(&optee->supp);
 	optee_cq_uninit(&optee->call_queue);
 	if (optee->cls == &optee->own_cls)

@@ -28,6 +28,7 @@
  * completes with COMMUNICATION.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
 
 #include <smcsim/alloc.h>
@@ -149,11 +150,10 @@ static int supp_alloc_id(struct optee_supp *supp, struct optee_supp_req *req)
 	return -ENOSPC;
 }
 
-uint32_t optee_supp_thrd_req(struct tee_context *ctx, uint32_t func,
-			     size_t num_params, struct tee_param *param)
+static uint32_t supp_queue_req(struct optee_supp *supp, struct tee_context *ctx,
+			       uint32_t func, size_t num_params,
+			       struct tee_param *param)
 {
-	struct optee *optee = tee_get_drvdata(ctx->teedev);
-	struct optee_supp *supp = &optee->supp;
 	struct tee_shm *held[OPTEE_SUPP_MAX_PARAMS];
 	struct optee_supp_req *req, *ph = NULL;
 	size_t nheld = 0;
@@ -288,15 +288,58 @@ static int supp_check_recv_params(size_t num_params,
 	return 0;
 }
 
-int optee_supp_recv(struct tee_context *ctx, uint32_t *func,
-		    uint32_t *num_params, struct tee_param *param)
+uint32_t optee_supp_thrd_req(struct tee_context *ctx, uint32_t func,
+			     size_t num_params, struct tee_param *param)
 {
 	struct optee *optee = tee_get_drvdata(ctx->teedev);
-	struct optee_supp *supp = &optee->supp;
+
+	return supp_queue_req(&optee->supp, ctx, func, num_params, param);
+}
+
+static void supp_server_free(struct rt_kref *ref);
+
+/*
+ * The queue @ctx serves: the supplicant's, its server's (with a reference
+ * in *@server, dropped by supp_put(): the server may close meanwhile), or
+ * none.
+ */
+static struct optee_supp *supp_get(struct tee_context *ctx,
+				   struct optee_supp_server **server)
+{
+	struct optee *optee = tee_get_drvdata(ctx->teedev);
+	struct optee_context_data *ctxdata = ctx->data;
+	struct optee_supp_server *s;
+
+	*server = NULL;
+	if (!ctxdata)
+		return NULL;
+	if (ctxdata->supp)
+		return &optee->supp;
+	rt_mutex_lock(&optee->servers_lock);
+	s = ctxdata->server;
+	if (s)
+		rt_kref_get(&s->ref);
+	rt_mutex_unlock(&optee->servers_lock);
+	*server = s;
+	return s ? &s->queue : NULL;
+}
+
+static void supp_put(struct optee_supp_server *server)
+{
+	if (server)
+		rt_kref_put(&server->ref, supp_server_free);
+}
+
+static int supp_recv(struct optee_supp *supp, struct tee_context *ctx,
+		     uint32_t *func, uint32_t *num_params,
+		     struct tee_param *param)
+{
 	struct optee_supp_req *req;
 	size_t num_meta, n;
 	int rc;
 
+	if (!supp)
+		return -EPERM;
 	rc = supp_check_recv_params(*num_params, param, &num_meta);
 	if (rc)
 		return rc;
@@ -354,15 +397,15 @@ int optee_supp_recv(struct tee_context *ctx, uint32_t *func,
 	}
 }
 
-int optee_supp_send(struct tee_context *ctx, uint32_t ret, uint32_t num_params,
-		    struct tee_param *param)
+static int supp_send(struct optee_supp *supp, struct tee_context *ctx,
+		     uint32_t ret, uint32_t num_params, struct tee_param *param)
 {
-	struct optee *optee = tee_get_drvdata(ctx->teedev);
-	struct optee_supp *supp = &optee->supp;
 	struct tee_shm *held[OPTEE_SUPP_MAX_PARAMS];
 	struct optee_supp_req key = { 0 }, *req;
 	size_t num_meta = 0, n, nheld;
 
+	if (!supp)
+		return -EPERM;
 	rt_mutex_lock(&supp->mutex);
 	if (supp->ctx != ctx) {
 		rt_mutex_unlock(&supp->mutex);
@@ -445,6 +488,28 @@ int optee_supp_send(struct tee_context *ctx, uint32_t ret, uint32_t num_params,
 	return 0;
 }
 
+int optee_supp_recv(struct tee_context *ctx, uint32_t *func,
+		    uint32_t *num_params, struct tee_param *param)
+{
+	struct optee_supp_server *server;
+	struct optee_supp *supp = supp_get(ctx, &server);
+	int rc = supp_recv(supp, ctx, func, num_params, param);
+
+	supp_put(server);
+	return rc;
+}
+
+int optee_supp_send(struct tee_context *ctx, uint32_t ret, uint32_t num_params,
+		    struct tee_param *param)
+{
+	struct optee_supp_server *server;
+	struct optee_supp *supp = supp_get(ctx, &server);
+	int rc = supp_send(supp, ctx, ret, num_params, param);
+
+	supp_put(server);
+	return rc;
+}
+
 int optee_supp_open(struct optee *optee, struct tee_context *ctx)
 {
 	struct optee_supp *supp = &optee->supp;
@@ -510,6 +575,118 @@ void optee_supp_release(struct optee_supp *supp)
 	rt_mutex_unlock(&supp->mutex);
 	supp_put_shms(held, nheld);
 	smcsim_free(held);
+}
+
+/* ---- supplicant-like servers (seed 004, the Qualcomm model) ------------- */
+
+/*
+ * Each server has its own queue, mutex and ids, so requests for different
+ * servers never wait on each other, nor on the supplicant. A requester
+ * holds a reference on the server while its request is in flight, so a
+ * server closing meanwhile (which fails its requests) cannot free the
+ * queue under it.
+ */
+
+static void supp_server_free(struct rt_kref *ref)
+{
+	struct optee_supp_server *s = (struct optee_supp_server *)
+		((char *)ref - offsetof(struct optee_supp_server, ref));
+
+	optee_supp_uninit(&s->queue);
+	smcsim_free(s);
+}
+
+int optee_supp_server_register(struct tee_context *ctx, const uint8_t uuid[16])
+{
+	struct optee *optee = tee_get_drvdata(ctx->teedev);
+	struct optee_context_data *ctxdata = ctx->data;
+	struct optee_supp_server *s, *o;
+
+	if (!ctxdata || ctxdata->supp || ctxdata->server)
+		return -EBUSY;
+	s = smcsim_zalloc(sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	memcpy(s->uuid, uuid, sizeof(s->uuid));
+	rt_kref_init(&s->ref);
+	optee_supp_init(&s->queue);
+	s->queue.ctx = ctx;
+
+	rt_mutex_lock(&optee->servers_lock);
+	TAILQ_FOREACH(o, &optee->servers, link)
+		if (!memcmp(o->uuid, uuid, sizeof(o->uuid)))
+			break;
+	if (o || ctxdata->server) {
+		rt_mutex_unlock(&optee->servers_lock);
+		optee_supp_uninit(&s->queue);
+		smcsim_free(s);
+		return -EBUSY;
+	}
+	TAILQ_INSERT_TAIL(&optee->servers, s, link);
+	ctxdata->server = s;
+	rt_mutex_unlock(&optee->servers_lock);
+	return 0;
+}
+
+void optee_supp_server_close(struct tee_context *ctx)
+{
+	struct optee *optee = tee_get_drvdata(ctx->teedev);
+	struct optee_context_data *ctxdata = ctx->data;
+	struct optee_supp_server *s;
+
+	rt_mutex_lock(&optee->servers_lock);
+	s = ctxdata ? ctxdata->server : NULL;
+	if (s) {
+		TAILQ_REMOVE(&optee->servers, s, link);
+		ctxdata->server = NULL;
+	}
+	rt_mutex_unlock(&optee->servers_lock);
+	if (!s)
+		return;
+	/* Its requests fail; new ones for its UUID go to the supplicant. */
+	optee_supp_release(&s->queue);
+	rt_kref_put(&s->ref, supp_server_free);
+}
+
+uint32_t optee_supp_plugin_req(struct tee_context *ctx, const uint8_t uuid[16],
+			       uint32_t func, size_t num_params,
+			       struct tee_param *param)
+{
+	struct optee *optee = tee_get_drvdata(ctx->teedev);
+	struct optee_supp_server *s;
+	uint32_t ret;
+
+	rt_mutex_lock(&optee->servers_lock);
+	TAILQ_FOREACH(s, &optee->servers, link)
+		if (!memcmp(s->uuid, uuid, sizeof(s->uuid)))
+			break;
+	if (s)
+		rt_kref_get(&s->ref);
+	rt_mutex_unlock(&optee->servers_lock);
+	if (!s)
+		return optee_supp_thrd_req(ctx, func, num_params, param);
+	ret = supp_queue_req(&s->queue, ctx, func, num_params, param);
+	rt_kref_put(&s->ref, supp_server_free);
+	return ret;
+}
+
+void optee_supp_servers_fini(struct optee *optee)
+{
+	struct optee_supp_server *s;
+
+	/*
+	 * Servers left here have contexts that never closed; remove waits
+	 * for every context first, so this only tidies after a failure.
+	 */
+	rt_mutex_lock(&optee->servers_lock);
+	while ((s = TAILQ_FIRST(&optee->servers))) {
+		TAILQ_REMOVE(&optee->servers, s, link);
+		rt_mutex_unlock(&optee->servers_lock);
+		optee_supp_release(&s->queue);
+		rt_kref_put(&s->ref, supp_server_free);
+		rt_mutex_lock(&optee->servers_lock);
+	}
+	rt_mutex_unlock(&optee->servers_lock);
 }
 
 void optee_supp_get_info(struct optee_supp *supp, struct optee_supp_info *si)
