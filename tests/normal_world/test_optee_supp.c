@@ -24,6 +24,8 @@
  *   5. killed requesters
  *   6. supplicant death
  *   7. shared memory named in requests
+ *   8. memory the secure world must not get, or keep (a hostile
+ *      firmware in front of the simulator for the last two)
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -37,8 +39,11 @@
 
 #include <cmocka.h>
 
+#include <smcsim/alloc.h>
 #include <smcsim/optee_msg.h>
 #include <smcsim/optee_rpc_cmd.h>
+#include <smcsim/optee_smc.h>
+#include <smcsim/pgalloc.h>
 #include <smcsim/tee_error.h>
 
 #include "testbed.h"
@@ -114,8 +119,23 @@ static const struct smcsim_uuid supp_ta_uuid = {
 
 #define KMEM_ALLOC_ONLY	1
 
+/*
+ * TA_CMD_APPL_KEEP [v0 in: a = size]
+ *	SHM_ALLOC APPL of a bytes; its cookie and PA go to last_appl_cookie
+ *	and last_appl_pa, and it is not freed. Returns SHM_ALLOC's result.
+ * TA_CMD_APPL_USE [as TA_CMD_APPL]
+ *	TA_CMD_APPL's exchange (fill, SUPP_CMD with a memref, check) on the
+ *	buffer TA_CMD_APPL_KEEP kept, a bytes of it, without SHM_ALLOC or
+ *	SHM_FREE (v2.b is 0). Returns SUPP_CMD's result.
+ */
+#define TA_CMD_APPL_KEEP	4
+#define TA_CMD_APPL_USE		5
+
 /* The cookie of the last KERNEL buffer TA_CMD_KMEM got (one test at a time). */
 static atomic_uint_fast64_t last_kernel_cookie;
+/* The buffer TA_CMD_APPL_KEEP kept (one test at a time). */
+static atomic_uint_fast64_t last_appl_cookie;
+static atomic_uint_fast64_t last_appl_pa;
 
 /* Name the buffer as RMEM at APPL_RMEM_OFFS rather than TMEM by PA. */
 #define APPL_RMEM	(1U << 0)
@@ -176,50 +196,55 @@ static uint32_t ta_shm_free(struct smcsim_ta_sess *s, uint64_t cookie)
 	return smcsim_ta_rpc(s, OPTEE_RPC_CMD_SHM_FREE, &mp, 1);
 }
 
+/* SHM_ALLOC APPL of @size bytes: its PA and cookie. Return: TEE result. */
+static uint32_t ta_appl_alloc(struct smcsim_ta_sess *s, size_t size,
+			      uint64_t *pa, uint64_t *cookie)
+{
+	struct optee_msg_param mp;
+	uint32_t res;
+
+	memset(&mp, 0, sizeof(mp));
+	mp.attr = OPTEE_MSG_ATTR_TYPE_VALUE_INPUT;
+	mp.u.value.a = OPTEE_RPC_SHM_TYPE_APPL;
+	mp.u.value.b = size;
+	mp.u.value.c = 8;
+	res = smcsim_ta_rpc(s, OPTEE_RPC_CMD_SHM_ALLOC, &mp, 1);
+	if (res)
+		return res;
+	*pa = mp.u.tmem.buf_ptr;
+	*cookie = mp.u.tmem.shm_ref;
+	if (mp.attr != OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT || !*cookie ||
+	    mp.u.tmem.size < size)
+		return TA_BAD_ALLOC;
+	return TEE_SUCCESS;
+}
+
 /*
  * The TA reads and writes the buffer through the secure world's map of
  * the physical address, as OP-TEE's core maps non-secure memory the
  * normal world handed it: the bytes must cross the worlds, not stay in
- * the normal world's view of them.
+ * the normal world's view of them. Fills the buffer (@size bytes at @pa,
+ * @cookie), sends SUPP_CMD with a memref on it, and checks the reply:
+ * p[1] and p[2].a as TA_CMD_APPL describes. Returns SUPP_CMD's result.
  */
-static uint32_t ta_cmd_appl(struct smcsim_ta_sess *s,
-			    union smcsim_ta_param p[SMCSIM_TA_NUM_PARAMS])
+static uint32_t ta_appl_exchange(struct smcsim_ta_sess *s, uint64_t pa,
+				 uint64_t cookie, size_t size, bool rmem,
+				 union smcsim_ta_param p[SMCSIM_TA_NUM_PARAMS])
 {
 	struct tb *tb = smcsim_ta_priv(s);
-	bool rmem = p[0].value.b & APPL_RMEM;
-	size_t size = p[0].value.a, offs = rmem ? APPL_RMEM_OFFS : 0;
+	size_t offs = rmem ? APPL_RMEM_OFFS : 0;
 	struct optee_msg_param mp[2];
-	uint64_t pa, cookie, got;
 	uint8_t *va;
 	size_t len, i;
+	uint64_t got;
 	uint32_t res;
 
-	p[1].value.a = 0;
-	p[1].value.b = 0;
-	p[2].value.a = 0;
-	p[2].value.b = 0;
 	if (size <= offs)
 		return TEE_ERROR_BAD_PARAMETERS;
 	len = size - offs;
-
-	memset(mp, 0, sizeof(mp));
-	mp[0].attr = OPTEE_MSG_ATTR_TYPE_VALUE_INPUT;
-	mp[0].u.value.a = OPTEE_RPC_SHM_TYPE_APPL;
-	mp[0].u.value.b = size;
-	mp[0].u.value.c = 8;
-	res = smcsim_ta_rpc(s, OPTEE_RPC_CMD_SHM_ALLOC, mp, 1);
-	if (res)
-		return res;
-	pa = mp[0].u.tmem.buf_ptr;
-	cookie = mp[0].u.tmem.shm_ref;
-	if (mp[0].attr != OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT || !cookie ||
-	    mp[0].u.tmem.size < size)
-		return TA_BAD_ALLOC;
 	va = smcsim_phys_map(tb->phys, SMCSIM_WORLD_SECURE, pa, size);
-	if (!va) {
-		ta_shm_free(s, cookie);
+	if (!va)
 		return TA_BAD_ALLOC;
-	}
 	for (i = 0; i < len; i++)
 		va[offs + i] = ta_byte(i);
 
@@ -249,8 +274,57 @@ static uint32_t ta_cmd_appl(struct smcsim_ta_sess *s,
 			if (va[offs + i] != supp_byte(i))
 				p[2].value.a++;
 	}
+	return res;
+}
+
+static uint32_t ta_cmd_appl(struct smcsim_ta_sess *s,
+			    union smcsim_ta_param p[SMCSIM_TA_NUM_PARAMS])
+{
+	bool rmem = p[0].value.b & APPL_RMEM;
+	size_t size = p[0].value.a;
+	uint64_t pa, cookie;
+	uint32_t res;
+
+	p[1].value.a = 0;
+	p[1].value.b = 0;
+	p[2].value.a = 0;
+	p[2].value.b = 0;
+	if (size <= (rmem ? APPL_RMEM_OFFS : 0))
+		return TEE_ERROR_BAD_PARAMETERS;
+	res = ta_appl_alloc(s, size, &pa, &cookie);
+	if (res)
+		return res;
+	res = ta_appl_exchange(s, pa, cookie, size, rmem, p);
 	p[2].value.b = ta_shm_free(s, cookie);
 	return res;
+}
+
+/* TA_CMD_APPL_KEEP: SHM_ALLOC APPL, remembered and not freed. */
+static uint32_t ta_cmd_appl_keep(struct smcsim_ta_sess *s,
+				 union smcsim_ta_param p[SMCSIM_TA_NUM_PARAMS])
+{
+	uint64_t pa, cookie;
+	uint32_t res;
+
+	res = ta_appl_alloc(s, p[0].value.a, &pa, &cookie);
+	if (res)
+		return res;
+	atomic_store(&last_appl_pa, pa);
+	atomic_store(&last_appl_cookie, cookie);
+	return TEE_SUCCESS;
+}
+
+/* TA_CMD_APPL_USE: TA_CMD_APPL's exchange on the kept buffer. */
+static uint32_t ta_cmd_appl_use(struct smcsim_ta_sess *s,
+				union smcsim_ta_param p[SMCSIM_TA_NUM_PARAMS])
+{
+	p[1].value.a = 0;
+	p[1].value.b = 0;
+	p[2].value.a = 0;
+	p[2].value.b = 0;
+	return ta_appl_exchange(s, atomic_load(&last_appl_pa),
+				atomic_load(&last_appl_cookie), p[0].value.a,
+				p[0].value.b & APPL_RMEM, p);
 }
 
 static uint32_t ta_cmd_kmem(struct smcsim_ta_sess *s,
@@ -310,21 +384,27 @@ static uint32_t supp_ta_invoke(struct smcsim_ta_sess *s, uint32_t cmd,
 			return TEE_ERROR_BAD_PARAMETERS;
 		return ta_cmd_rpc(s, p);
 	case TA_CMD_APPL:
+	case TA_CMD_APPL_USE:
 		if (ptypes != SMCSIM_TA_PARAM_TYPES(SMCSIM_TA_PARAM_VALUE_INPUT,
 						    SMCSIM_TA_PARAM_VALUE_OUTPUT,
 						    SMCSIM_TA_PARAM_VALUE_OUTPUT,
 						    SMCSIM_TA_PARAM_NONE))
 			return TEE_ERROR_BAD_PARAMETERS;
-		return ta_cmd_appl(s, p);
+		return cmd == TA_CMD_APPL ? ta_cmd_appl(s, p) :
+					    ta_cmd_appl_use(s, p);
 	case TA_CMD_KMEM:
 	case TA_CMD_SHM_FREE:
+	case TA_CMD_APPL_KEEP:
 		if (ptypes != SMCSIM_TA_PARAM_TYPES(SMCSIM_TA_PARAM_VALUE_INPUT,
 						    SMCSIM_TA_PARAM_NONE,
 						    SMCSIM_TA_PARAM_NONE,
 						    SMCSIM_TA_PARAM_NONE))
 			return TEE_ERROR_BAD_PARAMETERS;
-		return cmd == TA_CMD_KMEM ? ta_cmd_kmem(s, p) :
-					    ta_cmd_shm_free(s, p);
+		if (cmd == TA_CMD_KMEM)
+			return ta_cmd_kmem(s, p);
+		if (cmd == TA_CMD_SHM_FREE)
+			return ta_cmd_shm_free(s, p);
+		return ta_cmd_appl_keep(s, p);
 	default:
 		return TEE_ERROR_NOT_SUPPORTED;
 	}
@@ -363,10 +443,15 @@ static void start(struct tb *tb, const struct tb_opts *o)
  * @out_a:	value a of the last answer
  * @out_b:	value b of the last answer
  * @bad:	answers client_job() got that were not for it
- * @appl_size:	TA_CMD_APPL's size
+ * @appl_cmd:	what client_appl_job() invokes: TA_CMD_APPL or
+ *		TA_CMD_APPL_USE
+ * @appl_size:	TA_CMD_APPL's size (and TA_CMD_APPL_KEEP's)
  * @appl_flags:	TA_CMD_APPL's APPL_* flags
  * @appl_out:	TA_CMD_APPL's outputs: v1.a, v1.b, v2.a, v2.b
  * @free_cookie: what client_free_job() frees (KERNEL)
+ * @fail_after:	what client_rpc_fail_job() arms smcsim_alloc_fail_after()
+ *		with
+ * @injected:	allocations client_rpc_fail_job()'s thread had refused
  */
 struct client {
 	struct tee_context *ctx;
@@ -384,8 +469,11 @@ struct client {
 	unsigned int bad;
 	uint32_t appl_size;
 	uint32_t appl_flags;
+	uint32_t appl_cmd;
 	uint64_t appl_out[4];
 	uint32_t free_cookie;
+	int fail_after;
+	unsigned int injected;
 };
 
 static void client_setup(struct tb *tb, struct client *c, uint32_t id,
@@ -397,6 +485,7 @@ static void client_setup(struct tb *tb, struct client *c, uint32_t id,
 	c->rpc_cmd = SUPP_CMD;
 	c->nparams = 1;
 	c->reps = 1;
+	c->appl_cmd = TA_CMD_APPL;
 	if (user)
 		assert_int_equal(teedev_open(tb->teedev, &c->ctx), 0);
 	else
@@ -471,12 +560,12 @@ static uint32_t client_job(void *arg)
 	return TEE_SUCCESS;
 }
 
-/* A job: one TA_CMD_APPL. */
+/* A job: one TA_CMD_APPL (or TA_CMD_APPL_USE, as @appl_cmd says). */
 static uint32_t client_appl_job(void *arg)
 {
 	struct client *c = arg;
 	struct tee_ioctl_invoke_arg ia = {
-		.func = TA_CMD_APPL,
+		.func = c->appl_cmd,
 		.session = c->session,
 		.num_params = 4,
 	};
@@ -537,6 +626,39 @@ static uint32_t client_free_job(void *arg)
 		return GATE_TIMEOUT;
 	return client_invoke_value(c, TA_CMD_SHM_FREE,
 				   OPTEE_RPC_SHM_TYPE_KERNEL, c->free_cookie);
+}
+
+/* A job: one TA_CMD_APPL_KEEP of appl_size bytes. */
+static uint32_t client_keep_job(void *arg)
+{
+	struct client *c = arg;
+
+	return client_invoke_value(c, TA_CMD_APPL_KEEP, c->appl_size, 0);
+}
+
+/* A job: SHM_FREE APPL of the buffer TA_CMD_APPL_KEEP kept. */
+static uint32_t client_appl_free_job(void *arg)
+{
+	struct client *c = arg;
+
+	return client_invoke_value(c, TA_CMD_SHM_FREE, OPTEE_RPC_SHM_TYPE_APPL,
+				   (uint32_t)atomic_load(&last_appl_cookie));
+}
+
+/*
+ * A job: client_job()'s first request, with allocation failure armed on
+ * this thread (the requester's) after @fail_after allocations.
+ */
+static uint32_t client_rpc_fail_job(void *arg)
+{
+	struct client *c = arg;
+	uint32_t ret;
+
+	smcsim_alloc_fail_after(c->fail_after);
+	ret = client_rpc(c, c->seq);
+	c->injected = smcsim_alloc_injected();
+	smcsim_alloc_fail_after(-1);
+	return ret;
 }
 
 static struct optee_supp_info supp_info(struct tb *tb)
@@ -1626,6 +1748,118 @@ static void optee_supp_killed_after_answer_uses_answer(void **state)
 	tb_stop(&tb);
 }
 
+/**
+ * struct queued_or_done - a condition for tb_wait_until(): a request is
+ * queued, or @j returned
+ * @tb:		the stack
+ * @j:		the requester
+ */
+struct queued_or_done {
+	struct tb *tb;
+	struct tb_job *j;
+};
+
+static bool is_queued_or_done(void *arg)
+{
+	struct queued_or_done *w = arg;
+
+	return supp_info(w->tb).queued_now || tb_job_finished(w->j);
+}
+
+/* More allocations than a request makes before it is queued. */
+#define PH_FAIL_MAX	200
+
+/*
+ * (c') Killed while a sync RECV holds the request, and the placeholder
+ * cannot be allocated (the kill path runs on the requester's thread):
+ * the id is freed, and with it the supplicant's one sync slot, so the
+ * late SEND is refused and the next sync RECV takes the next request.
+ *
+ * The failure is armed on the requester's thread before its call, after
+ * n allocations: the first n for which the request is queued at all makes
+ * the next allocation of that thread fail, and the next one it makes is
+ * the placeholder, when the kill wakes it. Smaller n fail the call before
+ * it queues anything. Results are recorded, everything cleaned up, then
+ * checked, so a failure leaves no thread behind.
+ */
+static void optee_supp_killed_without_placeholder_frees_sync_slot(void **state)
+{
+	struct tee_context *sctx;
+	struct optee_supp_info si;
+	struct queued_or_done w;
+	struct supp_req r;
+	struct client a, b;
+	struct tb_job ja, jb;
+	uint32_t ret_a = 0, ret_b;
+	int n, late_rc = 0, recv_rc;
+	bool queued = false;
+	struct tb tb;
+
+	(void)state;
+	start(&tb, &upstream8);
+	sctx = supp_open(&tb);
+	client_open(&tb, &a, 1);
+	client_open(&tb, &b, 2);
+	a.seq = 10;
+	b.seq = 20;
+	memset(&si, 0, sizeof(si));
+	for (n = 0; n < PH_FAIL_MAX && !queued; n++) {
+		a.fail_after = n;
+		a.injected = 0;
+		tb_job_start(&ja, "client", client_rpc_fail_job, &a);
+		w = (struct queued_or_done){ .tb = &tb, .j = &ja };
+		assert_true(tb_wait_until(is_queued_or_done, &w, TB_WAIT_MS));
+		if (!supp_info(&tb).queued_now) {
+			/* An earlier allocation failed, and the call. */
+			assert_int_not_equal(tb_job_join(&ja, TB_WAIT_MS),
+					     TEE_SUCCESS);
+			assert_int_equal(a.injected, 1);
+			continue;
+		}
+		queued = true;
+		assert_int_equal(supp_recv(sctx, false, SUPP_SLOTS, &r), 0);
+		expect_rpc(&r, 1, 10, 1);
+		rt_thread_kill(ja.thr);
+		ret_a = tb_job_join(&ja, TB_WAIT_MS);
+		si = supp_info(&tb);
+		answer_rpc(&r);
+		late_rc = supp_send(sctx, &r, TEE_SUCCESS);
+	}
+	assert_true(queued);
+
+	/* The supplicant's next sync RECV. */
+	start_queued(&tb, &b, &jb, 0, 0);
+	recv_rc = supp_recv(sctx, false, SUPP_SLOTS, &r);
+	if (!recv_rc) {
+		expect_rpc(&r, 2, 20, 1);
+		answer_rpc(&r);
+		assert_int_equal(supp_send(sctx, &r, TEE_SUCCESS), 0);
+	} else {
+		rt_thread_kill(jb.thr);
+	}
+	ret_b = tb_job_join(&jb, TB_WAIT_MS);
+	client_close(&a);
+	client_close(&b);
+	tee_client_close_context(sctx);
+	tb_stop(&tb);
+
+	assert_int_equal(ret_a, TEE_ERROR_COMMUNICATION);
+	/* The one injected failure was the placeholder's. */
+	assert_int_equal(a.injected, 1);
+	assert_int_equal(si.placeholders, 0);
+	assert_int_equal(si.processing_now, 0);
+	assert_int_equal(si.killed, 1);
+	assert_int_not_equal(late_rc, 0);
+	/*
+	 * Guards a fix (7a0be22): without the placeholder the id was freed
+	 * but the sync slot still named it, so every later sync RECV was
+	 * -EINVAL and the supplicant could serve nothing again.
+	 */
+	assert_int_equal(recv_rc, 0);
+	assert_int_equal(ret_b, TEE_SUCCESS);
+	assert_int_equal(b.bad, 0);
+}
+
 /* A supplicant thread waiting in RECV can be killed: -EINTR. */
 static void optee_supp_recv_is_killable(void **state)
 {
@@ -2247,6 +2481,328 @@ static void optee_supp_concurrent_shm_free_of_one_cookie(void **state)
 	assert_int_equal(wrong, 0);
 }
 
+/* ---- 8. memory the secure world must not get, or keep -------------------- */
+
+/*
+ * The supplicant answers SHM_ALLOC with the id of memory it registered
+ * (its own pages, not the pool): only pool memory is one physical run
+ * that can go to the secure world by address, so the TA sees
+ * OUT_OF_MEMORY, the driver keeps no reference, nothing else is queued,
+ * and no page or registration is left behind.
+ */
+static void optee_supp_appl_registered_memory_is_refused(void **state)
+{
+	struct tee_context *sctx;
+	struct tee_shm *reg = NULL;
+	size_t pages, shms;
+	struct supp_req r;
+	struct client a;
+	struct tb_job ja;
+	uint64_t pa;
+	uint8_t *va;
+	struct tb tb;
+
+	(void)state;
+	start(&tb, &upstream8);
+	sctx = supp_open(&tb);
+	client_open(&tb, &a, 1);
+	/* Two pages of the supplicant's own, the buffer across both. */
+	assert_int_equal(smcsim_phys_alloc_pages(tb.phys, 2, &pa), 0);
+	va = smcsim_phys_map(tb.phys, SMCSIM_WORLD_NORMAL, pa,
+			     2 * SMCSIM_PAGE_SIZE);
+	assert_non_null(va);
+	assert_int_equal(tee_shm_register_user_buf(sctx, va + 100, APPL_SIZE,
+						   &reg), 0);
+	assert_true(reg->id >= 1);
+	assert_false(reg->flags & TEE_SHM_POOL);
+	pages = smcsim_phys_dram_pages_used(tb.phys);
+	shms = smcsim_sw_shm_count(tb.sw);
+
+	a.appl_size = APPL_SIZE;
+	tb_job_start(&ja, "client", client_keep_job, &a);
+	recv_shm_alloc(&tb, sctx, &r, APPL_SIZE);
+	req_param(&r, 0)->u.value.c = (uint64_t)reg->id;
+	assert_int_equal(supp_send(sctx, &r, TEE_SUCCESS), 0);
+	/*
+	 * Guards a fix (7a0be22): the registered buffer was accepted and
+	 * its first page's address given to the secure world as if the
+	 * whole buffer followed it.
+	 */
+	assert_int_equal(tb_job_join(&ja, TB_WAIT_MS), TEE_ERROR_OUT_OF_MEMORY);
+	wait_state(&tb, 0, 0);
+	assert_int_equal(supp_info(&tb).queued, 1);
+	assert_int_equal(rt_kref_read(&reg->refcount), 1);
+	assert_int_equal(smcsim_phys_dram_pages_used(tb.phys), pages);
+	assert_int_equal(smcsim_sw_shm_count(tb.sw), shms);
+
+	tee_shm_free(reg);
+	assert_int_equal(smcsim_phys_free_pages(tb.phys, pa, 2), 0);
+	client_close(&a);
+	tee_client_close_context(sctx);
+	tb_stop(&tb);
+}
+
+/*
+ * The supplicant dies while the secure world holds application memory of
+ * it (the TA allocated it and returned without freeing it): the memory
+ * keeps the dead supplicant's context alive. Once its client is gone too,
+ * remove must not wait for that context for ever: with no supplicant
+ * attached, the driver drops its references itself. tb_stop() bounds the
+ * remove and checks that no page is left.
+ */
+static void optee_supp_remove_after_dead_supplicant_kept_appl_shm(void **state)
+{
+	struct tee_context *sctx;
+	struct tee_shm *shm;
+	size_t pages;
+	struct client a;
+	struct tb_job ja;
+	struct tb tb;
+
+	(void)state;
+	start(&tb, &upstream8);
+	sctx = supp_open(&tb);
+	client_open(&tb, &a, 1);
+	pages = smcsim_phys_dram_pages_used(tb.phys);
+	a.appl_size = APPL_SIZE;
+	tb_job_start(&ja, "client", client_keep_job, &a);
+	shm = serve_shm_alloc(&tb, sctx, APPL_SIZE);
+	assert_int_equal(tb_job_join(&ja, TB_WAIT_MS), TEE_SUCCESS);
+	/* Ours and the driver's: the secure world has it. */
+	assert_int_equal(rt_kref_read(&shm->refcount), 2);
+
+	/* A dying process's files close: its shm first, then the device. */
+	tee_shm_free(shm);
+	tee_client_close_context(sctx);
+	assert_false(supp_info(&tb).attached);
+	/* The driver's reference alone keeps the page. */
+	assert_int_equal(rt_kref_read(&shm->refcount), 1);
+	assert_int_equal(smcsim_phys_dram_pages_used(tb.phys), pages + 1);
+
+	client_close(&a);
+	/*
+	 * Guards a fix (7a0be22): remove waited for the dead supplicant's
+	 * context, which only the driver's own reference kept: for ever.
+	 */
+	tb_stop(&tb);
+}
+
+/* ---- a hostile firmware in front of the simulator ------------------------ */
+
+/* The thread id of an RPC the hostile firmware makes up. */
+#define HOSTILE_THREAD	0xfeedUL
+
+/**
+ * struct hostile - a firmware that makes up one RPC
+ * @inner:	the simulator
+ * @no_rpc_arg:	hide OPTEE_SMC_SEC_CAP_RPC_ARG: the driver then makes its
+ *		calls with CALL_WITH_ARG and serves RPC CMD by cookie
+ * @inject:	armed: the RPC (an OPTEE_SMC_RETURN_RPC_* value) the next
+ *		yielding call gets before it reaches the simulator; 0 when not
+ * @cookie:	what that RPC names in a1/a2
+ * @saved:	the yielding call held back meanwhile
+ * @pending:	@saved waits for the RETURN_FROM_RPC of the made-up RPC
+ * @served:	made-up RPCs the driver returned from
+ *
+ * Armed only while one call at a time is made; @inject is taken with an
+ * exchange, so only one call can get it.
+ */
+struct hostile {
+	struct smcsim_invoke inner;
+	bool no_rpc_arg;
+	atomic_ulong inject;
+	uint64_t cookie;
+	unsigned long saved[8];
+	atomic_bool pending;
+	atomic_uint served;
+};
+
+static bool is_yielding_call(unsigned long a0)
+{
+	return a0 == OPTEE_SMC_CALL_WITH_ARG ||
+	       a0 == OPTEE_SMC_CALL_WITH_RPC_ARG ||
+	       a0 == OPTEE_SMC_CALL_WITH_REGD_ARG;
+}
+
+static void hostile_fn(void *ctx, unsigned long a0, unsigned long a1,
+		       unsigned long a2, unsigned long a3, unsigned long a4,
+		       unsigned long a5, unsigned long a6, unsigned long a7,
+		       struct arm_smccc_res *res)
+{
+	struct hostile *h = ctx;
+	unsigned long *c = h->saved, fake;
+
+	if (is_yielding_call(a0) && (fake = atomic_exchange(&h->inject, 0))) {
+		c[0] = a0;
+		c[1] = a1;
+		c[2] = a2;
+		c[3] = a3;
+		c[4] = a4;
+		c[5] = a5;
+		c[6] = a6;
+		c[7] = a7;
+		atomic_store(&h->pending, true);
+		*res = (struct arm_smccc_res){
+			.a0 = fake,
+			.a1 = (unsigned long)(h->cookie >> 32),
+			.a2 = (unsigned long)(h->cookie & 0xffffffffU),
+			.a3 = HOSTILE_THREAD,
+		};
+		return;
+	}
+	if (a0 == OPTEE_SMC_CALL_RETURN_FROM_RPC && a3 == HOSTILE_THREAD &&
+	    atomic_exchange(&h->pending, false)) {
+		/* The made-up RPC is answered: now the call goes in. */
+		atomic_fetch_add(&h->served, 1);
+		smcsim_invoke_call(&h->inner, c[0], c[1], c[2], c[3], c[4],
+				   c[5], c[6], c[7], res);
+		return;
+	}
+	smcsim_invoke_call(&h->inner, a0, a1, a2, a3, a4, a5, a6, a7, res);
+	if (a0 == OPTEE_SMC_EXCHANGE_CAPABILITIES && h->no_rpc_arg)
+		res->a1 &= ~OPTEE_SMC_SEC_CAP_RPC_ARG;
+}
+
+static struct smcsim_invoke hostile_front(void *ctx, struct smcsim_invoke sim)
+{
+	struct hostile *h = ctx;
+
+	h->inner = sim;
+	return (struct smcsim_invoke){ .fn = hostile_fn, .ctx = h };
+}
+
+static void hostile_start(struct tb *tb, struct hostile *h, bool no_rpc_arg)
+{
+	struct tb_opts o = upstream8;
+	struct optee_info info;
+
+	memset(h, 0, sizeof(*h));
+	h->no_rpc_arg = no_rpc_arg;
+	atomic_init(&h->inject, 0);
+	atomic_init(&h->pending, false);
+	atomic_init(&h->served, 0);
+	o.front = hostile_front;
+	o.front_ctx = h;
+	start(tb, &o);
+	optee_get_info(tb->optee, &info);
+	assert_int_equal(info.rpc_param_count == 0, no_rpc_arg);
+}
+
+/* What the fake argument below says its result is, until answered. */
+#define HOSTILE_RET	0x5eed1234U
+
+/*
+ * An optee_msg_arg the supplicant writes into its own buffer: GET_TIME,
+ * which the driver would answer in place were it to take the buffer for
+ * an RPC argument.
+ */
+static void write_fake_rpc_arg(struct tee_shm *shm)
+{
+	struct optee_msg_arg *arg = tee_shm_get_va(shm, 0);
+
+	assert_non_null(arg);
+	memset(arg, 0, OPTEE_MSG_GET_ARG_SIZE(1));
+	arg->cmd = OPTEE_RPC_CMD_GET_TIME;
+	arg->ret = HOSTILE_RET;
+	arg->num_params = 1;
+	arg->params[0].attr = OPTEE_MSG_ATTR_TYPE_VALUE_OUTPUT;
+	arg->params[0].u.value.a = 1;
+	arg->params[0].u.value.b = 2;
+}
+
+/*
+ * The secure world holds application memory of the supplicant, and the
+ * firmware names its cookie where only the driver's own memory belongs:
+ * RPC FREE (for the arguments RPC ALLOC gave), or RPC CMD (the argument
+ * of a command, which the supplicant can write). Either is refused: the
+ * driver keeps its reference, does not read the buffer as an argument,
+ * and the memory stays usable by the TA (a SUPP_CMD on it, by cookie);
+ * SHM_FREE of it as KERNEL memory is refused too; the proper APPL
+ * SHM_FREE then succeeds and reaches the supplicant, and nothing is left.
+ */
+static void hostile_rpc_on_appl_shm(unsigned long fake)
+{
+	bool cmd = fake == OPTEE_SMC_RETURN_RPC_CMD;
+	uint8_t before[OPTEE_MSG_GET_ARG_SIZE(1)];
+	struct tee_context *sctx;
+	struct tee_shm *shm;
+	struct hostile h;
+	struct client a;
+	struct tb_job ja;
+	size_t pages;
+	struct tb tb;
+
+	hostile_start(&tb, &h, cmd);
+	sctx = supp_open(&tb);
+	client_open(&tb, &a, 1);
+	pages = smcsim_phys_dram_pages_used(tb.phys);
+	a.appl_size = APPL_SIZE;
+	tb_job_start(&ja, "client", client_keep_job, &a);
+	shm = serve_shm_alloc(&tb, sctx, APPL_SIZE);
+	assert_int_equal(tb_job_join(&ja, TB_WAIT_MS), TEE_SUCCESS);
+	assert_int_equal(rt_kref_read(&shm->refcount), 2);
+	write_fake_rpc_arg(shm);
+	memcpy(before, tee_shm_get_va(shm, 0), sizeof(before));
+
+	/*
+	 * The made-up RPC comes ahead of this call, which itself asks to
+	 * free the application memory as kernel memory: refused.
+	 */
+	h.cookie = atomic_load(&last_appl_cookie);
+	atomic_store(&h.inject, fake);
+	assert_int_equal(client_invoke_value(&a, TA_CMD_SHM_FREE,
+					     OPTEE_RPC_SHM_TYPE_KERNEL,
+					     (uint32_t)h.cookie),
+			 TEE_ERROR_BAD_PARAMETERS);
+	assert_int_equal(atomic_load(&h.served), 1);
+	/*
+	 * Guards a fix (7a0be22): RPC FREE took any cookie and dropped the
+	 * driver's reference on the supplicant's memory; RPC CMD took any
+	 * cookie's buffer for its argument and answered the GET_TIME the
+	 * supplicant wrote there.
+	 */
+	assert_int_equal(rt_kref_read(&shm->refcount), 2);
+	assert_memory_equal(tee_shm_get_va(shm, 0), before, sizeof(before));
+
+	/* Still the TA's, by cookie. */
+	a.appl_cmd = TA_CMD_APPL_USE;
+	a.appl_flags = APPL_RMEM;
+	tb_job_start(&ja, "client", client_appl_job, &a);
+	serve_memref_cmd(&tb, sctx, shm, APPL_RMEM_OFFS,
+			 APPL_SIZE - APPL_RMEM_OFFS);
+	assert_int_equal(tb_job_join(&ja, TB_WAIT_MS), TEE_SUCCESS);
+	assert_int_equal(a.appl_out[0],
+			 ta_bytes_sum(APPL_SIZE - APPL_RMEM_OFFS));
+	assert_int_equal(a.appl_out[2], 0);
+
+	/* The proper free reaches the supplicant. */
+	tb_job_start(&ja, "client", client_appl_free_job, &a);
+	serve_shm_free(&tb, sctx, shm);
+	assert_int_equal(tb_job_join(&ja, TB_WAIT_MS), TEE_SUCCESS);
+	/*
+	 * Without RPC_ARG the secure threads keep the arguments RPC ALLOC
+	 * gave them until remove drains the cache; tb_stop() counts those.
+	 */
+	if (!cmd)
+		assert_int_equal(smcsim_phys_dram_pages_used(tb.phys), pages);
+
+	client_close(&a);
+	tee_client_close_context(sctx);
+	tb_stop(&tb);
+}
+
+static void optee_supp_rpc_free_of_appl_cookie_is_refused(void **state)
+{
+	(void)state;
+	hostile_rpc_on_appl_shm(OPTEE_SMC_RETURN_RPC_FREE);
+}
+
+static void optee_supp_rpc_cmd_in_appl_shm_is_refused(void **state)
+{
+	(void)state;
+	hostile_rpc_on_appl_shm(OPTEE_SMC_RETURN_RPC_CMD);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -2266,6 +2822,7 @@ int main(void)
 		cmocka_unit_test(optee_supp_killed_before_queueing_is_refused),
 		cmocka_unit_test(optee_supp_killed_while_queued_is_removed),
 		cmocka_unit_test(optee_supp_killed_while_processing_refuses_late_send),
+		cmocka_unit_test(optee_supp_killed_without_placeholder_frees_sync_slot),
 		cmocka_unit_test(optee_supp_killed_after_answer_uses_answer),
 		cmocka_unit_test(optee_supp_recv_is_killable),
 		cmocka_unit_test(optee_supp_death_fails_every_request),
@@ -2276,6 +2833,10 @@ int main(void)
 		cmocka_unit_test(optee_supp_appl_bad_alloc_answer_is_out_of_memory),
 		cmocka_unit_test(optee_supp_queued_memref_keeps_shm_alive),
 		cmocka_unit_test(optee_supp_concurrent_shm_free_of_one_cookie),
+		cmocka_unit_test(optee_supp_appl_registered_memory_is_refused),
+		cmocka_unit_test(optee_supp_remove_after_dead_supplicant_kept_appl_shm),
+		cmocka_unit_test(optee_supp_rpc_free_of_appl_cookie_is_refused),
+		cmocka_unit_test(optee_supp_rpc_cmd_in_appl_shm_is_refused),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
