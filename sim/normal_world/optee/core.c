@@ -196,6 +196,8 @@ static const struct tee_driver_ops optee_supp_ops = {
 	.release = optee_release,
 	.supp_recv = optee_supp_recv,
 	.supp_send = optee_supp_send,
+	/* Refuses (-EBUSY): the supplicant serves the default queue. */
+	.supp_register_server = optee_supp_server_register,
 	.shm_register = optee_shm_register_supp,
 	.shm_unregister = optee_shm_unregister_supp,
 };

@@ -892,6 +892,11 @@ int optee_probe(const struct optee_probe_cfg *cfg, struct optee **out)
 	rc = teedev_open(optee->teedev, &optee->ctx);
 	if (rc)
 		goto err_uninit_queues;
+	/*
+	 * The driver's own calls (bottom halves, releases) do not wait for a
+	 * supplicant to appear: one that never comes would hang remove.
+	 */
+	optee->ctx->supp_nowait = true;
 	rc = optee_release_start(optee);
 	if (rc)
 		goto err_close_ctx;

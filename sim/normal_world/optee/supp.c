@@ -150,9 +150,15 @@ static int supp_alloc_id(struct optee_supp *supp, struct optee_supp_req *req)
 	return -ENOSPC;
 }
 
+/*
+ * Queue a request on @supp and wait for its answer. @gone, for a server's
+ * queue, is set instead when the server closed before the request could
+ * be queued (its queue serves nobody any more): the caller asks the
+ * supplicant then.
+ */
 static uint32_t supp_queue_req(struct optee_supp *supp, struct tee_context *ctx,
 			       uint32_t func, size_t num_params,
-			       struct tee_param *param)
+			       struct tee_param *param, bool *gone)
 {
 	struct tee_shm *held[OPTEE_SUPP_MAX_PARAMS];
 	struct optee_supp_req *req, *ph = NULL;
@@ -182,6 +188,13 @@ static uint32_t supp_queue_req(struct optee_supp *supp, struct tee_context *ctx,
 	req->param = param;
 
 	rt_mutex_lock(&supp->mutex);
+	if (gone && !supp->ctx) {
+		rt_mutex_unlock(&supp->mutex);
+		rt_completion_destroy(&req->c);
+		smcsim_free(req);
+		*gone = true;
+		return TEE_ERROR_COMMUNICATION;
+	}
 	/*
 	 * An in-kernel client does not wait for a supplicant to appear. The
 	 * check and the queueing are one hold: a supplicant leaving between
@@ -293,7 +306,7 @@ uint32_t optee_supp_thrd_req(struct tee_context *ctx, uint32_t func,
 {
 	struct optee *optee = tee_get_drvdata(ctx->teedev);
 
-	return supp_queue_req(&optee->supp, ctx, func, num_params, param);
+	return supp_queue_req(&optee->supp, ctx, func, num_params, param, NULL);
 }
 
 static void supp_server_free(struct rt_kref *ref);
@@ -654,6 +667,7 @@ uint32_t optee_supp_plugin_req(struct tee_context *ctx, const uint8_t uuid[16],
 {
 	struct optee *optee = tee_get_drvdata(ctx->teedev);
 	struct optee_supp_server *s;
+	bool gone = false;
 	uint32_t ret;
 
 	rt_mutex_lock(&optee->servers_lock);
@@ -665,8 +679,11 @@ uint32_t optee_supp_plugin_req(struct tee_context *ctx, const uint8_t uuid[16],
 	rt_mutex_unlock(&optee->servers_lock);
 	if (!s)
 		return optee_supp_thrd_req(ctx, func, num_params, param);
-	ret = supp_queue_req(&s->queue, ctx, func, num_params, param);
+	ret = supp_queue_req(&s->queue, ctx, func, num_params, param, &gone);
 	rt_kref_put(&s->ref, supp_server_free);
+	/* It closed between the lookup and the queueing. */
+	if (gone)
+		return optee_supp_thrd_req(ctx, func, num_params, param);
 	return ret;
 }
 
