@@ -14,11 +14,16 @@
  *  - FS (OPEN, CREATE, CLOSE, READ, WRITE, TRUNCATE, REMOVE, RENAME) on an
  *    in-memory REE file system, which outlives the supplicant so that a
  *    restarted one serves the same files; OPENDIR/CLOSEDIR/READDIR and
- *    every other command get TEE_ERROR_NOT_SUPPORTED.
+ *    every other command get TEE_ERROR_NOT_SUPPORTED;
+ *  - RPMB (GET_DEV_INFO and DATA_REQ) on a simulated eMMC RPMB device
+ *    (rpmb.h) it is given, as tee-supplicant's rpmb.c does on /dev/mmcblkN
+ *    (device 0 only); without a device, TEE_ERROR_NOT_SUPPORTED.
  *
  * A hook sees each request first and may delay it, answer it with a chosen
  * result, corrupt the answer, or make the supplicant die there (its
- * context closes without an answer, as when the daemon is killed).
+ * context closes without an answer, as when the daemon is killed); a post
+ * hook sees each served answer before it is sent, and may rewrite it (an
+ * attacker in the normal world tampering with RPMB response frames).
  */
 #ifndef SMCSIM_SUPPLICANT_H
 #define SMCSIM_SUPPLICANT_H
@@ -31,6 +36,7 @@
 #include <smcsim/uuid.h>
 
 struct tee_device;
+struct smcsim_rpmb_dev;
 struct smcsim_supp;
 
 /* ---- the store: TAs to serve and the REE file system -------------------- */
@@ -103,6 +109,18 @@ typedef void (*smcsim_supp_hook_fn)(void *ctx, unsigned int nr, uint32_t func,
 				    struct smcsim_supp_action *act);
 
 /**
+ * smcsim_supp_post_fn - called on the supplicant's thread after a request
+ * was served (or answered by the hook), before the answer goes back
+ * @nr, @func:	as for smcsim_supp_hook_fn
+ * @param:	its @num_params params with their outputs; memref contents
+ *		are reachable with tee_shm_get_va()
+ * @ret:	the TEE result about to be sent; may be changed
+ */
+typedef void (*smcsim_supp_post_fn)(void *ctx, unsigned int nr, uint32_t func,
+				    struct tee_param *param,
+				    uint32_t num_params, uint32_t *ret);
+
+/**
  * struct smcsim_supp_cfg - how to run
  * @ta_dir:	directory of TA files "<uuid>.ta" (lower-case UUID), or NULL
  * @store:	TAs and files to share with other supplicants (borrowed), or
@@ -111,6 +129,8 @@ typedef void (*smcsim_supp_hook_fn)(void *ctx, unsigned int nr, uint32_t func,
  * @hook_ctx:	for @hook
  * @die_at:	die at this request number without answering (0: never);
  *		applied before @hook, which may still change it
+ * @post_hook:	may be NULL; gets @hook_ctx
+ * @rpmb:	the RPMB device to serve RPC RPMB with (borrowed), or NULL
  */
 struct smcsim_supp_cfg {
 	const char *ta_dir;
@@ -118,6 +138,8 @@ struct smcsim_supp_cfg {
 	smcsim_supp_hook_fn hook;
 	void *hook_ctx;
 	unsigned int die_at;
+	smcsim_supp_post_fn post_hook;
+	struct smcsim_rpmb_dev *rpmb;
 };
 
 /**

@@ -310,6 +310,26 @@ _Noreturn void smcsim_ta_panic(struct smcsim_ta_sess *s, uint32_t code);
 #define SMCSIM_TA_STORAGE_NAME_MAX	64
 #define SMCSIM_TA_STORAGE_DATA_MAX	(64U * 1024)
 
+/*
+ * RPMB TA (534d4353-0006-...): authenticated reads and writes of 256-byte
+ * blocks of the eMMC RPMB partition through RPC RPMB, served by
+ * tee-supplicant (supplicant.h, rpmb.h), in application shared memory. On
+ * first use it reads the device information, programs the authentication
+ * key if the device has none, and reads the write counter. A response
+ * whose MAC, nonce or write counter does not check out gives
+ * TEE_ERROR_SECURITY; a failure the device reports (a replayed counter,
+ * a bad address) TEE_ERROR_GENERIC; an unprogrammed device that refuses
+ * the key, TEE_ERROR_GENERIC.
+ */
+#define SMCSIM_TA_RPMB_UUID \
+	{ 0x534d4353, 0x0006, 0x4000, \
+	  { 0x80, 0x00, 0x73, 0x6d, 0x63, 0x73, 0x69, 0x6d } }
+/* [v0 in a = first block, m1 in data]: whole blocks, 1..MAX_BLOCKS */
+#define SMCSIM_TA_RPMB_CMD_WRITE	0
+/* [v0 in a = first block, m1 out data]: whole blocks, 1..MAX_BLOCKS */
+#define SMCSIM_TA_RPMB_CMD_READ		1
+#define SMCSIM_TA_RPMB_MAX_BLOCKS	16
+
 /* OP-TEE's device-enumeration pseudo TA (commands in optee_pta.h) */
 #define SMCSIM_PTA_DEVICE_UUID \
 	{ 0x7011a688, 0xddde, 0x4053, \

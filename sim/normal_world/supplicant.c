@@ -8,7 +8,8 @@
  *  2. SHM_ALLOC / SHM_FREE of application memory
  *  3. LOAD_TA
  *  4. FS
- *  5. the loop, the hook, death and stop
+ *  5. RPMB
+ *  6. the loop, the hooks, death and stop
  *
  * Everything the driver passes is checked as tee-supplicant checks it (param
  * count and types, names NUL-terminated inside their memref, sizes inside
@@ -22,6 +23,7 @@
 #include <smcsim/alloc.h>
 #include <smcsim/bsd_tree.h>
 #include <smcsim/optee_rpc_cmd.h>
+#include <smcsim/rpmb.h>
 #include <smcsim/rt.h>
 #include <smcsim/supplicant.h>
 #include <smcsim/tee_core.h>
@@ -663,7 +665,96 @@ static uint32_t supp_fs(struct smcsim_supp *s, uint32_t n, struct tee_param *p)
 	return res;
 }
 
-/* ---- 5. the loop --------------------------------------------------------- */
+/* ---- 5. RPMB ------------------------------------------------------------- */
+
+/* Most frames one RPMB request or response may carry (128 KiB). */
+#define SUPP_RPMB_MAX_FRAMES	256
+
+/* A memref of @type wholly inside its shm. Return: its bytes, or NULL. */
+static uint8_t *supp_memref(const struct tee_param *p, uint64_t type,
+			    size_t *len)
+{
+	struct tee_shm *shm = p->u.memref.shm;
+	size_t offs = p->u.memref.shm_offs, size = p->u.memref.size;
+
+	if (!is_memref(p, type) || !shm || !size || offs >= shm->size ||
+	    size > shm->size - offs)
+		return NULL;
+	*len = size;
+	return tee_shm_get_va(shm, offs);
+}
+
+/*
+ * tee-supplicant's rpmb_process_request(): the 6-byte header is read once
+ * into a copy; frames are copied out of the request and the answer built
+ * apart, so a request and response that overlap in the shm change nothing.
+ */
+static uint32_t supp_rpmb(struct smcsim_supp *s, uint32_t n,
+			  struct tee_param *p)
+{
+	struct smcsim_rpmb_frame *req = NULL, *rsp = NULL;
+	struct smcsim_rpmb_dev_info info;
+	uint16_t hdr[3];
+	size_t req_len, rsp_len, req_n, rsp_n;
+	uint8_t *in, *out;
+	uint32_t res;
+
+	if (!s->cfg.rpmb)
+		return TEE_ERROR_NOT_SUPPORTED;
+	if (n != 2)
+		return TEE_ERROR_BAD_PARAMETERS;
+	in = supp_memref(&p[0], TEE_IOCTL_PARAM_ATTR_TYPE_MEMREF_INPUT,
+			 &req_len);
+	out = supp_memref(&p[1], TEE_IOCTL_PARAM_ATTR_TYPE_MEMREF_OUTPUT,
+			  &rsp_len);
+	if (!in || !out || req_len < SMCSIM_RPMB_REQ_HDR_SIZE)
+		return TEE_ERROR_BAD_PARAMETERS;
+	memcpy(hdr, in, sizeof(hdr));
+	/* One device, as tee-supplicant serves one MMC device. */
+	if (hdr[1] != 0)
+		return TEE_ERROR_ITEM_NOT_FOUND;
+
+	switch (hdr[0]) {
+	case SMCSIM_RPMB_CMD_GET_DEV_INFO:
+		if (req_len != SMCSIM_RPMB_REQ_HDR_SIZE ||
+		    rsp_len != sizeof(info))
+			return TEE_ERROR_BAD_PARAMETERS;
+		smcsim_rpmb_dev_get_info(s->cfg.rpmb, &info);
+		memcpy(out, &info, sizeof(info));
+		return TEE_SUCCESS;
+	case SMCSIM_RPMB_CMD_DATA_REQ:
+		break;
+	default:
+		return TEE_ERROR_BAD_PARAMETERS;
+	}
+
+	req_len -= SMCSIM_RPMB_REQ_HDR_SIZE;
+	req_n = req_len / SMCSIM_RPMB_FRAME_SIZE;
+	rsp_n = rsp_len / SMCSIM_RPMB_FRAME_SIZE;
+	if (!req_n || !rsp_n || req_len % SMCSIM_RPMB_FRAME_SIZE ||
+	    rsp_len % SMCSIM_RPMB_FRAME_SIZE || req_n > SUPP_RPMB_MAX_FRAMES ||
+	    rsp_n > SUPP_RPMB_MAX_FRAMES)
+		return TEE_ERROR_BAD_PARAMETERS;
+	req = smcsim_calloc(req_n, sizeof(*req));
+	rsp = smcsim_calloc(rsp_n, sizeof(*rsp));
+	if (!req || !rsp) {
+		res = TEE_ERROR_OUT_OF_MEMORY;
+		goto out;
+	}
+	memcpy(req, in + SMCSIM_RPMB_REQ_HDR_SIZE, req_len);
+	if (smcsim_rpmb_dev_data_req(s->cfg.rpmb, req, req_n, rsp, rsp_n)) {
+		res = TEE_ERROR_BAD_PARAMETERS;
+		goto out;
+	}
+	memcpy(out, rsp, rsp_len);
+	res = TEE_SUCCESS;
+out:
+	smcsim_free(rsp);
+	smcsim_free(req);
+	return res;
+}
+
+/* ---- 6. the loop --------------------------------------------------------- */
 
 static uint32_t supp_serve(struct smcsim_supp *s, uint32_t func, uint32_t n,
 			   struct tee_param *p)
@@ -677,6 +768,8 @@ static uint32_t supp_serve(struct smcsim_supp *s, uint32_t func, uint32_t n,
 		return supp_load_ta(s, n, p);
 	case OPTEE_RPC_CMD_FS:
 		return supp_fs(s, n, p);
+	case OPTEE_RPC_CMD_RPMB:
+		return supp_rpmb(s, n, p);
 	default:
 		return TEE_ERROR_NOT_SUPPORTED;
 	}
@@ -762,6 +855,8 @@ static void *supp_main(void *arg)
 			ret = supp_serve(s, func, n, p);
 		if (act.verdict == SMCSIM_SUPP_CORRUPT)
 			supp_corrupt(n, p, act.corrupt);
+		if (s->cfg.post_hook)
+			s->cfg.post_hook(s->cfg.hook_ctx, nr, func, p, n, &ret);
 		rc = tee_supp_send(s->ctx, ret, n, p);
 		rt_mutex_lock(&s->lock);
 		if (rc)

@@ -9,7 +9,10 @@
  * session tree; sw->wq_lock the secure mutexes and their wait queues. They
  * are never held together, and never across a world switch.
  * sw->notif_drv_lock serializes the notification drivers' callbacks (as
- * OP-TEE's notif_mutex does) and may be held while taking sw->lock.
+ * OP-TEE's notif_mutex does) and may be held while taking sw->lock. The
+ * ENABLE_ASYNC_NOTIF fast call takes it too (OP-TEE's atomic path takes only
+ * a spinlock): it waits at most for one yielding callback, which cannot
+ * make RPCs and so never waits on the normal world.
  */
 #ifndef SW_PRIVATE_H
 #define SW_PRIVATE_H
@@ -212,6 +215,8 @@ struct smcsim_ta_sess {
  * @ta_lock:		protects @tas, @sessions, @next_session_id
  * @programs:		TA programs a loaded TA file may name (@ta_lock);
  *			never removed while the world lives
+ * @rpmb:		the RPMB TA's client state (sw_ta_rpmb.c), set at
+ *			init, freed at fini
  */
 struct smcsim_sw {
 	struct smcsim_sw_config cfg;
@@ -249,6 +254,7 @@ struct smcsim_sw {
 	unsigned int session_count;
 	uint32_t next_session_id;
 	struct sw_ta_program_list programs;
+	struct sw_rpmb *rpmb;
 };
 
 /* sw_entry_fast.c */
@@ -374,6 +380,13 @@ void sw_rpc_shm_param(const struct sw_rpc_shm *shm, uint64_t dir,
 /* sw_ta_storage.c */
 int sw_ta_storage_register(struct smcsim_sw *sw);
 
+/* sw_ta_rpmb.c */
+struct sw_rpmb;
+/** sw_ta_rpmb_register() - the RPMB TA and its state; Return: 0, -errno */
+int sw_ta_rpmb_register(struct smcsim_sw *sw);
+/** sw_ta_rpmb_fini() - free the RPMB state (after the TAs) */
+void sw_ta_rpmb_fini(struct smcsim_sw *sw);
+
 /* sw_ta_builtin.c */
 int sw_ta_register_builtins(struct smcsim_sw *sw);
 
@@ -396,6 +409,7 @@ void sw_notif_yielding_event(struct smcsim_sw *sw,
 			     enum smcsim_sw_notif_event ev);
 /** sw_notif_init() - the line and the built-in driver; Return: 0, -ENOMEM */
 int sw_notif_init(struct smcsim_sw *sw);
+/** sw_notif_fini() - free the line (no handler may be attached) */
 void sw_notif_fini(struct smcsim_sw *sw);
 /** sw_notif_sync_value() - the value thread @tid waits on in a wait queue */
 uint32_t sw_notif_sync_value(const struct smcsim_sw *sw, unsigned int tid);

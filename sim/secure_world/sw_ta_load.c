@@ -192,6 +192,9 @@ int sw_ta_load_init(struct smcsim_sw *sw)
 	rc = sw_ta_storage_register(sw);
 	if (rc)
 		return rc;
+	rc = sw_ta_rpmb_register(sw);
+	if (rc)
+		return rc;
 	for (i = 0; i < sizeof(builtin) / sizeof(builtin[0]); i++) {
 		rc = sw_program_from_builtin(sw, builtin[i].name,
 					     &builtin[i].uuid);
@@ -206,6 +209,7 @@ void sw_ta_load_fini(struct smcsim_sw *sw)
 {
 	struct sw_ta_program *pg;
 
+	sw_ta_rpmb_fini(sw);
 	while ((pg = TAILQ_FIRST(&sw->programs))) {
 		TAILQ_REMOVE(&sw->programs, pg, link);
 		smcsim_free(pg);
