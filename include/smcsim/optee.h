@@ -196,6 +196,12 @@ void optee_get_release_info(struct optee *optee, struct optee_release_info *ri);
 
 /** optee_get_supp_info() - a snapshot of the supplicant queue */
 void optee_get_supp_info(struct optee *optee, struct optee_supp_info *si);
+/**
+ * optee_get_server_info() - a snapshot of the queue of the server of @uuid
+ * (tee_supp_register_server()). Return: 0, -ENOENT when none serves it.
+ */
+int optee_get_server_info(struct optee *optee, const uint8_t uuid[16],
+			  struct optee_supp_info *si);
 
 /**
  * optee_devices() - the TA UUIDs the device-enumeration PTA listed at probe

@@ -585,17 +585,47 @@ static bool suspended_is(void *arg)
 }
 
 /*
- * Wait until @n secure threads are out in RPCs. A server queue has no
- * introspection, so a request seen out of the secure world is given a
- * moment more to be queued; each test checks afterwards that its requests
- * reached the queue it meant (a straggler would show as a refusal).
+ * Wait until @n secure threads are out in RPCs. That does not say their
+ * requests are queued yet: wait_server_holds() does.
  */
 static void wait_requests_out(struct tb *tb, unsigned int n)
 {
 	struct thr_wait w = { .tb = tb, .n = n };
 
 	assert_true(tb_wait_until(suspended_is, &w, TB_WAIT_MS));
-	rt_sleep_ms(20);
+}
+
+/**
+ * struct srv_wait - what a server's queue should hold
+ * @tb:		the stack
+ * @plugin:	whose server
+ * @queued:	requests waiting for its RECV
+ * @processing:	requests it holds
+ */
+struct srv_wait {
+	struct tb *tb;
+	unsigned int plugin;
+	unsigned int queued;
+	unsigned int processing;
+};
+
+static bool server_holds(void *arg)
+{
+	struct srv_wait *w = arg;
+	struct optee_supp_info si;
+
+	if (optee_get_server_info(w->tb->optee, plugin_uuid[w->plugin], &si))
+		return false;
+	return si.queued_now == w->queued && si.processing_now == w->processing;
+}
+
+/* Wait until the server of @plugin holds exactly that many requests. */
+static void wait_server_holds(struct tb *tb, unsigned int plugin,
+			      unsigned int queued, unsigned int processing)
+{
+	struct srv_wait w = { tb, plugin, queued, processing };
+
+	assert_true(tb_wait_until(server_holds, &w, TB_WAIT_MS));
 }
 
 static bool threads_free(void *arg)
@@ -929,6 +959,7 @@ static void optee_servers_never_block_each_other(void **state)
 		tb_job_start(&js[i], "client-s", client_job, &cs[i]);
 	}
 	wait_requests_out(&tb, STALL_REQS);
+	wait_server_holds(&tb, PLUGIN_S, STALL_REQS, 0);
 
 	/* T serves 20 from four client threads. */
 	memset(&l, 0, sizeof(l));
@@ -1042,6 +1073,8 @@ static void optee_servers_server_death(void **state)
 	for (i = 1; i < DEATH_REQS; i++)
 		tb_job_start(&j[i], "client", client_job, &c[i]);
 	wait_requests_out(&tb, DEATH_REQS);
+	/* Queued on S for sure: a request still on its way could miss S. */
+	wait_server_holds(&tb, PLUGIN_S, DEATH_REQS - 1, 1);
 	for (i = 0; i < DEATH_REQS; i++)
 		assert_false(tb_job_finished(&j[i]));
 

@@ -726,3 +726,22 @@ void optee_supp_get_info(struct optee_supp *supp, struct optee_supp_info *si)
 	}
 	rt_mutex_unlock(&supp->mutex);
 }
+
+int optee_get_server_info(struct optee *optee, const uint8_t uuid[16],
+			  struct optee_supp_info *si)
+{
+	struct optee_supp_server *s;
+
+	rt_mutex_lock(&optee->servers_lock);
+	TAILQ_FOREACH(s, &optee->servers, link)
+		if (!memcmp(s->uuid, uuid, sizeof(s->uuid)))
+			break;
+	if (s)
+		rt_kref_get(&s->ref);
+	rt_mutex_unlock(&optee->servers_lock);
+	if (!s)
+		return -ENOENT;
+	optee_supp_get_info(&s->queue, si);
+	rt_kref_put(&s->ref, supp_server_free);
+	return 0;
+}
