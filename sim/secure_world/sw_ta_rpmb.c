@@ -354,6 +354,28 @@ static uint32_t sw_rpmb_check_args(const union smcsim_ta_param p[4],
 	return TEE_SUCCESS;
 }
 
+/*
+ * What a read and a write start with: the arguments checked, the lock
+ * taken, the device set up, the range inside it. Return: TEE result; on
+ * error the lock is not held.
+ */
+static uint32_t sw_rpmb_begin(struct sw_thread *t, struct sw_rpmb *r,
+			      const union smcsim_ta_param p[4], size_t *nblocks)
+{
+	uint32_t addr = p[0].value.a, res;
+
+	res = sw_rpmb_check_args(p, nblocks);
+	if (res)
+		return res;
+	rt_mutex_lock(&r->lock);
+	res = sw_rpmb_init(t, r);
+	if (!res && (addr >= r->nblocks || *nblocks > r->nblocks - addr))
+		res = TEE_ERROR_BAD_PARAMETERS;
+	if (res)
+		rt_mutex_unlock(&r->lock);
+	return res;
+}
+
 static uint32_t sw_rpmb_write(struct sw_thread *t, struct sw_rpmb *r,
 			      const union smcsim_ta_param p[4])
 {
@@ -362,17 +384,9 @@ static uint32_t sw_rpmb_write(struct sw_thread *t, struct sw_rpmb *r,
 	uint32_t addr = p[0].value.a, res;
 	size_t nblocks, done, n;
 
-	res = sw_rpmb_check_args(p, &nblocks);
+	res = sw_rpmb_begin(t, r, p, &nblocks);
 	if (res)
 		return res;
-	rt_mutex_lock(&r->lock);
-	res = sw_rpmb_init(t, r);
-	if (res)
-		goto out;
-	if (addr >= r->nblocks || nblocks > r->nblocks - addr) {
-		res = TEE_ERROR_BAD_PARAMETERS;
-		goto out;
-	}
 	req = smcsim_calloc(r->rel_wr, sizeof(*req));
 	if (!req) {
 		res = TEE_ERROR_OUT_OF_MEMORY;
@@ -403,17 +417,9 @@ static uint32_t sw_rpmb_read(struct sw_thread *t, struct sw_rpmb *r,
 	};
 	size_t nblocks, i;
 
-	res = sw_rpmb_check_args(p, &nblocks);
+	res = sw_rpmb_begin(t, r, p, &nblocks);
 	if (res)
 		return res;
-	rt_mutex_lock(&r->lock);
-	res = sw_rpmb_init(t, r);
-	if (res)
-		goto out;
-	if (addr >= r->nblocks || nblocks > r->nblocks - addr) {
-		res = TEE_ERROR_BAD_PARAMETERS;
-		goto out;
-	}
 	rsp = smcsim_calloc(nblocks, sizeof(*rsp));
 	if (!rsp) {
 		res = TEE_ERROR_OUT_OF_MEMORY;

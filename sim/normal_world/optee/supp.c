@@ -609,6 +609,22 @@ static void supp_server_free(struct rt_kref *ref)
 	smcsim_free(s);
 }
 
+/* The server of @uuid with a reference taken, or NULL. */
+static struct optee_supp_server *supp_server_find(struct optee *optee,
+						  const uint8_t uuid[16])
+{
+	struct optee_supp_server *s;
+
+	rt_mutex_lock(&optee->servers_lock);
+	TAILQ_FOREACH(s, &optee->servers, link)
+		if (!memcmp(s->uuid, uuid, sizeof(s->uuid)))
+			break;
+	if (s)
+		rt_kref_get(&s->ref);
+	rt_mutex_unlock(&optee->servers_lock);
+	return s;
+}
+
 int optee_supp_server_register(struct tee_context *ctx, const uint8_t uuid[16])
 {
 	struct optee *optee = tee_get_drvdata(ctx->teedev);
@@ -666,17 +682,10 @@ uint32_t optee_supp_plugin_req(struct tee_context *ctx, const uint8_t uuid[16],
 			       struct tee_param *param)
 {
 	struct optee *optee = tee_get_drvdata(ctx->teedev);
-	struct optee_supp_server *s;
+	struct optee_supp_server *s = supp_server_find(optee, uuid);
 	bool gone = false;
 	uint32_t ret;
 
-	rt_mutex_lock(&optee->servers_lock);
-	TAILQ_FOREACH(s, &optee->servers, link)
-		if (!memcmp(s->uuid, uuid, sizeof(s->uuid)))
-			break;
-	if (s)
-		rt_kref_get(&s->ref);
-	rt_mutex_unlock(&optee->servers_lock);
 	if (!s)
 		return optee_supp_thrd_req(ctx, func, num_params, param);
 	ret = supp_queue_req(&s->queue, ctx, func, num_params, param, &gone);
@@ -730,15 +739,8 @@ void optee_supp_get_info(struct optee_supp *supp, struct optee_supp_info *si)
 int optee_get_server_info(struct optee *optee, const uint8_t uuid[16],
 			  struct optee_supp_info *si)
 {
-	struct optee_supp_server *s;
+	struct optee_supp_server *s = supp_server_find(optee, uuid);
 
-	rt_mutex_lock(&optee->servers_lock);
-	TAILQ_FOREACH(s, &optee->servers, link)
-		if (!memcmp(s->uuid, uuid, sizeof(s->uuid)))
-			break;
-	if (s)
-		rt_kref_get(&s->ref);
-	rt_mutex_unlock(&optee->servers_lock);
 	if (!s)
 		return -ENOENT;
 	optee_supp_get_info(&s->queue, si);
