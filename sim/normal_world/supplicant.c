@@ -33,8 +33,6 @@
 #define SUPP_MAX_PARAMS		8
 /* Largest REE FS file, and largest TA file read from the directory. */
 #define SUPP_FILE_MAX		(16U << 20)
-/* GP's TEE_ERROR_STORAGE_NO_SPACE (not in tee_error.h yet). */
-#define SUPP_ERROR_STORAGE_NO_SPACE	0xFFFF3041U
 
 /* ---- 1. the store -------------------------------------------------------- */
 
@@ -513,7 +511,7 @@ static uint32_t supp_file_resize(struct supp_file *f, uint64_t len)
 	uint8_t *d;
 
 	if (len > SUPP_FILE_MAX)
-		return SUPP_ERROR_STORAGE_NO_SPACE;
+		return TEE_ERROR_STORAGE_NO_SPACE;
 	if (len <= f->len) {
 		f->len = (size_t)len;
 		return TEE_SUCCESS;
@@ -556,7 +554,7 @@ static uint32_t supp_fs_rw(struct smcsim_supp *s, bool write, uint32_t n,
 	f = e->file;
 	if (write) {
 		if (off > SUPP_FILE_MAX || size > SUPP_FILE_MAX - off)
-			return SUPP_ERROR_STORAGE_NO_SPACE;
+			return TEE_ERROR_STORAGE_NO_SPACE;
 		if (off + size > f->len) {
 			res = supp_file_resize(f, off + size);
 			if (res)
