@@ -194,6 +194,39 @@ struct optee_release_info {
 /** optee_get_release_info() - a snapshot of the release worker */
 void optee_get_release_info(struct optee *optee, struct optee_release_info *ri);
 
+enum optee_protmem_kind {
+	OPTEE_PROTMEM_NONE = 0,		/* no heap registered */
+	OPTEE_PROTMEM_STATIC,		/* GET_PROTMEM_CONFIG fast call */
+	OPTEE_PROTMEM_DYNAMIC,		/* LEND/RECLAIM_PROTMEM */
+};
+
+/**
+ * struct optee_protmem_info - the protected-memory heap the driver serves
+ *	(heap id 1, TEE_DMA_HEAP_SECURE_VIDEO_PLAY, as Linux's driver)
+ * @kind:		which pool backs it
+ * @base:		static: the range GET_PROTMEM_CONFIG reported
+ * @size:		static: its size; dynamic: bytes lent at a time
+ * @pa_width:		the physical address width the firmware reported
+ * @lent:		dynamic: memory is lent to the secure world now
+ * @lends:		dynamic: LEND_PROTMEM calls that succeeded
+ * @reclaims:		dynamic: RECLAIM_PROTMEM calls that succeeded
+ * @reclaim_failures:	dynamic: refused reclaims (the pages are then kept
+ *			out of the normal world's allocator)
+ */
+struct optee_protmem_info {
+	enum optee_protmem_kind kind;
+	uint64_t base;
+	uint64_t size;
+	unsigned int pa_width;
+	bool lent;
+	uint64_t lends;
+	uint64_t reclaims;
+	uint64_t reclaim_failures;
+};
+
+/** optee_get_protmem_info() - a snapshot of the protected-memory pool */
+void optee_get_protmem_info(struct optee *optee, struct optee_protmem_info *pi);
+
 /** optee_get_supp_info() - a snapshot of the supplicant queue */
 void optee_get_supp_info(struct optee *optee, struct optee_supp_info *si);
 /**

@@ -11,10 +11,22 @@
 #include <bitstring.h>
 #include <stdbool.h>
 
+#include <smcsim/dma_buf.h>
 #include <smcsim/rt.h>
 #include <smcsim/tee_drv.h>
 
 #define TEE_NUM_DEVICES		32
+
+/*
+ * TEE dma-heap ids (Linux's enum tee_dma_heap_id, the OPTEE_MSG_PROTMEM_*
+ * use cases): each names one heap, "protected,<use>".
+ */
+#define TEE_DMA_HEAP_SECURE_VIDEO_PLAY		1
+#define TEE_DMA_HEAP_TRUSTED_UI			2
+#define TEE_DMA_HEAP_SECURE_VIDEO_RECORD	3
+#define TEE_DMA_HEAP_ID_MAX			3
+
+struct tee_dma_heap;
 #define TEE_DESC_PRIVILEGED	0x1
 /* tee_device.flags */
 #define TEE_DEVICE_FLAG_REGISTERED	0x1
@@ -25,14 +37,18 @@
  * @dev_mask:	device numbers in use: 0..15 clients, 16..31 privileged
  * @phys:	the normal world's memory map, to find the pages of memory
  *		a client registers (set by the first driver that probes)
+ * @heaps:	the TEE dma-heaps by id (under @lock; Linux's xarray). A heap,
+ *		once made, stays until tee_class_fini(), as a dma-heap
+ *		device node is never removed
  *
- * Linux keeps this as a global; smcsim keeps one per normal world so that
- * several worlds can live in one process.
+ * Linux keeps these as globals; smcsim keeps one set per normal world so
+ * that several worlds can live in one process.
  */
 struct tee_class {
 	struct rt_mutex lock;
 	bitstr_t bit_decl(dev_mask, TEE_NUM_DEVICES);
 	struct smcsim_phys *phys;
+	struct tee_dma_heap *heaps[TEE_DMA_HEAP_ID_MAX + 1];
 };
 
 void tee_class_init(struct tee_class *cls);
@@ -194,5 +210,130 @@ int teedev_open(struct tee_device *teedev, struct tee_context **out);
 void teedev_close_context(struct tee_context *ctx);
 void teedev_ctx_get(struct tee_context *ctx);
 void teedev_ctx_put(struct tee_context *ctx);
+
+/* ---- protected memory: pools and dma-heaps (tee_heap.c, abi-facts 7f) -- */
+
+/**
+ * struct tee_sgt - where a protected buffer lies: one physically contiguous
+ * segment (Linux's sg_table; both of its pools hand out one entry)
+ * @pa:		physical address
+ * @len:	bytes
+ */
+struct tee_sgt {
+	uint64_t pa;
+	size_t len;
+};
+
+struct tee_protmem_pool;
+
+/**
+ * struct tee_protmem_pool_ops - a protected-memory allocator
+ * @alloc:	take @size bytes into @sgt; *@offs = their offset in the
+ *		pool's memory. Return: 0 or a negative errno
+ * @free:	give back what @alloc took
+ * @update_shm:	make @shm describe the buffer at @offs: set its paddr, and
+ *		*@parent_shm to the shm the secure world knows the memory by
+ *		(NULL when it is addressed by physical address)
+ * @destroy_pool: free the pool; called once, after its last buffer
+ */
+struct tee_protmem_pool_ops {
+	int (*alloc)(struct tee_protmem_pool *pool, struct tee_sgt *sgt,
+		     size_t size, size_t *offs);
+	void (*free)(struct tee_protmem_pool *pool, struct tee_sgt *sgt);
+	int (*update_shm)(struct tee_protmem_pool *pool, struct tee_sgt *sgt,
+			  size_t offs, struct tee_shm *shm,
+			  struct tee_shm **parent_shm);
+	void (*destroy_pool)(struct tee_protmem_pool *pool);
+};
+
+/** struct tee_protmem_pool - a pool; embed it in the allocator's state */
+struct tee_protmem_pool {
+	const struct tee_protmem_pool_ops *ops;
+};
+
+/**
+ * tee_protmem_static_pool_alloc() - a page-granular pool over a fixed
+ * physical range, as GET_PROTMEM_CONFIG reports one
+ * @phys:	the map the range must lie in (Linux checks pfn_valid())
+ * Return: 0 and *@out; -EINVAL for an unaligned or unknown range, -ENOMEM.
+ */
+int tee_protmem_static_pool_alloc(struct smcsim_phys *phys, uint64_t paddr,
+				  size_t size, struct tee_protmem_pool **out);
+
+/** tee_dma_heap_name() - "protected,secure-video" etc.; NULL for a bad id */
+const char *tee_dma_heap_name(unsigned int id);
+
+/**
+ * tee_device_register_dma_heap() - serve heap @id from @pool for @teedev
+ *
+ * The heap takes a device user and one reference for the registration;
+ * every buffer takes another. A heap unbound by tee_device_put_all_dma_heaps()
+ * whose buffers are all gone can be bound again, to any device.
+ * Return: 0; -EINVAL (device going away, bad id), -EBUSY (the heap is bound),
+ * -ENOMEM. On error the pool stays the caller's.
+ */
+int tee_device_register_dma_heap(struct tee_device *teedev, unsigned int id,
+				 struct tee_protmem_pool *pool);
+
+/**
+ * tee_device_put_all_dma_heaps() - unbind every heap of @teedev
+ *
+ * Marks each shutting down and drops its registration reference: from now
+ * on allocations get -EINVAL. The pool is destroyed and the device user
+ * dropped when the last buffer is freed, so tee_device_unregister() returns
+ * only after that. Calling it twice changes nothing.
+ */
+void tee_device_put_all_dma_heaps(struct tee_device *teedev);
+/* The name of the pre-merge patch series (seed 001). */
+#define tee_device_unregister_all_dma_heaps tee_device_put_all_dma_heaps
+
+/**
+ * tee_dma_heap_alloc() - allocate from the heap named @name, as user space
+ * does with DMA_HEAP_IOCTL_ALLOC on /dev/dma_heap/<name>
+ * @len:	bytes, rounded up to pages
+ * @out:	receives a dma-buf with one reference (the "fd")
+ * Return: 0; -ENOENT (no heap of that name was ever made); -EINVAL (@len 0
+ * or the heap is not bound to a device now); the pool's error (-ENOMEM).
+ */
+int tee_dma_heap_alloc(struct tee_class *cls, const char *name, size_t len,
+		       struct dma_buf **out);
+
+/**
+ * struct tee_dma_heap_info - a heap's state, for tests
+ * @bound:		a device serves it now
+ * @shutting_down:	unbound, waiting for its buffers
+ * @refs:		registration plus live buffers
+ * @buffers:		live buffers
+ * @allocs:		buffers allocated, ever
+ * @destroys:		pools destroyed, ever
+ */
+struct tee_dma_heap_info {
+	bool bound;
+	bool shutting_down;
+	unsigned int refs;
+	unsigned int buffers;
+	uint64_t allocs;
+	uint64_t destroys;
+};
+
+/**
+ * tee_class_free_heaps() - free the heap objects of @cls no device binds
+ * (tee_class_fini() calls it)
+ */
+void tee_class_free_heaps(struct tee_class *cls);
+
+/** tee_dma_heap_get_info() - Return: 0, -ENOENT (no such heap) */
+int tee_dma_heap_get_info(struct tee_class *cls, unsigned int id,
+			  struct tee_dma_heap_info *info);
+
+/**
+ * tee_heap_update_from_dma_buf() - fill @shm from a heap buffer of @teedev
+ * @offset:	receives the buffer's offset in *@parent_shm, if there is one
+ * Return: 0; -EINVAL (not a TEE heap buffer, or another device's).
+ */
+int tee_heap_update_from_dma_buf(struct tee_device *teedev,
+				 struct dma_buf *dmabuf, size_t *offset,
+				 struct tee_shm *shm,
+				 struct tee_shm **parent_shm);
 
 #endif /* SMCSIM_TEE_CORE_H */

@@ -15,6 +15,7 @@
 #include <smcsim/bsd_tree.h>
 #include <smcsim/rt.h>
 
+struct dma_buf;
 struct tee_device;
 struct tee_shm_pool;
 
@@ -137,6 +138,8 @@ struct tee_context {
 #define TEE_SHM_POOL		(1U << 2)	/* allocated from the device pool */
 #define TEE_SHM_PRIV		(1U << 3)	/* driver-private, never exported */
 #define TEE_SHM_REGISTERED	(1U << 4)	/* memory of the caller, not the pool */
+#define TEE_SHM_DMA_BUF		(1U << 5)	/* a dma-buf imported with register_fd */
+#define TEE_SHM_DMA_MEM		(1U << 6)	/* contiguous pages for the driver */
 
 /**
  * struct tee_shm - a piece of shared memory
@@ -154,6 +157,10 @@ struct tee_context {
  * @pages:	physical address of each page of a registered shm
  * @num_pages:	entries in @pages
  * @id_node:	in the device's id tree while @id >= 0
+ * @dmabuf:	TEE_SHM_DMA_BUF: the imported buffer (a reference held)
+ * @parent_shm:	TEE_SHM_DMA_BUF: the shm the secure world knows the memory
+ *		by (lent protected memory), NULL when it goes by address
+ * @parent_offs: the buffer's offset in @parent_shm
  */
 struct tee_shm {
 	struct tee_device *teedev;
@@ -169,6 +176,9 @@ struct tee_shm {
 	uint64_t *pages;
 	size_t num_pages;
 	RB_ENTRY(tee_shm) id_node;
+	struct dma_buf *dmabuf;
+	struct tee_shm *parent_shm;
+	size_t parent_offs;
 };
 RB_HEAD(tee_shm_idr, tee_shm);
 
@@ -255,6 +265,28 @@ int tee_shm_register_kernel_buf(struct tee_context *ctx, void *addr,
 /** tee_shm_register_user_buf() - the same with an id (SHM_REGISTER ioctl) */
 int tee_shm_register_user_buf(struct tee_context *ctx, void *addr,
 			      size_t length, struct tee_shm **out);
+/**
+ * tee_shm_register_fd() - import a dma-buf from a TEE heap of @ctx's device
+ * (TEE_IOC_SHM_REGISTER_FD), with an id. The shm holds a reference on the
+ * buffer; it has no normal-world mapping (tee_shm_get_va() gives NULL).
+ * Passed as a memref it reaches the secure world by physical address
+ * (static pool) or as a window of the lent memory (dynamic pool).
+ *
+ * Linux also imports single-segment dma-bufs of other exporters through an
+ * attachment; the simulation has no other exporter, so those get -EINVAL.
+ * Return: 0 and *@out; -EINVAL (device going away, not a TEE heap buffer,
+ * another device's buffer), -ENOMEM.
+ */
+int tee_shm_register_fd(struct tee_context *ctx, struct dma_buf *dmabuf,
+			struct tee_shm **out);
+/**
+ * tee_shm_alloc_dma_mem() - @npages physically contiguous pages of normal
+ * memory for the driver (not mapped, not registered, no id), as lent to
+ * the secure world for dynamic protected memory
+ * Return: 0 and *@out, -EINVAL, -ENOMEM.
+ */
+int tee_shm_alloc_dma_mem(struct tee_context *ctx, size_t npages,
+			  struct tee_shm **out);
 /** tee_shm_free() - drop the creator's reference */
 void tee_shm_free(struct tee_shm *shm);
 void tee_shm_get(struct tee_shm *shm);

@@ -28,6 +28,7 @@ void tee_class_init(struct tee_class *cls)
 
 void tee_class_fini(struct tee_class *cls)
 {
+	tee_class_free_heaps(cls);
 	rt_mutex_destroy(&cls->lock);
 }
 

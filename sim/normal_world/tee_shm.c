@@ -47,7 +47,12 @@ static void tee_shm_release(struct tee_shm *shm)
 	struct tee_device *teedev = shm->teedev;
 	struct tee_context *ctx = shm->ctx;
 
-	if (shm->flags & TEE_SHM_POOL) {
+	if (shm->flags & TEE_SHM_DMA_BUF) {
+		dma_buf_put(shm->dmabuf);
+	} else if (shm->flags & TEE_SHM_DMA_MEM) {
+		smcsim_phys_free_pages(teedev->cls->phys, shm->paddr,
+				       shm->size / SMCSIM_PAGE_SIZE);
+	} else if (shm->flags & TEE_SHM_POOL) {
 		teedev->pool->ops->free(teedev->pool, shm);
 	} else if (shm->flags & TEE_SHM_REGISTERED) {
 		/* On failure the TEE keeps a stale entry; nothing better to do. */
@@ -258,6 +263,80 @@ int tee_shm_register_user_buf(struct tee_context *ctx, void *addr,
 			      size_t length, struct tee_shm **out)
 {
 	return register_helper(ctx, addr, length, true, out);
+}
+
+int tee_shm_register_fd(struct tee_context *ctx, struct dma_buf *dmabuf,
+			struct tee_shm **out)
+{
+	struct tee_device *teedev = ctx->teedev;
+	struct tee_shm *parent = NULL;
+	struct tee_shm *shm;
+	size_t offs = 0;
+	int rc;
+
+	if (!dmabuf || !out)
+		return -EINVAL;
+	if (!tee_device_get(teedev))
+		return -EINVAL;
+	shm = tee_shm_new(ctx, TEE_SHM_DMA_BUF);
+	if (!shm) {
+		rc = -ENOMEM;
+		goto err_dev_put;
+	}
+	rc = tee_heap_update_from_dma_buf(teedev, dmabuf, &offs, shm, &parent);
+	if (rc)
+		goto err_free;
+	get_dma_buf(dmabuf);
+	shm->dmabuf = dmabuf;
+	shm->parent_shm = parent;
+	shm->parent_offs = offs;
+	teedev_ctx_get(ctx);
+	tee_shm_id_alloc(teedev, shm);
+	*out = shm;
+	return 0;
+
+err_free:
+	smcsim_free(shm);
+err_dev_put:
+	tee_device_put(teedev);
+	return rc;
+}
+
+int tee_shm_alloc_dma_mem(struct tee_context *ctx, size_t npages,
+			  struct tee_shm **out)
+{
+	struct tee_device *teedev = ctx->teedev;
+	struct tee_shm *shm;
+	uint64_t pa;
+	int rc;
+
+	if (!npages || npages > SIZE_MAX / SMCSIM_PAGE_SIZE || !out)
+		return -EINVAL;
+	if (!tee_device_get(teedev))
+		return -EINVAL;
+	if (!teedev->cls->phys) {
+		rc = -EINVAL;
+		goto err_dev_put;
+	}
+	shm = tee_shm_new(ctx, TEE_SHM_DMA_MEM);
+	if (!shm) {
+		rc = -ENOMEM;
+		goto err_dev_put;
+	}
+	rc = smcsim_phys_alloc_pages(teedev->cls->phys, npages, &pa);
+	if (rc)
+		goto err_free;
+	shm->paddr = pa;
+	shm->size = npages * SMCSIM_PAGE_SIZE;
+	teedev_ctx_get(ctx);
+	*out = shm;
+	return 0;
+
+err_free:
+	smcsim_free(shm);
+err_dev_put:
+	tee_device_put(teedev);
+	return rc;
 }
 
 int tee_shm_get_from_id(struct tee_context *ctx, int id, struct tee_shm **out)

@@ -256,6 +256,10 @@ struct optee_release_work {
  * @release_busy:	the worker is delivering one now
  * @release_stop:	remove asks the worker to drain and end
  * @release_stats:	queued and delivered counts
+ * @protmem_lock:	protects @protmem_info's counters
+ * @protmem_info:	the protected-memory pool, for optee_get_protmem_info()
+ * @protmem_gone:	completed when the registered heap's pool is destroyed
+ * @protmem_registered:	a heap was registered at probe and not yet put
  */
 struct optee {
 	struct optee_probe_cfg cfg;
@@ -289,6 +293,10 @@ struct optee {
 	bool release_busy;
 	bool release_stop;
 	struct optee_release_info release_stats;
+	struct rt_mutex protmem_lock;
+	struct optee_protmem_info protmem_info;
+	struct rt_completion protmem_gone;
+	bool protmem_registered;
 };
 
 /** optee_new_cookie() - a cookie no other shm of this driver has */
@@ -446,6 +454,29 @@ void optee_pages_list_free(struct optee *optee, uint64_t list_pa,
 
 /* notif.c */
 /** optee_notif_init() - keys 0..@max_key; Return: 0, -ENOMEM */
+/* protmem.c */
+/**
+ * optee_protmem_pool_init() - register heap 1 from the static pool if the
+ * firmware has PROTMEM, else from a dynamic pool if DYNAMIC_PROTMEM; a
+ * failure is logged and leaves the driver without a heap, as Linux's does
+ */
+void optee_protmem_pool_init(struct optee *optee);
+/**
+ * optee_protmem_uninit() - unbind the heaps and wait until the last
+ * protected buffer is freed: a dynamic pool reclaims its memory then,
+ * through the driver's context, which must still be there
+ */
+void optee_protmem_uninit(struct optee *optee);
+/**
+ * optee_smc_get_protmem_config() - the static range (fast call 0xB2000014)
+ * Return: 0; -EINVAL when the firmware has none or answers nonsense.
+ */
+int optee_smc_get_protmem_config(struct optee *optee, uint64_t *base,
+				 uint64_t *size, unsigned int *pa_width);
+int optee_smc_lend_protmem(struct optee *optee, struct tee_shm *protmem,
+			   uint32_t use_case);
+int optee_smc_reclaim_protmem(struct optee *optee, struct tee_shm *protmem);
+
 int optee_notif_init(struct optee *optee, unsigned int max_key);
 /** optee_notif_uninit() - wake every waiter with -ESHUTDOWN, wait, free */
 void optee_notif_uninit(struct optee *optee);

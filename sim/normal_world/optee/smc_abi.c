@@ -256,6 +256,24 @@ int optee_to_msg_param(struct optee *optee, struct optee_msg_param *msg_params,
 		case TEE_IOCTL_PARAM_ATTR_TYPE_MEMREF_INPUT:
 		case TEE_IOCTL_PARAM_ATTR_TYPE_MEMREF_OUTPUT:
 		case TEE_IOCTL_PARAM_ATTR_TYPE_MEMREF_INOUT:
+			if (shm && shm->parent_shm) {
+				/*
+				 * A buffer in lent protected memory goes as a
+				 * window of the lent shm. Linux rewrites the
+				 * memref so in tee_core for user space; the
+				 * in-kernel API has no such step, so it is
+				 * done here for both.
+				 */
+				mp->attr = OPTEE_MSG_ATTR_TYPE_RMEM_INPUT +
+					   p->attr -
+					   TEE_IOCTL_PARAM_ATTR_TYPE_MEMREF_INPUT;
+				mp->u.rmem.shm_ref =
+					shm->parent_shm->sec_world_id;
+				mp->u.rmem.size = p->u.memref.size;
+				mp->u.rmem.offs = shm->parent_offs +
+						  p->u.memref.shm_offs;
+				break;
+			}
 			if (tee_shm_is_dynamic(shm)) {
 				/* Registered: by cookie and offset. */
 				mp->attr = OPTEE_MSG_ATTR_TYPE_RMEM_INPUT +
@@ -311,8 +329,11 @@ int optee_from_msg_param(struct optee *optee, struct tee_param *params,
 			break;
 		case TEE_IOCTL_PARAM_ATTR_TYPE_MEMREF_OUTPUT:
 		case TEE_IOCTL_PARAM_ATTR_TYPE_MEMREF_INOUT:
-			p->u.memref.size = tee_shm_is_dynamic(p->u.memref.shm) ?
-					   mp->u.rmem.size : mp->u.tmem.size;
+			p->u.memref.size =
+				tee_shm_is_dynamic(p->u.memref.shm) ||
+				(p->u.memref.shm &&
+				 p->u.memref.shm->parent_shm) ?
+				mp->u.rmem.size : mp->u.tmem.size;
 			break;
 		default:
 			break;
@@ -621,6 +642,75 @@ static int optee_smc_simple_cmd(struct optee *optee, uint32_t cmd)
 	return rc;
 }
 
+int optee_smc_get_protmem_config(struct optee *optee, uint64_t *base,
+				 uint64_t *size, unsigned int *pa_width)
+{
+	struct arm_smccc_res res;
+
+	optee_smc(&optee->cfg, OPTEE_SMC_GET_PROTMEM_CONFIG, 0, &res);
+	if (res.a0 != OPTEE_SMC_RETURN_OK) {
+		optee_log(&optee->cfg, "GET_PROTMEM_CONFIG: a0 0x%lx", res.a0);
+		return -EINVAL;
+	}
+	/* The pool checks alignment and that the range is memory. */
+	if (!res.a3 || res.a3 > 64 || !res.a2)
+		return -EINVAL;
+	*base = res.a1;
+	*size = res.a2;
+	*pa_width = (unsigned int)res.a3;
+	return 0;
+}
+
+int optee_smc_lend_protmem(struct optee *optee, struct tee_shm *protmem,
+			   uint32_t use_case)
+{
+	struct optee_shm_arg_entry *entry;
+	struct optee_msg_arg *msg_arg;
+	struct tee_shm *shm;
+	unsigned int offs;
+	int rc;
+
+	rc = optee_get_msg_arg(optee->ctx, 2, &entry, &shm, &offs, &msg_arg);
+	if (rc)
+		return rc;
+	protmem->sec_world_id = optee_new_cookie(optee);
+	msg_arg->cmd = OPTEE_MSG_CMD_LEND_PROTMEM;
+	msg_arg->params[0].attr = OPTEE_MSG_ATTR_TYPE_VALUE_INPUT;
+	msg_arg->params[0].u.value.a = use_case;
+	msg_arg->params[1].attr = OPTEE_MSG_ATTR_TYPE_TMEM_INPUT;
+	msg_arg->params[1].u.tmem.buf_ptr = protmem->paddr;
+	msg_arg->params[1].u.tmem.size = protmem->size;
+	msg_arg->params[1].u.tmem.shm_ref = protmem->sec_world_id;
+	rc = optee_smc_do_call_with_arg(optee->ctx, shm, offs, false);
+	if (!rc && msg_arg->ret != TEE_SUCCESS)
+		rc = -EINVAL;
+	if (rc)
+		protmem->sec_world_id = 0;
+	optee_free_msg_arg(optee->ctx, entry, offs);
+	return rc;
+}
+
+int optee_smc_reclaim_protmem(struct optee *optee, struct tee_shm *protmem)
+{
+	struct optee_shm_arg_entry *entry;
+	struct optee_msg_arg *msg_arg;
+	struct tee_shm *shm;
+	unsigned int offs;
+	int rc;
+
+	rc = optee_get_msg_arg(optee->ctx, 1, &entry, &shm, &offs, &msg_arg);
+	if (rc)
+		return rc;
+	msg_arg->cmd = OPTEE_MSG_CMD_RECLAIM_PROTMEM;
+	msg_arg->params[0].attr = OPTEE_MSG_ATTR_TYPE_RMEM_INPUT;
+	msg_arg->params[0].u.rmem.shm_ref = protmem->sec_world_id;
+	rc = optee_smc_do_call_with_arg(optee->ctx, shm, offs, false);
+	if (!rc && msg_arg->ret != TEE_SUCCESS)
+		rc = -EINVAL;
+	optee_free_msg_arg(optee->ctx, entry, offs);
+	return rc;
+}
+
 /*
  * GET_ASYNC_NOTIF_VALUE. Return: false when nothing valid came back (an
  * error in a0, or VALID clear); *@pending is the PENDING flag.
@@ -872,6 +962,8 @@ int optee_probe(const struct optee_probe_cfg *cfg, struct optee **out)
 	rt_mutex_init(&optee->ctx_lock);
 	rt_cond_init(&optee->ctx_cond);
 	optee_release_init(optee);
+	rt_mutex_init(&optee->protmem_lock);
+	rt_completion_init(&optee->protmem_gone);
 
 	rc = tee_device_alloc(&optee_clnt_desc, optee->cls, pool, optee,
 			      &optee->teedev);
@@ -912,6 +1004,9 @@ int optee_probe(const struct optee_probe_cfg *cfg, struct optee **out)
 		optee_log(cfg, "Asynchronous notifications enabled");
 	}
 
+	/* Never fails the probe: without it there is just no heap. */
+	optee_protmem_pool_init(optee);
+
 	/*
 	 * No RPC argument of an earlier kernel may linger in the firmware's
 	 * cache when ours is enabled, or shutdown would hand it back to us.
@@ -937,6 +1032,7 @@ err_disable_shm_cache:
 	optee_wait_for_clients(optee);
 	/* Devices the enumeration registered before it failed (seed 003's review). */
 	optee_unregister_devices(optee);
+	optee_protmem_uninit(optee);
 	if (!optee->info.rpc_param_count)
 		optee_disable_shm_cache(optee, true);
 	optee_smc_notif_uninit_irq(optee);
@@ -961,6 +1057,8 @@ err_uninit:
 	optee_supp_servers_fini(optee);
 	optee_release_fini(optee);
 	optee_shm_arg_cache_uninit(optee);
+	rt_completion_destroy(&optee->protmem_gone);
+	rt_mutex_destroy(&optee->protmem_lock);
 	rt_cond_destroy(&optee->ctx_cond);
 	rt_mutex_destroy(&optee->ctx_lock);
 	rt_mutex_destroy(&optee->rpc_lock);
@@ -991,6 +1089,13 @@ void optee_remove(struct optee *optee)
 
 	optee_unregister_devices(optee);
 	/*
+	 * Unbind the protected heap and wait for its last buffer, which
+	 * tee_device_unregister() would wait for anyway. Waiting here, while
+	 * the driver still works, lets a dynamic pool reclaim its memory:
+	 * Linux unbinds after taking the driver apart.
+	 */
+	optee_protmem_uninit(optee);
+	/*
 	 * Firmware with no RPC-argument support caches our arguments; take
 	 * them back before the pool goes.
 	 */
@@ -1009,6 +1114,8 @@ void optee_remove(struct optee *optee)
 	tee_shm_pool_free(optee->pool);
 	optee_supp_servers_fini(optee);
 	optee_release_fini(optee);
+	rt_completion_destroy(&optee->protmem_gone);
+	rt_mutex_destroy(&optee->protmem_lock);
 	rt_cond_destroy(&optee->ctx_cond);
 	rt_mutex_destroy(&optee->ctx_lock);
 	rt_mutex_destroy(&optee->rpc_lock);
