@@ -183,7 +183,8 @@ int tee_device_register(struct tee_device *teedev);
 /**
  * tee_device_unregister() - remove and free a device
  *
- * Drops the registration's user and blocks until every context and shm of
+ * Unbinds every DMA heap of the device (tee_device_put_all_dma_heaps()),
+ * drops the registration's user and blocks until every context and shm of
  * the device is gone, then frees it. Works on a device that was allocated
  * but never registered. NULL is ignored.
  */

@@ -166,6 +166,12 @@ void tee_device_unregister(struct tee_device *teedev)
 {
 	if (!teedev)
 		return;
+	/*
+	 * A heap bound to this device holds a user of it; unbind them here as
+	 * the kernel does, or the wait below would never end. Harmless if the
+	 * driver has already done it.
+	 */
+	tee_device_put_all_dma_heaps(teedev);
 	teedev->flags &= ~TEE_DEVICE_FLAG_REGISTERED;
 	tee_device_put(teedev);
 	rt_wait_for_completion(&teedev->c_no_users);

@@ -27,6 +27,8 @@ void tb_start(struct tb *tb, const struct tb_opts *o)
 	if (o->threads)
 		scfg.num_threads = o->threads;
 	scfg.async_notif = !o->no_async_notif;
+	scfg.static_protmem = o->static_protmem;
+	scfg.dynamic_protmem = o->dynamic_protmem;
 	assert_int_equal(smcsim_sw_create(&scfg, &tb->sw), 0);
 	inv = smcsim_invoke_sim(tb->sw);
 	if (o->front)

@@ -33,6 +33,8 @@
  *		one the driver should use (a script or a hook in front)
  * @front_ctx:	for @front
  * @no_probe:	build the worlds only
+ * @static_protmem: firmware with the static protected pool (cap bit 8)
+ * @dynamic_protmem: firmware with LEND/RECLAIM_PROTMEM (cap bit 9)
  */
 struct tb_opts {
 	enum smcsim_abi_profile profile;
@@ -42,6 +44,8 @@ struct tb_opts {
 	struct smcsim_invoke (*front)(void *front_ctx, struct smcsim_invoke sim);
 	void *front_ctx;
 	bool no_probe;
+	bool static_protmem;
+	bool dynamic_protmem;
 };
 
 /**
