@@ -675,6 +675,7 @@ static uint8_t *supp_memref(const struct tee_param *p, uint64_t type,
 	struct tee_shm *shm = p->u.memref.shm;
 	size_t offs = p->u.memref.shm_offs, size = p->u.memref.size;
 
+	*len = 0;
 	if (!is_memref(p, type) || !shm || !size || offs >= shm->size ||
 	    size > shm->size - offs)
 		return NULL;
