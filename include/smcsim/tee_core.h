@@ -231,7 +231,10 @@ struct tee_protmem_pool;
  * struct tee_protmem_pool_ops - a protected-memory allocator
  * @alloc:	take @size bytes into @sgt; *@offs = their offset in the
  *		pool's memory. Return: 0 or a negative errno
- * @free:	give back what @alloc took
+ * @free:	give back what @alloc took. Return: 0, or -EINVAL when @sgt
+ *		is not a live allocation of the pool (a double free), which
+ *		changes nothing. Linux's op returns void; a free the pool
+ *		refuses is reported here instead of corrupting its counts
  * @update_shm:	make @shm describe the buffer at @offs: set its paddr, and
  *		*@parent_shm to the shm the secure world knows the memory by
  *		(NULL when it is addressed by physical address)
@@ -240,7 +243,7 @@ struct tee_protmem_pool;
 struct tee_protmem_pool_ops {
 	int (*alloc)(struct tee_protmem_pool *pool, struct tee_sgt *sgt,
 		     size_t size, size_t *offs);
-	void (*free)(struct tee_protmem_pool *pool, struct tee_sgt *sgt);
+	int (*free)(struct tee_protmem_pool *pool, struct tee_sgt *sgt);
 	int (*update_shm)(struct tee_protmem_pool *pool, struct tee_sgt *sgt,
 			  size_t offs, struct tee_shm *shm,
 			  struct tee_shm **parent_shm);
@@ -307,6 +310,7 @@ int tee_dma_heap_alloc(struct tee_class *cls, const char *name, size_t len,
  * @buffers:		live buffers
  * @allocs:		buffers allocated, ever
  * @destroys:		pools destroyed, ever
+ * @free_errors:	frees the pool refused (a pool bug: the kernel WARNs)
  */
 struct tee_dma_heap_info {
 	bool bound;
@@ -315,6 +319,7 @@ struct tee_dma_heap_info {
 	unsigned int buffers;
 	uint64_t allocs;
 	uint64_t destroys;
+	uint64_t free_errors;
 };
 
 /**

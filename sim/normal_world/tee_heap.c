@@ -82,6 +82,7 @@ void dma_buf_put(struct dma_buf *dmabuf)
  * @buffers:	live buffers
  * @allocs:	buffers ever made
  * @destroys:	pools ever destroyed
+ * @free_errors: frees the pool refused
  */
 struct tee_dma_heap {
 	unsigned int id;
@@ -93,6 +94,7 @@ struct tee_dma_heap {
 	unsigned int buffers;
 	uint64_t allocs;
 	uint64_t destroys;
+	uint64_t free_errors;
 };
 
 /**
@@ -228,10 +230,13 @@ static void tee_heap_buf_release(struct dma_buf *dmabuf)
 {
 	struct tee_heap_buffer *buf = dmabuf->priv;
 	struct tee_dma_heap *h = buf->heap;
+	int rc;
 
 	/* The buffer's reference keeps the pool alive until here. */
-	buf->pool->ops->free(buf->pool, &buf->sgt);
+	rc = buf->pool->ops->free(buf->pool, &buf->sgt);
 	rt_mutex_lock(&h->mu);
+	if (rc)
+		h->free_errors++;
 	h->buffers--;
 	tee_heap_put_locked(h);
 	rt_mutex_unlock(&h->mu);
@@ -318,6 +323,7 @@ int tee_dma_heap_get_info(struct tee_class *cls, unsigned int id,
 	info->buffers = h->buffers;
 	info->allocs = h->allocs;
 	info->destroys = h->destroys;
+	info->free_errors = h->free_errors;
 	rt_mutex_unlock(&h->mu);
 	return 0;
 }
@@ -400,12 +406,19 @@ static int static_alloc(struct tee_protmem_pool *pool, struct tee_sgt *sgt,
 	return 0;
 }
 
-static void static_free(struct tee_protmem_pool *pool, struct tee_sgt *sgt)
+static int static_free(struct tee_protmem_pool *pool, struct tee_sgt *sgt)
 {
 	struct tee_protmem_static_pool *stp = to_static(pool);
+	int rc;
 
-	smcsim_pgalloc_free(&stp->pages, sgt->pa, sgt->len / SMCSIM_PAGE_SIZE);
+	if (!sgt->len)
+		return -EINVAL;
+	rc = smcsim_pgalloc_free(&stp->pages, sgt->pa,
+				 sgt->len / SMCSIM_PAGE_SIZE);
+	if (rc)
+		return rc;
 	sgt->len = 0;
+	return 0;
 }
 
 static int static_update_shm(struct tee_protmem_pool *pool,

@@ -264,17 +264,22 @@ static int mock_alloc(struct tee_protmem_pool *pool, struct tee_sgt *sgt,
 	return 0;
 }
 
-static void mock_free(struct tee_protmem_pool *pool, struct tee_sgt *sgt)
+static int mock_free(struct tee_protmem_pool *pool, struct tee_sgt *sgt)
 {
 	struct mock_pool *m = to_mock(pool);
+	int rc;
 
 	mock_check_alive(m);
 	if (m->inner)
-		m->inner->ops->free(m->inner, sgt);
-	else if (!sgt->len ||
-		 smcsim_pgalloc_free(&m->pages, sgt->pa, sgt->len / PAGE))
+		rc = m->inner->ops->free(m->inner, sgt);
+	else if (!sgt->len)
+		rc = -EINVAL;
+	else
+		rc = smcsim_pgalloc_free(&m->pages, sgt->pa, sgt->len / PAGE);
+	if (rc)
 		atomic_fetch_add(&m->bad_frees, 1);
 	atomic_fetch_add(&m->frees, 1);
+	return rc;
 }
 
 static int mock_update_shm(struct tee_protmem_pool *pool, struct tee_sgt *sgt,
@@ -1162,6 +1167,38 @@ static void tee_heap_static_pool_whole_region(void **state)
 	unregister_now(dev);
 }
 
+/*
+ * A pool bug that frees one allocation twice: the static pool refuses the
+ * second free and keeps its books, so the pages are not handed out twice.
+ */
+static void tee_heap_static_pool_double_free_einval(void **state)
+{
+	struct fx *fx = *state;
+	struct tee_protmem_pool *pool = NULL;
+	struct tee_sgt a = { 0 }, b = { 0 }, stale, c = { 0 };
+	size_t offs_a, offs_b, offs_c;
+
+	assert_int_equal(tee_protmem_static_pool_alloc(fx->phys, fx->prot.base,
+						       2 * PAGE, &pool), 0);
+	assert_int_equal(pool->ops->alloc(pool, &a, PAGE, &offs_a), 0);
+	assert_int_equal(pool->ops->alloc(pool, &b, PAGE, &offs_b), 0);
+	assert_int_not_equal(offs_a, offs_b);
+	stale = a;
+	assert_int_equal(pool->ops->free(pool, &a), 0);
+	assert_int_equal(a.len, 0);
+	/* The same sgt again, and a stale copy of it. */
+	assert_int_equal(pool->ops->free(pool, &a), -EINVAL);
+	assert_int_equal(pool->ops->free(pool, &stale), -EINVAL);
+	/* One page is free, not two: b's page was not given back. */
+	assert_int_equal(pool->ops->alloc(pool, &c, PAGE, &offs_c), 0);
+	assert_int_equal(offs_c, offs_a);
+	assert_int_equal(pool->ops->alloc(pool, &stale, PAGE, &offs_a),
+			 -ENOMEM);
+	assert_int_equal(pool->ops->free(pool, &c), 0);
+	assert_int_equal(pool->ops->free(pool, &b), 0);
+	pool->ops->destroy_pool(pool);
+}
+
 /* ---- import as shm ------------------------------------------------------ */
 
 static void tee_heap_import_static_paddr(void **state)
@@ -1837,6 +1874,7 @@ int main(void)
 		T(tee_heap_static_pool_rejects_bad_range),
 		T(tee_heap_static_pool_exhaustion_enomem),
 		T(tee_heap_static_pool_whole_region),
+		T(tee_heap_static_pool_double_free_einval),
 		T(tee_heap_import_static_paddr),
 		T(tee_heap_import_keeps_buffer_alive),
 		T(tee_heap_import_wrong_device_einval),

@@ -151,16 +151,23 @@ static int dyn_alloc(struct tee_protmem_pool *pool, struct tee_sgt *sgt,
 	return 0;
 }
 
-static void dyn_free(struct tee_protmem_pool *pool, struct tee_sgt *sgt)
+static int dyn_free(struct tee_protmem_pool *pool, struct tee_sgt *sgt)
 {
 	struct optee_protmem_dyn_pool *rp = to_dyn(pool);
+	int rc = -EINVAL;
 
 	rt_mutex_lock(&rp->mutex);
-	smcsim_pgalloc_free(&rp->pages, sgt->pa, sgt->len / SMCSIM_PAGE_SIZE);
-	sgt->len = 0;
-	if (!--rp->users)
-		dyn_reclaim(rp);
+	/* A double free must not drop a user: that would reclaim too early. */
+	if (sgt->len && rp->users &&
+	    !smcsim_pgalloc_free(&rp->pages, sgt->pa,
+				 sgt->len / SMCSIM_PAGE_SIZE)) {
+		sgt->len = 0;
+		if (!--rp->users)
+			dyn_reclaim(rp);
+		rc = 0;
+	}
 	rt_mutex_unlock(&rp->mutex);
+	return rc;
 }
 
 static int dyn_update_shm(struct tee_protmem_pool *pool, struct tee_sgt *sgt,
@@ -330,11 +337,11 @@ static int watch_alloc(struct tee_protmem_pool *pool, struct tee_sgt *sgt,
 	return in->ops->alloc(in, sgt, size, offs);
 }
 
-static void watch_free(struct tee_protmem_pool *pool, struct tee_sgt *sgt)
+static int watch_free(struct tee_protmem_pool *pool, struct tee_sgt *sgt)
 {
 	struct tee_protmem_pool *in = to_watch(pool)->inner;
 
-	in->ops->free(in, sgt);
+	return in->ops->free(in, sgt);
 }
 
 static int watch_update_shm(struct tee_protmem_pool *pool, struct tee_sgt *sgt,
