@@ -83,9 +83,12 @@ struct sw_protmem {
 LIST_HEAD(sw_protmem_list, sw_protmem);
 
 /**
- * struct sw_mem - a checked window on normal-world memory
+ * struct sw_mem - a checked window on normal-world or protected memory
  * @shm:	page-list backed window (holds a user unless @owned), or NULL
  * @owned:	@shm is a temporary list freed with the window
+ * @pm:		lent protected memory the window lies in (holds a user), or
+ *		NULL
+ * @prot:	the window is protected memory (static region or lent)
  * @va:		secure view of a contiguous window when @shm is NULL
  * @offs:	offset of the window in @shm
  * @size:	bytes in the window
@@ -93,6 +96,8 @@ LIST_HEAD(sw_protmem_list, sw_protmem);
 struct sw_mem {
 	struct sw_shm *shm;
 	bool owned;
+	struct sw_protmem *pm;
+	bool prot;
 	uint8_t *va;
 	uint64_t offs;
 	uint64_t size;
@@ -199,12 +204,14 @@ RB_HEAD(sw_session_tree, sw_session);
 
 /*
  * What a TA callback gets: the session, the thread running the call (NULL
- * when the world is being destroyed) and where a panic unwinds to.
+ * when the world is being destroyed), where a panic unwinds to, and which
+ * memref parameters are protected memory (bit i for param i).
  */
 struct smcsim_ta_sess {
 	struct sw_session *sess;
 	struct sw_thread *t;
 	jmp_buf *jmp;
+	uint32_t prot_mask;
 };
 
 /**
@@ -351,6 +358,21 @@ bool sw_protmem_overlaps_locked(struct smcsim_sw *sw, uint64_t pa,
 /** sw_protmem_by_pa_locked() - the lent range holding all of [pa, +size) */
 struct sw_protmem *sw_protmem_by_pa_locked(struct smcsim_sw *sw, uint64_t pa,
 					   uint64_t size);
+/**
+ * sw_mem_from_protmem_pa() - a window on protected memory by address: the
+ * static region (only with cfg.static_protmem) or a lent range (which then
+ * holds a user until sw_mem_release())
+ * Return: 0, -EFAULT when [@pa, +@size) is not all inside one of them.
+ */
+int sw_mem_from_protmem_pa(struct smcsim_sw *sw, uint64_t pa, uint64_t size,
+			   struct sw_mem *m);
+/**
+ * sw_mem_from_protmem_cookie() - a window at @offs in the range lent as
+ * @cookie (an RMEM memref naming lent memory); holds a user
+ * Return: 0, -ENOENT for an unknown cookie, -EFAULT for a bad window.
+ */
+int sw_mem_from_protmem_cookie(struct smcsim_sw *sw, uint64_t cookie,
+			       uint64_t offs, uint64_t size, struct sw_mem *m);
 
 /* sw_ta.c */
 int sw_ta_init(struct smcsim_sw *sw);

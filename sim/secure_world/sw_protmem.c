@@ -200,6 +200,70 @@ void sw_protmem_destroy_all(struct smcsim_sw *sw)
 	sw->protmem_count = 0;
 }
 
+/* ---- windows for TA memrefs ---------------------------------------------- */
+
+/* Caller holds sw->shm_lock. */
+static void sw_mem_on_lent(struct smcsim_sw *sw, struct sw_protmem *pm,
+			   uint64_t pa, uint64_t size, struct sw_mem *m)
+{
+	pm->users++;
+	m->pm = pm;
+	m->prot = true;
+	m->va = smcsim_phys_map(sw->cfg.phys, SMCSIM_WORLD_SECURE, pa,
+				size ? size : 1);
+	m->size = size;
+}
+
+int sw_mem_from_protmem_pa(struct smcsim_sw *sw, uint64_t pa, uint64_t size,
+			   struct sw_mem *m)
+{
+	enum smcsim_mem_kind kind;
+	struct sw_protmem *pm;
+	int rc = -EFAULT;
+
+	memset(m, 0, sizeof(*m));
+	if (sw->cfg.static_protmem &&
+	    !smcsim_phys_kind(sw->cfg.phys, pa, size ? size : 1, &kind) &&
+	    kind == SMCSIM_MEM_PROTMEM) {
+		m->va = smcsim_phys_map(sw->cfg.phys, SMCSIM_WORLD_SECURE, pa,
+					size ? size : 1);
+		m->size = size;
+		m->prot = true;
+		return m->va ? 0 : -EFAULT;
+	}
+	rt_mutex_lock(&sw->shm_lock);
+	pm = sw_protmem_by_pa_locked(sw, pa, size ? size : 1);
+	if (pm) {
+		sw_mem_on_lent(sw, pm, pa, size, m);
+		rc = 0;
+	}
+	rt_mutex_unlock(&sw->shm_lock);
+	return rc;
+}
+
+int sw_mem_from_protmem_cookie(struct smcsim_sw *sw, uint64_t cookie,
+			       uint64_t offs, uint64_t size, struct sw_mem *m)
+{
+	struct sw_protmem *pm;
+	int rc = -ENOENT;
+
+	memset(m, 0, sizeof(*m));
+	rt_mutex_lock(&sw->shm_lock);
+	pm = sw_protmem_find_locked(sw, cookie);
+	if (pm) {
+		/* Written so that offs + size cannot overflow. */
+		if (offs > pm->size || size > pm->size - offs ||
+		    (!size && offs == pm->size)) {
+			rc = -EFAULT;
+		} else {
+			sw_mem_on_lent(sw, pm, pm->pa + offs, size, m);
+			rc = 0;
+		}
+	}
+	rt_mutex_unlock(&sw->shm_lock);
+	return rc;
+}
+
 /* ---- the message commands ------------------------------------------------ */
 
 static void msg_lend_protmem(struct smcsim_sw *sw, struct optee_msg_arg *arg)

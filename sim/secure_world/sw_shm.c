@@ -281,7 +281,11 @@ uint32_t sw_mem_from_pagelist(struct smcsim_sw *sw, uint64_t buf_ptr,
 
 void sw_mem_release(struct smcsim_sw *sw, struct sw_mem *m)
 {
-	if (m->shm && m->owned) {
+	if (m->pm) {
+		rt_mutex_lock(&sw->shm_lock);
+		m->pm->users--;
+		rt_mutex_unlock(&sw->shm_lock);
+	} else if (m->shm && m->owned) {
 		sw_shm_free(m->shm);
 	} else if (m->shm) {
 		rt_mutex_lock(&sw->shm_lock);

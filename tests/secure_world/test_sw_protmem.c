@@ -11,6 +11,12 @@
  * count, the pages the normal world lost, and that the range still works.
  * That the normal world's view of lent memory faults is proved in a forked
  * child (tb_probe_read()).
+ *
+ *  1. without CFG_CORE_DYN_PROTMEM
+ *  2. GET_PROTMEM_CONFIG
+ *  3. lend and reclaim
+ *  4. the secure-video TA on the static region and on lent memory, and a
+ *     reclaim while a call uses the memory
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -690,6 +696,362 @@ static void protmem_destroy_with_lent_memory(void **state)
 	assert_int_equal(smcsim_sw_create(&fx->cfg, &fx->sw), 0);
 }
 
+/* ---- 4. the secure-video TA ------------------------------------------------ */
+
+#define META_VALUE	(OPTEE_MSG_ATTR_TYPE_VALUE_INPUT | OPTEE_MSG_ATTR_META)
+
+static uint32_t open_session(struct fx *fx, const struct smcsim_uuid *uuid,
+			     uint32_t *session)
+{
+	struct optee_msg_arg *arg = msg_at(fx, 5, OPTEE_MSG_CMD_OPEN_SESSION, 2);
+
+	arg->params[0].attr = META_VALUE;
+	smcsim_uuid_to_octets(uuid, arg->params[0].u.octets);
+	arg->params[1].attr = META_VALUE;
+	arg->params[1].u.value.c = OPTEE_MSG_LOGIN_PUBLIC;
+	assert_int_equal(msg_run(fx, 5), OPTEE_SMC_RETURN_OK);
+	*session = arg->session;
+	return arg->ret;
+}
+
+static uint32_t open_sdp(struct fx *fx)
+{
+	const struct smcsim_uuid uuid = SMCSIM_TA_SDP_UUID;
+	uint32_t session = 0;
+
+	assert_int_equal(open_session(fx, &uuid, &session), TEE_SUCCESS);
+	assert_int_not_equal(session, 0);
+	return session;
+}
+
+static void set_tmem(struct optee_msg_param *p, uint64_t type, uint64_t pa,
+		     uint64_t size)
+{
+	p->attr = type;
+	p->u.tmem.buf_ptr = pa;
+	p->u.tmem.size = size;
+}
+
+static void set_rmem(struct optee_msg_param *p, uint64_t type, uint64_t cookie,
+		     uint64_t offs, uint64_t size)
+{
+	p->attr = type;
+	p->u.rmem.shm_ref = cookie;
+	p->u.rmem.offs = offs;
+	p->u.rmem.size = size;
+}
+
+static void set_value(struct optee_msg_param *p, uint64_t type, uint64_t a)
+{
+	p->attr = type;
+	p->u.value.a = a;
+}
+
+/* An INVOKE message with 4 NONE params, in slot 6. */
+static struct optee_msg_arg *invoke_msg(struct fx *fx, uint32_t session,
+					uint32_t func)
+{
+	struct optee_msg_arg *arg = msg_at(fx, 6, OPTEE_MSG_CMD_INVOKE_COMMAND,
+					   4);
+
+	arg->session = session;
+	arg->func = func;
+	return arg;
+}
+
+/* Run it. Return: the TEE result (the call itself must complete OK). */
+static uint32_t invoke_run(struct fx *fx, struct optee_msg_arg *arg)
+{
+	assert_int_equal(msg_run(fx, 6), OPTEE_SMC_RETURN_OK);
+	return arg->ret;
+}
+
+static uint32_t sdp_fill(struct fx *fx, uint32_t session,
+			 const struct optee_msg_param *mem, uint8_t seed)
+{
+	struct optee_msg_arg *arg = invoke_msg(fx, session,
+					       SMCSIM_TA_SDP_CMD_FILL);
+
+	arg->params[0] = *mem;
+	set_value(&arg->params[1], OPTEE_MSG_ATTR_TYPE_VALUE_INPUT, seed);
+	return invoke_run(fx, arg);
+}
+
+/* DIGEST of @mem into the shm; Return: TEE result, *@md the digest. */
+static uint32_t sdp_digest(struct fx *fx, uint32_t session,
+			   const struct optee_msg_param *mem, uint8_t *md)
+{
+	struct optee_msg_arg *arg = invoke_msg(fx, session,
+					       SMCSIM_TA_SDP_CMD_DIGEST);
+	uint32_t ret;
+
+	arg->params[0] = *mem;
+	set_tmem(&arg->params[1], OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT,
+		 SHM_BASE + SHM_DATA + 8 * PAGE, SMCSIM_TA_SDP_DIGEST_SIZE);
+	ret = invoke_run(fx, arg);
+	if (!ret) {
+		assert_int_equal(arg->params[1].u.tmem.size,
+				 SMCSIM_TA_SDP_DIGEST_SIZE);
+		memcpy(md, fx->shm + SHM_DATA + 8 * PAGE,
+		       SMCSIM_TA_SDP_DIGEST_SIZE);
+	}
+	return ret;
+}
+
+static void expected_fill_digest(uint8_t seed, size_t len, uint8_t *md)
+{
+	uint8_t buf[2 * PAGE];
+	size_t i;
+
+	assert_true(len <= sizeof(buf));
+	for (i = 0; i < len; i++)
+		buf[i] = (uint8_t)(seed + i);
+	smcsim_sha256(buf, len, md);
+}
+
+/* QUERY with @p1..@p3; Return: the mask (the call must succeed). */
+static uint32_t sdp_query(struct fx *fx, uint32_t session,
+			  const struct optee_msg_param *p1,
+			  const struct optee_msg_param *p2)
+{
+	struct optee_msg_arg *arg = invoke_msg(fx, session,
+					       SMCSIM_TA_SDP_CMD_QUERY);
+
+	set_value(&arg->params[0], OPTEE_MSG_ATTR_TYPE_VALUE_OUTPUT, 0xFF);
+	arg->params[1] = *p1;
+	arg->params[2] = *p2;
+	assert_int_equal(invoke_run(fx, arg), TEE_SUCCESS);
+	assert_int_equal(arg->ret_origin, TEEC_ORIGIN_TRUSTED_APP);
+	return (uint32_t)arg->params[0].u.value.a;
+}
+
+/* The static protected region: the TA works there, and only there. */
+static void sdp_static_region(void **state)
+{
+	struct fx *fx = *state;
+	uint32_t session = open_sdp(fx);
+	uint8_t md[32], want[32];
+	struct optee_msg_param prot, clear, out;
+	struct optee_msg_arg *arg;
+	const uint8_t *sec;
+	size_t i;
+
+	sec = smcsim_phys_map(fx->phys, SMCSIM_WORLD_SECURE, PROT_BASE,
+			      2 * PAGE);
+	memset(&prot, 0, sizeof(prot));
+	set_tmem(&prot, OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT, PROT_BASE + PAGE,
+		 PAGE + 100);
+	assert_int_equal(sdp_fill(fx, session, &prot, 0x30), TEE_SUCCESS);
+	for (i = 0; i < PAGE + 100; i++)
+		assert_int_equal(sec[PAGE + i], (uint8_t)(0x30 + i));
+	prot.attr = OPTEE_MSG_ATTR_TYPE_TMEM_INPUT;
+	assert_int_equal(sdp_digest(fx, session, &prot, md), TEE_SUCCESS);
+	expected_fill_digest(0x30, PAGE + 100, want);
+	assert_memory_equal(md, want, 32);
+
+	/* DECODE from the clear shm into protected memory. */
+	for (i = 0; i < 300; i++)
+		fx->shm[SHM_DATA + i] = (uint8_t)(i * 13);
+	arg = invoke_msg(fx, session, SMCSIM_TA_SDP_CMD_DECODE);
+	set_tmem(&arg->params[0], OPTEE_MSG_ATTR_TYPE_TMEM_INPUT,
+		 SHM_BASE + SHM_DATA, 300);
+	set_tmem(&arg->params[1], OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT, PROT_BASE,
+		 PAGE);
+	assert_int_equal(invoke_run(fx, arg), TEE_SUCCESS);
+	assert_int_equal(arg->params[1].u.tmem.size, 300);
+	for (i = 0; i < 300; i++)
+		assert_int_equal(sec[i], SMCSIM_TA_SDP_DECODE((uint8_t)(i * 13), i));
+	/* Too small an output: the size it needs, nothing written. */
+	arg = invoke_msg(fx, session, SMCSIM_TA_SDP_CMD_DECODE);
+	set_tmem(&arg->params[0], OPTEE_MSG_ATTR_TYPE_TMEM_INPUT,
+		 SHM_BASE + SHM_DATA, 300);
+	set_tmem(&arg->params[1], OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT,
+		 PROT_BASE + 3 * PAGE, 299);
+	assert_int_equal(invoke_run(fx, arg), TEE_ERROR_SHORT_BUFFER);
+	assert_int_equal(arg->params[1].u.tmem.size, 300);
+
+	/* Decoded data never goes to the shm: SECURITY, nothing written. */
+	memset(fx->shm + SHM_DATA + 4 * PAGE, 0xAB, PAGE);
+	arg = invoke_msg(fx, session, SMCSIM_TA_SDP_CMD_DECODE);
+	set_tmem(&arg->params[0], OPTEE_MSG_ATTR_TYPE_TMEM_INPUT,
+		 SHM_BASE + SHM_DATA, 300);
+	set_tmem(&arg->params[1], OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT,
+		 SHM_BASE + SHM_DATA + 4 * PAGE, PAGE);
+	assert_int_equal(invoke_run(fx, arg), TEE_ERROR_SECURITY);
+	assert_int_equal(arg->ret_origin, TEEC_ORIGIN_TRUSTED_APP);
+	memset(&clear, 0, sizeof(clear));
+	set_tmem(&clear, OPTEE_MSG_ATTR_TYPE_TMEM_INOUT,
+		 SHM_BASE + SHM_DATA + 4 * PAGE, PAGE);
+	assert_int_equal(sdp_fill(fx, session, &clear, 1), TEE_ERROR_SECURITY);
+	for (i = 0; i < PAGE; i++)
+		assert_int_equal(fx->shm[SHM_DATA + 4 * PAGE + i], 0xAB);
+	/* A digest is only of protected memory. */
+	clear.attr = OPTEE_MSG_ATTR_TYPE_TMEM_INPUT;
+	assert_int_equal(sdp_digest(fx, session, &clear, md),
+			 TEE_ERROR_BAD_PARAMETERS);
+
+	/* QUERY: which params are protected. */
+	memset(&out, 0, sizeof(out));
+	set_tmem(&out, OPTEE_MSG_ATTR_TYPE_TMEM_INPUT, PROT_BASE, 16);
+	assert_int_equal(sdp_query(fx, session, &out, &clear), 1U << 1);
+	assert_int_equal(sdp_query(fx, session, &clear, &out), 1U << 2);
+	assert_int_equal(sdp_query(fx, session, &clear, &clear), 0);
+
+	/* Protected memory is not stretched past the region. */
+	set_tmem(&out, OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT,
+		 PROT_BASE + SMCSIM_PHYS_DEFAULT_PROTMEM_SIZE - 16, 32);
+	assert_int_equal(sdp_fill(fx, session, &out, 0),
+			 TEE_ERROR_BAD_PARAMETERS);
+	/* The normal world never could read the region. */
+	assert_int_equal(tb_probe_read(smcsim_phys_ns_view(fx->phys,
+							   PROT_BASE, 1)),
+			 TB_PROBE_FAULTED);
+}
+
+/* Without a static pool the protected region is no memref at all. */
+static void sdp_static_region_needs_config(void **state)
+{
+	struct fx *fx = *state;
+	uint32_t session = open_sdp(fx);
+	struct optee_msg_param prot;
+
+	memset(&prot, 0, sizeof(prot));
+	set_tmem(&prot, OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT, PROT_BASE, PAGE);
+	assert_int_equal(sdp_fill(fx, session, &prot, 1),
+			 TEE_ERROR_BAD_PARAMETERS);
+}
+
+/* Lent memory, by cookie (RMEM, as Linux sends dma-buf shm) and address. */
+static void sdp_lent_memory(void **state)
+{
+	struct fx *fx = *state;
+	uint64_t pa = dram_pages(fx, MIN_PAGES, 0x44);
+	uint32_t session = open_sdp(fx);
+	const uint8_t *ns = smcsim_phys_ns_view(fx->phys, pa, MIN_SIZE);
+	const uint8_t *sec;
+	struct optee_msg_param mem, clear;
+	struct optee_msg_arg *arg;
+	uint8_t md[32], want[32];
+	size_t i;
+
+	/* Not lent yet: plain DRAM is no protected memory. */
+	memset(&mem, 0, sizeof(mem));
+	set_tmem(&mem, OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT, pa, PAGE);
+	assert_int_equal(sdp_fill(fx, session, &mem, 7), TEE_ERROR_SECURITY);
+	assert_int_equal(ns[0], 0x44);
+
+	assert_int_equal(lend(fx, COOKIE(1), pa, MIN_SIZE, USE_VIDEO),
+			 TEE_SUCCESS);
+	sec = smcsim_phys_map(fx->phys, SMCSIM_WORLD_SECURE, pa, MIN_SIZE);
+	set_rmem(&mem, OPTEE_MSG_ATTR_TYPE_RMEM_OUTPUT, COOKIE(1), PAGE,
+		 2 * PAGE);
+	assert_int_equal(sdp_fill(fx, session, &mem, 0x90), TEE_SUCCESS);
+	for (i = 0; i < 2 * PAGE; i++)
+		assert_int_equal(sec[PAGE + i], (uint8_t)(0x90 + i));
+	/* Read back by address this time. */
+	set_tmem(&mem, OPTEE_MSG_ATTR_TYPE_TMEM_INPUT, pa + PAGE, 2 * PAGE);
+	assert_int_equal(sdp_digest(fx, session, &mem, md), TEE_SUCCESS);
+	expected_fill_digest(0x90, 2 * PAGE, want);
+	assert_memory_equal(md, want, 32);
+
+	/* DECODE into the lent memory, by cookie. */
+	for (i = 0; i < 64; i++)
+		fx->shm[SHM_DATA + i] = (uint8_t)i;
+	arg = invoke_msg(fx, session, SMCSIM_TA_SDP_CMD_DECODE);
+	set_tmem(&arg->params[0], OPTEE_MSG_ATTR_TYPE_TMEM_INPUT,
+		 SHM_BASE + SHM_DATA, 64);
+	set_rmem(&arg->params[1], OPTEE_MSG_ATTR_TYPE_RMEM_OUTPUT, COOKIE(1), 0,
+		 PAGE);
+	assert_int_equal(invoke_run(fx, arg), TEE_SUCCESS);
+	assert_int_equal(arg->params[1].u.rmem.size, 64);
+	for (i = 0; i < 64; i++)
+		assert_int_equal(sec[i], SMCSIM_TA_SDP_DECODE(i, i));
+
+	memset(&clear, 0, sizeof(clear));
+	set_tmem(&clear, OPTEE_MSG_ATTR_TYPE_TMEM_INPUT, SHM_BASE + SHM_DATA, 8);
+	set_rmem(&mem, OPTEE_MSG_ATTR_TYPE_RMEM_INPUT, COOKIE(1), 0, 8);
+	assert_int_equal(sdp_query(fx, session, &clear, &mem), 1U << 2);
+
+	/* Windows outside the lent range, an unknown cookie. */
+	set_rmem(&mem, OPTEE_MSG_ATTR_TYPE_RMEM_OUTPUT, COOKIE(1), MIN_SIZE - 8,
+		 16);
+	assert_int_equal(sdp_fill(fx, session, &mem, 0), TEE_ERROR_BAD_PARAMETERS);
+	set_rmem(&mem, OPTEE_MSG_ATTR_TYPE_RMEM_OUTPUT, COOKIE(1), UINT64_MAX,
+		 16);
+	assert_int_equal(sdp_fill(fx, session, &mem, 0), TEE_ERROR_BAD_PARAMETERS);
+	set_rmem(&mem, OPTEE_MSG_ATTR_TYPE_RMEM_OUTPUT, COOKIE(2), 0, 16);
+	assert_int_equal(sdp_fill(fx, session, &mem, 0), TEE_ERROR_BAD_PARAMETERS);
+	set_tmem(&mem, OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT, pa + MIN_SIZE - 8, 16);
+	assert_int_equal(sdp_fill(fx, session, &mem, 0), TEE_ERROR_BAD_PARAMETERS);
+	/* Lent pages are no longer non-secure memory for a page list. */
+	assert_int_equal(register_shm(fx, COOKIE(0x53), pa, 1),
+			 TEE_ERROR_BAD_PARAMETERS);
+
+	/* No call holds it: reclaim works, zeroed, readable again. */
+	assert_int_equal(tb_probe_read(ns + PAGE), TB_PROBE_FAULTED);
+	assert_int_equal(reclaim(fx, COOKIE(1)), TEE_SUCCESS);
+	assert_int_equal(tb_probe_read(ns + PAGE), TB_PROBE_READ_OK);
+	for (i = 0; i < MIN_SIZE; i++)
+		assert_int_equal(ns[i], 0);
+	set_rmem(&mem, OPTEE_MSG_ATTR_TYPE_RMEM_OUTPUT, COOKIE(1), 0, 16);
+	assert_int_equal(sdp_fill(fx, session, &mem, 0), TEE_ERROR_BAD_PARAMETERS);
+}
+
+/* A TA that holds its memref across an RPC SUSPEND. */
+static uint32_t holder_invoke(struct smcsim_ta_sess *s, uint32_t cmd,
+			      uint32_t pt, union smcsim_ta_param p[4])
+{
+	(void)cmd;
+	(void)p;
+	if (!smcsim_ta_param_is_protected(s, 0))
+		return TEE_ERROR_SECURITY;
+	(void)pt;
+	return smcsim_ta_suspend(s, 1);
+}
+
+static const struct smcsim_ta_ops holder_ops = { .invoke = holder_invoke };
+
+#define HOLDER_UUID \
+	{ 0x534d4353, 0x7e57, 0x4000, \
+	  { 0x80, 0x00, 0x68, 0x6f, 0x6c, 0x64, 0x65, 0x72 } }
+
+/* Reclaim while a call uses the memory is BUSY; afterwards it works. */
+static void protmem_reclaim_busy_while_in_use(void **state)
+{
+	struct fx *fx = *state;
+	const struct smcsim_ta_desc desc = {
+		.uuid = HOLDER_UUID, .name = "holder", .ops = &holder_ops,
+	};
+	uint64_t pa = dram_pages(fx, MIN_PAGES, 0);
+	struct optee_msg_arg *arg, *rpc;
+	struct arm_smccc_res res;
+	uint32_t session;
+
+	assert_int_equal(smcsim_sw_register_ta(fx->sw, &desc), 0);
+	assert_int_equal(open_session(fx, &desc.uuid, &session), TEE_SUCCESS);
+	assert_int_equal(lend(fx, COOKIE(1), pa, MIN_SIZE, USE_VIDEO),
+			 TEE_SUCCESS);
+
+	arg = invoke_msg(fx, session, 0);
+	set_rmem(&arg->params[0], OPTEE_MSG_ATTR_TYPE_RMEM_INOUT, COOKIE(1), 0,
+		 PAGE);
+	msg_start(fx, 6, &res);
+	assert_int_equal(res.a0, OPTEE_SMC_RETURN_RPC_CMD);
+	rpc = (void *)((uint8_t *)arg + OPTEE_MSG_GET_ARG_SIZE(4));
+	assert_int_equal(rpc->cmd, OPTEE_RPC_CMD_SUSPEND);
+
+	/* On the other secure thread meanwhile. */
+	assert_int_equal(reclaim(fx, COOKIE(1)), TEE_ERROR_BUSY);
+	expect_lent(fx, 1, MIN_PAGES);
+
+	rpc->ret = TEE_SUCCESS;
+	smc(fx, OPTEE_SMC_CALL_RETURN_FROM_RPC, res.a1, res.a2, res.a3, &res);
+	assert_int_equal(res.a0, OPTEE_SMC_RETURN_OK);
+	assert_int_equal(arg->ret, TEE_SUCCESS);
+	assert_int_equal(reclaim(fx, COOKIE(1)), TEE_SUCCESS);
+	expect_lent(fx, 0, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -716,6 +1078,14 @@ int main(void)
 		cmocka_unit_test_setup_teardown(protmem_lend_vs_registered_shm,
 						setup_dynamic, teardown),
 		cmocka_unit_test_setup_teardown(protmem_destroy_with_lent_memory,
+						setup_dynamic, teardown),
+		cmocka_unit_test_setup_teardown(sdp_static_region,
+						setup_static, teardown),
+		cmocka_unit_test_setup_teardown(sdp_static_region_needs_config,
+						setup_dynamic, teardown),
+		cmocka_unit_test_setup_teardown(sdp_lent_memory,
+						setup_dynamic, teardown),
+		cmocka_unit_test_setup_teardown(protmem_reclaim_busy_while_in_use,
 						setup_dynamic, teardown),
 	};
 
