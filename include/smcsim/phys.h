@@ -10,9 +10,15 @@
  *  - protected memory: the region GET_PROTMEM_CONFIG reports, secure only.
  *
  * The default layout follows QEMU virt with OP-TEE: DRAM at 0x40000000 and
- * the reserved shm at 0x42000000 (2 MiB), secure RAM at 0x0e100000. Backing
- * memory is reserved lazily (MAP_NORESERVE), so large maps cost nothing until
- * touched. On bare metal the map is the identity and this file is not used.
+ * the reserved shm at 0x42000000 (2 MiB), secure RAM at 0x0e100000. Each
+ * region is a memfd mapped twice: the secure world's view, read-write, and
+ * the normal world's view (smcsim_phys_ns_view()), read-write for the two
+ * non-secure regions and PROT_NONE for secure and protected memory, so a
+ * normal-world access there dies with SIGSEGV, as a TZASC would stop it.
+ * Non-secure pages lent to the secure world (LEND_PROTMEM) lose normal-world
+ * access page by page (smcsim_phys_set_ns_access()) until reclaimed. Backing
+ * memory is taken lazily, so large maps cost nothing until touched. On bare
+ * metal the map is the identity and this file is not used.
  */
 #ifndef SMCSIM_PHYS_H
 #define SMCSIM_PHYS_H
@@ -89,7 +95,8 @@ int smcsim_phys_kind(const struct smcsim_phys *phys, uint64_t pa, uint64_t len,
 
 /**
  * smcsim_phys_is_nonsecure() - true if [@pa, @pa + @len) lies in one
- * non-secure region (DRAM or the reserved shm)
+ * non-secure region (DRAM or the reserved shm) and no page of it is lent
+ * to the secure world now
  */
 bool smcsim_phys_is_nonsecure(const struct smcsim_phys *phys, uint64_t pa,
 			      uint64_t len);
@@ -97,12 +104,44 @@ bool smcsim_phys_is_nonsecure(const struct smcsim_phys *phys, uint64_t pa,
 /**
  * smcsim_phys_map() - host pointer for [@pa, @pa + @len) as @who sees it
  *
- * The normal world may map only non-secure regions; the secure world may map
- * any region. Return: the pointer, or NULL when the range is not inside one
- * region @who may access.
+ * The normal world may map only non-secure regions, and no page lent to the
+ * secure world; it gets its own view (smcsim_phys_ns_view()). The secure
+ * world may map any region, through the secure view. Return: the pointer,
+ * or NULL when the range is not inside one region @who may access.
  */
 void *smcsim_phys_map(const struct smcsim_phys *phys, enum smcsim_world who,
 		      uint64_t pa, uint64_t len);
+
+/**
+ * smcsim_phys_ns_view() - the normal world's mapping of [@pa, @pa + @len),
+ * whether or not it may access it
+ *
+ * For tests that prove the normal world cannot read something: the pointer
+ * is valid, but dereferencing it faults (SIGSEGV) for secure memory, the
+ * protected region and lent pages. Return: NULL when the range is not
+ * inside one region.
+ */
+void *smcsim_phys_ns_view(const struct smcsim_phys *phys, uint64_t pa,
+			  size_t len);
+
+/**
+ * smcsim_phys_set_ns_access() - give or withdraw the normal world's access
+ * to whole pages of non-secure memory (what the secure world does when it
+ * takes lent memory with LEND_PROTMEM and when it gives it back)
+ * @pa:		first page, page aligned
+ * @len:	bytes, a non-zero multiple of the page size
+ * @allowed:	false: the normal view of those pages becomes PROT_NONE and
+ *		lookups for the normal world refuse them; true: undo that
+ *
+ * Idempotent per page. Return: 0, -EINVAL when the range is unaligned,
+ * empty or not inside one non-secure region (secure and protected memory
+ * are never accessible), or -errno from mprotect() (nothing changed).
+ */
+int smcsim_phys_set_ns_access(struct smcsim_phys *phys, uint64_t pa,
+			      size_t len, bool allowed);
+
+/** smcsim_phys_ns_denied_pages() - non-secure pages lent away now */
+size_t smcsim_phys_ns_denied_pages(const struct smcsim_phys *phys);
 
 /**
  * smcsim_phys_to_pa() - the physical address of a host pointer into the map

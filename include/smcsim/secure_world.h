@@ -9,6 +9,7 @@
 #define SMCSIM_SECURE_WORLD_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/queue.h>
 
@@ -24,6 +25,13 @@
 /* Notification values: 0 bottom half, 1..63 async, 64 + thread id sync. */
 #define SMCSIM_SW_NOTIF_ASYNC_VALUE_MAX	63
 #define SMCSIM_SW_NOTIF_SYNC_VALUE_BASE	64
+/*
+ * The simulated platform's protected-memory configuration (OP-TEE's
+ * plat_get_protmem_config()): the normal world lends at least 1 MiB at a
+ * time, page aligned.
+ */
+#define SMCSIM_SW_PROTMEM_DEFAULT_MIN_SIZE	(1UL << 20)
+#define SMCSIM_SW_PROTMEM_DEFAULT_ALIGN		4096UL
 
 /**
  * struct smcsim_sw_config - what the simulated firmware was "built" with
@@ -42,7 +50,15 @@
  *			SYSTEM_THREAD
  * @static_protmem:	GET_PROTMEM_CONFIG answers with the map's protected
  *			region, cap bit 8
- * @dynamic_protmem:	cap bit 9 (message commands LEND/RECLAIM)
+ * @dynamic_protmem:	CFG_CORE_DYN_PROTMEM: cap bit 9, the message
+ *			commands LEND_PROTMEM, RECLAIM_PROTMEM and
+ *			GET_PROTMEM_CONFIG (otherwise they answer EBADCMD)
+ * @protmem_min_size:	dynamic: smallest range LEND_PROTMEM accepts, what
+ *			GET_PROTMEM_CONFIG reports in value a; 0 = default
+ *			SMCSIM_SW_PROTMEM_DEFAULT_MIN_SIZE
+ * @protmem_align:	dynamic: alignment of a lent range (a power of two,
+ *			at least a page), GET_PROTMEM_CONFIG value b; 0 =
+ *			default SMCSIM_SW_PROTMEM_DEFAULT_ALIGN
  * @os_revision_major:	GET_OS_REVISION a0
  * @os_revision_minor:	GET_OS_REVISION a1
  * @os_build_id:	GET_OS_REVISION a2
@@ -64,6 +80,8 @@ struct smcsim_sw_config {
 	bool system_threads;
 	bool static_protmem;
 	bool dynamic_protmem;
+	size_t protmem_min_size;
+	size_t protmem_align;
 	unsigned int os_revision_major;
 	unsigned int os_revision_minor;
 	uint32_t os_build_id;
@@ -151,6 +169,11 @@ bool smcsim_sw_shm_registered(struct smcsim_sw *sw, uint64_t cookie);
  * in the prealloc cache, 0 if none
  */
 uint64_t smcsim_sw_rpc_arg_cached(struct smcsim_sw *sw, unsigned int idx);
+
+/** smcsim_sw_protmem_lent_count() - ranges lent with LEND_PROTMEM now */
+unsigned int smcsim_sw_protmem_lent_count(struct smcsim_sw *sw);
+/** smcsim_sw_protmem_is_lent() - @pa lies in a range lent now */
+bool smcsim_sw_protmem_is_lent(struct smcsim_sw *sw, uint64_t pa);
 
 /* ---- secure-side services --------------------------------------------- */
 

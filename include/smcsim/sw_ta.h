@@ -9,7 +9,11 @@
  * A TA sees its memref parameters as private buffers: the secure world
  * copies shared memory in before the call and the result back after it,
  * bounded by the size the normal world gave. That keeps a TA from ever
- * touching normal-world memory the caller did not pass.
+ * touching normal-world memory the caller did not pass. A memref may also
+ * name protected memory (the static region by address, or memory the normal
+ * world lent, by cookie or address); smcsim_ta_param_is_protected() tells a
+ * TA which, so a secure-data-path TA can refuse to write decoded data
+ * anywhere else.
  */
 #ifndef SMCSIM_SW_TA_H
 #define SMCSIM_SW_TA_H
@@ -176,6 +180,12 @@ void smcsim_ta_set_session_ctx(struct smcsim_ta_sess *s, void *ctx);
 uint32_t smcsim_ta_login(struct smcsim_ta_sess *s);
 const struct smcsim_uuid *smcsim_ta_client(struct smcsim_ta_sess *s);
 struct smcsim_sw *smcsim_ta_world(struct smcsim_ta_sess *s);
+/**
+ * smcsim_ta_param_is_protected() - memref @idx of this call lies in
+ * protected memory (the static protected region, or lent memory) that the
+ * normal world cannot read; false for any other param or index
+ */
+bool smcsim_ta_param_is_protected(struct smcsim_ta_sess *s, unsigned int idx);
 /** smcsim_ta_thread_id() - the secure thread running this call */
 unsigned int smcsim_ta_thread_id(struct smcsim_ta_sess *s);
 
@@ -329,6 +339,34 @@ _Noreturn void smcsim_ta_panic(struct smcsim_ta_sess *s, uint32_t code);
 /* [v0 in a = first block, m1 out data]: whole blocks, 1..MAX_BLOCKS */
 #define SMCSIM_TA_RPMB_CMD_READ		1
 #define SMCSIM_TA_RPMB_MAX_BLOCKS	16
+
+/*
+ * secure-video (secure data path) TA (534d4353-0007-...): works on buffers in
+ * protected memory, as a video decoder's TA would. It never writes decoded
+ * data to memory the normal world can read: DECODE and FILL into a memref
+ * that is not protected answer TEE_ERROR_SECURITY and write nothing.
+ */
+#define SMCSIM_TA_SDP_UUID \
+	{ 0x534d4353, 0x0007, 0x4000, \
+	  { 0x80, 0x00, 0x73, 0x6d, 0x63, 0x73, 0x69, 0x6d } }
+/*
+ * [m0 in (clear), m1 out (protected)]: m1[i] = SMCSIM_TA_SDP_DECODE(m0[i], i)
+ * for every byte of m0; SHORT_BUFFER with the size when m1 is smaller
+ */
+#define SMCSIM_TA_SDP_CMD_DECODE	0
+/* [m0 out or inout (protected), v1 in a = seed]: m0[i] = (uint8_t)(seed + i) */
+#define SMCSIM_TA_SDP_CMD_FILL		1
+/*
+ * [m0 in (protected), m1 out]: m1 = SHA-256 of m0 (32 bytes; SHORT_BUFFER
+ * with 32 when m1 is smaller); a clear m0 is BAD_PARAMETERS
+ */
+#define SMCSIM_TA_SDP_CMD_DIGEST	2
+/* [v0 out, any, any, any]: v0.a bit i set when param i is protected memory */
+#define SMCSIM_TA_SDP_CMD_QUERY		4
+#define SMCSIM_TA_SDP_DIGEST_SIZE	32
+/* The "decoder": what byte @i of the output is, for input byte @b. */
+#define SMCSIM_TA_SDP_DECODE(b, i) \
+	((uint8_t)(((uint8_t)(b) ^ 0x5AU) + (uint8_t)((size_t)(i) * 7U)))
 
 /* OP-TEE's device-enumeration pseudo TA (commands in optee_pta.h) */
 #define SMCSIM_PTA_DEVICE_UUID \

@@ -97,6 +97,13 @@ static unsigned long sw_msg_dispatch(struct sw_thread *t,
 		arg->ret = TEE_SUCCESS;
 		arg->ret_origin = 0;
 		break;
+	case OPTEE_MSG_CMD_LEND_PROTMEM:
+	case OPTEE_MSG_CMD_RECLAIM_PROTMEM:
+	case OPTEE_MSG_CMD_GET_PROTMEM_CONFIG:
+		/* Without CFG_CORE_DYN_PROTMEM these are unknown commands. */
+		if (!sw_protmem_msg(t, arg))
+			return OPTEE_SMC_RETURN_EBADCMD;
+		break;
 	default:
 		/* TEE_ERROR_NOT_IMPLEMENTED from the dispatcher -> EBADCMD */
 		sw_log(sw, "thread %u: unknown message command %u", t->id,

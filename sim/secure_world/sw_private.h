@@ -5,7 +5,8 @@
  *
  * Locking: sw->lock protects the thread table (states, the world-switch
  * hand-off), the RPC-argument cache and the notification state;
- * sw->shm_lock the registered-shm tree; sw->ta_lock the TA list and the
+ * sw->shm_lock the registered-shm tree and the lent protected memory (one
+ * lock, because each is checked against the other); sw->ta_lock the TA list and the
  * session tree; sw->wq_lock the secure mutexes and their wait queues. They
  * are never held together, and never across a world switch.
  * sw->notif_drv_lock serializes the notification drivers' callbacks (as
@@ -62,9 +63,32 @@ struct sw_shm {
 RB_HEAD(sw_shm_tree, sw_shm);
 
 /**
- * struct sw_mem - a checked window on normal-world memory
+ * struct sw_protmem - a range the normal world lent (LEND_PROTMEM)
+ * @link:	in sw->protmem
+ * @cookie:	the normal world's name for it
+ * @pa:		first byte, page aligned
+ * @size:	bytes, whole pages
+ * @use_case:	OPTEE_MSG_PROTMEM_*
+ * @users:	calls using it now (sw->shm_lock); non-zero refuses
+ *		RECLAIM_PROTMEM with TEE_ERROR_BUSY
+ */
+struct sw_protmem {
+	LIST_ENTRY(sw_protmem) link;
+	uint64_t cookie;
+	uint64_t pa;
+	uint64_t size;
+	uint32_t use_case;
+	unsigned int users;
+};
+LIST_HEAD(sw_protmem_list, sw_protmem);
+
+/**
+ * struct sw_mem - a checked window on normal-world or protected memory
  * @shm:	page-list backed window (holds a user unless @owned), or NULL
  * @owned:	@shm is a temporary list freed with the window
+ * @pm:		lent protected memory the window lies in (holds a user), or
+ *		NULL
+ * @prot:	the window is protected memory (static region or lent)
  * @va:		secure view of a contiguous window when @shm is NULL
  * @offs:	offset of the window in @shm
  * @size:	bytes in the window
@@ -72,6 +96,8 @@ RB_HEAD(sw_shm_tree, sw_shm);
 struct sw_mem {
 	struct sw_shm *shm;
 	bool owned;
+	struct sw_protmem *pm;
+	bool prot;
 	uint8_t *va;
 	uint64_t offs;
 	uint64_t size;
@@ -178,12 +204,14 @@ RB_HEAD(sw_session_tree, sw_session);
 
 /*
  * What a TA callback gets: the session, the thread running the call (NULL
- * when the world is being destroyed) and where a panic unwinds to.
+ * when the world is being destroyed), where a panic unwinds to, and which
+ * memref parameters are protected memory (bit i for param i).
  */
 struct smcsim_ta_sess {
 	struct sw_session *sess;
 	struct sw_thread *t;
 	jmp_buf *jmp;
+	uint32_t prot_mask;
 };
 
 /**
@@ -211,7 +239,10 @@ struct smcsim_ta_sess {
  * @ta_mutex:		the notification TA's shared mutex
  * @ta_counter:		what the notification TA's LOCK_INC counts (under
  *			@ta_mutex)
- * @shm_lock:		protects @shm_tree and @shm_count
+ * @shm_lock:		protects @shm_tree, @shm_count, @protmem and
+ *			@protmem_count
+ * @protmem:		lent protected memory (sw_protmem.c)
+ * @protmem_count:	entries in @protmem
  * @ta_lock:		protects @tas, @sessions, @next_session_id
  * @programs:		TA programs a loaded TA file may name (@ta_lock);
  *			never removed while the world lives
@@ -247,6 +278,8 @@ struct smcsim_sw {
 	struct rt_mutex shm_lock;
 	struct sw_shm_tree shm_tree;
 	unsigned int shm_count;
+	struct sw_protmem_list protmem;
+	unsigned int protmem_count;
 
 	struct rt_mutex ta_lock;
 	struct sw_ta_list tas;
@@ -296,6 +329,8 @@ uint32_t sw_shm_register(struct smcsim_sw *sw, uint64_t cookie,
 			 uint64_t buf_ptr, uint64_t size);
 uint32_t sw_shm_unregister(struct smcsim_sw *sw, uint64_t cookie);
 void sw_shm_destroy_all(struct smcsim_sw *sw);
+/** sw_shm_hits_range_locked() - a registered page overlaps the range; shm_lock held */
+bool sw_shm_hits_range_locked(struct smcsim_sw *sw, uint64_t pa, uint64_t size);
 int sw_mem_from_pa(struct smcsim_sw *sw, uint64_t pa, uint64_t size,
 		   struct sw_mem *m);
 int sw_mem_from_shm(struct smcsim_sw *sw, uint64_t cookie, uint64_t offs,
@@ -307,6 +342,37 @@ int sw_mem_read(struct smcsim_sw *sw, const struct sw_mem *m, uint64_t off,
 		void *dst, size_t len);
 int sw_mem_write(struct smcsim_sw *sw, const struct sw_mem *m, uint64_t off,
 		 const void *src, size_t len);
+
+/* sw_protmem.c */
+/**
+ * sw_protmem_msg() - LEND_PROTMEM, RECLAIM_PROTMEM, GET_PROTMEM_CONFIG
+ * Return: false when the command is none of those or the world has no
+ * dynamic protected memory (the dispatcher then answers EBADCMD).
+ */
+bool sw_protmem_msg(struct sw_thread *t, struct optee_msg_arg *arg);
+/** sw_protmem_destroy_all() - give every lent range back (world destroy) */
+void sw_protmem_destroy_all(struct smcsim_sw *sw);
+/** sw_protmem_overlaps_locked() - any lent byte in the range; shm_lock held */
+bool sw_protmem_overlaps_locked(struct smcsim_sw *sw, uint64_t pa,
+				uint64_t size);
+/** sw_protmem_by_pa_locked() - the lent range holding all of [pa, +size) */
+struct sw_protmem *sw_protmem_by_pa_locked(struct smcsim_sw *sw, uint64_t pa,
+					   uint64_t size);
+/**
+ * sw_mem_from_protmem_pa() - a window on protected memory by address: the
+ * static region (only with cfg.static_protmem) or a lent range (which then
+ * holds a user until sw_mem_release())
+ * Return: 0, -EFAULT when [@pa, +@size) is not all inside one of them.
+ */
+int sw_mem_from_protmem_pa(struct smcsim_sw *sw, uint64_t pa, uint64_t size,
+			   struct sw_mem *m);
+/**
+ * sw_mem_from_protmem_cookie() - a window at @offs in the range lent as
+ * @cookie (an RMEM memref naming lent memory); holds a user
+ * Return: 0, -ENOENT for an unknown cookie, -EFAULT for a bad window.
+ */
+int sw_mem_from_protmem_cookie(struct smcsim_sw *sw, uint64_t cookie,
+			       uint64_t offs, uint64_t size, struct sw_mem *m);
 
 /* sw_ta.c */
 int sw_ta_init(struct smcsim_sw *sw);

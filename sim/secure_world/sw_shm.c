@@ -106,6 +106,31 @@ err:
 	return TEE_ERROR_BAD_PARAMETERS;
 }
 
+static bool sw_shm_hits_protmem_locked(struct smcsim_sw *sw,
+				       const struct sw_shm *shm)
+{
+	size_t i;
+
+	for (i = 0; i < shm->npages; i++)
+		if (sw_protmem_overlaps_locked(sw, shm->pages[i],
+					       SMCSIM_PAGE_SIZE))
+			return true;
+	return false;
+}
+
+bool sw_shm_hits_range_locked(struct smcsim_sw *sw, uint64_t pa, uint64_t size)
+{
+	struct sw_shm *shm;
+	size_t i;
+
+	RB_FOREACH(shm, sw_shm_tree, &sw->shm_tree)
+		for (i = 0; i < shm->npages; i++)
+			if (pa < shm->pages[i] + SMCSIM_PAGE_SIZE &&
+			    shm->pages[i] < pa + size)
+				return true;
+	return false;
+}
+
 uint32_t sw_shm_register(struct smcsim_sw *sw, uint64_t cookie,
 			 uint64_t buf_ptr, uint64_t size)
 {
@@ -120,6 +145,17 @@ uint32_t sw_shm_register(struct smcsim_sw *sw, uint64_t cookie,
 	shm->cookie = cookie;
 
 	rt_mutex_lock(&sw->shm_lock);
+	/*
+	 * The pages were non-secure when the list was read; one lent since
+	 * then is caught here, under the lock lending takes too.
+	 */
+	if (sw_shm_hits_protmem_locked(sw, shm)) {
+		rt_mutex_unlock(&sw->shm_lock);
+		sw_log(sw, "REGISTER_SHM: cookie 0x%llx uses lent memory",
+		       (unsigned long long)cookie);
+		sw_shm_free(shm);
+		return TEE_ERROR_BAD_PARAMETERS;
+	}
 	if (RB_INSERT(sw_shm_tree, &sw->shm_tree, shm)) {
 		rt_mutex_unlock(&sw->shm_lock);
 		sw_log(sw, "REGISTER_SHM: cookie 0x%llx already registered",
@@ -245,7 +281,11 @@ uint32_t sw_mem_from_pagelist(struct smcsim_sw *sw, uint64_t buf_ptr,
 
 void sw_mem_release(struct smcsim_sw *sw, struct sw_mem *m)
 {
-	if (m->shm && m->owned) {
+	if (m->pm) {
+		rt_mutex_lock(&sw->shm_lock);
+		m->pm->users--;
+		rt_mutex_unlock(&sw->shm_lock);
+	} else if (m->shm && m->owned) {
 		sw_shm_free(m->shm);
 	} else if (m->shm) {
 		rt_mutex_lock(&sw->shm_lock);

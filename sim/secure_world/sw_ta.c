@@ -116,9 +116,11 @@ unsigned int smcsim_sw_session_count(struct smcsim_sw *sw)
  * @mem:	the checked window behind each memref
  * @bounce:	the TA's private copy of each memref
  * @size:	the size the normal world gave for each memref
+ * @prot_mask:	bit i set when memref i is protected memory
  */
 struct sw_params {
 	uint32_t ptypes;
+	uint32_t prot_mask;
 	union smcsim_ta_param ta[SMCSIM_TA_NUM_PARAMS];
 	struct sw_mem mem[SMCSIM_TA_NUM_PARAMS];
 	void *bounce[SMCSIM_TA_NUM_PARAMS];
@@ -165,18 +167,34 @@ static uint32_t sw_param_mem_in(struct smcsim_sw *sw,
 						 &pp->mem[i]))
 				rc = -EFAULT;
 		} else {
+			/*
+			 * Non-secure memory, else protected memory by address
+			 * (OP-TEE's set_tmem_param(): the SDP regions, then
+			 * lent memory).
+			 */
 			rc = sw_mem_from_pa(sw, mp->u.tmem.buf_ptr, size,
 					    &pp->mem[i]);
+			if (rc)
+				rc = sw_mem_from_protmem_pa(sw,
+							    mp->u.tmem.buf_ptr,
+							    size, &pp->mem[i]);
 		}
 	} else {
 		if (mp->attr & ~OPTEE_MSG_ATTR_TYPE_MASK)
 			return TEE_ERROR_BAD_PARAMETERS;
 		size = mp->u.rmem.size;
+		/* A cookie names registered shm or lent protected memory. */
 		rc = sw_mem_from_shm(sw, mp->u.rmem.shm_ref, mp->u.rmem.offs,
 				     size, &pp->mem[i]);
+		if (rc == -ENOENT)
+			rc = sw_mem_from_protmem_cookie(sw, mp->u.rmem.shm_ref,
+							mp->u.rmem.offs, size,
+							&pp->mem[i]);
 	}
 	if (rc || size > SIZE_MAX)
 		return TEE_ERROR_BAD_PARAMETERS;
+	if (pp->mem[i].prot)
+		pp->prot_mask |= 1U << i;
 
 	pp->bounce[i] = smcsim_zalloc((size_t)size);
 	if (!pp->bounce[i])
@@ -244,9 +262,15 @@ static uint32_t sw_params_in(struct smcsim_sw *sw,
 	return res;
 }
 
-/* Write the TA's outputs back into the message and normal-world memory. */
+/*
+ * Write the TA's outputs back into the message and, when the TA succeeded
+ * (@res), into the memory behind its memrefs. A TA that fails has written
+ * nothing there in OP-TEE, where it works on the memory itself; copying its
+ * private buffers back anyway would put bytes into the caller's memory (or
+ * decoded data next to protected memory) that no TA wrote.
+ */
 static void sw_params_out(struct smcsim_sw *sw, struct optee_msg_param *mp,
-			  uint32_t n, struct sw_params *pp)
+			  uint32_t n, struct sw_params *pp, uint32_t res)
 {
 	unsigned int i;
 
@@ -266,7 +290,8 @@ static void sw_params_out(struct smcsim_sw *sw, struct optee_msg_param *mp,
 		case SMCSIM_TA_PARAM_MEMREF_INOUT:
 			got = pp->ta[i].memref.size;
 			/* Copy back only what fits in what the caller gave. */
-			if (pp->bounce[i] && got <= pp->size[i])
+			if (res == TEE_SUCCESS && pp->bounce[i] &&
+			    got <= pp->size[i])
 				sw_mem_write(sw, &pp->mem[i], 0, pp->bounce[i],
 					     got);
 			if (type >= OPTEE_MSG_ATTR_TYPE_TMEM_INPUT)
@@ -296,7 +321,8 @@ static uint32_t sw_ta_call(struct sw_thread *t, struct sw_session *sess,
 {
 	const struct smcsim_ta_ops *ops = sess->ta->desc.ops;
 	jmp_buf jmp;
-	struct smcsim_ta_sess h = { .sess = sess, .t = t, .jmp = &jmp };
+	struct smcsim_ta_sess h = { .sess = sess, .t = t, .jmp = &jmp,
+				    .prot_mask = pp->prot_mask };
 	volatile uint32_t res = TEE_SUCCESS;
 
 	*panicked = false;
@@ -415,7 +441,7 @@ void sw_ta_open_session(struct sw_thread *t, struct optee_msg_arg *arg)
 		arg->ret = TEE_ERROR_TARGET_DEAD;
 		return;
 	}
-	sw_params_out(sw, arg->params + 2, arg->num_params - 2, &pp);
+	sw_params_out(sw, arg->params + 2, arg->num_params - 2, &pp, res);
 	arg->ret = res;
 	arg->ret_origin = TEEC_ORIGIN_TRUSTED_APP;
 	if (res) {
@@ -482,7 +508,7 @@ void sw_ta_invoke(struct sw_thread *t, struct optee_msg_arg *arg)
 		arg->ret = TEE_ERROR_TARGET_DEAD;
 		goto out;
 	}
-	sw_params_out(sw, arg->params, arg->num_params, &pp);
+	sw_params_out(sw, arg->params, arg->num_params, &pp, res);
 	arg->ret = res;
 	arg->ret_origin = TEEC_ORIGIN_TRUSTED_APP;
 out:
@@ -590,6 +616,11 @@ const struct smcsim_uuid *smcsim_ta_client(struct smcsim_ta_sess *s)
 struct smcsim_sw *smcsim_ta_world(struct smcsim_ta_sess *s)
 {
 	return s->t ? s->t->sw : NULL;
+}
+
+bool smcsim_ta_param_is_protected(struct smcsim_ta_sess *s, unsigned int idx)
+{
+	return idx < SMCSIM_TA_NUM_PARAMS && (s->prot_mask & (1U << idx));
 }
 
 unsigned int smcsim_ta_thread_id(struct smcsim_ta_sess *s)

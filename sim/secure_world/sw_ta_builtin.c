@@ -10,6 +10,8 @@
  *  - panic: dies on command (the session is dead afterwards);
  *  - notification: waits for and sends notification values, posts async
  *    ones, and contends on the world's shared secure mutex;
+ *  - secure video: decodes into, fills and digests buffers in protected
+ *    memory, and refuses to write decoded data anywhere else;
  *  - OP-TEE's device-enumeration pseudo TA, same UUID and commands, which
  *    lists the TAs registered with SMCSIM_TA_FLAG_DEVICE (as RFC 4122
  *    octets, 16 bytes each) and only admits kernel clients.
@@ -17,6 +19,7 @@
 #include <string.h>
 
 #include <smcsim/alloc.h>
+#include <smcsim/sha256.h>
 #include <smcsim/tee_error.h>
 
 #include "sw_private.h"
@@ -267,6 +270,110 @@ static uint32_t device_invoke(struct smcsim_ta_sess *s, uint32_t cmd,
 	return TEE_SUCCESS;
 }
 
+/* ---- secure video (secure data path) ------------------------------------- */
+
+static bool is_memref_type(uint32_t t)
+{
+	return t == SMCSIM_TA_PARAM_MEMREF_INPUT ||
+	       t == SMCSIM_TA_PARAM_MEMREF_OUTPUT ||
+	       t == SMCSIM_TA_PARAM_MEMREF_INOUT;
+}
+
+static uint32_t sdp_decode(struct smcsim_ta_sess *s, uint32_t pt,
+			   union smcsim_ta_param p[4])
+{
+	const uint8_t *in = p[0].memref.buffer;
+	uint8_t *out = p[1].memref.buffer;
+	size_t i, n = p[0].memref.size;
+
+	if (pt != PT(MEMREF_INPUT, MEMREF_OUTPUT, NONE, NONE) ||
+	    null_memref_with_size(&p[0]))
+		return TEE_ERROR_BAD_PARAMETERS;
+	/* A decoded frame never goes where the normal world can read it. */
+	if (!smcsim_ta_param_is_protected(s, 1))
+		return TEE_ERROR_SECURITY;
+	if (p[1].memref.size < n) {
+		p[1].memref.size = n;
+		return TEE_ERROR_SHORT_BUFFER;
+	}
+	for (i = 0; i < n; i++)
+		out[i] = SMCSIM_TA_SDP_DECODE(in[i], i);
+	p[1].memref.size = n;
+	return TEE_SUCCESS;
+}
+
+static uint32_t sdp_fill(struct smcsim_ta_sess *s, uint32_t pt,
+			 union smcsim_ta_param p[4])
+{
+	uint8_t *b = p[0].memref.buffer;
+	size_t i;
+
+	if ((pt != PT(MEMREF_OUTPUT, VALUE_INPUT, NONE, NONE) &&
+	     pt != PT(MEMREF_INOUT, VALUE_INPUT, NONE, NONE)) ||
+	    null_memref_with_size(&p[0]))
+		return TEE_ERROR_BAD_PARAMETERS;
+	if (!smcsim_ta_param_is_protected(s, 0))
+		return TEE_ERROR_SECURITY;
+	for (i = 0; i < p[0].memref.size; i++)
+		b[i] = (uint8_t)(p[1].value.a + i);
+	return TEE_SUCCESS;
+}
+
+static uint32_t sdp_digest(struct smcsim_ta_sess *s, uint32_t pt,
+			   union smcsim_ta_param p[4])
+{
+	if (pt != PT(MEMREF_INPUT, MEMREF_OUTPUT, NONE, NONE) ||
+	    null_memref_with_size(&p[0]) || !smcsim_ta_param_is_protected(s, 0))
+		return TEE_ERROR_BAD_PARAMETERS;
+	if (p[1].memref.size < SMCSIM_TA_SDP_DIGEST_SIZE ||
+	    !p[1].memref.buffer) {
+		p[1].memref.size = SMCSIM_TA_SDP_DIGEST_SIZE;
+		return TEE_ERROR_SHORT_BUFFER;
+	}
+	smcsim_sha256(p[0].memref.buffer, p[0].memref.size,
+		      p[1].memref.buffer);
+	p[1].memref.size = SMCSIM_TA_SDP_DIGEST_SIZE;
+	return TEE_SUCCESS;
+}
+
+static uint32_t sdp_query(struct smcsim_ta_sess *s, uint32_t pt,
+			  union smcsim_ta_param p[4])
+{
+	unsigned int i;
+	uint32_t mask = 0;
+
+	if (SMCSIM_TA_PARAM_TYPE_GET(pt, 0) != SMCSIM_TA_PARAM_VALUE_OUTPUT)
+		return TEE_ERROR_BAD_PARAMETERS;
+	for (i = 1; i < SMCSIM_TA_NUM_PARAMS; i++)
+		if (is_memref_type(SMCSIM_TA_PARAM_TYPE_GET(pt, i)) &&
+		    smcsim_ta_param_is_protected(s, i))
+			mask |= 1U << i;
+	p[0].value.a = mask;
+	p[0].value.b = 0;
+	return TEE_SUCCESS;
+}
+
+static uint32_t sdp_invoke(struct smcsim_ta_sess *s, uint32_t cmd,
+			   uint32_t pt, union smcsim_ta_param p[4])
+{
+	switch (cmd) {
+	case SMCSIM_TA_SDP_CMD_DECODE:
+		return sdp_decode(s, pt, p);
+	case SMCSIM_TA_SDP_CMD_FILL:
+		return sdp_fill(s, pt, p);
+	case SMCSIM_TA_SDP_CMD_DIGEST:
+		return sdp_digest(s, pt, p);
+	case SMCSIM_TA_SDP_CMD_QUERY:
+		return sdp_query(s, pt, p);
+	default:
+		return TEE_ERROR_NOT_SUPPORTED;
+	}
+}
+
+static const struct smcsim_ta_ops sdp_ops = {
+	.invoke = sdp_invoke,
+};
+
 static const struct smcsim_ta_ops device_ops = {
 	.invoke = device_invoke,
 };
@@ -282,6 +389,8 @@ int sw_ta_register_builtins(struct smcsim_sw *sw)
 		  .ops = &panic_ops },
 		{ .uuid = SMCSIM_TA_NOTIF_UUID, .name = "notif",
 		  .ops = &notif_ops },
+		{ .uuid = SMCSIM_TA_SDP_UUID, .name = "secure-video",
+		  .ops = &sdp_ops },
 		{ .uuid = SMCSIM_PTA_DEVICE_UUID, .name = "device.pta",
 		  .flags = SMCSIM_TA_FLAG_KERNEL_ONLY, .ops = &device_ops },
 	};

@@ -13,6 +13,7 @@
 
 #include <smcsim/alloc.h>
 #include <smcsim/log.h>
+#include <smcsim/pgalloc.h>
 
 #include "sw_private.h"
 
@@ -88,6 +89,11 @@ static int sw_config_check(const struct smcsim_sw_config *cfg)
 	/* OP-TEE builds one or the other protected-memory flavour. */
 	if (cfg->static_protmem && cfg->dynamic_protmem)
 		return -EINVAL;
+	/* Lending is page-granular: a power-of-two alignment of whole pages. */
+	if (cfg->protmem_align && (cfg->protmem_align < SMCSIM_PAGE_SIZE ||
+				   (cfg->protmem_align &
+				    (cfg->protmem_align - 1))))
+		return -EINVAL;
 	return 0;
 }
 
@@ -117,6 +123,7 @@ int smcsim_sw_create(const struct smcsim_sw_config *cfg, struct smcsim_sw **out)
 	rt_mutex_init(&sw->lock);
 	rt_mutex_init(&sw->shm_lock);
 	RB_INIT(&sw->shm_tree);
+	LIST_INIT(&sw->protmem);
 	rt_mutex_init(&sw->wq_lock);
 	rc = sw_notif_init(sw);
 	if (rc)
@@ -155,6 +162,7 @@ void smcsim_sw_destroy(struct smcsim_sw *sw)
 	sw_threads_stop(sw);
 	sw_ta_fini(sw);
 	sw_shm_destroy_all(sw);
+	sw_protmem_destroy_all(sw);
 	smcsim_sw_mutex_destroy(sw->ta_mutex);
 	sw_notif_fini(sw);
 	rt_mutex_destroy(&sw->wq_lock);

@@ -9,6 +9,10 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -173,4 +177,49 @@ bool tb_wait_until(bool (*cond)(void *arg), void *arg, unsigned int ms)
 		rt_sleep_ms(1);
 	}
 	return true;
+}
+
+static void tb_probe_fault_handler(int sig)
+{
+	(void)sig;
+	_exit(TB_PROBE_FAULTED);
+}
+
+int tb_probe_read(const void *p)
+{
+	uint64_t end = rt_now_ms() + TB_WAIT_MS;
+	int status = 0;
+	pid_t pid, w;
+
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct sigaction sa;
+
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = tb_probe_fault_handler;
+		sigemptyset(&sa.sa_mask);
+		if (sigaction(SIGSEGV, &sa, NULL) ||
+		    sigaction(SIGBUS, &sa, NULL))
+			_exit(1);
+		(void)*(const volatile uint8_t *)p;
+		_exit(TB_PROBE_READ_OK);
+	}
+	for (;;) {
+		w = waitpid(pid, &status, WNOHANG);
+		if (w == pid)
+			break;
+		assert_int_equal(w, 0);
+		if (rt_now_ms() >= end) {
+			kill(pid, SIGKILL);
+			waitpid(pid, &status, 0);
+			fail_msg("probe child %d did not end in %u ms", (int)pid,
+				 TB_WAIT_MS);
+		}
+		rt_sleep_ms(1);
+	}
+	assert_true(WIFEXITED(status));
+	assert_true(WEXITSTATUS(status) == TB_PROBE_READ_OK ||
+		    WEXITSTATUS(status) == TB_PROBE_FAULTED);
+	return WEXITSTATUS(status);
 }

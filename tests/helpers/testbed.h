@@ -120,4 +120,21 @@ uint32_t tb_job_join(struct tb_job *j, unsigned int ms);
  */
 bool tb_wait_until(bool (*cond)(void *arg), void *arg, unsigned int ms);
 
+/* ---- proving that memory faults ------------------------------------------- */
+
+/* What tb_probe_read() reports. */
+#define TB_PROBE_READ_OK	0	/* the byte was read */
+#define TB_PROBE_FAULTED	42	/* the read raised SIGSEGV or SIGBUS */
+
+/**
+ * tb_probe_read() - read one byte at @p in a forked child
+ *
+ * The child installs a SIGSEGV/SIGBUS handler that exits with
+ * TB_PROBE_FAULTED, reads the byte and exits with TB_PROBE_READ_OK. The
+ * wait is bounded by TB_WAIT_MS (the child is killed and the test fails
+ * after that), as is any other way for the child to end.
+ * Return: TB_PROBE_READ_OK or TB_PROBE_FAULTED.
+ */
+int tb_probe_read(const void *p);
+
 #endif /* SMCSIM_TESTBED_H */

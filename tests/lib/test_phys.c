@@ -4,7 +4,9 @@
  * QEMU-like layout, the checks at creation, which region a range lies in
  * (including ranges that straddle two regions or wrap around the address
  * space), what each world may map, translation in both directions, and the
- * page allocator over non-secure DRAM.
+ * page allocator over non-secure DRAM; the normal world's view, which faults
+ * on secure and protected memory and on pages lent to the secure world
+ * (proved in forked children, tb_probe_read()).
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -19,12 +21,15 @@
 #include <smcsim/pgalloc.h>
 #include <smcsim/phys.h>
 
+#include "testbed.h"
+
 #define DRAM_BASE	0x40000000ULL
 #define DRAM_SIZE	(32ULL << 20)
 #define SHM_BASE	0x42000000ULL
 #define SHM_SIZE	(2ULL << 20)
 #define SEC_BASE	0x0e100000ULL
 #define PROT_BASE	0x43000000ULL
+#define PAGE_SZ		SMCSIM_PAGE_SIZE
 
 static int setup_default(void **state)
 {
@@ -473,6 +478,169 @@ static void phys_two_maps_independent(void **state)
 	smcsim_phys_destroy(b);
 }
 
+/* The secure world reads and writes protected and secure memory. */
+static void phys_secure_world_uses_protmem(void **state)
+{
+	struct smcsim_phys *phys = *state;
+	uint8_t *p, *again;
+	size_t i;
+
+	p = smcsim_phys_map(phys, SMCSIM_WORLD_SECURE, PROT_BASE, 2 * PAGE_SZ);
+	assert_non_null(p);
+	for (i = 0; i < 2 * PAGE_SZ; i++)
+		p[i] = (uint8_t)(i * 7 + 3);
+	again = smcsim_phys_map(phys, SMCSIM_WORLD_SECURE, PROT_BASE + PAGE_SZ,
+				PAGE_SZ);
+	assert_ptr_equal(again, p + PAGE_SZ);
+	for (i = 0; i < PAGE_SZ; i++)
+		assert_int_equal(again[i], (uint8_t)((i + PAGE_SZ) * 7 + 3));
+	/* The two views are one memory: a pointer of either translates. */
+	assert_non_null(smcsim_phys_ns_view(phys, PROT_BASE, PAGE_SZ));
+}
+
+/* The normal view faults on protected and secure memory, not on DRAM. */
+static void phys_ns_view_faults_outside_nonsecure(void **state)
+{
+	struct smcsim_phys *phys = *state;
+	uint8_t *sec = smcsim_phys_map(phys, SMCSIM_WORLD_SECURE, PROT_BASE,
+				       PAGE_SZ);
+	const uint8_t *ns;
+	uint64_t pa;
+
+	sec[5] = 0xA5;
+	ns = smcsim_phys_ns_view(phys, PROT_BASE, PAGE_SZ);
+	assert_non_null(ns);
+	assert_ptr_not_equal(ns, sec);
+	assert_int_equal(smcsim_phys_to_pa(phys, ns + 5, &pa), 0);
+	assert_int_equal(pa, PROT_BASE + 5);
+	assert_int_equal(tb_probe_read(ns + 5), TB_PROBE_FAULTED);
+	ns = smcsim_phys_ns_view(phys, SEC_BASE + PAGE_SZ, 1);
+	assert_non_null(ns);
+	assert_int_equal(tb_probe_read(ns), TB_PROBE_FAULTED);
+	/* The same probe on non-secure memory reads. */
+	ns = smcsim_phys_ns_view(phys, DRAM_BASE + 3 * PAGE_SZ, 1);
+	assert_ptr_equal(ns, smcsim_phys_map(phys, SMCSIM_WORLD_NORMAL,
+					     DRAM_BASE + 3 * PAGE_SZ, 1));
+	assert_int_equal(tb_probe_read(ns), TB_PROBE_READ_OK);
+	ns = smcsim_phys_ns_view(phys, SHM_BASE, 1);
+	assert_int_equal(tb_probe_read(ns), TB_PROBE_READ_OK);
+	/* Outside the map there is no view at all. */
+	assert_null(smcsim_phys_ns_view(phys, 0x10000000ULL, 1));
+	assert_null(smcsim_phys_ns_view(phys, SHM_BASE - PAGE_SZ,
+					2 * PAGE_SZ));
+}
+
+/*
+ * Lending: the normal world loses two pages (and only those) while the
+ * secure world keeps writing them; giving them back shows what it wrote.
+ */
+static void phys_lent_pages_fault_until_restored(void **state)
+{
+	struct smcsim_phys *phys = *state;
+	const uint64_t pa = DRAM_BASE + 8 * PAGE_SZ;
+	const uint8_t *ns;
+	uint8_t *sec;
+	size_t i;
+
+	ns = smcsim_phys_ns_view(phys, pa, 2 * PAGE_SZ);
+	sec = smcsim_phys_map(phys, SMCSIM_WORLD_SECURE, pa, 2 * PAGE_SZ);
+	assert_non_null(ns);
+	assert_non_null(sec);
+	assert_int_equal(tb_probe_read(ns), TB_PROBE_READ_OK);
+	assert_int_equal(smcsim_phys_ns_denied_pages(phys), 0);
+
+	assert_int_equal(smcsim_phys_set_ns_access(phys, pa, 2 * PAGE_SZ,
+						   false), 0);
+	assert_int_equal(smcsim_phys_ns_denied_pages(phys), 2);
+	assert_null(smcsim_phys_map(phys, SMCSIM_WORLD_NORMAL, pa, 1));
+	assert_null(smcsim_phys_map(phys, SMCSIM_WORLD_NORMAL,
+				    pa + 2 * PAGE_SZ - 1, 1));
+	/* A range that only touches a lent page is refused as a whole. */
+	assert_null(smcsim_phys_map(phys, SMCSIM_WORLD_NORMAL, pa - 16, 17));
+	assert_false(smcsim_phys_is_nonsecure(phys, pa + PAGE_SZ, 8));
+	assert_false(smcsim_phys_is_nonsecure(phys, DRAM_BASE, DRAM_SIZE));
+	/* The neighbours stay the normal world's. */
+	assert_non_null(smcsim_phys_map(phys, SMCSIM_WORLD_NORMAL, pa - 16, 16));
+	assert_true(smcsim_phys_is_nonsecure(phys, pa + 2 * PAGE_SZ, PAGE_SZ));
+	assert_int_equal(tb_probe_read(ns - 1), TB_PROBE_READ_OK);
+	assert_int_equal(tb_probe_read(ns + 2 * PAGE_SZ), TB_PROBE_READ_OK);
+
+	for (i = 0; i < 2 * PAGE_SZ; i++)
+		sec[i] = (uint8_t)(i ^ 0x5A);
+	assert_int_equal(tb_probe_read(ns), TB_PROBE_FAULTED);
+	assert_int_equal(tb_probe_read(ns + 2 * PAGE_SZ - 1), TB_PROBE_FAULTED);
+
+	/* Lending a page twice changes nothing. */
+	assert_int_equal(smcsim_phys_set_ns_access(phys, pa, PAGE_SZ, false), 0);
+	assert_int_equal(smcsim_phys_ns_denied_pages(phys), 2);
+
+	/* Back one page at a time. */
+	assert_int_equal(smcsim_phys_set_ns_access(phys, pa, PAGE_SZ, true), 0);
+	assert_int_equal(smcsim_phys_ns_denied_pages(phys), 1);
+	assert_int_equal(tb_probe_read(ns), TB_PROBE_READ_OK);
+	assert_int_equal(tb_probe_read(ns + PAGE_SZ), TB_PROBE_FAULTED);
+	assert_int_equal(smcsim_phys_set_ns_access(phys, pa + PAGE_SZ, PAGE_SZ,
+						   true), 0);
+	assert_int_equal(smcsim_phys_ns_denied_pages(phys), 0);
+	assert_ptr_equal(smcsim_phys_map(phys, SMCSIM_WORLD_NORMAL, pa,
+					 2 * PAGE_SZ), ns);
+	for (i = 0; i < 2 * PAGE_SZ; i++)
+		assert_int_equal(ns[i], (uint8_t)(i ^ 0x5A));
+	assert_true(smcsim_phys_is_nonsecure(phys, pa, 2 * PAGE_SZ));
+}
+
+static void phys_set_ns_access_rejects_bad_ranges(void **state)
+{
+	struct smcsim_phys *phys = *state;
+	const uint64_t pa = DRAM_BASE + 4 * PAGE_SZ;
+
+	assert_int_equal(smcsim_phys_set_ns_access(phys, pa + 8, PAGE_SZ,
+						   false), -EINVAL);
+	assert_int_equal(smcsim_phys_set_ns_access(phys, pa, PAGE_SZ + 1,
+						   false), -EINVAL);
+	assert_int_equal(smcsim_phys_set_ns_access(phys, pa, 0, false),
+			 -EINVAL);
+	/* Secure and protected memory never become accessible. */
+	assert_int_equal(smcsim_phys_set_ns_access(phys, PROT_BASE, PAGE_SZ,
+						   true), -EINVAL);
+	assert_int_equal(smcsim_phys_set_ns_access(phys, SEC_BASE, PAGE_SZ,
+						   true), -EINVAL);
+	/* Straddling the end of DRAM, outside the map, wrapping. */
+	assert_int_equal(smcsim_phys_set_ns_access(phys,
+						   DRAM_BASE + DRAM_SIZE - PAGE_SZ,
+						   2 * PAGE_SZ, false), -EINVAL);
+	assert_int_equal(smcsim_phys_set_ns_access(phys, 0x10000000ULL,
+						   PAGE_SZ, false), -EINVAL);
+	assert_int_equal(smcsim_phys_set_ns_access(phys,
+						   UINT64_MAX & ~SMCSIM_PAGE_MASK,
+						   2 * PAGE_SZ, false), -EINVAL);
+	assert_int_equal(smcsim_phys_ns_denied_pages(phys), 0);
+	assert_int_equal(tb_probe_read(smcsim_phys_ns_view(phys, PROT_BASE, 1)),
+			 TB_PROBE_FAULTED);
+	/* The reserved shm can be lent too (it is non-secure). */
+	assert_int_equal(smcsim_phys_set_ns_access(phys, SHM_BASE, PAGE_SZ,
+						   false), 0);
+	assert_int_equal(smcsim_phys_ns_denied_pages(phys), 1);
+	assert_null(smcsim_phys_map(phys, SMCSIM_WORLD_NORMAL, SHM_BASE, 1));
+	assert_int_equal(smcsim_phys_set_ns_access(phys, SHM_BASE, PAGE_SZ,
+						   true), 0);
+}
+
+/* Destroying a map with pages still lent is clean (ASan checks the rest). */
+static void phys_destroy_with_lent_pages(void **state)
+{
+	struct smcsim_phys_config cfg;
+	struct smcsim_phys *phys = NULL;
+
+	(void)state;
+	smcsim_phys_config_default(&cfg);
+	assert_int_equal(smcsim_phys_create(&cfg, &phys), 0);
+	assert_int_equal(smcsim_phys_set_ns_access(phys, DRAM_BASE, 4 * PAGE_SZ,
+						   false), 0);
+	assert_int_equal(smcsim_phys_ns_denied_pages(phys), 4);
+	smcsim_phys_destroy(phys);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup_default, teardown_default)
 
 int main(void)
@@ -493,6 +661,11 @@ int main(void)
 		T(phys_dram_pages),
 		cmocka_unit_test(phys_region_size_zero_is_absent),
 		T(phys_two_maps_independent),
+		T(phys_secure_world_uses_protmem),
+		T(phys_ns_view_faults_outside_nonsecure),
+		T(phys_lent_pages_fault_until_restored),
+		T(phys_set_ns_access_rejects_bad_ranges),
+		cmocka_unit_test(phys_destroy_with_lent_pages),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
