@@ -3,6 +3,7 @@
  * The `sim` invoke backend: enters the simulated secure world in process.
  */
 #include <smcsim/invoke.h>
+#include <smcsim/rt.h>
 #include <smcsim/secure_world.h>
 
 static void sim_invoke(void *ctx, unsigned long a0, unsigned long a1,
@@ -12,7 +13,10 @@ static void sim_invoke(void *ctx, unsigned long a0, unsigned long a1,
 {
 	const unsigned long a[8] = { a0, a1, a2, a3, a4, a5, a6, a7 };
 
+	/* The world switch in and out: scheduling points in a det run. */
+	rt_world_switch(RT_WORLD_SECURE);
 	smcsim_sw_smc(ctx, a, res);
+	rt_world_switch(RT_WORLD_NORMAL);
 }
 
 struct smcsim_invoke smcsim_invoke_sim(struct smcsim_sw *sw)

@@ -112,6 +112,8 @@ static void *irq_top_thread(void *arg)
 		irq->stats.handled++;
 		irq->top_running = 1;
 		rt_mutex_unlock(&irq->lock);
+		/* Delivery: a scheduling point of its own in a deterministic run. */
+		rt_sched_point(RT_POINT_IRQ);
 		ret = irq->handler(irq->dev_id);
 		rt_mutex_lock(&irq->lock);
 		irq->top_running = 0;

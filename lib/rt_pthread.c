@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * The free-running implementation of the runtime layer: plain pthreads, for
- * speed (benchmarks, stress tests, TSan). This is the only file that calls
- * pthread_* directly; the deterministic scheduler (issue 8) will sit behind
- * the same functions.
+ * speed (benchmarks, stress tests, TSan). With lib/rt_det.c these are the
+ * only files that call pthread_* directly. Every function hands over to the
+ * deterministic scheduler when rt_det_active(): one predictable branch.
  */
 #include <errno.h>
 #include <stdatomic.h>
@@ -15,27 +15,10 @@
 #include <smcsim/alloc.h>
 #include <smcsim/rt.h>
 
-/**
- * struct rt_thread - a thread of the runtime layer
- * @th:		the pthread
- * @name:	for reports
- * @fn:		entry point
- * @arg:	its argument
- * @killed:	rt_thread_kill() was called: a fatal signal is pending
- * @kill_lock:	protects @waiting_on
- * @waiting_on:	the completion a killable wait sleeps on now, or NULL
- */
-struct rt_thread {
-	pthread_t th;
-	char name[32];
-	void *(*fn)(void *);
-	void *arg;
-	atomic_bool killed;
-	struct rt_mutex kill_lock;
-	struct rt_completion *waiting_on;
-};
+#include "rt_private.h"
 
-static _Thread_local struct rt_thread *rt_self;
+_Thread_local struct rt_thread *rt_self;
+atomic_uint rt_live_threads;
 
 static void rt_fatal(const char *what, int err)
 {
@@ -72,19 +55,28 @@ int rt_thread_create(struct rt_thread **out, const char *name,
 	t->arg = arg;
 	atomic_init(&t->killed, false);
 	rt_mutex_init(&t->kill_lock);
-	rc = pthread_create(&t->th, NULL, rt_thread_trampoline, t);
+	if (rt_det_active())
+		rc = -rt_det_thread_create(t);
+	else
+		rc = pthread_create(&t->th, NULL, rt_thread_trampoline, t);
 	if (rc) {
 		rt_mutex_destroy(&t->kill_lock);
 		smcsim_free(t);
 		return -rc;
 	}
+	atomic_fetch_add(&rt_live_threads, 1);
 	*out = t;
 	return 0;
 }
 
 void rt_thread_join(struct rt_thread *t, void **retval)
 {
+	if (rt_det_active())
+		rt_det_thread_join(t);
 	RT_CHECK(pthread_join(t->th, retval));
+	if (t->det)
+		sem_destroy(&t->turn);
+	atomic_fetch_sub(&rt_live_threads, 1);
 	rt_mutex_destroy(&t->kill_lock);
 	smcsim_free(t);
 }
@@ -103,26 +95,42 @@ void rt_mutex_init(struct rt_mutex *m)
 	RT_CHECK(pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_ERRORCHECK));
 	RT_CHECK(pthread_mutex_init(&m->pm, &attr));
 	RT_CHECK(pthread_mutexattr_destroy(&attr));
+	m->det_owner = NULL;
+	m->det_gen = 0;
 }
 
 void rt_mutex_destroy(struct rt_mutex *m)
 {
+	if (m->det_owner)
+		rt_fatal("rt_mutex_destroy (deterministic run)", EBUSY);
 	RT_CHECK(pthread_mutex_destroy(&m->pm));
 }
 
 void rt_mutex_lock(struct rt_mutex *m)
 {
+	if (rt_det_active()) {
+		rt_det_mutex_lock(m);
+		return;
+	}
 	RT_CHECK(pthread_mutex_lock(&m->pm));
 }
 
 void rt_mutex_unlock(struct rt_mutex *m)
 {
+	if (rt_det_active()) {
+		rt_det_mutex_unlock(m);
+		return;
+	}
 	RT_CHECK(pthread_mutex_unlock(&m->pm));
 }
 
 bool rt_mutex_trylock(struct rt_mutex *m)
 {
-	int rc = pthread_mutex_trylock(&m->pm);
+	int rc;
+
+	if (rt_det_active())
+		return rt_det_mutex_trylock(m);
+	rc = pthread_mutex_trylock(&m->pm);
 
 	if (rc == EBUSY)
 		return false;
@@ -139,6 +147,7 @@ void rt_cond_init(struct rt_cond *c)
 	RT_CHECK(pthread_condattr_setclock(&attr, CLOCK_MONOTONIC));
 	RT_CHECK(pthread_cond_init(&c->pc, &attr));
 	RT_CHECK(pthread_condattr_destroy(&attr));
+	c->det_gen = 0;
 }
 
 void rt_cond_destroy(struct rt_cond *c)
@@ -148,6 +157,10 @@ void rt_cond_destroy(struct rt_cond *c)
 
 void rt_cond_wait(struct rt_cond *c, struct rt_mutex *m)
 {
+	if (rt_det_active()) {
+		rt_det_cond_wait(c, m, UINT64_MAX);
+		return;
+	}
 	RT_CHECK(pthread_cond_wait(&c->pc, &m->pm));
 }
 
@@ -168,9 +181,13 @@ static struct timespec rt_deadline(unsigned int timeout_ms)
 int rt_cond_timedwait(struct rt_cond *c, struct rt_mutex *m,
 		      unsigned int timeout_ms)
 {
-	struct timespec ts = rt_deadline(timeout_ms);
-	int rc = pthread_cond_timedwait(&c->pc, &m->pm, &ts);
+	struct timespec ts;
+	int rc;
 
+	if (rt_det_active())
+		return rt_det_cond_wait(c, m, timeout_ms);
+	ts = rt_deadline(timeout_ms);
+	rc = pthread_cond_timedwait(&c->pc, &m->pm, &ts);
 	if (rc == ETIMEDOUT)
 		return -ETIMEDOUT;
 	if (rc)
@@ -180,11 +197,19 @@ int rt_cond_timedwait(struct rt_cond *c, struct rt_mutex *m,
 
 void rt_cond_signal(struct rt_cond *c)
 {
+	if (rt_det_active()) {
+		rt_det_cond_wake(c, false);
+		return;
+	}
 	RT_CHECK(pthread_cond_signal(&c->pc));
 }
 
 void rt_cond_broadcast(struct rt_cond *c)
 {
+	if (rt_det_active()) {
+		rt_det_cond_wake(c, true);
+		return;
+	}
 	RT_CHECK(pthread_cond_broadcast(&c->pc));
 }
 
@@ -241,12 +266,38 @@ void rt_wait_for_completion(struct rt_completion *x)
 	rt_mutex_unlock(&x->lock);
 }
 
+/* The deterministic twin of the function below, on the virtual clock. */
+static int rt_det_completion_timeout(struct rt_completion *x,
+				     unsigned int timeout_ms)
+{
+	uint64_t end = rt_det_now_ms() + timeout_ms;
+	uint64_t now;
+	int rc = 0;
+
+	rt_mutex_lock(&x->lock);
+	while (!x->done) {
+		now = rt_det_now_ms();
+		if (now >= end)
+			break;
+		rt_det_cond_wait(&x->cond, &x->lock, end - now);
+	}
+	if (x->done)
+		rt_completion_consume(x);
+	else
+		rc = -ETIMEDOUT;
+	rt_mutex_unlock(&x->lock);
+	return rc;
+}
+
 int rt_wait_for_completion_timeout(struct rt_completion *x,
 				   unsigned int timeout_ms)
 {
-	struct timespec ts = rt_deadline(timeout_ms);
+	struct timespec ts;
 	int rc = 0;
 
+	if (rt_det_active())
+		return rt_det_completion_timeout(x, timeout_ms);
+	ts = rt_deadline(timeout_ms);
 	rt_mutex_lock(&x->lock);
 	while (!x->done) {
 		rc = pthread_cond_timedwait(&x->cond.pc, &x->lock.pm, &ts);
@@ -336,6 +387,8 @@ uint64_t rt_now_ms(void)
 {
 	struct timespec ts;
 
+	if (rt_det_active())
+		return rt_det_now_ms();
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
@@ -347,6 +400,10 @@ void rt_sleep_ms(unsigned int ms)
 		.tv_nsec = (long)(ms % 1000) * 1000000L,
 	};
 
+	if (rt_det_active()) {
+		rt_det_sleep_ms(ms);
+		return;
+	}
 	while (nanosleep(&ts, &ts) && errno == EINTR)
 		;
 }

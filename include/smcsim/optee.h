@@ -250,4 +250,22 @@ size_t optee_devices(const struct optee *optee, uint8_t (*out)[16], size_t max);
 const char *optee_sec_caps_str(uint32_t caps, enum smcsim_abi_profile profile,
 			       char *buf, size_t len);
 
+/* ---- planted bugs (tests only) ------------------------------------------ */
+
+/**
+ * enum optee_plant - known races a test can put back into the driver, to
+ * prove that schedule exploration finds them (tests/det/)
+ * @OPTEE_PLANT_NOTIF_DROP_EARLY_SEND: a notification send that arrives
+ *	before its waiter registered is dropped instead of left pending
+ */
+enum optee_plant {
+	OPTEE_PLANT_NOTIF_DROP_EARLY_SEND = 1U << 0,
+};
+
+/**
+ * optee_test_plant() - plant the bugs in @mask (an OR of enum
+ * optee_plant; 0 removes them all). Process-wide; never in production.
+ */
+void optee_test_plant(unsigned int mask);
+
 #endif /* SMCSIM_OPTEE_H */

@@ -7,6 +7,11 @@
  *
  * The primitives follow the kernel's semantics where ported code needs them:
  * completions count, krefs release at zero.
+ *
+ * Two implementations sit behind this API: free-running pthreads
+ * (lib/rt_pthread.c) and the deterministic scheduler (lib/rt_det.c,
+ * <smcsim/det.h>), chosen per run by rt_det_begin(). Each function tests
+ * rt_det_active() once; in free-running mode that is the only cost.
  */
 #ifndef SMCSIM_RT_H
 #define SMCSIM_RT_H
@@ -18,13 +23,68 @@
 
 struct rt_thread;
 
+/*
+ * The det_* fields belong to the deterministic scheduler: the owner (it
+ * keeps mutexes itself) and a trace id that is the same in every run of a
+ * seed, where an address would not be. det_gen tells which run gave it.
+ */
 struct rt_mutex {
 	pthread_mutex_t pm;
+	struct rt_thread *det_owner;
+	uint32_t det_id;
+	uint32_t det_gen;
 };
 
 struct rt_cond {
 	pthread_cond_t pc;
+	uint32_t det_id;
+	uint32_t det_gen;
 };
+
+/** enum rt_world - the world a thread executes in, for deadlock reports */
+enum rt_world {
+	RT_WORLD_NORMAL,
+	RT_WORLD_SECURE,
+};
+
+/** enum rt_point - why an explicit scheduling point is taken */
+enum rt_point {
+	RT_POINT_YIELD,
+	RT_POINT_IRQ,
+};
+
+/* Set only by rt_det_begin()/rt_det_end(); read it via rt_det_active(). */
+extern bool rt_det_on_;
+
+/** rt_det_active() - a deterministic run is in progress */
+static inline bool rt_det_active(void)
+{
+	return __builtin_expect(rt_det_on_, 0);
+}
+
+void rt_det_point_(enum rt_point p);
+void rt_det_world_(enum rt_world w);
+void rt_det_kref_(bool put);
+
+/**
+ * rt_sched_point() - an explicit scheduling point (interrupt delivery,
+ * a polling loop); nothing in free-running mode
+ */
+static inline void rt_sched_point(enum rt_point p)
+{
+	if (rt_det_active())
+		rt_det_point_(p);
+}
+
+/**
+ * rt_world_switch() - the calling thread now executes in world @w: a
+ * scheduling point in deterministic mode, nothing in free-running mode
+ */
+static inline void rt_world_switch(enum rt_world w)
+{
+	if (rt_det_active())
+		rt_det_world_(w);
+}
 
 /**
  * struct rt_completion - a counted event, as the kernel's struct completion
@@ -125,6 +185,8 @@ static inline void rt_kref_init(struct rt_kref *k)
 
 static inline void rt_kref_get(struct rt_kref *k)
 {
+	if (rt_det_active())
+		rt_det_kref_(false);
 	atomic_fetch_add(&k->refcount, 1);
 }
 
@@ -140,6 +202,12 @@ static inline unsigned int rt_kref_read(const struct rt_kref *k)
 static inline int rt_kref_put(struct rt_kref *k,
 			      void (*release)(struct rt_kref *k))
 {
+	/*
+	 * A scheduling point before the decrement, where a racing get or
+	 * lookup matters; the count itself stays atomic in both modes.
+	 */
+	if (rt_det_active())
+		rt_det_kref_(true);
 	if (atomic_fetch_sub(&k->refcount, 1) == 1) {
 		release(k);
 		return 1;
@@ -147,9 +215,9 @@ static inline int rt_kref_put(struct rt_kref *k,
 	return 0;
 }
 
-/** rt_now_ms() - monotonic time in milliseconds */
+/** rt_now_ms() - monotonic time in milliseconds (virtual in a det run) */
 uint64_t rt_now_ms(void);
-/** rt_sleep_ms() - sleep the calling thread */
+/** rt_sleep_ms() - sleep the calling thread (virtual time in a det run) */
 void rt_sleep_ms(unsigned int ms);
 
 #endif /* SMCSIM_RT_H */

@@ -48,6 +48,7 @@ static void *sw_thread_main(void *p)
 	struct smcsim_sw *sw = t->sw;
 	struct sw_args args;
 
+	rt_world_switch(RT_WORLD_SECURE);
 	rt_mutex_lock(&sw->lock);
 	for (;;) {
 		while (!t->in_ready && !sw->stopping)

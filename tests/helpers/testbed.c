@@ -18,22 +18,27 @@
 
 #include "testbed.h"
 
-void tb_start(struct tb *tb, const struct tb_opts *o)
+int tb_try_start(struct tb *tb, const struct tb_opts *o)
 {
 	struct smcsim_phys_config pcfg;
 	struct smcsim_sw_config scfg;
 	struct smcsim_invoke inv;
+	int rc;
 
 	memset(tb, 0, sizeof(*tb));
 	smcsim_phys_config_default(&pcfg);
-	assert_int_equal(smcsim_phys_create(&pcfg, &tb->phys), 0);
+	rc = smcsim_phys_create(&pcfg, &tb->phys);
+	if (rc)
+		return rc;
 	smcsim_sw_config_default(&scfg, o->profile, tb->phys);
 	if (o->threads)
 		scfg.num_threads = o->threads;
 	scfg.async_notif = !o->no_async_notif;
 	scfg.static_protmem = o->static_protmem;
 	scfg.dynamic_protmem = o->dynamic_protmem;
-	assert_int_equal(smcsim_sw_create(&scfg, &tb->sw), 0);
+	rc = smcsim_sw_create(&scfg, &tb->sw);
+	if (rc)
+		goto err_phys;
 	inv = smcsim_invoke_sim(tb->sw);
 	if (o->front)
 		inv = o->front(o->front_ctx, inv);
@@ -47,9 +52,25 @@ void tb_start(struct tb *tb, const struct tb_opts *o)
 		.notif_irq = o->no_irq ? NULL : smcsim_sw_notif_irq(tb->sw),
 	};
 	if (o->no_probe)
-		return;
-	assert_int_equal(optee_probe(&tb->cfg, &tb->optee), 0);
+		return 0;
+	rc = optee_probe(&tb->cfg, &tb->optee);
+	if (rc)
+		goto err_sw;
 	tb->teedev = optee_client_teedev(tb->optee);
+	return 0;
+
+err_sw:
+	tee_class_fini(&tb->cls);
+	smcsim_trace_fini(&tb->trace);
+	smcsim_sw_destroy(tb->sw);
+err_phys:
+	smcsim_phys_destroy(tb->phys);
+	return rc;
+}
+
+void tb_start(struct tb *tb, const struct tb_opts *o)
+{
+	assert_int_equal(tb_try_start(tb, o), 0);
 }
 
 static uint32_t tb_remove_fn(void *arg)
@@ -70,17 +91,38 @@ void tb_remove(struct tb *tb)
 	tb->teedev = NULL;
 }
 
-void tb_stop(struct tb *tb)
+const char *tb_try_stop(struct tb *tb)
 {
-	tb_remove(tb);
-	assert_int_equal(tee_class_devices_in_use(&tb->cls), 0);
-	assert_int_equal(smcsim_sw_session_count(tb->sw), 0);
-	assert_int_equal(smcsim_sw_shm_count(tb->sw), 0);
-	assert_int_equal(smcsim_phys_dram_pages_used(tb->phys), 0);
+	const char *left = NULL;
+
+	if (tb->optee) {
+		optee_remove(tb->optee);
+		tb->optee = NULL;
+		tb->teedev = NULL;
+	}
+	if (tee_class_devices_in_use(&tb->cls))
+		left = "a tee device still in use";
+	else if (smcsim_sw_session_count(tb->sw))
+		left = "secure sessions left open";
+	else if (smcsim_sw_shm_count(tb->sw))
+		left = "shared memory left registered";
+	else if (smcsim_phys_dram_pages_used(tb->phys))
+		left = "DRAM pages left allocated";
 	smcsim_sw_destroy(tb->sw);
 	smcsim_trace_fini(&tb->trace);
 	tee_class_fini(&tb->cls);
 	smcsim_phys_destroy(tb->phys);
+	return left;
+}
+
+void tb_stop(struct tb *tb)
+{
+	const char *left;
+
+	tb_remove(tb);
+	left = tb_try_stop(tb);
+	if (left)
+		fail_msg("tb_stop: %s", left);
 }
 
 struct tee_context *tb_open_ctx(struct tb *tb)

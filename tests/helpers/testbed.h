@@ -70,10 +70,22 @@ struct tb {
 
 /** tb_start() - build (and probe unless @o->no_probe); fails the test on error */
 void tb_start(struct tb *tb, const struct tb_opts *o);
+/**
+ * tb_try_start() - tb_start() without assertions, for deterministic runs
+ * (tests/helpers/detbed.h), where a CMocka failure cannot unwind
+ * Return: 0 or the failing step's negative errno (nothing left built).
+ */
+int tb_try_start(struct tb *tb, const struct tb_opts *o);
 /** tb_remove() - optee_remove() on a thread, bounded; idempotent */
 void tb_remove(struct tb *tb);
 /** tb_stop() - remove, check nothing was left behind, free everything */
 void tb_stop(struct tb *tb);
+/**
+ * tb_try_stop() - tb_stop() without assertions: remove on the calling
+ * thread, free everything
+ * Return: NULL, or what was left behind.
+ */
+const char *tb_try_stop(struct tb *tb);
 
 struct tee_context *tb_open_ctx(struct tb *tb);
 /** tb_open_session() - open a session to @uuid; Return: the TEE ret */

@@ -15,6 +15,7 @@
  * instead of leaving them asleep on freed memory.
  */
 #include <errno.h>
+#include <stdatomic.h>
 
 #include <smcsim/alloc.h>
 
@@ -33,6 +34,14 @@ struct optee_notif_entry {
 	unsigned int key;
 	int result;
 };
+
+/* optee_test_plant(): the bugs put back for tests, 0 in normal use. */
+static atomic_uint optee_planted;
+
+void optee_test_plant(unsigned int mask)
+{
+	atomic_store(&optee_planted, mask);
+}
 
 /* A firmware announcing more is clamped: each key costs a bit. */
 #define OPTEE_NOTIF_MAX_KEY_LIMIT	65535U
@@ -182,6 +191,10 @@ int optee_notif_send(struct optee *optee, uint64_t key)
 	 */
 	if (e && !rt_completion_done(&e->c)) {
 		rt_complete(&e->c);
+	} else if (!e && (atomic_load_explicit(&optee_planted,
+					       memory_order_relaxed) &
+			  OPTEE_PLANT_NOTIF_DROP_EARLY_SEND)) {
+		/* Planted bug: a send before its waiter is lost. */
 	} else if (!bit_test(n->bitmap, (int)key)) {
 		bit_set(n->bitmap, (int)key);
 		n->stats.pending++;

@@ -1,0 +1,744 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * The deterministic implementation of the runtime layer (<smcsim/det.h>).
+ *
+ * Threads are still pthreads, but only the one holding the turn runs. Each
+ * has a semaphore; at a scheduling point the running thread picks the next
+ * runnable thread (PRNG or PCT priorities), posts that thread's semaphore
+ * and waits on its own. Blocking is "mark blocked on X, pass the turn";
+ * unlock, signal, exit mark the waiters of X runnable again. Mutexes and
+ * conditions are kept here (owner, waiters); the pthread objects inside
+ * struct rt_mutex/rt_cond are not used during a run.
+ *
+ * Because only the turn holder touches the run's state, and every hand-off
+ * goes through sem_post/sem_wait (a happens-before edge, also for TSan),
+ * the state needs no lock.
+ *
+ *  1. run state, PRNG, trace
+ *  2. picking and switching
+ *  3. reports (deadlock, livelock)
+ *  4. threads
+ *  5. mutexes and conditions
+ *  6. time and explicit points
+ *  7. begin, end, configuration
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <smcsim/det.h>
+
+#include "rt_private.h"
+
+/* ---- 1. run state, PRNG, trace ------------------------------------------ */
+
+bool rt_det_on_;
+
+enum det_op {
+	OP_CREATE,
+	OP_EXIT,
+	OP_JOIN,
+	OP_LOCK,
+	OP_UNLOCK,
+	OP_TRYLOCK,
+	OP_WAIT,
+	OP_SIGNAL,
+	OP_BROADCAST,
+	OP_SLEEP,
+	OP_YIELD,
+	OP_IRQ,
+	OP_WORLD,
+	OP_KREF_GET,
+	OP_KREF_PUT,
+};
+
+static const char *const det_op_names[] = {
+	[OP_CREATE] = "create",		[OP_EXIT] = "exit",
+	[OP_JOIN] = "join",		[OP_LOCK] = "lock",
+	[OP_UNLOCK] = "unlock",		[OP_TRYLOCK] = "trylock",
+	[OP_WAIT] = "wait",		[OP_SIGNAL] = "signal",
+	[OP_BROADCAST] = "broadcast",	[OP_SLEEP] = "sleep",
+	[OP_YIELD] = "yield",		[OP_IRQ] = "irq",
+	[OP_WORLD] = "world",		[OP_KREF_GET] = "kref_get",
+	[OP_KREF_PUT] = "kref_put",
+};
+
+/* Virtual time starts here rather than at 0, which code may read as unset. */
+#define DET_VTIME_BASE	((uint64_t)1000000)
+#define DET_MAX_DEPTH	16
+
+#define FNV_OFFSET	0xcbf29ce484222325ULL
+#define FNV_PRIME	0x100000001b3ULL
+
+/**
+ * struct det_run - the state of the run (owned by the turn holder)
+ * @cfg:	as begun
+ * @threads:	live threads in creation order, main first
+ * @main:	the record of the main thread
+ * @main_th:	its pthread
+ * @rng:	splitmix64 state
+ * @hash:	FNV-1a over the steps
+ * @steps:	steps so far
+ * @switches:	hand-offs to another thread
+ * @vtime:	virtual clock in ms
+ * @next_tid:	tid of the next thread
+ * @next_obj:	trace id of the next mutex or condition seen
+ * @gen:	this run's number, to tell fresh object ids from stale ones
+ * @started:	threads created
+ * @change:	PCT change points (steps), @nchange of them
+ * @saved_cpus:	affinity before the run, restored at the end if @pinned
+ */
+struct det_run {
+	struct rt_det_config cfg;
+	TAILQ_HEAD(, rt_thread) threads;
+	struct rt_thread main;
+	pthread_t main_th;
+	uint64_t rng;
+	uint64_t hash;
+	uint64_t steps;
+	uint64_t switches;
+	uint64_t vtime;
+	unsigned int next_tid;
+	uint32_t next_obj;
+	uint32_t gen;
+	unsigned int started;
+	uint64_t change[DET_MAX_DEPTH];
+	unsigned int nchange;
+	cpu_set_t saved_cpus;
+	bool pinned;
+};
+
+static struct det_run det;
+
+static void det_fatal(const char *what)
+{
+	fprintf(stderr, "smcsim det: %s\n", what);
+	abort();
+}
+
+/* splitmix64: tiny, fast, and every seed (0 too) gives a good stream. */
+static uint64_t det_rand(void)
+{
+	uint64_t z = (det.rng += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+static uint64_t det_below(uint64_t n)
+{
+	return det_rand() % n;
+}
+
+static struct rt_thread *det_self(void)
+{
+	struct rt_thread *t = rt_self;
+
+	if (!t) {
+		if (!pthread_equal(pthread_self(), det.main_th))
+			det_fatal("a thread outside the run used the rt layer");
+		return &det.main;
+	}
+	if (!t->det)
+		det_fatal("a free-running thread used the rt layer in a run");
+	return t;
+}
+
+static uint32_t det_obj_id(uint32_t *id, uint32_t *gen)
+{
+	if (*gen != det.gen) {
+		*gen = det.gen;
+		*id = ++det.next_obj;
+	}
+	return *id;
+}
+
+static void det_report(const char *what, int code);
+
+static void det_record(struct rt_thread *self, enum det_op op, uint32_t obj)
+{
+	const uint32_t rec[3] = { self->tid, op, obj };
+	const unsigned char *b = (const unsigned char *)rec;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(rec); i++) {
+		det.hash ^= b[i];
+		det.hash *= FNV_PRIME;
+	}
+	det.steps++;
+	if (det.cfg.trace)
+		fprintf(det.cfg.trace, "%" PRIu64 " %u %s %u\n", det.steps,
+			self->tid, det_op_names[op], obj);
+	/* PCT: at a change point the running thread sinks below all others. */
+	for (i = 0; i < det.nchange; i++)
+		if (det.change[i] == det.steps)
+			self->prio = i;
+	if (det.steps > det.cfg.max_steps)
+		det_report("livelock (step budget exceeded)",
+			   RT_DET_EXIT_LIVELOCK);
+}
+
+/* ---- 2. picking and switching ------------------------------------------- */
+
+static void det_unblock(struct rt_thread *t, bool timed_out)
+{
+	t->state = RT_DET_RUNNABLE;
+	t->wait = RT_WAIT_NONE;
+	t->wait_obj = NULL;
+	t->wait_mutex = NULL;
+	t->deadline = 0;
+	t->timed_out = timed_out;
+}
+
+/*
+ * Nobody can run: move the clock to the earliest deadline and wake every
+ * thread whose deadline that is. Return: false if nobody waits with one.
+ */
+static bool det_advance_time(void)
+{
+	struct rt_thread *t;
+	uint64_t next = UINT64_MAX;
+
+	TAILQ_FOREACH(t, &det.threads, link)
+		if (t->state == RT_DET_BLOCKED && t->deadline &&
+		    t->deadline < next)
+			next = t->deadline;
+	if (next == UINT64_MAX)
+		return false;
+	if (next > det.vtime)
+		det.vtime = next;
+	TAILQ_FOREACH(t, &det.threads, link)
+		if (t->state == RT_DET_BLOCKED && t->deadline &&
+		    t->deadline <= det.vtime)
+			det_unblock(t, true);
+	return true;
+}
+
+static struct rt_thread *det_pick(void)
+{
+	struct rt_thread *t, *best = NULL;
+	unsigned int n;
+	uint64_t k;
+
+	for (;;) {
+		n = 0;
+		TAILQ_FOREACH(t, &det.threads, link)
+			if (t->state == RT_DET_RUNNABLE)
+				n++;
+		if (n)
+			break;
+		if (!det_advance_time())
+			det_report("deadlock", RT_DET_EXIT_DEADLOCK);
+	}
+	if (det.cfg.strategy == RT_DET_PCT) {
+		TAILQ_FOREACH(t, &det.threads, link)
+			if (t->state == RT_DET_RUNNABLE &&
+			    (!best || t->prio > best->prio))
+				best = t;
+		return best;
+	}
+	k = n > 1 ? det_below(n) : 0;
+	TAILQ_FOREACH(t, &det.threads, link)
+		if (t->state == RT_DET_RUNNABLE && !k--)
+			return t;
+	return NULL;
+}
+
+/* Give the turn to @next; come back when this thread is picked again. */
+static void det_switch(struct rt_thread *self, struct rt_thread *next)
+{
+	bool exited = self->state == RT_DET_EXITED;
+
+	if (next == self)
+		return;
+	det.switches++;
+	/* From the post on, the run's state (and @self's) is @next's. */
+	if (sem_post(&next->turn))
+		det_fatal("sem_post failed");
+	/* An exited thread passes the turn once and is never picked again. */
+	if (exited)
+		return;
+	while (sem_wait(&self->turn))
+		if (errno != EINTR)
+			det_fatal("sem_wait failed");
+}
+
+/* A scheduling point before @op, then the step of @op itself. */
+static void det_point(struct rt_thread *self, enum det_op op, uint32_t obj)
+{
+	det_switch(self, det_pick());
+	det_record(self, op, obj);
+}
+
+/*
+ * Block on what self->wait says until someone makes this thread runnable.
+ * Return: true if it was the deadline that did.
+ */
+static bool det_block(struct rt_thread *self)
+{
+	self->state = RT_DET_BLOCKED;
+	det_switch(self, det_pick());
+	return self->timed_out;
+}
+
+/* ---- 3. reports ---------------------------------------------------------- */
+
+static const char *det_world_name(enum rt_world w)
+{
+	return w == RT_WORLD_SECURE ? "secure" : "normal";
+}
+
+static void det_describe(FILE *f, const struct rt_thread *t)
+{
+	const struct rt_mutex *m;
+	const struct rt_cond *c;
+	const struct rt_thread *o;
+
+	fprintf(f, "  thread %u %-18s [%s] ", t->tid, t->name,
+		det_world_name(t->world));
+	if (t->state == RT_DET_RUNNABLE) {
+		fprintf(f, "%s\n", t == rt_self ||
+			(t == &det.main && !rt_self) ? "running" : "runnable");
+		return;
+	}
+	switch (t->wait) {
+	case RT_WAIT_MUTEX:
+		m = t->wait_obj;
+		o = m->det_owner;
+		fprintf(f, "waits for mutex #%u held by thread %u (%s)",
+			m->det_id, o ? o->tid : 0, o ? o->name : "nobody");
+		break;
+	case RT_WAIT_COND:
+		c = t->wait_obj;
+		fprintf(f, "waits on condition #%u (gave up mutex #%u)",
+			c->det_id, t->wait_mutex ? t->wait_mutex->det_id : 0);
+		break;
+	case RT_WAIT_JOIN:
+		o = t->wait_obj;
+		fprintf(f, "joins thread %u (%s)", o->tid, o->name);
+		break;
+	case RT_WAIT_SLEEP:
+		fprintf(f, "sleeps");
+		break;
+	case RT_WAIT_NONE:
+		fprintf(f, "blocked");
+		break;
+	}
+	if (t->deadline)
+		fprintf(f, " until %" PRIu64 " ms", t->deadline - DET_VTIME_BASE);
+	fputc('\n', f);
+}
+
+/*
+ * The run cannot go on: the other threads sleep on their semaphores for
+ * good, so say everything that helps and leave the process. _exit, not
+ * exit: no atexit handler (LeakSanitizer's) may replace the exit code.
+ */
+static void det_report(const char *what, int code)
+{
+	const struct rt_thread *t;
+	char sched[32];
+
+	rt_det_format_sched(&det.cfg, sched, sizeof(sched));
+	fprintf(stderr,
+		"smcsim det: %s at step %" PRIu64 ", virtual time %" PRIu64
+		" ms (seed 0x%" PRIx64 ", sched %s)\n",
+		what, det.steps, det.vtime - DET_VTIME_BASE, det.cfg.seed,
+		sched);
+	TAILQ_FOREACH(t, &det.threads, link)
+		det_describe(stderr, t);
+	fprintf(stderr, "smcsim det: replay: SMCSIM_SEED=0x%" PRIx64
+		" SMCSIM_SCHED=%s %s\n", det.cfg.seed, sched,
+		det.cfg.replay ? det.cfg.replay : "<this test>");
+	fflush(stderr);
+	if (det.cfg.trace)
+		fflush(det.cfg.trace);
+	_exit(code);
+}
+
+/* ---- 4. threads ----------------------------------------------------------- */
+
+static uint64_t det_new_prio(void)
+{
+	/* Above every change-point priority (0..DET_MAX_DEPTH - 1). */
+	return DET_MAX_DEPTH + (det_rand() >> 1);
+}
+
+static void *det_trampoline(void *p)
+{
+	struct rt_thread *t = p;
+	struct rt_thread *w;
+	void *ret;
+
+	rt_self = t;
+	while (sem_wait(&t->turn))
+		if (errno != EINTR)
+			det_fatal("sem_wait failed");
+	ret = t->fn(t->arg);
+
+	det_point(t, OP_EXIT, t->tid);
+	t->state = RT_DET_EXITED;
+	TAILQ_REMOVE(&det.threads, t, link);
+	TAILQ_FOREACH(w, &det.threads, link)
+		if (w->state == RT_DET_BLOCKED && w->wait == RT_WAIT_JOIN &&
+		    w->wait_obj == t)
+			det_unblock(w, false);
+	/* Passes the turn for good; the joiner frees @t after pthread_join. */
+	det_switch(t, det_pick());
+	return ret;
+}
+
+int rt_det_thread_create(struct rt_thread *t)
+{
+	struct rt_thread *self = det_self();
+	int rc;
+
+	det_point(self, OP_CREATE, det.next_tid);
+	if (sem_init(&t->turn, 0, 0))
+		return -errno;
+	t->det = true;
+	t->tid = det.next_tid++;
+	t->state = RT_DET_RUNNABLE;
+	t->wait = RT_WAIT_NONE;
+	t->world = RT_WORLD_NORMAL;
+	t->prio = det_new_prio();
+	TAILQ_INSERT_TAIL(&det.threads, t, link);
+	rc = pthread_create(&t->th, NULL, det_trampoline, t);
+	if (rc) {
+		TAILQ_REMOVE(&det.threads, t, link);
+		sem_destroy(&t->turn);
+		return -rc;
+	}
+	det.started++;
+	return 0;
+}
+
+void rt_det_thread_join(struct rt_thread *t)
+{
+	struct rt_thread *self = det_self();
+
+	det_point(self, OP_JOIN, t->tid);
+	while (t->state != RT_DET_EXITED) {
+		self->wait = RT_WAIT_JOIN;
+		self->wait_obj = t;
+		det_block(self);
+	}
+}
+
+/* ---- 5. mutexes and conditions ----------------------------------------- */
+
+static void det_wake_mutex(struct rt_mutex *m)
+{
+	struct rt_thread *t;
+
+	/* All of them: they race for it again, which the picker orders. */
+	TAILQ_FOREACH(t, &det.threads, link)
+		if (t->state == RT_DET_BLOCKED && t->wait == RT_WAIT_MUTEX &&
+		    t->wait_obj == m)
+			det_unblock(t, false);
+}
+
+static void det_acquire(struct rt_thread *self, struct rt_mutex *m)
+{
+	while (m->det_owner) {
+		self->wait = RT_WAIT_MUTEX;
+		self->wait_obj = m;
+		det_block(self);
+	}
+	m->det_owner = self;
+}
+
+void rt_det_mutex_lock(struct rt_mutex *m)
+{
+	struct rt_thread *self = det_self();
+
+	det_point(self, OP_LOCK, det_obj_id(&m->det_id, &m->det_gen));
+	if (m->det_owner == self)
+		det_fatal("mutex locked twice by one thread");
+	det_acquire(self, m);
+}
+
+void rt_det_mutex_unlock(struct rt_mutex *m)
+{
+	struct rt_thread *self = det_self();
+
+	det_point(self, OP_UNLOCK, det_obj_id(&m->det_id, &m->det_gen));
+	if (m->det_owner != self)
+		det_fatal("mutex unlocked by a thread that does not hold it");
+	m->det_owner = NULL;
+	det_wake_mutex(m);
+}
+
+bool rt_det_mutex_trylock(struct rt_mutex *m)
+{
+	struct rt_thread *self = det_self();
+
+	det_point(self, OP_TRYLOCK, det_obj_id(&m->det_id, &m->det_gen));
+	if (m->det_owner)
+		return false;
+	m->det_owner = self;
+	return true;
+}
+
+int rt_det_cond_wait(struct rt_cond *c, struct rt_mutex *m,
+		     uint64_t timeout_ms)
+{
+	struct rt_thread *self = det_self();
+	bool timed_out;
+
+	det_point(self, OP_WAIT, det_obj_id(&c->det_id, &c->det_gen));
+	if (m->det_owner != self)
+		det_fatal("condition wait without holding the mutex");
+	/* Giving up the mutex and sleeping are one step: nobody runs between. */
+	m->det_owner = NULL;
+	det_wake_mutex(m);
+	self->wait = RT_WAIT_COND;
+	self->wait_obj = c;
+	self->wait_mutex = m;
+	if (timeout_ms != UINT64_MAX)
+		self->deadline = det.vtime + timeout_ms;
+	timed_out = det_block(self);
+	det_acquire(self, m);
+	return timed_out ? -ETIMEDOUT : 0;
+}
+
+void rt_det_cond_wake(struct rt_cond *c, bool all)
+{
+	struct rt_thread *self = det_self();
+	struct rt_thread *t;
+	uint64_t n = 0, k;
+
+	det_point(self, all ? OP_BROADCAST : OP_SIGNAL,
+		  det_obj_id(&c->det_id, &c->det_gen));
+	TAILQ_FOREACH(t, &det.threads, link)
+		if (t->state == RT_DET_BLOCKED && t->wait == RT_WAIT_COND &&
+		    t->wait_obj == c)
+			n++;
+	if (!n)
+		return;
+	/* A signal wakes some waiter, not the oldest: let the seed choose. */
+	k = all || n == 1 ? 0 : det_below(n);
+	TAILQ_FOREACH(t, &det.threads, link) {
+		if (t->state != RT_DET_BLOCKED || t->wait != RT_WAIT_COND ||
+		    t->wait_obj != c)
+			continue;
+		if (all || !k--) {
+			det_unblock(t, false);
+			if (!all)
+				break;
+		}
+	}
+}
+
+/* ---- 6. time and explicit points --------------------------------------- */
+
+uint64_t rt_det_now_ms(void)
+{
+	return det.vtime;
+}
+
+void rt_det_sleep_ms(unsigned int ms)
+{
+	struct rt_thread *self = det_self();
+
+	det_point(self, OP_SLEEP, ms);
+	if (!ms)
+		return;
+	self->wait = RT_WAIT_SLEEP;
+	self->deadline = det.vtime + ms;
+	det_block(self);
+}
+
+void rt_det_point_(enum rt_point p)
+{
+	det_point(det_self(), p == RT_POINT_IRQ ? OP_IRQ : OP_YIELD, 0);
+}
+
+void rt_det_world_(enum rt_world w)
+{
+	struct rt_thread *self = det_self();
+
+	det_point(self, OP_WORLD, w);
+	self->world = w;
+}
+
+void rt_det_kref_(bool put)
+{
+	det_point(det_self(), put ? OP_KREF_PUT : OP_KREF_GET, 0);
+}
+
+uint64_t rt_det_step(void)
+{
+	return rt_det_active() ? det.steps : 0;
+}
+
+/* ---- 7. begin, end, configuration --------------------------------------- */
+
+void rt_det_config_default(struct rt_det_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->strategy = RT_DET_RANDOM;
+	cfg->pct_depth = 3;
+	cfg->pct_steps = RT_DET_DEFAULT_PCT_STEPS;
+	cfg->max_steps = RT_DET_DEFAULT_STEPS;
+}
+
+int rt_det_parse_sched(struct rt_det_config *cfg, const char *spec)
+{
+	unsigned long d = 3;
+	unsigned long long k = RT_DET_DEFAULT_PCT_STEPS;
+	char *end;
+
+	if (!strcmp(spec, "random")) {
+		cfg->strategy = RT_DET_RANDOM;
+		return 0;
+	}
+	if (strncmp(spec, "pct", 3))
+		return -EINVAL;
+	spec += 3;
+	if (*spec == ':') {
+		d = strtoul(spec + 1, &end, 10);
+		if (end == spec + 1 || d < 1 || d > DET_MAX_DEPTH)
+			return -EINVAL;
+		spec = end;
+		if (*spec == ':') {
+			k = strtoull(spec + 1, &end, 10);
+			if (end == spec + 1 || !k)
+				return -EINVAL;
+			spec = end;
+		}
+	}
+	if (*spec)
+		return -EINVAL;
+	cfg->strategy = RT_DET_PCT;
+	cfg->pct_depth = (unsigned int)d;
+	cfg->pct_steps = k;
+	return 0;
+}
+
+char *rt_det_format_sched(const struct rt_det_config *cfg, char *buf,
+			  size_t len)
+{
+	if (cfg->strategy == RT_DET_PCT)
+		snprintf(buf, len, "pct:%u:%" PRIu64, cfg->pct_depth,
+			 cfg->pct_steps);
+	else
+		snprintf(buf, len, "random");
+	return buf;
+}
+
+int rt_det_config_from_env(struct rt_det_config *cfg)
+{
+	const char *s = getenv("SMCSIM_SEED");
+	char *end;
+	uint64_t seed;
+
+	if (s && *s) {
+		errno = 0;
+		seed = strtoull(s, &end, 0);
+		if (errno || *end) {
+			fprintf(stderr, "smcsim det: bad SMCSIM_SEED '%s'\n", s);
+			return -EINVAL;
+		}
+		cfg->seed = seed;
+	}
+	s = getenv("SMCSIM_SCHED");
+	if (s && *s && rt_det_parse_sched(cfg, s)) {
+		fprintf(stderr, "smcsim det: bad SMCSIM_SCHED '%s' "
+			"(random, pct:D[:K])\n", s);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static void det_pin(void)
+{
+	cpu_set_t one;
+	int cpu;
+
+	/*
+	 * A hand-off between CPUs costs about ten times one on the same CPU;
+	 * the threads of a run never run together anyway. New threads
+	 * inherit the mask.
+	 */
+	if (sched_getaffinity(0, sizeof(det.saved_cpus), &det.saved_cpus))
+		return;
+	cpu = sched_getcpu();
+	if (cpu < 0 || !CPU_ISSET(cpu, &det.saved_cpus))
+		return;
+	CPU_ZERO(&one);
+	CPU_SET(cpu, &one);
+	det.pinned = !sched_setaffinity(0, sizeof(one), &one);
+}
+
+void rt_det_begin(const struct rt_det_config *cfg)
+{
+	uint32_t gen = det.gen + 1;
+	unsigned int i;
+
+	if (rt_det_on_)
+		det_fatal("rt_det_begin: a run is already active");
+	if (atomic_load(&rt_live_threads))
+		det_fatal("rt_det_begin: other rt threads are running");
+	memset(&det, 0, sizeof(det));
+	det.gen = gen ? gen : 1;
+	if (cfg)
+		det.cfg = *cfg;
+	else
+		rt_det_config_default(&det.cfg);
+	if (!det.cfg.max_steps)
+		det.cfg.max_steps = RT_DET_DEFAULT_STEPS;
+	if (!det.cfg.pct_depth)
+		det.cfg.pct_depth = 1;
+	if (det.cfg.pct_depth > DET_MAX_DEPTH)
+		det.cfg.pct_depth = DET_MAX_DEPTH;
+	if (!det.cfg.pct_steps)
+		det.cfg.pct_steps = RT_DET_DEFAULT_PCT_STEPS;
+	det.rng = det.cfg.seed;
+	det.hash = FNV_OFFSET;
+	det.vtime = DET_VTIME_BASE;
+	TAILQ_INIT(&det.threads);
+	strlcpy(det.main.name, "main", sizeof(det.main.name));
+	det.main.det = true;
+	det.main.state = RT_DET_RUNNABLE;
+	det.main.prio = det_new_prio();
+	det.main_th = pthread_self();
+	det.next_tid = 1;
+	TAILQ_INSERT_TAIL(&det.threads, &det.main, link);
+	if (det.cfg.strategy == RT_DET_PCT) {
+		det.nchange = det.cfg.pct_depth - 1;
+		for (i = 0; i < det.nchange; i++)
+			det.change[i] = 1 + det_below(det.cfg.pct_steps);
+	}
+	if (!det.cfg.no_pin)
+		det_pin();
+	rt_det_on_ = true;
+}
+
+void rt_det_end(struct rt_det_result *res)
+{
+	struct rt_thread *self = det_self();
+
+	if (self != &det.main)
+		det_fatal("rt_det_end: not called by the thread that began");
+	if (TAILQ_NEXT(self, link) || atomic_load(&rt_live_threads))
+		det_report("run ended with threads alive or not joined",
+			   RT_DET_EXIT_DEADLOCK);
+	rt_det_on_ = false;
+	if (det.pinned)
+		sched_setaffinity(0, sizeof(det.saved_cpus), &det.saved_cpus);
+	if (det.cfg.trace)
+		fflush(det.cfg.trace);
+	if (res) {
+		res->hash = det.hash;
+		res->steps = det.steps;
+		res->switches = det.switches;
+		res->threads = det.started;
+		res->vtime_ms = det.vtime - DET_VTIME_BASE;
+	}
+}

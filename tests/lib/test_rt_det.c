@@ -1,0 +1,552 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * Unit tests of the deterministic runtime (lib/rt_det.c): one thread at a
+ * time, replay (same seed, same hash and byte-identical trace), different
+ * seeds giving different interleavings, virtual time, both strategies, and
+ * the reports of a deadlock and a livelock, which end the process: those
+ * run in a forked child whose exit code and stderr the parent checks, with
+ * a bounded wait. Assertions run on the main thread after rt_det_end();
+ * the threads of a run only record what they saw.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include <smcsim/det.h>
+#include <smcsim/rt.h>
+
+#define CHILD_WAIT_MS	20000
+
+static uint64_t real_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static void begin(uint64_t seed, enum rt_det_strategy st, FILE *trace)
+{
+	struct rt_det_config cfg;
+
+	rt_det_config_default(&cfg);
+	cfg.seed = seed;
+	cfg.strategy = st;
+	cfg.pct_steps = 200;
+	cfg.trace = trace;
+	rt_det_begin(&cfg);
+}
+
+/* ---- a three-thread scenario: counter under a mutex, handshake by cond --- */
+
+#define WORKERS	3
+#define ROUNDS	5
+
+struct counter {
+	struct rt_mutex lock;
+	struct rt_cond cond;
+	unsigned int value;
+	unsigned int order[WORKERS * ROUNDS];
+	unsigned int n;
+	atomic_uint inside;
+	unsigned int overlaps;
+};
+
+struct worker {
+	struct counter *c;
+	unsigned int id;
+};
+
+static void *worker_fn(void *arg)
+{
+	struct worker *w = arg;
+	struct counter *c = w->c;
+	unsigned int i, k;
+
+	for (i = 0; i < ROUNDS; i++) {
+		/* Nobody else may run while this thread has the turn. */
+		if (atomic_fetch_add(&c->inside, 1))
+			c->overlaps++;
+		for (k = 0; k < 200; k++)
+			if (atomic_load(&c->inside) != 1)
+				c->overlaps++;
+		atomic_fetch_sub(&c->inside, 1);
+
+		rt_mutex_lock(&c->lock);
+		c->value++;
+		c->order[c->n++] = w->id;
+		rt_cond_broadcast(&c->cond);
+		rt_mutex_unlock(&c->lock);
+	}
+	return NULL;
+}
+
+static void counter_scenario(struct counter *c)
+{
+	struct rt_thread *t[WORKERS];
+	struct worker w[WORKERS];
+	unsigned int i;
+
+	memset(c, 0, sizeof(*c));
+	rt_mutex_init(&c->lock);
+	rt_cond_init(&c->cond);
+	for (i = 0; i < WORKERS; i++) {
+		w[i] = (struct worker){ .c = c, .id = i };
+		assert_int_equal(rt_thread_create(&t[i], "worker", worker_fn,
+						  &w[i]), 0);
+	}
+	/* The main thread waits for all of it through the condition. */
+	rt_mutex_lock(&c->lock);
+	while (c->value < WORKERS * ROUNDS)
+		rt_cond_wait(&c->cond, &c->lock);
+	rt_mutex_unlock(&c->lock);
+	for (i = 0; i < WORKERS; i++)
+		rt_thread_join(t[i], NULL);
+	rt_cond_destroy(&c->cond);
+	rt_mutex_destroy(&c->lock);
+}
+
+static uint64_t counter_run(uint64_t seed, enum rt_det_strategy st,
+			    struct counter *c, FILE *trace)
+{
+	struct rt_det_result res;
+
+	begin(seed, st, trace);
+	counter_scenario(c);
+	rt_det_end(&res);
+	assert_int_equal(c->value, WORKERS * ROUNDS);
+	assert_int_equal(c->overlaps, 0);
+	assert_int_equal(res.threads, WORKERS);
+	assert_true(res.steps > WORKERS * ROUNDS * 2);
+	return res.hash;
+}
+
+static char *read_all(FILE *f, size_t *len)
+{
+	char *buf;
+	long n;
+
+	assert_int_equal(fseek(f, 0, SEEK_END), 0);
+	n = ftell(f);
+	assert_true(n > 0);
+	rewind(f);
+	buf = malloc((size_t)n);
+	assert_non_null(buf);
+	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
+	*len = (size_t)n;
+	return buf;
+}
+
+static void det_same_seed_same_trace(void **state)
+{
+	struct counter c1, c2;
+	FILE *f1 = tmpfile(), *f2 = tmpfile();
+	char *b1, *b2;
+	size_t l1, l2;
+
+	(void)state;
+	assert_non_null(f1);
+	assert_non_null(f2);
+	assert_int_equal(counter_run(0x5eed, RT_DET_RANDOM, &c1, f1),
+			 counter_run(0x5eed, RT_DET_RANDOM, &c2, f2));
+	assert_memory_equal(c1.order, c2.order, sizeof(c1.order));
+	b1 = read_all(f1, &l1);
+	b2 = read_all(f2, &l2);
+	assert_int_equal(l1, l2);
+	assert_memory_equal(b1, b2, l1);
+	free(b1);
+	free(b2);
+	fclose(f1);
+	fclose(f2);
+}
+
+static unsigned int distinct(uint64_t *h, unsigned int n)
+{
+	unsigned int i, j, d = 0;
+
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < i; j++)
+			if (h[j] == h[i])
+				break;
+		d += j == i;
+	}
+	return d;
+}
+
+static void det_seeds_give_different_interleavings(void **state)
+{
+	struct counter c;
+	uint64_t h[16];
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < 16; i++)
+		h[i] = counter_run(i, RT_DET_RANDOM, &c, NULL);
+	assert_true(distinct(h, 16) >= 12);
+	/* And replaying any one of them gives its hash again. */
+	assert_int_equal(counter_run(7, RT_DET_RANDOM, &c, NULL), h[7]);
+}
+
+static void det_pct_replays_and_varies(void **state)
+{
+	struct counter c;
+	uint64_t h[16];
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < 16; i++)
+		h[i] = counter_run(100 + i, RT_DET_PCT, &c, NULL);
+	assert_true(distinct(h, 16) >= 4);
+	assert_int_equal(counter_run(103, RT_DET_PCT, &c, NULL), h[3]);
+}
+
+/* ---- virtual time ------------------------------------------------------- */
+
+struct timing {
+	struct rt_completion never;
+	struct rt_completion later;
+	struct rt_mutex lock;
+	struct rt_cond cond;
+	int never_rc;
+	int later_rc;
+	int cond_rc;
+	uint64_t slept_ms;
+};
+
+static void *never_fn(void *arg)
+{
+	struct timing *t = arg;
+
+	t->never_rc = rt_wait_for_completion_timeout(&t->never, 10000);
+	return NULL;
+}
+
+static void *later_fn(void *arg)
+{
+	struct timing *t = arg;
+	uint64_t t0 = rt_now_ms();
+
+	rt_sleep_ms(5000);
+	t->slept_ms = rt_now_ms() - t0;
+	rt_complete(&t->later);
+	return NULL;
+}
+
+static void det_virtual_time_takes_no_real_time(void **state)
+{
+	struct timing t;
+	struct rt_thread *a, *b;
+	struct rt_det_result res;
+	uint64_t r0 = real_ms(), v0;
+
+	(void)state;
+	memset(&t, 0, sizeof(t));
+	begin(1, RT_DET_RANDOM, NULL);
+	v0 = rt_now_ms();
+	rt_completion_init(&t.never);
+	rt_completion_init(&t.later);
+	rt_mutex_init(&t.lock);
+	rt_cond_init(&t.cond);
+	assert_int_equal(rt_thread_create(&a, "never", never_fn, &t), 0);
+	assert_int_equal(rt_thread_create(&b, "later", later_fn, &t), 0);
+	/* Completed at 5 s, inside the 10 s timeout. */
+	t.later_rc = rt_wait_for_completion_timeout(&t.later, 10000);
+	rt_mutex_lock(&t.lock);
+	t.cond_rc = rt_cond_timedwait(&t.cond, &t.lock, 20000);
+	rt_mutex_unlock(&t.lock);
+	rt_thread_join(a, NULL);
+	rt_thread_join(b, NULL);
+	rt_cond_destroy(&t.cond);
+	rt_mutex_destroy(&t.lock);
+	rt_completion_destroy(&t.later);
+	rt_completion_destroy(&t.never);
+	assert_int_equal(rt_now_ms() - v0, 25000);
+	rt_det_end(&res);
+
+	assert_int_equal(t.never_rc, -ETIMEDOUT);
+	assert_int_equal(t.later_rc, 0);
+	assert_int_equal(t.cond_rc, -ETIMEDOUT);
+	assert_int_equal(t.slept_ms, 5000);
+	assert_int_equal(res.vtime_ms, 25000);
+	assert_true(real_ms() - r0 < 2000);
+	/* Outside the run the clock is real again. */
+	assert_true(rt_now_ms() + 60000 > real_ms() &&
+		    rt_now_ms() <= real_ms() + 1);
+}
+
+/* ---- kill under the scheduler ------------------------------------------ */
+
+struct killee {
+	struct rt_completion never;
+	int rc;
+};
+
+static void *killee_fn(void *arg)
+{
+	struct killee *k = arg;
+
+	k->rc = rt_wait_for_completion_killable(&k->never);
+	return NULL;
+}
+
+static void det_kill_interrupts_killable_wait(void **state)
+{
+	struct killee k = { .rc = 1 };
+	struct rt_thread *t;
+	uint64_t seed;
+
+	(void)state;
+	for (seed = 0; seed < 20; seed++) {
+		k.rc = 1;
+		begin(seed, RT_DET_RANDOM, NULL);
+		rt_completion_init(&k.never);
+		assert_int_equal(rt_thread_create(&t, "killee", killee_fn, &k),
+				 0);
+		rt_thread_kill(t);
+		rt_thread_join(t, NULL);
+		rt_completion_destroy(&k.never);
+		rt_det_end(NULL);
+		assert_int_equal(k.rc, -EINTR);
+	}
+}
+
+/* ---- configuration ------------------------------------------------------ */
+
+static void det_parse_sched(void **state)
+{
+	struct rt_det_config cfg;
+	char buf[32];
+
+	(void)state;
+	rt_det_config_default(&cfg);
+	assert_int_equal(rt_det_parse_sched(&cfg, "pct:4:900"), 0);
+	assert_int_equal(cfg.strategy, RT_DET_PCT);
+	assert_int_equal(cfg.pct_depth, 4);
+	assert_int_equal(cfg.pct_steps, 900);
+	assert_string_equal(rt_det_format_sched(&cfg, buf, sizeof(buf)),
+			    "pct:4:900");
+	assert_int_equal(rt_det_parse_sched(&cfg, "pct:2"), 0);
+	assert_int_equal(cfg.pct_depth, 2);
+	assert_int_equal(cfg.pct_steps, RT_DET_DEFAULT_PCT_STEPS);
+	assert_int_equal(rt_det_parse_sched(&cfg, "random"), 0);
+	assert_int_equal(cfg.strategy, RT_DET_RANDOM);
+	assert_string_equal(rt_det_format_sched(&cfg, buf, sizeof(buf)),
+			    "random");
+	assert_int_equal(rt_det_parse_sched(&cfg, "pct:0"), -EINVAL);
+	assert_int_equal(rt_det_parse_sched(&cfg, "pct:3:"), -EINVAL);
+	assert_int_equal(rt_det_parse_sched(&cfg, "pct:3:5x"), -EINVAL);
+	assert_int_equal(rt_det_parse_sched(&cfg, "fifo"), -EINVAL);
+	assert_int_equal(cfg.strategy, RT_DET_RANDOM);
+}
+
+static void det_config_from_env(void **state)
+{
+	struct rt_det_config cfg;
+
+	(void)state;
+	rt_det_config_default(&cfg);
+	setenv("SMCSIM_SEED", "0x2a", 1);
+	setenv("SMCSIM_SCHED", "pct:2:50", 1);
+	assert_int_equal(rt_det_config_from_env(&cfg), 0);
+	assert_int_equal(cfg.seed, 42);
+	assert_int_equal(cfg.strategy, RT_DET_PCT);
+	assert_int_equal(cfg.pct_steps, 50);
+	setenv("SMCSIM_SEED", "12z", 1);
+	assert_int_equal(rt_det_config_from_env(&cfg), -EINVAL);
+	assert_int_equal(cfg.seed, 42);
+	setenv("SMCSIM_SEED", "17", 1);
+	setenv("SMCSIM_SCHED", "lifo", 1);
+	assert_int_equal(rt_det_config_from_env(&cfg), -EINVAL);
+	unsetenv("SMCSIM_SEED");
+	unsetenv("SMCSIM_SCHED");
+}
+
+/* ---- reports, in a child ------------------------------------------------- */
+
+/*
+ * Run @fn in a child with stderr captured; wait at most CHILD_WAIT_MS.
+ * Return: the child's exit code (or 128 + signal); @out gets its stderr.
+ */
+static int run_child(void (*fn)(void), char *out, size_t len)
+{
+	int fds[2], status = 0, code;
+	size_t used = 0;
+	uint64_t end = real_ms() + CHILD_WAIT_MS;
+	pid_t pid;
+
+	assert_int_equal(pipe(fds), 0);
+	fflush(NULL);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (!pid) {
+		close(fds[0]);
+		dup2(fds[1], 2);
+		fn();
+		_exit(0);
+	}
+	close(fds[1]);
+	for (;;) {
+		struct pollfd p = { .fd = fds[0], .events = POLLIN };
+		ssize_t n;
+		uint64_t now = real_ms();
+
+		if (now >= end) {
+			kill(pid, SIGKILL);
+			waitpid(pid, &status, 0);
+			close(fds[0]);
+			fail_msg("child did not end within %d ms", CHILD_WAIT_MS);
+		}
+		if (poll(&p, 1, (int)(end - now)) <= 0)
+			continue;
+		n = read(fds[0], out + used, len - 1 - used);
+		if (n <= 0)
+			break;
+		used += (size_t)n;
+		if (used == len - 1)
+			break;
+	}
+	out[used] = '\0';
+	close(fds[0]);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	code = WIFEXITED(status) ? WEXITSTATUS(status)
+				 : 128 + WTERMSIG(status);
+	return code;
+}
+
+static struct rt_mutex held;
+
+static void *grab_fn(void *arg)
+{
+	rt_mutex_lock(&held);
+	rt_mutex_unlock(&held);
+	return NULL;
+}
+
+/* Main holds the mutex and joins the thread that wants it. */
+static void deadlock_child(void)
+{
+	struct rt_det_config cfg;
+	struct rt_thread *t;
+
+	rt_det_config_default(&cfg);
+	cfg.seed = 0xdead;
+	cfg.replay = "meson test -C build lib/test_rt_det";
+	rt_det_begin(&cfg);
+	rt_mutex_init(&held);
+	rt_mutex_lock(&held);
+	if (rt_thread_create(&t, "grabber", grab_fn, NULL))
+		_exit(1);
+	rt_thread_join(t, NULL);
+	/* Not reached: the run ends in the report. */
+	_exit(0);
+}
+
+static void det_deadlock_is_reported_not_hung(void **state)
+{
+	char out[4096];
+
+	(void)state;
+	assert_int_equal(run_child(deadlock_child, out, sizeof(out)),
+			 RT_DET_EXIT_DEADLOCK);
+	assert_non_null(strstr(out, "smcsim det: deadlock"));
+	assert_non_null(strstr(out, "thread 0 main"));
+	assert_non_null(strstr(out, "joins thread 1 (grabber)"));
+	assert_non_null(strstr(out, "thread 1 grabber"));
+	assert_non_null(strstr(out, "held by thread 0 (main)"));
+	assert_non_null(strstr(out, "SMCSIM_SEED=0xdead SMCSIM_SCHED=random "
+				    "meson test -C build lib/test_rt_det"));
+}
+
+static void *spin_fn(void *arg)
+{
+	for (;;)
+		rt_sched_point(RT_POINT_YIELD);
+	return NULL;
+}
+
+static void livelock_child(void)
+{
+	struct rt_det_config cfg;
+	struct rt_thread *t;
+
+	rt_det_config_default(&cfg);
+	cfg.max_steps = 5000;
+	rt_det_begin(&cfg);
+	if (rt_thread_create(&t, "spinner", spin_fn, NULL))
+		_exit(1);
+	rt_thread_join(t, NULL);
+	_exit(0);
+}
+
+static void det_livelock_is_reported(void **state)
+{
+	char out[4096];
+
+	(void)state;
+	assert_int_equal(run_child(livelock_child, out, sizeof(out)),
+			 RT_DET_EXIT_LIVELOCK);
+	assert_non_null(strstr(out, "livelock"));
+	assert_non_null(strstr(out, "at step 5001"));
+	assert_non_null(strstr(out, "thread 1 spinner"));
+	assert_non_null(strstr(out, "joins thread 1 (spinner)"));
+}
+
+static void *sleeper_fn(void *arg)
+{
+	rt_sleep_ms(10);
+	return NULL;
+}
+
+/* A thread still alive at rt_det_end() could never be joined. */
+static void unjoined_child(void)
+{
+	struct rt_thread *t;
+
+	rt_det_begin(NULL);
+	if (rt_thread_create(&t, "forgotten", sleeper_fn, NULL))
+		_exit(1);
+	rt_det_end(NULL);
+	_exit(0);
+}
+
+static void det_end_with_live_thread_is_reported(void **state)
+{
+	char out[4096];
+
+	(void)state;
+	assert_int_equal(run_child(unjoined_child, out, sizeof(out)),
+			 RT_DET_EXIT_DEADLOCK);
+	assert_non_null(strstr(out, "threads alive"));
+	assert_non_null(strstr(out, "thread 1 forgotten"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(det_same_seed_same_trace),
+		cmocka_unit_test(det_seeds_give_different_interleavings),
+		cmocka_unit_test(det_pct_replays_and_varies),
+		cmocka_unit_test(det_virtual_time_takes_no_real_time),
+		cmocka_unit_test(det_kill_interrupts_killable_wait),
+		cmocka_unit_test(det_parse_sched),
+		cmocka_unit_test(det_config_from_env),
+		cmocka_unit_test(det_deadlock_is_reported_not_hung),
+		cmocka_unit_test(det_livelock_is_reported),
+		cmocka_unit_test(det_end_with_live_thread_is_reported),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
