@@ -33,6 +33,7 @@ void tb_start(struct tb *tb, const struct tb_opts *o)
 	scfg.async_notif = !o->no_async_notif;
 	scfg.static_protmem = o->static_protmem;
 	scfg.dynamic_protmem = o->dynamic_protmem;
+	scfg.dynamic_shm = !o->no_dynamic_shm;
 	assert_int_equal(smcsim_sw_create(&scfg, &tb->sw), 0);
 	inv = smcsim_invoke_sim(tb->sw);
 	if (o->front)
