@@ -2,10 +2,15 @@
 /*
  * Fuzz target: message calls into the simulated secure world, with the
  * normal world's RPC answers fuzzed too. One world (and memory map) is
- * built once; each input places one optee_msg_arg, issues it, answers every
- * RPC from the input, then drains and cleans up so the next input starts
- * from the same state: two open sessions (echo = 1, sleep = 2), nothing
- * registered, no RPC argument cached, every thread FREE.
+ * built once, with dynamic protected memory; each input places one
+ * optee_msg_arg, issues it, answers every RPC from the input, then drains
+ * and cleans up so the next input starts from the same state: three open
+ * sessions (echo = 1, sleep = 2, secure video = 3), nothing registered, one
+ * range lent (PROT_PA, PROT_PAGES pages, cookie PROT_COOKIE) so that
+ * messages can name lent memory by cookie or address, no RPC argument
+ * cached, every thread FREE. What an input lends is reclaimed afterwards
+ * (and must be reclaimable); a harness range an input reclaimed is lent
+ * again.
  *
  * Input layout (little endian):
  *   byte 0	bits 0..1 call form: 0 CALL_WITH_ARG, 1 CALL_WITH_RPC_ARG,
@@ -74,6 +79,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define REGD_PAGES	4
 #define RPC_PAGE	24	/* pages handed out by RPC ALLOC */
 #define RPC_PAGES	32
+#define PROT_PAGE	56	/* four pages lent at start-up: PROT_PA */
+#define PROT_PAGES	4
+#define FREE_PAGE	60	/* four pages nobody uses, 0x4003c000: lendable */
+/* Smallest lend the world accepts, so that inputs can lend pool pages. */
+#define PROT_MIN_SIZE	(2 * PAGE)
+#define PROT_COOKIE	0x9E7D00000000F00DULL
+#define SDP_SESSION	3U
 
 /* The reserved shm: harness messages, RPC args, the input's argument. */
 #define SHM_HARNESS	0x0000ULL
@@ -612,6 +624,42 @@ static uint32_t h_unregister(uint64_t cookie)
 	return arg->ret;
 }
 
+static uint32_t h_lend(uint64_t cookie, uint64_t pa, uint64_t size)
+{
+	struct optee_msg_arg *arg = hmsg(SHM_HARNESS,
+					 OPTEE_MSG_CMD_LEND_PROTMEM, 2);
+
+	arg->params[0].attr = OPTEE_MSG_ATTR_TYPE_VALUE_INPUT;
+	arg->params[0].u.value.a = OPTEE_MSG_PROTMEM_SECURE_VIDEO_PLAY;
+	arg->params[1].attr = OPTEE_MSG_ATTR_TYPE_TMEM_INPUT;
+	arg->params[1].u.tmem.buf_ptr = pa;
+	arg->params[1].u.tmem.size = size;
+	arg->params[1].u.tmem.shm_ref = cookie;
+	hrun(SHM_HARNESS, "harness LEND_PROTMEM");
+	return arg->ret;
+}
+
+static uint32_t h_reclaim(uint64_t cookie)
+{
+	struct optee_msg_arg *arg = hmsg(SHM_HARNESS,
+					 OPTEE_MSG_CMD_RECLAIM_PROTMEM, 1);
+
+	arg->params[0].attr = OPTEE_MSG_ATTR_TYPE_RMEM_INPUT;
+	arg->params[0].u.rmem.shm_ref = cookie;
+	hrun(SHM_HARNESS, "harness RECLAIM_PROTMEM");
+	return arg->ret;
+}
+
+/* The range every input may name; fresh contents, so inputs repeat. */
+static void h_lend_harness(void)
+{
+	uint64_t pa = pool_pa(PROT_PAGE);
+
+	memset(dram_va(pa, PROT_PAGES * PAGE), 0, PROT_PAGES * PAGE);
+	if (h_lend(PROT_COOKIE, pa, PROT_PAGES * PAGE))
+		fuzz_fail("harness LEND_PROTMEM refused", NULL);
+}
+
 /* While the input's call waits: another thread still serves. */
 static void nested_echo_add(void)
 {
@@ -624,14 +672,19 @@ static void world_create(void)
 {
 	const struct smcsim_uuid echo = SMCSIM_TA_ECHO_UUID;
 	const struct smcsim_uuid sleep = SMCSIM_TA_SLEEP_UUID;
+	const struct smcsim_uuid sdp = SMCSIM_TA_SDP_UUID;
 	struct smcsim_sw_config cfg;
 
 	smcsim_sw_config_default(&cfg, SMCSIM_ABI_UPSTREAM, g.phys);
+	cfg.dynamic_protmem = true;
+	cfg.protmem_min_size = PROT_MIN_SIZE;
 	if (smcsim_sw_create(&cfg, &g.sw))
 		fuzz_fail("smcsim_sw_create", NULL);
 	if (h_open(SHM_HARNESS, &echo) != ECHO_SESSION ||
-	    h_open(SHM_HARNESS, &sleep) != SLEEP_SESSION)
-		fuzz_fail("persistent sessions not 1 and 2", NULL);
+	    h_open(SHM_HARNESS, &sleep) != SLEEP_SESSION ||
+	    h_open(SHM_HARNESS, &sdp) != SDP_SESSION)
+		fuzz_fail("persistent sessions not 1, 2 and 3", NULL);
+	h_lend_harness();
 }
 
 static void world_recreate(void)
@@ -832,8 +885,31 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	smc(fid, a1, a2, a3, 0, 0, &res);
 	drive(&c, &res);
 
+	/*
+	 * A lend is undone first, and without reading the answer: the input
+	 * may have lent the very page its message is in, which the normal
+	 * world then cannot read. The cookie is the one the input wrote.
+	 */
+	if (form != 3 && res.a0 == OPTEE_SMC_RETURN_OK &&
+	    hdr.cmd == OPTEE_MSG_CMD_LEND_PROTMEM && hdr.num_params == 2 &&
+	    smcsim_sw_protmem_lent_count(g.sw) > 1) {
+		const size_t at = OPTEE_MSG_GET_ARG_SIZE(1) +
+				  offsetof(struct optee_msg_param,
+					   u.tmem.shm_ref);
+		size_t copied = min_size(mlen, room);
+		uint64_t cookie = 0;
+
+		/* Bytes past what the input gave were zero in memory. */
+		if (copied > at)
+			memcpy(&cookie, data + HDR_SIZE + at,
+			       min_size(copied - at, sizeof(cookie)));
+		if (h_reclaim(cookie))
+			fuzz_fail("RECLAIM of what the input lent", NULL);
+	}
+
 	/* Undo what the message did, so the next input starts the same. */
-	if (form != 3 && res.a0 == OPTEE_SMC_RETURN_OK) {
+	if (form != 3 && res.a0 == OPTEE_SMC_RETURN_OK &&
+	    hdr.cmd != OPTEE_MSG_CMD_LEND_PROTMEM) {
 		const struct optee_msg_arg *out =
 			(const struct optee_msg_arg *)base;
 
@@ -856,14 +932,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			break;
 		case OPTEE_MSG_CMD_CLOSE_SESSION:
 			if (!out->ret && (hdr.session == ECHO_SESSION ||
-					  hdr.session == SLEEP_SESSION))
+					  hdr.session == SLEEP_SESSION ||
+					  hdr.session == SDP_SESSION))
 				recreate = true;
 			break;
 		case OPTEE_MSG_CMD_CANCEL:
 			if (!out->ret && (hdr.session == ECHO_SESSION ||
-					  hdr.session == SLEEP_SESSION))
+					  hdr.session == SLEEP_SESSION ||
+					  hdr.session == SDP_SESSION))
 				h_poke(SHM_HARNESS, hdr.session);
 			break;
+
 		default:
 			break;
 		}
@@ -880,14 +959,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	h_close(SHM_HARNESS, sess);
 	check_clean();
 
-	if (smcsim_sw_session_count(g.sw) != 2 || smcsim_sw_shm_count(g.sw)) {
+	/* The input reclaimed the harness's range: lend it again. */
+	if (!recreate && !smcsim_sw_protmem_is_lent(g.sw, pool_pa(PROT_PAGE)))
+		h_lend_harness();
+	if (smcsim_sw_session_count(g.sw) != 3 || smcsim_sw_shm_count(g.sw) ||
+	    smcsim_sw_protmem_lent_count(g.sw) != 1) {
 		/* A raw call may have run any message; the others must not leak. */
 		if (form != 3 && !recreate)
-			fuzz_fail("sessions or shm left behind", NULL);
+			fuzz_fail("sessions, shm or lent memory left behind",
+				  NULL);
 		recreate = true;
 	}
 	if (recreate)
 		world_recreate();
+	if (smcsim_phys_ns_denied_pages(g.phys) != PROT_PAGES)
+		fuzz_fail("the normal world lost pages nobody lent", NULL);
 	for (i = 0; i < RPC_PAGES; i++)
 		if (g.page_used[i])
 			fuzz_fail("RPC page still out", NULL);

@@ -14,7 +14,8 @@
  * plat_set_protmem_range()): use cases SECURE_VIDEO_PLAY and TRUSTED_UI
  * (the two OP-TEE accepts), a minimum size and alignment from the world's
  * configuration (SMCSIM_SW_PROTMEM_DEFAULT_*), and the range must be whole
- * pages of non-secure memory.
+ * pages of non-secure DRAM (not the reserved shm, which carries the
+ * messages).
  *
  * Where this differs from OP-TEE 4.10, on purpose:
  *  - a lend whose cookie is 0 or already names lent memory, or whose range
@@ -98,8 +99,9 @@ bool sw_protmem_overlaps_locked(struct smcsim_sw *sw, uint64_t pa,
 static uint32_t sw_protmem_lend(struct smcsim_sw *sw, uint64_t cookie,
 				uint64_t pa, uint64_t size, uint32_t use_case)
 {
-	struct sw_protmem *pm;
 	uint32_t res = TEE_ERROR_BAD_PARAMETERS;
+	enum smcsim_mem_kind kind;
+	struct sw_protmem *pm;
 
 	if (!cookie || !size || ((pa | size) & SMCSIM_PAGE_MASK) ||
 	    pa % sw_protmem_align(sw) || size < sw_protmem_min_size(sw) ||
@@ -117,8 +119,13 @@ static uint32_t sw_protmem_lend(struct smcsim_sw *sw, uint64_t cookie,
 	pm->use_case = use_case;
 
 	rt_mutex_lock(&sw->shm_lock);
-	/* Non-secure and not lent (lent pages are not non-secure now). */
-	if (!smcsim_phys_is_nonsecure(sw->cfg.phys, pa, size) ||
+	/*
+	 * Non-secure DRAM and not lent (lent pages are not non-secure now).
+	 * The reserved shm is refused: it carries the messages themselves.
+	 */
+	if (smcsim_phys_kind(sw->cfg.phys, pa, size, &kind) ||
+	    kind != SMCSIM_MEM_NS_DRAM ||
+	    !smcsim_phys_is_nonsecure(sw->cfg.phys, pa, size) ||
 	    sw_protmem_overlaps_locked(sw, pa, size)) {
 		sw_log(sw, "LEND_PROTMEM: 0x%llx + 0x%llx is not lendable",
 		       (unsigned long long)pa, (unsigned long long)size);

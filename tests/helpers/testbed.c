@@ -36,6 +36,7 @@ int tb_try_start(struct tb *tb, const struct tb_opts *o)
 	scfg.async_notif = !o->no_async_notif;
 	scfg.static_protmem = o->static_protmem;
 	scfg.dynamic_protmem = o->dynamic_protmem;
+	scfg.dynamic_shm = !o->no_dynamic_shm;
 	rc = smcsim_sw_create(&scfg, &tb->sw);
 	if (rc)
 		goto err_phys;

@@ -35,6 +35,8 @@
  * @no_probe:	build the worlds only
  * @static_protmem: firmware with the static protected pool (cap bit 8)
  * @dynamic_protmem: firmware with LEND/RECLAIM_PROTMEM (cap bit 9)
+ * @no_dynamic_shm: firmware without CFG_CORE_DYN_SHM: the driver then uses
+ *		the reserved shm and passes every message by physical address
  */
 struct tb_opts {
 	enum smcsim_abi_profile profile;
@@ -46,6 +48,7 @@ struct tb_opts {
 	bool no_probe;
 	bool static_protmem;
 	bool dynamic_protmem;
+	bool no_dynamic_shm;
 };
 
 /**

@@ -542,6 +542,9 @@ static void protmem_lend_refuses_non_dram(void **state)
 			      USE_VIDEO), TEE_ERROR_BAD_PARAMETERS);
 	assert_int_equal(lend(fx, COOKIE(7), 0, MIN_SIZE, USE_VIDEO),
 			 TEE_ERROR_BAD_PARAMETERS);
+	/* The reserved shm is non-secure, but it carries the messages. */
+	assert_int_equal(lend(fx, COOKIE(8), SHM_BASE + SHM_SIZE - MIN_SIZE,
+			      MIN_SIZE, USE_VIDEO), TEE_ERROR_BAD_PARAMETERS);
 	expect_lent(fx, 0, 0);
 	assert_int_equal(tb_probe_read(smcsim_phys_ns_view(fx->phys,
 							   DRAM_BASE + DRAM_SIZE - PAGE,
