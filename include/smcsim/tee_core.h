@@ -331,6 +331,13 @@ void tee_class_free_heaps(struct tee_class *cls);
 /** tee_dma_heap_get_info() - Return: 0, -ENOENT (no such heap) */
 int tee_dma_heap_get_info(struct tee_class *cls, unsigned int id,
 			  struct tee_dma_heap_info *info);
+/**
+ * tee_dma_heap_get_pool() - the pool heap @id allocates from now, for tests
+ * that drive a driver's pool ops directly; valid while a buffer of the heap
+ * is held. Return: the pool, or NULL when the heap is unbound or unknown.
+ */
+struct tee_protmem_pool *tee_dma_heap_get_pool(struct tee_class *cls,
+					       unsigned int id);
 
 /**
  * tee_heap_update_from_dma_buf() - fill @shm from a heap buffer of @teedev

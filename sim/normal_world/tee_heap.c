@@ -328,6 +328,21 @@ int tee_dma_heap_get_info(struct tee_class *cls, unsigned int id,
 	return 0;
 }
 
+struct tee_protmem_pool *tee_dma_heap_get_pool(struct tee_class *cls,
+					       unsigned int id)
+{
+	struct tee_dma_heap *h = tee_heap_lookup(cls, id);
+	struct tee_protmem_pool *pool = NULL;
+
+	if (!h)
+		return NULL;
+	rt_mutex_lock(&h->mu);
+	if (h->teedev && !h->shutting_down)
+		pool = h->pool;
+	rt_mutex_unlock(&h->mu);
+	return pool;
+}
+
 void tee_class_free_heaps(struct tee_class *cls)
 {
 	unsigned int id;

@@ -400,6 +400,52 @@ static void e2e_protmem_dynamic_exhaustion(void **state)
 	tb_stop(&tb);
 }
 
+/*
+ * A double free in the dynamic pool (a bug in its caller) is refused and
+ * does not count as the last user going: the memory stays lent while a
+ * buffer still lives in it.
+ */
+static void e2e_protmem_dynamic_double_free_keeps_lend(void **state)
+{
+	struct tb_opts o = { .profile = SMCSIM_ABI_UPSTREAM,
+			     .dynamic_protmem = true };
+	struct tee_protmem_pool *pool;
+	struct optee_protmem_info pi;
+	struct tee_sgt sgt = { 0 };
+	struct tee_context *ctx;
+	struct pbuf live;
+	const void *ns;
+	size_t offs;
+	struct tb tb;
+
+	(void)state;
+	tb_start(&tb, &o);
+	ctx = tb_open_ctx(&tb);
+	assert_int_equal(pbuf_alloc(&tb, ctx, PAGE, &live), 0);
+	pool = tee_dma_heap_get_pool(&tb.cls, TEE_DMA_HEAP_SECURE_VIDEO_PLAY);
+	assert_non_null(pool);
+	assert_int_equal(pool->ops->alloc(pool, &sgt, PAGE, &offs), 0);
+	assert_int_equal(pool->ops->free(pool, &sgt), 0);
+	assert_int_equal(pool->ops->free(pool, &sgt), -EINVAL);
+
+	optee_get_protmem_info(tb.optee, &pi);
+	assert_true(pi.lent);
+	assert_int_equal(pi.lends, 1);
+	assert_int_equal(pi.reclaims, 0);
+	assert_int_equal(smcsim_sw_protmem_lent_count(tb.sw), 1);
+	ns = smcsim_phys_ns_view(tb.phys, live.shm->paddr, PAGE);
+	assert_int_equal(tb_probe_read(ns), TB_PROBE_FAULTED);
+
+	/* The real last user still reclaims, once. */
+	pbuf_free(&live);
+	optee_get_protmem_info(tb.optee, &pi);
+	assert_false(pi.lent);
+	assert_int_equal(pi.reclaims, 1);
+	assert_int_equal(smcsim_sw_protmem_lent_count(tb.sw), 0);
+	tee_client_close_context(ctx);
+	tb_stop(&tb);
+}
+
 /* ---- 3. firmware that lies about its protected memory --------------------- */
 
 /* The heap is absent, and the driver still serves ordinary sessions. */
@@ -630,6 +676,7 @@ int main(void)
 		cmocka_unit_test(e2e_protmem_static),
 		cmocka_unit_test(e2e_protmem_dynamic_lend_reclaim),
 		cmocka_unit_test(e2e_protmem_dynamic_exhaustion),
+		cmocka_unit_test(e2e_protmem_dynamic_double_free_keeps_lend),
 		cmocka_unit_test(e2e_protmem_static_config_lies),
 		cmocka_unit_test(e2e_protmem_dynamic_config_lies),
 	};
