@@ -3,24 +3,33 @@
  * smcsim: command-line front end.
  *
  *   smcsim demo [--profile proposal|upstream] [--threads N] [--log]
+ *               [--protmem static|dynamic]
  *       Create a simulated secure world, probe it as the Linux driver does
  *       through a tracing invoke backend, open a session to the built-in
  *       echo TA and invoke it, print every SMC decoded and a summary of
- *       what was negotiated, then remove the driver.
+ *       what was negotiated, then remove the driver. With --protmem, also
+ *       allocate a protected buffer from the secure-video heap, have the
+ *       secure-video TA fill and hash it, and show that the normal world's
+ *       read of it faults.
  *   smcsim decode VALUE...
  *       Name register values: as a function ID and as a result.
  */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <smcsim/abi_names.h>
 #include <smcsim/invoke.h>
 #include <smcsim/optee.h>
 #include <smcsim/phys.h>
 #include <smcsim/secure_world.h>
+#include <smcsim/sha256.h>
 #include <smcsim/sw_ta.h>
 #include <smcsim/tee_drv.h>
 #include <smcsim/tee_error.h>
@@ -29,6 +38,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: smcsim demo [--profile proposal|upstream] [--threads N] [--log]\n"
+		"                   [--protmem static|dynamic]\n"
 		"       smcsim decode VALUE...\n");
 }
 
@@ -143,12 +153,156 @@ static int demo_notif(struct optee *optee, struct smcsim_sw *sw,
 	return !rc && !bh.runs ? -ETIMEDOUT : rc;
 }
 
+static void demo_fault_handler(int sig)
+{
+	(void)sig;
+	_exit(42);
+}
+
+/*
+ * Read one byte at @p in a child process. Return: 1 if the read faulted
+ * (SIGSEGV/SIGBUS), 0 if it read, a negative errno if the child could not
+ * be run or did not end within 2 s.
+ */
+static int demo_read_faults(const void *p)
+{
+	uint64_t end = rt_now_ms() + 2000;
+	int status = 0;
+	pid_t pid, w;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		struct sigaction sa;
+
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = demo_fault_handler;
+		sigemptyset(&sa.sa_mask);
+		if (sigaction(SIGSEGV, &sa, NULL) || sigaction(SIGBUS, &sa, NULL))
+			_exit(1);
+		(void)*(const volatile uint8_t *)p;
+		_exit(0);
+	}
+	while ((w = waitpid(pid, &status, WNOHANG)) == 0 && rt_now_ms() < end)
+		rt_sleep_ms(1);
+	if (w != pid) {
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+		return -ETIMEDOUT;
+	}
+	if (!WIFEXITED(status) || (WEXITSTATUS(status) != 0 &&
+				   WEXITSTATUS(status) != 42))
+		return -EIO;
+	return WEXITSTATUS(status) == 42;
+}
+
+#define DEMO_PROTMEM_LEN	(64 * 1024)
+#define DEMO_PROTMEM_SEED	0x5a
+
+/*
+ * Protected memory: a buffer from the secure-video heap ("as user space"),
+ * imported into a context, filled by the secure-video TA and hashed by it;
+ * the hash must be that of the pattern, and the normal world's read of the
+ * buffer must fault.
+ */
+static int demo_protmem(struct optee *optee, struct tee_class *cls,
+			struct smcsim_phys *phys)
+{
+	static const struct smcsim_uuid sdp_uuid = SMCSIM_TA_SDP_UUID;
+	uint8_t want[SMCSIM_TA_SDP_DIGEST_SIZE], *pattern;
+	struct tee_shm *shm = NULL, *md = NULL;
+	struct dma_buf *dmabuf = NULL;
+	struct optee_protmem_info pi;
+	struct tee_context *ctx;
+	struct tee_param p[2];
+	uint32_t session;
+	size_t i;
+	int rc, faults;
+
+	rc = tee_dma_heap_alloc(cls,
+				tee_dma_heap_name(TEE_DMA_HEAP_SECURE_VIDEO_PLAY),
+				DEMO_PROTMEM_LEN, &dmabuf);
+	if (rc)
+		return rc;
+	rc = demo_open(optee, &sdp_uuid, &ctx, &session);
+	if (rc)
+		goto out_buf;
+	rc = tee_shm_register_fd(ctx, dmabuf, &shm);
+	if (!rc)
+		rc = tee_shm_alloc_kernel_buf(ctx, SMCSIM_TA_SDP_DIGEST_SIZE, &md);
+	if (rc)
+		goto out_close;
+	printf("protected buffer: %u KiB at pa 0x%llx\n",
+	       DEMO_PROTMEM_LEN / 1024, (unsigned long long)shm->paddr);
+
+	memset(p, 0, sizeof(p));
+	p[0].attr = TEE_IOCTL_PARAM_ATTR_TYPE_MEMREF_OUTPUT;
+	p[0].u.memref.shm = shm;
+	p[0].u.memref.size = DEMO_PROTMEM_LEN;
+	p[1].attr = TEE_IOCTL_PARAM_ATTR_TYPE_VALUE_INPUT;
+	p[1].u.value.a = DEMO_PROTMEM_SEED;
+	rc = demo_invoke(ctx, session, SMCSIM_TA_SDP_CMD_FILL, p, 2);
+	if (rc)
+		goto out_close;
+	p[0].attr = TEE_IOCTL_PARAM_ATTR_TYPE_MEMREF_INPUT;
+	p[1].attr = TEE_IOCTL_PARAM_ATTR_TYPE_MEMREF_OUTPUT;
+	p[1].u.memref.shm = md;
+	p[1].u.memref.shm_offs = 0;
+	p[1].u.memref.size = SMCSIM_TA_SDP_DIGEST_SIZE;
+	rc = demo_invoke(ctx, session, SMCSIM_TA_SDP_CMD_DIGEST, p, 2);
+	if (rc)
+		goto out_close;
+
+	pattern = malloc(DEMO_PROTMEM_LEN);
+	if (!pattern) {
+		rc = -ENOMEM;
+		goto out_close;
+	}
+	for (i = 0; i < DEMO_PROTMEM_LEN; i++)
+		pattern[i] = (uint8_t)(DEMO_PROTMEM_SEED + i);
+	smcsim_sha256(pattern, DEMO_PROTMEM_LEN, want);
+	free(pattern);
+	if (memcmp(tee_shm_get_va(md, 0), want, sizeof(want))) {
+		fprintf(stderr, "smcsim: the TA's SHA-256 is not the pattern's\n");
+		rc = -EIO;
+		goto out_close;
+	}
+	printf("secure-video TA filled it (seed 0x%x) and hashed it: SHA-256 matches\n",
+	       DEMO_PROTMEM_SEED);
+
+	faults = demo_read_faults(smcsim_phys_ns_view(phys, shm->paddr, 1));
+	if (faults != 1) {
+		fprintf(stderr, "smcsim: the normal world's read %s\n",
+			faults ? "could not be tried" : "did NOT fault");
+		rc = faults ? faults : -EIO;
+		goto out_close;
+	}
+	printf("normal-world read of pa 0x%llx: faulted (SIGSEGV, shown in a child process)\n",
+	       (unsigned long long)shm->paddr);
+
+out_close:
+	tee_shm_free(md);
+	tee_shm_free(shm);
+	demo_close(ctx, session);
+out_buf:
+	dma_buf_put(dmabuf);
+	optee_get_protmem_info(optee, &pi);
+	if (!rc && pi.kind == OPTEE_PROTMEM_DYNAMIC)
+		printf("dynamic pool: %llu lend(s), %llu reclaim(s), lent now: %s\n",
+		       (unsigned long long)pi.lends,
+		       (unsigned long long)pi.reclaims, pi.lent ? "yes" : "no");
+	return rc;
+}
+
 static int demo(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "profile", required_argument, NULL, 'p' },
 		{ "threads", required_argument, NULL, 't' },
 		{ "log", no_argument, NULL, 'l' },
+		{ "protmem", required_argument, NULL, 'm' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -162,12 +316,13 @@ static int demo(int argc, char **argv)
 	struct optee_info info;
 	struct optee *optee;
 	struct smcsim_sw *sw;
-	bool log = false;
+	bool log = false, static_pm = false, dynamic_pm = false;
+	struct tee_class cls;
 	uint32_t sum = 0;
 	char caps[160];
 	int rc, c;
 
-	while ((c = getopt_long(argc, argv, "p:t:lh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "p:t:lm:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			if (!strcmp(optarg, "proposal")) {
@@ -184,6 +339,17 @@ static int demo(int argc, char **argv)
 			break;
 		case 'l':
 			log = true;
+			break;
+		case 'm':
+			if (!strcmp(optarg, "static")) {
+				static_pm = true;
+			} else if (!strcmp(optarg, "dynamic")) {
+				dynamic_pm = true;
+			} else {
+				fprintf(stderr, "smcsim: --protmem static or dynamic, not '%s'\n",
+					optarg);
+				return 2;
+			}
 			break;
 		case 'h':
 			usage(stdout);
@@ -203,6 +369,8 @@ static int demo(int argc, char **argv)
 	smcsim_sw_config_default(&swcfg, profile, phys);
 	swcfg.num_threads = threads;
 	swcfg.log = log;
+	swcfg.static_protmem = static_pm;
+	swcfg.dynamic_protmem = dynamic_pm;
 	rc = smcsim_sw_create(&swcfg, &sw);
 	if (rc) {
 		fprintf(stderr, "smcsim: secure world: %s\n", strerror(-rc));
@@ -215,8 +383,10 @@ static int demo(int argc, char **argv)
 	       threads);
 	printf("-- probe --\n");
 	smcsim_trace_init(&trace, smcsim_invoke_sim(sw), stdout);
+	tee_class_init(&cls);
 	ocfg = (struct optee_probe_cfg){
 		.invoke = smcsim_trace_invoke(&trace),
+		.cls = &cls,
 		.phys = phys,
 		.profile = profile,
 		.notif_irq = smcsim_sw_notif_irq(sw),
@@ -248,6 +418,14 @@ static int demo(int argc, char **argv)
 			printf("async value %u delivered; bottom half ran %llu time(s) for 3 requests\n",
 			       value, (unsigned long long)bh_runs);
 	}
+	if (!rc && (static_pm || dynamic_pm)) {
+		printf("-- protected memory: %s pool, secure-video heap --\n",
+		       static_pm ? "static" : "dynamic");
+		rc = demo_protmem(optee, &cls, phys);
+		if (rc)
+			fprintf(stderr, "smcsim: protected-memory demo failed: %s\n",
+				strerror(-rc));
+	}
 	printf("-- remove --\n");
 	optee_remove(optee);
 	if (rc)
@@ -262,6 +440,7 @@ static int demo(int argc, char **argv)
 	       info.dynamic_shm ? "dynamic" : "reserved");
 	printf(", %zu SMCs\n", smcsim_trace_count(&trace));
 out:
+	tee_class_fini(&cls);
 	smcsim_trace_fini(&trace);
 	smcsim_sw_destroy(sw);
 	smcsim_phys_destroy(phys);
