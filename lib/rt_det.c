@@ -268,11 +268,24 @@ static void det_switch(struct rt_thread *self, struct rt_thread *next)
 			det_fatal("sem_wait failed");
 }
 
-/* A scheduling point before @op, then the step of @op itself. */
+/*
+ * A scheduling point before @op, then the step of @op itself: for what
+ * acquires or waits, where the race is over who gets there first.
+ */
 static void det_point(struct rt_thread *self, enum det_op op, uint32_t obj)
 {
 	det_switch(self, det_pick());
 	det_record(self, op, obj);
+}
+
+/*
+ * A release (unlock, signal) takes its step at once and the scheduling
+ * point after it, so a woken thread may run before the releaser's next
+ * line: a point before a release would only let others find it held.
+ */
+static void det_point_after(struct rt_thread *self)
+{
+	det_switch(self, det_pick());
 }
 
 /*
@@ -467,11 +480,12 @@ void rt_det_mutex_unlock(struct rt_mutex *m)
 {
 	struct rt_thread *self = det_self();
 
-	det_point(self, OP_UNLOCK, det_obj_id(&m->det_id, &m->det_gen));
+	det_record(self, OP_UNLOCK, det_obj_id(&m->det_id, &m->det_gen));
 	if (m->det_owner != self)
 		det_fatal("mutex unlocked by a thread that does not hold it");
 	m->det_owner = NULL;
 	det_wake_mutex(m);
+	det_point_after(self);
 }
 
 bool rt_det_mutex_trylock(struct rt_mutex *m)
@@ -513,14 +527,14 @@ void rt_det_cond_wake(struct rt_cond *c, bool all)
 	struct rt_thread *t;
 	uint64_t n = 0, k;
 
-	det_point(self, all ? OP_BROADCAST : OP_SIGNAL,
-		  det_obj_id(&c->det_id, &c->det_gen));
+	det_record(self, all ? OP_BROADCAST : OP_SIGNAL,
+		   det_obj_id(&c->det_id, &c->det_gen));
 	TAILQ_FOREACH(t, &det.threads, link)
 		if (t->state == RT_DET_BLOCKED && t->wait == RT_WAIT_COND &&
 		    t->wait_obj == c)
 			n++;
 	if (!n)
-		return;
+		goto out;
 	/* A signal wakes some waiter, not the oldest: let the seed choose. */
 	k = all || n == 1 ? 0 : det_below(n);
 	TAILQ_FOREACH(t, &det.threads, link) {
@@ -533,6 +547,8 @@ void rt_det_cond_wake(struct rt_cond *c, bool all)
 				break;
 		}
 	}
+out:
+	det_point_after(self);
 }
 
 /* ---- 6. time and explicit points --------------------------------------- */

@@ -694,7 +694,8 @@ static uint32_t supp_rpmb(struct smcsim_supp *s, uint32_t n,
 	struct smcsim_rpmb_frame *req = NULL, *rsp = NULL;
 	struct smcsim_rpmb_dev_info info;
 	uint16_t hdr[3];
-	size_t req_len, rsp_len, req_n, rsp_n;
+	/* Set by supp_memref(); GCC -O3 cannot see that through the NULL checks. */
+	size_t req_len = 0, rsp_len = 0, req_n, rsp_n;
 	uint8_t *in, *out;
 	uint32_t res;
 
