@@ -126,7 +126,9 @@ static uint64_t counter_run(uint64_t seed, enum rt_det_strategy st,
 
 	begin(seed, st, trace);
 	counter_scenario(c);
+	assert_true(rt_det_step() > 0);
 	rt_det_end(&res);
+	assert_int_equal(rt_det_step(), 0);
 	assert_int_equal(c->value, WORKERS * ROUNDS);
 	assert_int_equal(c->overlaps, 0);
 	assert_int_equal(res.threads, WORKERS);
