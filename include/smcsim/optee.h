@@ -257,9 +257,12 @@ const char *optee_sec_caps_str(uint32_t caps, enum smcsim_abi_profile profile,
  * prove that schedule exploration finds them (tests/det/)
  * @OPTEE_PLANT_NOTIF_DROP_EARLY_SEND: a notification send that arrives
  *	before its waiter registered is dropped instead of left pending
+ * @OPTEE_PLANT_NOTIF_TIMEOUT_DROPS_SEND: Linux's behaviour: a send that
+ *	completes a waiter whose timeout has just fired is lost
  */
 enum optee_plant {
 	OPTEE_PLANT_NOTIF_DROP_EARLY_SEND = 1U << 0,
+	OPTEE_PLANT_NOTIF_TIMEOUT_DROPS_SEND = 1U << 1,
 };
 
 /**

@@ -62,6 +62,7 @@ static inline bool rt_det_active(void)
 	return __builtin_expect(rt_det_on_, 0);
 }
 
+/* The deterministic side of the inlines below (lib/rt_det.c); not for callers. */
 void rt_det_point_(enum rt_point p);
 void rt_det_world_(enum rt_world w);
 void rt_det_kref_(bool put);

@@ -9,16 +9,23 @@
  *   wait gets the send, early or late.
  * - async: a value posted in the secure world reaches its waiter through
  *   the interrupt's top half, however the post races the wait.
+ * - timeout against send: the wait's timeout and a send after an RPC
+ *   SUSPEND of the same length fall due at the same virtual instant, so the
+ *   seed decides which runs first; either the wait gets the send, or it
+ *   times out and the send stays pending for the next wait: never lost.
  * - the planted bug OPTEE_PLANT_NOTIF_DROP_EARLY_SEND (a send before its
  *   waiter registered is lost) is found within a bounded number of seeds,
  *   the failing seed replays to the same failure, and the same exploration
- *   without the plant is clean.
+ *   without the plant is clean; so is OPTEE_PLANT_NOTIF_TIMEOUT_DROPS_SEND
+ *   (Linux's loss of a send that races the waiter's timeout) by the
+ *   timeout-against-send scenario.
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -180,6 +187,196 @@ static void det_notif_async_random(void **state)
 	explore_notif(true, "random", 1000);
 }
 
+/* ---- timeout against send ---------------------------------------------- */
+
+#define RACE_KEY	21
+#define RACE_MS		5
+
+static const struct smcsim_uuid sleep_send_uuid =
+	{ 0x534d4353, 0x0d57, 0x4000,
+	  { 0x80, 0x00, 0x73, 0x6c, 0x70, 0x73, 0x6e, 0x64 } };
+
+/* [v0 in] sleep v0.b ms in the normal world (RPC SUSPEND), then send v0.a. */
+static uint32_t sleep_send_invoke(struct smcsim_ta_sess *s, uint32_t cmd,
+				  uint32_t ptypes,
+				  union smcsim_ta_param p[SMCSIM_TA_NUM_PARAMS])
+{
+	uint32_t res;
+
+	(void)cmd;
+	(void)ptypes;
+	res = smcsim_ta_suspend(s, (uint32_t)p[0].value.b);
+	if (res)
+		return res;
+	return smcsim_ta_notif_send(s, (uint32_t)p[0].value.a);
+}
+
+static const struct smcsim_ta_ops sleep_send_ops = {
+	.invoke = sleep_send_invoke,
+};
+
+/**
+ * struct tmo_run - one run
+ * @tb:		the stack
+ * @wait_ret, @send_ret: the two calls' results
+ * @pending:	keys pending in the driver after both returned
+ * @outcomes:	over an exploration: [0] the wait got the send, [1] it
+ *		timed out
+ * @f:		first failure
+ */
+struct tmo_run {
+	struct tb tb;
+	uint32_t wait_ret;
+	uint32_t send_ret;
+	unsigned int pending;
+	unsigned long outcomes[2];
+	struct db_fail f;
+};
+
+struct tmo_call {
+	struct tee_context *ctx;
+	uint32_t session;
+	uint32_t cmd;
+	uint64_t a, b;
+	uint32_t *ret;
+};
+
+static void tmo_call_fn(void *arg)
+{
+	struct tmo_call *c = arg;
+	const uint32_t types[4] = { VI, NO, NO, NO };
+	uint64_t v[4][2] = { { c->a, c->b } };
+
+	*c->ret = db_invoke_value(c->ctx, c->session, c->cmd, types, v);
+}
+
+static void tmo_scenario(void *arg)
+{
+	const struct tb_opts o = { .profile = SMCSIM_ABI_UPSTREAM, .threads = 3 };
+	const struct smcsim_ta_desc d = {
+		.uuid = sleep_send_uuid, .name = "sleep-send",
+		.ops = &sleep_send_ops,
+	};
+	struct tmo_run *r = arg;
+	struct tmo_call w = { .cmd = SMCSIM_TA_NOTIF_CMD_WAIT, .a = RACE_KEY,
+			      .b = RACE_MS, .ret = &r->wait_ret };
+	struct tmo_call snd = { .cmd = 0, .a = RACE_KEY, .b = RACE_MS,
+				.ret = &r->send_ret };
+	struct optee_notif_info ni;
+	struct db_thread tw, ts;
+	const char *left;
+
+	db_fail_reset(&r->f);
+	r->wait_ret = r->send_ret = UINT32_MAX;
+	if (tb_try_start(&r->tb, &o)) {
+		db_failf(&r->f, "tb_try_start");
+		return;
+	}
+	if (smcsim_sw_register_ta(r->tb.sw, &d))
+		db_failf(&r->f, "register the sleep-send TA");
+	if (db_open_session(&r->tb, &notif_uuid, &w.ctx, &w.session, &r->f))
+		goto out;
+	if (db_open_session(&r->tb, &sleep_send_uuid, &snd.ctx, &snd.session,
+			    &r->f))
+		goto out_w;
+	db_spawn(&tw, "waiter", tmo_call_fn, &w, &r->f);
+	db_spawn(&ts, "sender", tmo_call_fn, &snd, &r->f);
+	db_join(&tw);
+	db_join(&ts);
+	memset(&ni, 0, sizeof(ni));
+	optee_get_notif_info(r->tb.optee, &ni);
+	r->pending = ni.pending;
+	if (r->send_ret != TEE_SUCCESS)
+		db_failf(&r->f, "send: ret 0x%x", r->send_ret);
+	if (r->wait_ret == TEE_SUCCESS) {
+		r->outcomes[0]++;
+		if (r->pending)
+			db_failf(&r->f, "the wait got the send, yet %u pending",
+				 r->pending);
+	} else if (r->wait_ret == TEE_ERROR_TIMEOUT) {
+		r->outcomes[1]++;
+		if (r->pending != 1)
+			db_failf(&r->f, "timed out and the send was lost "
+				 "(%u pending)", r->pending);
+	} else {
+		db_failf(&r->f, "wait: ret 0x%x", r->wait_ret);
+	}
+	db_close_session(snd.ctx, snd.session, &r->f);
+out_w:
+	db_close_session(w.ctx, w.session, &r->f);
+out:
+	left = tb_try_stop(&r->tb);
+	if (left)
+		db_failf(&r->f, "after the run: %s", left);
+}
+
+static const char *tmo_check(void *arg)
+{
+	return db_fail_msg(&((struct tmo_run *)arg)->f);
+}
+
+static void det_notif_timeout_against_send(void **state)
+{
+	static struct tmo_run r;
+	struct smcsim_explore e = {
+		.test = TEST,
+		.scenario = tmo_scenario,
+		.check = tmo_check,
+		.arg = &r,
+		.seeds = db_seeds(1000),
+		/*
+		 * After the tie the send needs dozens of steps, the timeout a
+		 * few: uniform random almost never lets the send win. PCT's
+		 * priorities do, in about half the runs.
+		 */
+		.sched = "pct:2:1000",
+	};
+	struct smcsim_explore_result res;
+	const char *env = getenv("SMCSIM_SCHED");
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	res = db_explore(&e);
+	/* The tie is really explored: both sides win in some runs. */
+	if (res.runs >= 100 && !(env && *env)) {
+		assert_true(r.outcomes[0] > 0);
+		assert_true(r.outcomes[1] > 0);
+	}
+}
+
+/*
+ * With Linux's behaviour planted (a send that completes a waiter whose
+ * timeout just fired is lost), the same exploration finds the loss, and
+ * the printed seed replays it.
+ */
+static void det_notif_planted_timeout_drop_is_found(void **state)
+{
+	static struct tmo_run r;
+	struct smcsim_explore e = {
+		.test = TEST,
+		.scenario = tmo_scenario,
+		.check = tmo_check,
+		.arg = &r,
+		.seeds = 1000,
+		.sched = "pct:2:1000",
+		.ignore_env = true,
+	};
+	struct smcsim_explore_result found, replay;
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	optee_test_plant(OPTEE_PLANT_NOTIF_TIMEOUT_DROPS_SEND);
+	assert_int_equal(smcsim_explore(&e, &found), -1);
+	assert_non_null(strstr(found.why, "the send was lost"));
+	e.first_seed = found.seed;
+	e.seeds = 1;
+	assert_int_equal(smcsim_explore(&e, &replay), -1);
+	assert_int_equal(replay.hash, found.hash);
+	optee_test_plant(0);
+	fprintf(stderr, "det: planted timeout drop found at seed 0x%llx "
+		"(run %u)\n", (unsigned long long)found.seed, found.runs);
+}
+
 /* Bounded: the plant loses the send whenever the sender runs first. */
 #define PLANT_SEEDS	200
 
@@ -230,7 +427,9 @@ int main(void)
 		cmocka_unit_test(det_notif_wait_send_random),
 		cmocka_unit_test(det_notif_wait_send_pct),
 		cmocka_unit_test(det_notif_async_random),
+		cmocka_unit_test(det_notif_timeout_against_send),
 		cmocka_unit_test(det_notif_planted_early_send_is_found),
+		cmocka_unit_test(det_notif_planted_timeout_drop_is_found),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -126,7 +126,9 @@ static uint64_t counter_run(uint64_t seed, enum rt_det_strategy st,
 
 	begin(seed, st, trace);
 	counter_scenario(c);
+	assert_true(rt_det_step() > 0);
 	rt_det_end(&res);
+	assert_int_equal(rt_det_step(), 0);
 	assert_int_equal(c->value, WORKERS * ROUNDS);
 	assert_int_equal(c->overlaps, 0);
 	assert_int_equal(res.threads, WORKERS);
@@ -430,6 +432,8 @@ static struct rt_mutex held;
 
 static void *grab_fn(void *arg)
 {
+	/* As a secure thread would: the report says which world it is in. */
+	rt_world_switch(RT_WORLD_SECURE);
 	rt_mutex_lock(&held);
 	rt_mutex_unlock(&held);
 	return NULL;
@@ -465,6 +469,8 @@ static void det_deadlock_is_reported_not_hung(void **state)
 	assert_non_null(strstr(out, "thread 0 main"));
 	assert_non_null(strstr(out, "joins thread 1 (grabber)"));
 	assert_non_null(strstr(out, "thread 1 grabber"));
+	assert_non_null(strstr(out, "[secure] waits for mutex"));
+	assert_non_null(strstr(out, "[normal] joins thread 1"));
 	assert_non_null(strstr(out, "held by thread 0 (main)"));
 	assert_non_null(strstr(out, "SMCSIM_SEED=0xdead SMCSIM_SCHED=random "
 				    "meson test -C build lib/test_rt_det"));

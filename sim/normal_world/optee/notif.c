@@ -159,7 +159,9 @@ int optee_notif_wait(struct optee *optee, uint64_t key, unsigned int timeout_ms)
 	 * A send may complete us between the timeout and here; Linux drops
 	 * that send. It is ours: take it.
 	 */
-	if (rc == -ETIMEDOUT && rt_completion_done(&e.c))
+	if (rc == -ETIMEDOUT && rt_completion_done(&e.c) &&
+	    !(atomic_load_explicit(&optee_planted, memory_order_relaxed) &
+	      OPTEE_PLANT_NOTIF_TIMEOUT_DROPS_SEND))
 		rc = 0;
 	if (!rc)
 		rc = e.result;
