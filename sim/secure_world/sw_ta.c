@@ -140,8 +140,7 @@ static void sw_params_release(struct smcsim_sw *sw, struct sw_params *pp)
 
 static uint32_t sw_param_mem_in(struct smcsim_sw *sw,
 				const struct optee_msg_param *mp,
-				struct sw_params *pp, unsigned int i,
-				uint32_t gp_type)
+				struct sw_params *pp, unsigned int i)
 {
 	uint64_t type = mp->attr & OPTEE_MSG_ATTR_TYPE_MASK;
 	uint64_t size;
@@ -199,8 +198,11 @@ static uint32_t sw_param_mem_in(struct smcsim_sw *sw,
 	pp->bounce[i] = smcsim_zalloc((size_t)size);
 	if (!pp->bounce[i])
 		return TEE_ERROR_OUT_OF_MEMORY;
-	if (gp_type != SMCSIM_TA_PARAM_MEMREF_OUTPUT &&
-	    sw_mem_read(sw, &pp->mem[i], 0, pp->bounce[i], (size_t)size))
+	/*
+	 * Outputs too: an OP-TEE TA works on the memory itself, so the bytes
+	 * it does not write keep what the caller had there.
+	 */
+	if (sw_mem_read(sw, &pp->mem[i], 0, pp->bounce[i], (size_t)size))
 		return TEE_ERROR_BAD_PARAMETERS;
 	pp->ta[i].memref.buffer = pp->bounce[i];
 	pp->ta[i].memref.size = (size_t)size;
@@ -248,7 +250,7 @@ static uint32_t sw_params_in(struct smcsim_sw *sw,
 			/* RMEM 5..7 and TMEM 9..11 map to MEMREF 5..7. */
 			gp = (uint32_t)(type >= OPTEE_MSG_ATTR_TYPE_TMEM_INPUT ?
 					type - 4 : type);
-			res = sw_param_mem_in(sw, &mp[i], pp, i, gp);
+			res = sw_param_mem_in(sw, &mp[i], pp, i);
 			break;
 		default:
 			gp = SMCSIM_TA_PARAM_NONE;

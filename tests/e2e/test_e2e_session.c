@@ -505,6 +505,68 @@ static void e2e_session_echo_memref_kernel_buf(void **state)
 	tee_client_close_context(ctx);
 }
 
+/* A TA that writes only the first two bytes of its output memref. */
+static uint32_t partial_invoke(struct smcsim_ta_sess *s, uint32_t cmd,
+			       uint32_t pt, union smcsim_ta_param p[4])
+{
+	uint8_t *b = p[0].memref.buffer;
+
+	(void)s;
+	(void)cmd;
+	if (SMCSIM_TA_PARAM_TYPE_GET(pt, 0) != SMCSIM_TA_PARAM_MEMREF_OUTPUT ||
+	    p[0].memref.size < 2)
+		return TEE_ERROR_BAD_PARAMETERS;
+	b[0] = 0x11;
+	b[1] = 0x22;
+	return TEE_SUCCESS;
+}
+
+static const struct smcsim_ta_ops partial_ops = { .invoke = partial_invoke };
+
+/*
+ * In OP-TEE a TA works on the caller's memory itself, so bytes of an
+ * output buffer it does not write keep what the caller had there; the
+ * simulator's private copy must not turn them into zeros.
+ */
+static void e2e_session_output_memref_unwritten_bytes_kept(void **state)
+{
+	static const struct smcsim_ta_desc desc = {
+		.uuid = { 0x534d4353, 0x7e57, 0x4000,
+			  { 0x80, 0x00, 0x70, 0x61, 0x72, 0x74, 0x69, 0x6c } },
+		.name = "partial",
+		.ops = &partial_ops,
+	};
+	struct e2e *e = *state;
+	struct tee_ioctl_invoke_arg arg = { .num_params = 1 };
+	struct tee_context *ctx;
+	struct tee_param p;
+	struct tee_shm *out;
+	uint8_t *va;
+	size_t i;
+
+	assert_int_equal(smcsim_sw_register_ta(e->sw, &desc), 0);
+	ctx = open_ctx(e);
+	arg.session = open_ok(ctx, &desc.uuid);
+	assert_int_equal(tee_shm_alloc_kernel_buf(ctx, 64, &out), 0);
+	va = tee_shm_get_va(out, 0);
+	memset(va, 0x5a, 64);
+	p = (struct tee_param){ .attr = P_MEM_OUT };
+	p.u.memref.shm = out;
+	p.u.memref.shm_offs = 8;
+	p.u.memref.size = 32;
+	assert_int_equal(tee_client_invoke_func(ctx, &arg, &p), 0);
+	assert_int_equal(arg.ret, TEE_SUCCESS);
+	assert_int_equal(p.u.memref.size, 32);
+	assert_int_equal(va[8], 0x11);
+	assert_int_equal(va[9], 0x22);
+	for (i = 0; i < 64; i++)
+		if (i != 8 && i != 9)
+			assert_int_equal(va[i], 0x5a);
+	tee_shm_free(out);
+	assert_int_equal(tee_client_close_session(ctx, arg.session), 0);
+	tee_client_close_context(ctx);
+}
+
 /* Memory the client owns, registered with tee_shm_register_kernel_buf. */
 static void e2e_session_echo_memref_registered(void **state)
 {
@@ -1366,6 +1428,9 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(
 			e2e_session_echo_memref_registered, setup_default,
 			teardown),
+		cmocka_unit_test_setup_teardown(
+			e2e_session_output_memref_unwritten_bytes_kept,
+			setup_default, teardown),
 		cmocka_unit_test_setup_teardown(e2e_session_echo_reserved_pool,
 						setup_reserved, teardown),
 		cmocka_unit_test_setup_teardown(
