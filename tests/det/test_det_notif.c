@@ -9,6 +9,9 @@
  *   wait gets the send, early or late.
  * - async: a value posted in the secure world reaches its waiter through
  *   the interrupt's top half, however the post races the wait.
+ * - a burst: three async values posted by three TAs at once for three
+ *   waiters race in the secure bitmap and the top half's fetch loop; each
+ *   value reaches its waiter, is fetched and sent once, none stays pending.
  * - timeout against send: the wait's timeout and a send after an RPC
  *   SUSPEND of the same length fall due at the same virtual instant, so the
  *   seed decides which runs first; either the wait gets the send, or it
@@ -185,6 +188,123 @@ static void det_notif_async_random(void **state)
 {
 	(void)state;
 	explore_notif(true, "random", 1000);
+}
+
+/* ---- a burst of async values ------------------------------------------- */
+
+#define BURST	3
+
+/**
+ * struct burst_run - one run
+ * @tb:		the stack
+ * @w, @p:	waiters and posters
+ * @f:		first failure
+ */
+struct burst_run {
+	struct tb tb;
+	struct side w[BURST];
+	struct side p[BURST];
+	struct db_fail f;
+};
+
+static void burst_scenario(void *arg)
+{
+	const struct tb_opts o = { .profile = SMCSIM_ABI_UPSTREAM, .threads = 6 };
+	struct burst_run *r = arg;
+	struct db_thread tw[BURST], tp[BURST];
+	struct optee_notif_info ni;
+	unsigned int i, opened = 0;
+	const char *left;
+
+	db_fail_reset(&r->f);
+	if (tb_try_start(&r->tb, &o)) {
+		db_failf(&r->f, "tb_try_start");
+		return;
+	}
+	for (opened = 0; opened < BURST; opened++) {
+		struct side *w = &r->w[opened], *p = &r->p[opened];
+
+		if (db_open_session(&r->tb, &notif_uuid, &w->ctx, &w->session,
+				    &r->f))
+			goto out;
+		if (db_open_session(&r->tb, &notif_uuid, &p->ctx, &p->session,
+				    &r->f)) {
+			db_close_session(w->ctx, w->session, &r->f);
+			goto out;
+		}
+		if (smcsim_sw_notif_alloc_value(r->tb.sw, &w->value))
+			db_failf(&r->f, "no async value");
+		w->cmd = SMCSIM_TA_NOTIF_CMD_WAIT;
+		p->cmd = SMCSIM_TA_NOTIF_CMD_POST;
+		p->value = w->value;
+		w->ret = p->ret = UINT32_MAX;
+	}
+	for (i = 0; i < BURST; i++) {
+		db_spawn(&tw[i], "waiter", side_call, &r->w[i], &r->f);
+		db_spawn(&tp[i], "poster", side_call, &r->p[i], &r->f);
+	}
+	for (i = 0; i < BURST; i++) {
+		db_join(&tw[i]);
+		db_join(&tp[i]);
+	}
+	for (i = 0; i < BURST; i++)
+		if (r->w[i].ret != TEE_SUCCESS || r->p[i].ret != TEE_SUCCESS)
+			db_failf(&r->f, "value %u: wait 0x%x, post 0x%x",
+				 r->w[i].value, r->w[i].ret, r->p[i].ret);
+	memset(&ni, 0, sizeof(ni));
+	optee_get_notif_info(r->tb.optee, &ni);
+	if (ni.sends != BURST || ni.pending || ni.waiters || ni.irq_bad_values)
+		db_failf(&r->f, "driver: %llu sends, %u pending, %u waiters, "
+			 "%llu bad values", (unsigned long long)ni.sends,
+			 ni.pending, ni.waiters,
+			 (unsigned long long)ni.irq_bad_values);
+	if (smcsim_sw_notif_pending_mask(r->tb.sw))
+		db_failf(&r->f, "secure world: values still pending");
+out:
+	while (opened) {
+		opened--;
+		db_close_session(r->w[opened].ctx, r->w[opened].session, &r->f);
+		db_close_session(r->p[opened].ctx, r->p[opened].session, &r->f);
+	}
+	left = tb_try_stop(&r->tb);
+	if (left)
+		db_failf(&r->f, "after the run: %s", left);
+}
+
+static const char *burst_check(void *arg)
+{
+	return db_fail_msg(&((struct burst_run *)arg)->f);
+}
+
+static void explore_burst(const char *sched)
+{
+	static struct burst_run r;
+	struct smcsim_explore e = {
+		.test = TEST,
+		.scenario = burst_scenario,
+		.check = burst_check,
+		.arg = &r,
+		.seeds = db_seeds(1000),
+		.sched = sched,
+	};
+	struct smcsim_explore_result res;
+
+	memset(&r, 0, sizeof(r));
+	res = db_explore(&e);
+	if (res.runs > 1)
+		assert_true(res.distinct > 1);
+}
+
+static void det_notif_async_burst_random(void **state)
+{
+	(void)state;
+	explore_burst("random");
+}
+
+static void det_notif_async_burst_pct(void **state)
+{
+	(void)state;
+	explore_burst("pct:3:2500");
 }
 
 /* ---- timeout against send ---------------------------------------------- */
@@ -427,6 +547,8 @@ int main(void)
 		cmocka_unit_test(det_notif_wait_send_random),
 		cmocka_unit_test(det_notif_wait_send_pct),
 		cmocka_unit_test(det_notif_async_random),
+		cmocka_unit_test(det_notif_async_burst_random),
+		cmocka_unit_test(det_notif_async_burst_pct),
 		cmocka_unit_test(det_notif_timeout_against_send),
 		cmocka_unit_test(det_notif_planted_early_send_is_found),
 		cmocka_unit_test(det_notif_planted_timeout_drop_is_found),
