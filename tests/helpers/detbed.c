@@ -78,27 +78,9 @@ uint32_t db_invoke_value(struct tee_context *ctx, uint32_t session,
 			 uint32_t func, const uint32_t types[4],
 			 uint64_t v[4][2])
 {
-	struct tee_ioctl_invoke_arg arg = {
-		.func = func,
-		.session = session,
-		.num_params = 4,
-	};
-	struct tee_param p[4];
-	unsigned int i;
+	int rc;
 
-	memset(p, 0, sizeof(p));
-	for (i = 0; i < 4; i++) {
-		p[i].attr = types[i];
-		p[i].u.value.a = v[i][0];
-		p[i].u.value.b = v[i][1];
-	}
-	if (tee_client_invoke_func(ctx, &arg, p))
-		return UINT32_MAX;
-	for (i = 0; i < 4; i++) {
-		v[i][0] = p[i].u.value.a;
-		v[i][1] = p[i].u.value.b;
-	}
-	return arg.ret;
+	return tb_try_invoke_values(ctx, session, func, types, v, &rc);
 }
 
 static void *db_thread_main(void *arg)

@@ -95,6 +95,14 @@ struct tee_context *tb_open_ctx(struct tb *tb);
 uint32_t tb_open_session(struct tee_context *ctx, const struct smcsim_uuid *uuid,
 			 uint32_t *session);
 /**
+ * tb_try_invoke_values() - tb_invoke_values() without assertions
+ * @rc:		the driver's result (tee_client_invoke_func())
+ * Return: the TEE ret, or UINT32_MAX when the driver refused the call.
+ */
+uint32_t tb_try_invoke_values(struct tee_context *ctx, uint32_t session,
+			      uint32_t func, const uint32_t types[4],
+			      uint64_t v[4][2], int *rc);
+/**
  * tb_invoke_values() - invoke @func with value params
  * @types:	TEE_IOCTL_PARAM_ATTR_TYPE_* of each of the 4 params
  * @v:		a/b of each param, in and out (may be NULL when all NONE)
