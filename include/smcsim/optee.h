@@ -105,12 +105,21 @@ struct tee_device *optee_supp_teedev(struct optee *optee);
  * @free_thread_count:	of those, not taken by a caller now
  * @sys_thread_req_count: system sessions asking for a kept thread
  * @waiters:		callers between wait_init and wait_final
+ * @wakes:		wake-ups given (a call ended, or a kept thread was
+ *			given back), since probe
+ * @wakes_busy:		of those, given to a caller that was not asleep in
+ *			the queue while another caller was
+ * @wakes_again:	of those, given to a caller already woken that had
+ *			not yet looked again (two wake-ups, one waiter)
  */
 struct optee_cq_info {
 	int total_thread_count;
 	int free_thread_count;
 	int sys_thread_req_count;
 	unsigned int waiters;
+	unsigned long wakes;
+	unsigned long wakes_busy;
+	unsigned long wakes_again;
 };
 
 /** optee_get_cq_info() - a snapshot of the call queue, for tests */

@@ -6,7 +6,8 @@
  *     threads GET_THREAD_COUNT reported, or wait; after ETHREAD_LIMIT they
  *     wait too, and each leaving caller wakes one waiter, a system-thread
  *     one first, passing the token on if it was woken itself meanwhile
- *     (abi-facts.md 7a);
+ *     (abi-facts.md 7a); unlike Linux, a caller asleep in the queue is
+ *     preferred to one that runs or was woken already;
  *  2. the message-argument cache: pages of optee_msg_arg slots, private
  *     (one per page, sent by PA) or shared (registered, several per page,
  *     sent with CALL_WITH_REGD_ARG);
@@ -31,6 +32,9 @@ void optee_cq_init(struct optee_call_queue *cq, int thread_count)
 	cq->total_thread_count = thread_count;
 	cq->free_thread_count = thread_count;
 	cq->sys_thread_req_count = 0;
+	cq->wakes = 0;
+	cq->wakes_busy = 0;
+	cq->wakes_again = 0;
 }
 
 void optee_cq_uninit(struct optee_call_queue *cq)
@@ -50,6 +54,9 @@ void optee_get_cq_info(struct optee *optee, struct optee_cq_info *info)
 	info->waiters = 0;
 	TAILQ_FOREACH(w, &cq->waiters, link)
 		info->waiters++;
+	info->wakes = cq->wakes;
+	info->wakes_busy = cq->wakes_busy;
+	info->wakes_again = cq->wakes_again;
 	rt_mutex_unlock(&cq->mutex);
 }
 
@@ -59,6 +66,7 @@ static void optee_cq_requeue(struct optee_call_queue *cq,
 {
 	TAILQ_REMOVE(&cq->waiters, w, link);
 	TAILQ_INSERT_TAIL(&cq->waiters, w, link);
+	w->state = OPTEE_CQ_RUNNING;
 }
 
 void optee_cq_wait_init(struct optee_call_queue *cq,
@@ -66,6 +74,7 @@ void optee_cq_wait_init(struct optee_call_queue *cq,
 {
 	rt_completion_init(&w->c);
 	w->sys_thread = sys_thread;
+	w->state = OPTEE_CQ_RUNNING;
 
 	rt_mutex_lock(&cq->mutex);
 	TAILQ_INSERT_TAIL(&cq->waiters, w, link);
@@ -78,6 +87,7 @@ void optee_cq_wait_init(struct optee_call_queue *cq,
 			cq->free_thread_count--;
 			break;
 		}
+		w->state = OPTEE_CQ_WAITING;
 		rt_mutex_unlock(&cq->mutex);
 		rt_wait_for_completion(&w->c);
 		rt_mutex_lock(&cq->mutex);
@@ -89,29 +99,79 @@ void optee_cq_wait_init(struct optee_call_queue *cq,
 void optee_cq_wait_for_completion(struct optee_call_queue *cq,
 				  struct optee_call_waiter *w)
 {
+	rt_mutex_lock(&cq->mutex);
+	w->state = OPTEE_CQ_WAITING;
+	rt_mutex_unlock(&cq->mutex);
 	rt_wait_for_completion(&w->c);
 	rt_mutex_lock(&cq->mutex);
 	optee_cq_requeue(cq, w);
 	rt_mutex_unlock(&cq->mutex);
 }
 
-/* Wake one waiter, a system-thread one first. Caller holds cq->mutex. */
-static void optee_cq_complete_one(struct optee_call_queue *cq)
+/*
+ * Give @w a wake-up and count where it went (struct optee_cq_info).
+ * Caller holds cq->mutex.
+ */
+static void optee_cq_wake(struct optee_call_queue *cq,
+			  struct optee_call_waiter *w)
 {
-	struct optee_call_waiter *w;
+	struct optee_call_waiter *o;
+	bool other_asleep = false;
+
+	TAILQ_FOREACH(o, &cq->waiters, link)
+		if (o != w && o->state == OPTEE_CQ_WAITING &&
+		    !rt_completion_done(&o->c))
+			other_asleep = true;
+	cq->wakes++;
+	if (w->state == OPTEE_CQ_WOKEN)
+		cq->wakes_again++;
+	else if (w->state == OPTEE_CQ_RUNNING && other_asleep)
+		cq->wakes_busy++;
+	if (w->state == OPTEE_CQ_WAITING)
+		w->state = OPTEE_CQ_WOKEN;
+	rt_complete(&w->c);
+}
+
+/*
+ * The first caller in @state that has no wake-up pending, a system-thread
+ * one first. Caller holds cq->mutex.
+ */
+static struct optee_call_waiter *optee_cq_first(struct optee_call_queue *cq,
+						enum optee_cq_state state)
+{
+	struct optee_call_waiter *w, *first = NULL;
 
 	TAILQ_FOREACH(w, &cq->waiters, link) {
-		if (w->sys_thread && !rt_completion_done(&w->c)) {
-			rt_complete(&w->c);
-			return;
-		}
+		if (w->state != state || rt_completion_done(&w->c))
+			continue;
+		if (w->sys_thread)
+			return w;
+		if (!first)
+			first = w;
 	}
-	TAILQ_FOREACH(w, &cq->waiters, link) {
-		if (!rt_completion_done(&w->c)) {
-			rt_complete(&w->c);
-			return;
-		}
-	}
+	return first;
+}
+
+/*
+ * Wake one caller asleep in the queue, a system-thread one first. Linux
+ * wakes the first caller in the list whose completion is not done, and
+ * the list holds running callers too: the wake-up could go to a caller
+ * that holds a thread (it passes it on only when its own call ends, which
+ * may be never if that call waits for one of the sleepers) or to a caller
+ * woken a moment ago that has not looked again (two wake-ups, one waiter),
+ * while a sleeper stays asleep with a thread free. Only with nobody asleep
+ * does a running caller get it: it may be about to find the firmware out
+ * of threads (ETHREAD_LIMIT), and passes it on when done. A caller just
+ * woken never does: it looks again anyway. Caller holds cq->mutex.
+ */
+static void optee_cq_complete_one(struct optee_call_queue *cq)
+{
+	struct optee_call_waiter *w = optee_cq_first(cq, OPTEE_CQ_WAITING);
+
+	if (!w)
+		w = optee_cq_first(cq, OPTEE_CQ_RUNNING);
+	if (w)
+		optee_cq_wake(cq, w);
 }
 
 /*

@@ -30,15 +30,29 @@
 #define MAX_ARG_COUNT_PER_ENTRY	(SHM_ENTRY_SIZE / OPTEE_MSG_GET_ARG_SIZE(0))
 
 /**
+ * enum optee_cq_state - where a caller is, for the wake-one choice
+ * @OPTEE_CQ_RUNNING:	holds a secure thread or is on its way to one
+ * @OPTEE_CQ_WAITING:	asleep in the queue until a call ends
+ * @OPTEE_CQ_WOKEN:	woken from WAITING, not yet back under the mutex
+ */
+enum optee_cq_state {
+	OPTEE_CQ_RUNNING,
+	OPTEE_CQ_WAITING,
+	OPTEE_CQ_WOKEN,
+};
+
+/**
  * struct optee_call_waiter - a caller waiting for (or holding) a secure thread
  * @link:	in optee_call_queue.waiters
  * @c:		completed to wake this caller
  * @sys_thread:	the call is for a system session
+ * @state:	see enum optee_cq_state (under optee_call_queue.mutex)
  */
 struct optee_call_waiter {
 	TAILQ_ENTRY(optee_call_waiter) link;
 	struct rt_completion c;
 	bool sys_thread;
+	enum optee_cq_state state;
 };
 
 /**
@@ -49,6 +63,7 @@ struct optee_call_waiter {
  *			rely on ETHREAD_LIMIT only
  * @free_thread_count:	threads not taken by a caller of this driver
  * @sys_thread_req_count: system sessions that want a thread kept for them
+ * @wakes, @wakes_busy, @wakes_again: as in struct optee_cq_info
  */
 struct optee_call_queue {
 	struct rt_mutex mutex;
@@ -56,6 +71,9 @@ struct optee_call_queue {
 	int total_thread_count;
 	int free_thread_count;
 	int sys_thread_req_count;
+	unsigned long wakes;
+	unsigned long wakes_busy;
+	unsigned long wakes_again;
 };
 
 #define OPTEE_SHM_ARG_ALLOC_PRIV	(1U << 0)
