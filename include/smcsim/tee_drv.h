@@ -363,7 +363,9 @@ int tee_client_system_session(struct tee_context *ctx, uint32_t session);
  *		directly, with a reference held until the answer.
  * Return: 0; -EINVAL for bad params, too few of them, or a second sync
  * request before the first was answered; -EINTR when the calling thread
- * was killed (rt_thread_kill); -EPERM when @ctx is not the supplicant.
+ * was killed (rt_thread_kill), even with a request waiting (it stays
+ * queued: a killed process serves nothing); -EPERM when @ctx is not the
+ * supplicant.
  */
 int tee_supp_recv(struct tee_context *ctx, uint32_t *func,
 		  uint32_t *num_params, struct tee_param *param);
@@ -374,7 +376,9 @@ int tee_supp_recv(struct tee_context *ctx, uint32_t *func,
  *		sizes), after a VALUE_INOUT|META params[0] with a = the id
  *		in the async form
  * Return: 0; -ENOENT for an id nobody waits on; -EBADF when its requester
- * was killed; -EINVAL for a param count that does not match.
+ * was killed; -EINTR when the calling thread was killed (the request
+ * fails with COMMUNICATION when the context closes); -EINVAL for a param
+ * count that does not match.
  */
 int tee_supp_send(struct tee_context *ctx, uint32_t ret, uint32_t num_params,
 		  struct tee_param *param);

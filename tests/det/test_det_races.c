@@ -16,6 +16,7 @@
  *     with OP-TEE (a yielding call): a deadlock Linux has too, shown in a
  *     forked child; with the reserved pool it cannot happen.
  */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -25,6 +26,8 @@
 
 #include <cmocka.h>
 
+#include <smcsim/optee_msg.h>
+#include <smcsim/optee_rpc_cmd.h>
 #include <smcsim/optee_smc.h>
 #include <smcsim/tee_error.h>
 
@@ -210,11 +213,320 @@ static void det_races_callq_wake_pct(void **state)
 	explore_cq("pct:3:1500");
 }
 
+/* ---- 2. a killed server ------------------------------------------------- */
+
+/*
+ * A server of one plugin serves requests that three clients keep sending
+ * (three each, one after another), from a TA of our own; a killer kills
+ * the server's thread (rt_thread_kill, SIGKILL) and closes its context, as
+ * the process's exit would, at whatever point the seed picks. No
+ * supplicant is attached, so a request the server did not take gets
+ * COMMUNICATION (the clients are in-kernel). Invariants: every request is
+ * answered exactly once: SUCCESS with the server's answer iff the driver
+ * took exactly one answer for it, else COMMUNICATION; nothing is served
+ * once the context is closed, nor by the killed thread (a killed process
+ * makes no more system calls); a request sent after the close fails.
+ */
+#define SRV_CLIENTS	3
+#define SRV_REQS	3
+#define SRV_SUBS	(SRV_CLIENTS * SRV_REQS + 1)
+#define SRV_CMD		0x5e1U
+#define SRV_ANSWER(sub)	((uint64_t)(sub) * 7 + 1)
+
+static const struct smcsim_uuid srv_ta_uuid = {
+	0x534d4353, 0x0110, 0x4000,
+	{ 0x80, 0x00, 0x72, 0x61, 0x63, 0x65, 0x73, 0x00 }
+};
+
+static const uint8_t srv_plugin[16] = {
+	0xd4, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77,
+	0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0x04
+};
+
+/* [v0 inout]: one SUPP_PLUGIN INVOKE of srv_plugin, sub_cmd v0.a; v0.b = its answer */
+static uint32_t srv_ta_invoke(struct smcsim_ta_sess *s, uint32_t cmd,
+			      uint32_t ptypes,
+			      union smcsim_ta_param p[SMCSIM_TA_NUM_PARAMS])
+{
+	struct optee_msg_param mp[4];
+	uint32_t w[4], res;
+
+	if (cmd || ptypes != SMCSIM_TA_PARAM_TYPES(SMCSIM_TA_PARAM_VALUE_INOUT,
+						   SMCSIM_TA_PARAM_NONE,
+						   SMCSIM_TA_PARAM_NONE,
+						   SMCSIM_TA_PARAM_NONE))
+		return TEE_ERROR_BAD_PARAMETERS;
+	memcpy(w, srv_plugin, sizeof(w));
+	memset(mp, 0, sizeof(mp));
+	mp[0].attr = OPTEE_MSG_ATTR_TYPE_VALUE_INPUT;
+	mp[0].u.value.a = OPTEE_RPC_SUPP_PLUGIN_INVOKE;
+	mp[0].u.value.b = w[0];
+	mp[0].u.value.c = w[1];
+	mp[1].attr = OPTEE_MSG_ATTR_TYPE_VALUE_INPUT;
+	mp[1].u.value.a = w[2];
+	mp[1].u.value.b = w[3];
+	mp[1].u.value.c = SRV_CMD;
+	mp[2].attr = OPTEE_MSG_ATTR_TYPE_VALUE_INOUT;
+	mp[2].u.value.a = p[0].value.a;
+	res = smcsim_ta_rpc(s, OPTEE_RPC_CMD_SUPP_PLUGIN, mp, 4);
+	p[0].value.b = (uint32_t)mp[2].u.value.b;
+	return res;
+}
+
+static const struct smcsim_ta_ops srv_ta_ops = {
+	.invoke = srv_ta_invoke,
+};
+
+/**
+ * struct srv_run - one run
+ * @tb:		the stack
+ * @sctx:	the server's context
+ * @server:	the server's thread
+ * @killed:	set once the kill was delivered
+ * @closed:	set once the server's context is closed (after the close
+ *		returned): whatever starts after it sees it
+ * @served:	per sub_cmd, answers the driver took from the server
+ * @ret, @out:	per sub_cmd, the client's result and answer
+ * @late:	per sub_cmd, sent after @closed
+ * @outcomes:	over an exploration: [0] served, [1] COMMUNICATION
+ * @f:		first failure
+ */
+struct srv_run {
+	struct tb tb;
+	struct tee_context *sctx;
+	struct db_thread server;
+	bool killed;
+	bool closed;
+	unsigned int served[SRV_SUBS];
+	uint32_t ret[SRV_SUBS];
+	uint64_t out[SRV_SUBS];
+	bool late[SRV_SUBS];
+	unsigned long outcomes[2];
+	struct db_fail f;
+};
+
+struct srv_client {
+	struct srv_run *r;
+	unsigned int i;
+};
+
+static void srv_server_fn(void *arg)
+{
+	struct srv_run *r = arg;
+	struct tee_param p[4];
+	uint32_t func, n;
+	uint64_t sub;
+	bool killed, closed;
+	int rc;
+
+	for (;;) {
+		memset(p, 0, sizeof(p));
+		n = 4;
+		killed = r->killed;
+		if (tee_supp_recv(r->sctx, &func, &n, p))
+			return;
+		if (killed)
+			db_failf(&r->f, "the killed server received sub %llu",
+				 (unsigned long long)p[2].u.value.a);
+		if (func != OPTEE_RPC_CMD_SUPP_PLUGIN || n != 4 ||
+		    p[2].u.value.a == 0 || p[2].u.value.a >= SRV_SUBS) {
+			db_failf(&r->f, "server: func 0x%x, %u params", func, n);
+			return;
+		}
+		sub = p[2].u.value.a;
+		p[2].u.value.b = SRV_ANSWER(sub);
+		killed = r->killed;
+		closed = r->closed;
+		rc = tee_supp_send(r->sctx, TEE_SUCCESS, n, p);
+		if (rc)
+			continue;
+		r->served[sub]++;
+		if (closed)
+			db_failf(&r->f, "sub %llu served after the close",
+				 (unsigned long long)sub);
+		else if (killed)
+			db_failf(&r->f, "sub %llu served by the killed server",
+				 (unsigned long long)sub);
+	}
+}
+
+static void srv_client_fn(void *arg)
+{
+	struct srv_client *c = arg;
+	struct srv_run *r = c->r;
+	const uint32_t types[4] = { TEE_IOCTL_PARAM_ATTR_TYPE_VALUE_INOUT,
+				    NO, NO, NO };
+	struct tee_context *ctx;
+	uint32_t session;
+	unsigned int k, sub;
+	uint64_t v[4][2];
+
+	if (db_open_session(&r->tb, &srv_ta_uuid, &ctx, &session, &r->f))
+		return;
+	for (k = 0; k < SRV_REQS; k++) {
+		sub = 1 + c->i * SRV_REQS + k;
+		memset(v, 0, sizeof(v));
+		v[0][0] = sub;
+		r->late[sub] = r->closed;
+		r->ret[sub] = db_invoke_value(ctx, session, 0, types, v);
+		r->out[sub] = v[0][1];
+	}
+	db_close_session(ctx, session, &r->f);
+}
+
+/*
+ * Kill the server once it has answered one request (or after a bounded
+ * number of turns), then close its context as its exit would.
+ */
+static void srv_killer_fn(void *arg)
+{
+	struct srv_run *r = arg;
+	struct optee_supp_info si;
+	unsigned int i;
+
+	/* Each look takes the server's locks: a scheduling point. */
+	for (i = 0; i < 200; i++)
+		if (optee_get_server_info(r->tb.optee, srv_plugin, &si) ||
+		    si.answered)
+			break;
+	rt_thread_kill(r->server.t);
+	r->killed = true;
+	tee_client_close_context(r->sctx);
+	r->closed = true;
+}
+
+static void srv_scenario(void *arg)
+{
+	const struct tb_opts o = { .profile = SMCSIM_ABI_UPSTREAM, .threads = 4 };
+	const struct smcsim_ta_desc desc = {
+		.uuid = srv_ta_uuid,
+		.name = "races-server",
+		.ops = &srv_ta_ops,
+	};
+	struct srv_run *r = arg;
+	struct db_thread tc[SRV_CLIENTS], tk;
+	struct srv_client c[SRV_CLIENTS];
+	struct optee_supp_info si;
+	const char *left;
+	unsigned int i, sub;
+	int rc;
+
+	db_fail_reset(&r->f);
+	r->killed = false;
+	r->closed = false;
+	memset(r->served, 0, sizeof(r->served));
+	memset(r->late, 0, sizeof(r->late));
+	for (sub = 0; sub < SRV_SUBS; sub++)
+		r->ret[sub] = UINT32_MAX;
+	rc = tb_try_start(&r->tb, &o);
+	if (rc) {
+		db_failf(&r->f, "tb_try_start: %d", rc);
+		return;
+	}
+	rc = smcsim_sw_register_ta(r->tb.sw, &desc);
+	if (!rc)
+		rc = tee_client_open_context(r->tb.teedev, &r->sctx);
+	if (!rc) {
+		rc = tee_supp_register_server(r->sctx, srv_plugin);
+		if (rc)
+			tee_client_close_context(r->sctx);
+	}
+	if (rc) {
+		db_failf(&r->f, "server: %d", rc);
+		goto out;
+	}
+	/* The server thread may still call in after the close: keep it. */
+	teedev_ctx_get(r->sctx);
+	db_spawn(&r->server, "server", srv_server_fn, r, &r->f);
+	for (i = 0; i < SRV_CLIENTS; i++) {
+		c[i] = (struct srv_client){ .r = r, .i = i };
+		db_spawn(&tc[i], "client", srv_client_fn, &c[i], &r->f);
+	}
+	db_spawn(&tk, "killer", srv_killer_fn, r, &r->f);
+	for (i = 0; i < SRV_CLIENTS; i++)
+		db_join(&tc[i]);
+	db_join(&tk);
+	db_join(&r->server);
+	teedev_ctx_put(r->sctx);
+
+	for (sub = 1; sub < SRV_SUBS; sub++) {
+		if (r->ret[sub] == TEE_SUCCESS && r->served[sub] == 1 &&
+		    r->out[sub] == SRV_ANSWER(sub))
+			r->outcomes[0]++;
+		else if (r->ret[sub] == TEE_ERROR_COMMUNICATION &&
+			 !r->served[sub])
+			r->outcomes[1]++;
+		else
+			db_failf(&r->f, "sub %u: ret 0x%x, answer %llu, served "
+				 "%u times", sub, r->ret[sub],
+				 (unsigned long long)r->out[sub], r->served[sub]);
+		if (r->late[sub] && r->ret[sub] != TEE_ERROR_COMMUNICATION)
+			db_failf(&r->f, "sub %u, sent after the close: ret 0x%x",
+				 sub, r->ret[sub]);
+	}
+	optee_get_supp_info(r->tb.optee, &si);
+	if (si.queued || si.queued_now || si.processing_now || si.placeholders)
+		db_failf(&r->f, "the supplicant's queue was used: %lu queued",
+			 (unsigned long)si.queued);
+	if (optee_get_server_info(r->tb.optee, srv_plugin, &si) != -ENOENT)
+		db_failf(&r->f, "the server is still registered");
+	for (i = 0; i < smcsim_sw_num_threads(r->tb.sw); i++)
+		if (smcsim_sw_thread_state(r->tb.sw, i) != SMCSIM_SW_THREAD_FREE)
+			db_failf(&r->f, "secure thread %u not free", i);
+out:
+	left = tb_try_stop(&r->tb);
+	if (left)
+		db_failf(&r->f, "after the run: %s", left);
+}
+
+static const char *srv_check(void *arg)
+{
+	return db_fail_msg(&((struct srv_run *)arg)->f);
+}
+
+static void explore_srv(const char *sched)
+{
+	static struct srv_run r;
+	struct smcsim_explore e = {
+		.test = TEST,
+		.scenario = srv_scenario,
+		.check = srv_check,
+		.arg = &r,
+		.seeds = db_seeds(1000),
+		.sched = sched,
+	};
+	struct smcsim_explore_result res;
+
+	memset(&r, 0, sizeof(r));
+	res = db_explore(&e);
+	if (res.runs > 1)
+		assert_true(res.distinct > 1);
+	/* Both outcomes happen: the kill lands in the middle of the traffic. */
+	if (res.runs >= 100) {
+		assert_true(r.outcomes[0] > 0);
+		assert_true(r.outcomes[1] > 0);
+	}
+}
+
+static void det_races_server_killed_random(void **state)
+{
+	(void)state;
+	explore_srv("random");
+}
+
+static void det_races_server_killed_pct(void **state)
+{
+	(void)state;
+	explore_srv("pct:3:1500");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(det_races_callq_wake_random),
 		cmocka_unit_test(det_races_callq_wake_pct),
+		cmocka_unit_test(det_races_server_killed_random),
+		cmocka_unit_test(det_races_server_killed_pct),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -358,6 +358,14 @@ static int supp_recv(struct optee_supp *supp, struct tee_context *ctx,
 		return rc;
 
 	for (;;) {
+		/*
+		 * A killed server (or supplicant) takes nothing more: its
+		 * process makes no more system calls in Linux, and one whose
+		 * wait a request ended dies before it can serve it. The
+		 * request stays queued and fails when the context closes.
+		 */
+		if (rt_fatal_signal_pending())
+			return -EINTR;
 		rt_mutex_lock(&supp->mutex);
 		if (supp->ctx != ctx) {
 			rt_mutex_unlock(&supp->mutex);
@@ -419,6 +427,9 @@ static int supp_send(struct optee_supp *supp, struct tee_context *ctx,
 
 	if (!supp)
 		return -EPERM;
+	/* Killed: it would have died before answering (see supp_recv()). */
+	if (rt_fatal_signal_pending())
+		return -EINTR;
 	rt_mutex_lock(&supp->mutex);
 	if (supp->ctx != ctx) {
 		rt_mutex_unlock(&supp->mutex);
