@@ -17,18 +17,24 @@
  *     forked child; with the reserved pool it cannot happen.
  */
 #include <errno.h>
+#include <poll.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include <smcsim/optee_msg.h>
 #include <smcsim/optee_rpc_cmd.h>
 #include <smcsim/optee_smc.h>
+#include <smcsim/supplicant.h>
 #include <smcsim/tee_error.h>
 
 #include "detbed.h"
@@ -520,6 +526,312 @@ static void det_races_server_killed_pct(void **state)
 	explore_srv("pct:3:1500");
 }
 
+/* ---- 3. application memory with every thread waiting for it ------------- */
+
+/*
+ * Two secure threads, two clients whose TA asks for application memory
+ * (RPC SHM_ALLOC of type APPL, served by the supplicant stand-in) and
+ * frees it. With dynamic shared memory the supplicant's allocation is
+ * registered with OP-TEE (REGISTER_SHM, a yielding call) as in Linux,
+ * whose pool registers every buffer but the driver's private ones
+ * (smc_abi.c pool_op_alloc) and whose tee-supplicant allocates with
+ * TEE_IOC_SHM_ALLOC or registers with TEE_IOC_SHM_REGISTER: when both
+ * threads are suspended in the RPC, that call waits in the call queue for
+ * a thread that only its own answer would free. A deadlock Linux has
+ * too, with OP-TEE's CFG_NUM_THREADS threads all at their first
+ * application allocation. It is shown in a forked child (the scheduler's
+ * report, exit code 86); with the reserved pool nothing is registered and
+ * every seed completes.
+ */
+#define APPL_CLIENTS	2
+#define APPL_SIZE	4096
+
+static const struct smcsim_uuid appl_ta_uuid = {
+	0x534d4353, 0x0111, 0x4000,
+	{ 0x80, 0x00, 0x72, 0x61, 0x63, 0x65, 0x73, 0x00 }
+};
+
+/* [v0 in a = size]: RPC SHM_ALLOC of application memory, then SHM_FREE */
+static uint32_t appl_ta_invoke(struct smcsim_ta_sess *s, uint32_t cmd,
+			       uint32_t ptypes,
+			       union smcsim_ta_param p[SMCSIM_TA_NUM_PARAMS])
+{
+	struct optee_msg_param mp;
+	uint64_t cookie;
+	uint32_t res;
+
+	if (cmd || ptypes != SMCSIM_TA_PARAM_TYPES(SMCSIM_TA_PARAM_VALUE_INPUT,
+						   SMCSIM_TA_PARAM_NONE,
+						   SMCSIM_TA_PARAM_NONE,
+						   SMCSIM_TA_PARAM_NONE))
+		return TEE_ERROR_BAD_PARAMETERS;
+	memset(&mp, 0, sizeof(mp));
+	mp.attr = OPTEE_MSG_ATTR_TYPE_VALUE_INPUT;
+	mp.u.value.a = OPTEE_RPC_SHM_TYPE_APPL;
+	mp.u.value.b = p[0].value.a;
+	res = smcsim_ta_rpc(s, OPTEE_RPC_CMD_SHM_ALLOC, &mp, 1);
+	if (res)
+		return res;
+	if (mp.attr != OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT ||
+	    mp.u.tmem.size < p[0].value.a)
+		return TEE_ERROR_BAD_FORMAT;
+	cookie = mp.u.tmem.shm_ref;
+	memset(&mp, 0, sizeof(mp));
+	mp.attr = OPTEE_MSG_ATTR_TYPE_VALUE_INPUT;
+	mp.u.value.a = OPTEE_RPC_SHM_TYPE_APPL;
+	mp.u.value.b = cookie;
+	return smcsim_ta_rpc(s, OPTEE_RPC_CMD_SHM_FREE, &mp, 1);
+}
+
+static const struct smcsim_ta_ops appl_ta_ops = {
+	.invoke = appl_ta_invoke,
+};
+
+/**
+ * struct appl_run - one run
+ * @tb:		the stack
+ * @reserved:	the firmware has no dynamic shm: the reserved pool
+ * @spare:	one secure thread more than clients
+ * @ctx, @session: each client's
+ * @ret:	each client's result
+ * @f:		first failure
+ */
+struct appl_run {
+	struct tb tb;
+	bool reserved;
+	bool spare;
+	struct tee_context *ctx[APPL_CLIENTS];
+	uint32_t session[APPL_CLIENTS];
+	uint32_t ret[APPL_CLIENTS];
+	struct db_fail f;
+};
+
+struct appl_client {
+	struct appl_run *r;
+	unsigned int i;
+};
+
+static void appl_client_fn(void *arg)
+{
+	struct appl_client *c = arg;
+	struct appl_run *r = c->r;
+	const uint32_t types[4] = { VI, NO, NO, NO };
+	uint64_t v[4][2] = { { APPL_SIZE, 0 } };
+
+	r->ret[c->i] = db_invoke_value(r->ctx[c->i], r->session[c->i], 0,
+				       types, v);
+}
+
+static void appl_scenario(void *arg)
+{
+	struct appl_run *r = arg;
+	const struct tb_opts o = { .profile = SMCSIM_ABI_UPSTREAM,
+				   .threads = APPL_CLIENTS + r->spare,
+				   .no_dynamic_shm = r->reserved };
+	const struct smcsim_ta_desc desc = {
+		.uuid = appl_ta_uuid,
+		.name = "races-appl",
+		.ops = &appl_ta_ops,
+	};
+	const struct smcsim_supp_cfg cfg = { 0 };
+	struct db_thread t[APPL_CLIENTS];
+	struct appl_client c[APPL_CLIENTS];
+	struct smcsim_supp_stats st;
+	struct smcsim_supp *supp = NULL;
+	unsigned int i, opened = 0;
+	const char *left;
+	int rc;
+
+	db_fail_reset(&r->f);
+	rc = tb_try_start(&r->tb, &o);
+	if (rc) {
+		db_failf(&r->f, "tb_try_start: %d", rc);
+		return;
+	}
+	rc = smcsim_sw_register_ta(r->tb.sw, &desc);
+	if (!rc)
+		rc = smcsim_supp_start(optee_supp_teedev(r->tb.optee), &cfg,
+				       &supp);
+	if (rc) {
+		db_failf(&r->f, "set-up: %d", rc);
+		goto out;
+	}
+	for (opened = 0; opened < APPL_CLIENTS; opened++)
+		if (db_open_session(&r->tb, &appl_ta_uuid, &r->ctx[opened],
+				    &r->session[opened], &r->f))
+			goto out_close;
+	for (i = 0; i < APPL_CLIENTS; i++) {
+		r->ret[i] = UINT32_MAX;
+		c[i] = (struct appl_client){ .r = r, .i = i };
+		db_spawn(&t[i], "client", appl_client_fn, &c[i], &r->f);
+	}
+	for (i = 0; i < APPL_CLIENTS; i++)
+		db_join(&t[i]);
+	for (i = 0; i < APPL_CLIENTS; i++)
+		if (r->ret[i] != TEE_SUCCESS)
+			db_failf(&r->f, "client %u: ret 0x%x", i, r->ret[i]);
+	smcsim_supp_get_stats(supp, &st);
+	if (st.shm_live)
+		db_failf(&r->f, "the supplicant holds %u shm", st.shm_live);
+out_close:
+	while (opened) {
+		opened--;
+		db_close_session(r->ctx[opened], r->session[opened], &r->f);
+	}
+out:
+	smcsim_supp_stop(supp);
+	left = tb_try_stop(&r->tb);
+	if (left)
+		db_failf(&r->f, "after the run: %s", left);
+}
+
+static const char *appl_check(void *arg)
+{
+	return db_fail_msg(&((struct appl_run *)arg)->f);
+}
+
+static struct appl_run appl_r;
+
+static void explore_appl(bool reserved, bool spare, const char *sched)
+{
+	struct smcsim_explore e = {
+		.test = TEST,
+		.scenario = appl_scenario,
+		.check = appl_check,
+		.arg = &appl_r,
+		.seeds = db_seeds(1000),
+		.sched = sched,
+	};
+	struct smcsim_explore_result res;
+
+	memset(&appl_r, 0, sizeof(appl_r));
+	appl_r.reserved = reserved;
+	appl_r.spare = spare;
+	res = db_explore(&e);
+	if (res.runs > 1)
+		assert_true(res.distinct > 1);
+}
+
+/* With the reserved pool the supplicant never calls in: no deadlock. */
+static void det_races_appl_reserved_random(void **state)
+{
+	(void)state;
+	explore_appl(true, false, "random");
+}
+
+static void det_races_appl_reserved_pct(void **state)
+{
+	(void)state;
+	explore_appl(true, false, "pct:3:1500");
+}
+
+/* Nor with a thread more than the clients: it takes all of them. */
+static void det_races_appl_spare_thread_random(void **state)
+{
+	(void)state;
+	explore_appl(false, true, "random");
+}
+
+/* A real wait bound on the child, which ends in the report or not at all. */
+#define CHILD_WAIT_MS	60000
+
+static uint64_t real_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/*
+ * Run @fn in a child with stderr captured; wait at most CHILD_WAIT_MS.
+ * Return: the child's exit code (or 128 + signal); @out gets its stderr.
+ */
+static int run_child(void (*fn)(void), char *out, size_t len)
+{
+	uint64_t end = real_ms() + CHILD_WAIT_MS;
+	int fds[2], status = 0;
+	size_t used = 0;
+	pid_t pid;
+
+	assert_int_equal(pipe(fds), 0);
+	fflush(NULL);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (!pid) {
+		close(fds[0]);
+		dup2(fds[1], 2);
+		fn();
+		_exit(0);
+	}
+	close(fds[1]);
+	for (;;) {
+		struct pollfd p = { .fd = fds[0], .events = POLLIN };
+		uint64_t now = real_ms();
+		ssize_t n;
+
+		if (now >= end) {
+			kill(pid, SIGKILL);
+			waitpid(pid, &status, 0);
+			close(fds[0]);
+			fail_msg("child did not end within %d ms", CHILD_WAIT_MS);
+		}
+		if (poll(&p, 1, (int)(end - now)) <= 0)
+			continue;
+		n = read(fds[0], out + used, len - 1 - used);
+		if (n <= 0)
+			break;
+		used += (size_t)n;
+		if (used == len - 1)
+			break;
+	}
+	out[used] = '\0';
+	close(fds[0]);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	return WIFEXITED(status) ? WEXITSTATUS(status)
+				 : 128 + WTERMSIG(status);
+}
+
+/* In the child: explore with dynamic shm until the deadlock ends it. */
+static void appl_dynamic_child(void)
+{
+	struct smcsim_explore e = {
+		.test = TEST,
+		.scenario = appl_scenario,
+		.check = appl_check,
+		.arg = &appl_r,
+		.seeds = 100,
+		.sched = "random",
+		/* A replay seed of another scenario must not hide it. */
+		.ignore_env = true,
+	};
+	struct smcsim_explore_result res;
+
+	memset(&appl_r, 0, sizeof(appl_r));
+	smcsim_explore(&e, &res);
+	fprintf(stderr, "no deadlock in %u runs\n", res.runs);
+}
+
+/*
+ * With dynamic shm some seed deadlocks: the report shows both clients'
+ * secure threads suspended (in the supplicant's request queue) and the
+ * supplicant's registration waiting in the call queue.
+ */
+static void det_races_appl_dynamic_deadlocks(void **state)
+{
+	char out[16384];
+	int code;
+
+	(void)state;
+	code = run_child(appl_dynamic_child, out, sizeof(out));
+	if (code != RT_DET_EXIT_DEADLOCK)
+		fail_msg("exit %d, not the deadlock; the child said:\n%s", code,
+			 out);
+	assert_non_null(strstr(out, "smcsim det: deadlock"));
+	assert_non_null(strstr(out, "replay: SMCSIM_SEED="));
+	fprintf(stderr, "det: the expected deadlock:\n%s", out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -527,6 +839,10 @@ int main(void)
 		cmocka_unit_test(det_races_callq_wake_pct),
 		cmocka_unit_test(det_races_server_killed_random),
 		cmocka_unit_test(det_races_server_killed_pct),
+		cmocka_unit_test(det_races_appl_reserved_random),
+		cmocka_unit_test(det_races_appl_reserved_pct),
+		cmocka_unit_test(det_races_appl_spare_thread_random),
+		cmocka_unit_test(det_races_appl_dynamic_deadlocks),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
