@@ -268,10 +268,14 @@ const char *optee_sec_caps_str(uint32_t caps, enum smcsim_abi_profile profile,
  *	before its waiter registered is dropped instead of left pending
  * @OPTEE_PLANT_NOTIF_TIMEOUT_DROPS_SEND: Linux's behaviour: a send that
  *	completes a waiter whose timeout has just fired is lost
+ * @OPTEE_PLANT_CQ_WAKE_FIRST_IN_LIST: Linux's call-queue wake-up: the
+ *	first caller in the list without a pending wake-up gets it, though it
+ *	may be running or just woken while another sleeps with a thread free
  */
 enum optee_plant {
 	OPTEE_PLANT_NOTIF_DROP_EARLY_SEND = 1U << 0,
 	OPTEE_PLANT_NOTIF_TIMEOUT_DROPS_SEND = 1U << 1,
+	OPTEE_PLANT_CQ_WAKE_FIRST_IN_LIST = 1U << 2,
 };
 
 /**

@@ -219,6 +219,53 @@ static void det_races_callq_wake_pct(void **state)
 	explore_cq("pct:3:1500");
 }
 
+/* Bounded: Linux's rule stalls a short caller in almost every schedule. */
+#define CQ_PLANT_SEEDS	50
+
+/*
+ * With Linux's wake-up rule planted (OPTEE_PLANT_CQ_WAKE_FIRST_IN_LIST),
+ * the same exploration finds a short caller stalled behind the long call,
+ * the printed seed replays it, and the same seeds are clean without it.
+ */
+static void det_races_callq_linux_rule_is_found(void **state)
+{
+	static struct cq_run r;
+	struct smcsim_explore e = {
+		.test = TEST,
+		.scenario = cq_scenario,
+		.check = cq_check,
+		.arg = &r,
+		.seeds = CQ_PLANT_SEEDS,
+		.sched = "random",
+		.ignore_env = true,
+	};
+	struct smcsim_explore_result found, replay, clean;
+	char why[sizeof(found.why)];
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	optee_test_plant(OPTEE_PLANT_CQ_WAKE_FIRST_IN_LIST);
+	assert_int_equal(smcsim_explore(&e, &found), -1);
+	assert_true(found.failed);
+	assert_true(strstr(found.why, "waited with a thread free") ||
+		    strstr(found.why, "wake-ups went to"));
+	strlcpy(why, found.why, sizeof(why));
+
+	e.first_seed = found.seed;
+	e.seeds = 1;
+	assert_int_equal(smcsim_explore(&e, &replay), -1);
+	assert_int_equal(replay.hash, found.hash);
+	assert_string_equal(replay.why, why);
+
+	optee_test_plant(0);
+	e.first_seed = 0;
+	e.seeds = CQ_PLANT_SEEDS;
+	assert_int_equal(smcsim_explore(&e, &clean), 0);
+	assert_int_equal(clean.runs, CQ_PLANT_SEEDS);
+	fprintf(stderr, "det: Linux's wake-up rule found at seed 0x%llx (run %u): %s\n",
+		(unsigned long long)found.seed, found.runs, why);
+}
+
 /* ---- 2. a killed server ------------------------------------------------- */
 
 /*
@@ -837,6 +884,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(det_races_callq_wake_random),
 		cmocka_unit_test(det_races_callq_wake_pct),
+		cmocka_unit_test(det_races_callq_linux_rule_is_found),
 		cmocka_unit_test(det_races_server_killed_random),
 		cmocka_unit_test(det_races_server_killed_pct),
 		cmocka_unit_test(det_races_appl_reserved_random),

@@ -166,10 +166,22 @@ static struct optee_call_waiter *optee_cq_first(struct optee_call_queue *cq,
  */
 static void optee_cq_complete_one(struct optee_call_queue *cq)
 {
-	struct optee_call_waiter *w = optee_cq_first(cq, OPTEE_CQ_WAITING);
+	struct optee_call_waiter *w;
 
-	if (!w)
-		w = optee_cq_first(cq, OPTEE_CQ_RUNNING);
+	if (optee_test_planted(OPTEE_PLANT_CQ_WAKE_FIRST_IN_LIST)) {
+		/* Linux's rule, for tests/det: whatever state it is in. */
+		TAILQ_FOREACH(w, &cq->waiters, link)
+			if (w->sys_thread && !rt_completion_done(&w->c))
+				break;
+		if (!w)
+			TAILQ_FOREACH(w, &cq->waiters, link)
+				if (!rt_completion_done(&w->c))
+					break;
+	} else {
+		w = optee_cq_first(cq, OPTEE_CQ_WAITING);
+		if (!w)
+			w = optee_cq_first(cq, OPTEE_CQ_RUNNING);
+	}
 	if (w)
 		optee_cq_wake(cq, w);
 }

@@ -43,6 +43,12 @@ void optee_test_plant(unsigned int mask)
 	atomic_store(&optee_planted, mask);
 }
 
+bool optee_test_planted(unsigned int plant)
+{
+	return atomic_load_explicit(&optee_planted, memory_order_relaxed) &
+	       plant;
+}
+
 /* A firmware announcing more is clamped: each key costs a bit. */
 #define OPTEE_NOTIF_MAX_KEY_LIMIT	65535U
 

@@ -513,6 +513,8 @@ int optee_notif_wait(struct optee *optee, uint64_t key, unsigned int timeout_ms)
 int optee_notif_send(struct optee *optee, uint64_t key);
 /** optee_notif_get_stats() - fill the key fields of @ni */
 void optee_notif_get_stats(struct optee *optee, struct optee_notif_info *ni);
+/** optee_test_planted() - is @plant (enum optee_plant) planted now? */
+bool optee_test_planted(unsigned int plant);
 
 /* supp.c */
 /** optee_supp_init() - an empty queue with no supplicant attached */
