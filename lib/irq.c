@@ -67,8 +67,11 @@ int smcsim_irq_create(const char *name, struct smcsim_irq **out)
 	snprintf(irq->name, sizeof(irq->name), "%s", name ? name : "irq");
 	rt_mutex_init(&irq->lock);
 	rt_cond_init(&irq->top_cond);
+	rt_cond_set_name(&irq->top_cond, "irq: line raised");
 	rt_cond_init(&irq->thr_cond);
+	rt_cond_set_name(&irq->thr_cond, "irq: thread woken");
 	rt_cond_init(&irq->idle_cond);
+	rt_cond_set_name(&irq->idle_cond, "irq: idle");
 	*out = irq;
 	return 0;
 }

@@ -323,13 +323,19 @@ static void det_describe(FILE *f, const struct rt_thread *t)
 	case RT_WAIT_MUTEX:
 		m = t->wait_obj;
 		o = m->det_owner;
-		fprintf(f, "waits for mutex #%u held by thread %u (%s)",
-			m->det_id, o ? o->tid : 0, o ? o->name : "nobody");
+		fprintf(f, "waits for mutex #%u", m->det_id);
+		if (m->name)
+			fprintf(f, " '%s'", m->name);
+		fprintf(f, " held by thread %u (%s)", o ? o->tid : 0,
+			o ? o->name : "nobody");
 		break;
 	case RT_WAIT_COND:
 		c = t->wait_obj;
-		fprintf(f, "waits on condition #%u (gave up mutex #%u)",
-			c->det_id, t->wait_mutex ? t->wait_mutex->det_id : 0);
+		fprintf(f, "waits on condition #%u", c->det_id);
+		if (c->name)
+			fprintf(f, " '%s'", c->name);
+		fprintf(f, " (gave up mutex #%u)",
+			t->wait_mutex ? t->wait_mutex->det_id : 0);
 		break;
 	case RT_WAIT_JOIN:
 		o = t->wait_obj;

@@ -97,6 +97,12 @@ void rt_mutex_init(struct rt_mutex *m)
 	RT_CHECK(pthread_mutexattr_destroy(&attr));
 	m->det_owner = NULL;
 	m->det_gen = 0;
+	m->name = NULL;
+}
+
+void rt_mutex_set_name(struct rt_mutex *m, const char *name)
+{
+	m->name = name;
 }
 
 void rt_mutex_destroy(struct rt_mutex *m)
@@ -148,6 +154,12 @@ void rt_cond_init(struct rt_cond *c)
 	RT_CHECK(pthread_cond_init(&c->pc, &attr));
 	RT_CHECK(pthread_condattr_destroy(&attr));
 	c->det_gen = 0;
+	c->name = NULL;
+}
+
+void rt_cond_set_name(struct rt_cond *c, const char *name)
+{
+	c->name = name;
 }
 
 void rt_cond_destroy(struct rt_cond *c)
@@ -218,6 +230,12 @@ void rt_completion_init(struct rt_completion *x)
 	rt_mutex_init(&x->lock);
 	rt_cond_init(&x->cond);
 	x->done = 0;
+}
+
+void rt_completion_set_name(struct rt_completion *x, const char *name)
+{
+	rt_mutex_set_name(&x->lock, name);
+	rt_cond_set_name(&x->cond, name);
 }
 
 void rt_completion_destroy(struct rt_completion *x)

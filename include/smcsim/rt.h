@@ -33,12 +33,14 @@ struct rt_mutex {
 	struct rt_thread *det_owner;
 	uint32_t det_id;
 	uint32_t det_gen;
+	const char *name;
 };
 
 struct rt_cond {
 	pthread_cond_t pc;
 	uint32_t det_id;
 	uint32_t det_gen;
+	const char *name;
 };
 
 /** enum rt_world - the world a thread executes in, for deadlock reports */
@@ -130,6 +132,12 @@ void rt_thread_join(struct rt_thread *t, void **retval);
 const char *rt_thread_name(void);
 
 void rt_mutex_init(struct rt_mutex *m);
+/**
+ * rt_mutex_set_name() - what deadlock reports call @m (a string that
+ * outlives it; NULL: its number only). rt_cond_set_name() and
+ * rt_completion_set_name() are the same for conditions and completions.
+ */
+void rt_mutex_set_name(struct rt_mutex *m, const char *name);
 void rt_mutex_destroy(struct rt_mutex *m);
 void rt_mutex_lock(struct rt_mutex *m);
 void rt_mutex_unlock(struct rt_mutex *m);
@@ -137,6 +145,7 @@ void rt_mutex_unlock(struct rt_mutex *m);
 bool rt_mutex_trylock(struct rt_mutex *m);
 
 void rt_cond_init(struct rt_cond *c);
+void rt_cond_set_name(struct rt_cond *c, const char *name);
 void rt_cond_destroy(struct rt_cond *c);
 void rt_cond_wait(struct rt_cond *c, struct rt_mutex *m);
 /**
@@ -149,6 +158,7 @@ void rt_cond_signal(struct rt_cond *c);
 void rt_cond_broadcast(struct rt_cond *c);
 
 void rt_completion_init(struct rt_completion *x);
+void rt_completion_set_name(struct rt_completion *x, const char *name);
 void rt_completion_destroy(struct rt_completion *x);
 /** rt_completion_reinit() - forget completions not yet consumed */
 void rt_completion_reinit(struct rt_completion *x);

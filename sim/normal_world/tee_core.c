@@ -102,6 +102,7 @@ int tee_device_alloc(const struct tee_desc *desc, struct tee_class *cls,
 	teedev->num_users = 1;
 	rt_mutex_init(&teedev->mutex);
 	rt_completion_init(&teedev->c_no_users);
+	rt_completion_set_name(&teedev->c_no_users, "tee device: no users");
 	*out = teedev;
 	return 0;
 }

@@ -130,7 +130,9 @@ int sw_threads_start(struct smcsim_sw *sw)
 		t->id = i;
 		t->state = SMCSIM_SW_THREAD_FREE;
 		rt_cond_init(&t->cond_in);
+		rt_cond_set_name(&t->cond_in, "secure thread: entry");
 		rt_cond_init(&t->cond_out);
+		rt_cond_set_name(&t->cond_out, "secure thread: exit");
 		snprintf(name, sizeof(name), "sw-thread-%u", i);
 		rc = rt_thread_create(&t->th, name, sw_thread_main, t);
 		if (rc) {

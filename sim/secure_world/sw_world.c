@@ -121,7 +121,9 @@ int smcsim_sw_create(const struct smcsim_sw_config *cfg, struct smcsim_sw **out)
 	atomic_init(&sw->calls, 0);
 	atomic_init(&sw->foreign_intr_pending, 0);
 	rt_mutex_init(&sw->lock);
+	rt_mutex_set_name(&sw->lock, "secure world");
 	rt_mutex_init(&sw->shm_lock);
+	rt_mutex_set_name(&sw->shm_lock, "secure world shm");
 	RB_INIT(&sw->shm_tree);
 	LIST_INIT(&sw->protmem);
 	rt_mutex_init(&sw->wq_lock);

@@ -876,6 +876,11 @@ static void det_races_appl_dynamic_deadlocks(void **state)
 			 out);
 	assert_non_null(strstr(out, "smcsim det: deadlock"));
 	assert_non_null(strstr(out, "replay: SMCSIM_SEED="));
+	/* The cycle, by name: the supplicant waits for a secure thread... */
+	assert_non_null(strstr(out, "supplicant         [normal] waits on "));
+	assert_non_null(strstr(out, "'call queue: waiter'"));
+	/* ...that the clients' calls hold while they wait for its answer. */
+	assert_non_null(strstr(out, "'supplicant: answer'"));
 	fprintf(stderr, "det: the expected deadlock:\n%s", out);
 }
 

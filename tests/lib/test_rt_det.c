@@ -450,6 +450,7 @@ static void deadlock_child(void)
 	cfg.replay = "meson test -C build lib/test_rt_det";
 	rt_det_begin(&cfg);
 	rt_mutex_init(&held);
+	rt_mutex_set_name(&held, "the held one");
 	rt_mutex_lock(&held);
 	if (rt_thread_create(&t, "grabber", grab_fn, NULL))
 		_exit(1);
@@ -471,7 +472,7 @@ static void det_deadlock_is_reported_not_hung(void **state)
 	assert_non_null(strstr(out, "thread 1 grabber"));
 	assert_non_null(strstr(out, "[secure] waits for mutex"));
 	assert_non_null(strstr(out, "[normal] joins thread 1"));
-	assert_non_null(strstr(out, "held by thread 0 (main)"));
+	assert_non_null(strstr(out, "'the held one' held by thread 0 (main)"));
 	assert_non_null(strstr(out, "SMCSIM_SEED=0xdead SMCSIM_SCHED=random "
 				    "meson test -C build lib/test_rt_det"));
 }

@@ -28,6 +28,7 @@
 void optee_cq_init(struct optee_call_queue *cq, int thread_count)
 {
 	rt_mutex_init(&cq->mutex);
+	rt_mutex_set_name(&cq->mutex, "optee call queue");
 	TAILQ_INIT(&cq->waiters);
 	cq->total_thread_count = thread_count;
 	cq->free_thread_count = thread_count;
@@ -73,6 +74,8 @@ void optee_cq_wait_init(struct optee_call_queue *cq,
 			struct optee_call_waiter *w, bool sys_thread)
 {
 	rt_completion_init(&w->c);
+	rt_completion_set_name(&w->c, sys_thread ? "call queue: system waiter" :
+						   "call queue: waiter");
 	w->sys_thread = sys_thread;
 	w->state = OPTEE_CQ_RUNNING;
 

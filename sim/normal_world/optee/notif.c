@@ -146,6 +146,7 @@ int optee_notif_wait(struct optee *optee, uint64_t key, unsigned int timeout_ms)
 		return -EBUSY;
 	}
 	rt_completion_init(&e.c);
+	rt_completion_set_name(&e.c, "notification wait");
 	TAILQ_INSERT_TAIL(&n->db, &e, link);
 	n->stats.waiters++;
 	rt_mutex_unlock(&n->lock);

@@ -964,6 +964,7 @@ int optee_probe(const struct optee_probe_cfg *cfg, struct optee **out)
 	optee_release_init(optee);
 	rt_mutex_init(&optee->protmem_lock);
 	rt_completion_init(&optee->protmem_gone);
+	rt_completion_set_name(&optee->protmem_gone, "protmem pool gone");
 
 	rc = tee_device_alloc(&optee_clnt_desc, optee->cls, pool, optee,
 			      &optee->teedev);

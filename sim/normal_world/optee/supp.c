@@ -84,7 +84,9 @@ void optee_supp_init(struct optee_supp *supp)
 {
 	memset(supp, 0, sizeof(*supp));
 	rt_mutex_init(&supp->mutex);
+	rt_mutex_set_name(&supp->mutex, "supplicant queue");
 	rt_completion_init(&supp->reqs_c);
+	rt_completion_set_name(&supp->reqs_c, "supplicant: requests");
 	TAILQ_INIT(&supp->reqs);
 	RB_INIT(&supp->ids);
 	supp->req_id = -1;
@@ -183,6 +185,7 @@ static uint32_t supp_queue_req(struct optee_supp *supp, struct tee_context *ctx,
 	if (!req)
 		return TEE_ERROR_OUT_OF_MEMORY;
 	rt_completion_init(&req->c);
+	rt_completion_set_name(&req->c, "supplicant: answer");
 	req->func = func;
 	req->num_params = num_params;
 	req->param = param;
