@@ -135,17 +135,23 @@ static void optee_cq_wake(struct optee_call_queue *cq,
 	rt_complete(&w->c);
 }
 
+#define CQ_STATE(s)	(1U << (s))
+#define CQ_ANY_STATE	(CQ_STATE(OPTEE_CQ_RUNNING) | \
+			 CQ_STATE(OPTEE_CQ_WAITING) | \
+			 CQ_STATE(OPTEE_CQ_WOKEN))
+
 /*
- * The first caller in @state that has no wake-up pending, a system-thread
- * one first. Caller holds cq->mutex.
+ * The first caller in one of @states (CQ_STATE() bits) that has no wake-up
+ * pending, a system-thread one first. Caller holds cq->mutex.
  */
 static struct optee_call_waiter *optee_cq_first(struct optee_call_queue *cq,
-						enum optee_cq_state state)
+						unsigned int states)
 {
 	struct optee_call_waiter *w, *first = NULL;
 
 	TAILQ_FOREACH(w, &cq->waiters, link) {
-		if (w->state != state || rt_completion_done(&w->c))
+		if (!(states & CQ_STATE(w->state)) ||
+		    rt_completion_done(&w->c))
 			continue;
 		if (w->sys_thread)
 			return w;
@@ -173,17 +179,11 @@ static void optee_cq_complete_one(struct optee_call_queue *cq)
 
 	if (optee_test_planted(OPTEE_PLANT_CQ_WAKE_FIRST_IN_LIST)) {
 		/* Linux's rule, for tests/det: whatever state it is in. */
-		TAILQ_FOREACH(w, &cq->waiters, link)
-			if (w->sys_thread && !rt_completion_done(&w->c))
-				break;
-		if (!w)
-			TAILQ_FOREACH(w, &cq->waiters, link)
-				if (!rt_completion_done(&w->c))
-					break;
+		w = optee_cq_first(cq, CQ_ANY_STATE);
 	} else {
-		w = optee_cq_first(cq, OPTEE_CQ_WAITING);
+		w = optee_cq_first(cq, CQ_STATE(OPTEE_CQ_WAITING));
 		if (!w)
-			w = optee_cq_first(cq, OPTEE_CQ_RUNNING);
+			w = optee_cq_first(cq, CQ_STATE(OPTEE_CQ_RUNNING));
 	}
 	if (w)
 		optee_cq_wake(cq, w);

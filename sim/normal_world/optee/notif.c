@@ -167,8 +167,7 @@ int optee_notif_wait(struct optee *optee, uint64_t key, unsigned int timeout_ms)
 	 * that send. It is ours: take it.
 	 */
 	if (rc == -ETIMEDOUT && rt_completion_done(&e.c) &&
-	    !(atomic_load_explicit(&optee_planted, memory_order_relaxed) &
-	      OPTEE_PLANT_NOTIF_TIMEOUT_DROPS_SEND))
+	    !optee_test_planted(OPTEE_PLANT_NOTIF_TIMEOUT_DROPS_SEND))
 		rc = 0;
 	if (!rc)
 		rc = e.result;
@@ -200,9 +199,7 @@ int optee_notif_send(struct optee *optee, uint64_t key)
 	 */
 	if (e && !rt_completion_done(&e->c)) {
 		rt_complete(&e->c);
-	} else if (!e && (atomic_load_explicit(&optee_planted,
-					       memory_order_relaxed) &
-			  OPTEE_PLANT_NOTIF_DROP_EARLY_SEND)) {
+	} else if (!e && optee_test_planted(OPTEE_PLANT_NOTIF_DROP_EARLY_SEND)) {
 		/* Planted bug: a send before its waiter is lost. */
 	} else if (!bit_test(n->bitmap, (int)key)) {
 		bit_set(n->bitmap, (int)key);
