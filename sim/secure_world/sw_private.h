@@ -484,6 +484,13 @@ uint32_t sw_notif_sync_value(const struct smcsim_sw *sw, unsigned int tid);
 void sw_log(const struct smcsim_sw *sw, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* [a, a + alen) and [b, b + blen) share a byte */
+static inline bool sw_ranges_overlap(uint64_t a, uint64_t alen, uint64_t b,
+				     uint64_t blen)
+{
+	return a < b + blen && b < a + alen;
+}
+
 /* The low 32 bits of a register: OP-TEE's SMC ABI defines only those. */
 static inline uint32_t sw_reg32(unsigned long v)
 {

@@ -55,12 +55,6 @@ static bool sw_protmem_use_case_ok(uint64_t use_case)
 	       use_case == OPTEE_MSG_PROTMEM_TRUSTED_UI;
 }
 
-static bool ranges_overlap(uint64_t a, uint64_t alen, uint64_t b,
-			   uint64_t blen)
-{
-	return a < b + blen && b < a + alen;
-}
-
 /* Caller holds sw->shm_lock. */
 static struct sw_protmem *sw_protmem_find_locked(struct smcsim_sw *sw,
 						 uint64_t cookie)
@@ -91,7 +85,7 @@ bool sw_protmem_overlaps_locked(struct smcsim_sw *sw, uint64_t pa,
 	struct sw_protmem *pm;
 
 	LIST_FOREACH(pm, &sw->protmem, link)
-		if (ranges_overlap(pa, size, pm->pa, pm->size))
+		if (sw_ranges_overlap(pa, size, pm->pa, pm->size))
 			return true;
 	return false;
 }

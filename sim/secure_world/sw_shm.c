@@ -125,8 +125,8 @@ bool sw_shm_hits_range_locked(struct smcsim_sw *sw, uint64_t pa, uint64_t size)
 
 	RB_FOREACH(shm, sw_shm_tree, &sw->shm_tree)
 		for (i = 0; i < shm->npages; i++)
-			if (pa < shm->pages[i] + SMCSIM_PAGE_SIZE &&
-			    shm->pages[i] < pa + size)
+			if (sw_ranges_overlap(pa, size, shm->pages[i],
+					      SMCSIM_PAGE_SIZE))
 				return true;
 	return false;
 }
