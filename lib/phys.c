@@ -16,9 +16,13 @@
  */
 #include <bitstring.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <smcsim/alloc.h>
@@ -393,4 +397,57 @@ int smcsim_phys_free_pages(struct smcsim_phys *phys, uint64_t pa,
 size_t smcsim_phys_dram_pages_used(struct smcsim_phys *phys)
 {
 	return smcsim_pgalloc_used(&phys->dram);
+}
+
+/* ---- proving a fault ------------------------------------------------------ */
+
+#define PROBE_EXIT_READ		0
+#define PROBE_EXIT_FAULTED	42
+#define PROBE_EXIT_SETUP	1
+
+static void probe_fault_handler(int sig)
+{
+	(void)sig;
+	_exit(PROBE_EXIT_FAULTED);
+}
+
+int smcsim_phys_probe_read(const void *p, unsigned int timeout_ms)
+{
+	uint64_t end = rt_now_ms() + timeout_ms;
+	int status = 0;
+	pid_t pid, w;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		struct sigaction sa;
+
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = probe_fault_handler;
+		sigemptyset(&sa.sa_mask);
+		if (sigaction(SIGSEGV, &sa, NULL) || sigaction(SIGBUS, &sa, NULL))
+			_exit(PROBE_EXIT_SETUP);
+		(void)*(const volatile uint8_t *)p;
+		_exit(PROBE_EXIT_READ);
+	}
+	while ((w = waitpid(pid, &status, WNOHANG)) == 0 &&
+	       rt_now_ms() < end)
+		rt_sleep_ms(1);
+	if (w != pid) {
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+		return w < 0 ? -ECHILD : -ETIMEDOUT;
+	}
+	if (!WIFEXITED(status))
+		return -EIO;
+	switch (WEXITSTATUS(status)) {
+	case PROBE_EXIT_READ:
+		return 0;
+	case PROBE_EXIT_FAULTED:
+		return 1;
+	default:
+		return -EIO;
+	}
 }

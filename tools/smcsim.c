@@ -16,13 +16,10 @@
  */
 #include <errno.h>
 #include <getopt.h>
-#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <smcsim/abi_names.h>
 #include <smcsim/invoke.h>
@@ -153,51 +150,6 @@ static int demo_notif(struct optee *optee, struct smcsim_sw *sw,
 	return !rc && !bh.runs ? -ETIMEDOUT : rc;
 }
 
-static void demo_fault_handler(int sig)
-{
-	(void)sig;
-	_exit(42);
-}
-
-/*
- * Read one byte at @p in a child process. Return: 1 if the read faulted
- * (SIGSEGV/SIGBUS), 0 if it read, a negative errno if the child could not
- * be run or did not end within 2 s.
- */
-static int demo_read_faults(const void *p)
-{
-	uint64_t end = rt_now_ms() + 2000;
-	int status = 0;
-	pid_t pid, w;
-
-	fflush(NULL);
-	pid = fork();
-	if (pid < 0)
-		return -errno;
-	if (pid == 0) {
-		struct sigaction sa;
-
-		memset(&sa, 0, sizeof(sa));
-		sa.sa_handler = demo_fault_handler;
-		sigemptyset(&sa.sa_mask);
-		if (sigaction(SIGSEGV, &sa, NULL) || sigaction(SIGBUS, &sa, NULL))
-			_exit(1);
-		(void)*(const volatile uint8_t *)p;
-		_exit(0);
-	}
-	while ((w = waitpid(pid, &status, WNOHANG)) == 0 && rt_now_ms() < end)
-		rt_sleep_ms(1);
-	if (w != pid) {
-		kill(pid, SIGKILL);
-		waitpid(pid, &status, 0);
-		return -ETIMEDOUT;
-	}
-	if (!WIFEXITED(status) || (WEXITSTATUS(status) != 0 &&
-				   WEXITSTATUS(status) != 42))
-		return -EIO;
-	return WEXITSTATUS(status) == 42;
-}
-
 #define DEMO_PROTMEM_LEN	(64 * 1024)
 #define DEMO_PROTMEM_SEED	0x5a
 
@@ -272,7 +224,8 @@ static int demo_protmem(struct optee *optee, struct tee_class *cls,
 	printf("secure-video TA filled it (seed 0x%x) and hashed it: SHA-256 matches\n",
 	       DEMO_PROTMEM_SEED);
 
-	faults = demo_read_faults(smcsim_phys_ns_view(phys, shm->paddr, 1));
+	faults = smcsim_phys_probe_read(smcsim_phys_ns_view(phys, shm->paddr, 1),
+					2000);
 	if (faults != 1) {
 		fprintf(stderr, "smcsim: the normal world's read %s\n",
 			faults ? "could not be tried" : "did NOT fault");

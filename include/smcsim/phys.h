@@ -125,6 +125,18 @@ void *smcsim_phys_ns_view(const struct smcsim_phys *phys, uint64_t pa,
 			  size_t len);
 
 /**
+ * smcsim_phys_probe_read() - read one byte at @p in a forked child, to prove
+ * that the normal world's view faults there without dying of it
+ * @timeout_ms:	the child is killed if it has not ended by then
+ *
+ * The child installs a SIGSEGV/SIGBUS handler, reads the byte and exits.
+ * Call it outside deterministic runs (it waits in real time).
+ * Return: 1 if the read faulted, 0 if it read, -ETIMEDOUT, or another
+ * negative errno when the child could not be run or ended otherwise.
+ */
+int smcsim_phys_probe_read(const void *p, unsigned int timeout_ms);
+
+/**
  * smcsim_phys_set_ns_access() - give or withdraw the normal world's access
  * to whole pages of non-secure memory (what the secure world does when it
  * takes lent memory with LEND_PROTMEM and when it gives it back)

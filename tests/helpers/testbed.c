@@ -3,16 +3,13 @@
  * The test stack of testbed.h. Failures go through CMocka's assertions, so
  * a helper that cannot do its job fails the test that called it.
  */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <signal.h>
-#include <sys/types.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -236,47 +233,13 @@ bool tb_wait_until(bool (*cond)(void *arg), void *arg, unsigned int ms)
 	return true;
 }
 
-static void tb_probe_fault_handler(int sig)
-{
-	(void)sig;
-	_exit(TB_PROBE_FAULTED);
-}
-
 int tb_probe_read(const void *p)
 {
-	uint64_t end = rt_now_ms() + TB_WAIT_MS;
-	int status = 0;
-	pid_t pid, w;
+	int rc = smcsim_phys_probe_read(p, TB_WAIT_MS);
 
-	pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		struct sigaction sa;
-
-		memset(&sa, 0, sizeof(sa));
-		sa.sa_handler = tb_probe_fault_handler;
-		sigemptyset(&sa.sa_mask);
-		if (sigaction(SIGSEGV, &sa, NULL) ||
-		    sigaction(SIGBUS, &sa, NULL))
-			_exit(1);
-		(void)*(const volatile uint8_t *)p;
-		_exit(TB_PROBE_READ_OK);
-	}
-	for (;;) {
-		w = waitpid(pid, &status, WNOHANG);
-		if (w == pid)
-			break;
-		assert_int_equal(w, 0);
-		if (rt_now_ms() >= end) {
-			kill(pid, SIGKILL);
-			waitpid(pid, &status, 0);
-			fail_msg("probe child %d did not end in %u ms", (int)pid,
-				 TB_WAIT_MS);
-		}
-		rt_sleep_ms(1);
-	}
-	assert_true(WIFEXITED(status));
-	assert_true(WEXITSTATUS(status) == TB_PROBE_READ_OK ||
-		    WEXITSTATUS(status) == TB_PROBE_FAULTED);
-	return WEXITSTATUS(status);
+	if (rc < 0)
+		fail_msg("probe child for %p: %d (%s)", p, rc,
+			 rc == -ETIMEDOUT ? "did not end in time" :
+			 "ended neither reading nor faulting");
+	return rc ? TB_PROBE_FAULTED : TB_PROBE_READ_OK;
 }

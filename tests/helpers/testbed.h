@@ -150,12 +150,8 @@ bool tb_wait_until(bool (*cond)(void *arg), void *arg, unsigned int ms);
 #define TB_PROBE_FAULTED	42	/* the read raised SIGSEGV or SIGBUS */
 
 /**
- * tb_probe_read() - read one byte at @p in a forked child
- *
- * The child installs a SIGSEGV/SIGBUS handler that exits with
- * TB_PROBE_FAULTED, reads the byte and exits with TB_PROBE_READ_OK. The
- * wait is bounded by TB_WAIT_MS (the child is killed and the test fails
- * after that), as is any other way for the child to end.
+ * tb_probe_read() - smcsim_phys_probe_read() bounded by TB_WAIT_MS; fails
+ * the test when the child neither read nor faulted in time
  * Return: TB_PROBE_READ_OK or TB_PROBE_FAULTED.
  */
 int tb_probe_read(const void *p);
