@@ -17,17 +17,12 @@
  *     forked child; with the reserved pool it cannot happen.
  */
 #include <errno.h>
-#include <poll.h>
 #include <setjmp.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -782,63 +777,6 @@ static void det_races_appl_spare_thread_random(void **state)
 /* A real wait bound on the child, which ends in the report or not at all. */
 #define CHILD_WAIT_MS	60000
 
-static uint64_t real_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
-/*
- * Run @fn in a child with stderr captured; wait at most CHILD_WAIT_MS.
- * Return: the child's exit code (or 128 + signal); @out gets its stderr.
- */
-static int run_child(void (*fn)(void), char *out, size_t len)
-{
-	uint64_t end = real_ms() + CHILD_WAIT_MS;
-	int fds[2], status = 0;
-	size_t used = 0;
-	pid_t pid;
-
-	assert_int_equal(pipe(fds), 0);
-	fflush(NULL);
-	pid = fork();
-	assert_true(pid >= 0);
-	if (!pid) {
-		close(fds[0]);
-		dup2(fds[1], 2);
-		fn();
-		_exit(0);
-	}
-	close(fds[1]);
-	for (;;) {
-		struct pollfd p = { .fd = fds[0], .events = POLLIN };
-		uint64_t now = real_ms();
-		ssize_t n;
-
-		if (now >= end) {
-			kill(pid, SIGKILL);
-			waitpid(pid, &status, 0);
-			close(fds[0]);
-			fail_msg("child did not end within %d ms", CHILD_WAIT_MS);
-		}
-		if (poll(&p, 1, (int)(end - now)) <= 0)
-			continue;
-		n = read(fds[0], out + used, len - 1 - used);
-		if (n <= 0)
-			break;
-		used += (size_t)n;
-		if (used == len - 1)
-			break;
-	}
-	out[used] = '\0';
-	close(fds[0]);
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	return WIFEXITED(status) ? WEXITSTATUS(status)
-				 : 128 + WTERMSIG(status);
-}
-
 /* In the child: explore with dynamic shm until the deadlock ends it. */
 static void appl_dynamic_child(void)
 {
@@ -870,7 +808,8 @@ static void det_races_appl_dynamic_deadlocks(void **state)
 	int code;
 
 	(void)state;
-	code = run_child(appl_dynamic_child, out, sizeof(out));
+	code = db_run_child(appl_dynamic_child, out, sizeof(out),
+			    CHILD_WAIT_MS);
 	if (code != RT_DET_EXIT_DEADLOCK)
 		fail_msg("exit %d, not the deadlock; the child said:\n%s", code,
 			 out);

@@ -4,13 +4,18 @@
  * inside a run records failures instead of asserting; only db_explore(),
  * outside any run, asserts.
  */
+#include <poll.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -151,4 +156,58 @@ struct smcsim_explore_result db_explore(const struct smcsim_explore *e)
 		(unsigned long long)r.steps, r.seconds,
 		r.seconds > 0 ? r.runs / r.seconds : 0.0);
 	return r;
+}
+
+uint64_t db_real_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+int db_run_child(void (*fn)(void), char *out, size_t len,
+		 unsigned int wait_ms)
+{
+	uint64_t end = db_real_ms() + wait_ms;
+	int fds[2], status = 0;
+	size_t used = 0;
+	pid_t pid;
+
+	assert_int_equal(pipe(fds), 0);
+	fflush(NULL);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (!pid) {
+		close(fds[0]);
+		dup2(fds[1], 2);
+		fn();
+		_exit(0);
+	}
+	close(fds[1]);
+	for (;;) {
+		struct pollfd p = { .fd = fds[0], .events = POLLIN };
+		uint64_t now = db_real_ms();
+		ssize_t n;
+
+		if (now >= end) {
+			kill(pid, SIGKILL);
+			waitpid(pid, &status, 0);
+			close(fds[0]);
+			fail_msg("child did not end within %u ms", wait_ms);
+		}
+		if (poll(&p, 1, (int)(end - now)) <= 0)
+			continue;
+		n = read(fds[0], out + used, len - 1 - used);
+		if (n <= 0)
+			break;
+		used += (size_t)n;
+		if (used == len - 1)
+			break;
+	}
+	out[used] = '\0';
+	close(fds[0]);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	return WIFEXITED(status) ? WEXITSTATUS(status)
+				 : 128 + WTERMSIG(status);
 }

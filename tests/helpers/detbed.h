@@ -86,4 +86,16 @@ unsigned int db_seeds(unsigned int dflt);
  */
 struct smcsim_explore_result db_explore(const struct smcsim_explore *e);
 
+/** db_real_ms() - monotonic real time in ms, whatever a det run says */
+uint64_t db_real_ms(void);
+/**
+ * db_run_child() - run @fn in a forked child with its stderr captured in
+ * @out (NUL-terminated, at most @len - 1 bytes); the test fails if the
+ * child has not ended within @wait_ms of real time. For runs that must end
+ * the process: deadlock and livelock reports.
+ * Return: the child's exit code, or 128 + the signal that ended it.
+ */
+int db_run_child(void (*fn)(void), char *out, size_t len,
+		 unsigned int wait_ms);
+
 #endif /* SMCSIM_DETBED_H */

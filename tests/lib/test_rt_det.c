@@ -9,9 +9,7 @@
  * the threads of a run only record what they saw.
  */
 #include <errno.h>
-#include <poll.h>
 #include <setjmp.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stddef.h>
@@ -19,8 +17,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -28,15 +24,9 @@
 #include <smcsim/det.h>
 #include <smcsim/rt.h>
 
+#include "detbed.h"
+
 #define CHILD_WAIT_MS	20000
-
-static uint64_t real_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 static void begin(uint64_t seed, enum rt_det_strategy st, FILE *trace)
 {
@@ -252,7 +242,7 @@ static void det_virtual_time_takes_no_real_time(void **state)
 	struct timing t;
 	struct rt_thread *a, *b;
 	struct rt_det_result res;
-	uint64_t r0 = real_ms(), v0;
+	uint64_t r0 = db_real_ms(), v0;
 
 	(void)state;
 	memset(&t, 0, sizeof(t));
@@ -283,10 +273,10 @@ static void det_virtual_time_takes_no_real_time(void **state)
 	assert_int_equal(t.cond_rc, -ETIMEDOUT);
 	assert_int_equal(t.slept_ms, 5000);
 	assert_int_equal(res.vtime_ms, 25000);
-	assert_true(real_ms() - r0 < 2000);
+	assert_true(db_real_ms() - r0 < 2000);
 	/* Outside the run the clock is real again. */
-	assert_true(rt_now_ms() + 60000 > real_ms() &&
-		    rt_now_ms() <= real_ms() + 1);
+	assert_true(rt_now_ms() + 60000 > db_real_ms() &&
+		    rt_now_ms() <= db_real_ms() + 1);
 }
 
 /* ---- kill under the scheduler ------------------------------------------ */
@@ -378,56 +368,6 @@ static void det_config_from_env(void **state)
 
 /* ---- reports, in a child ------------------------------------------------- */
 
-/*
- * Run @fn in a child with stderr captured; wait at most CHILD_WAIT_MS.
- * Return: the child's exit code (or 128 + signal); @out gets its stderr.
- */
-static int run_child(void (*fn)(void), char *out, size_t len)
-{
-	int fds[2], status = 0, code;
-	size_t used = 0;
-	uint64_t end = real_ms() + CHILD_WAIT_MS;
-	pid_t pid;
-
-	assert_int_equal(pipe(fds), 0);
-	fflush(NULL);
-	pid = fork();
-	assert_true(pid >= 0);
-	if (!pid) {
-		close(fds[0]);
-		dup2(fds[1], 2);
-		fn();
-		_exit(0);
-	}
-	close(fds[1]);
-	for (;;) {
-		struct pollfd p = { .fd = fds[0], .events = POLLIN };
-		ssize_t n;
-		uint64_t now = real_ms();
-
-		if (now >= end) {
-			kill(pid, SIGKILL);
-			waitpid(pid, &status, 0);
-			close(fds[0]);
-			fail_msg("child did not end within %d ms", CHILD_WAIT_MS);
-		}
-		if (poll(&p, 1, (int)(end - now)) <= 0)
-			continue;
-		n = read(fds[0], out + used, len - 1 - used);
-		if (n <= 0)
-			break;
-		used += (size_t)n;
-		if (used == len - 1)
-			break;
-	}
-	out[used] = '\0';
-	close(fds[0]);
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	code = WIFEXITED(status) ? WEXITSTATUS(status)
-				 : 128 + WTERMSIG(status);
-	return code;
-}
-
 static struct rt_mutex held;
 
 static void *grab_fn(void *arg)
@@ -464,7 +404,8 @@ static void det_deadlock_is_reported_not_hung(void **state)
 	char out[4096];
 
 	(void)state;
-	assert_int_equal(run_child(deadlock_child, out, sizeof(out)),
+	assert_int_equal(db_run_child(deadlock_child, out, sizeof(out),
+				      CHILD_WAIT_MS),
 			 RT_DET_EXIT_DEADLOCK);
 	assert_non_null(strstr(out, "smcsim det: deadlock"));
 	assert_non_null(strstr(out, "thread 0 main"));
@@ -503,7 +444,8 @@ static void det_livelock_is_reported(void **state)
 	char out[4096];
 
 	(void)state;
-	assert_int_equal(run_child(livelock_child, out, sizeof(out)),
+	assert_int_equal(db_run_child(livelock_child, out, sizeof(out),
+				      CHILD_WAIT_MS),
 			 RT_DET_EXIT_LIVELOCK);
 	assert_non_null(strstr(out, "livelock"));
 	assert_non_null(strstr(out, "at step 5001"));
@@ -534,7 +476,8 @@ static void det_end_with_live_thread_is_reported(void **state)
 	char out[4096];
 
 	(void)state;
-	assert_int_equal(run_child(unjoined_child, out, sizeof(out)),
+	assert_int_equal(db_run_child(unjoined_child, out, sizeof(out),
+				      CHILD_WAIT_MS),
 			 RT_DET_EXIT_DEADLOCK);
 	assert_non_null(strstr(out, "threads alive"));
 	assert_non_null(strstr(out, "thread 1 forgotten"));
