@@ -111,7 +111,6 @@ static void callq_scenario(void *arg)
 	struct db_thread t[CALLERS];
 	struct caller c[CALLERS];
 	struct optee_cq_info cq;
-	const char *left;
 	unsigned int i, eth;
 	int rc;
 
@@ -151,9 +150,7 @@ static void callq_scenario(void *arg)
 	if (!r->hidden && eth)
 		db_failf(&r->f, "%u ETHREAD_LIMIT answers", eth);
 	r->eth_limits += eth;
-	left = tb_try_stop(&r->tb);
-	if (left)
-		db_failf(&r->f, "after the run: %s", left);
+	db_stop(&r->tb, &r->f);
 	if (r->hidden)
 		smcsim_script_fini(&r->script);
 }

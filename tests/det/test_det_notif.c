@@ -93,7 +93,6 @@ static void notif_scenario(void *arg)
 	const struct tb_opts o = { .profile = SMCSIM_ABI_UPSTREAM, .threads = 3 };
 	struct notif_run *r = arg;
 	struct db_thread tw, ts;
-	const char *left;
 	int rc;
 
 	db_fail_reset(&r->f);
@@ -139,9 +138,7 @@ out_sender:
 out_waiter:
 	db_close_session(r->waiter.ctx, r->waiter.session, &r->f);
 out:
-	left = tb_try_stop(&r->tb);
-	if (left)
-		db_failf(&r->f, "after the run: %s", left);
+	db_stop(&r->tb, &r->f);
 }
 
 static const char *notif_check(void *arg)
@@ -214,7 +211,6 @@ static void burst_scenario(void *arg)
 	struct db_thread tw[BURST], tp[BURST];
 	struct optee_notif_info ni;
 	unsigned int i, opened = 0;
-	const char *left;
 
 	db_fail_reset(&r->f);
 	if (tb_try_start(&r->tb, &o)) {
@@ -266,9 +262,7 @@ out:
 		db_close_session(r->w[opened].ctx, r->w[opened].session, &r->f);
 		db_close_session(r->p[opened].ctx, r->p[opened].session, &r->f);
 	}
-	left = tb_try_stop(&r->tb);
-	if (left)
-		db_failf(&r->f, "after the run: %s", left);
+	db_stop(&r->tb, &r->f);
 }
 
 static const char *burst_check(void *arg)
@@ -384,7 +378,6 @@ static void tmo_scenario(void *arg)
 				.ret = &r->send_ret };
 	struct optee_notif_info ni;
 	struct db_thread tw, ts;
-	const char *left;
 
 	db_fail_reset(&r->f);
 	r->wait_ret = r->send_ret = UINT32_MAX;
@@ -425,9 +418,7 @@ static void tmo_scenario(void *arg)
 out_w:
 	db_close_session(w.ctx, w.session, &r->f);
 out:
-	left = tb_try_stop(&r->tb);
-	if (left)
-		db_failf(&r->f, "after the run: %s", left);
+	db_stop(&r->tb, &r->f);
 }
 
 static const char *tmo_check(void *arg)

@@ -121,7 +121,6 @@ static void cq_scenario(void *arg)
 	struct cq_caller c[CQ_CALLERS];
 	struct optee_cq_info cq;
 	unsigned int i, opened;
-	const char *left;
 	int rc;
 
 	db_fail_reset(&r->f);
@@ -170,9 +169,7 @@ out:
 		opened--;
 		db_close_session(r->ctx[opened], r->session[opened], &r->f);
 	}
-	left = tb_try_stop(&r->tb);
-	if (left)
-		db_failf(&r->f, "after the run: %s", left);
+	db_stop(&r->tb, &r->f);
 }
 
 static const char *cq_check(void *arg)
@@ -455,7 +452,6 @@ static void srv_scenario(void *arg)
 	struct db_thread tc[SRV_CLIENTS], tk;
 	struct srv_client c[SRV_CLIENTS];
 	struct optee_supp_info si;
-	const char *left;
 	unsigned int i, sub;
 	int rc;
 
@@ -522,9 +518,7 @@ static void srv_scenario(void *arg)
 		if (smcsim_sw_thread_state(r->tb.sw, i) != SMCSIM_SW_THREAD_FREE)
 			db_failf(&r->f, "secure thread %u not free", i);
 out:
-	left = tb_try_stop(&r->tb);
-	if (left)
-		db_failf(&r->f, "after the run: %s", left);
+	db_stop(&r->tb, &r->f);
 }
 
 static const char *srv_check(void *arg)
@@ -681,7 +675,6 @@ static void appl_scenario(void *arg)
 	struct smcsim_supp_stats st;
 	struct smcsim_supp *supp = NULL;
 	unsigned int i, opened = 0;
-	const char *left;
 	int rc;
 
 	db_fail_reset(&r->f);
@@ -722,9 +715,7 @@ out_close:
 	}
 out:
 	smcsim_supp_stop(supp);
-	left = tb_try_stop(&r->tb);
-	if (left)
-		db_failf(&r->f, "after the run: %s", left);
+	db_stop(&r->tb, &r->f);
 }
 
 static const char *appl_check(void *arg)

@@ -100,7 +100,6 @@ static void remove_scenario(void *arg)
 	struct remove_run *r = arg;
 	struct db_thread tw[WAITERS], tp, tr, ts;
 	unsigned int i;
-	const char *left;
 	int rc;
 
 	db_fail_reset(&r->f);
@@ -149,9 +148,7 @@ out:
 			db_close_session(r->w[i].ctx, r->w[i].session, &r->f);
 	if (r->poster.ctx)
 		db_close_session(r->poster.ctx, r->poster.session, &r->f);
-	left = tb_try_stop(&r->tb);
-	if (left)
-		db_failf(&r->f, "after the run: %s", left);
+	db_stop(&r->tb, &r->f);
 }
 
 static const char *remove_check(void *arg)

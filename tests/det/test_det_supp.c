@@ -115,7 +115,6 @@ static void supp_scenario(void *arg)
 	struct db_thread tc[CLIENTS], tk, ts;
 	struct client c[CLIENTS];
 	struct optee_supp_info si;
-	const char *left;
 	unsigned int i, opened = 0;
 	int rc;
 
@@ -176,9 +175,7 @@ out_supp:
 	smcsim_supp_stop(r->supp);
 	r->supp = NULL;
 out:
-	left = tb_try_stop(&r->tb);
-	if (left)
-		db_failf(&r->f, "after the run: %s", left);
+	db_stop(&r->tb, &r->f);
 }
 
 static const char *supp_check(void *arg)

@@ -196,7 +196,6 @@ static void sys_scenario(void *arg)
 	struct sys_run *r = arg;
 	struct storage_caller c[STORAGE];
 	struct db_thread ts[STORAGE], tr;
-	const char *left;
 	unsigned int i;
 
 	db_fail_reset(&r->f);
@@ -230,11 +229,8 @@ static void sys_scenario(void *arg)
 		if (smcsim_sw_reserved_threads(r->tb.sw))
 			db_failf(&r->f, "threads left reserved");
 	}
-	if (r->tb.sw) {
-		left = tb_try_stop(&r->tb);
-		if (left)
-			db_failf(&r->f, "after the run: %s", left);
-	}
+	if (r->tb.sw)
+		db_stop(&r->tb, &r->f);
 }
 
 static const char *sys_check(void *arg)

@@ -158,6 +158,14 @@ struct smcsim_explore_result db_explore(const struct smcsim_explore *e)
 	return r;
 }
 
+void db_stop(struct tb *tb, struct db_fail *f)
+{
+	const char *left = tb_try_stop(tb);
+
+	if (left)
+		db_failf(f, "after the run: %s", left);
+}
+
 uint64_t db_real_ms(void)
 {
 	struct timespec ts;

@@ -86,6 +86,9 @@ unsigned int db_seeds(unsigned int dflt);
  */
 struct smcsim_explore_result db_explore(const struct smcsim_explore *e);
 
+/** db_stop() - tb_try_stop(); what it finds left behind fails the run */
+void db_stop(struct tb *tb, struct db_fail *f);
+
 /** db_real_ms() - monotonic real time in ms, whatever a det run says */
 uint64_t db_real_ms(void);
 /**
