@@ -349,6 +349,15 @@ static void mock_init(struct mock_pool *m, struct fx *fx, uint64_t base,
 	m->pool.ops = &mock_ops;
 }
 
+/* mock_init(), then bind it to heap @id of @dev (which must succeed). */
+static void mock_bind(struct mock_pool *m, struct fx *fx,
+		      struct tee_device *dev, unsigned int id, uint64_t base,
+		      size_t size, bool over_static)
+{
+	mock_init(m, fx, base, size, over_static);
+	assert_int_equal(tee_device_register_dma_heap(dev, id, &m->pool), 0);
+}
+
 /* A mock the heap never took: it is still the test's to free. */
 static void mock_discard(struct mock_pool *m)
 {
@@ -489,9 +498,8 @@ static void tee_heap_register_alloc_free(void **state)
 	struct mock_pool m;
 	struct dma_buf *d;
 
-	mock_init(&m, fx, fx->prot.base, fx->prot.size, false);
-	assert_int_equal(tee_device_register_dma_heap(dev, HEAP_VIDEO,
-						      &m.pool), 0);
+	mock_bind(&m, fx, dev, HEAP_VIDEO, fx->prot.base, fx->prot.size,
+		  false);
 	/* The registration holds a device user. */
 	assert_int_equal(tee_device_num_users(dev), 2);
 	info = heap_info(fx, HEAP_VIDEO);
@@ -651,9 +659,8 @@ static void tee_heap_alloc_unknown_name_enoent(void **state)
 	/* No heap was ever made. */
 	heap_alloc_fails(fx, HEAP_VIDEO, PAGE, -ENOENT);
 
-	mock_init(&m, fx, fx->prot.base, fx->prot.size, false);
-	assert_int_equal(tee_device_register_dma_heap(dev, HEAP_VIDEO,
-						      &m.pool), 0);
+	mock_bind(&m, fx, dev, HEAP_VIDEO, fx->prot.base, fx->prot.size,
+		  false);
 	heap_alloc_fails(fx, HEAP_UI, PAGE, -ENOENT);
 	assert_int_equal(tee_dma_heap_alloc(&fx->cls, "protected,bogus", PAGE,
 					    &d), -ENOENT);
@@ -682,9 +689,8 @@ static void tee_heap_alloc_len_zero_einval(void **state)
 	struct tee_device *dev = new_device(fx);
 	struct mock_pool m;
 
-	mock_init(&m, fx, fx->prot.base, fx->prot.size, false);
-	assert_int_equal(tee_device_register_dma_heap(dev, HEAP_VIDEO,
-						      &m.pool), 0);
+	mock_bind(&m, fx, dev, HEAP_VIDEO, fx->prot.base, fx->prot.size,
+		  false);
 	heap_alloc_fails(fx, HEAP_VIDEO, 0, -EINVAL);
 	/* Lengths that round past SIZE_MAX. */
 	heap_alloc_fails(fx, HEAP_VIDEO, SIZE_MAX, -EINVAL);
@@ -709,9 +715,8 @@ static void tee_heap_alloc_rounds_to_pages(void **state)
 	struct mock_pool m;
 	size_t i;
 
-	mock_init(&m, fx, fx->prot.base, fx->prot.size, false);
-	assert_int_equal(tee_device_register_dma_heap(dev, HEAP_VIDEO,
-						      &m.pool), 0);
+	mock_bind(&m, fx, dev, HEAP_VIDEO, fx->prot.base, fx->prot.size,
+		  false);
 	for (i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
 		d[i] = heap_alloc(fx, HEAP_VIDEO, lens[i]);
 		/* The pool is asked for whole pages too. */
@@ -738,9 +743,8 @@ static void tee_heap_alloc_failures_unwind(void **state)
 	struct mock_pool m;
 	struct dma_buf *d;
 
-	mock_init(&m, fx, fx->prot.base, fx->prot.size, false);
-	assert_int_equal(tee_device_register_dma_heap(dev, HEAP_VIDEO,
-						      &m.pool), 0);
+	mock_bind(&m, fx, dev, HEAP_VIDEO, fx->prot.base, fx->prot.size,
+		  false);
 	/* The buffer struct. */
 	smcsim_alloc_fail_after(0);
 	heap_alloc_fails(fx, HEAP_VIDEO, PAGE, -ENOMEM);
@@ -783,9 +787,8 @@ static void tee_heap_put_all_no_buffers_destroys_at_once(void **state)
 	struct tee_dma_heap_info info;
 	struct mock_pool m;
 
-	mock_init(&m, fx, fx->prot.base, fx->prot.size, false);
-	assert_int_equal(tee_device_register_dma_heap(dev, HEAP_VIDEO,
-						      &m.pool), 0);
+	mock_bind(&m, fx, dev, HEAP_VIDEO, fx->prot.base, fx->prot.size,
+		  false);
 	assert_int_equal(tee_device_num_users(dev), 2);
 
 	tee_device_put_all_dma_heaps(dev);
@@ -819,9 +822,8 @@ static void check_put_all_waits_for_last_buffer(struct fx *fx,
 	struct mock_pool m;
 	int i;
 
-	mock_init(&m, fx, fx->prot.base, fx->prot.size, false);
-	assert_int_equal(tee_device_register_dma_heap(dev, HEAP_VIDEO,
-						      &m.pool), 0);
+	mock_bind(&m, fx, dev, HEAP_VIDEO, fx->prot.base, fx->prot.size,
+		  false);
 	for (i = 0; i < 3; i++)
 		d[i] = heap_alloc(fx, HEAP_VIDEO, PAGE);
 
@@ -922,9 +924,8 @@ static void tee_heap_unregister_waits_for_last_buffer(void **state)
 	struct mock_pool m;
 	struct dma_buf *d;
 
-	mock_init(&m, fx, fx->prot.base, fx->prot.size, false);
-	assert_int_equal(tee_device_register_dma_heap(dev, HEAP_VIDEO,
-						      &m.pool), 0);
+	mock_bind(&m, fx, dev, HEAP_VIDEO, fx->prot.base, fx->prot.size,
+		  false);
 	d = heap_alloc(fx, HEAP_VIDEO, 2 * PAGE);
 	tee_device_put_all_dma_heaps(dev);
 
@@ -950,9 +951,8 @@ static void tee_heap_unregister_waits_for_imported_shm(void **state)
 	struct mock_pool m;
 	struct dma_buf *d;
 
-	mock_init(&m, fx, fx->prot.base, fx->prot.size, false);
-	assert_int_equal(tee_device_register_dma_heap(dev, HEAP_VIDEO,
-						      &m.pool), 0);
+	mock_bind(&m, fx, dev, HEAP_VIDEO, fx->prot.base, fx->prot.size,
+		  false);
 	d = heap_alloc(fx, HEAP_VIDEO, PAGE);
 	shm = import(ctx, d);
 	dma_buf_put(d);
@@ -983,9 +983,8 @@ static void tee_heap_unregister_puts_all_heaps(void **state)
 	struct mock_pool m;
 	int rc;
 
-	mock_init(&m, fx, fx->prot.base, fx->prot.size, false);
-	assert_int_equal(tee_device_register_dma_heap(dev, HEAP_VIDEO,
-						      &m.pool), 0);
+	mock_bind(&m, fx, dev, HEAP_VIDEO, fx->prot.base, fx->prot.size,
+		  false);
 	unreg_start(&job, dev);
 	rc = rt_wait_for_completion_timeout(&job.done, WAIT_MS);
 	if (rc) {
@@ -1102,9 +1101,8 @@ static void tee_heap_static_pool_exhaustion_enomem(void **state)
 	int i;
 
 	/* Four pages: four single-page buffers, then nothing. */
-	mock_init(&m, fx, fx->prot.base, 4 * PAGE, true);
-	assert_int_equal(tee_device_register_dma_heap(dev, HEAP_VIDEO,
-						      &m.pool), 0);
+	mock_bind(&m, fx, dev, HEAP_VIDEO, fx->prot.base, 4 * PAGE,
+		  true);
 	for (i = 0; i < 4; i++)
 		d[i] = heap_alloc(fx, HEAP_VIDEO, PAGE);
 	heap_alloc_fails(fx, HEAP_VIDEO, 1, -ENOMEM);
@@ -1146,9 +1144,8 @@ static void tee_heap_static_pool_whole_region(void **state)
 	struct mock_pool m;
 	int i;
 
-	mock_init(&m, fx, fx->prot.base, fx->prot.size, true);
-	assert_int_equal(tee_device_register_dma_heap(dev, HEAP_VIDEO,
-						      &m.pool), 0);
+	mock_bind(&m, fx, dev, HEAP_VIDEO, fx->prot.base, fx->prot.size,
+		  true);
 	heap_alloc_fails(fx, HEAP_VIDEO, fx->prot.size + PAGE, -ENOMEM);
 	for (i = 0; i < 4; i++)
 		d[i] = heap_alloc(fx, HEAP_VIDEO, quarter);
@@ -1211,9 +1208,8 @@ static void tee_heap_import_static_paddr(void **state)
 	struct mock_pool m;
 	uint64_t pa;
 
-	mock_init(&m, fx, fx->prot.base, fx->prot.size, true);
-	assert_int_equal(tee_device_register_dma_heap(dev, HEAP_VIDEO,
-						      &m.pool), 0);
+	mock_bind(&m, fx, dev, HEAP_VIDEO, fx->prot.base, fx->prot.size,
+		  true);
 	d1 = heap_alloc(fx, HEAP_VIDEO, 2 * PAGE);
 	d2 = heap_alloc(fx, HEAP_VIDEO, PAGE);
 	assert_int_equal(tee_device_num_users(dev), 3);
@@ -1272,9 +1268,8 @@ static void tee_heap_import_keeps_buffer_alive(void **state)
 	struct mock_pool m;
 	struct dma_buf *d;
 
-	mock_init(&m, fx, fx->prot.base, fx->prot.size, false);
-	assert_int_equal(tee_device_register_dma_heap(dev, HEAP_VIDEO,
-						      &m.pool), 0);
+	mock_bind(&m, fx, dev, HEAP_VIDEO, fx->prot.base, fx->prot.size,
+		  false);
 	d = heap_alloc(fx, HEAP_VIDEO, 3 * PAGE);
 	shm = import(ctx, d);
 	dma_buf_put(d);
@@ -1400,9 +1395,8 @@ static void tee_heap_import_failures_unwind(void **state)
 	struct mock_pool m;
 	struct dma_buf *d;
 
-	mock_init(&m, fx, fx->prot.base, fx->prot.size, false);
-	assert_int_equal(tee_device_register_dma_heap(dev, HEAP_VIDEO,
-						      &m.pool), 0);
+	mock_bind(&m, fx, dev, HEAP_VIDEO, fx->prot.base, fx->prot.size,
+		  false);
 	d = heap_alloc(fx, HEAP_VIDEO, PAGE);
 
 	smcsim_alloc_fail_after(0);
