@@ -272,13 +272,6 @@ static uint32_t device_invoke(struct smcsim_ta_sess *s, uint32_t cmd,
 
 /* ---- secure video (secure data path) ------------------------------------- */
 
-static bool is_memref_type(uint32_t t)
-{
-	return t == SMCSIM_TA_PARAM_MEMREF_INPUT ||
-	       t == SMCSIM_TA_PARAM_MEMREF_OUTPUT ||
-	       t == SMCSIM_TA_PARAM_MEMREF_INOUT;
-}
-
 static uint32_t sdp_decode(struct smcsim_ta_sess *s, uint32_t pt,
 			   union smcsim_ta_param p[4])
 {
@@ -344,9 +337,9 @@ static uint32_t sdp_query(struct smcsim_ta_sess *s, uint32_t pt,
 
 	if (SMCSIM_TA_PARAM_TYPE_GET(pt, 0) != SMCSIM_TA_PARAM_VALUE_OUTPUT)
 		return TEE_ERROR_BAD_PARAMETERS;
+	/* Only memrefs can be protected: the others answer false. */
 	for (i = 1; i < SMCSIM_TA_NUM_PARAMS; i++)
-		if (is_memref_type(SMCSIM_TA_PARAM_TYPE_GET(pt, i)) &&
-		    smcsim_ta_param_is_protected(s, i))
+		if (smcsim_ta_param_is_protected(s, i))
 			mask |= 1U << i;
 	p[0].value.a = mask;
 	p[0].value.b = 0;
