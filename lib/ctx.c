@@ -1,0 +1,381 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * Execution contexts (<smcsim/ctx.h>): a stack switch in a few lines of
+ * assembly per architecture, the sanitizers told about every switch.
+ *
+ * Why our own switch and not Boost.Context's make_fcontext/jump_fcontext:
+ * measured on the 2-core development machine (bench_ctx, release build,
+ * a round trip is two switches), our switch costs the same as
+ * jump_fcontext within noise (see the figures in bench/bench_ctx.c and the
+ * closing note of issue 14), and swapcontext() costs fifty times more
+ * because it makes a sigprocmask system call. At equal speed the switch
+ * that needs no package wins: the bare-metal image (picolibc, no OS) has
+ * no Boost, and the cross build would need libboost-context-dev:arm64.
+ *
+ * What a switch saves is what the procedure-call standard makes
+ * callee-saved, on the stack that is left, plus the floating-point control
+ * state (x86_64: MXCSR and the x87 control word; aarch64: FPCR).
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef SMCSIM_NO_OS
+#include <sys/mman.h>
+#include <unistd.h>
+#endif
+
+#include <smcsim/ctx.h>
+
+#if defined(__SANITIZE_ADDRESS__)
+#define CTX_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define CTX_ASAN 1
+#endif
+#endif
+#if defined(__SANITIZE_THREAD__)
+#define CTX_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define CTX_TSAN 1
+#endif
+#endif
+
+#ifdef CTX_ASAN
+#include <sanitizer/asan_interface.h>
+#include <sanitizer/common_interface_defs.h>
+#endif
+#ifdef CTX_TSAN
+#include <sanitizer/tsan_interface.h>
+#endif
+
+#ifdef SMCSIM_NO_OS
+#define CTX_TLS		/* one core, no threads */
+#else
+#define CTX_TLS		_Thread_local
+#endif
+
+/* The switch itself (below, per architecture). */
+void smcsim_ctx_swap_(void **save_sp, void *load_sp);
+/* Where a new context's frame returns to (below, per architecture). */
+__attribute__((visibility("hidden"))) extern char smcsim_ctx_entry_[];
+/* First code of a new context: @fn(@arg), never returning. */
+__attribute__((visibility("hidden"), noreturn))
+void smcsim_ctx_first_(void (*fn)(void *), void *arg);
+
+#if defined(__x86_64__)
+/*
+ * rdi = where to save rsp, rsi = the rsp to load. The frame: six
+ * callee-saved registers, then MXCSR and the x87 control word in one slot.
+ * A new context's frame returns into ctx_entry with fn in r13, arg in r12.
+ */
+__asm__(
+	".text\n"
+	".globl smcsim_ctx_swap_\n"
+	".hidden smcsim_ctx_swap_\n"
+	".type smcsim_ctx_swap_,@function\n"
+	"smcsim_ctx_swap_:\n"
+	"	pushq %rbp\n"
+	"	pushq %rbx\n"
+	"	pushq %r12\n"
+	"	pushq %r13\n"
+	"	pushq %r14\n"
+	"	pushq %r15\n"
+	"	subq $8, %rsp\n"
+	"	stmxcsr (%rsp)\n"
+	"	fnstcw 4(%rsp)\n"
+	"	movq %rsp, (%rdi)\n"
+	"	movq %rsi, %rsp\n"
+	"	ldmxcsr (%rsp)\n"
+	"	fldcw 4(%rsp)\n"
+	"	addq $8, %rsp\n"
+	"	popq %r15\n"
+	"	popq %r14\n"
+	"	popq %r13\n"
+	"	popq %r12\n"
+	"	popq %rbx\n"
+	"	popq %rbp\n"
+	"	ret\n"
+	".size smcsim_ctx_swap_, .-smcsim_ctx_swap_\n"
+	".globl smcsim_ctx_entry_\n"
+	".hidden smcsim_ctx_entry_\n"
+	".type smcsim_ctx_entry_,@function\n"
+	"smcsim_ctx_entry_:\n"
+	"	movq %r13, %rdi\n"
+	"	movq %r12, %rsi\n"
+	"	call smcsim_ctx_first_\n"
+	"	ud2\n"
+	".size smcsim_ctx_entry_, .-smcsim_ctx_entry_\n");
+
+#define CTX_FRAME	64	/* 8 (control) + 6 * 8 (registers) + 8 (return) */
+
+static void ctx_frame(void **sp, void (*fn)(void *), void *arg)
+{
+	uint32_t ctl[2];
+
+	__asm__ volatile("stmxcsr %0\n\tfnstcw %1"
+			 : "=m"(ctl[0]), "=m"(ctl[1]));
+	memcpy(&sp[0], ctl, sizeof(ctl));
+	sp[1] = NULL;			/* r15 */
+	sp[2] = NULL;			/* r14 */
+	memcpy(&sp[3], &fn, sizeof(fn));	/* r13 */
+	sp[4] = arg;			/* r12 */
+	sp[5] = NULL;			/* rbx */
+	sp[6] = NULL;			/* rbp: ends a backtrace */
+	sp[7] = smcsim_ctx_entry_;	/* return address */
+}
+
+#elif defined(__aarch64__)
+/*
+ * x0 = where to save sp, x1 = the sp to load. The frame: x19..x30,
+ * d8..d15 and FPCR. A new context's frame returns (x30) into ctx_entry
+ * with fn in x20, arg in x19.
+ */
+__asm__(
+	".text\n"
+	".globl smcsim_ctx_swap_\n"
+	".hidden smcsim_ctx_swap_\n"
+	".type smcsim_ctx_swap_,%function\n"
+	"smcsim_ctx_swap_:\n"
+	"	sub sp, sp, #176\n"
+	"	stp x19, x20, [sp, #0]\n"
+	"	stp x21, x22, [sp, #16]\n"
+	"	stp x23, x24, [sp, #32]\n"
+	"	stp x25, x26, [sp, #48]\n"
+	"	stp x27, x28, [sp, #64]\n"
+	"	stp x29, x30, [sp, #80]\n"
+	"	stp d8, d9, [sp, #96]\n"
+	"	stp d10, d11, [sp, #112]\n"
+	"	stp d12, d13, [sp, #128]\n"
+	"	stp d14, d15, [sp, #144]\n"
+	"	mrs x9, fpcr\n"
+	"	str x9, [sp, #160]\n"
+	"	mov x9, sp\n"
+	"	str x9, [x0]\n"
+	"	mov sp, x1\n"
+	"	ldr x9, [sp, #160]\n"
+	"	msr fpcr, x9\n"
+	"	ldp x19, x20, [sp, #0]\n"
+	"	ldp x21, x22, [sp, #16]\n"
+	"	ldp x23, x24, [sp, #32]\n"
+	"	ldp x25, x26, [sp, #48]\n"
+	"	ldp x27, x28, [sp, #64]\n"
+	"	ldp x29, x30, [sp, #80]\n"
+	"	ldp d8, d9, [sp, #96]\n"
+	"	ldp d10, d11, [sp, #112]\n"
+	"	ldp d12, d13, [sp, #128]\n"
+	"	ldp d14, d15, [sp, #144]\n"
+	"	add sp, sp, #176\n"
+	"	ret\n"
+	".size smcsim_ctx_swap_, .-smcsim_ctx_swap_\n"
+	".globl smcsim_ctx_entry_\n"
+	".hidden smcsim_ctx_entry_\n"
+	".type smcsim_ctx_entry_,%function\n"
+	"smcsim_ctx_entry_:\n"
+	"	mov x0, x20\n"
+	"	mov x1, x19\n"
+	"	bl smcsim_ctx_first_\n"
+	"	brk #1\n"
+	".size smcsim_ctx_entry_, .-smcsim_ctx_entry_\n");
+
+#define CTX_FRAME	176
+
+static void ctx_frame(void **sp, void (*fn)(void *), void *arg)
+{
+	uint64_t fpcr;
+
+	__asm__ volatile("mrs %0, fpcr" : "=r"(fpcr));
+	memset(sp, 0, CTX_FRAME);
+	sp[0] = arg;			/* x19 */
+	memcpy(&sp[1], &fn, sizeof(fn));	/* x20 */
+	sp[10] = NULL;			/* x29: ends a backtrace */
+	sp[11] = smcsim_ctx_entry_;	/* x30 */
+	sp[20] = (void *)(uintptr_t)fpcr;
+}
+
+#else
+#error "smcsim: no context switch for this architecture (lib/ctx.c)"
+#endif
+
+/*
+ * What this OS thread runs now: the stack of the running context, for the
+ * sanitizers, and the slot of the last switch made here, whose stack
+ * bounds a switch away from an OS thread's own stack learns from ASan.
+ */
+struct ctx_tls {
+	bool started;
+	const void *lo;
+	size_t size;
+	void *fiber;
+	struct smcsim_ctx *prev;
+};
+
+static CTX_TLS struct ctx_tls ctx_tls_;
+
+/*
+ * A context may leave one OS thread and resume on another; the compiler
+ * must not keep this thread-local's address across the switch, so it is
+ * computed afresh in a call it cannot see through.
+ */
+__attribute__((noinline)) static struct ctx_tls *ctx_tls(void)
+{
+	struct ctx_tls *t = &ctx_tls_;
+
+	__asm__ volatile("" : "+r"(t));
+	if (!t->started) {
+		t->started = true;
+#ifdef CTX_TSAN
+		t->fiber = __tsan_get_current_fiber();
+#endif
+	}
+	return t;
+}
+
+/* The second half of a switch, on the stack switched to. */
+static void ctx_finish(struct smcsim_ctx *self)
+{
+	struct ctx_tls *t = ctx_tls();
+#ifdef CTX_ASAN
+	const void *old_lo = NULL;
+	size_t old_size = 0;
+
+	__sanitizer_finish_switch_fiber(self ? self->fake_stack : NULL,
+					&old_lo, &old_size);
+	/* Left an OS thread's own stack: now its bounds are known. */
+	if (t->prev && !t->prev->stack_lo) {
+		t->prev->stack_lo = old_lo;
+		t->prev->stack_size = old_size;
+	}
+#else
+	(void)self;
+#endif
+	t->prev = NULL;
+}
+
+void smcsim_ctx_first_(void (*fn)(void *), void *arg)
+{
+	ctx_finish(NULL);
+	fn(arg);
+	fprintf(stderr, "smcsim ctx: a context's function returned\n");
+	abort();
+}
+
+void smcsim_ctx_switch(struct smcsim_ctx *from, struct smcsim_ctx *to)
+{
+	struct ctx_tls *t = ctx_tls();
+	void *dead_sp;
+
+	if (from) {
+		from->stack_lo = t->lo;
+		from->stack_size = t->size;
+		from->fiber = t->fiber;
+	}
+	t->prev = from;
+#ifdef CTX_ASAN
+	/* NULL: a context ending for good has its fake stack destroyed. */
+	__sanitizer_start_switch_fiber(from ? &from->fake_stack : NULL,
+				       to->stack_lo, to->stack_size);
+#endif
+#ifdef CTX_TSAN
+	__tsan_switch_to_fiber(to->fiber, 0);
+#endif
+	t->lo = to->stack_lo;
+	t->size = to->stack_size;
+	t->fiber = to->fiber;
+	smcsim_ctx_swap_(from ? &from->sp : &dead_sp, to->sp);
+	ctx_finish(from);
+}
+
+void smcsim_ctx_make(struct smcsim_ctx *c, struct smcsim_stack *s,
+		     void (*fn)(void *), void *arg)
+{
+	uintptr_t top = ((uintptr_t)s->lo + s->size) & ~(uintptr_t)15;
+	/* 16 bytes of slack above the frame keep the entry's sp aligned. */
+	void **sp = (void **)(top - 16 - CTX_FRAME);
+
+	ctx_frame(sp, fn, arg);
+	c->sp = sp;
+	c->stack_lo = s->lo;
+	c->stack_size = s->size;
+	c->fiber = s->fiber;
+	c->fake_stack = NULL;
+}
+
+/* Instrumented frames are larger: give the sanitizers room. */
+#if defined(CTX_ASAN) || defined(CTX_TSAN)
+#define CTX_STACK_SCALE	4
+#else
+#define CTX_STACK_SCALE	1
+#endif
+
+#ifdef SMCSIM_NO_OS
+
+int smcsim_stack_alloc(struct smcsim_stack *s, size_t size)
+{
+	size = ((size ? size : SMCSIM_STACK_DEFAULT) + 15) & ~(size_t)15;
+	memset(s, 0, sizeof(*s));
+	s->map = aligned_alloc(16, size);
+	if (!s->map)
+		return -ENOMEM;
+	s->map_size = size;
+	s->lo = s->map;
+	s->size = size;
+	return 0;
+}
+
+void smcsim_stack_free(struct smcsim_stack *s)
+{
+	free(s->map);
+	memset(s, 0, sizeof(*s));
+}
+
+#else
+
+int smcsim_stack_alloc(struct smcsim_stack *s, size_t size)
+{
+	size_t pg = (size_t)sysconf(_SC_PAGESIZE);
+	void *map;
+
+	memset(s, 0, sizeof(*s));
+	size = (size ? size : SMCSIM_STACK_DEFAULT) * CTX_STACK_SCALE;
+	size = (size + pg - 1) & ~(pg - 1);
+	map = mmap(NULL, size + pg, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+	if (map == MAP_FAILED)
+		return -ENOMEM;
+	/* The guard: an overflow faults here instead of going on below. */
+	if (mprotect(map, pg, PROT_NONE)) {
+		munmap(map, size + pg);
+		return -ENOMEM;
+	}
+	s->map = map;
+	s->map_size = size + pg;
+	s->lo = (char *)map + pg;
+	s->size = size;
+#ifdef CTX_TSAN
+	s->fiber = __tsan_create_fiber(0);
+#endif
+	return 0;
+}
+
+void smcsim_stack_free(struct smcsim_stack *s)
+{
+	if (!s->map)
+		return;
+#ifdef CTX_TSAN
+	if (s->fiber)
+		__tsan_destroy_fiber(s->fiber);
+#endif
+#ifdef CTX_ASAN
+	/* Frames left poisoned would poison whatever is mapped here next. */
+	ASAN_UNPOISON_MEMORY_REGION(s->lo, s->size);
+#endif
+	munmap(s->map, s->map_size);
+	memset(s, 0, sizeof(*s));
+}
+
+#endif /* SMCSIM_NO_OS */
