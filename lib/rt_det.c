@@ -564,6 +564,14 @@ uint64_t rt_det_now_ms(void)
 	return det.vtime;
 }
 
+void rt_det_realtime(struct timespec *ts)
+{
+	uint64_t ms = det.vtime - DET_VTIME_BASE;
+
+	ts->tv_sec = RT_DET_REALTIME_EPOCH + (time_t)(ms / 1000);
+	ts->tv_nsec = (long)(ms % 1000) * 1000000L;
+}
+
 void rt_det_sleep_ms(unsigned int ms)
 {
 	struct rt_thread *self = det_self();

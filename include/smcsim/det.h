@@ -7,7 +7,8 @@
  * seeded PRNG picks the next runnable thread, so the same scenario with the
  * same seed and strategy gives the same interleaving and the same trace
  * hash. Time is virtual: it moves only when every thread is blocked and
- * one of them waits with a timeout, to the earliest deadline. No runnable
+ * one of them waits with a timeout, to the earliest deadline; the wall
+ * clock (rt_realtime()) is a fixed epoch plus that virtual time. No runnable
  * thread and no timed waiter is a deadlock: the run ends with a report of
  * every thread and exit code RT_DET_EXIT_DEADLOCK. A run longer than its
  * step budget ends with RT_DET_EXIT_LIVELOCK.
