@@ -153,6 +153,7 @@ static void explore_notif(bool async, const char *sched, unsigned int seeds)
 	static struct notif_run r;
 	struct smcsim_explore e = {
 		.test = TEST,
+		.name = async ? "async" : "wait_send",
 		.scenario = notif_scenario,
 		.check = notif_check,
 		.arg = &r,
@@ -275,6 +276,7 @@ static void explore_burst(const char *sched)
 	static struct burst_run r;
 	struct smcsim_explore e = {
 		.test = TEST,
+		.name = "async_burst",
 		.scenario = burst_scenario,
 		.check = burst_check,
 		.arg = &r,
@@ -431,6 +433,7 @@ static void det_notif_timeout_against_send(void **state)
 	static struct tmo_run r;
 	struct smcsim_explore e = {
 		.test = TEST,
+		.name = "timeout_against_send",
 		.scenario = tmo_scenario,
 		.check = tmo_check,
 		.arg = &r,
@@ -465,6 +468,7 @@ static void det_notif_planted_timeout_drop_is_found(void **state)
 	static struct tmo_run r;
 	struct smcsim_explore e = {
 		.test = TEST,
+		.name = "timeout_against_send",
 		.scenario = tmo_scenario,
 		.check = tmo_check,
 		.arg = &r,
@@ -496,6 +500,8 @@ static void det_notif_planted_early_send_is_found(void **state)
 	static struct notif_run r;
 	struct smcsim_explore e = {
 		.test = TEST,
+		/* The runs of wait_send: its replay line replays them there. */
+		.name = "wait_send",
 		.scenario = notif_scenario,
 		.check = notif_check,
 		.arg = &r,
