@@ -353,6 +353,15 @@ static void det_describe(FILE *f, const struct rt_thread *t)
 	fputc('\n', f);
 }
 
+static void det_replay_line(const char *cmd, const char *sched)
+{
+	fprintf(stderr, "smcsim det: replay: %s%sSMCSIM_SEED=0x%" PRIx64
+		" SMCSIM_SCHED=%s SMCSIM_EXPECT_HASH=0x%" PRIx64 " %s\n",
+		det.cfg.replay_env ? det.cfg.replay_env : "",
+		det.cfg.replay_env ? " " : "", det.cfg.seed, sched, det.hash,
+		cmd);
+}
+
 /*
  * The run cannot go on: the other threads sleep on their semaphores for
  * good, so say everything that helps and leave the process. _exit, not
@@ -366,14 +375,22 @@ static void det_report(const char *what, int code)
 	rt_det_format_sched(&det.cfg, sched, sizeof(sched));
 	fprintf(stderr,
 		"smcsim det: %s at step %" PRIu64 ", virtual time %" PRIu64
-		" ms (seed 0x%" PRIx64 ", sched %s)\n",
+		" ms (seed 0x%" PRIx64 ", sched %s, trace hash 0x%" PRIx64 ")\n",
 		what, det.steps, det.vtime - DET_VTIME_BASE, det.cfg.seed,
-		sched);
+		sched, det.hash);
 	TAILQ_FOREACH(t, &det.threads, link)
 		det_describe(stderr, t);
-	fprintf(stderr, "smcsim det: replay: SMCSIM_SEED=0x%" PRIx64
-		" SMCSIM_SCHED=%s %s\n", det.cfg.seed, sched,
-		det.cfg.replay ? det.cfg.replay : "<this test>");
+	det_replay_line(det.cfg.replay ? det.cfg.replay : "<this test>",
+			sched);
+	if (det.cfg.replay_exe)
+		det_replay_line(det.cfg.replay_exe, sched);
+	if (det.cfg.check_hash && det.hash == det.cfg.expect_hash)
+		fprintf(stderr, "smcsim det: trace hash 0x%" PRIx64
+			" as SMCSIM_EXPECT_HASH: the same run\n", det.hash);
+	else if (det.cfg.check_hash)
+		fprintf(stderr, "smcsim det: REPLAY DIVERGED: trace hash 0x%"
+			PRIx64 ", SMCSIM_EXPECT_HASH 0x%" PRIx64 "\n",
+			det.hash, det.cfg.expect_hash);
 	fflush(stderr);
 	if (det.cfg.trace)
 		fflush(det.cfg.trace);
@@ -564,6 +581,14 @@ uint64_t rt_det_now_ms(void)
 	return det.vtime;
 }
 
+void rt_det_realtime(struct timespec *ts)
+{
+	uint64_t ms = det.vtime - DET_VTIME_BASE;
+
+	ts->tv_sec = RT_DET_REALTIME_EPOCH + (time_t)(ms / 1000);
+	ts->tv_nsec = (long)(ms % 1000) * 1000000L;
+}
+
 void rt_det_sleep_ms(unsigned int ms)
 {
 	struct rt_thread *self = det_self();
@@ -674,6 +699,17 @@ int rt_det_config_from_env(struct rt_det_config *cfg)
 		fprintf(stderr, "smcsim det: bad SMCSIM_SCHED '%s' "
 			"(random, pct:D[:K])\n", s);
 		return -EINVAL;
+	}
+	s = getenv("SMCSIM_EXPECT_HASH");
+	if (s && *s) {
+		errno = 0;
+		cfg->expect_hash = strtoull(s, &end, 0);
+		if (errno || *end) {
+			fprintf(stderr, "smcsim det: bad SMCSIM_EXPECT_HASH "
+				"'%s'\n", s);
+			return -EINVAL;
+		}
+		cfg->check_hash = true;
 	}
 	return 0;
 }

@@ -91,5 +91,6 @@ int rt_det_cond_wait(struct rt_cond *c, struct rt_mutex *m,
 void rt_det_cond_wake(struct rt_cond *c, bool all);
 uint64_t rt_det_now_ms(void);
 void rt_det_sleep_ms(unsigned int ms);
+void rt_det_realtime(struct timespec *ts);
 
 #endif /* SMCSIM_RT_PRIVATE_H */

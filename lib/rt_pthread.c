@@ -425,3 +425,12 @@ void rt_sleep_ms(unsigned int ms)
 	while (nanosleep(&ts, &ts) && errno == EINTR)
 		;
 }
+
+void rt_realtime(struct timespec *ts)
+{
+	if (rt_det_active()) {
+		rt_det_realtime(ts);
+		return;
+	}
+	clock_gettime(CLOCK_REALTIME, ts);
+}

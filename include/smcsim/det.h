@@ -7,7 +7,8 @@
  * seeded PRNG picks the next runnable thread, so the same scenario with the
  * same seed and strategy gives the same interleaving and the same trace
  * hash. Time is virtual: it moves only when every thread is blocked and
- * one of them waits with a timeout, to the earliest deadline. No runnable
+ * one of them waits with a timeout, to the earliest deadline; the wall
+ * clock (rt_realtime()) is a fixed epoch plus that virtual time. No runnable
  * thread and no timed waiter is a deadlock: the run ends with a report of
  * every thread and exit code RT_DET_EXIT_DEADLOCK. A run longer than its
  * step budget ends with RT_DET_EXIT_LIVELOCK.
@@ -55,7 +56,16 @@ enum rt_det_strategy {
  * @max_steps:	step budget; more is a livelock (0: RT_DET_DEFAULT_STEPS)
  * @trace:	if set, one line per step ("step tid op object") goes here
  * @replay:	the command that reruns this scenario (for reports), or NULL
+ * @replay_exe:	the same as the test binary's path, or NULL
+ * @replay_env:	VAR=value words a replay needs besides the seed, strategy
+ *		and hash (SMCSIM_PLANT, SMCSIM_SCENARIO), or NULL
+ * @expect_hash: with @check_hash, the trace hash a replay must give
+ *		(SMCSIM_EXPECT_HASH); a report says whether it did
+ * @check_hash:	@expect_hash is set
  * @no_pin:	do not pin the run to one CPU
+ *
+ * A report's replay line is "@replay_env SMCSIM_SEED=.. SMCSIM_SCHED=..
+ * SMCSIM_EXPECT_HASH=.. @replay", and the same with @replay_exe.
  */
 struct rt_det_config {
 	uint64_t seed;
@@ -65,6 +75,10 @@ struct rt_det_config {
 	uint64_t max_steps;
 	FILE *trace;
 	const char *replay;
+	const char *replay_exe;
+	const char *replay_env;
+	uint64_t expect_hash;
+	bool check_hash;
 	bool no_pin;
 };
 
@@ -108,8 +122,9 @@ char *rt_det_format_sched(const struct rt_det_config *cfg, char *buf,
 			  size_t len);
 
 /**
- * rt_det_config_from_env() - apply SMCSIM_SEED (decimal or 0x hex) and
- * SMCSIM_SCHED ("random", "pct:D[:K]") to @cfg
+ * rt_det_config_from_env() - apply SMCSIM_SEED (decimal or 0x hex),
+ * SMCSIM_SCHED ("random", "pct:D[:K]") and SMCSIM_EXPECT_HASH (the
+ * @expect_hash of a replay, decimal or 0x hex) to @cfg
  * Return: 0, or -EINVAL for a malformed variable (reported on stderr).
  */
 int rt_det_config_from_env(struct rt_det_config *cfg);

@@ -2,14 +2,32 @@
 /*
  * Schedule exploration: run one scenario under the deterministic runtime
  * (<smcsim/det.h>) over a range of seeds, check its invariants after each
- * run, and on the first failure print the seed and the command that
- * replays it:
+ * run, and on the first failure print the seed, the trace hash and the
+ * command that replays it, as a meson test and as the test binary:
  *
- *   SMCSIM_SEED=0x2a SMCSIM_SCHED=random meson test -C build det/notif
+ *   SMCSIM_SCENARIO=wait_send SMCSIM_SEED=0x2a SMCSIM_SCHED=random
+ *     SMCSIM_EXPECT_HASH=0x... meson test -C <builddir> det/test_det_notif
  *
- * Environment (unless @ignore_env): SMCSIM_SEED runs that one seed,
- * SMCSIM_SCHED picks the strategy, SMCSIM_DET_SEEDS caps the number of
- * seeds (fewer under TSan or an emulator).
+ * Environment (unless @ignore_env):
+ *   SMCSIM_SEED		that one seed (a replay)
+ *   SMCSIM_SCHED		the strategy
+ *   SMCSIM_EXPECT_HASH	with SMCSIM_SEED: the run must give this trace
+ *			hash, else it fails ("the replay diverged")
+ *   SMCSIM_SCENARIO	only the explorations of that @name run; the others
+ *			make no run and say so (@skipped)
+ *   SMCSIM_PLANT		bugs planted in the driver for the exploration
+ *			(optee_test_plant_parse() names, comma separated)
+ *   SMCSIM_SEEDS		START:COUNT, the seeds of every exploration (a
+ *			shard), overriding @first_seed and @seeds; each
+ *			exploration then prints one summary line:
+ *   smcsim explore: shard <test> <name> sched=<s> seeds=<start>:<count>
+ *     runs=N failed=K distinct=D steps=S [fail_seed=0x.. fail_hash=0x..]
+ *   SMCSIM_DET_SEEDS	caps @seeds when SMCSIM_SEEDS is not set (fewer
+ *			under TSan or an emulator)
+ *   SMCSIM_BUILD_DIR	the build directory the replay line names
+ *			(tests/meson.build sets it; "build" otherwise)
+ * A replay line names the bugs planted when the failure happened, whether
+ * by SMCSIM_PLANT or by optee_test_plant().
  */
 #ifndef SMCSIM_EXPLORE_H
 #define SMCSIM_EXPLORE_H
@@ -20,6 +38,9 @@
 /**
  * struct smcsim_explore - what to explore
  * @test:	the meson test name, for the replay command
+ * @name:	the scenario: one word, the same for every exploration of
+ *		the same runs (whatever the strategy) in @test and different
+ *		for any other, or NULL (then SMCSIM_SCENARIO skips it)
  * @scenario:	one run; it begins from scratch each time (all its threads
  *		started and joined inside) and records what it saw in @arg
  * @check:	after each run, outside it: NULL if the invariants hold,
@@ -33,6 +54,7 @@
  */
 struct smcsim_explore {
 	const char *test;
+	const char *name;
 	void (*scenario)(void *arg);
 	const char *(*check)(void *arg);
 	void *arg;
@@ -52,7 +74,13 @@ struct smcsim_explore {
  * @distinct:	different trace hashes seen (interleavings told apart)
  * @steps:	scheduling points over all runs
  * @seconds:	wall time of the exploration
+ * @skipped:	SMCSIM_SCENARIO named another scenario: no run was made
+ * @first_seed:	the first seed explored
  * @why:	@check's message for the failure
+ * @replay:	on a failure, the command that replays it (as printed,
+ *		SMCSIM_SEED=@seed SMCSIM_EXPECT_HASH=@hash ... meson test ...)
+ * @replay_exe:	the same with the test binary instead of meson test ("" if
+ *		/proc/self/exe cannot be read)
  */
 struct smcsim_explore_result {
 	unsigned int runs;
@@ -62,7 +90,11 @@ struct smcsim_explore_result {
 	unsigned int distinct;
 	uint64_t steps;
 	double seconds;
+	bool skipped;
+	uint64_t first_seed;
 	char why[256];
+	char replay[512];
+	char replay_exe[512];
 };
 
 /**
@@ -70,9 +102,9 @@ struct smcsim_explore_result {
  * @e:		what
  * @r:		filled
  *
- * Stops at the first failure, printing it with the replay command on
- * stderr. A deadlock or livelock ends the process (see det.h) with the
- * same replay line.
+ * Stops at the first failure, printing it with the trace hash and the
+ * replay command on stderr. A deadlock or livelock ends the process (see
+ * det.h) with the same replay line.
  * Return: 0 if every run held, -1 on a failure, -EINVAL for a bad
  * strategy or environment.
  */

@@ -284,4 +284,23 @@ enum optee_plant {
  */
 void optee_test_plant(unsigned int mask);
 
+/** optee_test_planted_mask() - what is planted now */
+unsigned int optee_test_planted_mask(void);
+
+/**
+ * optee_test_plant_parse() - "name[,name...]" into a mask of enum
+ * optee_plant, the syntax of SMCSIM_PLANT (explore.h): a name is the
+ * enumerator's without OPTEE_PLANT_, in lower case
+ * ("notif_drop_early_send"); "" is 0
+ * Return: 0, or -EINVAL for an unknown name (@mask unchanged).
+ */
+int optee_test_plant_parse(const char *names, unsigned int *mask);
+
+/**
+ * optee_test_plant_format() - the inverse: @mask's names, comma separated
+ * ("" for 0)
+ * Return: @buf.
+ */
+char *optee_test_plant_format(unsigned int mask, char *buf, size_t len);
+
 #endif /* SMCSIM_OPTEE_H */

@@ -20,6 +20,7 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <time.h>
 
 struct rt_thread;
 
@@ -230,5 +231,18 @@ static inline int rt_kref_put(struct rt_kref *k,
 uint64_t rt_now_ms(void);
 /** rt_sleep_ms() - sleep the calling thread (virtual time in a det run) */
 void rt_sleep_ms(unsigned int ms);
+/**
+ * rt_realtime() - the wall clock (CLOCK_REALTIME)
+ * @ts:		receives it
+ *
+ * In a det run it is RT_DET_REALTIME_EPOCH plus the virtual time the run
+ * has spent, so what either world reads of the date repeats with the seed
+ * and moves with virtual sleeps and timeouts. Nothing in either world reads
+ * a clock except through rt_now_ms() and this.
+ */
+void rt_realtime(struct timespec *ts);
+
+/* The det run's wall clock starts here: 2024-01-01T00:00:00Z. */
+#define RT_DET_REALTIME_EPOCH	((time_t)1704067200)
 
 #endif /* SMCSIM_RT_H */

@@ -165,6 +165,7 @@ static void explore_callq(bool hidden, const char *sched)
 	static struct callq_run r;
 	struct smcsim_explore e = {
 		.test = TEST,
+		.name = hidden ? "eth_limit" : "counted",
 		.scenario = callq_scenario,
 		.check = callq_check,
 		.arg = &r,

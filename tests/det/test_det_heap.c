@@ -362,6 +362,7 @@ static void explore_heap(const char *sched)
 {
 	struct smcsim_explore e = {
 		.test = TEST,
+		.name = "unregister",
 		.scenario = heap_scenario,
 		.check = heap_check,
 		.arg = &run,

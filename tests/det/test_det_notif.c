@@ -30,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -153,6 +154,7 @@ static void explore_notif(bool async, const char *sched, unsigned int seeds)
 	static struct notif_run r;
 	struct smcsim_explore e = {
 		.test = TEST,
+		.name = async ? "async" : "wait_send",
 		.scenario = notif_scenario,
 		.check = notif_check,
 		.arg = &r,
@@ -275,6 +277,7 @@ static void explore_burst(const char *sched)
 	static struct burst_run r;
 	struct smcsim_explore e = {
 		.test = TEST,
+		.name = "async_burst",
 		.scenario = burst_scenario,
 		.check = burst_check,
 		.arg = &r,
@@ -431,6 +434,7 @@ static void det_notif_timeout_against_send(void **state)
 	static struct tmo_run r;
 	struct smcsim_explore e = {
 		.test = TEST,
+		.name = "timeout_against_send",
 		.scenario = tmo_scenario,
 		.check = tmo_check,
 		.arg = &r,
@@ -465,6 +469,7 @@ static void det_notif_planted_timeout_drop_is_found(void **state)
 	static struct tmo_run r;
 	struct smcsim_explore e = {
 		.test = TEST,
+		.name = "timeout_against_send",
 		.scenario = tmo_scenario,
 		.check = tmo_check,
 		.arg = &r,
@@ -496,6 +501,8 @@ static void det_notif_planted_early_send_is_found(void **state)
 	static struct notif_run r;
 	struct smcsim_explore e = {
 		.test = TEST,
+		/* The runs of wait_send: its replay line replays them there. */
+		.name = "wait_send",
 		.scenario = notif_scenario,
 		.check = notif_check,
 		.arg = &r,
@@ -532,6 +539,84 @@ static void det_notif_planted_early_send_is_found(void **state)
 		(unsigned long long)found.seed, found.runs);
 }
 
+/* A real bound on the replay's process (the whole binary, seed by seed). */
+#define REPLAY_WAIT_MS	120000
+
+static const char *replay_cmd;
+
+/* In the forked child: the printed line, as a user pastes it into sh. */
+static void replay_exec(void)
+{
+	dup2(2, 1);
+	execl("/bin/sh", "sh", "-c", replay_cmd, (char *)NULL);
+	_exit(127);
+}
+
+/*
+ * The printed replay line of a planted bug, run in a fresh process, fails
+ * with the same failure and the same trace hash: the plant, scenario, seed
+ * and hash are all in it. A replay process does not replay again.
+ */
+static void det_notif_planted_replays_in_a_fresh_process(void **state)
+{
+	static struct notif_run r;
+	struct smcsim_explore e = {
+		.test = TEST,
+		.name = "wait_send",
+		.scenario = notif_scenario,
+		.check = notif_check,
+		.arg = &r,
+		.seeds = PLANT_SEEDS,
+		.sched = "random",
+		.ignore_env = true,
+	};
+	struct smcsim_explore_result found;
+	static char out[1 << 16];
+	char want[512];
+	const char *dir = getenv("SMCSIM_BUILD_DIR");
+	int code;
+
+	(void)state;
+	if (getenv("SMCSIM_SEED") && *getenv("SMCSIM_SEED"))
+		skip();
+	memset(&r, 0, sizeof(r));
+	optee_test_plant(OPTEE_PLANT_NOTIF_DROP_EARLY_SEND);
+	assert_int_equal(smcsim_explore(&e, &found), -1);
+	optee_test_plant(0);
+
+	/* Both forms name the plant and the scenario, in this build. */
+	assert_non_null(strstr(found.replay, "SMCSIM_PLANT=notif_drop_early_send "
+				"SMCSIM_SCENARIO=wait_send SMCSIM_SEED="));
+	snprintf(want, sizeof(want), " meson test -C %s %s",
+		 dir && *dir ? dir : "build", TEST);
+	assert_non_null(strstr(found.replay, want));
+	assert_int_equal(strncmp(found.replay_exe, found.replay,
+				 (size_t)(strstr(found.replay, " meson test") -
+					  found.replay)), 0);
+	assert_non_null(strstr(found.replay_exe, "/test_det_test_det_notif"));
+
+	replay_cmd = found.replay_exe;
+	code = db_run_child(replay_exec, out, sizeof(out), REPLAY_WAIT_MS);
+	/* wait_send_random and wait_send_pct replay the failure: they fail. */
+	if (code == 0 || code >= 126)
+		fail_msg("the replay exited %d:\n%s", code, out);
+	snprintf(want, sizeof(want), "smcsim explore: %s wait_send: seed 0x%llx "
+		 "(run 1 of 1, sched random, trace hash 0x%llx): %s", TEST,
+		 (unsigned long long)found.seed, (unsigned long long)found.hash,
+		 found.why);
+	if (!strstr(out, want))
+		fail_msg("no '%s' in the replay's output:\n%s", want, out);
+	snprintf(want, sizeof(want), "seed 0x%llx gave trace hash 0x%llx as "
+		 "SMCSIM_EXPECT_HASH: the same run",
+		 (unsigned long long)found.seed, (unsigned long long)found.hash);
+	assert_non_null(strstr(out, want));
+	assert_null(strstr(out, "the replay diverged"));
+	/* The other scenarios stood aside. */
+	assert_non_null(strstr(out, "det: " TEST " async: skipped"));
+	fprintf(stderr, "det: replayed in a fresh process (exit %d): %s\n", code,
+		found.replay_exe);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -543,6 +628,7 @@ int main(void)
 		cmocka_unit_test(det_notif_timeout_against_send),
 		cmocka_unit_test(det_notif_planted_early_send_is_found),
 		cmocka_unit_test(det_notif_planted_timeout_drop_is_found),
+		cmocka_unit_test(det_notif_planted_replays_in_a_fresh_process),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

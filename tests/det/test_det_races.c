@@ -182,6 +182,7 @@ static void explore_cq(const char *sched)
 	static struct cq_run r;
 	struct smcsim_explore e = {
 		.test = TEST,
+		.name = "callq_wake",
 		.scenario = cq_scenario,
 		.check = cq_check,
 		.arg = &r,
@@ -224,6 +225,7 @@ static void det_races_callq_linux_rule_is_found(void **state)
 	static struct cq_run r;
 	struct smcsim_explore e = {
 		.test = TEST,
+		.name = "callq_wake",
 		.scenario = cq_scenario,
 		.check = cq_check,
 		.arg = &r,
@@ -531,6 +533,7 @@ static void explore_srv(const char *sched)
 	static struct srv_run r;
 	struct smcsim_explore e = {
 		.test = TEST,
+		.name = "server_killed",
 		.scenario = srv_scenario,
 		.check = srv_check,
 		.arg = &r,
@@ -729,6 +732,8 @@ static void explore_appl(bool reserved, bool spare, const char *sched)
 {
 	struct smcsim_explore e = {
 		.test = TEST,
+		.name = reserved ? "appl_reserved" :
+			spare ? "appl_spare_thread" : "appl_dynamic",
 		.scenario = appl_scenario,
 		.check = appl_check,
 		.arg = &appl_r,
@@ -773,6 +778,7 @@ static void appl_dynamic_child(void)
 {
 	struct smcsim_explore e = {
 		.test = TEST,
+		.name = "appl_dynamic",
 		.scenario = appl_scenario,
 		.check = appl_check,
 		.arg = &appl_r,
@@ -805,7 +811,11 @@ static void det_races_appl_dynamic_deadlocks(void **state)
 		fail_msg("exit %d, not the deadlock; the child said:\n%s", code,
 			 out);
 	assert_non_null(strstr(out, "smcsim det: deadlock"));
-	assert_non_null(strstr(out, "replay: SMCSIM_SEED="));
+	/* The replay line names the scenario, seed and trace hash. */
+	assert_non_null(strstr(out, "replay: SMCSIM_SCENARIO=appl_dynamic "
+				    "SMCSIM_SEED=0x"));
+	assert_non_null(strstr(out, " SMCSIM_EXPECT_HASH=0x"));
+	assert_non_null(strstr(out, ", trace hash 0x"));
 	/* The cycle, by name: the supplicant waits for a secure thread... */
 	assert_non_null(strstr(out, "supplicant         [normal] waits on "));
 	assert_non_null(strstr(out, "'call queue: waiter'"));

@@ -161,6 +161,7 @@ static void explore_remove(const char *sched)
 	static struct remove_run r;
 	struct smcsim_explore e = {
 		.test = TEST,
+		.name = "remove_with_notifications",
 		.scenario = remove_scenario,
 		.check = remove_check,
 		.arg = &r,

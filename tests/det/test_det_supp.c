@@ -188,6 +188,8 @@ static void explore_supp(bool stop, const char *sched)
 	static struct supp_run r;
 	struct smcsim_explore e = {
 		.test = TEST,
+		.name = stop ? "killed_requester_and_supplicant" :
+			"killed_requester",
 		.scenario = supp_scenario,
 		.check = supp_check,
 		.arg = &r,

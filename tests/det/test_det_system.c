@@ -243,6 +243,8 @@ static void explore_sys(bool proposal, const char *sched)
 	static struct sys_run r;
 	struct smcsim_explore e = {
 		.test = TEST,
+		.name = proposal ? "reservation_proposal" :
+			"system_session_upstream",
 		.scenario = sys_scenario,
 		.check = sys_check,
 		.arg = &r,

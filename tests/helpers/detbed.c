@@ -134,25 +134,40 @@ struct smcsim_explore_result db_explore(const struct smcsim_explore *e)
 {
 	struct smcsim_explore_result r, again;
 	struct smcsim_explore one = *e;
+	unsigned int planted = optee_test_planted_mask(), plant;
+	const char *env = getenv("SMCSIM_PLANT");
 	char sched[32];
 	int rc;
 
 	rc = smcsim_explore(e, &r);
 	if (rc == -1)
-		fail_msg("%s: invariant broken with seed 0x%llx: %s", e->test,
-			 (unsigned long long)r.seed, r.why);
+		fail_msg("%s %s: invariant broken with seed 0x%llx: %s", e->test,
+			 e->name ? e->name : "-", (unsigned long long)r.seed,
+			 r.why);
 	assert_int_equal(rc, 0);
-	/* Replay: the last seed once more, the same trace. */
+	if (r.skipped) {
+		fprintf(stderr, "det: %s %s: skipped (SMCSIM_SCENARIO)\n",
+			e->test, e->name ? e->name : "-");
+		return r;
+	}
+	/* Replay: the last seed once more, the same trace (and plants). */
 	one.first_seed = r.seed;
 	one.seeds = 1;
 	one.ignore_env = true;
 	if (!e->ignore_env && getenv("SMCSIM_SCHED") && *getenv("SMCSIM_SCHED"))
 		one.sched = getenv("SMCSIM_SCHED");
-	assert_int_equal(smcsim_explore(&one, &again), 0);
+	if (!e->ignore_env && env && *env) {
+		assert_int_equal(optee_test_plant_parse(env, &plant), 0);
+		optee_test_plant(plant);
+	}
+	rc = smcsim_explore(&one, &again);
+	optee_test_plant(planted);
+	assert_int_equal(rc, 0);
 	assert_int_equal(again.hash, r.hash);
 	snprintf(sched, sizeof(sched), "%s", one.sched ? one.sched : "random");
-	fprintf(stderr, "det: %s [%s]: %u runs, %u interleavings, %llu steps, "
-		"%.2f s (%.0f seeds/s)\n", e->test, sched, r.runs, r.distinct,
+	fprintf(stderr, "det: %s %s [%s]: %u runs, %u interleavings, %llu "
+		"steps, %.2f s (%.0f seeds/s)\n", e->test,
+		e->name ? e->name : "-", sched, r.runs, r.distinct,
 		(unsigned long long)r.steps, r.seconds,
 		r.seconds > 0 ? r.runs / r.seconds : 0.0);
 	return r;

@@ -379,6 +379,10 @@ static void *grab_fn(void *arg)
 	return NULL;
 }
 
+/* What deadlock_child() expects of its hash (SMCSIM_EXPECT_HASH). */
+static bool deadlock_check;
+static uint64_t deadlock_expect;
+
 /* Main holds the mutex and joins the thread that wants it. */
 static void deadlock_child(void)
 {
@@ -388,6 +392,9 @@ static void deadlock_child(void)
 	rt_det_config_default(&cfg);
 	cfg.seed = 0xdead;
 	cfg.replay = "meson test -C build lib/test_rt_det";
+	cfg.replay_env = "SMCSIM_SCENARIO=held";
+	cfg.check_hash = deadlock_check;
+	cfg.expect_hash = deadlock_expect;
 	rt_det_begin(&cfg);
 	rt_mutex_init(&held);
 	rt_mutex_set_name(&held, "the held one");
@@ -414,8 +421,62 @@ static void det_deadlock_is_reported_not_hung(void **state)
 	assert_non_null(strstr(out, "[secure] waits for mutex"));
 	assert_non_null(strstr(out, "[normal] joins thread 1"));
 	assert_non_null(strstr(out, "'the held one' held by thread 0 (main)"));
-	assert_non_null(strstr(out, "SMCSIM_SEED=0xdead SMCSIM_SCHED=random "
-				    "meson test -C build lib/test_rt_det"));
+	assert_non_null(strstr(out, "replay: SMCSIM_SCENARIO=held "
+				    "SMCSIM_SEED=0xdead SMCSIM_SCHED=random "
+				    "SMCSIM_EXPECT_HASH=0x"));
+	assert_non_null(strstr(out, " meson test -C build lib/test_rt_det\n"));
+	/* No hash was expected: the report does not compare. */
+	assert_null(strstr(out, "SMCSIM_EXPECT_HASH: the same run"));
+	assert_null(strstr(out, "DIVERGED"));
+}
+
+/* The hash of a deadlock report, and of its replay line, which agree. */
+static uint64_t report_hash(const char *out)
+{
+	const char *h = strstr(out, ", trace hash 0x");
+	const char *r = strstr(out, "SMCSIM_EXPECT_HASH=0x");
+	uint64_t hash;
+
+	assert_non_null(h);
+	assert_non_null(r);
+	hash = strtoull(h + strlen(", trace hash "), NULL, 16);
+	assert_int_equal(strtoull(r + strlen("SMCSIM_EXPECT_HASH="), NULL, 16),
+			 hash);
+	return hash;
+}
+
+/*
+ * A deadlock's replay with SMCSIM_EXPECT_HASH says whether it is the same
+ * run: the printed hash again is, any other is loudly not.
+ */
+static void det_deadlock_report_checks_expected_hash(void **state)
+{
+	char out[4096];
+	uint64_t hash;
+
+	(void)state;
+	deadlock_check = false;
+	assert_int_equal(db_run_child(deadlock_child, out, sizeof(out),
+				      CHILD_WAIT_MS),
+			 RT_DET_EXIT_DEADLOCK);
+	hash = report_hash(out);
+
+	deadlock_check = true;
+	deadlock_expect = hash;
+	assert_int_equal(db_run_child(deadlock_child, out, sizeof(out),
+				      CHILD_WAIT_MS),
+			 RT_DET_EXIT_DEADLOCK);
+	assert_int_equal(report_hash(out), hash);
+	assert_non_null(strstr(out, "as SMCSIM_EXPECT_HASH: the same run"));
+	assert_null(strstr(out, "DIVERGED"));
+
+	deadlock_expect = hash ^ 1;
+	assert_int_equal(db_run_child(deadlock_child, out, sizeof(out),
+				      CHILD_WAIT_MS),
+			 RT_DET_EXIT_DEADLOCK);
+	assert_non_null(strstr(out, "smcsim det: REPLAY DIVERGED"));
+	assert_null(strstr(out, "the same run"));
+	deadlock_check = false;
 }
 
 static void *spin_fn(void *arg)
@@ -494,6 +555,7 @@ int main(void)
 		cmocka_unit_test(det_parse_sched),
 		cmocka_unit_test(det_config_from_env),
 		cmocka_unit_test(det_deadlock_is_reported_not_hung),
+		cmocka_unit_test(det_deadlock_report_checks_expected_hash),
 		cmocka_unit_test(det_livelock_is_reported),
 		cmocka_unit_test(det_end_with_live_thread_is_reported),
 	};

@@ -16,6 +16,7 @@
  */
 #include <errno.h>
 #include <stdatomic.h>
+#include <string.h>
 
 #include <smcsim/alloc.h>
 
@@ -47,6 +48,64 @@ bool optee_test_planted(unsigned int plant)
 {
 	return atomic_load_explicit(&optee_planted, memory_order_relaxed) &
 	       plant;
+}
+
+unsigned int optee_test_planted_mask(void)
+{
+	return atomic_load(&optee_planted);
+}
+
+/* Bit i of enum optee_plant is named optee_plant_names[i]. */
+static const char *const optee_plant_names[] = {
+	"notif_drop_early_send",
+	"notif_timeout_drops_send",
+	"cq_wake_first_in_list",
+};
+
+#define OPTEE_NPLANTS	(sizeof(optee_plant_names) / sizeof(optee_plant_names[0]))
+
+int optee_test_plant_parse(const char *names, unsigned int *mask)
+{
+	unsigned int m = 0, i;
+	const char *p = names, *end;
+	size_t n;
+
+	while (*p) {
+		end = strchr(p, ',');
+		n = end ? (size_t)(end - p) : strlen(p);
+		for (i = 0; i < OPTEE_NPLANTS; i++)
+			if (strlen(optee_plant_names[i]) == n &&
+			    !strncmp(optee_plant_names[i], p, n))
+				break;
+		if (i == OPTEE_NPLANTS)
+			return -EINVAL;
+		m |= 1U << i;
+		if (!end)
+			break;
+		p = end + 1;
+		/* "a," and ",," name nothing: a typo, not an empty plant. */
+		if (!*p || *p == ',')
+			return -EINVAL;
+	}
+	*mask = m;
+	return 0;
+}
+
+char *optee_test_plant_format(unsigned int mask, char *buf, size_t len)
+{
+	unsigned int i;
+
+	if (!len)
+		return buf;
+	buf[0] = '\0';
+	for (i = 0; i < OPTEE_NPLANTS; i++) {
+		if (!(mask & (1U << i)))
+			continue;
+		if (buf[0])
+			strlcat(buf, ",", len);
+		strlcat(buf, optee_plant_names[i], len);
+	}
+	return buf;
 }
 
 /* A firmware announcing more is clamped: each key costs a bit. */

@@ -19,6 +19,7 @@
 #include <smcsim/optee_rpc_cmd.h>
 #include <smcsim/pgalloc.h>
 #include <smcsim/phys.h>
+#include <smcsim/rt.h>
 #include <smcsim/tee_error.h>
 
 #include "optee_private.h"
@@ -206,7 +207,8 @@ static void rpc_get_time(struct optee_msg_arg *arg)
 		arg->ret = TEE_ERROR_BAD_PARAMETERS;
 		return;
 	}
-	clock_gettime(CLOCK_REALTIME, &ts);
+	/* Virtual in a deterministic run: a TA's view of time replays. */
+	rt_realtime(&ts);
 	arg->params[0].u.value.a = (uint64_t)ts.tv_sec;
 	arg->params[0].u.value.b = (uint64_t)ts.tv_nsec;
 	arg->ret = TEE_SUCCESS;
