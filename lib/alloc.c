@@ -54,3 +54,16 @@ unsigned int smcsim_alloc_injected(void)
 {
 	return injected;
 }
+
+int smcsim_alloc_fail_hold(void)
+{
+	int n = fail_countdown;
+
+	fail_countdown = -1;
+	return n;
+}
+
+void smcsim_alloc_fail_release(int countdown)
+{
+	fail_countdown = countdown;
+}
