@@ -16,7 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <smcsim/alloc.h>
 #include <smcsim/pgalloc.h>
 #include <smcsim/tee_error.h>
 
@@ -136,14 +135,10 @@ static unsigned long sw_std_call_mem(struct sw_thread *t, struct sw_mem *mem,
 	if (need > mem->size)
 		return OPTEE_SMC_RETURN_EBADADDR;
 
-	arg = smcsim_zalloc(size);
-	if (!arg)
-		return OPTEE_SMC_RETURN_ENOMEM;
 	/* One copy of the whole message; the count checked above wins. */
-	if (sw_mem_read(sw, mem, 0, arg, size)) {
-		smcsim_free(arg);
+	arg = (struct optee_msg_arg *)t->msg_buf;
+	if (sw_mem_read(sw, mem, 0, arg, size))
 		return OPTEE_SMC_RETURN_EBADADDR;
-	}
 	arg->num_params = num;
 
 	if (with_rpc) {
@@ -173,7 +168,6 @@ no_rpc:
 		sw_mem_write(sw, mem, sizeof(*arg), arg->params,
 			     num * sizeof(arg->params[0]));
 	}
-	smcsim_free(arg);
 	return a0;
 }
 

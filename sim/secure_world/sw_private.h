@@ -134,6 +134,9 @@ struct sw_mem {
  *			then carries cookie 0)
  * @aborting:		the world is being destroyed: the RPC the destroyer
  *			resumed and every later one fail at once
+ * @msg_buf:		the secure copy of the call's message (at most a
+ *			page: OPTEE_MSG_MAX_NUM_PARAMS), as OP-TEE's thread
+ *			copies it before looking at it
  */
 struct sw_thread {
 	struct smcsim_sw *sw;
@@ -152,6 +155,7 @@ struct sw_thread {
 	bool rpc_mem_valid;
 	bool rpc_from_nw;
 	bool aborting;
+	uint64_t msg_buf[OPTEE_MSG_NONCONTIG_PAGE_SIZE / sizeof(uint64_t)];
 };
 
 /**
