@@ -142,22 +142,27 @@ static unsigned long sw_std_call_mem(struct sw_thread *t, struct sw_mem *mem,
 	arg->num_params = num;
 
 	if (with_rpc) {
-		if (mem->shm) {
-			/* A second window on the same registered shm. */
-			if (sw_mem_from_shm(sw, mem->shm->cookie,
-					    mem->offs + size, SW_RPC_ARG_SIZE,
-					    &t->rpc_mem))
-				goto no_rpc;
-		} else {
+		/*
+		 * The RPC argument follows the message in the same memory
+		 * (checked above to fit): a window inside the message's,
+		 * which holds the registered shm for both and is released
+		 * after it.
+		 */
+		if (mem->shm)
+			t->rpc_mem = (struct sw_mem){
+				.shm = mem->shm,
+				.borrowed = true,
+				.offs = mem->offs + size,
+				.size = SW_RPC_ARG_SIZE,
+			};
+		else
 			t->rpc_mem = (struct sw_mem){
 				.va = mem->va + size,
 				.size = SW_RPC_ARG_SIZE,
 			};
-		}
 		t->rpc_mem_valid = true;
 		t->rpc_from_nw = true;
 	}
-no_rpc:
 	a0 = sw_msg_dispatch(t, arg);
 	if (a0 == OPTEE_SMC_RETURN_OK) {
 		/* Only what the secure world answers goes back. */
@@ -167,6 +172,11 @@ no_rpc:
 			     &arg->ret, sizeof(arg->ret) * 2);
 		sw_mem_write(sw, mem, sizeof(*arg), arg->params,
 			     num * sizeof(arg->params[0]));
+	}
+	if (with_rpc) {
+		/* It lives in the message's memory: gone with the message. */
+		sw_mem_release(sw, &t->rpc_mem);
+		t->rpc_mem_valid = false;
 	}
 	return a0;
 }

@@ -87,6 +87,8 @@ LIST_HEAD(sw_protmem_list, sw_protmem);
  * struct sw_mem - a checked window on normal-world or protected memory
  * @shm:	page-list backed window (holds a user unless @owned), or NULL
  * @owned:	@shm is a temporary list freed with the window
+ * @borrowed:	@shm is held by another window that outlives this one:
+ *		no user of its own
  * @pm:		lent protected memory the window lies in (holds a user), or
  *		NULL
  * @prot:	the window is protected memory (static region or lent)
@@ -97,6 +99,7 @@ LIST_HEAD(sw_protmem_list, sw_protmem);
 struct sw_mem {
 	struct sw_shm *shm;
 	bool owned;
+	bool borrowed;
 	struct sw_protmem *pm;
 	bool prot;
 	uint8_t *va;
