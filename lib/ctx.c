@@ -57,7 +57,8 @@
 #ifdef SMCSIM_NO_OS
 #define CTX_TLS		/* one core, no threads */
 #else
-#define CTX_TLS		_Thread_local
+/* Initial-exec: a switch reads it several times, without __tls_get_addr. */
+#define CTX_TLS		_Thread_local __attribute__((tls_model("initial-exec")))
 #endif
 
 /* The switch itself (below, per architecture). */
