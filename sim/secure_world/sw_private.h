@@ -85,7 +85,8 @@ LIST_HEAD(sw_protmem_list, sw_protmem);
 
 /**
  * struct sw_mem - a checked window on normal-world or protected memory
- * @shm:	page-list backed window (holds a user unless @owned), or NULL
+ * @shm:	page-list backed window (holds a user unless @owned or
+ *		@borrowed), or NULL
  * @owned:	@shm is a temporary list freed with the window
  * @borrowed:	@shm is held by another window that outlives this one:
  *		no user of its own
