@@ -112,37 +112,12 @@ void rt_mutex_destroy(struct rt_mutex *m)
 	RT_CHECK(pthread_mutex_destroy(&m->pm));
 }
 
-/*
- * Trylocks before sleeping on a contended mutex: the locks of both worlds
- * are held for a few hundred nanoseconds at most, and a futex sleep and
- * wake-up cost microseconds. Linux's mutexes spin likewise while the owner
- * runs, OP-TEE's spinlocks always do.
- */
-#define RT_MUTEX_SPIN	100
-
-static inline void rt_cpu_relax(void)
-{
-#if defined(__x86_64__) || defined(__i386__)
-	__builtin_ia32_pause();
-#elif defined(__aarch64__)
-	__asm__ volatile("yield" ::: "memory");
-#endif
-}
-
 void rt_mutex_lock(struct rt_mutex *m)
 {
-	unsigned int i;
-
 	if (rt_det_active()) {
 		rt_det_mutex_lock(m);
 		return;
 	}
-	for (i = 0; i < RT_MUTEX_SPIN; i++) {
-		if (!pthread_mutex_trylock(&m->pm))
-			return;
-		rt_cpu_relax();
-	}
-	/* Still busy (or held by this thread: ERRORCHECK fails it here). */
 	RT_CHECK(pthread_mutex_lock(&m->pm));
 }
 
