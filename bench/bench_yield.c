@@ -14,10 +14,11 @@
  *  - yield_raw_rpc: the same by hand with CALL_WITH_RPC_ARG, the RPC
  *    answered in the benchmark.
  *
- * Beside them, ref_rt_handoff: a bare round trip to another rt thread with
- * the same primitives and pattern as the simulator's world switch (one
- * mutex, a condition variable each way, flags), which is the floor a
- * yielding call can get near on this host.
+ * Beside them, ref_rt_handoff: a bare round trip to another rt thread (one
+ * mutex, a condition variable each way, flags), the pattern of the first
+ * version's world switch, when each secure thread was a pthread. Now the
+ * caller switches into the secure thread's context itself (sw_thread.c),
+ * and a yielding call costs a fraction of this hand-off.
  *
  * SMCs per operation are counted from the world's call counter and printed,
  * so a figure that silently took another path would show.

@@ -8,9 +8,13 @@
 
 #include <smcsim/alloc.h>
 
-/* Allocations left before the injected failure; negative = off. */
-static _Thread_local int fail_countdown = -1;
-static _Thread_local unsigned int injected;
+/*
+ * Allocations left before the injected failure; negative = off. Initial
+ * exec: every yielding call saves and restores it (smcsim_alloc_fail_hold()).
+ */
+#define ALLOC_TLS	_Thread_local __attribute__((tls_model("initial-exec")))
+static ALLOC_TLS int fail_countdown = -1;
+static ALLOC_TLS unsigned int injected;
 
 static bool alloc_should_fail(void)
 {
@@ -53,4 +57,17 @@ void smcsim_alloc_fail_after(int n)
 unsigned int smcsim_alloc_injected(void)
 {
 	return injected;
+}
+
+int smcsim_alloc_fail_hold(void)
+{
+	int n = fail_countdown;
+
+	fail_countdown = -1;
+	return n;
+}
+
+void smcsim_alloc_fail_release(int countdown)
+{
+	fail_countdown = countdown;
 }

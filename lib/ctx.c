@@ -24,6 +24,7 @@
 #include <string.h>
 
 #ifndef SMCSIM_NO_OS
+#include <stdatomic.h>
 #include <sys/mman.h>
 #include <unistd.h>
 #endif
@@ -56,7 +57,8 @@
 #ifdef SMCSIM_NO_OS
 #define CTX_TLS		/* one core, no threads, no sanitizers */
 #else
-#define CTX_TLS		_Thread_local
+/* Initial-exec: a switch reads it several times, without __tls_get_addr. */
+#define CTX_TLS		_Thread_local __attribute__((tls_model("initial-exec")))
 #endif
 
 /*
@@ -91,9 +93,8 @@ void smcsim_ctx_first_(void (*fn)(void *), void *arg);
  * rdi = from, rsi = to. The frame: six
  * callee-saved registers, then MXCSR and the x87 control word in one slot.
  * A new context's frame returns into ctx_entry with fn in r13, arg in r12.
- * The return is a pop and an indirect jump, not `ret`: a `ret` to another
- * stack's caller misses the return-stack predictor every time, which
- * tripled the cost of a round trip (bench_ctx: 24.6 ns against 8).
+ * The return is a pop and an indirect jump, as Boost's is: a `ret` to
+ * another stack's caller would only miss the return-stack predictor.
  */
 __asm__(
 	".text\n"
@@ -298,17 +299,25 @@ static void ctx_start(struct smcsim_ctx *from, struct smcsim_ctx *to)
 		from->fiber = t->fiber;
 	}
 	t->prev = from;
-#ifdef CTX_ASAN
-	/* NULL: a context ending for good has its fake stack destroyed. */
-	__sanitizer_start_switch_fiber(from ? &from->fake_stack : NULL,
-				       to->stack_lo, to->stack_size);
-#endif
-#ifdef CTX_TSAN
-	__tsan_switch_to_fiber(to->fiber, 0);
-#endif
 	t->lo = to->stack_lo;
 	t->size = to->stack_size;
 	t->fiber = to->fiber;
+#ifdef CTX_ASAN
+	/* NULL: a context ending for good has its fake stack destroyed. */
+	__sanitizer_start_switch_fiber(from ? &from->fake_stack : NULL,
+				       t->lo, t->size);
+#endif
+#ifdef CTX_TSAN
+	/*
+	 * Last: from here on TSan charges accesses to the fiber switched
+	 * to, so everything about @to is read above, by the context that
+	 * leaves (the switch reads to->sp uninstrumented). Read after the
+	 * switch, @to's fields written before a fork() were reported as
+	 * racing in the child, whose fibers' clocks do not cover the
+	 * parent's past.
+	 */
+	__tsan_switch_to_fiber(t->fiber, 0);
+#endif
 }
 
 void smcsim_ctx_switch(struct smcsim_ctx *from, struct smcsim_ctx *to)
@@ -377,14 +386,98 @@ void smcsim_stack_free(struct smcsim_stack *s)
 
 #else
 
+/*
+ * Freed stacks of the default size are kept for the next allocation, as
+ * glibc keeps thread stacks: a secure world per fuzz input then costs no
+ * mmap, mprotect, munmap or first-touch page faults. Not under TSan, whose
+ * fiber of a stack would carry one user's clocks over to the next.
+ */
+static size_t ctx_stack_size(size_t size, size_t pg)
+{
+	size = (size ? size : SMCSIM_STACK_DEFAULT) * CTX_STACK_SCALE;
+	return (size + pg - 1) & ~(pg - 1);
+}
+
+#ifdef CTX_TSAN
+
+static bool ctx_cache_get(struct smcsim_stack *s, size_t size)
+{
+	return false;
+}
+
+static bool ctx_cache_put(struct smcsim_stack *s)
+{
+	return false;
+}
+
+#else
+
+#define CTX_CACHE_MAX	64
+
+/*
+ * A spinlock, not an rt mutex: the deterministic scheduler allocates
+ * stacks from inside a scheduling step, where an rt lock would be another
+ * step; and not a pthread mutex, which only lib/rt_pthread.c may use. It
+ * is held for a copy of one struct.
+ */
+static atomic_flag ctx_cache_lock = ATOMIC_FLAG_INIT;
+static struct smcsim_stack ctx_cache[CTX_CACHE_MAX];
+static unsigned int ctx_cache_n;
+
+static void ctx_cache_lock_take(void)
+{
+	while (atomic_flag_test_and_set_explicit(&ctx_cache_lock,
+						 memory_order_acquire))
+		;
+}
+
+static void ctx_cache_lock_drop(void)
+{
+	atomic_flag_clear_explicit(&ctx_cache_lock, memory_order_release);
+}
+
+/* Return: a cached stack of @size usable bytes into @s, or false. */
+static bool ctx_cache_get(struct smcsim_stack *s, size_t size)
+{
+	bool hit = false;
+
+	ctx_cache_lock_take();
+	if (ctx_cache_n && ctx_cache[ctx_cache_n - 1].size == size) {
+		*s = ctx_cache[--ctx_cache_n];
+		hit = true;
+	}
+	ctx_cache_lock_drop();
+	return hit;
+}
+
+/* Return: @s was kept for a later smcsim_stack_alloc() (default size only). */
+static bool ctx_cache_put(struct smcsim_stack *s)
+{
+	size_t pg = (size_t)sysconf(_SC_PAGESIZE);
+	bool kept = false;
+
+	if (s->size != ctx_stack_size(0, pg))
+		return false;
+	ctx_cache_lock_take();
+	if (ctx_cache_n < CTX_CACHE_MAX) {
+		ctx_cache[ctx_cache_n++] = *s;
+		kept = true;
+	}
+	ctx_cache_lock_drop();
+	return kept;
+}
+
+#endif /* CTX_TSAN */
+
 int smcsim_stack_alloc(struct smcsim_stack *s, size_t size)
 {
 	size_t pg = (size_t)sysconf(_SC_PAGESIZE);
 	void *map;
 
 	memset(s, 0, sizeof(*s));
-	size = (size ? size : SMCSIM_STACK_DEFAULT) * CTX_STACK_SCALE;
-	size = (size + pg - 1) & ~(pg - 1);
+	size = ctx_stack_size(size, pg);
+	if (ctx_cache_get(s, size))
+		return 0;
 	map = mmap(NULL, size + pg, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
 	if (map == MAP_FAILED)
@@ -408,15 +501,17 @@ void smcsim_stack_free(struct smcsim_stack *s)
 {
 	if (!s->map)
 		return;
-#ifdef CTX_TSAN
-	if (s->fiber)
-		__tsan_destroy_fiber(s->fiber);
-#endif
 #ifdef CTX_ASAN
 	/* Frames left poisoned would poison whatever is mapped here next. */
 	ASAN_UNPOISON_MEMORY_REGION(s->lo, s->size);
 #endif
-	munmap(s->map, s->map_size);
+	if (!ctx_cache_put(s)) {
+#ifdef CTX_TSAN
+		if (s->fiber)
+			__tsan_destroy_fiber(s->fiber);
+#endif
+		munmap(s->map, s->map_size);
+	}
 	memset(s, 0, sizeof(*s));
 }
 

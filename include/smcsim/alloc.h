@@ -25,5 +25,14 @@ void smcsim_free(void *p);
 void smcsim_alloc_fail_after(int n);
 /** smcsim_alloc_injected() - allocations refused by injection on this thread */
 unsigned int smcsim_alloc_injected(void);
+/**
+ * smcsim_alloc_fail_hold() - turn this thread's injection off until
+ * smcsim_alloc_fail_release(), for code it runs on behalf of another
+ * thread of the model (a secure thread the caller switched into)
+ * Return: the countdown, for smcsim_alloc_fail_release().
+ */
+int smcsim_alloc_fail_hold(void);
+/** smcsim_alloc_fail_release() - put back what smcsim_alloc_fail_hold() took */
+void smcsim_alloc_fail_release(int countdown);
 
 #endif /* SMCSIM_ALLOC_H */

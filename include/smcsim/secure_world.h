@@ -138,6 +138,13 @@ unsigned int smcsim_sw_num_threads(const struct smcsim_sw *sw);
 /** smcsim_sw_thread_state() - state of thread @idx; FREE for a bad index */
 enum smcsim_sw_thread_state smcsim_sw_thread_state(struct smcsim_sw *sw,
 						   unsigned int idx);
+/**
+ * smcsim_sw_thread_stack() - the stack secure thread @idx runs on: @size
+ * usable bytes from @lo up; an inaccessible guard page lies below @lo
+ * Return: 0, -EINVAL for a bad index.
+ */
+int smcsim_sw_thread_stack(struct smcsim_sw *sw, unsigned int idx,
+			   const void **lo, size_t *size);
 /** smcsim_sw_sec_caps() - what EXCHANGE_CAPABILITIES answers in a1 */
 uint32_t smcsim_sw_sec_caps(const struct smcsim_sw *sw);
 /** smcsim_sw_notif_value_max() - what EXCHANGE_CAPABILITIES answers in a2 */

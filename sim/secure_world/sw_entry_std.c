@@ -6,32 +6,15 @@
  * looks at the function ID, so an unknown ID costs a thread and answers
  * EBADCMD, never UNKNOWN_FUNCTION (abi-facts.md sections 2 and 8.1).
  *
- * The caller then sleeps until the secure thread leaves the secure world:
- * done (a0 = result, a1..a3 = 0) or suspended in an RPC (a0 = RPC code,
- * a3 = thread id). RETURN_FROM_RPC resumes exactly the thread a3 names if
- * it is suspended; anything else is ERESUME and changes nothing.
+ * The calling OS thread then runs the secure thread itself, on the
+ * thread's own stack (sw_thread.c), until it leaves the secure world: done
+ * (a0 = result, a1..a3 = 0) or suspended in an RPC (a0 = RPC code, a3 =
+ * thread id). Taking a thread and publishing its new state are the only
+ * moments sw->lock is held; the call itself runs unlocked. RETURN_FROM_RPC
+ * resumes exactly the thread a3 names if it is suspended, on whichever OS
+ * thread makes it; anything else is ERESUME and changes nothing.
  */
 #include "sw_private.h"
-
-/*
- * Caller holds sw->lock and @t is ACTIVE: run it until it leaves. The exit
- * is delivered into @args itself, not into the thread: the moment @t is
- * FREE or SUSPENDED again another caller may take or resume it, before
- * this one has woken up, and must not see (or overwrite) this exit.
- */
-static void sw_world_switch(struct smcsim_sw *sw, struct sw_thread *t,
-			    struct sw_args *args)
-{
-	bool done = false;
-
-	t->regs = *args;
-	t->in_ready = true;
-	t->exit_regs = args;
-	t->exit_done = &done;
-	rt_cond_signal(&t->cond_in);
-	while (!done)
-		rt_cond_wait(&t->cond_out, &sw->lock);
-}
 
 static void std_return_from_rpc(struct smcsim_sw *sw, struct sw_args *args)
 {
@@ -48,8 +31,8 @@ static void std_return_from_rpc(struct smcsim_sw *sw, struct sw_args *args)
 	}
 	t = &sw->threads[id];
 	t->state = SMCSIM_SW_THREAD_ACTIVE;
-	sw_world_switch(sw, t, args);
 	rt_mutex_unlock(&sw->lock);
+	sw_thread_run(t, args, false);
 }
 
 /*
@@ -144,8 +127,8 @@ void sw_entry_std(struct smcsim_sw *sw, struct sw_args *args)
 		return;
 	}
 	t->state = SMCSIM_SW_THREAD_ACTIVE;
-	sw_world_switch(sw, t, args);
 	rt_mutex_unlock(&sw->lock);
+	sw_thread_run(t, args, true);
 }
 
 unsigned int smcsim_sw_reserved_threads(struct smcsim_sw *sw)

@@ -16,7 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <smcsim/alloc.h>
 #include <smcsim/pgalloc.h>
 #include <smcsim/tee_error.h>
 
@@ -136,33 +135,34 @@ static unsigned long sw_std_call_mem(struct sw_thread *t, struct sw_mem *mem,
 	if (need > mem->size)
 		return OPTEE_SMC_RETURN_EBADADDR;
 
-	arg = smcsim_zalloc(size);
-	if (!arg)
-		return OPTEE_SMC_RETURN_ENOMEM;
 	/* One copy of the whole message; the count checked above wins. */
-	if (sw_mem_read(sw, mem, 0, arg, size)) {
-		smcsim_free(arg);
+	arg = (struct optee_msg_arg *)t->msg_buf;
+	if (sw_mem_read(sw, mem, 0, arg, size))
 		return OPTEE_SMC_RETURN_EBADADDR;
-	}
 	arg->num_params = num;
 
 	if (with_rpc) {
-		if (mem->shm) {
-			/* A second window on the same registered shm. */
-			if (sw_mem_from_shm(sw, mem->shm->cookie,
-					    mem->offs + size, SW_RPC_ARG_SIZE,
-					    &t->rpc_mem))
-				goto no_rpc;
-		} else {
+		/*
+		 * The RPC argument follows the message in the same memory
+		 * (checked above to fit): a window inside the message's,
+		 * which holds the registered shm for both and is released
+		 * after it.
+		 */
+		if (mem->shm)
+			t->rpc_mem = (struct sw_mem){
+				.shm = mem->shm,
+				.borrowed = true,
+				.offs = mem->offs + size,
+				.size = SW_RPC_ARG_SIZE,
+			};
+		else
 			t->rpc_mem = (struct sw_mem){
 				.va = mem->va + size,
 				.size = SW_RPC_ARG_SIZE,
 			};
-		}
 		t->rpc_mem_valid = true;
 		t->rpc_from_nw = true;
 	}
-no_rpc:
 	a0 = sw_msg_dispatch(t, arg);
 	if (a0 == OPTEE_SMC_RETURN_OK) {
 		/* Only what the secure world answers goes back. */
@@ -173,7 +173,11 @@ no_rpc:
 		sw_mem_write(sw, mem, sizeof(*arg), arg->params,
 			     num * sizeof(arg->params[0]));
 	}
-	smcsim_free(arg);
+	if (with_rpc) {
+		/* It lives in the message's memory: gone with the message. */
+		sw_mem_release(sw, &t->rpc_mem);
+		t->rpc_mem_valid = false;
+	}
 	return a0;
 }
 

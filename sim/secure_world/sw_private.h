@@ -3,8 +3,8 @@
  * Private state of the simulated secure world. Nothing outside
  * sim/secure_world includes this; tests use secure_world.h and sw_ta.h.
  *
- * Locking: sw->lock protects the thread table (states, the world-switch
- * hand-off), the RPC-argument cache and the notification state;
+ * Locking: sw->lock protects the thread table (states, reservations), the
+ * RPC-argument cache and the notification state;
  * sw->shm_lock the registered-shm tree and the lent protected memory (one
  * lock, because each is checked against the other); sw->ta_lock the TA list and the
  * session tree; sw->wq_lock the secure mutexes and their wait queues. They
@@ -26,6 +26,7 @@
 #include <sys/queue.h>
 #include <smcsim/bsd_tree.h>
 
+#include <smcsim/ctx.h>
 #include <smcsim/optee_msg.h>
 #include <smcsim/rt.h>
 #include <smcsim/secure_world.h>
@@ -84,8 +85,11 @@ LIST_HEAD(sw_protmem_list, sw_protmem);
 
 /**
  * struct sw_mem - a checked window on normal-world or protected memory
- * @shm:	page-list backed window (holds a user unless @owned), or NULL
+ * @shm:	page-list backed window (holds a user unless @owned or
+ *		@borrowed), or NULL
  * @owned:	@shm is a temporary list freed with the window
+ * @borrowed:	@shm is held by another window that outlives this one:
+ *		no user of its own
  * @pm:		lent protected memory the window lies in (holds a user), or
  *		NULL
  * @prot:	the window is protected memory (static region or lent)
@@ -96,6 +100,7 @@ LIST_HEAD(sw_protmem_list, sw_protmem);
 struct sw_mem {
 	struct sw_shm *shm;
 	bool owned;
+	bool borrowed;
 	struct sw_protmem *pm;
 	bool prot;
 	uint8_t *va;
@@ -107,48 +112,54 @@ struct sw_mem {
  * struct sw_thread - one secure thread (OP-TEE's struct thread_ctx)
  * @sw:			its world
  * @id:			index, what a3 carries in an RPC
- * @th:			the pthread that runs its calls
  * @state:		FREE, ACTIVE or SUSPENDED (sw->lock)
  * @reserved:		set aside for system invocations (proposal profile,
  *			sw->lock): ordinary yielding calls never take it
- * @cond_in:		signalled when @regs holds an entry or a resume
- * @cond_out:		broadcast when an exit (done or RPC) was delivered
- * @in_ready:		@regs holds registers for the thread (sw->lock)
- * @exit_regs:		where the caller now waiting wants the exit's a0..a3
- *			(sw->lock); NULL while no caller waits
- * @exit_done:		that caller's flag, set with the delivery (sw->lock)
- * @regs:		the registers of an entry or resume (sw->lock)
  * @rpc_arg_cookie:	RPC argument allocated by RPC ALLOC, kept between
  *			calls while the prealloc cache is on; 0 = none
  *			(written under sw->lock: DISABLE_SHM_CACHE reads it)
  * @rpc_arg_pa:		its physical address
+ * @stack:		its stack, guard page below (allocated with the world)
+ * @ctx:		where it runs or resumes: made afresh for each call,
+ *			saved by an RPC
  *
- * The fields below belong to the call running on the thread:
+ * The fields below belong to whoever has made the thread ACTIVE (the
+ * caller that took or resumed it, or the destroyer); nobody else touches
+ * them until it publishes FREE or SUSPENDED under sw->lock:
+ * @caller:		the caller's context, on the stack of the OS thread
+ *			that entered or resumed the thread
+ * @regs:		registers of the entry or the resume on the way in,
+ *			a0..a3 of the exit on the way out
+ * @exit_state:		FREE (done) or SUSPENDED (in an RPC): what the
+ *			caller publishes once the switch back is complete
  * @rpc_mem:		window on the RPC argument in use
  * @rpc_mem_valid:	@rpc_mem is set
  * @rpc_from_nw:	the normal world supplied it with the call (RPC CMD
  *			then carries cookie 0)
- * @aborting:		the world is being destroyed: RPCs fail at once
+ * @aborting:		the world is being destroyed: the RPC the destroyer
+ *			resumed and every later one fail at once
+ * @msg_buf:		the secure copy of the call's message (at most a
+ *			page: OPTEE_MSG_MAX_NUM_PARAMS), as OP-TEE's thread
+ *			copies it before looking at it
  */
 struct sw_thread {
 	struct smcsim_sw *sw;
 	unsigned int id;
-	struct rt_thread *th;
 	enum smcsim_sw_thread_state state;
 	bool reserved;
-	struct rt_cond cond_in;
-	struct rt_cond cond_out;
-	bool in_ready;
-	struct sw_args *exit_regs;
-	bool *exit_done;
-	struct sw_args regs;
 	uint64_t rpc_arg_cookie;
 	uint64_t rpc_arg_pa;
+	struct smcsim_stack stack;
+	struct smcsim_ctx ctx;
 
+	struct smcsim_ctx *caller;
+	struct sw_args regs;
+	enum smcsim_sw_thread_state exit_state;
 	struct sw_mem rpc_mem;
 	bool rpc_mem_valid;
 	bool rpc_from_nw;
 	bool aborting;
+	uint64_t msg_buf[OPTEE_MSG_NONCONTIG_PAGE_SIZE / sizeof(uint64_t)];
 };
 
 /**
@@ -224,7 +235,6 @@ struct smcsim_ta_sess {
  *			preemption points of any thread
  * @lock:		see the top of this file
  * @threads:		the secure threads, @cfg.num_threads of them
- * @stopping:		destroy is under way (sw->lock)
  * @prealloc_rpc_cache:	ENABLE_SHM_CACHE is in force
  * @notif_started:	ENABLE_ASYNC_NOTIF was called (and no STOP since)
  * @notif_pending:	async values posted and not yet fetched (0..63)
@@ -258,7 +268,6 @@ struct smcsim_sw {
 
 	struct rt_mutex lock;
 	struct sw_thread *threads;
-	bool stopping;
 	bool prealloc_rpc_cache;
 	bool notif_started;
 	bitstr_t bit_decl(notif_pending, SMCSIM_SW_NOTIF_ASYNC_VALUE_MAX + 1);
@@ -300,11 +309,20 @@ void sw_reserve_sys_thread(struct smcsim_sw *sw, struct sw_args *args);
 void sw_unreserve_sys_thread(struct smcsim_sw *sw, struct sw_args *args);
 
 /* sw_thread.c: secure threads and the world switch */
-int sw_threads_start(struct smcsim_sw *sw);
+/** sw_threads_init() - the threads' stacks; Return: 0, -ENOMEM */
+int sw_threads_init(struct smcsim_sw *sw);
+/** sw_threads_stop() - unwind every suspended call, then free the stacks */
 void sw_threads_stop(struct smcsim_sw *sw);
 /**
+ * sw_thread_run() - enter @t (ACTIVE, taken by the caller) with @args:
+ * a fresh call when @fresh, else a resume; run it on this OS thread until
+ * it leaves the secure world, then publish its new state
+ * @args:	in: the entry's or resume's registers; out: a0..a3 of the exit
+ */
+void sw_thread_run(struct sw_thread *t, struct sw_args *args, bool fresh);
+/**
  * sw_thread_rpc() - leave the secure world with @a0..@a2 (a3 = thread id)
- * and wait for RETURN_FROM_RPC
+ * until RETURN_FROM_RPC resumes the thread, on whichever OS thread
  * @resume:	receives the normal world's registers
  * Return: false when the world is being destroyed instead.
  */

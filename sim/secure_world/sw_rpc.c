@@ -133,8 +133,15 @@ void sw_rpc_call_done(struct sw_thread *t)
 	t->rpc_mem_valid = false;
 	t->rpc_from_nw = false;
 
+	/*
+	 * Only this thread sets its cookie, and DISABLE_SHM_CACHE clears it
+	 * only while every thread is FREE: without one there is nothing to
+	 * look at under the lock (a call whose RPC argument came with it).
+	 */
+	if (!t->rpc_arg_cookie)
+		return;
 	rt_mutex_lock(&sw->lock);
-	if (t->rpc_arg_cookie && !sw->prealloc_rpc_cache) {
+	if (!sw->prealloc_rpc_cache) {
 		cookie = t->rpc_arg_cookie;
 		t->rpc_arg_cookie = 0;
 		t->rpc_arg_pa = 0;

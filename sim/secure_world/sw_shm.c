@@ -287,7 +287,7 @@ void sw_mem_release(struct smcsim_sw *sw, struct sw_mem *m)
 		rt_mutex_unlock(&sw->shm_lock);
 	} else if (m->shm && m->owned) {
 		sw_shm_free(m->shm);
-	} else if (m->shm) {
+	} else if (m->shm && !m->borrowed) {
 		rt_mutex_lock(&sw->shm_lock);
 		m->shm->users--;
 		rt_mutex_unlock(&sw->shm_lock);

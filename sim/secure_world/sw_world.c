@@ -136,7 +136,7 @@ int smcsim_sw_create(const struct smcsim_sw_config *cfg, struct smcsim_sw **out)
 	rc = sw_ta_init(sw);
 	if (rc)
 		goto err_ta_fini;
-	rc = sw_threads_start(sw);
+	rc = sw_threads_init(sw);
 	if (rc)
 		goto err_ta_fini;
 	*out = sw;
