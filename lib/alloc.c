@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * Allocation with a per-thread fault-injection countdown (see alloc.h).
+ * The state is the OS thread's; the context scheduler (lib/rt_det.c),
+ * which runs many rt threads on one OS thread, saves and loads it at every
+ * switch (rt_alloc_save(), rt_alloc_load()) so that it stays per rt thread.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -8,9 +11,11 @@
 
 #include <smcsim/alloc.h>
 
+#include "rt_private.h"
+
 /* Allocations left before the injected failure; negative = off. */
-static _Thread_local int fail_countdown = -1;
-static _Thread_local unsigned int injected;
+static RT_TLS int fail_countdown = -1;
+static RT_TLS unsigned int injected;
 
 static bool alloc_should_fail(void)
 {
@@ -53,4 +58,16 @@ void smcsim_alloc_fail_after(int n)
 unsigned int smcsim_alloc_injected(void)
 {
 	return injected;
+}
+
+void rt_alloc_save(struct rt_alloc_state *s)
+{
+	s->countdown = fail_countdown;
+	s->injected = injected;
+}
+
+void rt_alloc_load(const struct rt_alloc_state *s)
+{
+	fail_countdown = s->countdown;
+	injected = s->injected;
 }

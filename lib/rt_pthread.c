@@ -71,11 +71,14 @@ int rt_thread_create(struct rt_thread **out, const char *name,
 
 void rt_thread_join(struct rt_thread *t, void **retval)
 {
+	void *ret;
+
 	if (rt_det_active())
-		rt_det_thread_join(t);
-	RT_CHECK(pthread_join(t->th, retval));
-	if (t->det)
-		sem_destroy(&t->turn);
+		ret = rt_det_thread_join(t);
+	else
+		RT_CHECK(pthread_join(t->th, &ret));
+	if (retval)
+		*retval = ret;
 	atomic_fetch_sub(&rt_live_threads, 1);
 	rt_mutex_destroy(&t->kill_lock);
 	smcsim_free(t);

@@ -55,7 +55,6 @@ enum rt_det_strategy {
  * @max_steps:	step budget; more is a livelock (0: RT_DET_DEFAULT_STEPS)
  * @trace:	if set, one line per step ("step tid op object") goes here
  * @replay:	the command that reruns this scenario (for reports), or NULL
- * @no_pin:	do not pin the run to one CPU
  */
 struct rt_det_config {
 	uint64_t seed;
@@ -65,7 +64,6 @@ struct rt_det_config {
 	uint64_t max_steps;
 	FILE *trace;
 	const char *replay;
-	bool no_pin;
 };
 
 #define RT_DET_DEFAULT_STEPS	1000000
@@ -118,6 +116,7 @@ int rt_det_config_from_env(struct rt_det_config *cfg);
  * rt_det_begin() - start a deterministic run on the calling (main) thread
  * @cfg:	copied; NULL is rt_det_config_default()
  *
+ * Every thread the run starts is a context on the calling OS thread.
  * Aborts if a run is active or another rt thread exists.
  */
 void rt_det_begin(const struct rt_det_config *cfg);

@@ -231,4 +231,15 @@ uint64_t rt_now_ms(void);
 /** rt_sleep_ms() - sleep the calling thread (virtual time in a det run) */
 void rt_sleep_ms(unsigned int ms);
 
+/*
+ * The platform under the cooperative scheduler (SMCSIM_NO_OS, outside a
+ * det run). lib/rt_det.c defines both weakly for a host (CLOCK_MONOTONIC,
+ * clock_nanosleep); a bare-metal platform defines its own: a timer, and
+ * an idle that waits for an interrupt or the timer.
+ */
+/** rt_platform_now_ms() - monotonic milliseconds */
+uint64_t rt_platform_now_ms(void);
+/** rt_platform_idle_until() - nothing can run before @ms (rt_platform_now_ms()) */
+void rt_platform_idle_until(uint64_t ms);
+
 #endif /* SMCSIM_RT_H */
