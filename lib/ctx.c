@@ -56,7 +56,8 @@
 #ifdef SMCSIM_NO_OS
 #define CTX_TLS		/* one core, no threads */
 #else
-#define CTX_TLS		_Thread_local
+/* Initial-exec: no __tls_get_addr() call at every switch. */
+#define CTX_TLS		_Thread_local __attribute__((tls_model("initial-exec")))
 #endif
 
 /* The switch itself (below, per architecture). */

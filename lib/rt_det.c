@@ -199,13 +199,13 @@ static void det_report(const char *what, int code);
 static void det_record(struct rt_thread *self, enum det_op op, uint32_t obj)
 {
 	const uint32_t rec[3] = { self->tid, op, obj };
-	const unsigned char *b = (const unsigned char *)rec;
 	unsigned int i;
 
 	if (!rt_det_on_)
 		return;
-	for (i = 0; i < sizeof(rec); i++) {
-		det.hash ^= b[i];
+	/* FNV-1a a word at a time: three multiplies a step, not twelve. */
+	for (i = 0; i < 3; i++) {
+		det.hash ^= rec[i];
 		det.hash *= FNV_PRIME;
 	}
 	det.steps++;
@@ -289,34 +289,48 @@ static uint64_t det_now(void)
 	return rt_det_on_ ? det.vtime : det_clock();
 }
 
+/* Runnable threads gathered in one walk; more fall back to two walks. */
+#define DET_PICK_MAX	32
+
+/* The k-th runnable thread in list order (creation order). */
+static struct rt_thread *det_nth_runnable(uint64_t k)
+{
+	struct rt_thread *t;
+
+	TAILQ_FOREACH(t, &det.threads, link)
+		if (t->state == RT_DET_RUNNABLE && !k--)
+			return t;
+	return NULL;
+}
+
 static struct rt_thread *det_pick_seeded(void)
 {
-	struct rt_thread *t, *best = NULL;
+	struct rt_thread *run[DET_PICK_MAX];
+	struct rt_thread *t, *best;
 	unsigned int n;
 	uint64_t k;
 
 	for (;;) {
 		n = 0;
-		TAILQ_FOREACH(t, &det.threads, link)
-			if (t->state == RT_DET_RUNNABLE)
-				n++;
+		best = NULL;
+		TAILQ_FOREACH(t, &det.threads, link) {
+			if (t->state != RT_DET_RUNNABLE)
+				continue;
+			if (!best || t->prio > best->prio)
+				best = t;
+			if (n < DET_PICK_MAX)
+				run[n] = t;
+			n++;
+		}
 		if (n)
 			break;
 		if (!det_advance_time())
 			det_report("deadlock", RT_DET_EXIT_DEADLOCK);
 	}
-	if (det.cfg.strategy == RT_DET_PCT) {
-		TAILQ_FOREACH(t, &det.threads, link)
-			if (t->state == RT_DET_RUNNABLE &&
-			    (!best || t->prio > best->prio))
-				best = t;
+	if (det.cfg.strategy == RT_DET_PCT || n == 1)
 		return best;
-	}
-	k = n > 1 ? det_below(n) : 0;
-	TAILQ_FOREACH(t, &det.threads, link)
-		if (t->state == RT_DET_RUNNABLE && !k--)
-			return t;
-	return NULL;
+	k = det_below(n);
+	return k < DET_PICK_MAX ? run[k] : det_nth_runnable(k);
 }
 
 /*

@@ -12,11 +12,16 @@
 #include <smcsim/ctx.h>
 #include <smcsim/rt.h>
 
-/* Per-OS-thread state; with no OS there is one thread of execution. */
+/*
+ * Per-OS-thread state; with no OS there is one thread of execution. The
+ * scheduler reads and writes it at every switch: initial-exec spares the
+ * __tls_get_addr() call of a shared library's thread-locals (the library
+ * is linked, not dlopen()ed late, so static TLS has room for these).
+ */
 #ifdef SMCSIM_NO_OS
 #define RT_TLS
 #else
-#define RT_TLS		_Thread_local
+#define RT_TLS		_Thread_local __attribute__((tls_model("initial-exec")))
 #endif
 
 /** enum rt_det_state - a thread in a deterministic run */

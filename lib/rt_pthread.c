@@ -17,7 +17,7 @@
 
 #include "rt_private.h"
 
-_Thread_local struct rt_thread *rt_self;
+RT_TLS struct rt_thread *rt_self;
 atomic_uint rt_live_threads;
 
 static void rt_fatal(const char *what, int err)
