@@ -23,6 +23,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <smcsim/config.h>
+
 #ifndef SMCSIM_NO_OS
 #include <sys/mman.h>
 #include <unistd.h>

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * What the implementations of the runtime layer share: the thread record
- * and the scheduler's entry points (lib/rt_det.c), which rt_pthread.c
- * calls when rt_det_active() and rt_noos.c calls always.
+ * What the implementations of the runtime layer share: the thread record,
+ * lib/rt.c's helpers and the scheduler's entry points (lib/rt_det.c),
+ * which rt_pthread.c calls when rt_det_active() and rt_noos.c always.
  */
 #ifndef SMCSIM_RT_PRIVATE_H
 #define SMCSIM_RT_PRIVATE_H
@@ -114,6 +114,21 @@ struct rt_thread {
 };
 
 extern RT_TLS struct rt_thread *rt_self;
+
+/* lib/rt.c: a thread record with its name, entry point, kill state. */
+struct rt_thread *rt_thread_new(const char *name, void *(*fn)(void *),
+				void *arg);
+void rt_thread_free(struct rt_thread *t);
+/* Consume one completion; complete_all leaves the count saturated. */
+static inline void rt_completion_consume(struct rt_completion *x)
+{
+	if (x->done != UINT32_MAX)
+		x->done--;
+}
+
+/* rt_wait_for_completion_timeout() on the scheduler's clock. */
+int rt_sched_completion_timeout(struct rt_completion *x,
+				unsigned int timeout_ms);
 
 /* Live rt threads, so that rt_det_begin() can refuse to start. */
 extern atomic_uint rt_live_threads;
