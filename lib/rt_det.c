@@ -77,10 +77,7 @@ static const char *const det_op_names[] = {
 	[OP_KREF_PUT] = "kref_put",
 };
 
-/*
- * Virtual time starts here rather than at 0, which code may read as unset
- * (and a deadline of 0 means none); the platform clock is offset by it too.
- */
+/* Virtual time starts here rather than at 0, which code may read as unset. */
 #define DET_VTIME_BASE	((uint64_t)1000000)
 #define DET_MAX_DEPTH	16
 
@@ -277,16 +274,18 @@ __attribute__((weak)) void rt_platform_idle_until(uint64_t ms)
 		;
 }
 
-/* The platform's clock, on the scheduler's scale (cooperative mode). */
-static uint64_t det_clock(void)
-{
-	return DET_VTIME_BASE + rt_platform_now_ms();
-}
-
-/* Now, for deadlines: virtual in a seeded run, else the platform's. */
+/* Now: virtual in a seeded run, else the platform's clock. */
 static uint64_t det_now(void)
 {
-	return rt_det_on_ ? det.vtime : det_clock();
+	return rt_det_on_ ? det.vtime : rt_platform_now_ms();
+}
+
+/* A deadline @ms from now; never 0, which means none. */
+static uint64_t det_deadline(uint64_t ms)
+{
+	uint64_t d = det_now() + ms;
+
+	return d ? d : 1;
 }
 
 /* Runnable threads gathered in one walk; more fall back to two walks. */
@@ -344,7 +343,7 @@ static struct rt_thread *det_pick_coop(void)
 	uint64_t now, next;
 
 	for (;;) {
-		now = det_clock();
+		now = rt_platform_now_ms();
 		next = UINT64_MAX;
 		TAILQ_FOREACH(t, &det.threads, link) {
 			if (t->state != RT_DET_BLOCKED || !t->deadline)
@@ -363,7 +362,7 @@ static struct rt_thread *det_pick_coop(void)
 		}
 		if (next == UINT64_MAX)
 			det_report("deadlock", RT_DET_EXIT_DEADLOCK);
-		rt_platform_idle_until(next - DET_VTIME_BASE);
+		rt_platform_idle_until(next);
 	}
 }
 
@@ -478,7 +477,8 @@ static void det_describe(FILE *f, const struct rt_thread *t)
 		break;
 	}
 	if (t->deadline)
-		fprintf(f, " until %" PRIu64 " ms", t->deadline - DET_VTIME_BASE);
+		fprintf(f, " until %" PRIu64 " ms", t->deadline -
+			(rt_det_on_ ? DET_VTIME_BASE : 0));
 	fputc('\n', f);
 }
 
@@ -677,7 +677,7 @@ int rt_det_cond_wait(struct rt_cond *c, struct rt_mutex *m,
 	self->wait_obj = c;
 	self->wait_mutex = m;
 	if (timeout_ms != UINT64_MAX)
-		self->deadline = det_now() + timeout_ms;
+		self->deadline = det_deadline(timeout_ms);
 	timed_out = det_block(self);
 	det_acquire(self, m);
 	return timed_out ? -ETIMEDOUT : 0;
@@ -728,7 +728,7 @@ void rt_det_sleep_ms(unsigned int ms)
 	if (!ms)
 		return;
 	self->wait = RT_WAIT_SLEEP;
-	self->deadline = det_now() + ms;
+	self->deadline = det_deadline(ms);
 	det_block(self);
 }
 
