@@ -525,8 +525,26 @@ static uint64_t det_new_prio(void)
 	return DET_MAX_DEPTH + (det_rand() >> 1);
 }
 
+#ifndef SMCSIM_NO_OS
+/*
+ * A forked child starts its pool afresh: under TSan the pooled stacks'
+ * fibers are the parent's, which the child's TSan no longer knows. The
+ * mappings stay until the child exits.
+ */
+static void det_pool_forget(void)
+{
+	det_npool = 0;
+}
+#endif
+
 static int det_stack_get(struct smcsim_stack *s)
 {
+#ifndef SMCSIM_NO_OS
+	static bool atfork;
+
+	if (!atfork)
+		atfork = !pthread_atfork(NULL, NULL, det_pool_forget);
+#endif
 	if (det_npool) {
 		*s = det_pool[--det_npool];
 		return 0;
