@@ -13,7 +13,10 @@
  * step budget ends with RT_DET_EXIT_LIVELOCK.
  *
  * The mode is chosen per run (per test), not per build: the free-running
- * functions test one global flag, a single predictable branch.
+ * functions test one global flag, a single predictable branch. Every
+ * thread of a run is a context on the OS thread that began it. With
+ * -Druntime=noos the same scheduler also runs outside a run, cooperatively
+ * (<smcsim/rt.h>).
  *
  * Rules for a deterministic run: it is begun and ended by the process's
  * main thread while no other rt thread exists; every thread it starts is
