@@ -203,6 +203,9 @@ static void overflow_child(void *arg)
 {
 	struct overflow *o = arg;
 
+	/* The forked child's TSan knows no fiber of the parent's. */
+	smcsim_stack_reset(&o->stack);
+	smcsim_ctx_make(&o->co, &o->stack, overflow_fn, o);
 	smcsim_ctx_switch(&o->main, &o->co);
 }
 
