@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * Allocation with a per-thread fault-injection countdown (see alloc.h).
+ * The state is the OS thread's; the context scheduler (lib/rt_det.c),
+ * which runs many rt threads on one OS thread, saves and loads it at every
+ * switch (rt_alloc_save(), rt_alloc_load()) so that it stays per rt thread.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -8,13 +11,16 @@
 
 #include <smcsim/alloc.h>
 
+#include "rt_private.h"
+
 /*
- * Allocations left before the injected failure; negative = off. Initial
- * exec: every yielding call saves and restores it (smcsim_alloc_fail_hold()).
+ * Allocations left before the injected failure; negative = off. Per rt
+ * thread: initial-exec thread-locals, saved and reloaded at every switch
+ * of a det run (rt_alloc_save/load) and held across a yielding call
+ * (smcsim_alloc_fail_hold()).
  */
-#define ALLOC_TLS	_Thread_local __attribute__((tls_model("initial-exec")))
-static ALLOC_TLS int fail_countdown = -1;
-static ALLOC_TLS unsigned int injected;
+static RT_TLS int fail_countdown = -1;
+static RT_TLS unsigned int injected;
 
 static bool alloc_should_fail(void)
 {
@@ -70,4 +76,16 @@ int smcsim_alloc_fail_hold(void)
 void smcsim_alloc_fail_release(int countdown)
 {
 	fail_countdown = countdown;
+}
+
+void rt_alloc_save(struct rt_alloc_state *s)
+{
+	s->countdown = fail_countdown;
+	s->injected = injected;
+}
+
+void rt_alloc_load(const struct rt_alloc_state *s)
+{
+	fail_countdown = s->countdown;
+	injected = s->injected;
 }

@@ -23,6 +23,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <smcsim/config.h>
+
 #ifndef SMCSIM_NO_OS
 #include <stdatomic.h>
 #include <sys/mman.h>
@@ -362,6 +364,22 @@ void smcsim_ctx_make(struct smcsim_ctx *c, struct smcsim_stack *s,
 #else
 #define CTX_STACK_SCALE	1
 #endif
+
+void smcsim_stack_reset(struct smcsim_stack *s)
+{
+#ifdef CTX_ASAN
+	ASAN_UNPOISON_MEMORY_REGION(s->lo, s->size);
+#endif
+#ifdef CTX_TSAN
+	/* The ended context's calls never returned on the old fiber. */
+	if (s->fiber) {
+		__tsan_destroy_fiber(s->fiber);
+		s->fiber = __tsan_create_fiber(0);
+	}
+#else
+	(void)s;
+#endif
+}
 
 #ifdef SMCSIM_NO_OS
 

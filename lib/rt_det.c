@@ -1,33 +1,43 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * The deterministic implementation of the runtime layer (<smcsim/det.h>).
+ * The context scheduler of the runtime layer: the deterministic runtime
+ * (<smcsim/det.h>) and, with no OS, the only runtime there is.
  *
- * Threads are still pthreads, but only the one holding the turn runs. Each
- * has a semaphore; at a scheduling point the running thread picks the next
- * runnable thread (PRNG or PCT priorities), posts that thread's semaphore
- * and waits on its own. Blocking is "mark blocked on X, pass the turn";
+ * Every rt thread it runs is a context (<smcsim/ctx.h>) with a stack of
+ * its own, all on the one OS thread that began the run; only the running
+ * thread touches the scheduler's state, so that state needs no lock. At a
+ * scheduling point the running thread picks the next runnable thread and
+ * switches to it: smcsim_ctx_switch() saves where it is (whatever stack
+ * that is: its own, or a secure thread's it switched into) and resumes
+ * the other where it left. Blocking is "mark blocked on X, switch away";
  * unlock, signal, exit mark the waiters of X runnable again. Mutexes and
  * conditions are kept here (owner, waiters); the pthread objects inside
- * struct rt_mutex/rt_cond are not used during a run.
+ * struct rt_mutex/rt_cond are not used by it.
  *
- * Because only the turn holder touches the run's state, and every hand-off
- * goes through sem_post/sem_wait (a happens-before edge, also for TSan),
- * the state needs no lock.
+ * Two modes, one scheduler:
+ *  - seeded (rt_det_begin() to rt_det_end(), rt_det_on_): every rt
+ *    operation is a point where a seeded PRNG (or PCT) picks, steps are
+ *    hashed and traced, time is virtual;
+ *  - cooperative (SMCSIM_NO_OS outside a seeded run): a thread runs until
+ *    it blocks or yields (rt_sched_point()); the next is the runnable
+ *    thread that ran least recently; time is the platform's clock
+ *    (rt_platform_now_ms()), and with nothing runnable the scheduler idles
+ *    until the earliest deadline (rt_platform_idle_until()).
  *
  *  1. run state, PRNG, trace
  *  2. picking and switching
  *  3. reports (deadlock, livelock)
- *  4. threads
+ *  4. threads and their stacks
  *  5. mutexes and conditions
  *  6. time and explicit points
  *  7. begin, end, configuration
  */
 #include <errno.h>
 #include <inttypes.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <smcsim/det.h>
@@ -71,6 +81,15 @@ static const char *const det_op_names[] = {
 #define DET_VTIME_BASE	((uint64_t)1000000)
 #define DET_MAX_DEPTH	16
 
+/*
+ * The stack of a thread, for the driver's and the secure world's call
+ * paths (64 KiB would do; the pages a thread never touches cost nothing),
+ * and how many stacks of ended threads are kept for the next ones, so that
+ * a run's threads do not map their stacks each time.
+ */
+#define DET_STACK_SIZE	(256 * 1024)
+#define DET_POOL	32
+
 #define FNV_OFFSET	0xcbf29ce484222325ULL
 #define FNV_PRIME	0x100000001b3ULL
 
@@ -79,7 +98,6 @@ static const char *const det_op_names[] = {
  * @cfg:	as begun
  * @threads:	live threads in creation order, main first
  * @main:	the record of the main thread
- * @main_th:	its pthread
  * @rng:	splitmix64 state
  * @hash:	FNV-1a over the steps
  * @steps:	steps so far
@@ -90,13 +108,13 @@ static const char *const det_op_names[] = {
  * @gen:	this run's number, to tell fresh object ids from stale ones
  * @started:	threads created
  * @change:	PCT change points (steps), @nchange of them
- * @saved_cpus:	affinity before the run, restored at the end if @pinned
+ * @ready:	@threads and @main are set up (the cooperative mode sets
+ *		them up at first use)
  */
 struct det_run {
 	struct rt_det_config cfg;
 	TAILQ_HEAD(, rt_thread) threads;
 	struct rt_thread main;
-	pthread_t main_th;
 	uint64_t rng;
 	uint64_t hash;
 	uint64_t steps;
@@ -108,11 +126,21 @@ struct det_run {
 	unsigned int started;
 	uint64_t change[DET_MAX_DEPTH];
 	unsigned int nchange;
-	cpu_set_t saved_cpus;
-	bool pinned;
+	bool ready;
 };
 
 static struct det_run det;
+
+/* Stacks of ended threads, for the next ones (across runs). */
+static struct smcsim_stack det_pool[DET_POOL];
+static unsigned int det_npool;
+
+#ifndef SMCSIM_NO_OS
+/* This OS thread began the run: the only one that may use rt in it. */
+static RT_TLS bool det_here;
+#endif
+
+static void det_init(void);
 
 static void det_fatal(const char *what)
 {
@@ -140,8 +168,13 @@ static struct rt_thread *det_self(void)
 	struct rt_thread *t = rt_self;
 
 	if (!t) {
-		if (!pthread_equal(pthread_self(), det.main_th))
+#ifdef SMCSIM_NO_OS
+		if (!det.ready)
+			det_init();
+#else
+		if (!det_here)
 			det_fatal("a thread outside the run used the rt layer");
+#endif
 		return &det.main;
 	}
 	if (!t->det)
@@ -163,11 +196,13 @@ static void det_report(const char *what, int code);
 static void det_record(struct rt_thread *self, enum det_op op, uint32_t obj)
 {
 	const uint32_t rec[3] = { self->tid, op, obj };
-	const unsigned char *b = (const unsigned char *)rec;
 	unsigned int i;
 
-	for (i = 0; i < sizeof(rec); i++) {
-		det.hash ^= b[i];
+	if (!rt_det_on_)
+		return;
+	/* FNV-1a a word at a time: three multiplies a step, not twelve. */
+	for (i = 0; i < 3; i++) {
+		det.hash ^= rec[i];
 		det.hash *= FNV_PRIME;
 	}
 	det.steps++;
@@ -219,62 +254,154 @@ static bool det_advance_time(void)
 	return true;
 }
 
-static struct rt_thread *det_pick(void)
+__attribute__((weak)) uint64_t rt_platform_now_ms(void)
 {
-	struct rt_thread *t, *best = NULL;
-	unsigned int n;
-	uint64_t k;
+	struct timespec ts;
 
-	for (;;) {
-		n = 0;
-		TAILQ_FOREACH(t, &det.threads, link)
-			if (t->state == RT_DET_RUNNABLE)
-				n++;
-		if (n)
-			break;
-		if (!det_advance_time())
-			det_report("deadlock", RT_DET_EXIT_DEADLOCK);
-	}
-	if (det.cfg.strategy == RT_DET_PCT) {
-		TAILQ_FOREACH(t, &det.threads, link)
-			if (t->state == RT_DET_RUNNABLE &&
-			    (!best || t->prio > best->prio))
-				best = t;
-		return best;
-	}
-	k = n > 1 ? det_below(n) : 0;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+__attribute__((weak)) void rt_platform_idle_until(uint64_t ms)
+{
+	struct timespec ts = {
+		.tv_sec = (time_t)(ms / 1000),
+		.tv_nsec = (long)(ms % 1000) * 1000000L,
+	};
+
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) ==
+	       EINTR)
+		;
+}
+
+/* Now: virtual in a seeded run, else the platform's clock. */
+static uint64_t det_now(void)
+{
+	return rt_det_on_ ? det.vtime : rt_platform_now_ms();
+}
+
+/* A deadline @ms from now; never 0, which means none. */
+static uint64_t det_deadline(uint64_t ms)
+{
+	uint64_t d = det_now() + ms;
+
+	return d ? d : 1;
+}
+
+/* Runnable threads gathered in one walk; more fall back to two walks. */
+#define DET_PICK_MAX	32
+
+/* The k-th runnable thread in list order (creation order). */
+static struct rt_thread *det_nth_runnable(uint64_t k)
+{
+	struct rt_thread *t;
+
 	TAILQ_FOREACH(t, &det.threads, link)
 		if (t->state == RT_DET_RUNNABLE && !k--)
 			return t;
 	return NULL;
 }
 
-/* Give the turn to @next; come back when this thread is picked again. */
+static struct rt_thread *det_pick_seeded(void)
+{
+	struct rt_thread *run[DET_PICK_MAX];
+	struct rt_thread *t, *best;
+	unsigned int n;
+	uint64_t k;
+
+	for (;;) {
+		n = 0;
+		best = NULL;
+		TAILQ_FOREACH(t, &det.threads, link) {
+			if (t->state != RT_DET_RUNNABLE)
+				continue;
+			if (!best || t->prio > best->prio)
+				best = t;
+			if (n < DET_PICK_MAX)
+				run[n] = t;
+			n++;
+		}
+		if (n)
+			break;
+		if (!det_advance_time())
+			det_report("deadlock", RT_DET_EXIT_DEADLOCK);
+	}
+	if (det.cfg.strategy == RT_DET_PCT || n == 1)
+		return best;
+	k = det_below(n);
+	return k < DET_PICK_MAX ? run[k] : det_nth_runnable(k);
+}
+
+/*
+ * Cooperative: wake the timed waiters whose deadline passed, then take
+ * the runnable thread that ran least recently (the list is kept in the
+ * order threads last ran); with none, idle until the earliest deadline.
+ */
+static struct rt_thread *det_pick_coop(void)
+{
+	struct rt_thread *t;
+	uint64_t now, next;
+
+	for (;;) {
+		now = rt_platform_now_ms();
+		next = UINT64_MAX;
+		TAILQ_FOREACH(t, &det.threads, link) {
+			if (t->state != RT_DET_BLOCKED || !t->deadline)
+				continue;
+			if (t->deadline <= now)
+				det_unblock(t, true);
+			else if (t->deadline < next)
+				next = t->deadline;
+		}
+		TAILQ_FOREACH(t, &det.threads, link) {
+			if (t->state == RT_DET_RUNNABLE) {
+				TAILQ_REMOVE(&det.threads, t, link);
+				TAILQ_INSERT_TAIL(&det.threads, t, link);
+				return t;
+			}
+		}
+		if (next == UINT64_MAX)
+			det_report("deadlock", RT_DET_EXIT_DEADLOCK);
+		rt_platform_idle_until(next);
+	}
+}
+
+static struct rt_thread *det_pick(void)
+{
+	return rt_det_on_ ? det_pick_seeded() : det_pick_coop();
+}
+
+static void det_set_self(struct rt_thread *t)
+{
+	/* The main thread is NULL here, as outside the scheduler. */
+	rt_self = t == &det.main ? NULL : t;
+}
+
+/*
+ * Switch to @next; come back when this thread is picked again. The
+ * thread-locals that belong to an rt thread go with it.
+ */
 static void det_switch(struct rt_thread *self, struct rt_thread *next)
 {
-	bool exited = self->state == RT_DET_EXITED;
-
 	if (next == self)
 		return;
 	det.switches++;
-	/* From the post on, the run's state (and @self's) is @next's. */
-	if (sem_post(&next->turn))
-		det_fatal("sem_post failed");
-	/* An exited thread passes the turn once and is never picked again. */
-	if (exited)
-		return;
-	while (sem_wait(&self->turn))
-		if (errno != EINTR)
-			det_fatal("sem_wait failed");
+	rt_alloc_save(&self->alloc);
+	smcsim_ctx_switch(&self->ctx, &next->ctx);
+	det_set_self(self);
+	rt_alloc_load(&self->alloc);
 }
 
 /*
  * A scheduling point before @op, then the step of @op itself: for what
- * acquires or waits, where the race is over who gets there first.
+ * acquires or waits, where the race is over who gets there first. The
+ * cooperative mode does not switch here: only blocking and yields do.
  */
 static void det_point(struct rt_thread *self, enum det_op op, uint32_t obj)
 {
-	det_switch(self, det_pick());
+	if (!rt_det_on_)
+		return;
+	det_switch(self, det_pick_seeded());
 	det_record(self, op, obj);
 }
 
@@ -285,7 +412,8 @@ static void det_point(struct rt_thread *self, enum det_op op, uint32_t obj)
  */
 static void det_point_after(struct rt_thread *self)
 {
-	det_switch(self, det_pick());
+	if (rt_det_on_)
+		det_switch(self, det_pick_seeded());
 }
 
 /*
@@ -349,7 +477,8 @@ static void det_describe(FILE *f, const struct rt_thread *t)
 		break;
 	}
 	if (t->deadline)
-		fprintf(f, " until %" PRIu64 " ms", t->deadline - DET_VTIME_BASE);
+		fprintf(f, " until %" PRIu64 " ms", t->deadline -
+			(rt_det_on_ ? DET_VTIME_BASE : 0));
 	fputc('\n', f);
 }
 
@@ -363,8 +492,8 @@ static void det_replay_line(const char *cmd, const char *sched)
 }
 
 /*
- * The run cannot go on: the other threads sleep on their semaphores for
- * good, so say everything that helps and leave the process. _exit, not
+ * The run cannot go on: the other threads wait in their saved contexts
+ * for good, so say everything that helps and leave the process. _exit, not
  * exit: no atexit handler (LeakSanitizer's) may replace the exit code.
  */
 static void det_report(const char *what, int code)
@@ -372,6 +501,14 @@ static void det_report(const char *what, int code)
 	const struct rt_thread *t;
 	char sched[32];
 
+	if (!rt_det_on_) {
+		fprintf(stderr, "smcsim rt: %s (cooperative scheduler, nothing "
+			"runnable and no timed waiter)\n", what);
+		TAILQ_FOREACH(t, &det.threads, link)
+			det_describe(stderr, t);
+		fflush(stderr);
+		_exit(code);
+	}
 	rt_det_format_sched(&det.cfg, sched, sizeof(sched));
 	fprintf(stderr,
 		"smcsim det: %s at step %" PRIu64 ", virtual time %" PRIu64
@@ -397,7 +534,7 @@ static void det_report(const char *what, int code)
 	_exit(code);
 }
 
-/* ---- 4. threads ----------------------------------------------------------- */
+/* ---- 4. threads and their stacks ----------------------------------------- */
 
 static uint64_t det_new_prio(void)
 {
@@ -405,17 +542,53 @@ static uint64_t det_new_prio(void)
 	return DET_MAX_DEPTH + (det_rand() >> 1);
 }
 
-static void *det_trampoline(void *p)
+#ifndef SMCSIM_NO_OS
+/*
+ * A forked child starts its pool afresh: under TSan the pooled stacks'
+ * fibers are the parent's, which the child's TSan no longer knows. The
+ * mappings stay until the child exits.
+ */
+static void det_pool_forget(void)
+{
+	det_npool = 0;
+}
+#endif
+
+static int det_stack_get(struct smcsim_stack *s)
+{
+#ifndef SMCSIM_NO_OS
+	static bool atfork;
+
+	if (!atfork)
+		atfork = !pthread_atfork(NULL, NULL, det_pool_forget);
+#endif
+	if (det_npool) {
+		*s = det_pool[--det_npool];
+		return 0;
+	}
+	return smcsim_stack_alloc(s, DET_STACK_SIZE);
+}
+
+/* A stack whose context ended: kept for the next thread if there is room. */
+static void det_stack_put(struct smcsim_stack *s)
+{
+	if (det_npool < DET_POOL) {
+		smcsim_stack_reset(s);
+		det_pool[det_npool++] = *s;
+	} else {
+		smcsim_stack_free(s);
+	}
+	memset(s, 0, sizeof(*s));
+}
+
+static void det_trampoline(void *p)
 {
 	struct rt_thread *t = p;
 	struct rt_thread *w;
-	void *ret;
 
-	rt_self = t;
-	while (sem_wait(&t->turn))
-		if (errno != EINTR)
-			det_fatal("sem_wait failed");
-	ret = t->fn(t->arg);
+	det_set_self(t);
+	rt_alloc_load(&t->alloc);
+	t->ret = t->fn(t->arg);
 
 	det_point(t, OP_EXIT, t->tid);
 	t->state = RT_DET_EXITED;
@@ -424,9 +597,10 @@ static void *det_trampoline(void *p)
 		if (w->state == RT_DET_BLOCKED && w->wait == RT_WAIT_JOIN &&
 		    w->wait_obj == t)
 			det_unblock(w, false);
-	/* Passes the turn for good; the joiner frees @t after pthread_join. */
-	det_switch(t, det_pick());
-	return ret;
+	/* For good: the joiner gives the stack back. */
+	w = det_pick();
+	det.switches++;
+	smcsim_ctx_switch(NULL, &w->ctx);
 }
 
 int rt_det_thread_create(struct rt_thread *t)
@@ -435,8 +609,12 @@ int rt_det_thread_create(struct rt_thread *t)
 	int rc;
 
 	det_point(self, OP_CREATE, det.next_tid);
-	if (sem_init(&t->turn, 0, 0))
-		return -errno;
+	rc = det_stack_get(&t->stack);
+	if (rc)
+		return rc;
+	smcsim_ctx_make(&t->ctx, &t->stack, det_trampoline, t);
+	t->alloc.countdown = -1;
+	t->alloc.injected = 0;
 	t->det = true;
 	t->tid = det.next_tid++;
 	t->state = RT_DET_RUNNABLE;
@@ -444,17 +622,11 @@ int rt_det_thread_create(struct rt_thread *t)
 	t->world = RT_WORLD_NORMAL;
 	t->prio = det_new_prio();
 	TAILQ_INSERT_TAIL(&det.threads, t, link);
-	rc = pthread_create(&t->th, NULL, det_trampoline, t);
-	if (rc) {
-		TAILQ_REMOVE(&det.threads, t, link);
-		sem_destroy(&t->turn);
-		return -rc;
-	}
 	det.started++;
 	return 0;
 }
 
-void rt_det_thread_join(struct rt_thread *t)
+void *rt_det_thread_join(struct rt_thread *t)
 {
 	struct rt_thread *self = det_self();
 
@@ -464,6 +636,8 @@ void rt_det_thread_join(struct rt_thread *t)
 		self->wait_obj = t;
 		det_block(self);
 	}
+	det_stack_put(&t->stack);
+	return t->ret;
 }
 
 /* ---- 5. mutexes and conditions ----------------------------------------- */
@@ -538,7 +712,7 @@ int rt_det_cond_wait(struct rt_cond *c, struct rt_mutex *m,
 	self->wait_obj = c;
 	self->wait_mutex = m;
 	if (timeout_ms != UINT64_MAX)
-		self->deadline = det.vtime + timeout_ms;
+		self->deadline = det_deadline(timeout_ms);
 	timed_out = det_block(self);
 	det_acquire(self, m);
 	return timed_out ? -ETIMEDOUT : 0;
@@ -578,7 +752,7 @@ out:
 
 uint64_t rt_det_now_ms(void)
 {
-	return det.vtime;
+	return det_now();
 }
 
 void rt_det_realtime(struct timespec *ts)
@@ -597,13 +771,20 @@ void rt_det_sleep_ms(unsigned int ms)
 	if (!ms)
 		return;
 	self->wait = RT_WAIT_SLEEP;
-	self->deadline = det.vtime + ms;
+	self->deadline = det_deadline(ms);
 	det_block(self);
 }
 
 void rt_det_point_(enum rt_point p)
 {
-	det_point(det_self(), p == RT_POINT_IRQ ? OP_IRQ : OP_YIELD, 0);
+	struct rt_thread *self = det_self();
+
+	if (!rt_det_on_) {
+		/* Cooperative: let the others run, then come back. */
+		det_switch(self, det_pick_coop());
+		return;
+	}
+	det_point(self, p == RT_POINT_IRQ ? OP_IRQ : OP_YIELD, 0);
 }
 
 void rt_det_world_(enum rt_world w)
@@ -714,24 +895,18 @@ int rt_det_config_from_env(struct rt_det_config *cfg)
 	return 0;
 }
 
-static void det_pin(void)
+/* The thread list with only the main thread, which runs. */
+static void det_init(void)
 {
-	cpu_set_t one;
-	int cpu;
-
-	/*
-	 * A hand-off between CPUs costs about ten times one on the same CPU;
-	 * the threads of a run never run together anyway. New threads
-	 * inherit the mask.
-	 */
-	if (sched_getaffinity(0, sizeof(det.saved_cpus), &det.saved_cpus))
-		return;
-	cpu = sched_getcpu();
-	if (cpu < 0 || !CPU_ISSET(cpu, &det.saved_cpus))
-		return;
-	CPU_ZERO(&one);
-	CPU_SET(cpu, &one);
-	det.pinned = !sched_setaffinity(0, sizeof(one), &one);
+	TAILQ_INIT(&det.threads);
+	memset(&det.main, 0, sizeof(det.main));
+	strlcpy(det.main.name, "main", sizeof(det.main.name));
+	det.main.det = true;
+	det.main.state = RT_DET_RUNNABLE;
+	det.main.alloc.countdown = -1;
+	det.next_tid = 1;
+	TAILQ_INSERT_TAIL(&det.threads, &det.main, link);
+	det.ready = true;
 }
 
 void rt_det_begin(const struct rt_det_config *cfg)
@@ -760,21 +935,16 @@ void rt_det_begin(const struct rt_det_config *cfg)
 	det.rng = det.cfg.seed;
 	det.hash = FNV_OFFSET;
 	det.vtime = DET_VTIME_BASE;
-	TAILQ_INIT(&det.threads);
-	strlcpy(det.main.name, "main", sizeof(det.main.name));
-	det.main.det = true;
-	det.main.state = RT_DET_RUNNABLE;
+	det_init();
 	det.main.prio = det_new_prio();
-	det.main_th = pthread_self();
-	det.next_tid = 1;
-	TAILQ_INSERT_TAIL(&det.threads, &det.main, link);
 	if (det.cfg.strategy == RT_DET_PCT) {
 		det.nchange = det.cfg.pct_depth - 1;
 		for (i = 0; i < det.nchange; i++)
 			det.change[i] = 1 + det_below(det.cfg.pct_steps);
 	}
-	if (!det.cfg.no_pin)
-		det_pin();
+#ifndef SMCSIM_NO_OS
+	det_here = true;
+#endif
 	rt_det_on_ = true;
 }
 
@@ -788,8 +958,9 @@ void rt_det_end(struct rt_det_result *res)
 		det_report("run ended with threads alive or not joined",
 			   RT_DET_EXIT_DEADLOCK);
 	rt_det_on_ = false;
-	if (det.pinned)
-		sched_setaffinity(0, sizeof(det.saved_cpus), &det.saved_cpus);
+#ifndef SMCSIM_NO_OS
+	det_here = false;
+#endif
 	if (det.cfg.trace)
 		fflush(det.cfg.trace);
 	if (res) {

@@ -1,16 +1,28 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * What the two implementations of the runtime layer share: the thread
- * record and the deterministic entry points that rt_pthread.c calls when
- * rt_det_active() (lib/rt_det.c).
+ * What the implementations of the runtime layer share: the thread record,
+ * lib/rt.c's helpers and the scheduler's entry points (lib/rt_det.c),
+ * which rt_pthread.c calls when rt_det_active() and rt_noos.c always.
  */
 #ifndef SMCSIM_RT_PRIVATE_H
 #define SMCSIM_RT_PRIVATE_H
 
-#include <semaphore.h>
 #include <sys/queue.h>
 
+#include <smcsim/ctx.h>
 #include <smcsim/rt.h>
+
+/*
+ * Per-OS-thread state; with no OS there is one thread of execution. The
+ * scheduler reads and writes it at every switch: initial-exec spares the
+ * __tls_get_addr() call of a shared library's thread-locals (the library
+ * is linked, not dlopen()ed late, so static TLS has room for these).
+ */
+#ifdef SMCSIM_NO_OS
+#define RT_TLS
+#else
+#define RT_TLS		_Thread_local __attribute__((tls_model("initial-exec")))
+#endif
 
 /** enum rt_det_state - a thread in a deterministic run */
 enum rt_det_state {
@@ -29,8 +41,24 @@ enum rt_det_wait {
 };
 
 /**
+ * struct rt_alloc_state - lib/alloc.c's per-thread fault injection, kept
+ * per rt thread across the scheduler's switches (rt threads of a context
+ * scheduler share one OS thread and so its thread-locals)
+ * @countdown:	allocations left before the injected failure, < 0 = off
+ * @injected:	failures injected since it was armed
+ */
+struct rt_alloc_state {
+	int countdown;
+	unsigned int injected;
+};
+
+/* lib/alloc.c: the running thread's state out and in. */
+void rt_alloc_save(struct rt_alloc_state *s);
+void rt_alloc_load(const struct rt_alloc_state *s);
+
+/**
  * struct rt_thread - a thread of the runtime layer
- * @th:		the pthread
+ * @th:		the pthread (free-running threads)
  * @name:	for reports
  * @fn:		entry point
  * @arg:	its argument
@@ -38,22 +66,29 @@ enum rt_det_wait {
  * @kill_lock:	protects @waiting_on
  * @waiting_on:	the completion a killable wait sleeps on now, or NULL
  *
- * The rest is the deterministic scheduler's, touched only by the thread
- * that holds the turn (the hand-off through @turn orders the accesses):
- * @turn:	posted when this thread is picked to run
- * @det:	created in a deterministic run
+ * The rest is the context scheduler's, touched only by the running thread
+ * (one at a time, on one OS thread):
+ * @ctx:	where the thread resumes when picked; whatever stack it left
+ *		from (its own, or a secure thread's it switched into)
+ * @stack:	its own stack
+ * @ret:	@fn's return value, for the joiner
+ * @alloc:	its allocation fault-injection state while it does not run
+ * @det:	created by the scheduler
  * @tid:	creation order in the run, main = 0
  * @state:	runnable, blocked or exited
  * @wait:	what it is blocked on, with @wait_obj (mutex, cond, thread)
  *		and, for a condition, the mutex it gave up in @wait_mutex
- * @deadline:	virtual time at which a timed block ends, 0 = none
+ * @deadline:	time (virtual in a det run) at which a timed block ends,
+ *		0 = none
  * @timed_out:	the last block ended at its deadline
  * @world:	where it executes now
  * @prio:	PCT priority, highest runs
- * @link:	in the run's thread list
+ * @link:	in the scheduler's thread list
  */
 struct rt_thread {
+#ifndef SMCSIM_NO_OS
 	pthread_t th;
+#endif
 	char name[32];
 	void *(*fn)(void *);
 	void *arg;
@@ -61,7 +96,10 @@ struct rt_thread {
 	struct rt_mutex kill_lock;
 	struct rt_completion *waiting_on;
 
-	sem_t turn;
+	struct smcsim_ctx ctx;
+	struct smcsim_stack stack;
+	void *ret;
+	struct rt_alloc_state alloc;
 	bool det;
 	unsigned int tid;
 	enum rt_det_state state;
@@ -75,13 +113,30 @@ struct rt_thread {
 	TAILQ_ENTRY(rt_thread) link;
 };
 
-extern _Thread_local struct rt_thread *rt_self;
+extern RT_TLS struct rt_thread *rt_self;
 
-/* Free-running thread count, so that rt_det_begin() can refuse to start. */
+/* lib/rt.c: a thread record with its name, entry point, kill state. */
+struct rt_thread *rt_thread_new(const char *name, void *(*fn)(void *),
+				void *arg);
+void rt_thread_free(struct rt_thread *t);
+/* Consume one completion; complete_all leaves the count saturated. */
+static inline void rt_completion_consume(struct rt_completion *x)
+{
+	if (x->done != UINT32_MAX)
+		x->done--;
+}
+
+/* rt_wait_for_completion_timeout() on the scheduler's clock. */
+int rt_sched_completion_timeout(struct rt_completion *x,
+				unsigned int timeout_ms);
+
+/* Live rt threads, so that rt_det_begin() can refuse to start. */
 extern atomic_uint rt_live_threads;
 
+/* Return: 0 or a negative errno. */
 int rt_det_thread_create(struct rt_thread *t);
-void rt_det_thread_join(struct rt_thread *t);
+/* Wait for @t to end; Return: its @fn's value. Its stack is given back. */
+void *rt_det_thread_join(struct rt_thread *t);
 void rt_det_mutex_lock(struct rt_mutex *m);
 void rt_det_mutex_unlock(struct rt_mutex *m);
 bool rt_det_mutex_trylock(struct rt_mutex *m);

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * The free-running implementation of the runtime layer: plain pthreads, for
- * speed (benchmarks, stress tests, TSan). With lib/rt_det.c these are the
- * only files that call pthread_* directly. Every function hands over to the
- * deterministic scheduler when rt_det_active(): one predictable branch.
+ * speed (benchmarks, stress tests, TSan). The only file that calls
+ * pthread_* (not built with -Druntime=noos: lib/rt_noos.c). Every function
+ * hands over to the context scheduler (lib/rt_det.c) when rt_det_active():
+ * one predictable branch. lib/rt.c builds the rest on these.
  */
 #include <errno.h>
 #include <stdatomic.h>
@@ -12,13 +13,9 @@
 #include <string.h>
 #include <time.h>
 
-#include <smcsim/alloc.h>
 #include <smcsim/rt.h>
 
 #include "rt_private.h"
-
-_Thread_local struct rt_thread *rt_self;
-atomic_uint rt_live_threads;
 
 static void rt_fatal(const char *what, int err)
 {
@@ -47,21 +44,15 @@ int rt_thread_create(struct rt_thread **out, const char *name,
 	struct rt_thread *t;
 	int rc;
 
-	t = smcsim_zalloc(sizeof(*t));
+	t = rt_thread_new(name, fn, arg);
 	if (!t)
 		return -ENOMEM;
-	strlcpy(t->name, name ? name : "thread", sizeof(t->name));
-	t->fn = fn;
-	t->arg = arg;
-	atomic_init(&t->killed, false);
-	rt_mutex_init(&t->kill_lock);
 	if (rt_det_active())
 		rc = -rt_det_thread_create(t);
 	else
 		rc = pthread_create(&t->th, NULL, rt_thread_trampoline, t);
 	if (rc) {
-		rt_mutex_destroy(&t->kill_lock);
-		smcsim_free(t);
+		rt_thread_free(t);
 		return -rc;
 	}
 	atomic_fetch_add(&rt_live_threads, 1);
@@ -71,19 +62,16 @@ int rt_thread_create(struct rt_thread **out, const char *name,
 
 void rt_thread_join(struct rt_thread *t, void **retval)
 {
-	if (rt_det_active())
-		rt_det_thread_join(t);
-	RT_CHECK(pthread_join(t->th, retval));
-	if (t->det)
-		sem_destroy(&t->turn);
-	atomic_fetch_sub(&rt_live_threads, 1);
-	rt_mutex_destroy(&t->kill_lock);
-	smcsim_free(t);
-}
+	void *ret;
 
-const char *rt_thread_name(void)
-{
-	return rt_self ? rt_self->name : "main";
+	if (rt_det_active())
+		ret = rt_det_thread_join(t);
+	else
+		RT_CHECK(pthread_join(t->th, &ret));
+	if (retval)
+		*retval = ret;
+	atomic_fetch_sub(&rt_live_threads, 1);
+	rt_thread_free(t);
 }
 
 void rt_mutex_init(struct rt_mutex *m)
@@ -98,11 +86,6 @@ void rt_mutex_init(struct rt_mutex *m)
 	m->det_owner = NULL;
 	m->det_gen = 0;
 	m->name = NULL;
-}
-
-void rt_mutex_set_name(struct rt_mutex *m, const char *name)
-{
-	m->name = name;
 }
 
 void rt_mutex_destroy(struct rt_mutex *m)
@@ -155,11 +138,6 @@ void rt_cond_init(struct rt_cond *c)
 	RT_CHECK(pthread_condattr_destroy(&attr));
 	c->det_gen = 0;
 	c->name = NULL;
-}
-
-void rt_cond_set_name(struct rt_cond *c, const char *name)
-{
-	c->name = name;
 }
 
 void rt_cond_destroy(struct rt_cond *c)
@@ -225,88 +203,6 @@ void rt_cond_broadcast(struct rt_cond *c)
 	RT_CHECK(pthread_cond_broadcast(&c->pc));
 }
 
-void rt_completion_init(struct rt_completion *x)
-{
-	rt_mutex_init(&x->lock);
-	rt_cond_init(&x->cond);
-	x->done = 0;
-}
-
-void rt_completion_set_name(struct rt_completion *x, const char *name)
-{
-	rt_mutex_set_name(&x->lock, name);
-	rt_cond_set_name(&x->cond, name);
-}
-
-void rt_completion_destroy(struct rt_completion *x)
-{
-	rt_cond_destroy(&x->cond);
-	rt_mutex_destroy(&x->lock);
-}
-
-void rt_completion_reinit(struct rt_completion *x)
-{
-	rt_mutex_lock(&x->lock);
-	x->done = 0;
-	rt_mutex_unlock(&x->lock);
-}
-
-void rt_complete(struct rt_completion *x)
-{
-	rt_mutex_lock(&x->lock);
-	if (x->done != UINT32_MAX)
-		x->done++;
-	rt_cond_signal(&x->cond);
-	rt_mutex_unlock(&x->lock);
-}
-
-void rt_complete_all(struct rt_completion *x)
-{
-	rt_mutex_lock(&x->lock);
-	x->done = UINT32_MAX;
-	rt_cond_broadcast(&x->cond);
-	rt_mutex_unlock(&x->lock);
-}
-
-/* Consume one completion; complete_all leaves the count saturated. */
-static void rt_completion_consume(struct rt_completion *x)
-{
-	if (x->done != UINT32_MAX)
-		x->done--;
-}
-
-void rt_wait_for_completion(struct rt_completion *x)
-{
-	rt_mutex_lock(&x->lock);
-	while (!x->done)
-		rt_cond_wait(&x->cond, &x->lock);
-	rt_completion_consume(x);
-	rt_mutex_unlock(&x->lock);
-}
-
-/* The deterministic twin of the function below, on the virtual clock. */
-static int rt_det_completion_timeout(struct rt_completion *x,
-				     unsigned int timeout_ms)
-{
-	uint64_t end = rt_det_now_ms() + timeout_ms;
-	uint64_t now;
-	int rc = 0;
-
-	rt_mutex_lock(&x->lock);
-	while (!x->done) {
-		now = rt_det_now_ms();
-		if (now >= end)
-			break;
-		rt_det_cond_wait(&x->cond, &x->lock, end - now);
-	}
-	if (x->done)
-		rt_completion_consume(x);
-	else
-		rc = -ETIMEDOUT;
-	rt_mutex_unlock(&x->lock);
-	return rc;
-}
-
 int rt_wait_for_completion_timeout(struct rt_completion *x,
 				   unsigned int timeout_ms)
 {
@@ -314,7 +210,7 @@ int rt_wait_for_completion_timeout(struct rt_completion *x,
 	int rc = 0;
 
 	if (rt_det_active())
-		return rt_det_completion_timeout(x, timeout_ms);
+		return rt_sched_completion_timeout(x, timeout_ms);
 	ts = rt_deadline(timeout_ms);
 	rt_mutex_lock(&x->lock);
 	while (!x->done) {
@@ -332,73 +228,6 @@ int rt_wait_for_completion_timeout(struct rt_completion *x,
 	}
 	rt_mutex_unlock(&x->lock);
 	return rc;
-}
-
-/*
- * Killable waits. The killer sets the flag, then wakes the completion the
- * victim sleeps on under that completion's lock; the victim checks the flag
- * under the same lock before sleeping, so the wake-up cannot fall between
- * its check and its sleep. The victim never holds kill_lock and a
- * completion's lock together; the killer takes them in that order.
- */
-void rt_thread_kill(struct rt_thread *t)
-{
-	struct rt_completion *x;
-
-	atomic_store(&t->killed, true);
-	rt_mutex_lock(&t->kill_lock);
-	x = t->waiting_on;
-	if (x) {
-		rt_mutex_lock(&x->lock);
-		rt_cond_broadcast(&x->cond);
-		rt_mutex_unlock(&x->lock);
-	}
-	rt_mutex_unlock(&t->kill_lock);
-}
-
-bool rt_fatal_signal_pending(void)
-{
-	return rt_self && atomic_load(&rt_self->killed);
-}
-
-int rt_wait_for_completion_killable(struct rt_completion *x)
-{
-	struct rt_thread *self = rt_self;
-	int rc = 0;
-
-	if (!self) {
-		/* Nobody can kill the main thread. */
-		rt_wait_for_completion(x);
-		return 0;
-	}
-	rt_mutex_lock(&self->kill_lock);
-	self->waiting_on = x;
-	rt_mutex_unlock(&self->kill_lock);
-
-	rt_mutex_lock(&x->lock);
-	while (!x->done && !atomic_load(&self->killed))
-		rt_cond_wait(&x->cond, &x->lock);
-	/* Completed counts over killed, as the kernel's wait does. */
-	if (x->done)
-		rt_completion_consume(x);
-	else
-		rc = -EINTR;
-	rt_mutex_unlock(&x->lock);
-
-	rt_mutex_lock(&self->kill_lock);
-	self->waiting_on = NULL;
-	rt_mutex_unlock(&self->kill_lock);
-	return rc;
-}
-
-bool rt_completion_done(struct rt_completion *x)
-{
-	bool done;
-
-	rt_mutex_lock(&x->lock);
-	done = x->done != 0;
-	rt_mutex_unlock(&x->lock);
-	return done;
 }
 
 uint64_t rt_now_ms(void)

@@ -26,12 +26,15 @@ def count(path):
                 continue
             t = json.loads(line)
             out = t.get("stdout") or ""
-            ok = len(re.findall(r"^ok \d+", out, re.M))
-            bad = len(re.findall(r"^not ok \d+", out, re.M))
+            # CMocka's skip() prints "not ok N # SKIP": a skip, not a failure.
+            skip = len(re.findall(r"^(?:not )?ok \d+.*# SKIP", out, re.M))
+            ok = len(re.findall(r"^ok \d+(?!.*# SKIP)", out, re.M))
+            bad = len(re.findall(r"^not ok \d+(?!.*# SKIP)", out, re.M))
             res = t.get("result", "")
-            if ok or bad:
+            if ok or bad or skip:
                 passed += ok
                 failed += bad
+                skipped += skip
                 if res not in OK and not bad:
                     failed += 1
             elif res in OK:

@@ -71,6 +71,14 @@ int smcsim_stack_alloc(struct smcsim_stack *s, size_t size);
 void smcsim_stack_free(struct smcsim_stack *s);
 
 /**
+ * smcsim_stack_reset() - ready a stack whose last context ended (switched
+ * away with from == NULL) for another smcsim_ctx_make(), as a pool of
+ * stacks does: the frames that context left behind mean nothing to the
+ * sanitizers any more (ASan: unpoisoned; TSan: a fresh fiber)
+ */
+void smcsim_stack_reset(struct smcsim_stack *s);
+
+/**
  * smcsim_ctx_make() - a context that, when first switched to, runs
  * @fn(@arg) on @s
  *

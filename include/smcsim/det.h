@@ -14,7 +14,10 @@
  * step budget ends with RT_DET_EXIT_LIVELOCK.
  *
  * The mode is chosen per run (per test), not per build: the free-running
- * functions test one global flag, a single predictable branch.
+ * functions test one global flag, a single predictable branch. Every
+ * thread of a run is a context on the OS thread that began it. With
+ * -Druntime=noos the same scheduler also runs outside a run, cooperatively
+ * (<smcsim/rt.h>).
  *
  * Rules for a deterministic run: it is begun and ended by the process's
  * main thread while no other rt thread exists; every thread it starts is
@@ -62,7 +65,6 @@ enum rt_det_strategy {
  * @expect_hash: with @check_hash, the trace hash a replay must give
  *		(SMCSIM_EXPECT_HASH); a report says whether it did
  * @check_hash:	@expect_hash is set
- * @no_pin:	do not pin the run to one CPU
  *
  * A report's replay line is "@replay_env SMCSIM_SEED=.. SMCSIM_SCHED=..
  * SMCSIM_EXPECT_HASH=.. @replay", and the same with @replay_exe.
@@ -79,7 +81,6 @@ struct rt_det_config {
 	const char *replay_env;
 	uint64_t expect_hash;
 	bool check_hash;
-	bool no_pin;
 };
 
 #define RT_DET_DEFAULT_STEPS	1000000
@@ -133,6 +134,7 @@ int rt_det_config_from_env(struct rt_det_config *cfg);
  * rt_det_begin() - start a deterministic run on the calling (main) thread
  * @cfg:	copied; NULL is rt_det_config_default()
  *
+ * Every thread the run starts is a context on the calling OS thread.
  * Aborts if a run is active or another rt thread exists.
  */
 void rt_det_begin(const struct rt_det_config *cfg);

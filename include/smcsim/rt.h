@@ -12,11 +12,21 @@
  * (lib/rt_pthread.c) and the deterministic scheduler (lib/rt_det.c,
  * <smcsim/det.h>), chosen per run by rt_det_begin(). Each function tests
  * rt_det_active() once; in free-running mode that is the only cost.
+ *
+ * Built with -Druntime=noos (SMCSIM_NO_OS in <smcsim/config.h>) there are
+ * no OS threads: the scheduler of lib/rt_det.c runs every thread as a
+ * context, cooperatively (a thread runs until it blocks or yields at
+ * rt_sched_point()) outside a det run, seeded inside one; this header does
+ * not include <pthread.h>.
  */
 #ifndef SMCSIM_RT_H
 #define SMCSIM_RT_H
 
+#include <smcsim/config.h>
+
+#ifndef SMCSIM_NO_OS
 #include <pthread.h>
+#endif
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -28,9 +38,12 @@ struct rt_thread;
  * The det_* fields belong to the deterministic scheduler: the owner (it
  * keeps mutexes itself) and a trace id that is the same in every run of a
  * seed, where an address would not be. det_gen tells which run gave it.
+ * With no OS they are all there is.
  */
 struct rt_mutex {
+#ifndef SMCSIM_NO_OS
 	pthread_mutex_t pm;
+#endif
 	struct rt_thread *det_owner;
 	uint32_t det_id;
 	uint32_t det_gen;
@@ -38,7 +51,9 @@ struct rt_mutex {
 };
 
 struct rt_cond {
+#ifndef SMCSIM_NO_OS
 	pthread_cond_t pc;
+#endif
 	uint32_t det_id;
 	uint32_t det_gen;
 	const char *name;
@@ -72,12 +87,17 @@ void rt_det_kref_(bool put);
 
 /**
  * rt_sched_point() - an explicit scheduling point (interrupt delivery,
- * a polling loop); nothing in free-running mode
+ * a polling loop); nothing in free-running mode, a yield to the other
+ * runnable threads with no OS
  */
 static inline void rt_sched_point(enum rt_point p)
 {
+#ifdef SMCSIM_NO_OS
+	rt_det_point_(p);
+#else
 	if (rt_det_active())
 		rt_det_point_(p);
+#endif
 }
 
 /**
@@ -244,5 +264,16 @@ void rt_realtime(struct timespec *ts);
 
 /* The det run's wall clock starts here: 2024-01-01T00:00:00Z. */
 #define RT_DET_REALTIME_EPOCH	((time_t)1704067200)
+
+/*
+ * The platform under the cooperative scheduler (SMCSIM_NO_OS, outside a
+ * det run). lib/rt_det.c defines both weakly for a host (CLOCK_MONOTONIC,
+ * clock_nanosleep); a bare-metal platform defines its own: a timer, and
+ * an idle that waits for an interrupt or the timer.
+ */
+/** rt_platform_now_ms() - monotonic milliseconds */
+uint64_t rt_platform_now_ms(void);
+/** rt_platform_idle_until() - nothing can run before @ms (rt_platform_now_ms()) */
+void rt_platform_idle_until(uint64_t ms);
 
 #endif /* SMCSIM_RT_H */

@@ -169,7 +169,7 @@ static void explore_callq(bool hidden, const char *sched)
 		.scenario = callq_scenario,
 		.check = callq_check,
 		.arg = &r,
-		.seeds = db_seeds(1000),
+		.seeds = db_seeds(DB_SEEDS),
 		.sched = sched,
 	};
 	struct smcsim_explore_result res;

@@ -366,7 +366,7 @@ static void explore_heap(const char *sched)
 		.scenario = heap_scenario,
 		.check = heap_check,
 		.arg = &run,
-		.seeds = db_seeds(1000),
+		.seeds = db_seeds(DB_SEEDS),
 		.sched = sched,
 	};
 	struct smcsim_explore_result res;

@@ -174,19 +174,19 @@ static void explore_notif(bool async, const char *sched, unsigned int seeds)
 static void det_notif_wait_send_random(void **state)
 {
 	(void)state;
-	explore_notif(false, "random", 1000);
+	explore_notif(false, "random", DB_SEEDS);
 }
 
 static void det_notif_wait_send_pct(void **state)
 {
 	(void)state;
-	explore_notif(false, "pct:3:800", 1000);
+	explore_notif(false, "pct:3:800", DB_SEEDS);
 }
 
 static void det_notif_async_random(void **state)
 {
 	(void)state;
-	explore_notif(true, "random", 1000);
+	explore_notif(true, "random", DB_SEEDS);
 }
 
 /* ---- a burst of async values ------------------------------------------- */
@@ -281,7 +281,7 @@ static void explore_burst(const char *sched)
 		.scenario = burst_scenario,
 		.check = burst_check,
 		.arg = &r,
-		.seeds = db_seeds(1000),
+		.seeds = db_seeds(DB_SEEDS),
 		.sched = sched,
 	};
 	struct smcsim_explore_result res;
@@ -438,7 +438,7 @@ static void det_notif_timeout_against_send(void **state)
 		.scenario = tmo_scenario,
 		.check = tmo_check,
 		.arg = &r,
-		.seeds = db_seeds(1000),
+		.seeds = db_seeds(DB_SEEDS),
 		/*
 		 * After the tie the send needs dozens of steps, the timeout a
 		 * few: uniform random almost never lets the send win. PCT's

@@ -186,7 +186,7 @@ static void explore_cq(const char *sched)
 		.scenario = cq_scenario,
 		.check = cq_check,
 		.arg = &r,
-		.seeds = db_seeds(1000),
+		.seeds = db_seeds(DB_SEEDS),
 		.sched = sched,
 	};
 	struct smcsim_explore_result res;
@@ -537,7 +537,7 @@ static void explore_srv(const char *sched)
 		.scenario = srv_scenario,
 		.check = srv_check,
 		.arg = &r,
-		.seeds = db_seeds(1000),
+		.seeds = db_seeds(DB_SEEDS),
 		.sched = sched,
 	};
 	struct smcsim_explore_result res;
@@ -737,7 +737,7 @@ static void explore_appl(bool reserved, bool spare, const char *sched)
 		.scenario = appl_scenario,
 		.check = appl_check,
 		.arg = &appl_r,
-		.seeds = db_seeds(1000),
+		.seeds = db_seeds(DB_SEEDS),
 		.sched = sched,
 	};
 	struct smcsim_explore_result res;

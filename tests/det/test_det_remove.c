@@ -165,7 +165,7 @@ static void explore_remove(const char *sched)
 		.scenario = remove_scenario,
 		.check = remove_check,
 		.arg = &r,
-		.seeds = db_seeds(1000),
+		.seeds = db_seeds(DB_SEEDS),
 		.sched = sched,
 	};
 	struct smcsim_explore_result res;

@@ -193,7 +193,7 @@ static void explore_supp(bool stop, const char *sched)
 		.scenario = supp_scenario,
 		.check = supp_check,
 		.arg = &r,
-		.seeds = db_seeds(1000),
+		.seeds = db_seeds(DB_SEEDS),
 		.sched = sched,
 	};
 	struct smcsim_explore_result res;

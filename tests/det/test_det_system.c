@@ -248,7 +248,7 @@ static void explore_sys(bool proposal, const char *sched)
 		.scenario = sys_scenario,
 		.check = sys_check,
 		.arg = &r,
-		.seeds = db_seeds(1000),
+		.seeds = db_seeds(DB_SEEDS),
 		.sched = sched,
 	};
 	struct smcsim_explore_result res;

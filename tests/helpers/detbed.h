@@ -73,6 +73,9 @@ int db_spawn(struct db_thread *d, const char *name, void (*fn)(void *),
 /** db_join() - wait for it (no timeout: a hang is a reported deadlock) */
 void db_join(struct db_thread *d);
 
+/* The seeds a scenario explores by default (tools/dev caps them for TSan, qemu). */
+#define DB_SEEDS	10000
+
 /**
  * db_seeds() - seeds for an exploration: SMCSIM_DET_SEEDS when set (it
  * also caps inside smcsim_explore()), else @dflt

@@ -219,6 +219,16 @@ static struct mock_pool *to_mock(struct tee_protmem_pool *p)
 				    offsetof(struct mock_pool, pool));
 }
 
+/*
+ * Let the other threads run: a scheduling point for the rt layer's own
+ * scheduler (with -Druntime=noos nothing else would switch), then the OS.
+ */
+static void heap_yield(void)
+{
+	rt_sched_point(RT_POINT_YIELD);
+	sched_yield();
+}
+
 static void mock_check_alive(struct mock_pool *m)
 {
 	if (atomic_load(&m->destroys))
@@ -238,7 +248,7 @@ static int mock_alloc(struct tee_protmem_pool *pool, struct tee_sgt *sgt,
 	mock_check_alive(m);
 	atomic_store(&m->last_size, size);
 	if (atomic_load(&m->yield) && (n & 1))
-		sched_yield();
+		heap_yield();
 	if (rc)
 		return rc;
 	if (every && n % every == 0)
@@ -1701,7 +1711,7 @@ static void *race_killer(void *arg)
 	while (atomic_load(&r->attempts) < r->target &&
 	       atomic_load(&r->phase1_done) < RACE_WORKERS &&
 	       rt_now_ms() < deadline)
-		sched_yield();
+		heap_yield();
 	atomic_store(&r->put_started, true);
 	if (r->alias)
 		tee_device_unregister_all_dma_heaps(r->dev);
