@@ -26,6 +26,7 @@
 #include <smcsim/config.h>
 
 #ifndef SMCSIM_NO_OS
+#include <pthread.h>		/* pthread_atfork() only */
 #include <stdatomic.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -405,10 +406,11 @@ void smcsim_stack_free(struct smcsim_stack *s)
 #else
 
 /*
- * Freed stacks of the default size are kept for the next allocation, as
- * glibc keeps thread stacks: a secure world per fuzz input then costs no
- * mmap, mprotect, munmap or first-touch page faults. Not under TSan, whose
- * fiber of a stack would carry one user's clocks over to the next.
+ * Freed stacks are kept for the next allocation of the same size, as glibc
+ * keeps thread stacks: a secure world per fuzz input and a det run's
+ * threads then cost no mmap, mprotect, munmap or first-touch page faults.
+ * A kept stack is reset first (smcsim_stack_reset()), so under TSan it
+ * comes back with a fresh fiber.
  */
 static size_t ctx_stack_size(size_t size, size_t pg)
 {
@@ -416,27 +418,13 @@ static size_t ctx_stack_size(size_t size, size_t pg)
 	return (size + pg - 1) & ~(pg - 1);
 }
 
-#ifdef CTX_TSAN
-
-static bool ctx_cache_get(struct smcsim_stack *s, size_t size)
-{
-	return false;
-}
-
-static bool ctx_cache_put(struct smcsim_stack *s)
-{
-	return false;
-}
-
-#else
-
 #define CTX_CACHE_MAX	64
 
 /*
  * A spinlock, not an rt mutex: the deterministic scheduler allocates
  * stacks from inside a scheduling step, where an rt lock would be another
- * step; and not a pthread mutex, which only lib/rt_pthread.c may use. It
- * is held for a copy of one struct.
+ * step; and not a pthread mutex, which is the runtime layer's. It is held
+ * for a copy of one struct.
  */
 static atomic_flag ctx_cache_lock = ATOMIC_FLAG_INIT;
 static struct smcsim_stack ctx_cache[CTX_CACHE_MAX];
@@ -454,28 +442,45 @@ static void ctx_cache_lock_drop(void)
 	atomic_flag_clear_explicit(&ctx_cache_lock, memory_order_release);
 }
 
-/* Return: a cached stack of @size usable bytes into @s, or false. */
+/*
+ * A forked child starts with an empty cache: under TSan the kept stacks'
+ * fibers are the parent's, which the child's TSan no longer knows. The
+ * mappings stay until the child exits.
+ */
+static void ctx_cache_forget(void)
+{
+	ctx_cache_n = 0;
+	atomic_flag_clear(&ctx_cache_lock);
+}
+
+/* Return: a kept stack of @size usable bytes into @s, or false. */
 static bool ctx_cache_get(struct smcsim_stack *s, size_t size)
 {
+	static atomic_bool atfork;
 	bool hit = false;
+	unsigned int i;
 
+	if (!atomic_exchange(&atfork, true))
+		pthread_atfork(NULL, NULL, ctx_cache_forget);
 	ctx_cache_lock_take();
-	if (ctx_cache_n && ctx_cache[ctx_cache_n - 1].size == size) {
-		*s = ctx_cache[--ctx_cache_n];
-		hit = true;
+	for (i = ctx_cache_n; i--; ) {
+		if (ctx_cache[i].size == size) {
+			*s = ctx_cache[i];
+			ctx_cache[i] = ctx_cache[--ctx_cache_n];
+			hit = true;
+			break;
+		}
 	}
 	ctx_cache_lock_drop();
 	return hit;
 }
 
-/* Return: @s was kept for a later smcsim_stack_alloc() (default size only). */
+/* Return: @s was kept for a later smcsim_stack_alloc(). */
 static bool ctx_cache_put(struct smcsim_stack *s)
 {
-	size_t pg = (size_t)sysconf(_SC_PAGESIZE);
 	bool kept = false;
 
-	if (s->size != ctx_stack_size(0, pg))
-		return false;
+	smcsim_stack_reset(s);
 	ctx_cache_lock_take();
 	if (ctx_cache_n < CTX_CACHE_MAX) {
 		ctx_cache[ctx_cache_n++] = *s;
@@ -484,8 +489,6 @@ static bool ctx_cache_put(struct smcsim_stack *s)
 	ctx_cache_lock_drop();
 	return kept;
 }
-
-#endif /* CTX_TSAN */
 
 int smcsim_stack_alloc(struct smcsim_stack *s, size_t size)
 {
@@ -519,10 +522,7 @@ void smcsim_stack_free(struct smcsim_stack *s)
 {
 	if (!s->map)
 		return;
-#ifdef CTX_ASAN
-	/* Frames left poisoned would poison whatever is mapped here next. */
-	ASAN_UNPOISON_MEMORY_REGION(s->lo, s->size);
-#endif
+	/* Reset: frames left poisoned would poison what is mapped here next. */
 	if (!ctx_cache_put(s)) {
 #ifdef CTX_TSAN
 		if (s->fiber)

@@ -83,12 +83,11 @@ static const char *const det_op_names[] = {
 
 /*
  * The stack of a thread, for the driver's and the secure world's call
- * paths (64 KiB would do; the pages a thread never touches cost nothing),
- * and how many stacks of ended threads are kept for the next ones, so that
- * a run's threads do not map their stacks each time.
+ * paths (64 KiB would do; the pages a thread never touches cost nothing).
+ * lib/ctx.c keeps the stacks of ended threads for the next ones, so a
+ * run's threads do not map their stacks each time.
  */
 #define DET_STACK_SIZE	(256 * 1024)
-#define DET_POOL	32
 
 #define FNV_OFFSET	0xcbf29ce484222325ULL
 #define FNV_PRIME	0x100000001b3ULL
@@ -130,10 +129,6 @@ struct det_run {
 };
 
 static struct det_run det;
-
-/* Stacks of ended threads, for the next ones (across runs). */
-static struct smcsim_stack det_pool[DET_POOL];
-static unsigned int det_npool;
 
 #ifndef SMCSIM_NO_OS
 /* This OS thread began the run: the only one that may use rt in it. */
@@ -542,45 +537,6 @@ static uint64_t det_new_prio(void)
 	return DET_MAX_DEPTH + (det_rand() >> 1);
 }
 
-#ifndef SMCSIM_NO_OS
-/*
- * A forked child starts its pool afresh: under TSan the pooled stacks'
- * fibers are the parent's, which the child's TSan no longer knows. The
- * mappings stay until the child exits.
- */
-static void det_pool_forget(void)
-{
-	det_npool = 0;
-}
-#endif
-
-static int det_stack_get(struct smcsim_stack *s)
-{
-#ifndef SMCSIM_NO_OS
-	static bool atfork;
-
-	if (!atfork)
-		atfork = !pthread_atfork(NULL, NULL, det_pool_forget);
-#endif
-	if (det_npool) {
-		*s = det_pool[--det_npool];
-		return 0;
-	}
-	return smcsim_stack_alloc(s, DET_STACK_SIZE);
-}
-
-/* A stack whose context ended: kept for the next thread if there is room. */
-static void det_stack_put(struct smcsim_stack *s)
-{
-	if (det_npool < DET_POOL) {
-		smcsim_stack_reset(s);
-		det_pool[det_npool++] = *s;
-	} else {
-		smcsim_stack_free(s);
-	}
-	memset(s, 0, sizeof(*s));
-}
-
 static void det_trampoline(void *p)
 {
 	struct rt_thread *t = p;
@@ -609,7 +565,7 @@ int rt_det_thread_create(struct rt_thread *t)
 	int rc;
 
 	det_point(self, OP_CREATE, det.next_tid);
-	rc = det_stack_get(&t->stack);
+	rc = smcsim_stack_alloc(&t->stack, DET_STACK_SIZE);
 	if (rc)
 		return rc;
 	smcsim_ctx_make(&t->ctx, &t->stack, det_trampoline, t);
@@ -636,7 +592,7 @@ void *rt_det_thread_join(struct rt_thread *t)
 		self->wait_obj = t;
 		det_block(self);
 	}
-	det_stack_put(&t->stack);
+	smcsim_stack_free(&t->stack);
 	return t->ret;
 }
 
