@@ -269,6 +269,11 @@ __attribute__((weak)) void rt_platform_idle_until(uint64_t ms)
 		;
 }
 
+__attribute__((weak)) void rt_platform_realtime(struct timespec *ts)
+{
+	clock_gettime(CLOCK_REALTIME, ts);
+}
+
 /* Now: virtual in a seeded run, else the platform's clock. */
 static uint64_t det_now(void)
 {

@@ -129,3 +129,11 @@ void rt_sleep_ms(unsigned int ms)
 {
 	rt_det_sleep_ms(ms);
 }
+
+void rt_realtime(struct timespec *ts)
+{
+	if (rt_det_active())
+		rt_det_realtime(ts);
+	else
+		rt_platform_realtime(ts);
+}

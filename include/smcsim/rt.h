@@ -267,13 +267,16 @@ void rt_realtime(struct timespec *ts);
 
 /*
  * The platform under the cooperative scheduler (SMCSIM_NO_OS, outside a
- * det run). lib/rt_det.c defines both weakly for a host (CLOCK_MONOTONIC,
- * clock_nanosleep); a bare-metal platform defines its own: a timer, and
- * an idle that waits for an interrupt or the timer.
+ * det run). lib/rt_det.c defines them weakly for a host (CLOCK_MONOTONIC,
+ * clock_nanosleep, CLOCK_REALTIME); a bare-metal platform defines its own:
+ * a timer, an idle that waits for an interrupt or the timer, and a date
+ * (or none: a fixed one).
  */
 /** rt_platform_now_ms() - monotonic milliseconds */
 uint64_t rt_platform_now_ms(void);
 /** rt_platform_idle_until() - nothing can run before @ms (rt_platform_now_ms()) */
 void rt_platform_idle_until(uint64_t ms);
+/** rt_platform_realtime() - the wall clock, for rt_realtime() */
+void rt_platform_realtime(struct timespec *ts);
 
 #endif /* SMCSIM_RT_H */
