@@ -218,6 +218,15 @@ static void explore_replay_init(struct explore_replay *rp,
 	explore_cat_word(rp->meson, sizeof(rp->meson),
 			 e->test ? e->test : "<test>");
 	rp->exe[0] = '\0';
+	/*
+	 * The test binary as the test runner started it (SMCSIM_TEST_EXE,
+	 * with an emulator in front for a cross build), else this process's
+	 * executable, which under an emulator is the emulator.
+	 */
+	if (getenv("SMCSIM_TEST_EXE") && *getenv("SMCSIM_TEST_EXE")) {
+		strlcpy(rp->exe, getenv("SMCSIM_TEST_EXE"), sizeof(rp->exe));
+		return;
+	}
 	n = readlink("/proc/self/exe", path, sizeof(path) - 1);
 	if (n > 0) {
 		path[n] = '\0';
