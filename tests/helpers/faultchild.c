@@ -98,3 +98,17 @@ enum fc_result fc_run(void (*fn)(void *), void *arg, unsigned int timeout_ms,
 		return FC_RETURNED;
 	return FC_OTHER;
 }
+
+/* Deeper than any stack: the bound only keeps the compiler quiet. */
+static volatile unsigned long fc_recurse_limit = ~0UL;
+
+unsigned long fc_recurse(unsigned long n, volatile char *prev)
+{
+	volatile char frame[256];
+
+	if (n >= fc_recurse_limit)
+		return 0;
+	frame[0] = (char)n;
+	frame[255] = prev ? prev[0] : 0;
+	return fc_recurse(n + 1, frame) + frame[255];
+}

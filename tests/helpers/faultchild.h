@@ -26,4 +26,11 @@ enum fc_result {
 enum fc_result fc_run(void (*fn)(void *), void *arg, unsigned int timeout_ms,
 		      uintptr_t *addr);
 
+/**
+ * fc_recurse() - recurse without bound, 256 bytes of frame a level: the
+ * overflow that a stack's guard page must stop
+ * Return: never, in practice.
+ */
+unsigned long fc_recurse(unsigned long n, volatile char *prev);
+
 #endif /* SMCSIM_FAULTCHILD_H */

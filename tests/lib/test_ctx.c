@@ -176,26 +176,11 @@ struct overflow {
 	struct smcsim_stack stack;
 };
 
-/* Deeper than any stack: the bound only keeps the compiler quiet. */
-static volatile unsigned long deep_limit = ~0UL;
-
-static unsigned long deep(unsigned long n, volatile char *prev)
-{
-	volatile char frame[256];
-
-	if (n >= deep_limit)
-		return 0;
-
-	frame[0] = (char)n;
-	frame[255] = prev ? prev[0] : 0;
-	return deep(n + 1, frame) + frame[255];
-}
-
 static void overflow_fn(void *arg)
 {
 	struct overflow *o = arg;
 
-	deep(0, NULL);
+	fc_recurse(0, NULL);
 	smcsim_ctx_switch(NULL, &o->main);
 }
 

@@ -157,24 +157,10 @@ static const struct smcsim_uuid deep_uuid = {
 	{ 0x64, 0x65, 0x65, 0x70, 0x00, 0x00, 0x00, 0x01 }
 };
 
-/* Deeper than any stack: the bound only keeps the compiler quiet. */
-static volatile unsigned long deep_limit = ~0UL;
-
-static unsigned long deep(unsigned long n, volatile char *prev)
-{
-	volatile char frame[256];
-
-	if (n >= deep_limit)
-		return 0;
-	frame[0] = (char)n;
-	frame[255] = prev ? prev[0] : 0;
-	return deep(n + 1, frame) + frame[255];
-}
-
 static uint32_t deep_open(struct smcsim_ta_sess *s, uint32_t ptypes,
 			  union smcsim_ta_param params[SMCSIM_TA_NUM_PARAMS])
 {
-	return deep(0, NULL) ? TEE_SUCCESS : TEE_ERROR_GENERIC;
+	return fc_recurse(0, NULL) ? TEE_SUCCESS : TEE_ERROR_GENERIC;
 }
 
 static const struct smcsim_ta_ops deep_ops = {
