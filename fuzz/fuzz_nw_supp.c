@@ -168,7 +168,6 @@ static const struct smcsim_ta_ops ta_ops = { .invoke = ta_invoke };
 static struct {
 	struct smcsim_phys *phys;
 	struct smcsim_sw *sw;
-	struct smcsim_trace trace;
 	struct tee_class cls;
 	struct optee_probe_cfg cfg;
 	struct optee *optee;
@@ -201,10 +200,9 @@ static void world_create(void)
 	if (smcsim_sw_create(&scfg, &w.sw) ||
 	    smcsim_sw_register_ta(w.sw, &desc))
 		fuzz_fail("secure world");
-	smcsim_trace_init(&w.trace, smcsim_invoke_sim(w.sw), NULL);
 	tee_class_init(&w.cls);
 	w.cfg = (struct optee_probe_cfg){
-		.invoke = smcsim_trace_invoke(&w.trace),
+		.invoke = smcsim_invoke_sim(w.sw),
 		.phys = w.phys,
 		.profile = SMCSIM_ABI_UPSTREAM,
 		.cls = &w.cls,
