@@ -129,7 +129,8 @@ static bool ref_valid(const uint8_t *f, size_t len, const uint8_t uuid[16])
 	    get32(f + 56) != fnv1a(f) || memcmp(f + 8, uuid, 16) ||
 	    !memchr(f + 24, 0, SMCSIM_TA_FILE_PROGRAM_LEN) ||
 	    (get32(f + 48) & ~(uint32_t)(SMCSIM_TA_FLAG_DEVICE |
-					 SMCSIM_TA_FLAG_KERNEL_ONLY)))
+					 SMCSIM_TA_FLAG_KERNEL_ONLY)) ||
+	    get32(f + 60))
 		return false;
 	return known_program((const char *)f + 24);
 }
