@@ -33,7 +33,9 @@
  *   4 EPERM	byte: RECV (even) or SEND on the client context
  *   5 REGISTER	byte: tee_supp_register_server() of a taken UUID or from a
  *		context that is already the supplicant or a server
- *   6 NOTHING
+ *   6 KILLED	flags byte: RECV (bit 0 clear) or SEND from a thread
+ *		killed before the call, or for bit 1 (a RECV on an empty
+ *		queue) during its wait: -EINTR, nothing changes
  * Queue bytes are % (1 + servers): 0 the supplicant.
  *
  * Checked: every call returns what Linux's supp.c returns (-EINVAL for bad
@@ -41,7 +43,8 @@
  * request or the wrong count; -ENOENT for ids nobody waits on, including
  * answers given twice or ids of a closed supplicant; -EBADF for the
  * requester killed while the supplicant held it, once; -EPERM off the
- * supplicant), and a refused call changes nothing; RECV hands out requests
+ * supplicant; -EINTR from a killed thread), and a refused call changes
+ * nothing; RECV hands out requests
  * oldest first with their params; a SEND reaches its requester, whose TA
  * sees the answer's ret and values; a killed requester, or one whose
  * queue closed, gets COMMUNICATION. At the end of each input the harness
@@ -701,6 +704,58 @@ static void do_register(uint8_t b)
 	tee_client_close_context(ctx);
 }
 
+/*
+ * User space whose thread was killed: RECV or SEND on a thread killed
+ * before the call, or (RECV on an empty queue) right after it began, to
+ * interrupt its wait. Either way -EINTR and nothing changes.
+ */
+struct killed_user {
+	struct queue *q;
+	bool send;
+	struct rt_completion go;
+	int rc;
+};
+
+static void *killed_user_main(void *arg)
+{
+	struct killed_user *u = arg;
+	struct tee_param p[SLOTS + 1];
+	uint32_t func, num = SLOTS;
+
+	memset(p, 0, sizeof(p));
+	rt_wait_for_completion(&u->go);
+	if (u->send) {
+		p[0].attr = VIO | META;
+		p[0].u.value.a = u->q->nids ? (uint64_t)u->q->ids[0].id : 1;
+		u->rc = tee_supp_send(u->q->ctx, 0, 1, p);
+	} else {
+		u->rc = tee_supp_recv(u->q->ctx, &func, &num, p);
+	}
+	return NULL;
+}
+
+static void do_killed_user(unsigned int qi, uint8_t b)
+{
+	struct queue *q = &queues[qi];
+	struct killed_user u = { .q = q, .send = b & 1 };
+	struct rt_thread *thr;
+	bool late = !u.send && (b & 2) && !q->nfifo && !q->sync;
+
+	rt_completion_init(&u.go);
+	if (rt_thread_create(&thr, "user", killed_user_main, &u))
+		fuzz_fail("rt_thread_create");
+	if (!late)
+		rt_thread_kill(thr);
+	rt_complete(&u.go);
+	if (late)
+		rt_thread_kill(thr);
+	rt_thread_join(thr, NULL);
+	rt_completion_destroy(&u.go);
+	if (u.rc != -EINTR)
+		fuzz_fail("RECV/SEND of a killed thread");
+	check_counters(qi);
+}
+
 /* ---- the end of an input ------------------------------------------------------ */
 
 /* Answer everything left, as a correct supplicant would. */
@@ -853,6 +908,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			do_register(b);
 			break;
 		default:
+			if (q->ctx)
+				do_killed_user(b % nqueues, take8(&s));
 			break;
 		}
 	}
