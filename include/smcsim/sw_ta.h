@@ -128,7 +128,8 @@ int smcsim_sw_register_ta(struct smcsim_sw *sw, const struct smcsim_ta_desc *des
  * zero: it catches corruption, it is not a signature (no crypto here).
  * The secure world refuses, with TEE_ERROR_ITEM_NOT_FOUND as OP-TEE
  * answers for any TA it cannot load: a bad magic, version, size or
- * checksum, a UUID other than the one asked for, or an unknown program.
+ * checksum, a UUID other than the one asked for, an unknown program, an
+ * unknown flag or a reserved field that is not zero.
  */
 #define SMCSIM_TA_FILE_MAGIC	0x41544d53U	/* "SMTA" in memory */
 #define SMCSIM_TA_FILE_VERSION	1

@@ -254,6 +254,8 @@ static struct sw_ta_program *sw_ta_file_verify(struct smcsim_sw *sw,
 		why = "program name not terminated";
 	else if (le32toh(h.flags) & ~known)
 		why = "unknown flags";
+	else if (h.reserved)
+		why = "reserved field set";
 	else
 		why = NULL;
 	if (why)

@@ -369,16 +369,22 @@ static void rpmb_write_refusals(void **state)
 	build_write(req, 1, 512, 1, 0x22, test_key);
 	assert_int_equal(write_frames(f->d, req, 1, 512, NULL),
 			 SMCSIM_RPMB_RESULT_ADDRESS_FAILURE);
+	/* Two blocks from the last one: the second would be past the end. */
+	build_write(req, 2, 511, 1, 0x22, test_key);
+	assert_int_equal(write_frames(f->d, req, 2, 511, NULL),
+			 SMCSIM_RPMB_RESULT_ADDRESS_FAILURE);
 	build_write(req, 3, 0, 1, 0x22, test_key);
 	assert_int_equal(write_frames(f->d, req, 3, 0, NULL),
 			 SMCSIM_RPMB_RESULT_GENERAL_FAILURE);
 
 	assert_int_equal(smcsim_rpmb_dev_peek(f->d, 5, blk), 0);
 	assert_int_equal(blk[0], 0x11);
+	assert_int_equal(smcsim_rpmb_dev_peek(f->d, 511, blk), 0);
+	assert_int_equal(blk[0], 0);
 	smcsim_rpmb_dev_get_stats(f->d, &st);
 	assert_int_equal(st.write_counter, 1);
 	assert_int_equal(st.writes, 1);
-	assert_int_equal(st.failures, 5);
+	assert_int_equal(st.failures, 6);
 	assert_int_equal(st.last_result, SMCSIM_RPMB_RESULT_GENERAL_FAILURE);
 	assert_int_equal(smcsim_rpmb_dev_peek(f->d, 512, blk), -ERANGE);
 }

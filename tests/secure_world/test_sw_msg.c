@@ -697,13 +697,16 @@ static void world_serves(struct fx *fx)
 /*
  * REGISTER_SHM of the @npages pages @pages (in that order), the buffer
  * starting @offset bytes into the first, @size bytes. The page list is
- * written into fresh DRAM pages (511 entries and a next pointer each) and
+ * written into the list pages @lists (one per 511 entries, each with the
+ * PA of the next), or into fresh DRAM pages if @lists is NULL, and
  * scribbled over once the call is done: the secure world must have read it
- * once. Return: the TEE result (origin not checked: OP-TEE leaves it alone).
+ * once. Fresh list pages are freed again. Return: the TEE result (origin
+ * not checked: OP-TEE leaves it alone).
  */
-static uint32_t register_pages(struct fx *fx, uint64_t cookie,
-			       const uint64_t *pages, size_t npages,
-			       uint64_t offset, uint64_t size)
+static uint32_t register_pages_at(struct fx *fx, uint64_t cookie,
+				  const uint64_t *pages, size_t npages,
+				  uint64_t offset, uint64_t size,
+				  const uint64_t *lists)
 {
 	size_t nlist = (npages + LIST_ENTRIES - 1) / LIST_ENTRIES;
 	uint64_t list_pa[8] = { 0 };
@@ -713,9 +716,14 @@ static uint32_t register_pages(struct fx *fx, uint64_t cookie,
 	size_t i;
 
 	assert_in_range(nlist, 1, ARRAY_SIZE(list_pa));
-	for (i = 0; i < nlist; i++)
-		assert_int_equal(smcsim_phys_alloc_pages(fx->phys, 1,
-							 &list_pa[i]), 0);
+	for (i = 0; i < nlist; i++) {
+		if (lists)
+			list_pa[i] = lists[i];
+		else
+			assert_int_equal(smcsim_phys_alloc_pages(fx->phys, 1,
+								 &list_pa[i]),
+					 0);
+	}
 	for (i = 0; i < npages; i++) {
 		if (!(i % LIST_ENTRIES)) {
 			size_t l = i / LIST_ENTRIES;
@@ -742,10 +750,19 @@ static uint32_t register_pages(struct fx *fx, uint64_t cookie,
 		list = smcsim_phys_map(fx->phys, SMCSIM_WORLD_NORMAL,
 				       list_pa[i], PAGE);
 		memset(list, 0xFF, PAGE);
-		assert_int_equal(smcsim_phys_free_pages(fx->phys, list_pa[i], 1),
-				 0);
+		if (!lists)
+			assert_int_equal(smcsim_phys_free_pages(fx->phys,
+								list_pa[i], 1),
+					 0);
 	}
 	return m.arg->ret;
+}
+
+static uint32_t register_pages(struct fx *fx, uint64_t cookie,
+			       const uint64_t *pages, size_t npages,
+			       uint64_t offset, uint64_t size)
+{
+	return register_pages_at(fx, cookie, pages, npages, offset, size, NULL);
 }
 
 /* Allocate @npages contiguous DRAM pages and register them. Return: host view. */
@@ -2250,6 +2267,78 @@ static void sw_msg_register_shm_over_two_list_pages(void **state)
 	world_serves(fx);
 }
 
+/*
+ * The list pages of a page list are wherever their next pointers say: here
+ * in descending order with a gap between each, and the pages between them
+ * (where a reader that assumed "the next list page follows this one" would
+ * look) hold decoy lists naming one decoy page. A FILL over the whole
+ * buffer must land in exactly the listed pages.
+ */
+static void sw_msg_register_shm_scattered_list_pages(void **state)
+{
+	enum { NPAGES = 2 * LIST_ENTRIES + 3, NSLOTS = 6 };
+	struct fx *fx = *state;
+	const uint64_t cookie = REGD_COOKIE(7);
+	const uint64_t size = NPAGES * PAGE;
+	static uint64_t pages[NPAGES];
+	static uint8_t *va[NPAGES];
+	uint64_t slots, decoy, lists[3], i, j;
+	uint8_t *decoy_va;
+	struct nwcall c;
+	struct msg m;
+	uint32_t sess;
+
+	/* Six pages in a row: lists in 4, 2 and 0, decoy lists in 5, 3, 1. */
+	assert_int_equal(smcsim_phys_alloc_pages(fx->phys, NSLOTS, &slots), 0);
+	assert_int_equal(smcsim_phys_alloc_pages(fx->phys, 1, &decoy), 0);
+	decoy_va = page_va(fx, decoy);
+	memset(decoy_va, 0xDD, PAGE);
+	for (i = 0; i < 3; i++) {
+		uint64_t *d = (uint64_t *)page_va(fx, slots + (2 * i + 1) * PAGE);
+
+		lists[i] = slots + (4 - 2 * i) * PAGE;
+		for (j = 0; j < LIST_ENTRIES; j++)
+			d[j] = decoy;
+		d[LIST_ENTRIES] = slots + (2 * i + 1) * PAGE;
+	}
+	for (i = 0; i < NPAGES; i++) {
+		assert_int_equal(smcsim_phys_alloc_pages(fx->phys, 1,
+							 &pages[i]), 0);
+		va[i] = page_va(fx, pages[i]);
+		memset(va[i], 0xEE, PAGE);
+	}
+	assert_int_equal(register_pages_at(fx, cookie, pages, NPAGES, 0, size,
+					   lists), TEE_SUCCESS);
+	assert_true(smcsim_sw_shm_registered(fx->sw, cookie));
+
+	msg_shm(fx, &m, OPTEE_SMC_CALL_WITH_ARG, SHM_ARG(1));
+	sess = echo_open(fx, &m);
+	prep_invoke(&m, sess, SMCSIM_TA_ECHO_CMD_FILL, 2);
+	set_rmem(&m.arg->params[0], OPTEE_MSG_ATTR_TYPE_RMEM_OUTPUT, cookie, 0,
+		 size);
+	set_value(&m.arg->params[1], OPTEE_MSG_ATTR_TYPE_VALUE_INPUT, 0x5A, 0);
+	msg_run(fx, "FILL RMEM", &m, &c, OPTEE_SMC_RETURN_OK);
+	expect_ret("FILL RMEM", &m, TEE_SUCCESS, TEEC_ORIGIN_TRUSTED_APP);
+	for (i = 0; i < size; i++) {
+		uint8_t got = *byte_at(va, 0, i);
+
+		if (got != (uint8_t)(0x5A + i)) {
+			print_error("FILL: byte %llu (page %llu) = %#x, "
+				    "expected %#x\n", (unsigned long long)i,
+				    (unsigned long long)(i / PAGE), got,
+				    (uint8_t)(0x5A + i));
+			fail();
+		}
+	}
+	for (i = 0; i < PAGE; i++)
+		assert_int_equal(decoy_va[i], 0xDD);
+
+	close_ok(fx, &m, sess);
+	assert_int_equal(unregister(fx, cookie), TEE_SUCCESS);
+	assert_int_equal(smcsim_sw_shm_count(fx->sw), 0);
+	world_serves(fx);
+}
+
 static void sw_msg_register_and_unregister_refusals(void **state)
 {
 	struct fx *fx = *state;
@@ -2626,6 +2715,7 @@ static void sw_msg_destroy_with_threads_suspended_in_foreign_intr(void **state)
 	T(sw_msg_concurrent_callers_share_two_threads),			\
 	T(sw_msg_panic_ta_session_is_dead),				\
 	T(sw_msg_register_shm_over_two_list_pages),			\
+	T(sw_msg_register_shm_scattered_list_pages),			\
 	T(sw_msg_register_and_unregister_refusals),			\
 	T(sw_msg_memrefs_into_secure_memory_refused),			\
 	T(sw_msg_unregister_while_in_use_is_busy),			\
