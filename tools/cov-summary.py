@@ -6,8 +6,8 @@
 
 Prints line and branch coverage of every folder (with its subfolders),
 then the weakest of the top-level folders (lib/, sim/secure_world/,
-sim/normal_world/, include/: the lowest line coverage), its N (8)
-least-covered files and, in each, the functions that never ran.
+sim/normal_world/, include/) in lines and, if another, in branches: its N
+(8) least-covered files and, in each, the functions that never ran.
 """
 import json
 import os
@@ -34,6 +34,24 @@ def file_counts(f):
     unrun = [(fn.get("lineno", 0), fn["name"]) for fn in f.get("functions", [])
              if not fn.get("execution_count")]
     return lc, lt, bc, bt, sorted(unrun)
+
+
+def weakest(files, dirs, worst, metric, nworst):
+    lc, lt, bc, bt, _ = dirs[worst]
+    print(f"\nweakest in {metric}: {worst}/ ({pct(lc, lt):.1f}% of lines, "
+          f"{pct(bc, bt):.1f}% of branches); its least-covered files:")
+    mine = [(p, c) for p, c in files.items() if p.startswith(worst + "/")]
+    if metric == "lines":
+        mine.sort(key=lambda pc: (pct(pc[1][0], pc[1][1]), pc[1][0] - pc[1][1]))
+    else:
+        mine.sort(key=lambda pc: (pct(pc[1][2], pc[1][3]), pc[1][2] - pc[1][3]))
+    for path, (lc, lt, bc, bt, unrun) in mine[:nworst]:
+        print(f"  {path}: lines {pct(lc, lt):.1f}% ({lt - lc} not run), "
+              f"branches {pct(bc, bt):.1f}% ({bt - bc} not taken)")
+        if unrun:
+            names = ", ".join(f"{n} (:{l})" for l, n in unrun[:12])
+            more = f" and {len(unrun) - 12} more" if len(unrun) > 12 else ""
+            print(f"    never called: {names}{more}")
 
 
 def main():
@@ -68,19 +86,11 @@ def main():
     tops = [d for d in TOP if d in dirs]
     if not tops:
         return 0
-    worst = min(tops, key=lambda d: pct(dirs[d][0], dirs[d][1]))
-    print(f"\nweakest: {worst}/ ({pct(dirs[worst][0], dirs[worst][1]):.1f}% "
-          f"of lines, {pct(dirs[worst][2], dirs[worst][3]):.1f}% of branches); "
-          f"its least-covered files:")
-    mine = [(p, c) for p, c in files.items() if p.startswith(worst + "/")]
-    mine.sort(key=lambda pc: (pct(pc[1][0], pc[1][1]), -(pc[1][1] - pc[1][0])))
-    for path, (lc, lt, bc, bt, unrun) in mine[:nworst]:
-        print(f"  {path}: lines {pct(lc, lt):.1f}% ({lt - lc} not run), "
-              f"branches {pct(bc, bt):.1f}% ({bt - bc} not taken)")
-        if unrun:
-            names = ", ".join(f"{n} (:{l})" for l, n in unrun[:12])
-            more = f" and {len(unrun) - 12} more" if len(unrun) > 12 else ""
-            print(f"    never called: {names}{more}")
+    by_line = min(tops, key=lambda d: pct(dirs[d][0], dirs[d][1]))
+    by_branch = min(tops, key=lambda d: pct(dirs[d][2], dirs[d][3]))
+    weakest(files, dirs, by_line, "lines", nworst)
+    if by_branch != by_line:
+        weakest(files, dirs, by_branch, "branches", nworst)
     return 0
 
 
