@@ -7,13 +7,22 @@
  * once for every (call k, injected answer) cell with that answer at call k.
  *
  * Every cell must end with each API call giving a clear error or success
- * (a success with the right result), no hang (each run is bounded), the
- * stack at rest (tb_quiet(): secure threads FREE, no session, no
- * reservation, the call queue empty), the driver's device users back at
- * their value after probe, and then optee_remove() and the world's
- * destruction leaving nothing behind (tb_try_stop(): no device, session,
- * registered shm or DRAM page). Leaks of heap memory are LeakSanitizer's:
- * the asan stage runs this suite.
+ * (a success with the right result), no hang (each run, optee_remove()
+ * included, is bounded), the stack at rest (tb_quiet(): secure threads
+ * FREE, no session, no reservation, nothing lent, the call queue empty
+ * with every thread free, no notification waiter), the client device's
+ * users back at their value after probe, and then optee_remove() and the
+ * world's destruction leaving nothing behind (tb_try_stop_left(): no
+ * device, session, registered shm or DRAM page). The calls counted are the
+ * scenario's and remove's. Leaks of heap memory are LeakSanitizer's: the
+ * asan stage runs this suite.
+ *
+ * A refused undo: when the injected answer keeps call k from the secure
+ * world and, in count mode, that call (with the RPCs that carry it on)
+ * closed a session, unregistered shm, gave back a reservation or reclaimed
+ * lent memory, the secure world keeps that one thing; no driver can redo
+ * it (Linux does not retry either). The cell allows exactly what the
+ * count run saw undone there, and checks everything else.
  *
  * Which answers apply to call k (from the count run's trace):
  *  - the error answers (ETHREAD_LIMIT, EBUSY, ENOMEM, EBADADDR, EBADCMD) to
@@ -204,6 +213,43 @@ static void fm_probe(struct fm_run *r)
 	optee_remove(optee);
 }
 
+/* FILL on the echo TA into pool memory; a success must have filled it. */
+static void fm_invoke_fill(struct fm_run *r, struct tee_context *ctx,
+			   uint32_t session)
+{
+	struct tee_ioctl_invoke_arg arg = {
+		.func = SMCSIM_TA_ECHO_CMD_FILL,
+		.session = session,
+		.num_params = 2,
+	};
+	struct tee_param p[2];
+	struct tee_shm *shm;
+	uint8_t *va;
+	size_t i;
+
+	if (!fm_rc_ok(r, "alloc shm", tee_shm_alloc_kernel_buf(ctx, 64, &shm)))
+		return;
+	va = tee_shm_get_va(shm, 0);
+	memset(va, 0, 64);
+	memset(p, 0, sizeof(p));
+	p[0].attr = TEE_IOCTL_PARAM_ATTR_TYPE_MEMREF_OUTPUT;
+	p[0].u.memref.shm = shm;
+	p[0].u.memref.size = 64;
+	p[1].attr = TEE_IOCTL_PARAM_ATTR_TYPE_VALUE_INPUT;
+	p[1].u.value.a = 0x30;
+	if (fm_rc_ok(r, "invoke fill", tee_client_invoke_func(ctx, &arg, p)) &&
+	    arg.ret == TEE_SUCCESS) {
+		for (i = 0; i < 64; i++) {
+			if (va[i] != (uint8_t)(0x30 + i)) {
+				fm_fail(r, "fill succeeded, byte %zu is 0x%x",
+					i, va[i]);
+				break;
+			}
+		}
+	}
+	tee_shm_free(shm);
+}
+
 static void fm_session(struct fm_run *r)
 {
 	struct tee_context *ctx = fm_open_ctx(r);
@@ -213,6 +259,7 @@ static void fm_session(struct fm_run *r)
 		return;
 	if (!fm_open_session(r, ctx, &fm_echo_uuid, &session)) {
 		fm_invoke_add(r, ctx, session);
+		fm_invoke_fill(r, ctx, session);
 		fm_close_session(r, ctx, session);
 	}
 	tee_client_close_context(ctx);
@@ -415,10 +462,12 @@ static struct smcsim_invoke fm_front(void *arg, struct smcsim_invoke sim)
  * struct fm_cell - what runs on the scenario's thread
  * @r:		the run
  * @s:		the scenario
+ * @allow:	secure state it may leave (NULL: none)
  */
 struct fm_cell {
 	struct fm_run *r;
 	const struct fm_scenario *s;
+	const struct tb_left *allow;
 };
 
 static void fm_sample_now(struct fm_run *r, struct tb_left *t)
@@ -439,11 +488,29 @@ static bool fm_sample(void *arg, uint64_t index, const unsigned long a[8])
 	return false;
 }
 
+/*
+ * The scenario, the check that it left the stack at rest, and the driver's
+ * removal: all of it in the counted calls, all of it bounded.
+ */
 static uint32_t fm_cell_fn(void *arg)
 {
 	struct fm_cell *c = arg;
+	struct fm_run *r = c->r;
+	const char *busy;
+	char buf[160];
 
-	c->s->run(c->r);
+	c->s->run(r);
+	busy = tb_quiet(&r->tb, c->allow, buf, sizeof(buf));
+	if (busy)
+		fm_fail(r, "not at rest: %s", busy);
+	if (r->users0 && tee_device_num_users(r->tb.teedev) != r->users0)
+		fm_fail(r, "client device users %u, %u after probe",
+			tee_device_num_users(r->tb.teedev), r->users0);
+	if (r->tb.optee) {
+		optee_remove(r->tb.optee);
+		r->tb.optee = NULL;
+		r->tb.teedev = NULL;
+	}
 	return 0;
 }
 
@@ -458,7 +525,7 @@ static uint64_t fm_run(struct fm_run *r, const struct fm_scenario *s,
 		       const struct tb_left *allow, unsigned long (*trace)[2],
 		       struct tb_left *sample)
 {
-	struct fm_cell c = { .r = r, .s = s };
+	struct fm_cell c = { .r = r, .s = s, .allow = allow };
 	struct tb_opts o = s->opts;
 	const char *left;
 	char buf[160];
@@ -503,13 +570,10 @@ static uint64_t fm_run(struct fm_run *r, const struct fm_scenario *s,
 		trace[i][0] = rec.in[0];
 		trace[i][1] = rec.out[0];
 	}
+	/* Removed: the secure world at rest still. */
 	left = tb_quiet(&r->tb, allow, buf, sizeof(buf));
 	if (left)
-		fm_fail(r, "not at rest: %s", left);
-	if (r->users0 && r->tb.teedev &&
-	    tee_device_num_users(r->tb.teedev) != r->users0)
-		fm_fail(r, "client device users %u, %u after probe",
-			tee_device_num_users(r->tb.teedev), r->users0);
+		fm_fail(r, "after remove: %s", left);
 	left = tb_try_stop_left(&r->tb, allow);
 	if (left)
 		fm_fail(r, "after remove: %s", left);
