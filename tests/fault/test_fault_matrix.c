@@ -151,6 +151,7 @@ static int fm_open_session(struct fm_run *r, struct tee_context *ctx,
 	struct tee_ioctl_open_session_arg arg = {
 		.clnt_login = TEE_IOCTL_LOGIN_PUBLIC,
 	};
+	unsigned int before = smcsim_sw_session_count(r->tb.sw);
 	int rc;
 
 	smcsim_uuid_to_octets(uuid, arg.uuid);
@@ -159,6 +160,10 @@ static int fm_open_session(struct fm_run *r, struct tee_context *ctx,
 		return rc;
 	if (arg.ret != TEE_SUCCESS)
 		return -EIO;
+	/* A success is real: the secure world has the session. */
+	if (smcsim_sw_session_count(r->tb.sw) != before + 1)
+		fm_fail(r, "open session succeeded, %u secure sessions",
+			smcsim_sw_session_count(r->tb.sw));
 	*session = arg.session;
 	return 0;
 }
@@ -359,7 +364,10 @@ static void fm_system_context(struct fm_run *r)
 	if (!ctx)
 		return;
 	rc = tee_client_request_system_context(ctx);
-	fm_rc_ok(r, "request system context", rc);
+	if (fm_rc_ok(r, "request system context", rc) &&
+	    smcsim_sw_reserved_threads(r->tb.sw) != 1)
+		fm_fail(r, "system context granted, %u threads reserved",
+			smcsim_sw_reserved_threads(r->tb.sw));
 	if (!fm_open_session(r, ctx, &fm_echo_uuid, &session)) {
 		fm_invoke_add(r, ctx, session);
 		fm_close_session(r, ctx, session);
