@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * The fault matrix: each scenario (probe and remove, a session on the echo
- * TA, registered shared memory, a notification wait, a system session in
+ * TA over dynamic and over reserved shm, registered shared memory, a notification wait, a system session in
  * both ABI profiles, a protected-memory buffer) runs once through the
  * fault wrapper in count mode, which numbers its SMCs; then, from scratch,
  * once for every (call k, injected answer) cell with that answer at call k.
@@ -425,6 +425,13 @@ static const struct fm_scenario fm_scenarios[] = {
 		.run = fm_session,
 	},
 	{
+		/* Firmware without dynamic shm: arguments by address. */
+		.name = "session_reserved_shm",
+		.opts = { .profile = SMCSIM_ABI_UPSTREAM, .threads = 2,
+			  .no_async_notif = true, .no_dynamic_shm = true },
+		.run = fm_session,
+	},
+	{
 		.name = "shm",
 		.opts = { .profile = SMCSIM_ABI_UPSTREAM, .threads = 2,
 			  .no_async_notif = true },
@@ -740,17 +747,19 @@ static void fm_matrix(const struct fm_scenario *s)
 
 FM_TEST(0, fault_matrix_probe)
 FM_TEST(1, fault_matrix_session)
-FM_TEST(2, fault_matrix_shm)
-FM_TEST(3, fault_matrix_notif)
-FM_TEST(4, fault_matrix_system_session)
-FM_TEST(5, fault_matrix_system_context)
-FM_TEST(6, fault_matrix_protmem)
+FM_TEST(2, fault_matrix_session_reserved_shm)
+FM_TEST(3, fault_matrix_shm)
+FM_TEST(4, fault_matrix_notif)
+FM_TEST(5, fault_matrix_system_session)
+FM_TEST(6, fault_matrix_system_context)
+FM_TEST(7, fault_matrix_protmem)
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(fault_matrix_probe),
 		cmocka_unit_test(fault_matrix_session),
+		cmocka_unit_test(fault_matrix_session_reserved_shm),
 		cmocka_unit_test(fault_matrix_shm),
 		cmocka_unit_test(fault_matrix_notif),
 		cmocka_unit_test(fault_matrix_system_session),
