@@ -264,7 +264,8 @@ void smcsim_fault_arm_at(struct smcsim_fault *f, uint64_t index,
 			 const struct smcsim_fault_spec *spec);
 /**
  * smcsim_fault_set_pred() - fire @spec at every call @pred accepts; NULL
- * @pred removes it. Replaces the spec of an armed countdown.
+ * @pred removes it. Replaces the spec of an armed countdown; a NULL @spec
+ * keeps the one set before (a predicate that only watches: count mode).
  */
 void smcsim_fault_set_pred(struct smcsim_fault *f, smcsim_fault_pred pred,
 			   void *arg, const struct smcsim_fault_spec *spec);
