@@ -9,6 +9,8 @@
  *  - trace:  wraps any backend and records every call;
  *  - script: canned answers for pinpoint tests, optionally in front of
  *            another backend;
+ *  - fault:  wraps any backend and replaces the answer of chosen calls
+ *            (an error, corrupted registers, an RPC storm);
  *  - smc/hvc on aarch64 (a later issue).
  */
 #ifndef SMCSIM_INVOKE_H
@@ -145,5 +147,137 @@ void smcsim_script_fini(struct smcsim_script *s);
 struct smcsim_invoke smcsim_script_invoke(struct smcsim_script *s);
 /** smcsim_script_done() - true when every step was consumed, none mismatched */
 bool smcsim_script_done(struct smcsim_script *s);
+
+/* ---- fault wrapper ---------------------------------------------------- */
+
+/**
+ * enum smcsim_fault_action - what a fired fault answers
+ * @SMCSIM_FAULT_NONE:	nothing: the call goes through (count mode)
+ * @SMCSIM_FAULT_RETURN: answer @res of the spec (a0..a3) without calling
+ *			the inner backend, as firmware that refused the call
+ * @SMCSIM_FAULT_OVERRIDE: call the inner backend, then replace the
+ *			registers of @mask with those of @res
+ * @SMCSIM_FAULT_RPC_STORM: answer RPC FOREIGN_INTR @storm times (a3 = a
+ *			thread id of the wrapper's), swallow the caller's
+ *			RETURN_FROM_RPC of each, then pass the original call
+ *			to the inner backend. Only yielding calls can be
+ *			suspended: on a fast call nothing fires.
+ */
+enum smcsim_fault_action {
+	SMCSIM_FAULT_NONE = 0,
+	SMCSIM_FAULT_RETURN,
+	SMCSIM_FAULT_OVERRIDE,
+	SMCSIM_FAULT_RPC_STORM,
+};
+
+/**
+ * struct smcsim_fault_spec - the answer of a fired fault
+ * @action:	what to do
+ * @res:	RETURN: the answer; OVERRIDE: the replacement registers
+ * @mask:	OVERRIDE: bit i set = replace ai (bits 0..3)
+ * @storm:	RPC_STORM: FOREIGN_INTR answers before the call goes through
+ */
+struct smcsim_fault_spec {
+	enum smcsim_fault_action action;
+	struct arm_smccc_res res;
+	unsigned int mask;
+	unsigned int storm;
+};
+
+/**
+ * smcsim_fault_pred - decides whether call @index fires
+ * @arg:	as given to smcsim_fault_set_pred()
+ * @index:	the call's index, from 0 (smcsim_fault_calls() before it)
+ * @a:		a0..a7 of the call
+ *
+ * Called with the wrapper's lock held: it must not call the wrapper.
+ */
+typedef bool (*smcsim_fault_pred)(void *arg, uint64_t index,
+				  const unsigned long a[8]);
+
+/* Storms in flight at once (one per caller suspended in one). */
+#define SMCSIM_FAULT_MAX_STORMS		16
+/* The thread ids a storm answers in a3: never one of a secure world's. */
+#define SMCSIM_FAULT_STORM_TID_BASE	0x5f0a0000UL
+
+/**
+ * struct smcsim_fault_storm - a call held back by an RPC storm
+ * @tid:	the thread id answered in a3, 0 = slot unused
+ * @left:	FOREIGN_INTR answers still to give
+ * @a:		the call, passed on when @left is 0
+ */
+struct smcsim_fault_storm {
+	unsigned long tid;
+	unsigned int left;
+	unsigned long a[8];
+};
+
+/**
+ * struct smcsim_fault - replaces the answer of chosen calls
+ * @inner:	the backend that answers every other call
+ * @lock:	protects every field below
+ * @spec:	the answer of a fired fault
+ * @armed:	countdown mode: fire once, at call @at
+ * @at:		the index (from 0) of the call that fires
+ * @pred:	predicate mode: fire at every call it accepts (NULL: none)
+ * @pred_arg:	for @pred
+ * @calls:	calls seen, each with an index; a storm's swallowed
+ *		RETURN_FROM_RPC calls are not counted
+ * @fired:	faults fired
+ * @swallowed:	RETURN_FROM_RPC calls answered by a storm
+ * @last_fired: index of the last call that fired (valid when @fired)
+ * @storms:	calls held back by a storm now
+ * @storm_seq:	makes storm thread ids distinct
+ *
+ * A call is offered to the countdown first, then to the predicate; when
+ * neither fires (or the action is NONE) it goes to @inner unchanged.
+ * The inner backend is always called without @lock held.
+ */
+struct smcsim_fault {
+	struct smcsim_invoke inner;
+	struct rt_mutex lock;
+	struct smcsim_fault_spec spec;
+	bool armed;
+	uint64_t at;
+	smcsim_fault_pred pred;
+	void *pred_arg;
+	uint64_t calls;
+	uint64_t fired;
+	uint64_t swallowed;
+	uint64_t last_fired;
+	struct smcsim_fault_storm storms[SMCSIM_FAULT_MAX_STORMS];
+	unsigned int storm_seq;
+};
+
+/** smcsim_fault_init() - a wrapper over @inner that fires nothing yet */
+void smcsim_fault_init(struct smcsim_fault *f, struct smcsim_invoke inner);
+void smcsim_fault_fini(struct smcsim_fault *f);
+/** smcsim_fault_invoke() - the backend that goes through @f */
+struct smcsim_invoke smcsim_fault_invoke(struct smcsim_fault *f);
+/**
+ * smcsim_fault_arm_at() - countdown: fire @spec once, at the call whose
+ * index is @index (0-based, counted from smcsim_fault_init(): the first
+ * call made through @f is call 0). An index already passed never fires.
+ * Replaces a countdown armed before and the spec of a predicate.
+ */
+void smcsim_fault_arm_at(struct smcsim_fault *f, uint64_t index,
+			 const struct smcsim_fault_spec *spec);
+/**
+ * smcsim_fault_set_pred() - fire @spec at every call @pred accepts; NULL
+ * @pred removes it. Replaces the spec of an armed countdown; a NULL @spec
+ * keeps the one set before (a predicate that only watches: count mode).
+ */
+void smcsim_fault_set_pred(struct smcsim_fault *f, smcsim_fault_pred pred,
+			   void *arg, const struct smcsim_fault_spec *spec);
+/** smcsim_fault_disarm() - fire nothing more (storms in flight go on) */
+void smcsim_fault_disarm(struct smcsim_fault *f);
+/** smcsim_fault_calls() - calls seen so far (the next call's index) */
+uint64_t smcsim_fault_calls(struct smcsim_fault *f);
+/** smcsim_fault_fired() - faults fired so far */
+uint64_t smcsim_fault_fired(struct smcsim_fault *f);
+/** smcsim_fault_swallowed() - RETURN_FROM_RPC calls a storm answered */
+uint64_t smcsim_fault_swallowed(struct smcsim_fault *f);
+/** smcsim_fault_storms_active() - calls held back by a storm now */
+unsigned int smcsim_fault_storms_active(struct smcsim_fault *f);
 
 #endif /* SMCSIM_INVOKE_H */

@@ -287,6 +287,13 @@ int tee_shm_register_fd(struct tee_context *ctx, struct dma_buf *dmabuf,
  */
 int tee_shm_alloc_dma_mem(struct tee_context *ctx, size_t npages,
 			  struct tee_shm **out);
+/**
+ * tee_shm_abandon_dma_mem() - drop the creator's reference to a
+ * tee_shm_alloc_dma_mem() shm whose pages the secure world keeps (it
+ * refused to give lent memory back): the object, its context reference and
+ * device user go; the pages stay allocated for good, never reused
+ */
+void tee_shm_abandon_dma_mem(struct tee_shm *shm);
 /** tee_shm_free() - drop the creator's reference */
 void tee_shm_free(struct tee_shm *shm);
 void tee_shm_get(struct tee_shm *shm);

@@ -339,6 +339,13 @@ err_dev_put:
 	return rc;
 }
 
+void tee_shm_abandon_dma_mem(struct tee_shm *shm)
+{
+	/* Released as a bare object: the pages are not given back. */
+	shm->flags &= ~TEE_SHM_DMA_MEM;
+	tee_shm_put(shm);
+}
+
 int tee_shm_get_from_id(struct tee_context *ctx, int id, struct tee_shm **out)
 {
 	struct tee_device *teedev = ctx->teedev;

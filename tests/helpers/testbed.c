@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -89,28 +90,36 @@ void tb_remove(struct tb *tb)
 	tb->teedev = NULL;
 }
 
-const char *tb_try_stop(struct tb *tb)
+const char *tb_try_stop_left(struct tb *tb, const struct tb_left *left)
 {
-	const char *left = NULL;
+	static const struct tb_left none;
+	const char *msg = NULL;
 
+	if (!left)
+		left = &none;
 	if (tb->optee) {
 		optee_remove(tb->optee);
 		tb->optee = NULL;
 		tb->teedev = NULL;
 	}
 	if (tee_class_devices_in_use(&tb->cls))
-		left = "a tee device still in use";
-	else if (smcsim_sw_session_count(tb->sw))
-		left = "secure sessions left open";
-	else if (smcsim_sw_shm_count(tb->sw))
-		left = "shared memory left registered";
-	else if (smcsim_phys_dram_pages_used(tb->phys))
-		left = "DRAM pages left allocated";
+		msg = "a tee device still in use";
+	else if (smcsim_sw_session_count(tb->sw) > left->sessions)
+		msg = "secure sessions left open";
+	else if (smcsim_sw_shm_count(tb->sw) > left->shms)
+		msg = "shared memory left registered";
+	else if (!left->lent && smcsim_phys_dram_pages_used(tb->phys))
+		msg = "DRAM pages left allocated";
 	smcsim_sw_destroy(tb->sw);
 	smcsim_trace_fini(&tb->trace);
 	tee_class_fini(&tb->cls);
 	smcsim_phys_destroy(tb->phys);
-	return left;
+	return msg;
+}
+
+const char *tb_try_stop(struct tb *tb)
+{
+	return tb_try_stop_left(tb, NULL);
 }
 
 void tb_stop(struct tb *tb)
@@ -121,6 +130,57 @@ void tb_stop(struct tb *tb)
 	left = tb_try_stop(tb);
 	if (left)
 		fail_msg("tb_stop: %s", left);
+}
+
+const char *tb_quiet(struct tb *tb, const struct tb_left *left, char *buf,
+		     size_t len)
+{
+	static const struct tb_left none;
+	struct optee_notif_info ni;
+	struct optee_cq_info cq;
+	unsigned int i;
+
+	if (!left)
+		left = &none;
+	for (i = 0; i < smcsim_sw_num_threads(tb->sw); i++) {
+		if (smcsim_sw_thread_state(tb->sw, i) != SMCSIM_SW_THREAD_FREE) {
+			snprintf(buf, len, "secure thread %u in state %d", i,
+				 smcsim_sw_thread_state(tb->sw, i));
+			return buf;
+		}
+	}
+	if (smcsim_sw_session_count(tb->sw) > left->sessions) {
+		snprintf(buf, len, "%u secure sessions open",
+			 smcsim_sw_session_count(tb->sw));
+		return buf;
+	}
+	if (smcsim_sw_reserved_threads(tb->sw) > left->reserved) {
+		snprintf(buf, len, "%u system threads reserved",
+			 smcsim_sw_reserved_threads(tb->sw));
+		return buf;
+	}
+	if (smcsim_sw_protmem_lent_count(tb->sw) > left->lent) {
+		snprintf(buf, len, "%u protected ranges lent",
+			 smcsim_sw_protmem_lent_count(tb->sw));
+		return buf;
+	}
+	if (!tb->optee)
+		return NULL;
+	optee_get_cq_info(tb->optee, &cq);
+	if (cq.waiters || cq.free_thread_count != cq.total_thread_count ||
+	    cq.sys_thread_req_count) {
+		snprintf(buf, len,
+			 "call queue: %u callers, %d of %d threads free, %d system requests",
+			 cq.waiters, cq.free_thread_count,
+			 cq.total_thread_count, cq.sys_thread_req_count);
+		return buf;
+	}
+	optee_get_notif_info(tb->optee, &ni);
+	if (ni.waiters) {
+		snprintf(buf, len, "%u notification waiters", ni.waiters);
+		return buf;
+	}
+	return NULL;
 }
 
 struct tee_context *tb_open_ctx(struct tb *tb)

@@ -90,6 +90,38 @@ void tb_stop(struct tb *tb);
  */
 const char *tb_try_stop(struct tb *tb);
 
+/**
+ * struct tb_left - secure state a test allows left over at most (a close
+ *	or an unregister the firmware refused); 0 = none
+ * @sessions:	secure sessions
+ * @shms:	registered shared-memory objects
+ * @reserved:	reserved system threads
+ * @lent:	lent protected ranges
+ */
+struct tb_left {
+	unsigned int sessions;
+	unsigned int shms;
+	unsigned int reserved;
+	unsigned int lent;
+};
+
+/**
+ * tb_quiet() - is the stack at rest, as after probe with no client? Every
+ * secure thread FREE, at most as many secure sessions, reserved system
+ * threads and lent protected ranges as @left allows (NULL: none); the driver's call
+ * queue empty with every thread it counts free and no system-session
+ * request; no notification waiter.
+ * Return: NULL, or what is not at rest (in @buf).
+ */
+const char *tb_quiet(struct tb *tb, const struct tb_left *left, char *buf,
+		     size_t len);
+/**
+ * tb_try_stop_left() - tb_try_stop() that allows @left (NULL: nothing)
+ * of the secure world's sessions and registered shm after remove, and
+ * DRAM pages kept when a lent range may be left
+ */
+const char *tb_try_stop_left(struct tb *tb, const struct tb_left *left);
+
 struct tee_context *tb_open_ctx(struct tb *tb);
 /** tb_open_session() - open a session to @uuid; Return: the TEE ret */
 uint32_t tb_open_session(struct tee_context *ctx, const struct smcsim_uuid *uuid,

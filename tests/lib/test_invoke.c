@@ -2,8 +2,10 @@
 /*
  * Unit tests of the invoke backends of lib/: the trace wrapper (records,
  * ordering, formatting, echo, concurrent callers), the script backend (steps
- * in order, fall-through to an inner backend, mismatches without one) and the
- * sim backend (one hook per simulated world). A tiny fake backend answers
+ * in order, fall-through to an inner backend, mismatches without one), the
+ * sim backend (one hook per simulated world) and the fault wrapper
+ * (countdown, predicate, each action, over script and sim, concurrent
+ * storms). A tiny fake backend answers
  * with values computed from all eight input registers, so a wrapper that
  * drops or reorders a register is caught.
  */
@@ -693,6 +695,416 @@ static void invoke_sim_two_worlds_independent(void **state)
 	sim_world_destroy(&w1);
 }
 
+/* ---- fault ------------------------------------------------------------- */
+
+static const struct smcsim_fault_spec fault_ebusy = {
+	.action = SMCSIM_FAULT_RETURN,
+	.res = { OPTEE_SMC_RETURN_EBUSY, 0x11, 0x22, 0x33 },
+};
+
+static void fault_call_i(const struct smcsim_invoke *inv, unsigned long a0,
+			 unsigned long i, struct arm_smccc_res *res)
+{
+	smcsim_invoke_call(inv, a0, i, 2 * i, 3 * i, 4, 5, 6, 7, res);
+}
+
+static void invoke_fault_count_mode_passes_every_call(void **state)
+{
+	struct fake_backend f;
+	struct smcsim_fault flt;
+	struct smcsim_invoke inv;
+	struct arm_smccc_res res, want;
+	unsigned long i;
+
+	(void)state;
+	fake_init(&f);
+	smcsim_fault_init(&flt, fake_invoke_of(&f));
+	inv = smcsim_fault_invoke(&flt);
+	for (i = 0; i < 10; i++) {
+		const unsigned long in[8] = {
+			OPTEE_SMC_CALL_WITH_ARG + i, i, 2 * i, 3 * i, 4, 5, 6, 7,
+		};
+
+		call8(&inv, in, &res);
+		fake_answer(in, &want);
+		assert_memory_equal(&res, &want, sizeof(res));
+		assert_memory_equal(f.last, in, sizeof(in));
+	}
+	assert_int_equal(smcsim_fault_calls(&flt), 10);
+	assert_int_equal(fake_calls(&f), 10);
+	assert_int_equal(smcsim_fault_fired(&flt), 0);
+	smcsim_fault_fini(&flt);
+	fake_fini(&f);
+}
+
+static void invoke_fault_countdown_fires_once_at_index(void **state)
+{
+	struct fake_backend f;
+	struct smcsim_fault flt;
+	struct smcsim_invoke inv;
+	struct arm_smccc_res res;
+	unsigned long i;
+
+	(void)state;
+	fake_init(&f);
+	smcsim_fault_init(&flt, fake_invoke_of(&f));
+	inv = smcsim_fault_invoke(&flt);
+	/* 0-based: the third call. */
+	smcsim_fault_arm_at(&flt, 2, &fault_ebusy);
+	for (i = 0; i < 5; i++) {
+		fault_call_i(&inv, OPTEE_SMC_CALL_WITH_ARG, i, &res);
+		if (i == 2) {
+			assert_memory_equal(&res, &fault_ebusy.res, sizeof(res));
+			/* Answered without the inner backend. */
+			assert_int_equal(fake_calls(&f), 2);
+		} else {
+			assert_int_equal(res.a0, OPTEE_SMC_CALL_WITH_ARG + 4);
+			assert_int_equal(f.last[1], i);
+		}
+	}
+	assert_int_equal(fake_calls(&f), 4);
+	assert_int_equal(smcsim_fault_calls(&flt), 5);
+	assert_int_equal(smcsim_fault_fired(&flt), 1);
+	assert_int_equal(flt.last_fired, 2);
+
+	/* An index already passed never fires. */
+	smcsim_fault_arm_at(&flt, 3, &fault_ebusy);
+	fault_call_i(&inv, OPTEE_SMC_CALL_WITH_ARG, 9, &res);
+	assert_int_equal(res.a0, OPTEE_SMC_CALL_WITH_ARG + 4);
+	assert_int_equal(smcsim_fault_fired(&flt), 1);
+
+	/* Disarmed, the next index does not fire either. */
+	smcsim_fault_arm_at(&flt, 7, &fault_ebusy);
+	smcsim_fault_disarm(&flt);
+	fault_call_i(&inv, OPTEE_SMC_CALL_WITH_ARG, 9, &res);
+	assert_int_equal(res.a0, OPTEE_SMC_CALL_WITH_ARG + 4);
+	assert_int_equal(smcsim_fault_fired(&flt), 1);
+	smcsim_fault_fini(&flt);
+	fake_fini(&f);
+}
+
+/**
+ * struct fault_pred_log - what the predicate saw
+ * @seen:	calls offered
+ * @idx:	index of each
+ * @a1:		a1 of each
+ * @a7:		a7 of each
+ */
+struct fault_pred_log {
+	unsigned int seen;
+	uint64_t idx[16];
+	unsigned long a1[16];
+	unsigned long a7[16];
+};
+
+/* Fires on odd a1. */
+static bool fault_pred_odd_a1(void *arg, uint64_t index,
+			      const unsigned long a[8])
+{
+	struct fault_pred_log *log = arg;
+
+	if (log->seen < 16) {
+		log->idx[log->seen] = index;
+		log->a1[log->seen] = a[1];
+		log->a7[log->seen] = a[7];
+	}
+	log->seen++;
+	return a[1] & 1;
+}
+
+static void invoke_fault_predicate_sees_registers_and_index(void **state)
+{
+	struct fault_pred_log log = { 0 };
+	struct fake_backend f;
+	struct smcsim_fault flt;
+	struct smcsim_invoke inv;
+	struct arm_smccc_res res;
+	unsigned long i;
+
+	(void)state;
+	fake_init(&f);
+	smcsim_fault_init(&flt, fake_invoke_of(&f));
+	inv = smcsim_fault_invoke(&flt);
+	smcsim_fault_set_pred(&flt, fault_pred_odd_a1, &log, &fault_ebusy);
+	for (i = 0; i < 8; i++) {
+		fault_call_i(&inv, OPTEE_SMC_CALLS_UID, 10 + i, &res);
+		assert_int_equal(res.a0, i & 1 ? OPTEE_SMC_RETURN_EBUSY :
+						 OPTEE_SMC_CALLS_UID + 4);
+	}
+	assert_int_equal(log.seen, 8);
+	for (i = 0; i < 8; i++) {
+		assert_int_equal(log.idx[i], i);
+		assert_int_equal(log.a1[i], 10 + i);
+		assert_int_equal(log.a7[i], 7);
+	}
+	assert_int_equal(smcsim_fault_fired(&flt), 4);
+	assert_int_equal(fake_calls(&f), 4);
+
+	smcsim_fault_set_pred(&flt, NULL, NULL, NULL);
+	fault_call_i(&inv, OPTEE_SMC_CALLS_UID, 1, &res);
+	assert_int_equal(res.a0, OPTEE_SMC_CALLS_UID + 4);
+	assert_int_equal(log.seen, 8);
+	smcsim_fault_fini(&flt);
+	fake_fini(&f);
+}
+
+static void invoke_fault_override_replaces_masked_registers(void **state)
+{
+	const struct smcsim_fault_spec corrupt = {
+		.action = SMCSIM_FAULT_OVERRIDE,
+		.res = { 0xa0, 0xa1, 0xa2, 0xa3 },
+		.mask = 0xe,	/* a1..a3 */
+	};
+	const unsigned long in[8] = { OPTEE_SMC_CALL_WITH_ARG, 1, 2, 3, 4, 5,
+				      6, 7 };
+	struct fake_backend f;
+	struct smcsim_fault flt;
+	struct smcsim_invoke inv;
+	struct arm_smccc_res res, want;
+
+	(void)state;
+	fake_init(&f);
+	smcsim_fault_init(&flt, fake_invoke_of(&f));
+	inv = smcsim_fault_invoke(&flt);
+	smcsim_fault_arm_at(&flt, 0, &corrupt);
+	call8(&inv, in, &res);
+	fake_answer(in, &want);
+	/* The inner backend answered, with a0 kept... */
+	assert_int_equal(fake_calls(&f), 1);
+	assert_memory_equal(f.last, in, sizeof(in));
+	assert_int_equal(res.a0, want.a0);
+	/* ... and a1..a3 replaced. */
+	assert_int_equal(res.a1, 0xa1);
+	assert_int_equal(res.a2, 0xa2);
+	assert_int_equal(res.a3, 0xa3);
+	assert_int_equal(smcsim_fault_fired(&flt), 1);
+	smcsim_fault_fini(&flt);
+	fake_fini(&f);
+}
+
+static void invoke_fault_rpc_storm_then_call_goes_through(void **state)
+{
+	const struct smcsim_fault_spec storm = {
+		.action = SMCSIM_FAULT_RPC_STORM,
+		.storm = 3,
+	};
+	const unsigned long in[8] = { OPTEE_SMC_CALL_WITH_ARG, 0x10, 0x20,
+				      0x30, 0x40, 0x50, 0x60, 0x70 };
+	struct fake_backend f;
+	struct smcsim_fault flt;
+	struct smcsim_invoke inv;
+	struct arm_smccc_res res, want;
+	unsigned long tid;
+	int i;
+
+	(void)state;
+	fake_init(&f);
+	smcsim_fault_init(&flt, fake_invoke_of(&f));
+	inv = smcsim_fault_invoke(&flt);
+	smcsim_fault_arm_at(&flt, 0, &storm);
+	call8(&inv, in, &res);
+	assert_int_equal(res.a0, OPTEE_SMC_RETURN_RPC_FOREIGN_INTR);
+	tid = res.a3;
+	assert_true(tid >= SMCSIM_FAULT_STORM_TID_BASE);
+	assert_int_equal(smcsim_fault_storms_active(&flt), 1);
+
+	/* Another caller's RETURN_FROM_RPC is not the storm's. */
+	smcsim_invoke_call(&inv, OPTEE_SMC_CALL_RETURN_FROM_RPC, 0, 0, 1, 0,
+			   0, 0, 0, &res);
+	assert_int_equal(fake_calls(&f), 1);
+
+	for (i = 0; i < 2; i++) {
+		/* The driver echoes a1..a3 of the RPC. */
+		smcsim_invoke_call(&inv, OPTEE_SMC_CALL_RETURN_FROM_RPC, 0, 0,
+				   tid, 0, 0, 0, 0, &res);
+		assert_int_equal(res.a0, OPTEE_SMC_RETURN_RPC_FOREIGN_INTR);
+		assert_int_equal(res.a3, tid);
+		assert_int_equal(fake_calls(&f), 1);
+	}
+	/* Spent: the original call reaches the inner backend, once. */
+	smcsim_invoke_call(&inv, OPTEE_SMC_CALL_RETURN_FROM_RPC, 0, 0, tid, 0,
+			   0, 0, 0, &res);
+	fake_answer(in, &want);
+	assert_memory_equal(&res, &want, sizeof(res));
+	assert_int_equal(fake_calls(&f), 2);
+	assert_memory_equal(f.last, in, sizeof(in));
+	assert_int_equal(smcsim_fault_swallowed(&flt), 3);
+	assert_int_equal(smcsim_fault_storms_active(&flt), 0);
+	/* The swallowed calls have no index. */
+	assert_int_equal(smcsim_fault_calls(&flt), 2);
+	assert_int_equal(smcsim_fault_fired(&flt), 1);
+
+	/* A fast call cannot be suspended: a storm does not fire on it. */
+	smcsim_fault_arm_at(&flt, 2, &storm);
+	call0(&inv, OPTEE_SMC_CALLS_UID, &res);
+	assert_int_equal(res.a0, OPTEE_SMC_CALLS_UID);
+	assert_int_equal(smcsim_fault_fired(&flt), 1);
+	assert_int_equal(smcsim_fault_storms_active(&flt), 0);
+	smcsim_fault_fini(&flt);
+	fake_fini(&f);
+}
+
+static void invoke_fault_over_script(void **state)
+{
+	static const struct smcsim_script_step steps[] = {
+		{ OPTEE_SMC_GET_THREAD_COUNT, { OPTEE_SMC_RETURN_OK, 7, 0, 0 } },
+	};
+	const struct smcsim_fault_spec enomem = {
+		.action = SMCSIM_FAULT_RETURN,
+		.res = { OPTEE_SMC_RETURN_ENOMEM },
+	};
+	struct smcsim_script s;
+	struct smcsim_fault flt;
+	struct smcsim_invoke inv;
+	struct arm_smccc_res res;
+
+	(void)state;
+	smcsim_script_init(&s, steps, 1, NULL);
+	smcsim_fault_init(&flt, smcsim_script_invoke(&s));
+	inv = smcsim_fault_invoke(&flt);
+	smcsim_fault_arm_at(&flt, 0, &enomem);
+	call0(&inv, OPTEE_SMC_GET_THREAD_COUNT, &res);
+	assert_int_equal(res.a0, OPTEE_SMC_RETURN_ENOMEM);
+	/* The script never saw it: its step is still there. */
+	assert_false(smcsim_script_done(&s));
+	call0(&inv, OPTEE_SMC_GET_THREAD_COUNT, &res);
+	assert_int_equal(res.a0, OPTEE_SMC_RETURN_OK);
+	assert_int_equal(res.a1, 7);
+	assert_true(smcsim_script_done(&s));
+	smcsim_fault_fini(&flt);
+	smcsim_script_fini(&s);
+}
+
+static void invoke_fault_over_sim(void **state)
+{
+	const struct smcsim_fault_spec ethread = {
+		.action = SMCSIM_FAULT_RETURN,
+		.res = { OPTEE_SMC_RETURN_ETHREAD_LIMIT },
+	};
+	const struct smcsim_fault_spec storm = {
+		.action = SMCSIM_FAULT_RPC_STORM,
+		.storm = 5,
+	};
+	struct sim_world w;
+	struct smcsim_fault flt;
+	struct smcsim_invoke inv;
+	struct arm_smccc_res res, real;
+	unsigned int n = 0;
+
+	(void)state;
+	sim_world_create(&w, 2);
+	smcsim_fault_init(&flt, smcsim_invoke_sim(w.sw));
+	inv = smcsim_fault_invoke(&flt);
+
+	/* What the world answers a yielding call without an argument. */
+	call0(&inv, OPTEE_SMC_CALL_WITH_ARG, &real);
+	assert_false(optee_smc_return_is_rpc(real.a0));
+	assert_int_equal(smcsim_sw_calls(w.sw), 1);
+
+	smcsim_fault_arm_at(&flt, 1, &ethread);
+	call0(&inv, OPTEE_SMC_CALL_WITH_ARG, &res);
+	assert_int_equal(res.a0, OPTEE_SMC_RETURN_ETHREAD_LIMIT);
+	assert_int_equal(smcsim_sw_calls(w.sw), 1);
+
+	smcsim_fault_arm_at(&flt, 2, &storm);
+	call0(&inv, OPTEE_SMC_CALL_WITH_ARG, &res);
+	while (res.a0 == OPTEE_SMC_RETURN_RPC_FOREIGN_INTR && n++ < 10) {
+		/* The world is not entered while the storm lasts. */
+		assert_int_equal(smcsim_sw_calls(w.sw), 1);
+		smcsim_invoke_call(&inv, OPTEE_SMC_CALL_RETURN_FROM_RPC,
+				   res.a1, res.a2, res.a3, 0, 0, 0, 0, &res);
+	}
+	assert_int_equal(n, 5);
+	assert_int_equal(res.a0, real.a0);
+	assert_int_equal(smcsim_sw_calls(w.sw), 2);
+	for (n = 0; n < smcsim_sw_num_threads(w.sw); n++)
+		assert_int_equal(smcsim_sw_thread_state(w.sw, n),
+				 SMCSIM_SW_THREAD_FREE);
+	assert_int_equal(smcsim_fault_fired(&flt), 2);
+	smcsim_fault_fini(&flt);
+	sim_world_destroy(&w);
+}
+
+#define FAULT_THREADS	4
+#define FAULT_CALLS	2000
+
+/* Fires on every even index. */
+static bool fault_pred_even(void *arg, uint64_t index, const unsigned long a[8])
+{
+	return !(index & 1);
+}
+
+struct fault_worker {
+	struct rt_thread *thread;
+	struct smcsim_invoke inv;
+	unsigned int faulted;
+	unsigned int passed;
+	unsigned int storms;
+};
+
+static void *fault_worker_fn(void *arg)
+{
+	struct fault_worker *w = arg;
+	struct arm_smccc_res res;
+	unsigned int i;
+
+	for (i = 0; i < FAULT_CALLS; i++) {
+		call0(&w->inv, OPTEE_SMC_CALL_WITH_ARG, &res);
+		if (res.a0 == OPTEE_SMC_RETURN_RPC_FOREIGN_INTR) {
+			w->storms++;
+			smcsim_invoke_call(&w->inv,
+					   OPTEE_SMC_CALL_RETURN_FROM_RPC,
+					   res.a1, res.a2, res.a3, 0, 0, 0, 0,
+					   &res);
+		}
+		if (res.a0 == OPTEE_SMC_CALL_WITH_ARG)
+			w->passed++;
+		else
+			w->faulted++;
+	}
+	return NULL;
+}
+
+static void invoke_fault_concurrent_callers_counted(void **state)
+{
+	static const struct smcsim_fault_spec storm = {
+		.action = SMCSIM_FAULT_RPC_STORM,
+		.storm = 1,
+	};
+	static struct fault_worker w[FAULT_THREADS];
+	unsigned int i, passed = 0, faulted = 0, storms = 0;
+	struct fake_backend f;
+	struct smcsim_fault flt;
+
+	(void)state;
+	fake_init(&f);
+	smcsim_fault_init(&flt, fake_invoke_of(&f));
+	smcsim_fault_set_pred(&flt, fault_pred_even, NULL, &storm);
+	for (i = 0; i < FAULT_THREADS; i++) {
+		memset(&w[i], 0, sizeof(w[i]));
+		w[i].inv = smcsim_fault_invoke(&flt);
+		assert_int_equal(rt_thread_create(&w[i].thread, "caller",
+						  fault_worker_fn, &w[i]), 0);
+	}
+	for (i = 0; i < FAULT_THREADS; i++) {
+		rt_thread_join(w[i].thread, NULL);
+		passed += w[i].passed;
+		faulted += w[i].faulted;
+		storms += w[i].storms;
+	}
+	/* Every call got its own answer at last, each storm its own. */
+	assert_int_equal(passed, FAULT_THREADS * FAULT_CALLS);
+	assert_int_equal(faulted, 0);
+	assert_int_equal(storms, FAULT_THREADS * FAULT_CALLS / 2);
+	assert_int_equal(smcsim_fault_calls(&flt), FAULT_THREADS * FAULT_CALLS);
+	assert_int_equal(smcsim_fault_fired(&flt), storms);
+	assert_int_equal(smcsim_fault_swallowed(&flt), storms);
+	assert_int_equal(fake_calls(&f), FAULT_THREADS * FAULT_CALLS);
+	assert_int_equal(smcsim_fault_storms_active(&flt), 0);
+	smcsim_fault_fini(&flt);
+	fake_fini(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -710,6 +1122,14 @@ int main(void)
 		cmocka_unit_test(invoke_script_null_inner_fn_is_none),
 		cmocka_unit_test(invoke_script_over_sim_overrides_one_call),
 		cmocka_unit_test(invoke_sim_two_worlds_independent),
+		cmocka_unit_test(invoke_fault_count_mode_passes_every_call),
+		cmocka_unit_test(invoke_fault_countdown_fires_once_at_index),
+		cmocka_unit_test(invoke_fault_predicate_sees_registers_and_index),
+		cmocka_unit_test(invoke_fault_override_replaces_masked_registers),
+		cmocka_unit_test(invoke_fault_rpc_storm_then_call_goes_through),
+		cmocka_unit_test(invoke_fault_over_script),
+		cmocka_unit_test(invoke_fault_over_sim),
+		cmocka_unit_test(invoke_fault_concurrent_callers_counted),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

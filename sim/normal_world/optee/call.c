@@ -25,6 +25,9 @@
 
 /* ---- 1. call queue ------------------------------------------------------- */
 
+/* How long a caller alone after ETHREAD_LIMIT waits before it retries. */
+#define OPTEE_CQ_RETRY_MS	1
+
 void optee_cq_init(struct optee_call_queue *cq, int thread_count)
 {
 	rt_mutex_init(&cq->mutex);
@@ -99,13 +102,43 @@ void optee_cq_wait_init(struct optee_call_queue *cq,
 	rt_mutex_unlock(&cq->mutex);
 }
 
+/*
+ * Is another caller running (or woken, about to run)? Only such a caller's
+ * end gives a wake-up. Caller holds cq->mutex.
+ */
+static bool optee_cq_other_running(struct optee_call_queue *cq,
+				   struct optee_call_waiter *w)
+{
+	struct optee_call_waiter *o;
+
+	TAILQ_FOREACH(o, &cq->waiters, link)
+		if (o != w && o->state != OPTEE_CQ_WAITING)
+			return true;
+	return false;
+}
+
+/*
+ * After ETHREAD_LIMIT: wait for a caller to leave. When no other caller
+ * runs, no call of this driver can end and wake us: the firmware's thread
+ * is held where the driver does not see it (another user of the secure
+ * world, a thread it was slow to give back). Linux sleeps for good there;
+ * we look again every OPTEE_CQ_RETRY_MS instead (found by the fault
+ * matrix: ETHREAD_LIMIT injected once at any yielding call hung the
+ * single caller).
+ */
 void optee_cq_wait_for_completion(struct optee_call_queue *cq,
 				  struct optee_call_waiter *w)
 {
+	bool alone;
+
 	rt_mutex_lock(&cq->mutex);
 	w->state = OPTEE_CQ_WAITING;
+	alone = !optee_cq_other_running(cq, w);
 	rt_mutex_unlock(&cq->mutex);
-	rt_wait_for_completion(&w->c);
+	if (alone)
+		(void)rt_wait_for_completion_timeout(&w->c, OPTEE_CQ_RETRY_MS);
+	else
+		rt_wait_for_completion(&w->c);
 	rt_mutex_lock(&cq->mutex);
 	optee_cq_requeue(cq, w);
 	rt_mutex_unlock(&cq->mutex);

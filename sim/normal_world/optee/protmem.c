@@ -92,6 +92,7 @@ err_reclaim:
 		protmem_count(optee, &optee->protmem_info.reclaim_failures,
 			      false);
 		/* Still the secure world's: never hand it out again. */
+		tee_shm_abandon_dma_mem(rp->protmem);
 		rp->protmem = NULL;
 		return rc;
 	}
@@ -112,10 +113,13 @@ static void dyn_reclaim(struct optee_protmem_dyn_pool *rp)
 		/*
 		 * Linux frees the pages whatever the answer; then the normal
 		 * world would reuse memory the secure world still protects.
-		 * Leak them instead, and say so.
+		 * Leak them instead, and say so; but not the shm, whose
+		 * device user and context reference would make remove wait
+		 * for good (fault matrix: protmem, RECLAIM_PROTMEM, EBUSY).
 		 */
 		optee_log(&optee->cfg, "RECLAIM_PROTMEM refused: %zu pages lost",
 			  rp->page_count);
+		tee_shm_abandon_dma_mem(rp->protmem);
 		protmem_count(optee, &optee->protmem_info.reclaim_failures,
 			      false);
 	} else {

@@ -77,6 +77,9 @@ static bool optee_msg_api_revision_is_compatible(
 	       (int32_t)res.a1 >= OPTEE_MSG_REVISION_MINOR;
 }
 
+/* More secure threads than any firmware has: a count above is garbage. */
+#define OPTEE_MAX_THREAD_COUNT	4096
+
 static uint32_t optee_msg_get_thread_count(const struct optee_probe_cfg *cfg)
 {
 	struct arm_smccc_res res;
@@ -85,6 +88,16 @@ static uint32_t optee_msg_get_thread_count(const struct optee_probe_cfg *cfg)
 	/* Old firmware does not know the call: count unknown, no accounting. */
 	if (res.a0 != OPTEE_SMC_RETURN_OK)
 		return 0;
+	/*
+	 * The call queue counts in an int: a count that does not fit (a
+	 * corrupted a1) went negative there and every caller slept for good
+	 * (fault matrix: probe, GET_THREAD_COUNT, a1..a3 corrupted). Treat
+	 * it as unknown; ETHREAD_LIMIT still guards the real limit.
+	 */
+	if (!res.a1 || res.a1 > OPTEE_MAX_THREAD_COUNT) {
+		optee_log(cfg, "GET_THREAD_COUNT: %lu threads ignored", res.a1);
+		return 0;
+	}
 	return (uint32_t)res.a1;
 }
 
