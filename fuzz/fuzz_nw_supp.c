@@ -323,7 +323,9 @@ static bool wait_for(bool (*cond)(void *), void *arg)
 	while (!cond(arg)) {
 		if (rt_now_ms() >= end)
 			return cond(arg);
+		/* A yield to the OS, and to the others with no OS. */
 		sched_yield();
+		rt_sched_point(RT_POINT_YIELD);
 	}
 	return true;
 }
