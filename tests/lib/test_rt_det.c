@@ -142,6 +142,55 @@ static char *read_all(FILE *f, size_t *len)
 	return buf;
 }
 
+/* ---- trylock: a step of its own, refused while another thread holds ----- */
+
+struct trylock_probe {
+	struct rt_mutex *m;
+	bool got;
+};
+
+static void *trylock_fn(void *arg)
+{
+	struct trylock_probe *p = arg;
+
+	p->got = rt_mutex_trylock(p->m);
+	if (p->got)
+		rt_mutex_unlock(p->m);
+	return NULL;
+}
+
+static void det_trylock_is_refused_while_held(void **state)
+{
+	struct trylock_probe p = { .got = true };
+	struct rt_det_result res;
+	struct rt_mutex m;
+	struct rt_thread *t;
+	FILE *trace = tmpfile();
+	size_t len;
+	char *text;
+
+	(void)state;
+	assert_non_null(trace);
+	rt_mutex_init(&m);
+	p.m = &m;
+	begin(7, RT_DET_RANDOM, trace);
+	rt_mutex_lock(&m);
+	assert_int_equal(rt_thread_create(&t, "try", trylock_fn, &p), 0);
+	/* Held by main until the other thread has tried. */
+	rt_thread_join(t, NULL);
+	rt_mutex_unlock(&m);
+	/* Free now: the same call on main takes it. */
+	assert_true(rt_mutex_trylock(&m));
+	rt_mutex_unlock(&m);
+	rt_det_end(&res);
+	assert_false(p.got);
+	text = read_all(trace, &len);
+	assert_non_null(memmem(text, len, " trylock ", strlen(" trylock ")));
+	free(text);
+	fclose(trace);
+	rt_mutex_destroy(&m);
+}
+
 static void det_same_seed_same_trace(void **state)
 {
 	struct counter c1, c2;
@@ -547,6 +596,7 @@ static void det_end_with_live_thread_is_reported(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(det_trylock_is_refused_while_held),
 		cmocka_unit_test(det_same_seed_same_trace),
 		cmocka_unit_test(det_seeds_give_different_interleavings),
 		cmocka_unit_test(det_pct_replays_and_varies),
