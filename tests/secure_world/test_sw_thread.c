@@ -150,6 +150,36 @@ static void sw_thread_rpc_resumed_by_another_os_thread(void **state)
 	swc_stop(&c);
 }
 
+/*
+ * Destroying a world with a thread suspended in an RPC: the destroyer
+ * resumes it, its RPC fails (it is not answered by anyone), and the call
+ * unwinds on the destroyer's own thread.
+ */
+static void sw_thread_destroy_fails_a_suspended_rpc(void **state)
+{
+	struct names n;
+	const struct smcsim_ta_desc d = {
+		.uuid = names_uuid, .name = "names", .ops = &names_ops,
+		.priv = &n,
+	};
+	struct leg first;
+	struct swc c;
+
+	(void)state;
+	memset(&n, 0, sizeof(n));
+	assert_int_equal(swc_start(&c), 0);
+	assert_int_equal(smcsim_sw_register_ta(c.sw, &d), 0);
+	first.c = &c;
+	run_leg("first", first_fn, &first);
+	assert_int_equal(first.res.a0, OPTEE_SMC_RETURN_RPC_CMD);
+	assert_int_equal(smcsim_sw_thread_state(c.sw, 0),
+			 SMCSIM_SW_THREAD_SUSPENDED);
+	swc_stop(&c);
+	assert_string_equal(n.before, "first");
+	assert_string_equal(n.after, "main");
+	assert_int_not_equal(n.rpc_ret, TEE_SUCCESS);
+}
+
 /* ---- the guard page ------------------------------------------------------- */
 
 static const struct smcsim_uuid deep_uuid = {
@@ -208,6 +238,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(sw_thread_rpc_resumed_by_another_os_thread),
+		cmocka_unit_test(sw_thread_destroy_fails_a_suspended_rpc),
 		cmocka_unit_test(sw_thread_stack_overflow_faults_on_guard_page),
 	};
 
