@@ -21,6 +21,7 @@
 
 #include <cmocka.h>
 
+#include <smcsim/alloc.h>
 #include <smcsim/det.h>
 #include <smcsim/rt.h>
 
@@ -189,6 +190,49 @@ static void det_trylock_is_refused_while_held(void **state)
 	free(text);
 	fclose(trace);
 	rt_mutex_destroy(&m);
+}
+
+/* ---- per-thread state of the library stays per rt thread ---------------- */
+
+struct alloc_probe {
+	unsigned int failed;
+};
+
+static void *alloc_fn(void *arg)
+{
+	struct alloc_probe *p = arg;
+	unsigned int i;
+
+	for (i = 0; i < 3; i++) {
+		void *m = smcsim_zalloc(16);
+
+		p->failed += !m;
+		smcsim_free(m);
+		rt_sched_point(RT_POINT_YIELD);
+	}
+	return NULL;
+}
+
+/*
+ * The threads of a det run share one OS thread: the allocation failure
+ * injected into main's next allocation is main's alone.
+ */
+static void det_alloc_fault_injection_is_per_thread(void **state)
+{
+	struct alloc_probe p = { 0 };
+	struct rt_thread *t;
+	void *m;
+
+	(void)state;
+	begin(3, RT_DET_RANDOM, NULL);
+	assert_int_equal(rt_thread_create(&t, "alloc", alloc_fn, &p), 0);
+	smcsim_alloc_fail_after(0);
+	rt_thread_join(t, NULL);
+	m = smcsim_zalloc(16);
+	rt_det_end(NULL);
+	assert_int_equal(p.failed, 0);
+	assert_null(m);
+	smcsim_alloc_fail_after(-1);
 }
 
 static void det_same_seed_same_trace(void **state)
@@ -597,6 +641,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(det_trylock_is_refused_while_held),
+		cmocka_unit_test(det_alloc_fault_injection_is_per_thread),
 		cmocka_unit_test(det_same_seed_same_trace),
 		cmocka_unit_test(det_seeds_give_different_interleavings),
 		cmocka_unit_test(det_pct_replays_and_varies),
