@@ -6,6 +6,7 @@
  * overflow faults on the guard page (in a forked child).
  */
 #include <errno.h>
+#include <fenv.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -66,6 +67,44 @@ static void ctx_pingpong_keeps_both_sides_values(void **state)
 	smcsim_ctx_switch(&p.main, &p.co);
 	assert_true(p.done);
 	smcsim_stack_free(&p.stack);
+}
+
+/* ---- floating-point control state is the context's own ----------------- */
+
+struct fpmode {
+	struct smcsim_ctx main, co;
+	struct smcsim_stack stack;
+	int seen;
+};
+
+static void fpmode_fn(void *arg)
+{
+	struct fpmode *f = arg;
+
+	fesetround(FE_UPWARD);
+	smcsim_ctx_switch(&f->co, &f->main);
+	f->seen = fegetround();
+	fesetround(FE_TONEAREST);
+	smcsim_ctx_switch(NULL, &f->main);
+}
+
+static void ctx_switch_keeps_each_sides_rounding_mode(void **state)
+{
+	struct fpmode f = { .seen = -1 };
+
+	(void)state;
+	assert_int_equal(fegetround(), FE_TONEAREST);
+	assert_int_equal(smcsim_stack_alloc(&f.stack, 0), 0);
+	smcsim_ctx_make(&f.co, &f.stack, fpmode_fn, &f);
+	smcsim_ctx_switch(&f.main, &f.co);
+	/* The context rounds up; this side still rounds to nearest. */
+	assert_int_equal(fegetround(), FE_TONEAREST);
+	fesetround(FE_TOWARDZERO);
+	smcsim_ctx_switch(&f.main, &f.co);
+	assert_int_equal(f.seen, FE_UPWARD);
+	assert_int_equal(fegetround(), FE_TOWARDZERO);
+	fesetround(FE_TONEAREST);
+	smcsim_stack_free(&f.stack);
 }
 
 /* ---- contexts that end, many times --------------------------------------- */
@@ -220,6 +259,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(ctx_pingpong_keeps_both_sides_values),
+		cmocka_unit_test(ctx_switch_keeps_each_sides_rounding_mode),
 		cmocka_unit_test(ctx_ended_contexts_free_their_stacks),
 		cmocka_unit_test(ctx_resumes_on_another_os_thread),
 		cmocka_unit_test(ctx_overflow_faults_on_the_guard_page),
