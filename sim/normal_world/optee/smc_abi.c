@@ -16,7 +16,7 @@
  * against the simulator, a script, or real OP-TEE.
  */
 #include <errno.h>
-
+#include <limits.h>
 #include <string.h>
 
 #include <smcsim/alloc.h>
@@ -85,6 +85,15 @@ static uint32_t optee_msg_get_thread_count(const struct optee_probe_cfg *cfg)
 	/* Old firmware does not know the call: count unknown, no accounting. */
 	if (res.a0 != OPTEE_SMC_RETURN_OK)
 		return 0;
+	/*
+	 * The call queue counts in an int: a count past INT_MAX would be
+	 * negative there, no thread ever free, and every call would wait
+	 * forever. Such a count is no count.
+	 */
+	if ((uint32_t)res.a1 > INT_MAX) {
+		optee_log(cfg, "thread count %lu ignored", res.a1);
+		return 0;
+	}
 	return (uint32_t)res.a1;
 }
 
