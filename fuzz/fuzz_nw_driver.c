@@ -749,7 +749,8 @@ static void fast_note(struct fw *fw, unsigned long fid,
 			     (int32_t)res->a1 >= OPTEE_MSG_REVISION_MINOR;
 		break;
 	case OPTEE_SMC_GET_THREAD_COUNT:
-		fw->threads = res->a0 == OPTEE_SMC_RETURN_OK ?
+		fw->threads = res->a0 == OPTEE_SMC_RETURN_OK &&
+			      (uint32_t)res->a1 <= INT32_MAX ?
 			      (uint32_t)res->a1 : 0;
 		break;
 	case OPTEE_SMC_EXCHANGE_CAPABILITIES:
