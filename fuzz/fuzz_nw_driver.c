@@ -12,7 +12,10 @@
  * Input layout (little endian):
  *   byte 0	bit 0 profile (0 upstream, 1 proposal); bit 1 uniprocessor;
  *		bit 2 GET_THREAD_COUNT unknown; bit 3 the workload also
- *		registers a buffer of its own; bits 4..7 thread count
+ *		registers a buffer of its own; bits 4..6 thread count; bit 7
+ *		the platform has the notification interrupt (without it a
+ *		probe of firmware with ASYNC_NOTIF fails; with it each probe
+ *		starts two interrupt threads, which costs)
  *   bytes 1-2	the capabilities EXCHANGE_CAPABILITIES answers (a1)
  *   byte 3	bits 0..3 RPC param count (a3), bits 4..7 max notification
  *		value / 16 (a2 = 16 * n + 1)
@@ -1068,9 +1071,17 @@ static void std_answer(struct fw *fw, struct arm_smccc_res *res)
 		set_res(res, OPTEE_SMC_RETURN_RPC_PREFIX | (r->r[0] & 0xffff),
 			(unsigned long)r->r[1], (unsigned long)r->r[2],
 			fw->thread);
+		/* 0xffffffff is UNKNOWN_FUNCTION, not an RPC: the call ends. */
+		if (!optee_smc_return_is_rpc(res->a0)) {
+			end_call(fw, res->a0, false, res);
+			return;
+		}
 		break;
 	}
 	fw->rpc_a0 = res->a0;
+	/* The driver reads the size from a1 whatever record asked. */
+	if (res->a0 == OPTEE_SMC_RETURN_RPC_ALLOC)
+		fw->rpc_size = (uint32_t)res->a1;
 }
 
 static void rpc_return(struct fw *fw, unsigned long a1, unsigned long a2,
@@ -1263,7 +1274,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(fw->pending, 0, sizeof(fw->pending));
 	fw->profile = (data[0] & 1) ? SMCSIM_ABI_PROPOSAL : SMCSIM_ABI_UPSTREAM;
 	fw->no_thread_count = data[0] & 4;
-	fw->hdr_threads = data[0] >> 4;
+	fw->hdr_threads = (data[0] >> 4) & 7;
 	fw->hdr_caps = data[1] | (uint32_t)data[2] << 8;
 	fw->hdr_rpc_params = data[3] & 15;
 	fw->hdr_max_notif = 16U * (data[3] >> 4) + 1;
@@ -1281,7 +1292,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cfg.profile = fw->profile;
 	cfg.uniprocessor = data[0] & 2;
 	cfg.cls = &cls;
-	cfg.notif_irq = g.irq;
+	cfg.notif_irq = (data[0] & 0x80) ? g.irq : NULL;
 	cfg.log = g.log;
 	pages = smcsim_phys_dram_pages_used(g.phys);
 

@@ -31,9 +31,11 @@ SEL_ARG, SEL_RAW = 0x80, 0xFF
 
 
 def header(caps, threads=2, proposal=False, uni=False, no_count=False,
-           own_buf=True, rpc_params=4, notif=4):
+           own_buf=True, rpc_params=4, notif=4, irq=None):
+    if irq is None:
+        irq = bool(caps & ASYNC_NOTIF)
     b0 = (1 if proposal else 0) | (2 if uni else 0) | (4 if no_count else 0)
-    b0 |= (8 if own_buf else 0) | (threads & 15) << 4
+    b0 |= (8 if own_buf else 0) | (threads & 7) << 4 | (0x80 if irq else 0)
     return struct.pack('<BHB', b0, caps & 0xFFFF, (rpc_params & 15) | notif << 4)
 
 
@@ -96,13 +98,18 @@ def end():
     return b'\x07'
 
 
-DYN = SIM_CAPS          # dynamic shm, async notif, RPC args, bit 7
-RES = RESERVED_SHM | ASYNC_NOTIF  # reserved region only, no RPC args
+DYN = SIM_CAPS & ~ASYNC_NOTIF  # dynamic shm, RPC args, bit 7
+RES = RESERVED_SHM             # reserved region only, no RPC args
+NOTIF = SIM_CAPS               # with async notification (and its line)
 
 SEEDS = {
     # Clean probe + workload, each capability profile.
     'clean_dynamic': header(DYN),
     'clean_reserved': header(RES),
+    'clean_async_notif': header(NOTIF),
+    'clean_async_notif_reserved': header(RES | ASYNC_NOTIF, rpc_params=0),
+    'async_notif_no_line': header(NOTIF, irq=False),
+    'async_notif_enable_fails': header(NOTIF) + fast(ENABLE_NOTIF, a0=UNKNOWN),
     'clean_reserved_cache': header(RESERVED_SHM, rpc_params=0),
     'clean_dynamic_no_rpc_arg': header(DYNAMIC_SHM | ASYNC_NOTIF),
     'clean_proposal_system_thread': header(DYN, proposal=True),
@@ -123,7 +130,7 @@ SEEDS = {
     'bad_shm_config_small': header(RES) + fast(SHM_CONFIG, a2=4096),
     'bad_shm_config_secure': header(RES) + fast(SHM_CONFIG, a1=0x0e100000),
     'bad_shm_config_missing': header(RES) + fast(SHM_CONFIG, a0=ENOTAVAIL),
-    'notif_max_huge': header(DYN) + fast(CAPS, a2=2**32 - 1),
+    'notif_max_huge': header(NOTIF) + fast(CAPS, a2=2**32 - 1),
     'rpc_params_huge': header(DYN) + fast(CAPS, a3=0x1ff),
     # Shm cache answers.
     'cache_busy_then_ok': header(RESERVED_SHM, rpc_params=0) +
@@ -200,7 +207,7 @@ SEEDS = {
         done(patch=(1, struct.pack('<I', 99))),
     'unregister_refused': header(DYN) + end() * 8 + done(ret=0xFFFF0000) +
         done(ret=0xFFFF0000) + done(ret=0xFFFF0000),
-    'stop_notif_fails': header(DYN, own_buf=False) + end() * 9 +
+    'stop_notif_fails': header(NOTIF, own_buf=False) + end() * 9 +
         done(a0=EBADCMD),
 }
 
