@@ -232,9 +232,9 @@ struct reg {
  * @rev_ok:	CALLS_REVISION answered a compatible revision
  * @shm_ok:	GET_SHM_CONFIG answered a usable region
  * @pending:	notification keys sent and not yet waited for
+ * @pending_used: a key was sent in this input
  */
 struct fw {
-	struct rec recs[MAX_RECS];
 	unsigned int nrecs;
 	unsigned int fast_next[FAST_NUM];
 	unsigned int std_next;
@@ -272,7 +272,7 @@ struct fw {
 	bool uid_ok;
 	bool rev_ok;
 	bool shm_ok;
-	uint8_t pending[(MAX_NOTIF_KEY + 1) / 8];
+	bool pending_used;
 	/* From the header. */
 	enum smcsim_abi_profile profile;
 	bool no_thread_count;
@@ -280,6 +280,10 @@ struct fw {
 	uint32_t hdr_caps;
 	uint32_t hdr_rpc_params;
 	uint32_t hdr_max_notif;
+	/* Not cleared between inputs: parse() fills what it uses. */
+	struct rec recs[MAX_RECS];
+	/* Cleared only when @pending_used. */
+	uint8_t pending[(MAX_NOTIF_KEY + 1) / 8];
 };
 
 static struct {
@@ -996,8 +1000,10 @@ static void rpc_cmd_check(struct fw *fw)
 		key = p->u.value.b;
 		if (key > fw->max_key)
 			fuzz_fail("notification key above max accepted", key);
-		if (p->u.value.a == OPTEE_RPC_NOTIFICATION_SEND)
+		if (p->u.value.a == OPTEE_RPC_NOTIFICATION_SEND) {
 			fw->pending[key / 8] |= 1U << (key % 8);
+			fw->pending_used = true;
+		}
 		else
 			fw->pending[key / 8] &= ~(1U << (key % 8));
 		break;
@@ -1270,8 +1276,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!g.phys)
 		fuzz_init();
 
-	memset(fw, 0, offsetof(struct fw, pending));
-	memset(fw->pending, 0, sizeof(fw->pending));
+	if (fw->pending_used)
+		memset(fw->pending, 0, sizeof(fw->pending));
+	memset(fw, 0, offsetof(struct fw, recs));
 	fw->profile = (data[0] & 1) ? SMCSIM_ABI_PROPOSAL : SMCSIM_ABI_UPSTREAM;
 	fw->no_thread_count = data[0] & 4;
 	fw->hdr_threads = (data[0] >> 4) & 7;
