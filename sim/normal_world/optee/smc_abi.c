@@ -1047,8 +1047,6 @@ err_disable_shm_cache:
 		optee_disable_shm_cache(optee, true);
 	optee_smc_notif_uninit_irq(optee);
 err_notif_uninit:
-	optee_wait_for_clients(optee);
-	optee_notif_uninit(optee);
 err_close_ctx:
 	optee_wait_for_clients(optee);
 	optee_release_stop(optee);
@@ -1056,6 +1054,13 @@ err_close_ctx:
 	optee_shm_arg_cache_drain(optee);
 	optee_rpc_shm_free_all(optee);
 	teedev_close_context(optee->ctx);
+	/*
+	 * As in remove, after the argument cache: unregistering its pages
+	 * is a call, and its RPCs may send notifications. (Linux uninits
+	 * first, and a NOTIFICATION RPC then uses the freed bitmap.) Nothing
+	 * to undo when optee_notif_init() was not reached or failed.
+	 */
+	optee_notif_uninit(optee);
 	goto err_unreg_supp_teedev;
 err_uninit_queues:
 	optee_wait_for_clients(optee);
