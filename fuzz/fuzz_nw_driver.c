@@ -60,7 +60,8 @@
  * RPC and names its thread; an ALLOC answer is PA 0 or non-secure memory
  * of the size asked with a cookie not live; a SHM_ALLOC output the same;
  * SHM_FREE of a cookie the driver never handed out is refused; the
- * workload's outputs are what the model wrote; remove (or a failed probe)
+ * workload's outputs are what the model wrote; between calls every thread
+ * slot of the call queue is free and nobody waits; remove (or a failed probe)
  * gives back every DRAM page, device number and the interrupt line. The
  * sanitizers (and LSan) watch for the rest.
  */
@@ -1260,6 +1261,21 @@ static void check_info(const struct fw *fw, struct optee *optee)
 		fuzz_fail("dynamic shm not as answered", fw->caps);
 }
 
+/* Between calls: every secure thread free again, nobody waiting. */
+static void check_idle(struct optee *optee)
+{
+	struct optee_notif_info ni;
+	struct optee_cq_info cq;
+
+	optee_get_cq_info(optee, &cq);
+	if (cq.free_thread_count != cq.total_thread_count || cq.waiters)
+		fuzz_fail("call queue not idle between calls",
+			  (unsigned long)cq.free_thread_count);
+	optee_get_notif_info(optee, &ni);
+	if (ni.waiters)
+		fuzz_fail("notification waiter left", ni.waiters);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fw *fw = &g.fw;
@@ -1314,7 +1330,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (!(fw->caps & OPTEE_SMC_SEC_CAP_DYNAMIC_SHM) && !fw->shm_ok)
 			fuzz_fail("probe accepted a bad shm config", 0);
 		check_info(fw, optee);
+		check_idle(optee);
 		workload(optee, data[0] & 8);
+		check_idle(optee);
 		optee_remove(optee);
 		if (g.log)
 			fprintf(stderr, "fuzz_nw_driver: %u calls\n", fw->calls);
