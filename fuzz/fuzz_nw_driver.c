@@ -785,6 +785,16 @@ static void fast_note(struct fw *fw, unsigned long fid,
 		if (res->a0 == OPTEE_SMC_RETURN_OK)
 			fw->shm_cache = true;
 		break;
+	case OPTEE_SMC_GET_ASYNC_NOTIF_VALUE:
+		/* The top half sends a valid value to its key. */
+		if (res->a0 == OPTEE_SMC_RETURN_OK &&
+		    (res->a2 & OPTEE_SMC_ASYNC_NOTIF_VALID) &&
+		    res->a1 != OPTEE_SMC_ASYNC_NOTIF_VALUE_DO_BOTTOM_HALF &&
+		    res->a1 <= fw->max_key) {
+			fw->pending[res->a1 / 8] |= 1U << (res->a1 % 8);
+			fw->pending_used = true;
+		}
+		break;
 	case OPTEE_SMC_DISABLE_SHM_CACHE:
 		/* Given back: the model no longer names it. */
 		if (res->a0 == OPTEE_SMC_RETURN_OK)
@@ -1161,6 +1171,37 @@ static void fw_invoke(void *ctx, unsigned long a0, unsigned long a1,
 
 /* ---- the workload --------------------------------------------------------- */
 
+/*
+ * Raise the notification line, if the driver attached it, and wait until
+ * both halves ran: the top half's GET_ASYNC_NOTIF_VALUE calls (FAST
+ * records) and the bottom half's DO_BOTTOM_HALF call come in order with the
+ * workload's, though from the line's threads.
+ */
+static void raise_notif(void)
+{
+	struct smcsim_irq_stats st;
+	uint64_t before;
+	unsigned int i;
+
+	smcsim_irq_get_stats(g.irq, &st);
+	if (!st.attached)
+		return;
+	before = st.handled;
+	smcsim_irq_raise(g.irq);
+	/* A moment for the line's thread to run: at most some seconds. */
+	for (i = 0; i < 5000; i++) {
+		smcsim_irq_get_stats(g.irq, &st);
+		if (st.handled != before)
+			break;
+		rt_sleep_ms(i < 100 ? 0 : 1);
+	}
+	if (st.handled == before)
+		fuzz_fail("notification interrupt never handled", 0);
+	/* Waits for the top half and for a bottom half it asked for. */
+	smcsim_irq_disable(g.irq);
+	smcsim_irq_enable(g.irq);
+}
+
 static const uint8_t ta_uuid[16] = {
 	0x5b, 0x9e, 0x0e, 0x40, 0x2b, 0x36, 0x4d, 0x08,
 	0x93, 0x7f, 0x11, 0x25, 0x7a, 0x32, 0x55, 0x01,
@@ -1218,6 +1259,7 @@ static void workload(struct optee *optee, bool own_buf)
 	     ip[1].u.value.b != 0x5eed || (shm && ip[2].u.memref.size != 100)))
 		fuzz_fail("invoke outputs not what the secure world wrote",
 			  inv.ret);
+	raise_notif();
 	tee_client_close_session(ctx, sess.session);
 out:
 	if (reg)

@@ -132,6 +132,16 @@ SEEDS = {
     'bad_shm_config_missing': header(RES) + fast(SHM_CONFIG, a0=ENOTAVAIL),
     'notif_max_huge': header(NOTIF) + fast(CAPS, a2=2**32 - 1),
     'rpc_params_huge': header(DYN) + fast(CAPS, a3=0x1ff),
+    # The notification interrupt: values, a bottom half, a bad value.
+    'irq_value_then_wait': header(NOTIF) +
+        fast(NOTIF_VALUE, a0=0, a1=5, a2=3) + fast(NOTIF_VALUE, a0=0, a1=0, a2=1) +
+        end() * 6 + cmd(SEL_ARG, RPC_NOTIFICATION, [(VALUE_IN, 0, 5, 0)]) + end(),
+    'irq_value_above_max': header(NOTIF) +
+        fast(NOTIF_VALUE, a0=0, a1=1 << 40, a2=1),
+    'irq_values_endless': header(NOTIF) +
+        b''.join(fast(NOTIF_VALUE, a0=0, a1=7, a2=3) for _ in range(130)),
+    'irq_bottom_half_fails': header(RES | ASYNC_NOTIF, rpc_params=0) +
+        fast(NOTIF_VALUE, a0=0, a1=0, a2=1) + end() * 6 + done(a0=EBADCMD),
     # Shm cache answers.
     'cache_busy_then_ok': header(RESERVED_SHM, rpc_params=0) +
         fast(DISABLE_CACHE, a0=EBUSY) + fast(ENABLE_CACHE, a0=EBUSY),
