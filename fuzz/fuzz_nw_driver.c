@@ -303,7 +303,7 @@ static void fuzz_fail(const char *why, unsigned long v)
 	abort();
 }
 
-/* ---- the input ------------------------------------------------------------ */
+/* ---- the input ----------------------------------------------------------- */
 
 struct stream {
 	const uint8_t *p;
@@ -364,7 +364,8 @@ static void parse(struct fw *fw, struct stream *s)
 			break;
 		case REC_DONE:
 			r->flags = take8(s);
-			r->a0 = (r->flags & 1) ? take32(s) : OPTEE_SMC_RETURN_OK;
+			r->a0 = (r->flags & 1) ? take32(s) :
+						 OPTEE_SMC_RETURN_OK;
 			if (r->flags & 4)
 				r->ret = take32(s);
 			if (r->flags & 8) {
@@ -430,7 +431,7 @@ static const struct rec *fast_rec(struct fw *fw, unsigned int f)
 	return NULL;
 }
 
-/* ---- normal-world memory as the secure world reaches it ------------------- */
+/* ---- normal-world memory as the secure world reaches it ------------------ */
 
 static void *ns_map(uint64_t pa, uint64_t len)
 {
@@ -493,7 +494,8 @@ static void reg_add(struct fw *fw, uint64_t cookie, uint64_t buf_ptr,
 				return;
 			list_pa = list[per_page];
 		}
-		list = (list_pa & SMCSIM_PAGE_MASK) ? NULL : ns_map(list_pa, PAGE);
+		list = (list_pa & SMCSIM_PAGE_MASK) ? NULL :
+						     ns_map(list_pa, PAGE);
 		if (!list || (list[i % per_page] & SMCSIM_PAGE_MASK) ||
 		    !ns_map(list[i % per_page], PAGE))
 			return;
@@ -576,7 +578,7 @@ static uint64_t sel_cookie(struct fw *fw, const struct rec *r)
 	return fw->cookies[r->sel % fw->ncookies].cookie;
 }
 
-/* ---- messages, as a well-behaved OP-TEE does them ------------------------- */
+/* ---- messages, as a well-behaved OP-TEE does them ------------------------ */
 
 static void *memref_map(struct fw *fw, const struct optee_msg_param *p)
 {
@@ -606,7 +608,7 @@ static void do_invoke(struct fw *fw, struct optee_msg_arg *arg, uint32_t num)
 		case OPTEE_MSG_ATTR_TYPE_RMEM_INOUT:
 		case OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT:
 		case OPTEE_MSG_ATTR_TYPE_TMEM_INOUT:
-			/* Memory the normal world shared: touch its first byte. */
+			/* Shared memory: touch its first byte. */
 			va = memref_map(fw, p);
 			if (va)
 				*va ^= 0xa5;
@@ -663,7 +665,7 @@ static void do_message(struct fw *fw, struct optee_msg_arg *arg, uint32_t num)
 	}
 }
 
-/* ---- the backend ---------------------------------------------------------- */
+/* ---- the backend --------------------------------------------------------- */
 
 static void set_res(struct arm_smccc_res *res, unsigned long a0,
 		    unsigned long a1, unsigned long a2, unsigned long a3)
@@ -694,9 +696,11 @@ static void fast_default(struct fw *fw, unsigned long fid,
 		break;
 	case OPTEE_SMC_GET_THREAD_COUNT:
 		if (fw->no_thread_count)
-			set_res(res, OPTEE_SMC_RETURN_UNKNOWN_FUNCTION, 0, 0, 0);
+			set_res(res, OPTEE_SMC_RETURN_UNKNOWN_FUNCTION, 0, 0,
+				0);
 		else
-			set_res(res, OPTEE_SMC_RETURN_OK, fw->hdr_threads, 0, 0);
+			set_res(res, OPTEE_SMC_RETURN_OK, fw->hdr_threads, 0,
+				0);
 		break;
 	case OPTEE_SMC_EXCHANGE_CAPABILITIES:
 		set_res(res, OPTEE_SMC_RETURN_OK, fw->hdr_caps,
@@ -713,8 +717,9 @@ static void fast_default(struct fw *fw, unsigned long fid,
 			c = &fw->cookies[i];
 			if (!c->alloc)
 				continue;
-			set_res(res, OPTEE_SMC_RETURN_OK, reg_pair_hi(c->cookie),
-				reg_pair_lo(c->cookie), 0);
+			set_res(res, OPTEE_SMC_RETURN_OK,
+				reg_pair_hi(c->cookie), reg_pair_lo(c->cookie),
+				0);
 			cookie_del(fw, c->cookie);
 			return;
 		}
@@ -885,7 +890,7 @@ static void call_begin(struct fw *fw, unsigned long a0, unsigned long a1,
 	if (!fw->rpc_params)
 		fuzz_fail("RPC argument without the capability", a0);
 	if (r) {
-		/* Unreadable if it crosses a page: CMDs with cookie 0 then miss. */
+		/* Unreadable across a page: CMDs with cookie 0 miss. */
 		fw->rpc_arg = reg_map(r, a3 + fw->arg_size, rpc_size);
 		return;
 	}
@@ -920,7 +925,8 @@ static void end_note(struct fw *fw, unsigned long a0)
 	if (!arg || a0 != OPTEE_SMC_RETURN_OK || arg->ret != TEE_SUCCESS ||
 	    fw->arg_size < OPTEE_MSG_GET_ARG_SIZE(1))
 		return;
-	if (fw->cmd == OPTEE_MSG_CMD_REGISTER_SHM && !reg_find(fw, fw->reg_cookie))
+	if (fw->cmd == OPTEE_MSG_CMD_REGISTER_SHM &&
+	    !reg_find(fw, fw->reg_cookie))
 		reg_add(fw, fw->reg_cookie, fw->reg_buf, fw->reg_size);
 	else if (fw->cmd == OPTEE_MSG_CMD_UNREGISTER_SHM)
 		reg_del(fw, fw->reg_cookie);
@@ -1063,7 +1069,8 @@ static void std_answer(struct fw *fw, struct arm_smccc_res *res)
 		return;
 	case REC_ALLOC:
 		fw->rpc_size = r->size;
-		set_res(res, OPTEE_SMC_RETURN_RPC_ALLOC, r->size, 0, fw->thread);
+		set_res(res, OPTEE_SMC_RETURN_RPC_ALLOC, r->size, 0,
+			fw->thread);
 		break;
 	case REC_FREE:
 		cookie = sel_cookie(fw, r);
@@ -1163,13 +1170,13 @@ static void fw_invoke(void *ctx, unsigned long a0, unsigned long a1,
 		break;
 	}
 	if (g.log)
-		fprintf(stderr, "fuzz_nw_driver: 0x%x 0x%lx 0x%lx 0x%lx -> 0x%lx"
-			" 0x%lx 0x%lx 0x%lx (cmd %u)\n", fid, a1, a2, a3,
+		fprintf(stderr, "fuzz_nw_driver: 0x%x 0x%lx 0x%lx 0x%lx ->"
+			" 0x%lx 0x%lx 0x%lx 0x%lx (cmd %u)\n", fid, a1, a2, a3,
 			res->a0, res->a1, res->a2, res->a3,
 			fw->arg ? fw->cmd : 0xffffffffU);
 }
 
-/* ---- the workload --------------------------------------------------------- */
+/* ---- the workload -------------------------------------------------------- */
 
 /*
  * Raise the notification line, if the driver attached it, and wait until
@@ -1269,7 +1276,7 @@ out:
 	tee_client_close_context(ctx);
 }
 
-/* ---- one input ------------------------------------------------------------ */
+/* ---- one input ----------------------------------------------------------- */
 
 static void fuzz_init(void)
 {
@@ -1377,7 +1384,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_idle(optee);
 		optee_remove(optee);
 		if (g.log)
-			fprintf(stderr, "fuzz_nw_driver: %u calls\n", fw->calls);
+			fprintf(stderr, "fuzz_nw_driver: %u calls\n",
+				fw->calls);
 	}
 	if (fw->in_call)
 		fuzz_fail("a yielding call was left unfinished", 0);
