@@ -1080,6 +1080,18 @@ static void std_answer(struct fw *fw, struct arm_smccc_res *res)
 	case REC_CMD:
 		cookie = sel_cookie(fw, r);
 		arg = rpc_cmd_arg(fw, cookie, &size);
+		/*
+		 * An argument the driver has but the model cannot write
+		 * (given back by DISABLE_SHM_CACHE at probe, past the
+		 * model's lists, unreadable) holds stale memory, which may
+		 * say "wait forever": no CMD then.
+		 */
+		if (!arg && (cookie ? cookie_seen(fw, cookie) :
+				      fw->rpc_params != 0)) {
+			set_res(res, OPTEE_SMC_RETURN_RPC_FOREIGN_INTR, 0, 0,
+				fw->thread);
+			break;
+		}
 		if (arg && size >= sizeof(*arg)) {
 			rpc_cmd_write(fw, r, arg, size);
 			fw->rpc_va = arg;
@@ -1125,7 +1137,15 @@ static void rpc_return(struct fw *fw, unsigned long a1, unsigned long a2,
 			break;
 		if (!pa || (pa & 7))
 			fuzz_fail("ALLOC answered a bad address", pa);
-		cookie_add(fw, cookie, pa, fw->rpc_size, true);
+		/*
+		 * The driver's buffers are whole pages and it reads an RPC
+		 * argument up to the end of its buffer, past what was asked:
+		 * the model writes (and zeroes) all of it, so nothing stale
+		 * from an earlier input is read as a command.
+		 */
+		cookie_add(fw, cookie, pa,
+			   ((uint64_t)fw->rpc_size + PAGE - 1) & ~(PAGE - 1),
+			   true);
 		break;
 	case OPTEE_SMC_RETURN_RPC_FREE:
 		c = cookie_find(fw, pa);
