@@ -211,6 +211,7 @@ struct reg {
  * @arg:	the call's argument, NULL if it was not readable
  * @arg_size:	its size as the call began
  * @rpc_arg:	the RPC argument supplied with the call, or NULL
+ * @supplied:	the call supplied an RPC argument (readable or not)
  * @cmd:	the message command as the call began
  * @cookies:	cookies the driver handed out, live
  * @seen:	every cookie the driver handed out (first MAX_SEEN)
@@ -252,6 +253,7 @@ struct fw {
 	struct optee_msg_arg *arg;
 	size_t arg_size;
 	struct optee_msg_arg *rpc_arg;
+	bool supplied;
 	uint32_t cmd;
 	struct cookie cookies[MAX_COOKIES];
 	unsigned int ncookies;
@@ -856,6 +858,7 @@ static void call_begin(struct fw *fw, unsigned long a0, unsigned long a1,
 	fw->thread = fw->calls % 8;
 	fw->arg = NULL;
 	fw->rpc_arg = NULL;
+	fw->supplied = a0 != OPTEE_SMC_CALL_WITH_ARG;
 	if (a0 == OPTEE_SMC_CALL_WITH_REGD_ARG ||
 	    a0 == OPTEE_SMC_CALL_SYSTEM_WITH_REGD_ARG) {
 		r = reg_find(fw, pa);
@@ -938,7 +941,8 @@ static struct optee_msg_arg *rpc_cmd_arg(struct fw *fw, uint64_t cookie,
 {
 	struct cookie *c;
 
-	if (!cookie) {
+	/* With an RPC argument supplied the driver ignores the cookie. */
+	if (!cookie || fw->supplied) {
 		*size = OPTEE_MSG_GET_ARG_SIZE(fw->rpc_params);
 		return fw->rpc_arg;
 	}
@@ -988,6 +992,13 @@ static void rpc_cmd_write(struct fw *fw, const struct rec *r,
 	    arg->params[0].u.value.a == OPTEE_RPC_NOTIFICATION_WAIT &&
 	    !key_pending(fw, arg->params[0].u.value.b))
 		arg->params[0].u.value.b = UINT64_MAX;
+	if (g.log)
+		fprintf(stderr, "fuzz_nw_driver: CMD %u num %u room %zu: 0x%llx"
+			" 0x%llx 0x%llx 0x%llx\n", arg->cmd, arg->num_params,
+			room, (unsigned long long)arg->params[0].attr,
+			(unsigned long long)arg->params[0].u.value.a,
+			(unsigned long long)arg->params[0].u.value.b,
+			(unsigned long long)arg->params[0].u.value.c);
 }
 
 /* The driver's answer to an RPC CMD, read back. */
@@ -1086,8 +1097,8 @@ static void std_answer(struct fw *fw, struct arm_smccc_res *res)
 		 * model's lists, unreadable) holds stale memory, which may
 		 * say "wait forever": no CMD then.
 		 */
-		if (!arg && (cookie ? cookie_seen(fw, cookie) :
-				      fw->rpc_params != 0)) {
+		if (!arg && (cookie && !fw->supplied ?
+			     cookie_seen(fw, cookie) : fw->supplied)) {
 			set_res(res, OPTEE_SMC_RETURN_RPC_FOREIGN_INTR, 0, 0,
 				fw->thread);
 			break;
