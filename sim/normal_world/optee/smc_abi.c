@@ -16,7 +16,7 @@
  * against the simulator, a script, or real OP-TEE.
  */
 #include <errno.h>
-
+#include <limits.h>
 #include <string.h>
 
 #include <smcsim/alloc.h>
@@ -91,7 +91,8 @@ static uint32_t optee_msg_get_thread_count(const struct optee_probe_cfg *cfg)
 	/*
 	 * The call queue counts in an int: a count that does not fit (a
 	 * corrupted a1) went negative there and every caller slept for good
-	 * (fault matrix: probe, GET_THREAD_COUNT, a1..a3 corrupted). Treat
+	 * (fault matrix: probe, GET_THREAD_COUNT, a1..a3 corrupted; fuzz_nw_driver:
+	 * a count past INT_MAX). Treat
 	 * it as unknown; ETHREAD_LIMIT still guards the real limit.
 	 */
 	if (!res.a1 || res.a1 > OPTEE_MAX_THREAD_COUNT) {
@@ -1051,8 +1052,6 @@ err_disable_shm_cache:
 		optee_disable_shm_cache(optee, true);
 	optee_smc_notif_uninit_irq(optee);
 err_notif_uninit:
-	optee_wait_for_clients(optee);
-	optee_notif_uninit(optee);
 err_close_ctx:
 	optee_wait_for_clients(optee);
 	optee_release_stop(optee);
@@ -1060,6 +1059,13 @@ err_close_ctx:
 	optee_shm_arg_cache_drain(optee);
 	optee_rpc_shm_free_all(optee);
 	teedev_close_context(optee->ctx);
+	/*
+	 * As in remove, after the argument cache: unregistering its pages
+	 * is a call, and its RPCs may send notifications. (Linux uninits
+	 * first, and a NOTIFICATION RPC then uses the freed bitmap.) Nothing
+	 * to undo when optee_notif_init() was not reached or failed.
+	 */
+	optee_notif_uninit(optee);
 	goto err_unreg_supp_teedev;
 err_uninit_queues:
 	optee_wait_for_clients(optee);
