@@ -91,9 +91,9 @@ static uint32_t optee_msg_get_thread_count(const struct optee_probe_cfg *cfg)
 	/*
 	 * The call queue counts in an int: a count that does not fit (a
 	 * corrupted a1) went negative there and every caller slept for good
-	 * (fault matrix: probe, GET_THREAD_COUNT, a1..a3 corrupted; fuzz_nw_driver:
-	 * a count past INT_MAX). Treat
-	 * it as unknown; ETHREAD_LIMIT still guards the real limit.
+	 * (fault matrix: probe, GET_THREAD_COUNT, a1..a3 corrupted;
+	 * fuzz_nw_driver: a count past INT_MAX). Treat it as unknown;
+	 * ETHREAD_LIMIT still guards the real limit.
 	 */
 	if (!res.a1 || res.a1 > OPTEE_MAX_THREAD_COUNT) {
 		optee_log(cfg, "GET_THREAD_COUNT: %lu threads ignored", res.a1);
