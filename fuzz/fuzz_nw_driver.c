@@ -85,6 +85,8 @@
 #include <smcsim/tee_drv.h>
 #include <smcsim/tee_error.h>
 
+#include "fuzz_input.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define HDR_SIZE	4
@@ -306,39 +308,6 @@ static void fuzz_fail(const char *why, unsigned long v)
 }
 
 /* ---- the input ----------------------------------------------------------- */
-
-struct stream {
-	const uint8_t *p;
-	size_t n;
-};
-
-static uint8_t take8(struct stream *s)
-{
-	uint8_t v;
-
-	if (!s->n)
-		return 0;
-	v = *s->p++;
-	s->n--;
-	return v;
-}
-
-static uint32_t take32(struct stream *s)
-{
-	uint32_t v = 0;
-	int i;
-
-	for (i = 0; i < 4; i++)
-		v |= (uint32_t)take8(s) << (8 * i);
-	return v;
-}
-
-static uint64_t take64(struct stream *s)
-{
-	uint64_t lo = take32(s);
-
-	return lo | (uint64_t)take32(s) << 32;
-}
 
 static void parse_sel(struct stream *s, struct rec *r)
 {

@@ -75,6 +75,8 @@
 #include <smcsim/tee_drv.h>
 #include <smcsim/tee_error.h>
 
+#include "fuzz_input.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define MAX_REQ		4
@@ -276,36 +278,6 @@ static struct rq reqs[MAX_REQ];
 static unsigned int nreqs;
 static struct queue queues[MAX_QUEUES];
 static unsigned int nqueues;
-
-struct stream {
-	const uint8_t *p;
-	size_t n;
-};
-
-static uint8_t take8(struct stream *s)
-{
-	uint8_t v;
-
-	if (!s->n)
-		return 0;
-	v = *s->p++;
-	s->n--;
-	return v;
-}
-
-static uint16_t take16(struct stream *s)
-{
-	uint16_t lo = take8(s);
-
-	return (uint16_t)(lo | take8(s) << 8);
-}
-
-static uint32_t take32(struct stream *s)
-{
-	uint32_t lo = take16(s);
-
-	return lo | (uint32_t)take16(s) << 16;
-}
 
 static void queue_info(unsigned int q, struct optee_supp_info *si)
 {

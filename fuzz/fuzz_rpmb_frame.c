@@ -41,6 +41,8 @@
 
 #include <smcsim/rpmb.h>
 
+#include "fuzz_input.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define MAX_FRAMES	4
@@ -66,40 +68,10 @@ static struct model {
 	uint8_t blocks[NBLOCKS][SMCSIM_RPMB_DATA_SIZE];
 } m;
 
-struct stream {
-	const uint8_t *p;
-	size_t n;
-};
-
 static void fuzz_fail(const char *why)
 {
 	fprintf(stderr, "fuzz_rpmb_frame: %s\n", why);
 	abort();
-}
-
-static uint8_t take8(struct stream *s)
-{
-	uint8_t v;
-
-	if (!s->n)
-		return 0;
-	v = *s->p++;
-	s->n--;
-	return v;
-}
-
-static uint16_t take16(struct stream *s)
-{
-	uint16_t lo = take8(s);
-
-	return (uint16_t)(lo | take8(s) << 8);
-}
-
-static uint32_t take32(struct stream *s)
-{
-	uint32_t lo = take16(s);
-
-	return lo | (uint32_t)take16(s) << 16;
 }
 
 /* ---- the model ------------------------------------------------------------ */

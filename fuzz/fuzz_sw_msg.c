@@ -58,6 +58,8 @@
 #include <smcsim/sw_ta.h>
 #include <smcsim/tee_error.h>
 
+#include "fuzz_input.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define PAGE		SMCSIM_PAGE_SIZE
@@ -140,12 +142,6 @@ static struct fuzz_state {
 	uint64_t next_cookie;
 } g;
 
-/* The answer stream: bytes of the input, zeros when it runs out. */
-struct stream {
-	const uint8_t *p;
-	size_t n;
-};
-
 /**
  * struct fcall - one yielding call as the harness drives it
  * @st:		answers come from here; NULL = the harness's own call, sane
@@ -169,34 +165,6 @@ static void fuzz_fail(const char *why, const struct arm_smccc_res *res)
 		why, res ? res->a0 : 0, res ? res->a1 : 0, res ? res->a2 : 0,
 		res ? res->a3 : 0);
 	abort();
-}
-
-static uint8_t take8(struct stream *s)
-{
-	uint8_t v;
-
-	if (!s || !s->n)
-		return 0;
-	v = *s->p++;
-	s->n--;
-	return v;
-}
-
-static uint32_t take32(struct stream *s)
-{
-	uint32_t v = 0;
-	int i;
-
-	for (i = 0; i < 4; i++)
-		v |= (uint32_t)take8(s) << (8 * i);
-	return v;
-}
-
-static uint64_t take64(struct stream *s)
-{
-	uint64_t lo = take32(s);
-
-	return lo | (uint64_t)take32(s) << 32;
 }
 
 static uint8_t *dram_va(uint64_t pa, size_t len)
