@@ -87,6 +87,9 @@
 
 #include "fuzz_input.h"
 
+/* The largest GET_THREAD_COUNT the driver believes (OPTEE_MAX_THREAD_COUNT). */
+#define MODEL_MAX_THREADS	4096UL
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define HDR_SIZE	4
@@ -733,8 +736,9 @@ static void fast_note(struct fw *fw, unsigned long fid,
 			     (int32_t)res->a1 >= OPTEE_MSG_REVISION_MINOR;
 		break;
 	case OPTEE_SMC_GET_THREAD_COUNT:
+		/* The driver takes no count of 0 or past 4096 (smc_abi.c). */
 		fw->threads = res->a0 == OPTEE_SMC_RETURN_OK &&
-			      (uint32_t)res->a1 <= INT32_MAX ?
+			      res->a1 <= MODEL_MAX_THREADS ?
 			      (uint32_t)res->a1 : 0;
 		break;
 	case OPTEE_SMC_EXCHANGE_CAPABILITIES:
