@@ -110,28 +110,36 @@ static void run_leg(const char *name, void *(*fn)(void *), struct leg *l)
 	rt_thread_join(th, NULL);
 }
 
-static void sw_thread_rpc_resumed_by_another_os_thread(void **state)
+/*
+ * The worlds with the names TA, whose open OS thread "first" has started:
+ * it left with the TA's RPC, and secure thread 0 waits in it, saved.
+ */
+static void names_first_leg(struct swc *c, struct names *n, struct leg *first)
 {
-	struct names n;
 	const struct smcsim_ta_desc d = {
 		.uuid = names_uuid, .name = "names", .ops = &names_ops,
-		.priv = &n,
+		.priv = n,
 	};
+
+	memset(n, 0, sizeof(*n));
+	assert_int_equal(swc_start(c), 0);
+	assert_int_equal(smcsim_sw_register_ta(c->sw, &d), 0);
+	first->c = c;
+	run_leg("first", first_fn, first);
+	assert_int_equal(first->res.a0, OPTEE_SMC_RETURN_RPC_CMD);
+	assert_int_equal(first->res.a3, 0);
+	assert_int_equal(smcsim_sw_thread_state(c->sw, 0),
+			 SMCSIM_SW_THREAD_SUSPENDED);
+}
+
+static void sw_thread_rpc_resumed_by_another_os_thread(void **state)
+{
 	struct leg first, second;
+	struct names n;
 	struct swc c;
 
 	(void)state;
-	memset(&n, 0, sizeof(n));
-	assert_int_equal(swc_start(&c), 0);
-	assert_int_equal(smcsim_sw_register_ta(c.sw, &d), 0);
-
-	first.c = &c;
-	run_leg("first", first_fn, &first);
-	/* "first" left with the TA's RPC; the thread waits, saved. */
-	assert_int_equal(first.res.a0, OPTEE_SMC_RETURN_RPC_CMD);
-	assert_int_equal(first.res.a3, 0);
-	assert_int_equal(smcsim_sw_thread_state(c.sw, 0),
-			 SMCSIM_SW_THREAD_SUSPENDED);
+	names_first_leg(&c, &n, &first);
 	assert_string_equal(n.before, "first");
 	assert_string_equal(n.after, "");
 
@@ -157,23 +165,12 @@ static void sw_thread_rpc_resumed_by_another_os_thread(void **state)
  */
 static void sw_thread_destroy_fails_a_suspended_rpc(void **state)
 {
-	struct names n;
-	const struct smcsim_ta_desc d = {
-		.uuid = names_uuid, .name = "names", .ops = &names_ops,
-		.priv = &n,
-	};
 	struct leg first;
+	struct names n;
 	struct swc c;
 
 	(void)state;
-	memset(&n, 0, sizeof(n));
-	assert_int_equal(swc_start(&c), 0);
-	assert_int_equal(smcsim_sw_register_ta(c.sw, &d), 0);
-	first.c = &c;
-	run_leg("first", first_fn, &first);
-	assert_int_equal(first.res.a0, OPTEE_SMC_RETURN_RPC_CMD);
-	assert_int_equal(smcsim_sw_thread_state(c.sw, 0),
-			 SMCSIM_SW_THREAD_SUSPENDED);
+	names_first_leg(&c, &n, &first);
 	swc_stop(&c);
 	assert_string_equal(n.before, "first");
 	assert_string_equal(n.after, "main");
