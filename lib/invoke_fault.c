@@ -199,34 +199,30 @@ struct smcsim_invoke smcsim_fault_invoke(struct smcsim_fault *f)
 	return (struct smcsim_invoke){ .fn = fault_invoke, .ctx = f };
 }
 
-uint64_t smcsim_fault_calls(struct smcsim_fault *f)
+/* One counter, read under the lock the wrapper updates it under. */
+static uint64_t fault_read(struct smcsim_fault *f, const uint64_t *counter)
 {
 	uint64_t n;
 
 	rt_mutex_lock(&f->lock);
-	n = f->calls;
+	n = *counter;
 	rt_mutex_unlock(&f->lock);
 	return n;
+}
+
+uint64_t smcsim_fault_calls(struct smcsim_fault *f)
+{
+	return fault_read(f, &f->calls);
 }
 
 uint64_t smcsim_fault_fired(struct smcsim_fault *f)
 {
-	uint64_t n;
-
-	rt_mutex_lock(&f->lock);
-	n = f->fired;
-	rt_mutex_unlock(&f->lock);
-	return n;
+	return fault_read(f, &f->fired);
 }
 
 uint64_t smcsim_fault_swallowed(struct smcsim_fault *f)
 {
-	uint64_t n;
-
-	rt_mutex_lock(&f->lock);
-	n = f->swallowed;
-	rt_mutex_unlock(&f->lock);
-	return n;
+	return fault_read(f, &f->swallowed);
 }
 
 unsigned int smcsim_fault_storms_active(struct smcsim_fault *f)
