@@ -16,8 +16,8 @@
 RT_TLS struct rt_thread *rt_self;
 atomic_uint rt_live_threads;
 
-struct rt_thread *rt_thread_new(const char *name, void *(*fn)(void *),
-				void *arg)
+static struct rt_thread *rt_thread_new(const char *name,
+				       void *(*fn)(void *), void *arg)
 {
 	struct rt_thread *t;
 
@@ -32,10 +32,39 @@ struct rt_thread *rt_thread_new(const char *name, void *(*fn)(void *),
 	return t;
 }
 
-void rt_thread_free(struct rt_thread *t)
+static void rt_thread_free(struct rt_thread *t)
 {
 	rt_mutex_destroy(&t->kill_lock);
 	smcsim_free(t);
+}
+
+int rt_thread_create(struct rt_thread **out, const char *name,
+		     void *(*fn)(void *), void *arg)
+{
+	struct rt_thread *t;
+	int rc;
+
+	t = rt_thread_new(name, fn, arg);
+	if (!t)
+		return -ENOMEM;
+	rc = rt_thread_start(t);
+	if (rc) {
+		rt_thread_free(t);
+		return rc;
+	}
+	atomic_fetch_add(&rt_live_threads, 1);
+	*out = t;
+	return 0;
+}
+
+void rt_thread_join(struct rt_thread *t, void **retval)
+{
+	void *ret = rt_thread_wait(t);
+
+	if (retval)
+		*retval = ret;
+	atomic_fetch_sub(&rt_live_threads, 1);
+	rt_thread_free(t);
 }
 
 const char *rt_thread_name(void)

@@ -25,33 +25,14 @@ static void rt_fatal(const char *what)
 	abort();
 }
 
-int rt_thread_create(struct rt_thread **out, const char *name,
-		     void *(*fn)(void *), void *arg)
+int rt_thread_start(struct rt_thread *t)
 {
-	struct rt_thread *t;
-	int rc;
-
-	t = rt_thread_new(name, fn, arg);
-	if (!t)
-		return -ENOMEM;
-	rc = rt_det_thread_create(t);
-	if (rc) {
-		rt_thread_free(t);
-		return rc;
-	}
-	atomic_fetch_add(&rt_live_threads, 1);
-	*out = t;
-	return 0;
+	return rt_det_thread_create(t);
 }
 
-void rt_thread_join(struct rt_thread *t, void **retval)
+void *rt_thread_wait(struct rt_thread *t)
 {
-	void *ret = rt_det_thread_join(t);
-
-	if (retval)
-		*retval = ret;
-	atomic_fetch_sub(&rt_live_threads, 1);
-	rt_thread_free(t);
+	return rt_det_thread_join(t);
 }
 
 void rt_mutex_init(struct rt_mutex *m)

@@ -115,10 +115,13 @@ struct rt_thread {
 
 extern RT_TLS struct rt_thread *rt_self;
 
-/* lib/rt.c: a thread record with its name, entry point, kill state. */
-struct rt_thread *rt_thread_new(const char *name, void *(*fn)(void *),
-				void *arg);
-void rt_thread_free(struct rt_thread *t);
+/*
+ * Each runtime (rt_pthread.c, rt_noos.c) starts and waits for a thread
+ * whose record lib/rt.c made: rt_thread_start() returns 0 or a negative
+ * errno, rt_thread_wait() the thread function's value.
+ */
+int rt_thread_start(struct rt_thread *t);
+void *rt_thread_wait(struct rt_thread *t);
 /* Consume one completion; complete_all leaves the count saturated. */
 static inline void rt_completion_consume(struct rt_completion *x)
 {

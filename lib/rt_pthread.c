@@ -38,40 +38,21 @@ static void *rt_thread_trampoline(void *p)
 	return t->fn(t->arg);
 }
 
-int rt_thread_create(struct rt_thread **out, const char *name,
-		     void *(*fn)(void *), void *arg)
+int rt_thread_start(struct rt_thread *t)
 {
-	struct rt_thread *t;
-	int rc;
-
-	t = rt_thread_new(name, fn, arg);
-	if (!t)
-		return -ENOMEM;
 	if (rt_det_active())
-		rc = -rt_det_thread_create(t);
-	else
-		rc = pthread_create(&t->th, NULL, rt_thread_trampoline, t);
-	if (rc) {
-		rt_thread_free(t);
-		return -rc;
-	}
-	atomic_fetch_add(&rt_live_threads, 1);
-	*out = t;
-	return 0;
+		return rt_det_thread_create(t);
+	return -pthread_create(&t->th, NULL, rt_thread_trampoline, t);
 }
 
-void rt_thread_join(struct rt_thread *t, void **retval)
+void *rt_thread_wait(struct rt_thread *t)
 {
 	void *ret;
 
 	if (rt_det_active())
-		ret = rt_det_thread_join(t);
-	else
-		RT_CHECK(pthread_join(t->th, &ret));
-	if (retval)
-		*retval = ret;
-	atomic_fetch_sub(&rt_live_threads, 1);
-	rt_thread_free(t);
+		return rt_det_thread_join(t);
+	RT_CHECK(pthread_join(t->th, &ret));
+	return ret;
 }
 
 /*
