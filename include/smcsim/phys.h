@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * The simulated physical address space, "the bus" (design.md section 2.3).
+ * The simulated physical address space, "the bus" (docs/design.md section 2.3).
  * Addresses in registers and in optee_msg params are physical; each world
  * translates them here. Regions:
  *

@@ -35,7 +35,7 @@
 
 /**
  * struct smcsim_sw_config - what the simulated firmware was "built" with
- * @profile:		ABI profile (design.md section 4)
+ * @profile:		ABI profile (docs/design.md section 4)
  * @num_threads:	CFG_NUM_THREADS, 1..SMCSIM_SW_MAX_THREADS
  * @phys:		the memory map shared with the normal world (required)
  * @reserved_shm:	CFG_CORE_RESERVED_SHM: GET_SHM_CONFIG answers with the

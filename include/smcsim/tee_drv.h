@@ -2,7 +2,7 @@
 /*
  * Normal world: what a TEE client and a TEE driver share, after Linux's
  * include/linux/tee_drv.h: contexts, shared-memory objects and pools. The
- * behaviour is Linux's (abi-facts.md section 7e); the code is smcsim's.
+ * behaviour is Linux's (docs/abi.md section 12.2); the code is smcsim's.
  */
 #ifndef SMCSIM_TEE_DRV_H
 #define SMCSIM_TEE_DRV_H

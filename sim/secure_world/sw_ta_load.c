@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * TAs the secure world does not have, loaded through tee-supplicant as
- * OP-TEE's REE FS TA store does (abi-facts.md sections 6 and 10), and the
+ * OP-TEE's REE FS TA store does (docs/abi.md sections 7.2 and 13), and the
  * RPC shared memory that needs:
  *
  *  1. RPC SHM_ALLOC / SHM_FREE: memory the normal world lends, checked

@@ -4,7 +4,7 @@
  * lands in smcsim_sw_smc(), which splits fast from yielding calls as the
  * secure monitor and OP-TEE's entry vector do. Handlers work on a copy of
  * the caller's registers, so a register a call does not set comes back as
- * the caller's input (observed on real OP-TEE, abi-facts.md section 10).
+ * the caller's input (observed on real OP-TEE, docs/abi.md section 13).
  */
 #include <errno.h>
 #include <stdarg.h>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * The supplicant request queue (after Linux's drivers/tee/optee/supp.c in
- * its newest form, abi-facts.md section 7d, and the review of seed 004).
+ * its newest form, docs/abi.md section 7.3, and the review of seed 004).
  *
  * An RPC the kernel cannot serve becomes a request: it gets an id, joins a
  * FIFO and its thread (the normal-world caller whose secure thread made
