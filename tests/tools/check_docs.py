@@ -28,7 +28,8 @@ import tempfile
 GREP_DIRS = ['README.md', 'docs', 'include', 'lib', 'sim']
 CODE_DIRS = ['include', 'lib', 'sim', 'tests', 'tools', 'fuzz', 'bench']
 CODE_EXT = ('.c', '.h', '.in', '.py', '.build', '.txt', '.sh')
-SELF = os.path.realpath(__file__)
+# This file's own examples of faults are not faults.
+SELF = os.path.join('tests', 'tools', 'check_docs.py')
 
 HEADING = re.compile(r'^#{2,4}\s+(\d+(?:\.\d+)*)\.?\s', re.M)
 LINK = re.compile(r'\]\(([^)\s#]+)(?:#[^)]*)?\)')
@@ -145,7 +146,7 @@ def check(root):
     for top in CODE_DIRS:
         mode = 'strict' if top in GREP_DIRS else 'docs'
         for path in files_under(root, top, CODE_EXT):
-            if os.path.realpath(path) == SELF:
+            if os.path.relpath(path, root) == SELF:
                 continue
             check_refs(root, os.path.relpath(path, root), read(path), None,
                        cache, problems, mode)
