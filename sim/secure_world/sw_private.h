@@ -29,6 +29,7 @@
 #include <smcsim/ctx.h>
 #include <smcsim/optee_msg.h>
 #include <smcsim/rt.h>
+#include <smcsim/trace.h>
 #include <smcsim/secure_world.h>
 #include <smcsim/sw_ta.h>
 
