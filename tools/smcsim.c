@@ -3,16 +3,27 @@
  * smcsim: command-line front end.
  *
  *   smcsim demo [--profile proposal|upstream] [--threads N] [--log]
- *               [--protmem static|dynamic]
- *       Create a simulated secure world, probe it as the Linux driver does
- *       through a tracing invoke backend, open a session to the built-in
- *       echo TA and invoke it, print every SMC decoded and a summary of
- *       what was negotiated, then remove the driver. With --protmem, also
- *       allocate a protected buffer from the secure-video heap, have the
- *       secure-video TA fill and hash it, and show that the normal world's
- *       read of it faults.
+ *               [--protmem static|dynamic] [--seed N]
+ *               [--trace FILE] [--trace-kinds LIST] [--quiet]
+ *       Create a simulated secure world, probe it as the Linux driver does,
+ *       open a session to the built-in echo TA and invoke it, print the
+ *       decoded trace (every SMC, message, RPC, secure-thread state,
+ *       notification and interrupt) and a summary of what was negotiated,
+ *       then remove the driver. With --protmem, also allocate a protected
+ *       buffer from the secure-video heap, have the secure-video TA fill
+ *       and hash it, and show that the normal world's read of it faults.
+ *       --seed runs it all under the deterministic scheduler (the same
+ *       output for the same seed); --trace writes the trace to FILE instead
+ *       of stdout (FILE.json: Chrome trace-event JSON for Perfetto, .txt:
+ *       text, else the line format); --quiet prints no trace.
+ *   smcsim trace [--format text|lines|json] [--kinds LIST] FILE
+ *       Print a trace recorded in the line format, as text (default), lines
+ *       or JSON.
  *   smcsim decode VALUE...
  *       Name register values: as a function ID and as a result.
+ *   smcsim decode --msg|--rpc [--answer] HEX
+ *       Decode a whole optee_msg_arg (a call's, or an RPC's) given as hex
+ *       bytes (spaces and newlines allowed): the request, or the answer.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -22,6 +33,7 @@
 #include <string.h>
 
 #include <smcsim/abi_names.h>
+#include <smcsim/det.h>
 #include <smcsim/invoke.h>
 #include <smcsim/optee.h>
 #include <smcsim/phys.h>
@@ -30,13 +42,18 @@
 #include <smcsim/sw_ta.h>
 #include <smcsim/tee_drv.h>
 #include <smcsim/tee_error.h>
+#include <smcsim/trace.h>
 
 static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: smcsim demo [--profile proposal|upstream] [--threads N] [--log]\n"
-		"                   [--protmem static|dynamic]\n"
-		"       smcsim decode VALUE...\n");
+		"                   [--protmem static|dynamic] [--seed N]\n"
+		"                   [--trace FILE[.json|.txt]] [--trace-kinds LIST] [--quiet]\n"
+		"       smcsim trace [--format text|lines|json] [--kinds LIST] FILE\n"
+		"       smcsim decode VALUE...\n"
+		"       smcsim decode --msg|--rpc [--answer] HEX\n"
+		"  LIST: comma-separated smc,msg,rpc,thread,queue,notif,irq,mark or all\n");
 }
 
 /* Open a session to the echo TA, add two numbers, close. Return: 0 or -errno. */
@@ -249,69 +266,31 @@ out_buf:
 	return rc;
 }
 
-static int demo(int argc, char **argv)
+/**
+ * struct demo_opts - what the command line asked for
+ * @profile, @threads, @log, @static_pm, @dynamic_pm: the world
+ */
+struct demo_opts {
+	enum smcsim_abi_profile profile;
+	unsigned int threads;
+	bool log;
+	bool static_pm;
+	bool dynamic_pm;
+};
+
+static int demo_run(const struct demo_opts *o)
 {
-	static const struct option opts[] = {
-		{ "profile", required_argument, NULL, 'p' },
-		{ "threads", required_argument, NULL, 't' },
-		{ "log", no_argument, NULL, 'l' },
-		{ "protmem", required_argument, NULL, 'm' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	enum smcsim_abi_profile profile = SMCSIM_ABI_PROPOSAL;
-	unsigned int threads = SMCSIM_SW_DEFAULT_THREADS;
 	struct smcsim_phys_config pcfg;
 	struct smcsim_sw_config swcfg;
 	struct optee_probe_cfg ocfg;
-	struct smcsim_trace trace;
 	struct smcsim_phys *phys;
 	struct optee_info info;
 	struct optee *optee;
 	struct smcsim_sw *sw;
-	bool log = false, static_pm = false, dynamic_pm = false;
 	struct tee_class cls;
 	uint32_t sum = 0;
 	char caps[160];
-	int rc, c;
-
-	while ((c = getopt_long(argc, argv, "p:t:lm:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'p':
-			if (!strcmp(optarg, "proposal")) {
-				profile = SMCSIM_ABI_PROPOSAL;
-			} else if (!strcmp(optarg, "upstream")) {
-				profile = SMCSIM_ABI_UPSTREAM;
-			} else {
-				fprintf(stderr, "smcsim: unknown profile '%s'\n", optarg);
-				return 2;
-			}
-			break;
-		case 't':
-			threads = (unsigned int)strtoul(optarg, NULL, 0);
-			break;
-		case 'l':
-			log = true;
-			break;
-		case 'm':
-			if (!strcmp(optarg, "static")) {
-				static_pm = true;
-			} else if (!strcmp(optarg, "dynamic")) {
-				dynamic_pm = true;
-			} else {
-				fprintf(stderr, "smcsim: --protmem static or dynamic, not '%s'\n",
-					optarg);
-				return 2;
-			}
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			usage(stderr);
-			return 2;
-		}
-	}
+	int rc;
 
 	smcsim_phys_config_default(&pcfg);
 	rc = smcsim_phys_create(&pcfg, &phys);
@@ -319,11 +298,11 @@ static int demo(int argc, char **argv)
 		fprintf(stderr, "smcsim: memory map: %s\n", strerror(-rc));
 		return 1;
 	}
-	smcsim_sw_config_default(&swcfg, profile, phys);
-	swcfg.num_threads = threads;
-	swcfg.log = log;
-	swcfg.static_protmem = static_pm;
-	swcfg.dynamic_protmem = dynamic_pm;
+	smcsim_sw_config_default(&swcfg, o->profile, phys);
+	swcfg.num_threads = o->threads;
+	swcfg.log = o->log;
+	swcfg.static_protmem = o->static_pm;
+	swcfg.dynamic_protmem = o->dynamic_pm;
 	rc = smcsim_sw_create(&swcfg, &sw);
 	if (rc) {
 		fprintf(stderr, "smcsim: secure world: %s\n", strerror(-rc));
@@ -332,18 +311,17 @@ static int demo(int argc, char **argv)
 	}
 
 	printf("smcsim demo: OP-TEE %s profile, %u secure threads\n",
-	       profile == SMCSIM_ABI_PROPOSAL ? "proposal" : "upstream",
-	       threads);
+	       o->profile == SMCSIM_ABI_PROPOSAL ? "proposal" : "upstream",
+	       o->threads);
 	printf("-- probe --\n");
-	smcsim_trace_init(&trace, smcsim_invoke_sim(sw), stdout);
 	tee_class_init(&cls);
 	ocfg = (struct optee_probe_cfg){
-		.invoke = smcsim_trace_invoke(&trace),
+		.invoke = smcsim_invoke_sim(sw),
 		.cls = &cls,
 		.phys = phys,
-		.profile = profile,
+		.profile = o->profile,
 		.notif_irq = smcsim_sw_notif_irq(sw),
-		.log = log,
+		.log = o->log,
 	};
 	rc = optee_probe(&ocfg, &optee);
 	if (rc) {
@@ -371,9 +349,9 @@ static int demo(int argc, char **argv)
 			printf("async value %u delivered; bottom half ran %llu time(s) for 3 requests\n",
 			       value, (unsigned long long)bh_runs);
 	}
-	if (!rc && (static_pm || dynamic_pm)) {
+	if (!rc && (o->static_pm || o->dynamic_pm)) {
 		printf("-- protected memory: %s pool, secure-video heap --\n",
-		       static_pm ? "static" : "dynamic");
+		       o->static_pm ? "static" : "dynamic");
 		rc = demo_protmem(optee, &cls, phys);
 		if (rc)
 			fprintf(stderr, "smcsim: protected-memory demo failed: %s\n",
@@ -384,20 +362,156 @@ static int demo(int argc, char **argv)
 	if (rc)
 		goto out;
 
-	optee_sec_caps_str(info.sec_caps, profile, caps, sizeof(caps));
+	optee_sec_caps_str(info.sec_caps, o->profile, caps, sizeof(caps));
 	printf("negotiated: api %u.%u, OP-TEE %u.%u (build %08x), %u threads, "
 	       "sec_caps 0x%x [%s], rpc params %u, max notif %u, %s shm pool",
 	       info.api_major, info.api_minor, info.os_revision_major,
 	       info.os_revision_minor, info.os_build_id, info.thread_count,
 	       info.sec_caps, caps, info.rpc_param_count, info.max_notif_value,
 	       info.dynamic_shm ? "dynamic" : "reserved");
-	printf(", %zu SMCs\n", smcsim_trace_count(&trace));
+	printf(", %llu SMCs\n", (unsigned long long)smcsim_sw_calls(sw));
 out:
 	tee_class_fini(&cls);
-	smcsim_trace_fini(&trace);
 	smcsim_sw_destroy(sw);
 	smcsim_phys_destroy(phys);
 	return rc ? 1 : 0;
+}
+
+/* Where the demo's trace goes. Return: 0, or 2 for a bad request. */
+static int demo_trace_start(const char *path, unsigned int kinds, bool quiet)
+{
+	struct smcsim_tracer_cfg cfg = {
+		.kinds = kinds,
+		.stream = stdout,
+		.fmt = SMCSIM_TRACE_TEXT,
+	};
+	int rc;
+
+	/* SMCSIM_TRACE in the environment already chose. */
+	if (smcsim_tracer_seen() || smcsim_trace_mask_)
+		return 0;
+	if (quiet && !path)
+		return 0;
+	if (path)
+		rc = smcsim_tracer_open(path, kinds, 0);
+	else
+		rc = smcsim_tracer_start(&cfg);
+	if (rc) {
+		fprintf(stderr, "smcsim: trace %s: %s\n", path ? path : "stdout",
+			strerror(-rc));
+		return 2;
+	}
+	return 0;
+}
+
+static int demo(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "profile", required_argument, NULL, 'p' },
+		{ "threads", required_argument, NULL, 't' },
+		{ "log", no_argument, NULL, 'l' },
+		{ "protmem", required_argument, NULL, 'm' },
+		{ "seed", required_argument, NULL, 's' },
+		{ "trace", required_argument, NULL, 'T' },
+		{ "trace-kinds", required_argument, NULL, 'k' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct demo_opts o = {
+		.profile = SMCSIM_ABI_PROPOSAL,
+		.threads = SMCSIM_SW_DEFAULT_THREADS,
+	};
+	const char *trace = NULL;
+	unsigned int kinds = 0;
+	bool det = false, quiet = false;
+	struct rt_det_config dcfg;
+	struct rt_det_result dres;
+	char *end;
+	int rc, c;
+
+	rt_det_config_default(&dcfg);
+	while ((c = getopt_long(argc, argv, "p:t:lm:s:T:k:qh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			if (!strcmp(optarg, "proposal")) {
+				o.profile = SMCSIM_ABI_PROPOSAL;
+			} else if (!strcmp(optarg, "upstream")) {
+				o.profile = SMCSIM_ABI_UPSTREAM;
+			} else {
+				fprintf(stderr, "smcsim: unknown profile '%s'\n", optarg);
+				return 2;
+			}
+			break;
+		case 't':
+			o.threads = (unsigned int)strtoul(optarg, NULL, 0);
+			break;
+		case 'l':
+			o.log = true;
+			break;
+		case 'm':
+			if (!strcmp(optarg, "static")) {
+				o.static_pm = true;
+			} else if (!strcmp(optarg, "dynamic")) {
+				o.dynamic_pm = true;
+			} else {
+				fprintf(stderr, "smcsim: --protmem static or dynamic, not '%s'\n",
+					optarg);
+				return 2;
+			}
+			break;
+		case 's':
+			dcfg.seed = strtoull(optarg, &end, 0);
+			if (*end || !*optarg) {
+				fprintf(stderr, "smcsim: --seed: not a number: %s\n",
+					optarg);
+				return 2;
+			}
+			det = true;
+			break;
+		case 'T':
+			trace = optarg;
+			break;
+		case 'k':
+			if (smcsim_tev_parse_kinds(optarg, &kinds)) {
+				fprintf(stderr, "smcsim: --trace-kinds: bad list '%s'\n",
+					optarg);
+				return 2;
+			}
+			break;
+		case 'q':
+			quiet = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind < argc) {
+		usage(stderr);
+		return 2;
+	}
+	rc = demo_trace_start(trace, kinds, quiet);
+	if (rc)
+		return rc;
+	if (det) {
+		rt_det_begin(&dcfg);
+		smcsim_tracer_mark("det run: seed 0x%llx",
+				   (unsigned long long)dcfg.seed);
+	}
+	rc = demo_run(&o);
+	if (det) {
+		rt_det_end(&dres);
+		printf("det run: seed 0x%llx, %llu steps, trace hash 0x%llx\n",
+		       (unsigned long long)dcfg.seed,
+		       (unsigned long long)dres.steps,
+		       (unsigned long long)dres.hash);
+	}
+	smcsim_tracer_stop();
+	return rc;
 }
 
 static int decode(int argc, char **argv)
