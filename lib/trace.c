@@ -482,8 +482,9 @@ void smcsim_tev_thread_(enum smcsim_tev_thread_op op, int sw_tid,
 		fname = smcsim_smc_name(fid, nbuf, sizeof(nbuf));
 		if (!strncmp(fname, "OPTEE_SMC_", 10))
 			fname += 10;
-		snprintf(ev.text, sizeof(ev.text), "thread %d taken by %s for %s",
-			 sw_tid, ev.thread, fname);
+		snprintf(ev.text, sizeof(ev.text),
+			 "thread %d taken by %s/%u for %s", sw_tid, ev.thread,
+			 ev.nw_tid, fname);
 		break;
 	case SMCSIM_TEV_THREAD_FREE:
 		snprintf(ev.name, sizeof(ev.name), "occupied");
@@ -496,14 +497,14 @@ void smcsim_tev_thread_(enum smcsim_tev_thread_op op, int sw_tid,
 		break;
 	case SMCSIM_TEV_THREAD_RESUME:
 		snprintf(ev.name, sizeof(ev.name), "resumed");
-		snprintf(ev.text, sizeof(ev.text), "thread %d resumed by %s",
-			 sw_tid, ev.thread);
+		snprintf(ev.text, sizeof(ev.text), "thread %d resumed by %s/%u",
+			 sw_tid, ev.thread, ev.nw_tid);
 		break;
 	case SMCSIM_TEV_THREAD_LIMIT:
 		snprintf(ev.name, sizeof(ev.name), "ETHREAD_LIMIT");
 		snprintf(ev.text, sizeof(ev.text),
-			 "ETHREAD_LIMIT for %s: %u of %u threads busy",
-			 ev.thread, busy, (unsigned int)fid);
+			 "ETHREAD_LIMIT for %s/%u: no free thread of %u",
+			 ev.thread, ev.nw_tid, (unsigned int)fid);
 		break;
 	}
 	tev_record(&ev);

@@ -677,14 +677,18 @@ int smcsim_tev_format(const struct smcsim_tev *ev, enum smcsim_trace_fmt fmt,
 
 	sb_init(&sb, buf, len);
 	switch (fmt) {
-	case SMCSIM_TRACE_TEXT:
+	case SMCSIM_TRACE_TEXT: {
+		char who[SMCSIM_TEV_NAME_LEN + 8];
+
+		snprintf(who, sizeof(who), "%s/%u", ev->thread, ev->nw_tid);
 		if (ev->sw_tid >= 0)
-			sb_printf(&sb, "%-16.16s s%-2d %c %s\n", ev->thread,
+			sb_printf(&sb, "%-20.20s s%-2d %c %s\n", who,
 				  ev->sw_tid, phase_mark(ev->phase), ev->text);
 		else
-			sb_printf(&sb, "%-16.16s     %c %s\n", ev->thread,
+			sb_printf(&sb, "%-20.20s     %c %s\n", who,
 				  phase_mark(ev->phase), ev->text);
 		break;
+	}
 	case SMCSIM_TRACE_LINES:
 		sb_printf(&sb, "%llu\t%llu\t%s\t%c\t%u\t%s\t%d\t0x%x\t%s\t%s\n",
 			  (unsigned long long)ev->seq,

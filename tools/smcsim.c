@@ -514,6 +514,82 @@ static int demo(int argc, char **argv)
 	return rc;
 }
 
+/* Hex digits (spaces, newlines, "0x" prefixes and ':' ignored) to bytes. */
+static int parse_hex(const char *s, uint8_t *out, size_t cap, size_t *len)
+{
+	size_t n = 0;
+	int hi = -1;
+
+	for (; *s; s++) {
+		int v;
+
+		if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X') && hi < 0) {
+			s++;
+			continue;
+		}
+		if (*s == ' ' || *s == '\n' || *s == '\t' || *s == ':' ||
+		    *s == '\r')
+			continue;
+		if (*s >= '0' && *s <= '9')
+			v = *s - '0';
+		else if ((*s | 0x20) >= 'a' && (*s | 0x20) <= 'f')
+			v = (*s | 0x20) - 'a' + 10;
+		else
+			return -EINVAL;
+		if (hi < 0) {
+			hi = v;
+			continue;
+		}
+		if (n == cap)
+			return -E2BIG;
+		out[n++] = (uint8_t)(hi << 4 | v);
+		hi = -1;
+	}
+	if (hi >= 0)
+		return -EINVAL;
+	*len = n;
+	return 0;
+}
+
+/* smcsim decode --msg|--rpc [--answer] HEX... */
+static int decode_msg(int argc, char **argv)
+{
+	static uint8_t bytes[4096];
+	bool rpc = false, answer = false;
+	char hex[16384] = "", text[1024];
+	size_t len;
+	int i, rc;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--msg"))
+			rpc = false;
+		else if (!strcmp(argv[i], "--rpc"))
+			rpc = true;
+		else if (!strcmp(argv[i], "--answer"))
+			answer = true;
+		else if (strlcat(hex, argv[i], sizeof(hex)) >= sizeof(hex)) {
+			fprintf(stderr, "smcsim: more than %zu bytes of hex\n",
+				sizeof(bytes));
+			return 2;
+		}
+	}
+	if (!hex[0]) {
+		/* None on the command line: standard input. */
+		len = fread(hex, 1, sizeof(hex) - 1, stdin);
+		hex[len] = '\0';
+	}
+	rc = parse_hex(hex, bytes, sizeof(bytes), &len);
+	if (rc) {
+		fprintf(stderr, "smcsim: %s\n", rc == -E2BIG ?
+			"more than 4096 bytes: one message fits in a page" :
+			"not hex bytes (an odd digit count or another character)");
+		return 2;
+	}
+	smcsim_decode_msg(text, sizeof(text), bytes, len, rpc, answer, NULL);
+	printf("%s\n", text);
+	return 0;
+}
+
 static int decode(int argc, char **argv)
 {
 	char b1[48], b2[48];
@@ -523,6 +599,9 @@ static int decode(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	if (!strcmp(argv[1], "--msg") || !strcmp(argv[1], "--rpc") ||
+	    !strcmp(argv[1], "--answer"))
+		return decode_msg(argc, argv);
 	for (i = 1; i < argc; i++) {
 		char *end;
 		unsigned long v = strtoul(argv[i], &end, 0);
@@ -538,6 +617,83 @@ static int decode(int argc, char **argv)
 	return 0;
 }
 
+/* smcsim trace [--format text|lines|json] [--kinds LIST] FILE */
+static int trace_cmd(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "kinds", required_argument, NULL, 'k' },
+		{ NULL, 0, NULL, 0 },
+	};
+	enum smcsim_trace_fmt fmt = SMCSIM_TRACE_TEXT;
+	struct smcsim_trace_writer w;
+	unsigned int kinds = SMCSIM_TEV_ALL, lineno = 0, bad = 0;
+	char line[2048];
+	FILE *f;
+	int c, rc;
+
+	while ((c = getopt_long(argc, argv, "f:k:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			if (!strcmp(optarg, "text"))
+				fmt = SMCSIM_TRACE_TEXT;
+			else if (!strcmp(optarg, "lines"))
+				fmt = SMCSIM_TRACE_LINES;
+			else if (!strcmp(optarg, "json"))
+				fmt = SMCSIM_TRACE_JSON;
+			else {
+				fprintf(stderr, "smcsim: --format text, lines or json\n");
+				return 2;
+			}
+			break;
+		case 'k':
+			if (smcsim_tev_parse_kinds(optarg, &kinds)) {
+				fprintf(stderr, "smcsim: --kinds: bad list '%s'\n",
+					optarg);
+				return 2;
+			}
+			break;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind != argc - 1) {
+		usage(stderr);
+		return 2;
+	}
+	f = strcmp(argv[optind], "-") ? fopen(argv[optind], "r") : stdin;
+	if (!f) {
+		fprintf(stderr, "smcsim: %s: %s\n", argv[optind], strerror(errno));
+		return 1;
+	}
+	smcsim_trace_writer_begin(&w, stdout, fmt);
+	while (fgets(line, sizeof(line), f)) {
+		struct smcsim_tev ev;
+
+		lineno++;
+		if (line[0] == '#' || line[0] == '\n')
+			continue;
+		if (smcsim_tev_parse_line(line, &ev)) {
+			if (!bad++)
+				fprintf(stderr, "smcsim: %s:%u: not a line of "
+					"the line format (recorded with "
+					"SMCSIM_TRACE=FILE or --trace FILE, "
+					"not .json or .txt)\n", argv[optind],
+					lineno);
+			continue;
+		}
+		if (kinds & (1U << ev.kind))
+			smcsim_trace_writer_put(&w, &ev);
+	}
+	rc = smcsim_trace_writer_end(&w);
+	if (f != stdin)
+		fclose(f);
+	if (bad)
+		fprintf(stderr, "smcsim: %u line(s) skipped\n", bad);
+	return rc || bad ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -548,6 +704,8 @@ int main(int argc, char **argv)
 		return demo(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "decode"))
 		return decode(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "trace"))
+		return trace_cmd(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		usage(stdout);
 		return 0;

@@ -265,7 +265,7 @@ static inline void smcsim_tev_rpc_regs(char phase, int sw_tid,
 
 /**
  * smcsim_tev_thread() - secure thread @sw_tid changes state (@fid: the call
- * it runs, for TAKE; @busy: threads in use, for LIMIT)
+ * it runs, for TAKE; the world's thread count, for LIMIT; @busy: unused, 0)
  */
 static inline void smcsim_tev_thread(enum smcsim_tev_thread_op op, int sw_tid,
 				     unsigned long fid, unsigned int busy)
