@@ -3,13 +3,16 @@
  * smcsim: command-line front end.
  *
  *   smcsim demo [--profile proposal|upstream] [--threads N] [--log]
- *               [--protmem static|dynamic] [--seed N]
+ *               [--protmem static|dynamic] [--seed N] [--callers N]
  *               [--trace FILE] [--trace-kinds LIST] [--quiet]
  *       Create a simulated secure world, probe it as the Linux driver does,
  *       open a session to the built-in echo TA and invoke it, print the
  *       decoded trace (every SMC, message, RPC, secure-thread state,
  *       notification and interrupt) and a summary of what was negotiated,
- *       then remove the driver. With --protmem, also allocate a protected
+ *       then remove the driver. --callers N (default: one more than the
+ *       secure threads, 0 for none) callers then call a TA that sleeps in
+ *       the secure world, all at once, so that one of them queues for a
+ *       secure thread. With --protmem, also allocate a protected
  *       buffer from the secure-video heap, have the secure-video TA fill
  *       and hash it, and show that the normal world's read of it faults.
  *       --seed runs it all under the deterministic scheduler (the same
@@ -49,7 +52,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: smcsim demo [--profile proposal|upstream] [--threads N] [--log]\n"
 		"                   [--protmem static|dynamic] [--seed N]\n"
-		"                   [--trace FILE[.json|.txt]] [--trace-kinds LIST] [--quiet]\n"
+		"                   [--callers N] [--trace FILE[.json|.txt]] [--trace-kinds LIST] [--quiet]\n"
 		"       smcsim trace [--format text|lines|json] [--kinds LIST] FILE\n"
 		"       smcsim decode VALUE...\n"
 		"       smcsim decode --msg|--rpc [--answer] HEX\n"
@@ -167,6 +170,64 @@ static int demo_notif(struct optee *optee, struct smcsim_sw *sw,
 	return !rc && !bh.runs ? -ETIMEDOUT : rc;
 }
 
+/* One caller of the thread-limit part: a session to the sleep TA, which
+ * sleeps in the secure world (RPC SUSPEND) holding its secure thread. */
+struct demo_caller {
+	struct optee *optee;
+	struct rt_thread *thread;
+	int rc;
+};
+
+#define DEMO_SLEEP_MS	10
+
+static void *demo_caller_fn(void *arg)
+{
+	static const struct smcsim_uuid sleep_uuid = SMCSIM_TA_SLEEP_UUID;
+	struct demo_caller *c = arg;
+	struct tee_param p = {
+		.attr = TEE_IOCTL_PARAM_ATTR_TYPE_VALUE_INPUT,
+		.u.value = { .a = DEMO_SLEEP_MS, .b = 1 },
+	};
+	struct tee_context *ctx;
+	uint32_t session;
+
+	c->rc = demo_open(c->optee, &sleep_uuid, &ctx, &session);
+	if (c->rc)
+		return NULL;
+	c->rc = demo_invoke(ctx, session, SMCSIM_TA_SLEEP_CMD_SUSPEND, &p, 1);
+	demo_close(ctx, session);
+	return NULL;
+}
+
+/*
+ * The thread limit: @n callers at once, each holding a secure thread
+ * while its TA sleeps; with more callers than threads the driver queues
+ * the rest until a thread is given back.
+ */
+static int demo_limit(struct optee *optee, unsigned int n)
+{
+	struct demo_caller c[16];
+	unsigned int i, started = 0;
+	int rc = 0;
+
+	if (n > sizeof(c) / sizeof(c[0]))
+		n = sizeof(c) / sizeof(c[0]);
+	for (i = 0; i < n; i++) {
+		c[i] = (struct demo_caller){ .optee = optee };
+		rc = rt_thread_create(&c[i].thread, "caller", demo_caller_fn,
+				      &c[i]);
+		if (rc)
+			break;
+		started++;
+	}
+	for (i = 0; i < started; i++) {
+		rt_thread_join(c[i].thread, NULL);
+		if (!rc)
+			rc = c[i].rc;
+	}
+	return rc;
+}
+
 #define DEMO_PROTMEM_LEN	(64 * 1024)
 #define DEMO_PROTMEM_SEED	0x5a
 
@@ -269,10 +330,12 @@ out_buf:
 /**
  * struct demo_opts - what the command line asked for
  * @profile, @threads, @log, @static_pm, @dynamic_pm: the world
+ * @callers:	callers of the thread-limit part (0: none)
  */
 struct demo_opts {
 	enum smcsim_abi_profile profile;
 	unsigned int threads;
+	unsigned int callers;
 	bool log;
 	bool static_pm;
 	bool dynamic_pm;
@@ -349,6 +412,17 @@ static int demo_run(const struct demo_opts *o)
 			printf("async value %u delivered; bottom half ran %llu time(s) for 3 requests\n",
 			       value, (unsigned long long)bh_runs);
 	}
+	if (!rc && o->callers) {
+		printf("-- thread limit: %u callers at once, %u secure threads, "
+		       "the TA sleeps %u ms in each --\n", o->callers,
+		       info.thread_count, DEMO_SLEEP_MS);
+		rc = demo_limit(optee, o->callers);
+		if (rc)
+			fprintf(stderr, "smcsim: thread-limit demo failed: %s\n",
+				strerror(-rc));
+		else
+			printf("%u callers done\n", o->callers);
+	}
 	if (!rc && (o->static_pm || o->dynamic_pm)) {
 		printf("-- protected memory: %s pool, secure-video heap --\n",
 		       o->static_pm ? "static" : "dynamic");
@@ -415,6 +489,7 @@ static int demo(int argc, char **argv)
 		{ "trace", required_argument, NULL, 'T' },
 		{ "trace-kinds", required_argument, NULL, 'k' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "callers", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -423,6 +498,7 @@ static int demo(int argc, char **argv)
 		.threads = SMCSIM_SW_DEFAULT_THREADS,
 	};
 	const char *trace = NULL;
+	bool callers_set = false;
 	unsigned int kinds = 0;
 	bool det = false, quiet = false;
 	struct rt_det_config dcfg;
@@ -431,7 +507,7 @@ static int demo(int argc, char **argv)
 	int rc, c;
 
 	rt_det_config_default(&dcfg);
-	while ((c = getopt_long(argc, argv, "p:t:lm:s:T:k:qh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "p:t:lm:s:T:k:qc:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			if (!strcmp(optarg, "proposal")) {
@@ -482,6 +558,15 @@ static int demo(int argc, char **argv)
 		case 'q':
 			quiet = true;
 			break;
+		case 'c':
+			o.callers = (unsigned int)strtoul(optarg, &end, 0);
+			if (*end || !*optarg || o.callers > 16) {
+				fprintf(stderr, "smcsim: --callers: 0 to 16, not %s\n",
+					optarg);
+				return 2;
+			}
+			callers_set = true;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -494,6 +579,9 @@ static int demo(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	/* One more caller than threads: one of them has to queue. */
+	if (!callers_set)
+		o.callers = o.threads + 1 <= 16 ? o.threads + 1 : 0;
 	rc = demo_trace_start(trace, kinds, quiet);
 	if (rc)
 		return rc;
