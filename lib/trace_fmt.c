@@ -682,10 +682,10 @@ int smcsim_tev_format(const struct smcsim_tev *ev, enum smcsim_trace_fmt fmt,
 
 		snprintf(who, sizeof(who), "%s/%u", ev->thread, ev->nw_tid);
 		if (ev->sw_tid >= 0)
-			sb_printf(&sb, "%-20.20s s%-2d %c %s\n", who,
+			sb_printf(&sb, "%-24.24s s%-2d %c %s\n", who,
 				  ev->sw_tid, phase_mark(ev->phase), ev->text);
 		else
-			sb_printf(&sb, "%-20.20s     %c %s\n", who,
+			sb_printf(&sb, "%-24.24s     %c %s\n", who,
 				  phase_mark(ev->phase), ev->text);
 		break;
 	}

@@ -178,12 +178,12 @@ static void trace_text_format(void **state)
 
 	(void)state;
 	smcsim_tev_format(&ev, SMCSIM_TRACE_TEXT, buf, sizeof(buf));
-	assert_string_equal(buf, "caller/3             s1  > INVOKE session=1 "
+	assert_string_equal(buf, "caller/3                 s1  > INVOKE session=1 "
 			    "func=0x0 \"quoted\" back\\slash\n");
 	ev.sw_tid = -1;
 	ev.phase = SMCSIM_TEV_INSTANT;
 	smcsim_tev_format(&ev, SMCSIM_TRACE_TEXT, buf, sizeof(buf));
-	assert_string_equal(buf, "caller/3                 * INVOKE session=1 "
+	assert_string_equal(buf, "caller/3                     * INVOKE session=1 "
 			    "func=0x0 \"quoted\" back\\slash\n");
 }
 
