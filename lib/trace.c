@@ -41,7 +41,7 @@
 
 /* ---- 1. state and lock -------------------------------------------------- */
 
-unsigned int smcsim_trace_mask_;
+atomic_uint smcsim_trace_mask_;
 
 /**
  * struct trace_sink - the process's sink; every field but @lock is
@@ -120,7 +120,7 @@ static void trace_atfork_parent(void)
 
 static void trace_atfork_child(void)
 {
-	smcsim_trace_mask_ = 0;
+	atomic_store(&smcsim_trace_mask_, 0);
 	sink.streaming = false;
 	sink_unlock();
 }
@@ -141,7 +141,7 @@ void smcsim_tracer_stop(void)
 	struct smcsim_tev *ring;
 
 	sink_lock();
-	smcsim_trace_mask_ = 0;
+	atomic_store(&smcsim_trace_mask_, 0);
 	if (sink.streaming && sink.owner == trace_pid()) {
 		smcsim_trace_writer_end(&sink.w);
 		if (sink.close_stream)
@@ -191,7 +191,7 @@ int smcsim_tracer_start(const struct smcsim_tracer_cfg *cfg)
 	sink.t0_ns = mono_ns();
 	if (cfg->stream)
 		smcsim_trace_writer_begin(&sink.w, cfg->stream, cfg->fmt);
-	smcsim_trace_mask_ = kinds;
+	atomic_store(&smcsim_trace_mask_, kinds);
 	sink_unlock();
 	return 0;
 }
@@ -226,12 +226,17 @@ int smcsim_tracer_open(const char *path, unsigned int kinds, size_t ring)
 	return rc;
 }
 
+bool smcsim_tracer_on(void)
+{
+	return atomic_load(&smcsim_trace_mask_) != 0;
+}
+
 void smcsim_tracer_set_kinds(unsigned int kinds)
 {
 	sink_lock();
-	if (smcsim_trace_mask_)
-		smcsim_trace_mask_ = (kinds ? kinds : SMCSIM_TEV_ALL) &
-				     SMCSIM_TEV_ALL;
+	if (atomic_load(&smcsim_trace_mask_))
+		atomic_store(&smcsim_trace_mask_,
+			     (kinds ? kinds : SMCSIM_TEV_ALL) & SMCSIM_TEV_ALL);
 	sink_unlock();
 }
 
@@ -356,7 +361,8 @@ static void tev_record(struct smcsim_tev *ev)
 		if (*c == '\t' || *c == '\n' || *c == '\r')
 			*c = ' ';
 	sink_lock();
-	if (!(smcsim_trace_mask_ & (1U << ev->kind))) {
+	if (!(atomic_load_explicit(&smcsim_trace_mask_, memory_order_relaxed) &
+	      (1U << ev->kind))) {
 		sink_unlock();
 		return;
 	}

@@ -462,7 +462,7 @@ static int demo_trace_start(const char *path, unsigned int kinds, bool quiet)
 	int rc;
 
 	/* SMCSIM_TRACE in the environment already chose. */
-	if (smcsim_tracer_seen() || smcsim_trace_mask_)
+	if (smcsim_tracer_on())
 		return 0;
 	if (quiet && !path)
 		return 0;

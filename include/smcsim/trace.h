@@ -32,6 +32,7 @@
 #ifndef SMCSIM_TRACE_H
 #define SMCSIM_TRACE_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -146,13 +147,20 @@ struct smcsim_tracer_cfg {
 	bool close_stream;
 };
 
-/* Set only by smcsim_tracer_start()/_stop(); read through smcsim_tracing(). */
-extern unsigned int smcsim_trace_mask_;
+/*
+ * Set only by smcsim_tracer_start()/_stop()/_set_kinds(); read through
+ * smcsim_tracing(). Atomic because hooks read it on every thread while
+ * the sink may start or stop; relaxed, because a hook that saw it set
+ * looks again under the sink's lock before it records.
+ */
+extern atomic_uint smcsim_trace_mask_;
 
 /** smcsim_tracing() - events of @kind are being recorded */
 static inline bool smcsim_tracing(enum smcsim_tev_kind kind)
 {
-	return __builtin_expect(smcsim_trace_mask_ & (1U << kind), 0);
+	return __builtin_expect(atomic_load_explicit(&smcsim_trace_mask_,
+						     memory_order_relaxed) &
+				(1U << kind), 0);
 }
 
 /**
@@ -174,6 +182,8 @@ void smcsim_tracer_stop(void);
 int smcsim_tracer_open(const char *path, unsigned int kinds, size_t ring);
 /** smcsim_trace_fmt_of() - the format a file name asks for */
 enum smcsim_trace_fmt smcsim_trace_fmt_of(const char *path);
+/** smcsim_tracer_on() - a sink runs (started here or by SMCSIM_TRACE) */
+bool smcsim_tracer_on(void);
 /** smcsim_tracer_set_kinds() - change the filter of a running sink */
 void smcsim_tracer_set_kinds(unsigned int kinds);
 /** smcsim_tracer_seen() - events recorded since the start (ring or not) */
