@@ -49,7 +49,9 @@ atomic_uint smcsim_trace_mask_;
  * @ring:	the last @ring_cap events, event seq at [seq % @ring_cap]
  * @seq:	events recorded since the start (the next one's seq)
  * @streaming:	@w writes to a stream
- * @close_stream: fclose it at the stop
+ * @close_stream: fclose it (and @ring_dump) at the stop
+ * @ring_dump:	where the ring goes at the stop, or NULL
+ * @dump_fmt:	in which format
  * @t0_ns:	the free-running clock at the start
  * @owner:	the process that started it (a forked child writes nothing)
  */
@@ -61,6 +63,8 @@ static struct trace_sink {
 	struct smcsim_trace_writer w;
 	bool streaming;
 	bool close_stream;
+	FILE *ring_dump;
+	enum smcsim_trace_fmt dump_fmt;
 	uint64_t t0_ns;
 	long owner;
 } sink = { .lock = ATOMIC_FLAG_INIT };
@@ -136,9 +140,27 @@ static long trace_pid(void)
 }
 #endif
 
+/* Write the @cap-slot @ring, @seq events seen, oldest first. */
+static void ring_dump(FILE *f, enum smcsim_trace_fmt fmt,
+		      const struct smcsim_tev *ring, size_t cap, uint64_t seq)
+{
+	struct smcsim_trace_writer w;
+	uint64_t i = seq > cap ? seq - cap : 0;
+
+	smcsim_trace_writer_begin(&w, f, fmt);
+	for (; i < seq; i++)
+		smcsim_trace_writer_put(&w, &ring[i % cap]);
+	smcsim_trace_writer_end(&w);
+}
+
 void smcsim_tracer_stop(void)
 {
 	struct smcsim_tev *ring;
+	enum smcsim_trace_fmt fmt;
+	FILE *dump = NULL;
+	bool close_dump;
+	uint64_t seq;
+	size_t cap;
 
 	sink_lock();
 	atomic_store(&smcsim_trace_mask_, 0);
@@ -147,11 +169,24 @@ void smcsim_tracer_stop(void)
 		if (sink.close_stream)
 			fclose(sink.w.f);
 	}
+	if (sink.owner == trace_pid())
+		dump = sink.ring_dump;
+	sink.ring_dump = NULL;
 	sink.streaming = false;
 	ring = sink.ring;
+	cap = sink.ring_cap;
+	seq = sink.seq;
+	fmt = sink.dump_fmt;
+	close_dump = sink.close_stream;
 	sink.ring = NULL;
 	sink.ring_cap = 0;
 	sink_unlock();
+	/* Nothing records now: the ring is read without the lock. */
+	if (dump && ring) {
+		ring_dump(dump, fmt, ring, cap, seq);
+		if (close_dump)
+			fclose(dump);
+	}
 	free(ring);
 }
 
@@ -161,7 +196,7 @@ int smcsim_tracer_start(const struct smcsim_tracer_cfg *cfg)
 	unsigned int kinds = cfg->kinds ? cfg->kinds : SMCSIM_TEV_ALL;
 
 	if ((kinds & ~SMCSIM_TEV_ALL) || (!cfg->ring && !cfg->stream) ||
-	    cfg->fmt > SMCSIM_TRACE_JSON)
+	    cfg->fmt > SMCSIM_TRACE_JSON || (cfg->ring_dump && !cfg->ring))
 		return -EINVAL;
 	if (cfg->ring) {
 		if (cfg->ring > SIZE_MAX / sizeof(*ring))
@@ -186,7 +221,9 @@ int smcsim_tracer_start(const struct smcsim_tracer_cfg *cfg)
 	sink.ring_cap = cfg->ring;
 	sink.seq = 0;
 	sink.streaming = cfg->stream != NULL;
-	sink.close_stream = cfg->stream && cfg->close_stream;
+	sink.close_stream = cfg->close_stream;
+	sink.ring_dump = cfg->ring_dump;
+	sink.dump_fmt = cfg->fmt;
 	sink.owner = trace_pid();
 	sink.t0_ns = mono_ns();
 	if (cfg->stream)
@@ -215,14 +252,19 @@ int smcsim_tracer_open(const char *path, unsigned int kinds, size_t ring)
 		.fmt = smcsim_trace_fmt_of(path),
 		.close_stream = true,
 	};
+	FILE *f;
 	int rc;
 
-	cfg.stream = fopen(path, "w");
-	if (!cfg.stream)
+	f = fopen(path, "w");
+	if (!f)
 		return -errno;
+	if (ring)
+		cfg.ring_dump = f;
+	else
+		cfg.stream = f;
 	rc = smcsim_tracer_start(&cfg);
 	if (rc)
-		fclose(cfg.stream);
+		fclose(f);
 	return rc;
 }
 
@@ -242,14 +284,18 @@ void smcsim_tracer_set_kinds(unsigned int kinds)
 
 /*
  * SMCSIM_TRACE=FILE (SMCSIM_TRACE_KINDS=smc,msg,... to filter): any program
- * linked with the library streams its trace there, closed at exit.
+ * linked with the library streams its trace there, closed at exit; with
+ * SMCSIM_TRACE_RING=N, only the last N events, written at exit.
  */
 __attribute__((constructor))
 static void trace_from_env(void)
 {
 	const char *path = getenv("SMCSIM_TRACE");
 	const char *ks = getenv("SMCSIM_TRACE_KINDS");
+	const char *rs = getenv("SMCSIM_TRACE_RING");
 	unsigned int kinds = 0;
+	unsigned long ring = 0;
+	char *end;
 	int rc;
 
 	if (!path || !*path)
@@ -259,7 +305,15 @@ static void trace_from_env(void)
 			"of smc,msg,rpc,thread,queue,notif,irq,mark,all\n", ks);
 		return;
 	}
-	rc = smcsim_tracer_open(path, kinds, 0);
+	if (rs && *rs) {
+		ring = strtoul(rs, &end, 0);
+		if (*end || !ring) {
+			fprintf(stderr, "smcsim: SMCSIM_TRACE_RING '%s': not a "
+				"positive number of events\n", rs);
+			return;
+		}
+	}
+	rc = smcsim_tracer_open(path, kinds, ring);
 	if (rc) {
 		fprintf(stderr, "smcsim: SMCSIM_TRACE=%s: %s\n", path,
 			strerror(-rc));

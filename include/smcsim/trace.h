@@ -136,13 +136,17 @@ enum smcsim_trace_fmt {
  * @kinds:	mask of (1 << enum smcsim_tev_kind) to record; 0 = all
  * @ring:	events the ring keeps (the last ones); 0 = no ring
  * @stream:	if not NULL, every event is written there as it happens
- * @fmt:	the format of @stream
- * @close_stream: fclose(@stream) at smcsim_tracer_stop()
+ * @ring_dump:	if not NULL, what the ring holds is written there at
+ *		smcsim_tracer_stop() (a file as long as the ring, whatever
+ *		the length of the run)
+ * @fmt:	the format of @stream and @ring_dump
+ * @close_stream: fclose(@stream) and (@ring_dump) at smcsim_tracer_stop()
  */
 struct smcsim_tracer_cfg {
 	unsigned int kinds;
 	size_t ring;
 	FILE *stream;
+	FILE *ring_dump;
 	enum smcsim_trace_fmt fmt;
 	bool close_stream;
 };
@@ -174,9 +178,11 @@ int smcsim_tracer_start(const struct smcsim_tracer_cfg *cfg);
  */
 void smcsim_tracer_stop(void);
 /**
- * smcsim_tracer_open() - start streaming to file @path, the format from its
- * name (".json": JSON, ".txt"/".log": text, else lines), @kinds as
- * struct smcsim_tracer_cfg. What SMCSIM_TRACE=FILE does at load time.
+ * smcsim_tracer_open() - trace to file @path, the format from its name
+ * (".json": JSON, ".txt"/".log": text, else lines), @kinds as
+ * struct smcsim_tracer_cfg: streamed if @ring is 0, else the last @ring
+ * events, written at the stop. What SMCSIM_TRACE=FILE (and
+ * SMCSIM_TRACE_RING=N) does at load time.
  * Return: 0 or a negative errno.
  */
 int smcsim_tracer_open(const char *path, unsigned int kinds, size_t ring);

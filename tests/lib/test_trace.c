@@ -76,6 +76,39 @@ static void trace_ring_keeps_last_n(void **state)
 	smcsim_tracer_stop();
 }
 
+/* A ring with a dump: the file gets the last N events at the stop only. */
+static void trace_ring_dump_at_stop(void **state)
+{
+	struct smcsim_tracer_cfg cfg = { .ring = 4, .fmt = SMCSIM_TRACE_LINES };
+	struct smcsim_tev ev;
+	char line[512];
+	unsigned int i, n = 0;
+
+	(void)state;
+	cfg.ring_dump = tmpfile();
+	assert_non_null(cfg.ring_dump);
+	assert_int_equal(smcsim_tracer_start(&cfg), 0);
+	for (i = 0; i < 10; i++)
+		emit_irq(i);
+	assert_int_equal(ftell(cfg.ring_dump), 0);
+	smcsim_tracer_stop();
+	rewind(cfg.ring_dump);
+	while (fgets(line, sizeof(line), cfg.ring_dump)) {
+		if (line[0] == '#')
+			continue;
+		assert_int_equal(smcsim_tev_parse_line(line, &ev), 0);
+		assert_int_equal(ev.seq, 6 + n);
+		n++;
+	}
+	assert_int_equal(n, 4);
+	fclose(cfg.ring_dump);
+
+	/* A dump needs a ring. */
+	cfg.ring = 0;
+	cfg.ring_dump = stderr;
+	assert_int_equal(smcsim_tracer_start(&cfg), -EINVAL);
+}
+
 /* Only the kinds asked for are recorded; the filter can change. */
 static void trace_filter_by_kind(void **state)
 {
@@ -577,6 +610,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(trace_ring_keeps_last_n),
+		cmocka_unit_test(trace_ring_dump_at_stop),
 		cmocka_unit_test(trace_filter_by_kind),
 		cmocka_unit_test(trace_stopped_records_nothing),
 		cmocka_unit_test(trace_start_refuses_bad_config),
