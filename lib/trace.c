@@ -53,6 +53,9 @@ atomic_uint smcsim_trace_mask_;
  * @ring_dump:	where the ring goes at the stop, or NULL
  * @dump_fmt:	in which format
  * @t0_ns:	the free-running clock at the start
+ * @ts_offset:	added to the clock so that time never goes back in a sink
+ *		(each det run starts its virtual clock anew)
+ * @last_ts:	the last timestamp given
  * @owner:	the process that started it (a forked child writes nothing)
  */
 static struct trace_sink {
@@ -66,6 +69,8 @@ static struct trace_sink {
 	FILE *ring_dump;
 	enum smcsim_trace_fmt dump_fmt;
 	uint64_t t0_ns;
+	uint64_t ts_offset;
+	uint64_t last_ts;
 	long owner;
 } sink = { .lock = ATOMIC_FLAG_INIT };
 
@@ -226,6 +231,8 @@ int smcsim_tracer_start(const struct smcsim_tracer_cfg *cfg)
 	sink.dump_fmt = cfg->fmt;
 	sink.owner = trace_pid();
 	sink.t0_ns = mono_ns();
+	sink.ts_offset = 0;
+	sink.last_ts = 0;
 	if (cfg->stream)
 		smcsim_trace_writer_begin(&sink.w, cfg->stream, cfg->fmt);
 	atomic_store(&smcsim_trace_mask_, kinds);
@@ -421,7 +428,13 @@ static void tev_record(struct smcsim_tev *ev)
 		return;
 	}
 	ev->seq = sink.seq++;
-	ev->ts_ns = trace_now_ns();
+	ev->ts_ns = trace_now_ns() + sink.ts_offset;
+	if (ev->ts_ns < sink.last_ts) {
+		/* A new det run, its clock from the start: continue after. */
+		sink.ts_offset += sink.last_ts - ev->ts_ns + 1000;
+		ev->ts_ns = sink.last_ts + 1000;
+	}
+	sink.last_ts = ev->ts_ns;
 	if (sink.ring_cap)
 		sink.ring[ev->seq % sink.ring_cap] = *ev;
 	if (sink.streaming)

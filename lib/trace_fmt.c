@@ -808,11 +808,13 @@ static void json_name_track(struct smcsim_trace_writer *w,
 	if (sec) {
 		fprintf(w->f, "\"secure thread %u\"}}", tid);
 	} else {
-		char name[64];
+		char name[80], who[SMCSIM_TEV_NAME_LEN + 8];
 		struct sbuf sb;
 
+		/* "caller/3": callers share a name, not an id. */
+		snprintf(who, sizeof(who), "%s/%u", ev->thread, tid);
 		sb_init(&sb, name, sizeof(name));
-		sb_json_str(&sb, ev->thread);
+		sb_json_str(&sb, who);
 		fprintf(w->f, "%s}}", name);
 	}
 	fprintf(w->f, ",\n{\"name\":\"thread_sort_index\",\"ph\":\"M\","

@@ -28,6 +28,8 @@
  * Timestamps: in a det run virtual (rt's clock, plus 1 us per scheduling
  * step, so events never tie), so a seed's trace is byte-identical from run
  * to run; otherwise CLOCK_MONOTONIC nanoseconds from the sink's start.
+ * They never go back within a sink: a det run that starts its clock anew
+ * continues after the last event (a test binary runs many).
  */
 #ifndef SMCSIM_TRACE_H
 #define SMCSIM_TRACE_H

@@ -278,7 +278,7 @@ static void trace_json_stream_is_a_document(void **state)
 			       "\"secure thread 0\"}"));
 	assert_non_null(strstr(doc, "\"name\":\"thread_name\",\"ph\":\"M\","
 			       "\"pid\":1,\"tid\":0,\"args\":{\"name\":"
-			       "\"main\"}"));
+			       "\"main/0\"}"));
 	assert_non_null(strstr(doc, "\"cat\":\"MSG\",\"ph\":\"B\""));
 	assert_non_null(strstr(doc, "\"cat\":\"IRQ\",\"ph\":\"i\""));
 	assert_non_null(strstr(doc, "\"s\":\"t\""));
