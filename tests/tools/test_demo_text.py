@@ -5,21 +5,27 @@ scheduler, so the same text on every run) must print exactly
 tests/tools/demo-seed1.txt, the decoded trace of every SMC, message, RPC,
 secure-thread state, queue wait, notification and interrupt. A change of
 behaviour shows here as a diff; when the change is meant, regenerate with
-    test_demo_text.py SMCSIM GOLDEN --update
+    test_demo_text.py --update tests/tools/demo-seed1.txt build/tools/smcsim
 and read the diff in review. The free-running demo (no seed) must print
 the decoded forms too, in whatever order its threads ran.
-Usage: test_demo_text.py SMCSIM GOLDEN [--update]"""
+Usage: test_demo_text.py [--update] GOLDEN CMD... (CMD: the smcsim binary,
+after the emulator that runs it in a cross build)"""
 
 import difflib
 import subprocess
 import sys
 
-smcsim, golden = sys.argv[1], sys.argv[2]
-update = "--update" in sys.argv[3:]
+args = sys.argv[1:]
+update = bool(args) and args[0] == "--update"
+if update:
+    args = args[1:]
+if len(args) < 2:
+    sys.exit(__doc__)
+golden, cmd = args[0], args[1:]
 
 
 def demo(*args):
-    p = subprocess.run([smcsim, "demo"] + list(args), capture_output=True,
+    p = subprocess.run(cmd + ["demo"] + list(args), capture_output=True,
                        text=True, timeout=120)
     if p.returncode != 0:
         sys.exit("smcsim demo %s: exit %d\n%s%s" %

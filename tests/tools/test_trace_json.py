@@ -20,7 +20,8 @@ module and checks what a viewer relies on:
    not to overlap);
  - instants for interrupts and notifications, and the thread-limit queue;
  - a det run (--seed) gives the same bytes twice.
-Usage: test_trace_json.py SMCSIM"""
+Usage: test_trace_json.py CMD... (CMD: the smcsim binary, after the
+emulator that runs it in a cross build)"""
 
 import json
 import os
@@ -28,7 +29,9 @@ import subprocess
 import sys
 import tempfile
 
-smcsim = sys.argv[1]
+cmd = sys.argv[1:]
+if not cmd:
+    sys.exit(__doc__)
 failures = []
 YIELDING_WITH_THREAD = {"CALL_WITH_ARG", "CALL_WITH_RPC_ARG",
                         "CALL_WITH_REGD_ARG", "CALL_SYSTEM_WITH_REGD_ARG"}
@@ -39,7 +42,7 @@ def fail(msg):
 
 
 def run_demo(path, *args):
-    p = subprocess.run([smcsim, "demo", "--trace", path] + list(args),
+    p = subprocess.run(cmd + ["demo", "--trace", path] + list(args),
                        capture_output=True, text=True, timeout=120)
     if p.returncode != 0:
         sys.exit("smcsim demo --trace %s: exit %d\n%s%s" %
