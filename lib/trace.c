@@ -401,6 +401,8 @@ size_t smcsim_tracer_bytes(void)
 static void tev_init(struct smcsim_tev *ev, enum smcsim_tev_kind kind,
 		     char phase, int sw_tid, uint32_t code)
 {
+	/* Whole: a ring or a dump holds no bytes of an earlier stack. */
+	memset(ev, 0, sizeof(*ev));
 	ev->kind = (uint8_t)kind;
 	ev->phase = phase;
 	ev->nw_tid = (uint16_t)rt_thread_id();
@@ -460,24 +462,18 @@ void smcsim_tev_msg_(char phase, int sw_tid, const struct optee_msg_arg *arg,
 		     size_t size, unsigned long a0)
 {
 	struct smcsim_tev ev;
-	int n;
+	char nbuf[48];
 
 	tev_init(&ev, SMCSIM_TEV_MSG, phase, sw_tid, 0);
 	if (size >= sizeof(*arg))
 		ev.code = arg->cmd;
-	n = smcsim_decode_msg(ev.text, sizeof(ev.text), arg, size, false,
-			      phase == SMCSIM_TEV_END, ev.name);
-	if (phase == SMCSIM_TEV_END && a0 != OPTEE_SMC_RETURN_OK) {
-		char nbuf[32];
-		const char *name = ev.name[0] ? ev.name : "message";
-
-		/* Refused before an answer: the arg holds none. */
-		(void)n;
+	smcsim_decode_msg(ev.text, sizeof(ev.text), arg, size, false,
+			  phase == SMCSIM_TEV_END, ev.name);
+	if (phase == SMCSIM_TEV_END && a0 != OPTEE_SMC_RETURN_OK)
+		/* Refused before an answer: the argument holds none. */
 		snprintf(ev.text, sizeof(ev.text), "%s -> refused: a0=%s",
-			 name, a0 == OPTEE_SMC_RETURN_EBADCMD ? "EBADCMD" :
-			 a0 == OPTEE_SMC_RETURN_EBADADDR ? "EBADADDR" :
-			 (snprintf(nbuf, sizeof(nbuf), "0x%lx", a0), nbuf));
-	}
+			 ev.name[0] ? ev.name : "message",
+			 smcsim_smc_ret_name(a0, nbuf, sizeof(nbuf)));
 	tev_record(&ev);
 }
 

@@ -29,9 +29,9 @@
 #include <smcsim/ctx.h>
 #include <smcsim/optee_msg.h>
 #include <smcsim/rt.h>
-#include <smcsim/trace.h>
 #include <smcsim/secure_world.h>
 #include <smcsim/sw_ta.h>
+#include <smcsim/trace.h>
 
 /* The RPC argument OP-TEE asks for or expects: room for 4 params, 160 bytes. */
 #define SW_RPC_ARG_SIZE \
