@@ -398,6 +398,17 @@ size_t smcsim_tracer_bytes(void)
 
 /* ---- 5. recording an event; the hooks ------------------------------------ */
 
+/*
+ * A field of the line format holds no tab or newline: made spaces in what
+ * callers wrote (thread names, printf texts; the decoder writes none).
+ */
+static void one_line(char *c)
+{
+	for (; *c; c++)
+		if (*c == '\t' || *c == '\n' || *c == '\r')
+			*c = ' ';
+}
+
 static void tev_init(struct smcsim_tev *ev, enum smcsim_tev_kind kind,
 		     char phase, int sw_tid, uint32_t code)
 {
@@ -410,19 +421,12 @@ static void tev_init(struct smcsim_tev *ev, enum smcsim_tev_kind kind,
 	ev->code = code;
 	strncpy(ev->thread, rt_thread_name(), sizeof(ev->thread) - 1);
 	ev->thread[sizeof(ev->thread) - 1] = '\0';
+	one_line(ev->thread);
 }
 
-/* Number, stamp, store and stream @ev (its text made one line first). */
+/* Number, stamp, store and stream @ev. */
 static void tev_record(struct smcsim_tev *ev)
 {
-	char *c;
-
-	for (c = ev->text; *c; c++)
-		if (*c == '\t' || *c == '\n' || *c == '\r')
-			*c = ' ';
-	for (c = ev->thread; *c; c++)
-		if (*c == '\t' || *c == '\n' || *c == '\r')
-			*c = ' ';
 	sink_lock();
 	if (!(atomic_load_explicit(&smcsim_trace_mask_, memory_order_relaxed) &
 	      (1U << ev->kind))) {
@@ -590,6 +594,8 @@ void smcsim_tev_printf_(enum smcsim_tev_kind kind, char phase, int sw_tid,
 	va_start(ap, fmt);
 	vsnprintf(ev.text, sizeof(ev.text), fmt, ap);
 	va_end(ap);
+	one_line(ev.name);
+	one_line(ev.text);
 	tev_record(&ev);
 }
 
@@ -605,5 +611,7 @@ void smcsim_tracer_mark(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(ev.text, sizeof(ev.text), fmt, ap);
 	va_end(ap);
+	one_line(ev.name);
+	one_line(ev.text);
 	tev_record(&ev);
 }
