@@ -27,6 +27,12 @@
  *   smcsim decode --msg|--rpc [--answer] HEX
  *       Decode a whole optee_msg_arg (a call's, or an RPC's) given as hex
  *       bytes (spaces and newlines allowed): the request, or the answer.
+ *
+ *  1. the demo's parts: a session, notifications, the thread limit,
+ *     protected memory
+ *  2. the demo: the world, its trace, the det run
+ *  3. decode
+ *  4. trace
  */
 #include <errno.h>
 #include <getopt.h>
@@ -59,7 +65,8 @@ static void usage(FILE *f)
 		"  LIST: comma-separated smc,msg,rpc,thread,queue,notif,irq,mark or all\n");
 }
 
-/* Open a session to the echo TA, add two numbers, close. Return: 0 or -errno. */
+/* ---- 1. the demo's parts ------------------------------------------------ */
+
 /* A kernel client with a session to @uuid. Return: 0 or a negative errno. */
 static int demo_open(struct optee *optee, const struct smcsim_uuid *uuid,
 		     struct tee_context **ctx, uint32_t *session)
@@ -326,6 +333,8 @@ out_buf:
 		       (unsigned long long)pi.reclaims, pi.lent ? "yes" : "no");
 	return rc;
 }
+
+/* ---- 2. the demo ----------------------------------------------------------- */
 
 /**
  * struct demo_opts - what the command line asked for
@@ -602,6 +611,8 @@ static int demo(int argc, char **argv)
 	return rc;
 }
 
+/* ---- 3. decode -------------------------------------------------------------- */
+
 /* Hex digits (spaces, newlines, "0x" prefixes and ':' ignored) to bytes. */
 static int parse_hex(const char *s, uint8_t *out, size_t cap, size_t *len)
 {
@@ -704,6 +715,8 @@ static int decode(int argc, char **argv)
 	}
 	return 0;
 }
+
+/* ---- 4. trace ---------------------------------------------------------------- */
 
 /* smcsim trace [--format text|lines|json] [--kinds LIST] FILE */
 static int trace_cmd(int argc, char **argv)
