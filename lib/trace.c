@@ -86,7 +86,7 @@ static void sink_unlock(void)
 	atomic_flag_clear_explicit(&sink.lock, memory_order_release);
 }
 
-/* ---- 2. clock and thread ------------------------------------------------- */
+/* ---- 2. clock and thread ------------------------------------------------ */
 
 static uint64_t mono_ns(void)
 {
@@ -111,7 +111,7 @@ static uint64_t trace_now_ns(void)
 	return mono_ns() - sink.t0_ns;
 }
 
-/* ---- 3. start, stop, SMCSIM_TRACE ---------------------------------------- */
+/* ---- 3. start, stop, SMCSIM_TRACE --------------------------------------- */
 
 #ifndef SMCSIM_NO_OS
 /* A fork: nothing buffered is written twice, the child records nothing. */
@@ -329,7 +329,7 @@ static void trace_from_env(void)
 	atexit(smcsim_tracer_stop);
 }
 
-/* ---- 4. the ring ----------------------------------------------------------- */
+/* ---- 4. the ring -------------------------------------------------------- */
 
 uint64_t smcsim_tracer_seen(void)
 {
@@ -396,7 +396,7 @@ size_t smcsim_tracer_bytes(void)
 	return n;
 }
 
-/* ---- 5. recording an event; the hooks ------------------------------------ */
+/* ---- 5. recording an event; the hooks ----------------------------------- */
 
 /*
  * A field of the line format holds no tab or newline: made spaces in what

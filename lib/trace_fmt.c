@@ -608,7 +608,7 @@ int smcsim_decode_msg(char *buf, size_t len, const void *arg, size_t size,
 	return sb_ret(&sb);
 }
 
-/* ---- 4. event formats ---------------------------------------------------- */
+/* ---- 4. event formats --------------------------------------------------- */
 
 static char phase_mark(char phase)
 {
@@ -768,7 +768,7 @@ int smcsim_tev_parse_line(const char *line, struct smcsim_tev *ev)
 	return 0;
 }
 
-/* ---- 6. the writer -------------------------------------------------------- */
+/* ---- 6. the writer ------------------------------------------------------ */
 
 void smcsim_trace_writer_begin(struct smcsim_trace_writer *w, FILE *f,
 			       enum smcsim_trace_fmt fmt)

@@ -334,7 +334,7 @@ out_buf:
 	return rc;
 }
 
-/* ---- 2. the demo ----------------------------------------------------------- */
+/* ---- 2. the demo -------------------------------------------------------- */
 
 /**
  * struct demo_opts - what the command line asked for
@@ -611,7 +611,7 @@ static int demo(int argc, char **argv)
 	return rc;
 }
 
-/* ---- 3. decode -------------------------------------------------------------- */
+/* ---- 3. decode ---------------------------------------------------------- */
 
 /* Hex digits (spaces, newlines, "0x" prefixes and ':' ignored) to bytes. */
 static int parse_hex(const char *s, uint8_t *out, size_t cap, size_t *len)
@@ -716,7 +716,7 @@ static int decode(int argc, char **argv)
 	return 0;
 }
 
-/* ---- 4. trace ---------------------------------------------------------------- */
+/* ---- 4. trace ----------------------------------------------------------- */
 
 /* smcsim trace [--format text|lines|json] [--kinds LIST] FILE */
 static int trace_cmd(int argc, char **argv)

@@ -300,7 +300,7 @@ static inline void smcsim_tev_thread(enum smcsim_tev_thread_op op, int sw_tid,
 					   name, __VA_ARGS__);		\
 	} while (0)
 
-/* ---- 3. decoder and formatters (lib/trace_fmt.c, stdio/string only) ---- */
+/* ---- 3. decoder and formatters (lib/trace_fmt.c, stdio/string only) ----- */
 
 /** smcsim_tev_kind_name() - "SMC", "MSG", ...; NULL past the last kind */
 const char *smcsim_tev_kind_name(unsigned int kind);

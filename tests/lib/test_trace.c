@@ -45,7 +45,7 @@ static void emit_irq(unsigned int i)
 			  "event %u", i);
 }
 
-/* ---- the sink ------------------------------------------------------------- */
+/* ---- the sink ----------------------------------------------------------- */
 
 /* N events kept, the oldest dropped, and memory the same at 100 or 10,000. */
 static void trace_ring_keeps_last_n(void **state)
@@ -184,7 +184,7 @@ static void trace_parse_kinds(void **state)
 	assert_int_equal(smcsim_tev_parse_kinds("sm", &m), -EINVAL);
 }
 
-/* ---- formats ----------------------------------------------------------- */
+/* ---- formats ------------------------------------------------------------ */
 
 static struct smcsim_tev sample_event(void)
 {
@@ -288,7 +288,7 @@ static void trace_json_stream_is_a_document(void **state)
 	assert_null(strstr(doc, ",\n]"));
 }
 
-/* ---- the decoder ----------------------------------------------------------- */
+/* ---- the decoder -------------------------------------------------------- */
 
 /* A message of @n params in a buffer of exactly its size (ASan-checked). */
 static struct optee_msg_arg *msg_new(uint32_t cmd, uint32_t n)
@@ -449,7 +449,7 @@ static void trace_decode_smc(void **state)
 	assert_string_equal(buf, "SMC unknown 0x12345678 a3=0x1");
 }
 
-/* ---- the hooks on a real session ----------------------------------------- */
+/* ---- the hooks on a real session ---------------------------------------- */
 
 static bool find_text(const char *prefix, char kind, struct smcsim_tev *out)
 {
