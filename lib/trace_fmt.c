@@ -781,7 +781,11 @@ void smcsim_trace_writer_begin(struct smcsim_trace_writer *w, FILE *f,
 			"\tthread\tsw_tid\tcode\tname\ttext\n");
 	if (fmt != SMCSIM_TRACE_JSON)
 		return;
-	fprintf(f, "{\"displayTimeUnit\":\"ns\",\"traceEvents\":[\n"
+	/*
+	 * The array form of the format: its closing bracket is optional to
+	 * the viewers, so the stream of a process that died still opens.
+	 */
+	fprintf(f, "[\n"
 		"{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":1,\"tid\":0,"
 		"\"args\":{\"name\":\"normal world\"}},\n"
 		"{\"name\":\"process_sort_index\",\"ph\":\"M\",\"pid\":1,"
@@ -844,7 +848,7 @@ int smcsim_trace_writer_put(struct smcsim_trace_writer *w,
 int smcsim_trace_writer_end(struct smcsim_trace_writer *w)
 {
 	if (w->fmt == SMCSIM_TRACE_JSON)
-		fprintf(w->f, "\n]}\n");
+		fprintf(w->f, "\n]\n");
 	if (fflush(w->f) || ferror(w->f))
 		return -EIO;
 	return 0;

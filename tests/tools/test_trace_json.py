@@ -3,7 +3,7 @@
 """`smcsim demo --trace t.json` writes Chrome trace-event JSON that a viewer
 (ui.perfetto.dev, chrome://tracing) can show; this loads it with the json
 module and checks what a viewer relies on:
- - the document: {"traceEvents": [...]}, every event with name, ph, pid,
+ - the document: the array form [...], every event with name, ph, pid,
    tid, and ts unless metadata;
  - tracks: a named track (thread_name metadata) for every normal-world
    thread (pid 1) and every secure thread (pid 2) that has events; the
@@ -52,9 +52,9 @@ def run_demo(path, *args):
 def check(path, threads, det):
     with open(path) as f:
         doc = json.load(f)
-    events = doc.get("traceEvents")
+    events = doc
     if not isinstance(events, list) or not events:
-        fail("%s: no traceEvents list" % path)
+        fail("%s: not a list of events" % path)
         return
     named, used = set(), {}
     for e in events:
