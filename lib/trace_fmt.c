@@ -502,6 +502,9 @@ static void msg_rpc(struct sbuf *sb, const struct optee_msg_arg *h,
 	if (!cname)
 		sb_printf(sb, " (unknown)");
 	if (answer) {
+		/* The sub-command, as the answer still carries it. */
+		if (h->cmd == OPTEE_RPC_CMD_FS && v0)
+			sb_printf(sb, " %s", rpc_fs_op(p[0].u.value.a));
 		sb_result(sb, h);
 		if (h->cmd == OPTEE_RPC_CMD_SHM_ALLOC && n >= 1 && !h->ret) {
 			sb_printf(sb, " cookie=0x%llx pa=0x%llx size=%llu",
@@ -557,6 +560,10 @@ static void msg_rpc(struct sbuf *sb, const struct optee_msg_arg *h,
 		if (!v0)
 			break;
 		sb_printf(sb, " %s", rpc_fs_op(p[0].u.value.a));
+		if (p[0].u.value.b || p[0].u.value.c)
+			sb_printf(sb, " b=0x%llx c=0x%llx",
+				  (unsigned long long)p[0].u.value.b,
+				  (unsigned long long)p[0].u.value.c);
 		if (n > 1)
 			sb_params(sb, p + 1, n - 1, false);
 		return;
