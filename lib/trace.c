@@ -309,7 +309,7 @@ static void trace_from_env(void)
 		return;
 	if (ks && *ks && smcsim_tev_parse_kinds(ks, &kinds)) {
 		fprintf(stderr, "smcsim: SMCSIM_TRACE_KINDS '%s': not a list "
-			"of smc,msg,rpc,thread,queue,notif,irq,mark,all\n", ks);
+			"of smc,call,msg,rpc,thread,queue,notif,irq,mark,all\n", ks);
 		return;
 	}
 	if (rs && *rs) {
@@ -459,6 +459,25 @@ void smcsim_tev_smc_(const unsigned long a[8], const unsigned long *out)
 		ev.sw_tid = (int16_t)(out[3] & 0x7fff);
 	else if (!out && (uint32_t)a[0] == OPTEE_SMC_CALL_RETURN_FROM_RPC)
 		ev.sw_tid = (int16_t)(a[3] & 0x7fff);
+	tev_record(&ev);
+}
+
+void smcsim_tev_call_(char phase, const struct optee_msg_arg *arg,
+		      size_t size, int rc)
+{
+	struct smcsim_tev ev;
+
+	tev_init(&ev, SMCSIM_TEV_CALL, phase, -1, 0);
+	if (size >= sizeof(*arg))
+		ev.code = arg->cmd;
+	/* "call OPEN_SESSION ...": the driver's view, told from the secure one. */
+	memcpy(ev.text, "call ", 5);
+	smcsim_decode_msg(ev.text + 5, sizeof(ev.text) - 5, arg, size, false,
+			  phase == SMCSIM_TEV_END, ev.name);
+	if (phase == SMCSIM_TEV_END && rc)
+		/* No answer to read: the call itself failed. */
+		snprintf(ev.text, sizeof(ev.text), "call %s -> failed: %s",
+			 ev.name[0] ? ev.name : "message", strerror(-rc));
 	tev_record(&ev);
 }
 

@@ -65,6 +65,7 @@ static int sb_ret(const struct sbuf *sb)
 
 static const char *const kind_names[SMCSIM_TEV_NR_KINDS] = {
 	[SMCSIM_TEV_SMC] = "SMC",
+	[SMCSIM_TEV_CALL] = "CALL",
 	[SMCSIM_TEV_MSG] = "MSG",
 	[SMCSIM_TEV_RPC] = "RPC",
 	[SMCSIM_TEV_THREAD] = "THREAD",

@@ -62,7 +62,7 @@ static void usage(FILE *f)
 		"       smcsim trace [--format text|lines|json] [--kinds LIST] FILE\n"
 		"       smcsim decode VALUE...\n"
 		"       smcsim decode --msg|--rpc [--answer] HEX\n"
-		"  LIST: comma-separated smc,msg,rpc,thread,queue,notif,irq,mark or all\n");
+		"  LIST: comma-separated smc,call,msg,rpc,thread,queue,notif,irq,mark or all\n");
 }
 
 /* ---- 1. the demo's parts ------------------------------------------------ */

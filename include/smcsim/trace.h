@@ -46,6 +46,10 @@ struct optee_msg_arg;
  * enum smcsim_tev_kind - what an event is about
  * @SMCSIM_TEV_SMC:	a call at the invoke hook: registers in (begin),
  *			out (end), decoded
+ * @SMCSIM_TEV_CALL:	a message as the driver sent it (begin) and read the
+ *			answer (end): the normal world's view, on the
+ *			caller's thread, around its SMCs, RPCs and queue
+ *			waits (what a firmware run can show too)
  * @SMCSIM_TEV_MSG:	a message command as the secure world read it
  *			(begin) and answered it (end): the TA call
  * @SMCSIM_TEV_RPC:	an RPC of a secure thread, from its request to the
@@ -61,6 +65,7 @@ struct optee_msg_arg;
  */
 enum smcsim_tev_kind {
 	SMCSIM_TEV_SMC,
+	SMCSIM_TEV_CALL,
 	SMCSIM_TEV_MSG,
 	SMCSIM_TEV_RPC,
 	SMCSIM_TEV_THREAD,
@@ -223,6 +228,8 @@ void smcsim_tracer_mark(const char *fmt, ...)
  */
 
 void smcsim_tev_smc_(const unsigned long a[8], const unsigned long *out);
+void smcsim_tev_call_(char phase, const struct optee_msg_arg *arg,
+		      size_t size, int rc);
 void smcsim_tev_msg_(char phase, int sw_tid, const struct optee_msg_arg *arg,
 		     size_t size, unsigned long a0);
 void smcsim_tev_rpc_cmd_(char phase, int sw_tid,
@@ -243,6 +250,18 @@ static inline void smcsim_tev_smc(const unsigned long a[8],
 {
 	if (smcsim_tracing(SMCSIM_TEV_SMC))
 		smcsim_tev_smc_(a, out);
+}
+
+/**
+ * smcsim_tev_call() - a message as the driver wrote it (begin: @size bytes
+ * at @arg, its own buffer) and as it reads the answer (end: @rc, 0 or the
+ * driver's negative errno when the call failed and there is no answer)
+ */
+static inline void smcsim_tev_call(char phase, const struct optee_msg_arg *arg,
+				   size_t size, int rc)
+{
+	if (smcsim_tracing(SMCSIM_TEV_CALL))
+		smcsim_tev_call_(phase, arg, size, rc);
 }
 
 /**

@@ -475,6 +475,7 @@ static void trace_session_hooks(void **state)
 				    TEE_IOCTL_PARAM_ATTR_TYPE_VALUE_OUTPUT };
 	uint64_t v[4][2] = { { 40, 2 } };
 	int depth_nw[64] = { 0 }, depth_sw[64] = { 0 }, occupied[64] = { 0 };
+	int calls[64] = { 0 };
 	struct tee_context *ctx;
 	struct smcsim_tev ev;
 	uint64_t calls0, smcs = 0;
@@ -507,6 +508,13 @@ static void trace_session_hooks(void **state)
 	assert_true(find_text("thread 0 taken by main/0 for CALL_WITH_REGD_ARG",
 			      'B', &ev));
 	assert_true(find_text("CLOSE_SESSION session=", 'B', &ev));
+	/* The driver's view of the same messages, on its own thread. */
+	assert_true(find_text("call INVOKE session=", 'B', &ev));
+	assert_int_equal(ev.kind, SMCSIM_TEV_CALL);
+	assert_int_equal(ev.sw_tid, -1);
+	assert_non_null(strstr(ev.text, "params=[VALUE_IN a=0x28 b=0x2 c=0x0"));
+	assert_true(find_text("call INVOKE -> ret=SUCCESS origin=TRUSTED_APP "
+			      "params=[VALUE_IN, VALUE_OUT a=0x2a", 'E', &ev));
 
 	for (i = 0; i < smcsim_tracer_ring_count(); i++) {
 		int d;
@@ -520,6 +528,11 @@ static void trace_session_hooks(void **state)
 			assert_true(depth_nw[ev.nw_tid] == 0 ||
 				    depth_nw[ev.nw_tid] == 1);
 			smcs += ev.phase == SMCSIM_TEV_BEGIN;
+		} else if (ev.kind == SMCSIM_TEV_CALL) {
+			/* A call's SMCs run inside it. */
+			calls[ev.nw_tid] += d;
+			assert_true(calls[ev.nw_tid] == 0 ||
+				    calls[ev.nw_tid] == 1);
 		} else if (ev.kind == SMCSIM_TEV_THREAD && d) {
 			occupied[ev.sw_tid] += d;
 			assert_true(occupied[ev.sw_tid] == 0 ||
@@ -535,6 +548,7 @@ static void trace_session_hooks(void **state)
 		assert_int_equal(depth_nw[i], 0);
 		assert_int_equal(depth_sw[i], 0);
 		assert_int_equal(occupied[i], 0);
+		assert_int_equal(calls[i], 0);
 	}
 	/* One SMC slice per call the secure world answered. */
 	assert_int_equal(smcs, smcsim_sw_calls(tb.sw) - calls0);

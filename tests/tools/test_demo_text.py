@@ -59,6 +59,8 @@ for want_line in ["SMC CALL_WITH_REGD_ARG cookie=",
                   "< OPEN_SESSION -> ret=SUCCESS origin=TRUSTED_APP session=",
                   "> INVOKE session=2 func=0x0 params=[VALUE_IN a=0x28 b=0x2",
                   "> RPC CMD NOTIFICATION WAIT value=1",
+                  "< call INVOKE -> ret=SUCCESS origin=TRUSTED_APP "
+                  "params=[VALUE_IN, VALUE_OUT a=0x2a",
                   "> RPC CMD SUSPEND ms=10",
                   "* IRQ raised",
                   "> IRQ notification: top half",

@@ -18,7 +18,9 @@ module and checks what a viewer relies on:
  - in the det run, where the interleaving is fixed: both secure threads
    busy at once and a caller queued (free-running, the callers may happen
    not to overlap);
- - instants for interrupts and notifications, and the thread-limit queue;
+ - the driver's view of each message (CALL slices) beside the secure
+   world's (MSG), instants for interrupts and notifications, and the
+   thread-limit queue;
  - a det run (--seed) gives the same bytes twice.
 Usage: test_trace_json.py CMD... (CMD: the smcsim binary, after the
 emulator that runs it in a cross build)"""
@@ -149,7 +151,7 @@ def check(path, threads, det):
     # Instants and the queue.
     cats = {(e["cat"], e["ph"]) for evs in used.values() for e in evs}
     for want in [("IRQ", "i"), ("NOTIF", "i"), ("THREAD", "i"),
-                 ("MSG", "B"), ("RPC", "B"), ("SMC", "B")]:
+                 ("MSG", "B"), ("RPC", "B"), ("SMC", "B"), ("CALL", "B")]:
         if want not in cats:
             fail("%s: no %s event of phase %s" % (path, want[0], want[1]))
     return events

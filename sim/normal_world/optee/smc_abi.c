@@ -477,6 +477,8 @@ int optee_smc_do_call_with_arg(struct tee_context *ctx, struct tee_shm *shm,
 		a[2] = reg_pair_lo(pa);
 	}
 
+	smcsim_tev_call(SMCSIM_TEV_BEGIN, arg,
+			OPTEE_MSG_GET_ARG_SIZE(arg->num_params), 0);
 	optee_cq_wait_init(&optee->call_queue, &w, system_thread);
 	for (;;) {
 		smcsim_invoke_call(&optee->cfg.invoke, a[0], a[1], a[2], a[3],
@@ -503,6 +505,8 @@ int optee_smc_do_call_with_arg(struct tee_context *ctx, struct tee_shm *shm,
 	}
 	optee_rpc_finalize_call(optee, &call_ctx);
 	optee_cq_wait_final(&optee->call_queue, &w);
+	smcsim_tev_call(SMCSIM_TEV_END, arg,
+			OPTEE_MSG_GET_ARG_SIZE(arg->num_params), rc);
 	return rc;
 }
 
