@@ -2,9 +2,10 @@
 /*
  * The decoded trace at length: 10^6 calls (SMCSIM_BENCH_SCALE scales it)
  * of the echo TA's ADD through the driver, each a yielding SMC whose trace
- * is six events (the SMC, the secure thread's occupancy, the message, each
- * begun and ended) decoded as they happen, and 10^6 fast calls (one SMC,
- * two events). Each is run untraced, into the sink's ring (4096 events)
+ * is eight events (the driver's call, the SMC, the secure thread's
+ * occupancy, the message as the secure world read it, each begun and
+ * ended) decoded as they happen, and 10^6 fast calls (one SMC, two
+ * events). Each is run untraced, into the sink's ring (4096 events)
  * and streamed in the line format to /dev/null (what SMCSIM_TRACE=FILE
  * does, without the disk). Printed: calls/s, and the memory per call: the
  * sink's own bytes, and the growth of the process's resident set over the
