@@ -554,7 +554,7 @@ void smcsim_tev_rpc_regs_(char phase, int sw_tid, const unsigned long a[6])
 }
 
 void smcsim_tev_thread_(enum smcsim_tev_thread_op op, int sw_tid,
-			unsigned long fid, unsigned int busy)
+			unsigned long fid)
 {
 	static const char phases[] = {
 		[SMCSIM_TEV_THREAD_TAKE] = SMCSIM_TEV_BEGIN,

@@ -10,17 +10,18 @@
  *
  *  - the sink (lib/trace.c): one per process, off until smcsim_tracer_start()
  *    or SMCSIM_TRACE=FILE in the environment. It keeps a ring of the last N
- *    events, or streams each event to a FILE, or both; never more memory
- *    than the ring. A mask of event kinds filters what is recorded. It takes
+ *    events (written to a FILE at the stop if asked), or streams each
+ *    event to a FILE, or both; never more memory than the ring. A mask of event kinds filters what is recorded. It takes
  *    no rt lock and makes no rt call that schedules, so a det run traced
  *    follows the same schedule (and gives the same trace hash) as untraced.
  *  - the hooks (smcsim_tev_*() below): each a test of one flag when the sink
  *    is off. They decode at the moment of the event, from the memory the
  *    calling world hands in (the secure world's copy of a message, its RPC
- *    argument): the tracer reads that memory, the driver logic does not.
- *  - the decoder and formatters (lib/trace_fmt.c): only <stdio.h> and
- *    <string.h>, so a bare-metal image can print its own conversation in
- *    the same text.
+ *    argument; the driver's own message buffer): the tracer reads that
+ *    memory, the driver logic does not.
+ *  - the decoder and formatters (lib/trace_fmt.c): only <stdio.h>,
+ *    <string.h> and <stdlib.h>'s number parsing, so a bare-metal image can
+ *    print its own conversation in the same text.
  *
  * Every event carries the normal-world thread (rt's id and name) that is
  * running when it happens (a secure thread runs on its caller's OS thread,
@@ -127,9 +128,9 @@ enum smcsim_tev_thread_op {
 
 /**
  * enum smcsim_trace_fmt - an output format
- * @SMCSIM_TRACE_TEXT:	for people: "[nw-thread Tn] decoded event"
+ * @SMCSIM_TRACE_TEXT:	for people: "thread/id [sN] >|<|* decoded event"
  * @SMCSIM_TRACE_LINES:	one tab-separated line per event, every field; what
- *			smcsim_trace_parse_line() reads back
+ *			smcsim_tev_parse_line() reads back
  * @SMCSIM_TRACE_JSON:	Chrome trace-event JSON
  */
 enum smcsim_trace_fmt {
@@ -236,7 +237,7 @@ void smcsim_tev_rpc_cmd_(char phase, int sw_tid,
 			 const struct optee_msg_arg *arg, size_t size);
 void smcsim_tev_rpc_regs_(char phase, int sw_tid, const unsigned long a[6]);
 void smcsim_tev_thread_(enum smcsim_tev_thread_op op, int sw_tid,
-			unsigned long fid, unsigned int busy);
+			unsigned long fid);
 void smcsim_tev_printf_(enum smcsim_tev_kind kind, char phase, int sw_tid,
 			uint32_t code, const char *name, const char *fmt, ...)
 	__attribute__((format(printf, 6, 7)));
@@ -302,13 +303,13 @@ static inline void smcsim_tev_rpc_regs(char phase, int sw_tid,
 
 /**
  * smcsim_tev_thread() - secure thread @sw_tid changes state (@fid: the call
- * it runs, for TAKE; the world's thread count, for LIMIT; @busy: unused, 0)
+ * it runs, for TAKE; the world's thread count, for LIMIT; else 0)
  */
 static inline void smcsim_tev_thread(enum smcsim_tev_thread_op op, int sw_tid,
-				     unsigned long fid, unsigned int busy)
+				     unsigned long fid)
 {
 	if (smcsim_tracing(SMCSIM_TEV_THREAD))
-		smcsim_tev_thread_(op, sw_tid, fid, busy);
+		smcsim_tev_thread_(op, sw_tid, fid);
 }
 
 /* smcsim_tev_printf() - any other event, its text formatted here */

@@ -77,7 +77,7 @@ void sw_thread_run(struct sw_thread *t, struct sw_args *args, bool fresh)
 	/* Traced before it is published: the next owner's events follow. */
 	smcsim_tev_thread(t->exit_state == SMCSIM_SW_THREAD_FREE ?
 			  SMCSIM_TEV_THREAD_FREE : SMCSIM_TEV_THREAD_SUSPEND,
-			  (int)t->id, 0, 0);
+			  (int)t->id, 0);
 	/* The switch is complete: others may take or resume the thread. */
 	rt_mutex_lock(&sw->lock);
 	t->state = t->exit_state;

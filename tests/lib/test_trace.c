@@ -51,8 +51,10 @@ static void emit_irq(unsigned int i)
 static void trace_ring_keeps_last_n(void **state)
 {
 	struct smcsim_tev ev;
+	char line[512];
 	size_t bytes;
 	unsigned int i;
+	FILE *f;
 
 	(void)state;
 	ring_start(8, 0);
@@ -73,6 +75,20 @@ static void trace_ring_keeps_last_n(void **state)
 	assert_int_equal(smcsim_tracer_bytes(), bytes);
 	assert_int_equal(smcsim_tracer_ring_count(), 8);
 	assert_true(bytes < 8 * sizeof(ev) + 4096);
+
+	/* Written out: the 8, oldest first, after the format's header. */
+	f = tmpfile();
+	assert_non_null(f);
+	assert_int_equal(smcsim_tracer_ring_write(f, SMCSIM_TRACE_LINES), 0);
+	rewind(f);
+	assert_non_null(fgets(line, sizeof(line), f));
+	assert_int_equal(line[0], '#');
+	for (i = 0; fgets(line, sizeof(line), f); i++) {
+		assert_int_equal(smcsim_tev_parse_line(line, &ev), 0);
+		assert_int_equal(ev.seq, 9992 + i);
+	}
+	assert_int_equal(i, 8);
+	fclose(f);
 	smcsim_tracer_stop();
 }
 
