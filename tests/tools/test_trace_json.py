@@ -21,7 +21,10 @@ module and checks what a viewer relies on:
  - the driver's view of each message (CALL slices) beside the secure
    world's (MSG), instants for interrupts and notifications, and the
    thread-limit queue;
- - a det run (--seed) gives the same bytes twice.
+ - a det run (--seed) gives the same bytes twice, and the same again when
+   its line format is converted by `smcsim trace --format json`;
+ - SMCSIM_TRACE=FILE records the same without --trace, SMCSIM_TRACE_KINDS
+   filters it, SMCSIM_TRACE_RING=N keeps the last N events.
 Usage: test_trace_json.py CMD... (CMD: the smcsim binary, after the
 emulator that runs it in a cross build)"""
 
@@ -173,6 +176,43 @@ with tempfile.TemporaryDirectory() as d:
         fail("%s: no caller queued for a thread in the thread-limit part" % a)
     elif "queued (" not in queued[0]["args"]["text"]:
         fail("%s: queue text %r" % (a, queued[0]["args"]["text"]))
+
+    # The line format converted by `smcsim trace` gives the same JSON.
+    lines, conv = os.path.join(d, "a.trace"), os.path.join(d, "conv.json")
+    run_demo(lines, "--seed", "7")
+    with open(conv, "w") as f:
+        p = subprocess.run(cmd + ["trace", "--format", "json", lines],
+                           stdout=f, stderr=subprocess.PIPE, text=True,
+                           timeout=120)
+    if p.returncode != 0:
+        fail("smcsim trace --format json: exit %d: %s" % (p.returncode,
+                                                          p.stderr))
+    elif open(conv, "rb").read() != open(a, "rb").read():
+        fail("smcsim trace --format json of the line format differs from "
+             "the JSON the same seed wrote")
+
+    # SMCSIM_TRACE for any program: the file, the kind filter, the ring.
+    def env_run(path, **env):
+        e = dict(os.environ, SMCSIM_TRACE=path, **env)
+        p = subprocess.run(cmd + ["demo", "--quiet", "--seed", "7"],
+                           capture_output=True, text=True, timeout=120,
+                           env=e)
+        if p.returncode != 0:
+            fail("SMCSIM_TRACE=%s %r: exit %d: %s" % (path, env, p.returncode,
+                                                      p.stderr))
+            return []
+        with open(path) as f:
+            return [e for e in json.load(f) if e["ph"] != "M"]
+    env_json = os.path.join(d, "env.json")
+    if len(env_run(env_json)) != len([e for e in events or []
+                                       if e["ph"] != "M"]):
+        fail("SMCSIM_TRACE=env.json did not record what --trace did")
+    cats = {e["cat"] for e in env_run(env_json, SMCSIM_TRACE_KINDS="smc,irq")}
+    if cats != {"SMC", "IRQ"}:
+        fail("SMCSIM_TRACE_KINDS=smc,irq recorded %r" % sorted(cats))
+    last = env_run(env_json, SMCSIM_TRACE_RING="100")
+    if len(last) != 100:
+        fail("SMCSIM_TRACE_RING=100 wrote %d events" % len(last))
 
 if failures:
     sys.exit("\n".join(failures))
