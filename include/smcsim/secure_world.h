@@ -22,6 +22,11 @@
 /* OP-TEE's CFG_NUM_THREADS default, also QEMU v8's. */
 #define SMCSIM_SW_DEFAULT_THREADS	2
 #define SMCSIM_SW_MAX_THREADS		64
+/*
+ * The simulator's build id ("smcsim_1"): 64 bits, as OP-TEE 4.10 on arm64
+ * answers GET_OS_REVISION x2, so a normal world that keeps only 32 shows.
+ */
+#define SMCSIM_SW_DEFAULT_BUILD_ID	0x736d6373696d5f31ULL
 /* Notification values: 0 bottom half, 1..63 async, 64 + thread id sync. */
 #define SMCSIM_SW_NOTIF_ASYNC_VALUE_MAX	63
 #define SMCSIM_SW_NOTIF_SYNC_VALUE_BASE	64
@@ -61,7 +66,10 @@
  *			default SMCSIM_SW_PROTMEM_DEFAULT_ALIGN
  * @os_revision_major:	GET_OS_REVISION a0
  * @os_revision_minor:	GET_OS_REVISION a1
- * @os_build_id:	GET_OS_REVISION a2
+ * @os_build_id:	GET_OS_REVISION a2: the build id, 64 bits on a 64-bit
+ *			host as OP-TEE 4.10 on arm64 answers it in x2 (the
+ *			first 16 hex digits of the git SHA1); 0 = unspecified.
+ *			A register keeps what fits: 32 bits on a 32-bit host.
  * @log:		print what the firmware would log (IMSG/EMSG) to stderr
  *
  * Every world starts with the built-in TAs of sw_ta.h; tests add their own
@@ -84,7 +92,7 @@ struct smcsim_sw_config {
 	size_t protmem_align;
 	unsigned int os_revision_major;
 	unsigned int os_revision_minor;
-	uint32_t os_build_id;
+	uint64_t os_build_id;
 	bool log;
 };
 

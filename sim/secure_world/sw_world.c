@@ -33,7 +33,7 @@ void smcsim_sw_config_default(struct smcsim_sw_config *cfg,
 		.system_threads = true,
 		.os_revision_major = 4,
 		.os_revision_minor = 10,
-		.os_build_id = 0x736d6373,	/* "smcs" */
+		.os_build_id = SMCSIM_SW_DEFAULT_BUILD_ID,
 	};
 }
 

@@ -487,6 +487,15 @@ static void sw_fast_os_revision_from_config(void **state)
 	expect(fx->sw, "GET_OS_REVISION 3.19", a, SETS_A0_TO_A2,
 	       3, 19, 0xDEADBEEFUL, 0);
 
+	/*
+	 * All of x2, as OP-TEE 4.10 on arm64 answers it: a build id whose
+	 * high half is set comes back whole (a 32-bit host keeps what fits).
+	 */
+	fx->cfg.os_build_id = 0x753afbbee1682f5dULL;
+	fx_recreate(fx);
+	expect(fx->sw, "GET_OS_REVISION 64-bit build id", a, SETS_A0_TO_A2,
+	       3, 19, (unsigned long)0x753afbbee1682f5dULL, 0);
+
 	/* 0 means "unspecified" and is answered as is. */
 	fx->cfg.os_build_id = 0;
 	fx_recreate(fx);
