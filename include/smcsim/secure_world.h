@@ -20,10 +20,10 @@
 #include <smcsim/sw_ta.h>
 
 /*
- * What TF-A 2.14's own services answer (include/lib/smccc.h and psci.h of
- * its sources): SMCCC 1.4, PSCI 1.1.
+ * What TF-A 2.14's own services answer, as read from the real firmware
+ * (/work/facts/firmware-answers.md): SMCCC 1.5, PSCI 1.1.
  */
-#define SMCSIM_SW_TFA_SMCCC_VERSION	0x10004U
+#define SMCSIM_SW_TFA_SMCCC_VERSION	0x10005U
 #define SMCSIM_SW_TFA_PSCI_VERSION	0x10001U
 
 /* OP-TEE's CFG_NUM_THREADS default, also QEMU v8's. */
