@@ -50,7 +50,9 @@ struct sw_args {
  * @offset:	offset of the first byte in the first page
  * @size:	bytes
  * @users:	calls using it now (under sw->shm_lock); non-zero refuses
- *		UNREGISTER_SHM with TEE_ERROR_BUSY
+ *		UNREGISTER_SHM with TEE_ERROR_BUSY. A deliberate difference:
+ *		OP-TEE's UNREGISTER_SHM waits (a sleeping wait on its thread)
+ *		until those calls are done, then releases it
  */
 struct sw_shm {
 	RB_ENTRY(sw_shm) link;

@@ -177,7 +177,8 @@ uint32_t sw_shm_unregister(struct smcsim_sw *sw, uint64_t cookie)
 	rt_mutex_lock(&sw->shm_lock);
 	shm = RB_FIND(sw_shm_tree, &sw->shm_tree, &key);
 	if (!shm) {
-		res = TEE_ERROR_ITEM_NOT_FOUND;
+		/* OP-TEE's mobj_reg_shm_release_by_cookie() */
+		res = TEE_ERROR_BAD_PARAMETERS;
 	} else if (shm->users) {
 		res = TEE_ERROR_BUSY;
 	} else {

@@ -85,11 +85,11 @@
 #define META_VALUE	(OPTEE_MSG_ATTR_TYPE_VALUE_INPUT | OPTEE_MSG_ATTR_META)
 
 /*
- * What OP-TEE 4.10's UNREGISTER_SHM answers for an unknown cookie is
- * TEE_ERROR_BAD_PARAMETERS (mobj_reg_shm_release_by_cookie()); the
- * simulator's contract, which this file checks, is ITEM_NOT_FOUND.
+ * What OP-TEE 4.10's UNREGISTER_SHM answers for an unknown cookie:
+ * TEE_ERROR_BAD_PARAMETERS (mobj_reg_shm_release_by_cookie(); observed on
+ * the firmware, with ret_origin left as the caller wrote it).
  */
-#define UNREGISTER_UNKNOWN_RET TEE_ERROR_ITEM_NOT_FOUND
+#define UNREGISTER_UNKNOWN_RET TEE_ERROR_BAD_PARAMETERS
 
 /* How the test normal world answers RPC ALLOC. */
 enum alloc_mode {
@@ -2867,13 +2867,16 @@ static void sw_msg_register_shm_over_two_list_pages(void **state)
 	assert_int_equal(m.arg->params[2].u.value.a, 1);
 	assert_int_equal(m.arg->params[2].u.value.b, 550 * PAGE + 7);
 
-	/* RMEM beyond the registered size: BAD_PARAMETERS from the TEE. */
+	/*
+	 * RMEM beyond the registered size: SECURITY from the TEE, as OP-TEE's
+	 * set_rmem_param() answers (observed on the firmware).
+	 */
 	prep_invoke(&m, sess, SMCSIM_TA_ECHO_CMD_FILL, 2);
 	set_rmem(&m.arg->params[0], OPTEE_MSG_ATTR_TYPE_RMEM_OUTPUT, cookie,
 		 size - 8, 9);
 	set_value(&m.arg->params[1], OPTEE_MSG_ATTR_TYPE_VALUE_INPUT, 0, 0);
 	msg_run(fx, "RMEM past the end", &m, &c, OPTEE_SMC_RETURN_OK);
-	expect_ret("RMEM past the end", &m, TEE_ERROR_BAD_PARAMETERS,
+	expect_ret("RMEM past the end", &m, TEE_ERROR_SECURITY,
 		   TEEC_ORIGIN_TEE);
 	assert_int_equal(*byte_at(va, offset, size - 8),
 			 (uint8_t)(0x11 + size - 8));
@@ -3029,6 +3032,145 @@ static void sw_msg_register_and_unregister_refusals(void **state)
 	world_serves(fx);
 }
 
+/*
+ * REGISTER_SHM and UNREGISTER_SHM answer as OP-TEE 4.10's entry_std.c:
+ * REGISTER_SHM takes exactly TMEM_OUTPUT | NONCONTIG (no other direction,
+ * no cache bits); UNREGISTER_SHM takes the cookie of its one param
+ * whatever the attribute, and an unknown cookie is BAD_PARAMETERS; both
+ * write only ret, so ret_origin keeps what the caller wrote (the firmware
+ * answered UNREGISTER of an unknown cookie with origin 0 after Linux-style
+ * zeroing).
+ */
+static void sw_msg_register_unregister_answers_as_optee(void **state)
+{
+	static const uint64_t bad_attrs[] = {
+		OPTEE_MSG_ATTR_TYPE_TMEM_INPUT | OPTEE_MSG_ATTR_NONCONTIG,
+		OPTEE_MSG_ATTR_TYPE_TMEM_INOUT | OPTEE_MSG_ATTR_NONCONTIG,
+		OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT | OPTEE_MSG_ATTR_NONCONTIG |
+			(1ULL << OPTEE_MSG_ATTR_CACHE_SHIFT),
+		OPTEE_MSG_ATTR_TYPE_RMEM_OUTPUT | OPTEE_MSG_ATTR_NONCONTIG,
+		OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT,
+	};
+	struct fx *fx = *state;
+	const uint64_t cookie = REGD_COOKIE(11);
+	uint64_t list_pa, page;
+	uint64_t *list;
+	struct nwcall c;
+	struct msg m;
+	size_t i;
+
+	assert_int_equal(smcsim_phys_alloc_pages(fx->phys, 1, &page), 0);
+	assert_int_equal(smcsim_phys_alloc_pages(fx->phys, 1, &list_pa), 0);
+	list = smcsim_phys_map(fx->phys, SMCSIM_WORLD_NORMAL, list_pa, PAGE);
+	memset(list, 0, PAGE);
+	list[0] = page;
+
+	msg_shm(fx, &m, OPTEE_SMC_CALL_WITH_ARG, SHM_REG_SLOT);
+	for (i = 0; i < ARRAY_SIZE(bad_attrs); i++) {
+		msg_prep(&m, OPTEE_MSG_CMD_REGISTER_SHM, 1);
+		set_tmem(&m.arg->params[0], bad_attrs[i], list_pa, PAGE);
+		m.arg->params[0].u.tmem.shm_ref = cookie;
+		m.arg->ret_origin = 0x77;
+		msg_run(fx, "REGISTER_SHM, other attr", &m, &c,
+			OPTEE_SMC_RETURN_OK);
+		expect_ret("REGISTER_SHM, other attr", &m,
+			   TEE_ERROR_BAD_PARAMETERS, 0x77);
+		assert_false(smcsim_sw_shm_registered(fx->sw, cookie));
+	}
+	/* Two params, the first one right: refused too. */
+	msg_prep(&m, OPTEE_MSG_CMD_REGISTER_SHM, 2);
+	set_tmem(&m.arg->params[0],
+		 OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT | OPTEE_MSG_ATTR_NONCONTIG,
+		 list_pa, PAGE);
+	m.arg->params[0].u.tmem.shm_ref = cookie;
+	msg_run(fx, "REGISTER_SHM, 2 params", &m, &c, OPTEE_SMC_RETURN_OK);
+	assert_int_equal(m.arg->ret, TEE_ERROR_BAD_PARAMETERS);
+	/* The right one: registered, origin still the caller's. */
+	msg_prep(&m, OPTEE_MSG_CMD_REGISTER_SHM, 1);
+	set_tmem(&m.arg->params[0],
+		 OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT | OPTEE_MSG_ATTR_NONCONTIG,
+		 list_pa, PAGE);
+	m.arg->params[0].u.tmem.shm_ref = cookie;
+	m.arg->ret_origin = 0x77;
+	msg_run(fx, "REGISTER_SHM", &m, &c, OPTEE_SMC_RETURN_OK);
+	expect_ret("REGISTER_SHM", &m, TEE_SUCCESS, 0x77);
+	assert_true(smcsim_sw_shm_registered(fx->sw, cookie));
+
+	/* UNREGISTER of an unknown cookie: BAD_PARAMETERS, origin kept. */
+	msg_prep(&m, OPTEE_MSG_CMD_UNREGISTER_SHM, 1);
+	set_rmem(&m.arg->params[0], OPTEE_MSG_ATTR_TYPE_RMEM_INPUT,
+		 REGD_COOKIE(12), 0, 0);
+	msg_run(fx, "UNREGISTER unknown", &m, &c, OPTEE_SMC_RETURN_OK);
+	expect_ret("UNREGISTER unknown", &m, TEE_ERROR_BAD_PARAMETERS, 0);
+	/* Any attribute: only the cookie counts. */
+	msg_prep(&m, OPTEE_MSG_CMD_UNREGISTER_SHM, 1);
+	set_rmem(&m.arg->params[0], OPTEE_MSG_ATTR_TYPE_VALUE_INPUT, cookie,
+		 0, 0);
+	m.arg->ret_origin = 0x77;
+	msg_run(fx, "UNREGISTER, value attr", &m, &c, OPTEE_SMC_RETURN_OK);
+	expect_ret("UNREGISTER, value attr", &m, TEE_SUCCESS, 0x77);
+	assert_false(smcsim_sw_shm_registered(fx->sw, cookie));
+	/* No param: BAD_PARAMETERS from the TEE. */
+	msg_prep(&m, OPTEE_MSG_CMD_UNREGISTER_SHM, 0);
+	msg_run(fx, "UNREGISTER, no param", &m, &c, OPTEE_SMC_RETURN_OK);
+	expect_ret("UNREGISTER, no param", &m, TEE_ERROR_BAD_PARAMETERS,
+		   TEEC_ORIGIN_TEE);
+	assert_int_equal(smcsim_phys_free_pages(fx->phys, list_pa, 1), 0);
+	assert_int_equal(smcsim_phys_free_pages(fx->phys, page, 1), 0);
+	world_serves(fx);
+}
+
+/*
+ * Call params as OP-TEE's copy_in_params() takes them: only META is
+ * refused among the attribute bits; a value output leaves c as it was; a
+ * contiguous memref must lie in the reserved shm (other non-secure memory
+ * goes by page list or cookie).
+ */
+static void sw_msg_param_attrs_as_optee(void **state)
+{
+	struct fx *fx = *state;
+	uint64_t dram;
+	struct nwcall c;
+	struct msg m;
+	uint32_t sess;
+
+	msg_shm(fx, &m, OPTEE_SMC_CALL_WITH_ARG, SHM_ARG(1));
+	sess = echo_open(fx, &m);
+	/* Junk bits on values are not looked at; c is left alone. */
+	prep_add(&m, sess, 40, 2);
+	m.arg->params[0].attr |= OPTEE_MSG_ATTR_NONCONTIG;
+	m.arg->params[1].attr |= 3ULL << OPTEE_MSG_ATTR_CACHE_SHIFT;
+	m.arg->params[1].u.value.c = 0xC0FFEE;
+	msg_run(fx, "ADD, junk attr bits", &m, &c, OPTEE_SMC_RETURN_OK);
+	expect_ret("ADD, junk attr bits", &m, TEE_SUCCESS,
+		   TEEC_ORIGIN_TRUSTED_APP);
+	assert_int_equal(m.arg->params[1].u.value.a, 42);
+	assert_int_equal(m.arg->params[1].u.value.c, 0xC0FFEE);
+	/* META on a call param: BAD_PARAMETERS from the TEE. */
+	prep_add(&m, sess, 40, 2);
+	m.arg->params[0].attr |= OPTEE_MSG_ATTR_META;
+	msg_run(fx, "ADD, META", &m, &c, OPTEE_SMC_RETURN_OK);
+	expect_ret("ADD, META", &m, TEE_ERROR_BAD_PARAMETERS, TEEC_ORIGIN_TEE);
+	/* A contiguous memref in DRAM outside the reserved shm: refused. */
+	assert_int_equal(smcsim_phys_alloc_pages(fx->phys, 1, &dram), 0);
+	prep_invoke(&m, sess, SMCSIM_TA_ECHO_CMD_FILL, 2);
+	set_tmem(&m.arg->params[0], OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT, dram, 64);
+	set_value(&m.arg->params[1], OPTEE_MSG_ATTR_TYPE_VALUE_INPUT, 0, 0);
+	msg_run(fx, "FILL, DRAM by address", &m, &c, OPTEE_SMC_RETURN_OK);
+	expect_ret("FILL, DRAM by address", &m, TEE_ERROR_BAD_PARAMETERS,
+		   TEEC_ORIGIN_TEE);
+	/* The same in the reserved shm works. */
+	prep_invoke(&m, sess, SMCSIM_TA_ECHO_CMD_FILL, 2);
+	set_tmem(&m.arg->params[0], OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT,
+		 SHM_BASE + SHM_DATA, 64);
+	set_value(&m.arg->params[1], OPTEE_MSG_ATTR_TYPE_VALUE_INPUT, 0, 0);
+	msg_run(fx, "FILL, shm", &m, &c, OPTEE_SMC_RETURN_OK);
+	expect_ret("FILL, shm", &m, TEE_SUCCESS, TEEC_ORIGIN_TRUSTED_APP);
+	assert_int_equal(smcsim_phys_free_pages(fx->phys, dram, 1), 0);
+	close_ok(fx, &m, sess);
+	world_serves(fx);
+}
+
 static void sw_msg_memrefs_into_secure_memory_refused(void **state)
 {
 	struct fx *fx = *state;
@@ -3104,17 +3246,17 @@ static void sw_msg_memrefs_into_secure_memory_refused(void **state)
 	set_rmem(&m.arg->params[0], OPTEE_MSG_ATTR_TYPE_RMEM_OUTPUT, cookie,
 		 PAGE - 16, 17);
 	msg_run(fx, "RMEM offs + size > size", &m, &c, OPTEE_SMC_RETURN_OK);
-	expect_ret("RMEM offs + size > size", &m, TEE_ERROR_BAD_PARAMETERS,
+	expect_ret("RMEM offs + size > size", &m, TEE_ERROR_SECURITY,
 		   TEEC_ORIGIN_TEE);
 	set_rmem(&m.arg->params[0], OPTEE_MSG_ATTR_TYPE_RMEM_OUTPUT, cookie,
 		 PAGE + 1, 0);
 	msg_run(fx, "RMEM offs > size", &m, &c, OPTEE_SMC_RETURN_OK);
-	expect_ret("RMEM offs > size", &m, TEE_ERROR_BAD_PARAMETERS,
+	expect_ret("RMEM offs > size", &m, TEE_ERROR_SECURITY,
 		   TEEC_ORIGIN_TEE);
 	set_rmem(&m.arg->params[0], OPTEE_MSG_ATTR_TYPE_RMEM_OUTPUT, cookie, 16,
 		 UINT64_MAX - 8);
 	msg_run(fx, "RMEM size wraps", &m, &c, OPTEE_SMC_RETURN_OK);
-	expect_ret("RMEM size wraps", &m, TEE_ERROR_BAD_PARAMETERS,
+	expect_ret("RMEM size wraps", &m, TEE_ERROR_SECURITY,
 		   TEEC_ORIGIN_TEE);
 	set_rmem(&m.arg->params[0], OPTEE_MSG_ATTR_TYPE_RMEM_OUTPUT, cookie,
 		 PAGE - 16, 16);
@@ -3344,6 +3486,8 @@ static void sw_msg_destroy_with_threads_suspended_in_foreign_intr(void **state)
 	T(sw_msg_register_shm_scattered_list_pages),			\
 	T(sw_msg_register_and_unregister_refusals),			\
 	T(sw_msg_memrefs_into_secure_memory_refused),			\
+	T(sw_msg_register_unregister_answers_as_optee),			\
+	T(sw_msg_param_attrs_as_optee),					\
 	T(sw_msg_unregister_while_in_use_is_busy),			\
 	T(sw_msg_destroy_with_threads_suspended_in_rpc),		\
 	T(sw_msg_destroy_with_threads_suspended_in_foreign_intr)
