@@ -39,6 +39,29 @@ void smcsim_sw_config_default(struct smcsim_sw_config *cfg,
 	};
 }
 
+void smcsim_sw_config_qemu_v8(struct smcsim_sw_config *cfg,
+			      struct smcsim_phys *phys)
+{
+	smcsim_sw_config_default(cfg, SMCSIM_ABI_UPSTREAM, phys);
+	/* Already the default's, restated: this is the firmware's build. */
+	cfg->num_threads = 2;
+	cfg->reserved_shm = true;
+	cfg->shm_cached = true;
+	cfg->dynamic_shm = true;
+	cfg->async_notif = true;
+	cfg->notif_value_max = 0;	/* 64 + 2 threads = 0x42 */
+	cfg->rpmb_probe = true;
+	cfg->static_protmem = false;
+	cfg->dynamic_protmem = false;
+	cfg->os_revision_major = 4;
+	cfg->os_revision_minor = 10;
+	cfg->smccc_version = SMCSIM_SW_TFA_SMCCC_VERSION;
+	cfg->psci_version = SMCSIM_SW_TFA_PSCI_VERSION;
+	/* What differs from the default. */
+	cfg->os_build_id = SMCSIM_SW_QEMU_V8_FW_BUILD_ID;
+	cfg->internal_tests_pta = true;
+}
+
 void sw_log(const struct smcsim_sw *sw, const char *fmt, ...)
 {
 	va_list ap;
