@@ -45,6 +45,7 @@ struct sw_args {
  * struct sw_shm - shared memory described by a page list
  * @link:	node in sw->shm_tree (registered shm only)
  * @cookie:	the normal world's name for it (0 for a temporary list)
+ * @seq:	registration order (a cookie may be registered twice)
  * @pages:	physical address of each page, each checked non-secure
  * @npages:	entries in @pages
  * @offset:	offset of the first byte in the first page
@@ -57,6 +58,7 @@ struct sw_args {
 struct sw_shm {
 	RB_ENTRY(sw_shm) link;
 	uint64_t cookie;
+	uint64_t seq;
 	uint64_t *pages;
 	size_t npages;
 	size_t offset;
@@ -320,6 +322,7 @@ struct smcsim_sw {
 
 	struct rt_mutex shm_lock;
 	struct sw_shm_tree shm_tree;
+	uint64_t shm_seq;
 	unsigned int shm_count;
 	struct sw_protmem_list protmem;
 	unsigned int protmem_count;

@@ -2978,12 +2978,43 @@ static void sw_msg_register_and_unregister_refusals(void **state)
 	assert_int_equal(unregister(fx, REGD_COOKIE(99)), UNREGISTER_UNKNOWN_RET);
 	assert_int_equal(unregister(fx, 0), UNREGISTER_UNKNOWN_RET);
 
-	/* The same cookie twice: the second is refused, the first stays. */
+	/*
+	 * The same cookie twice: OP-TEE 4.10 keeps both (a list, no lookup
+	 * first; the firmware answered so). The cookie names the newest;
+	 * UNREGISTER releases one per call, newest first.
+	 */
 	assert_int_equal(register_pages(fx, cookie, pages, 3, 0, 3 * PAGE),
 			 TEE_SUCCESS);
 	assert_int_equal(register_pages(fx, cookie, pages, 1, 0, PAGE),
-			 TEE_ERROR_BAD_PARAMETERS);
-	assert_int_equal(smcsim_sw_shm_count(fx->sw), 1);
+			 TEE_SUCCESS);
+	assert_int_equal(smcsim_sw_shm_count(fx->sw), 2);
+	{
+		uint32_t sess;
+
+		msg_shm(fx, &m, OPTEE_SMC_CALL_WITH_ARG, SHM_ARG(1));
+		sess = echo_open(fx, &m);
+		/* The newest is one page: a window in its second fails. */
+		prep_invoke(&m, sess, SMCSIM_TA_ECHO_CMD_FILL, 2);
+		set_rmem(&m.arg->params[0], OPTEE_MSG_ATTR_TYPE_RMEM_OUTPUT,
+			 cookie, PAGE, 16);
+		set_value(&m.arg->params[1], OPTEE_MSG_ATTR_TYPE_VALUE_INPUT,
+			  0, 0);
+		msg_run(fx, "FILL, newest", &m, &c, OPTEE_SMC_RETURN_OK);
+		expect_ret("FILL, newest", &m, TEE_ERROR_SECURITY,
+			   TEEC_ORIGIN_TEE);
+		assert_int_equal(unregister(fx, cookie), TEE_SUCCESS);
+		assert_int_equal(smcsim_sw_shm_count(fx->sw), 1);
+		/* Now the three-page one answers to the cookie. */
+		prep_invoke(&m, sess, SMCSIM_TA_ECHO_CMD_FILL, 2);
+		set_rmem(&m.arg->params[0], OPTEE_MSG_ATTR_TYPE_RMEM_OUTPUT,
+			 cookie, PAGE, 16);
+		set_value(&m.arg->params[1], OPTEE_MSG_ATTR_TYPE_VALUE_INPUT,
+			  0, 0);
+		msg_run(fx, "FILL, the older", &m, &c, OPTEE_SMC_RETURN_OK);
+		expect_ret("FILL, the older", &m, TEE_SUCCESS,
+			   TEEC_ORIGIN_TRUSTED_APP);
+		close_ok(fx, &m, sess);
+	}
 
 	/* A page list entry in secure memory, or not page aligned. */
 	pages[1] = SEC_BASE;
