@@ -1441,12 +1441,75 @@ static void expect_pending_wait(struct nwcall *c,
 	assert_int_equal(arg->params[0].u.value.b, value);
 }
 
+/* Answer the RPC CMD pending in @res with @ret and resume. */
+static void answer_pending(struct nwcall *c, struct arm_smccc_res *res,
+			   uint32_t ret)
+{
+	pending_cmd(c, res)->ret = ret;
+	call(c->fx, OPTEE_SMC_CALL_RETURN_FROM_RPC, res->a1, res->a2, res->a3,
+	     0, 0, res);
+}
+
 /* Answer the WAIT pending in @res: the wake-up came. */
 static void answer_wait(struct nwcall *c, struct arm_smccc_res *res)
 {
-	pending_cmd(c, res)->ret = TEE_SUCCESS;
-	call(c->fx, OPTEE_SMC_CALL_RETURN_FROM_RPC, res->a1, res->a2, res->a3,
-	     0, 0, res);
+	answer_pending(c, res, TEE_SUCCESS);
+}
+
+/*
+ * A secure mutex wait the normal world answers TIMEOUT is asked again, as
+ * OP-TEE 4.10 does (observed: it waits forever); the lock is taken once
+ * the holder's SEND arrives.
+ */
+static void sw_msg_mutex_wait_timeout_is_asked_again(void **state)
+{
+	const struct smcsim_uuid notif = SMCSIM_TA_NOTIF_UUID;
+	const uint64_t key = SMCSIM_SW_NOTIF_SYNC_VALUE_BASE + 1;
+	struct fx *fx = *state;
+	struct arm_smccc_res ra, rb;
+	struct nwcall ca, cb;
+	struct msg a, b;
+	uint32_t sa, sb;
+	unsigned int i;
+
+	msg_shm(fx, &a, OPTEE_SMC_CALL_WITH_ARG, SHM_ARG(1));
+	sa = open_ok(fx, &a, &notif, OPTEE_MSG_LOGIN_PUBLIC);
+	sb = open_ok(fx, &a, &notif, OPTEE_MSG_LOGIN_PUBLIC);
+	msg_shm(fx, &b, OPTEE_SMC_CALL_WITH_ARG, SHM_ARG(2));
+	prep_invoke(&a, sa, SMCSIM_TA_NOTIF_CMD_LOCK_INC, 2);
+	set_value(&a.arg->params[0], OPTEE_MSG_ATTR_TYPE_VALUE_INPUT, 5, 0);
+	set_value(&a.arg->params[1], OPTEE_MSG_ATTR_TYPE_VALUE_OUTPUT, 0, 0);
+	prep_invoke(&b, sb, SMCSIM_TA_NOTIF_CMD_LOCK_INC, 2);
+	set_value(&b.arg->params[0], OPTEE_MSG_ATTR_TYPE_VALUE_INPUT, 0, 0);
+	set_value(&b.arg->params[1], OPTEE_MSG_ATTR_TYPE_VALUE_OUTPUT, 0, 0);
+
+	/* A takes the mutex and is held in its SUSPEND (thread 0). */
+	msg_start(fx, &a, &ca, &ra);
+	nw_step(&ca, &ra);
+	assert_int_equal(pending_cmd(&ca, &ra)->cmd, OPTEE_RPC_CMD_SUSPEND);
+	/* B waits on its key; TIMEOUT answers make it ask again. */
+	msg_start(fx, &b, &cb, &rb);
+	nw_step(&cb, &rb);
+	for (i = 0; i < 3; i++) {
+		expect_pending_wait(&cb, &rb, key);
+		answer_pending(&cb, &rb, TEE_ERROR_TIMEOUT);
+	}
+	expect_pending_wait(&cb, &rb, key);
+	/* A finishes and sends B's key; then B's wait is answered. */
+	nw_finish(&ca, &ra);
+	expect_done("A", &ra, OPTEE_SMC_RETURN_OK);
+	expect_ret("A", &a, TEE_SUCCESS, TEEC_ORIGIN_TRUSTED_APP);
+	assert_int_equal(ca.notif_sends, 1);
+	assert_int_equal(ca.notif_value, key);
+	answer_wait(&cb, &rb);
+	nw_finish(&cb, &rb);
+	expect_done("B", &rb, OPTEE_SMC_RETURN_OK);
+	expect_ret("B", &b, TEE_SUCCESS, TEEC_ORIGIN_TRUSTED_APP);
+	assert_int_equal(b.arg->params[1].u.value.a,
+			 a.arg->params[1].u.value.a + 1);
+	close_ok(fx, &a, sa);
+	close_ok(fx, &a, sb);
+	world_serves(fx);
 }
 
 /*
@@ -3496,6 +3559,7 @@ static void sw_msg_destroy_with_threads_suspended_in_foreign_intr(void **state)
 	T(sw_msg_close_and_cancel_unknown_session),			\
 	T(sw_msg_open_missing_ta_probes_secure_storage_first),		\
 	T(sw_msg_concurrent_opens_of_missing_tas),			\
+	T(sw_msg_mutex_wait_timeout_is_asked_again),			\
 	T(sw_msg_regd_arg_must_lie_in_registered_shm),			\
 	T(sw_msg_device_pta_open_needs_no_rpc),				\
 	T(sw_msg_device_pta_accepts_any_login),				\
