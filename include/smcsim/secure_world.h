@@ -121,7 +121,10 @@ struct smcsim_sw_config {
  *
  * Two threads, reserved and dynamic shm, async notifications, RPMB_PROBE in
  * the upstream profile: EXCHANGE_CAPABILITIES answers a1 = 0xF5 in both
- * profiles (bit 7 meaning SYSTEM_THREAD in the proposal one).
+ * profiles (bit 7 meaning SYSTEM_THREAD in the proposal one). The build id
+ * is the simulator's own (SMCSIM_SW_DEFAULT_BUILD_ID) and the invoke-tests
+ * PTA is left out; smcsim_sw_config_qemu_v8() is the real firmware's
+ * build.
  */
 void smcsim_sw_config_default(struct smcsim_sw_config *cfg,
 			      enum smcsim_abi_profile profile,
