@@ -62,6 +62,12 @@ int bm_notif_poll_start(uint64_t gicd, unsigned int intid,
 			struct smcsim_irq **out);
 void bm_notif_poll_stop(void);
 unsigned long bm_notif_poll_raised(void);
+/**
+ * bm_notif_poll_kick() - set the interrupt's pending bit from the normal
+ * world, as OP-TEE does when it posts a value (a check of the path)
+ * Return: 0, or -ENODEV when the line ticks (no distributor given).
+ */
+int bm_notif_poll_kick(void);
 
 /* smoke.c (until tests/conformance runs here) */
 /** bm_suite_run() - the cases, TAP on stdout; Return: failures */

@@ -95,6 +95,15 @@ void bm_notif_poll_stop(void)
 	poll.irq = NULL;
 }
 
+int bm_notif_poll_kick(void)
+{
+	if (!poll.gicd)
+		return -ENODEV;
+	*gicd_reg(GICD_ISPENDR(poll.intid / 32)) = 1U << (poll.intid % 32);
+	__asm__ volatile("dsb sy" ::: "memory");
+	return 0;
+}
+
 unsigned long bm_notif_poll_raised(void)
 {
 	return atomic_load(&poll.raised);

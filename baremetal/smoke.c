@@ -13,6 +13,7 @@
 #include <smcsim/invoke.h>
 #include <smcsim/optee.h>
 #include <smcsim/optee_pta.h>
+#include <smcsim/rt.h>
 #include <smcsim/tee_drv.h>
 #include <smcsim/tee_error.h>
 
@@ -177,6 +178,30 @@ static void case_missing_ta(struct smoke *s)
 	CHECK(s, ret != TEE_SUCCESS);
 }
 
+static void case_notif_line(struct smoke *s)
+{
+	struct optee_notif_info before, after;
+	unsigned long raised = bm_notif_poll_raised();
+	uint64_t end;
+
+	optee_get_notif_info(s->optee, &before);
+	if (bm_notif_poll_kick()) {
+		printf("# no distributor given: the line ticks\n");
+		return;
+	}
+	end = rt_now_ms() + 500;
+	do {
+		rt_sleep_ms(1);
+		optee_get_notif_info(s->optee, &after);
+	} while (after.irq_runs == before.irq_runs && rt_now_ms() < end);
+	printf("# line raised %lu time(s), top half ran %llu time(s), "
+	       "%llu value(s)\n", bm_notif_poll_raised() - raised,
+	       (unsigned long long)(after.irq_runs - before.irq_runs),
+	       (unsigned long long)(after.irq_values - before.irq_values));
+	CHECK(s, bm_notif_poll_raised() > raised);
+	CHECK(s, after.irq_runs > before.irq_runs);
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(struct smoke *s);
@@ -185,6 +210,8 @@ static const struct {
 	{ "smoke: device PTA opens with a PUBLIC login", case_device_pta },
 	{ "smoke: invoke-tests PTA sessions", case_session_ids },
 	{ "smoke: open of a TA that is not there fails", case_missing_ta },
+	{ "smoke: a pending notification SPI runs the driver's top half",
+	  case_notif_line },
 };
 
 int bm_suite_run(struct smcsim_phys *phys, struct smcsim_irq *irq,
