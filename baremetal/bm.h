@@ -49,6 +49,8 @@ void bm_probe_print(void);
 
 /* raw_probe.c */
 void bm_raw_probe(uintptr_t dyn_page, uintptr_t rsv_page);
+/** bm_raw_rpc() - yielding calls whose RPCs the image answers itself */
+void bm_raw_rpc(struct smcsim_phys *phys);
 
 /* notif_poll.c */
 struct smcsim_irq;

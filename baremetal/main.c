@@ -153,6 +153,7 @@ int main(int argc, char **argv)
 			return BM_EXIT_SETUP;
 		}
 		bm_raw_probe(page, cfg.region[SMCSIM_MEM_NS_SHM].base);
+		bm_raw_rpc(phys);
 		return 0;
 	}
 

@@ -10,6 +10,9 @@
 
 #include <smcsim/abi_names.h>
 #include <smcsim/optee_msg.h>
+#include <smcsim/optee_rpc_cmd.h>
+#include <smcsim/pgalloc.h>
+#include <smcsim/tee_error.h>
 
 #include "bm.h"
 
@@ -92,6 +95,193 @@ static void arg_show(uintptr_t pa)
 	       "ret_origin %u num_params %u |\n", (unsigned long)pa,
 	       arg->cmd, arg->session, arg->ret, arg->ret_origin,
 	       arg->num_params);
+}
+
+/* ---- a yielding call with its RPCs answered as a bare supplicant would ---- */
+
+static struct smcsim_phys *rpc_phys;
+
+static uint64_t page_alloc(size_t size)
+{
+	size_t n = (size + SMCSIM_PAGE_MASK) / SMCSIM_PAGE_SIZE;
+	uint64_t pa = 0;
+
+	if (smcsim_phys_alloc_pages(rpc_phys, n ? n : 1, &pa))
+		return 0;
+	memset((void *)(uintptr_t)pa, 0, n * SMCSIM_PAGE_SIZE);
+	return pa;
+}
+
+static void show_param(unsigned int i, const struct optee_msg_param *p)
+{
+	unsigned int type = (unsigned int)(p->attr & OPTEE_MSG_ATTR_TYPE_MASK);
+
+	if (type >= OPTEE_MSG_ATTR_TYPE_TMEM_INPUT &&
+	    type <= OPTEE_MSG_ATTR_TYPE_TMEM_INOUT) {
+		const char *b = (const char *)(uintptr_t)p->u.tmem.buf_ptr;
+
+		printf("|     param %u | tmem attr %#llx buf %#llx size %llu ref %#llx",
+		       i, (unsigned long long)p->attr,
+		       (unsigned long long)p->u.tmem.buf_ptr,
+		       (unsigned long long)p->u.tmem.size,
+		       (unsigned long long)p->u.tmem.shm_ref);
+		if (b && type != OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT &&
+		    p->u.tmem.size && b[0] >= 0x20 && b[0] < 0x7f)
+			printf(" \"%.*s\"", (int)(p->u.tmem.size < 64 ?
+						 p->u.tmem.size : 64), b);
+		printf(" |\n");
+	} else if (type >= OPTEE_MSG_ATTR_TYPE_RMEM_INPUT &&
+		   type <= OPTEE_MSG_ATTR_TYPE_RMEM_INOUT) {
+		/* This image's shm_ref is the physical address. */
+		const char *b = (const char *)(uintptr_t)(p->u.rmem.shm_ref +
+							  p->u.rmem.offs);
+
+		printf("|     param %u | rmem attr %#llx offs %#llx size %llu ref %#llx",
+		       i, (unsigned long long)p->attr,
+		       (unsigned long long)p->u.rmem.offs,
+		       (unsigned long long)p->u.rmem.size,
+		       (unsigned long long)p->u.rmem.shm_ref);
+		if (type != OPTEE_MSG_ATTR_TYPE_RMEM_OUTPUT && p->u.rmem.size &&
+		    b[0] >= 0x20 && b[0] < 0x7f)
+			printf(" \"%.*s\"", (int)(p->u.rmem.size < 64 ?
+						 p->u.rmem.size : 64), b);
+		printf(" |\n");
+	} else {
+		printf("|     param %u | attr %#llx value %#llx %#llx %#llx |\n", i,
+		       (unsigned long long)p->attr,
+		       (unsigned long long)p->u.value.a,
+		       (unsigned long long)p->u.value.b,
+		       (unsigned long long)p->u.value.c);
+	}
+}
+
+/* Answer one RPC CMD in @arg: storage is empty, no TA can be loaded. */
+static void rpc_cmd(struct optee_msg_arg *arg)
+{
+	const char *name = smcsim_rpc_cmd_name(arg->cmd);
+	struct optee_msg_param *p = arg->params;
+	unsigned int i;
+
+	printf("|   RPC CMD | %s (%u), %u params |\n", name ? name : "?",
+	       arg->cmd, arg->num_params);
+	for (i = 0; i < arg->num_params && i < 4; i++)
+		show_param(i, &p[i]);
+	switch (arg->cmd) {
+	case OPTEE_RPC_CMD_SHM_ALLOC: {
+		uint64_t pa = page_alloc((size_t)p[0].u.value.b);
+
+		if (!pa) {
+			arg->ret = TEE_ERROR_OUT_OF_MEMORY;
+			break;
+		}
+		p[0].attr = OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT;
+		p[0].u.tmem.size = p[0].u.value.b;
+		p[0].u.tmem.buf_ptr = pa;
+		p[0].u.tmem.shm_ref = pa;
+		arg->ret = TEE_SUCCESS;
+		break;
+	}
+	case OPTEE_RPC_CMD_SHM_FREE:
+		arg->ret = TEE_SUCCESS;
+		break;
+	case OPTEE_RPC_CMD_FS:
+	case OPTEE_RPC_CMD_LOAD_TA:
+		arg->ret = TEE_ERROR_ITEM_NOT_FOUND;
+		break;
+	default:
+		arg->ret = TEE_ERROR_NOT_SUPPORTED;
+		break;
+	}
+	printf("|   answered | ret %#x |\n", arg->ret);
+}
+
+static void yielding_with_rpcs(const char *what, uint64_t arg_pa)
+{
+	unsigned long in[8] = { 0x32000004, arg_pa >> 32, arg_pa & 0xffffffffUL };
+	unsigned long out[8];
+	const struct optee_msg_arg *arg = (const void *)(uintptr_t)arg_pa;
+	int n;
+
+	printf("| %s | CALL_WITH_ARG %#llx |\n", what, (unsigned long long)arg_pa);
+	for (n = 0; n < 200; n++) {
+		uint64_t pa;
+
+		raw_smc(in, out);
+		if ((out[0] & 0xffff0000UL) != 0xffff0000UL ||
+		    (out[0] & 0xffffffffUL) == 0xffffffffUL)
+			break;
+		memset(in, 0, sizeof(in));
+		in[0] = 0x32000003;
+		in[3] = out[3];
+		switch (out[0] & 0xffff) {
+		case 0:	/* ALLOC a1 bytes: a1:a2 = pa, a4:a5 = cookie */
+			pa = page_alloc(out[1]);
+			printf("|   RPC ALLOC | %lu bytes, thread %lu -> %#llx |\n",
+			       out[1], out[3], (unsigned long long)pa);
+			in[1] = pa >> 32;
+			in[2] = pa & 0xffffffffUL;
+			in[4] = pa >> 32;
+			in[5] = pa & 0xffffffffUL;
+			break;
+		case 2:
+			printf("|   RPC FREE | cookie %#lx:%#lx |\n", out[1], out[2]);
+			break;
+		case 4:
+			printf("|   RPC FOREIGN_INTR | |\n");
+			break;
+		case 5:
+			rpc_cmd((void *)(uintptr_t)((out[1] << 32) | out[2]));
+			break;
+		default:
+			printf("|   RPC %#lx | |\n", out[0]);
+			break;
+		}
+	}
+	printf("| %s: done | a0 %#lx; arg ret %#x origin %u session %u |\n",
+	       what, out[0], arg->ret, arg->ret_origin, arg->session);
+}
+
+static void open_session_arg(uint64_t pa, const uint8_t uuid[16],
+			     uint32_t login)
+{
+	struct optee_msg_arg *arg = (void *)(uintptr_t)pa;
+
+	memset(arg, 0, OPTEE_MSG_GET_ARG_SIZE(2));
+	arg->cmd = OPTEE_MSG_CMD_OPEN_SESSION;
+	arg->num_params = 2;
+	arg->params[0].attr = OPTEE_MSG_ATTR_TYPE_VALUE_INPUT |
+			      OPTEE_MSG_ATTR_META;
+	memcpy(&arg->params[0].u.value, uuid, 16);
+	arg->params[1].attr = OPTEE_MSG_ATTR_TYPE_VALUE_INPUT |
+			      OPTEE_MSG_ATTR_META;
+	arg->params[1].u.value.c = login;
+}
+
+void bm_raw_rpc(struct smcsim_phys *phys)
+{
+	static const uint8_t missing[16] = {
+		0x5a, 0x11, 0x7e, 0x57, 0x00, 0x00, 0x40, 0x00,
+		0x80, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x15,
+	};
+	static const uint8_t device_pta[16] = {
+		0x70, 0x11, 0xa6, 0x88, 0xdd, 0xde, 0x40, 0x53,
+		0xa5, 0xa9, 0x7b, 0x3c, 0x4d, 0xdf, 0x13, 0xb8,
+	};
+	uint64_t pa;
+
+	rpc_phys = phys;
+	pa = page_alloc(4096);
+	printf("\n| step | detail |\n|---|---|\n");
+	open_session_arg(pa, missing, OPTEE_MSG_LOGIN_PUBLIC);
+	yielding_with_rpcs("OPEN_SESSION of a TA that is not there", pa);
+	open_session_arg(pa, missing, OPTEE_MSG_LOGIN_PUBLIC);
+	yielding_with_rpcs("the same again", pa);
+	open_session_arg(pa, device_pta, OPTEE_MSG_LOGIN_PUBLIC);
+	yielding_with_rpcs("OPEN_SESSION device PTA, PUBLIC", pa);
+	open_session_arg(pa, device_pta, OPTEE_MSG_LOGIN_REE_KERNEL);
+	yielding_with_rpcs("OPEN_SESSION device PTA, REE_KERNEL", pa);
+	open_session_arg(pa, device_pta, OPTEE_MSG_LOGIN_USER);
+	yielding_with_rpcs("OPEN_SESSION device PTA, USER", pa);
 }
 
 void bm_raw_probe(uintptr_t dyn_page, uintptr_t rsv_page)
