@@ -8,9 +8,8 @@
  * Arguments (semihosting command line, -semihosting-config ...,arg=...;
  * the first is the program name):
  *   map=FILE      the memory map (memmap.c), read over semihosting: required
- *   mode=MODE     all (default: probe, then the conformance suite), probe,
- *                 raw (every raw fast call with x0..x7 in and out, for the
- *                 facts), smoke (the image's own smoke cases)
+ *   mode=MODE     all (default: probe, then the suite), probe, raw (every
+ *                 raw fast call with x0..x7 in and out, for the facts)
  *   filter=TEXT   run only the cases whose name contains TEXT
  *   gicd=ADDR     GIC distributor, to poll the notification SPI's pending
  *                 bit (notif_poll.c); without it the line ticks
@@ -30,7 +29,6 @@
 #include <smcsim/phys.h>
 
 #include "bm.h"
-#include "conf.h"
 
 struct bm_args {
 	const char *map;
@@ -67,8 +65,8 @@ static int parse_args(int argc, char **argv, struct bm_args *a)
 		}
 	}
 	if (strcmp(a->mode, "all") && strcmp(a->mode, "probe") &&
-	    strcmp(a->mode, "raw") && strcmp(a->mode, "smoke")) {
-		printf("# mode=all|probe|raw|smoke, not '%s'\n", a->mode);
+	    strcmp(a->mode, "raw")) {
+		printf("# mode=all|probe|raw, not '%s'\n", a->mode);
 		return -1;
 	}
 	return 0;
@@ -164,27 +162,7 @@ int main(int argc, char **argv)
 		printf("# notification line: %d\n", rc);
 		return BM_EXIT_SETUP;
 	}
-	if (!strcmp(a.mode, "smoke")) {
-		fails = bm_suite_run(phys, irq, a.filter, a.trace);
-	} else {
-		/* The conformance suite (tests/conformance), as on every
-		 * target: the real conduit, this machine's map and line. */
-		struct smcsim_trace tr;
-		struct conf_target t = {
-			.name = "firmware",
-			.invoke = smcsim_invoke_smc(),
-			.phys = phys,
-			.notif_irq = irq,
-		};
-
-		if (a.trace) {
-			smcsim_trace_init(&tr, t.invoke, stdout);
-			t.invoke = smcsim_trace_invoke(&tr);
-		}
-		fails = conf_run(&t, a.filter);
-		if (a.trace)
-			smcsim_trace_fini(&tr);
-	}
+	fails = bm_suite_run(phys, irq, a.filter, a.trace);
 	bm_notif_poll_stop();
 	printf("# notification line raised %lu time(s)\n", bm_notif_poll_raised());
 	smcsim_phys_destroy(phys);
