@@ -385,10 +385,11 @@ static int demo(int argc, char **argv)
 		goto out;
 
 	optee_sec_caps_str(info.sec_caps, profile, caps, sizeof(caps));
-	printf("negotiated: api %u.%u, OP-TEE %u.%u (build %08x), %u threads, "
+	printf("negotiated: api %u.%u, OP-TEE %u.%u (build %0*lx), %u threads, "
 	       "sec_caps 0x%x [%s], rpc params %u, max notif %u, %s shm pool",
 	       info.api_major, info.api_minor, info.os_revision_major,
-	       info.os_revision_minor, info.os_build_id, info.thread_count,
+	       info.os_revision_minor, (int)sizeof(unsigned long) * 2,
+	       (unsigned long)info.os_build_id, info.thread_count,
 	       info.sec_caps, caps, info.rpc_param_count, info.max_notif_value,
 	       info.dynamic_shm ? "dynamic" : "reserved");
 	printf(", %zu SMCs\n", smcsim_trace_count(&trace));

@@ -15,5 +15,7 @@
 #define PTA_CMD_GET_DEVICES		0x0
 /* the same, for devices that need tee-supplicant */
 #define PTA_CMD_GET_DEVICES_SUPP	0x1
+/* the same, for devices that need RPMB (OP-TEE re-probes RPMB first) */
+#define PTA_CMD_GET_DEVICES_RPMB	0x2
 
 #endif /* SMCSIM_OPTEE_PTA_H */

@@ -19,9 +19,21 @@
 #include <smcsim/smccc.h>
 #include <smcsim/sw_ta.h>
 
+/*
+ * What TF-A 2.14's own services answer (include/lib/smccc.h and psci.h of
+ * its sources): SMCCC 1.4, PSCI 1.1.
+ */
+#define SMCSIM_SW_TFA_SMCCC_VERSION	0x10004U
+#define SMCSIM_SW_TFA_PSCI_VERSION	0x10001U
+
 /* OP-TEE's CFG_NUM_THREADS default, also QEMU v8's. */
 #define SMCSIM_SW_DEFAULT_THREADS	2
 #define SMCSIM_SW_MAX_THREADS		64
+/*
+ * The simulator's build id ("smcsim_1"): 64 bits, as OP-TEE 4.10 on arm64
+ * answers GET_OS_REVISION x2, so a normal world that keeps only 32 shows.
+ */
+#define SMCSIM_SW_DEFAULT_BUILD_ID	0x736d6373696d5f31ULL
 /* Notification values: 0 bottom half, 1..63 async, 64 + thread id sync. */
 #define SMCSIM_SW_NOTIF_ASYNC_VALUE_MAX	63
 #define SMCSIM_SW_NOTIF_SYNC_VALUE_BASE	64
@@ -61,8 +73,19 @@
  *			default SMCSIM_SW_PROTMEM_DEFAULT_ALIGN
  * @os_revision_major:	GET_OS_REVISION a0
  * @os_revision_minor:	GET_OS_REVISION a1
- * @os_build_id:	GET_OS_REVISION a2
+ * @os_build_id:	GET_OS_REVISION a2: the build id, 64 bits on a 64-bit
+ *			host as OP-TEE 4.10 on arm64 answers it in x2 (the
+ *			first 16 hex digits of the git SHA1); 0 = unspecified.
+ *			A register keeps what fits: 32 bits on a 32-bit host.
+ * @smccc_version:	what the monitor answers to SMCCC_VERSION
+ *			(0x80000000); 0 = SMC_UNK, as a monitor without the
+ *			Arm architecture service would
+ * @psci_version:	what the monitor answers to PSCI_VERSION (0x84000000);
+ *			0 = SMC_UNK
  * @log:		print what the firmware would log (IMSG/EMSG) to stderr
+ *
+ * The monitor in front of the secure world routes as TF-A's does, by the
+ * SMCCC owner and call type of W0 (secure_world.h, smcsim_sw_smc()).
  *
  * Every world starts with the built-in TAs of sw_ta.h; tests add their own
  * with smcsim_sw_register_ta().
@@ -84,7 +107,9 @@ struct smcsim_sw_config {
 	size_t protmem_align;
 	unsigned int os_revision_major;
 	unsigned int os_revision_minor;
-	uint32_t os_build_id;
+	uint64_t os_build_id;
+	uint32_t smccc_version;
+	uint32_t psci_version;
 	bool log;
 };
 
@@ -120,6 +145,18 @@ void smcsim_sw_destroy(struct smcsim_sw *sw);
  * @a:		a0..a7 as the normal world passed them
  * @res:	receives a0..a3. Registers a call does not set keep the
  *		caller's input, as observed on real OP-TEE
+ *
+ * First the secure monitor routes the call as TF-A 2.14 with SPD=opteed
+ * does, on W0 alone: the SVE hint (bit 16) is dropped; a fast call with
+ * reserved bits 23:17 set, and any call whose owner (bits 29:24) and type
+ * no service takes, get SMC_UNK (-1 in all of a0, a1..a3 the caller's)
+ * without entering OP-TEE. Owners 50..63 (Trusted OS), fast and yielding,
+ * go to OP-TEE; a yielding call of any other owner never takes a secure
+ * thread. The monitor's own services are modelled only in part (the rest
+ * answer SMC_UNK, a deliberate difference): the Arm architecture service
+ * (owner 0, fast) answers SMCCC_VERSION and SMCCC_ARCH_FEATURES for those
+ * two calls (the CPU-dependent workarounds and SOC_ID are NOT_SUPPORTED);
+ * the standard service (owner 4, fast) answers PSCI_VERSION only.
  *
  * Never fails and never crashes, whatever the registers hold.
  */

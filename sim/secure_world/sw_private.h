@@ -189,6 +189,10 @@ TAILQ_HEAD(sw_ta_program_list, sw_ta_program);
 /**
  * struct sw_session - an open TA session
  * @link:	in sw->sessions (while open)
+ * @order:	in sw->session_order, from the start of its OPEN_SESSION
+ *		until it is closed (or the open fails): OP-TEE's list of
+ *		sessions opened from the normal world, in the order they
+ *		were begun, which new ids are taken from
  * @id:		what the normal world calls it
  * @ta:		the TA
  * @ctx:	the TA's per-session pointer
@@ -201,6 +205,7 @@ TAILQ_HEAD(sw_ta_program_list, sw_ta_program);
  */
 struct sw_session {
 	RB_ENTRY(sw_session) link;
+	TAILQ_ENTRY(sw_session) order;
 	uint32_t id;
 	struct sw_ta *ta;
 	void *ctx;
@@ -212,6 +217,7 @@ struct sw_session {
 	atomic_bool cancel;
 };
 RB_HEAD(sw_session_tree, sw_session);
+TAILQ_HEAD(sw_session_list, sw_session);
 
 /*
  * What a TA callback gets: the session, the thread running the call (NULL
@@ -253,7 +259,7 @@ struct smcsim_ta_sess {
  *			@protmem_count
  * @protmem:		lent protected memory (sw_protmem.c)
  * @protmem_count:	entries in @protmem
- * @ta_lock:		protects @tas, @sessions, @next_session_id
+ * @ta_lock:		protects @tas, @sessions, @session_order
  * @programs:		TA programs a loaded TA file may name (@ta_lock);
  *			never removed while the world lives
  * @rpmb:		the RPMB TA's client state (sw_ta_rpmb.c), set at
@@ -293,8 +299,8 @@ struct smcsim_sw {
 	struct rt_mutex ta_lock;
 	struct sw_ta_list tas;
 	struct sw_session_tree sessions;
+	struct sw_session_list session_order;
 	unsigned int session_count;
-	uint32_t next_session_id;
 	struct sw_ta_program_list programs;
 	struct sw_rpmb *rpmb;
 };

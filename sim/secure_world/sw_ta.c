@@ -155,10 +155,14 @@ static uint32_t sw_param_mem_in(struct smcsim_sw *sw,
 			return TEE_ERROR_BAD_PARAMETERS;
 		size = mp->u.tmem.size;
 		if (!mp->u.tmem.buf_ptr) {
-			/* A NULL memref (MEMREF_NULL capability). */
+			/*
+			 * A NULL memref (MEMREF_NULL capability): the TA gets
+			 * it with size 0 whatever size was given, as OP-TEE's
+			 * set_tmem_param() hands it over.
+			 */
 			pp->ta[i].memref.buffer = NULL;
-			pp->ta[i].memref.size = (size_t)size;
-			pp->size[i] = size;
+			pp->ta[i].memref.size = 0;
+			pp->size[i] = 0;
 			return TEE_SUCCESS;
 		}
 		if (mp->attr & OPTEE_MSG_ATTR_NONCONTIG) {
@@ -371,21 +375,97 @@ static void sw_session_put(struct sw_thread *t, struct smcsim_sw *sw,
 		sw_session_free(t, sess);
 }
 
-/* Caller holds sw->ta_lock. Return: a free id, never 0. */
+/*
+ * Caller holds sw->ta_lock. Return: a free id for a new session, 0 if
+ * none is left. As OP-TEE's new_session_id(): the id after the one of the
+ * session begun last that is still there (1 when there is none), or the
+ * next free one after it, never 0. Sessions still being opened count.
+ */
 static uint32_t sw_session_new_id(struct smcsim_sw *sw)
 {
-	struct sw_session key;
+	struct sw_session *last = TAILQ_LAST(&sw->session_order,
+					     sw_session_list);
+	struct sw_session *s;
+	uint32_t id = 1, first;
+	bool used;
 
+	if (last) {
+		id = last->id + 1;
+		if (!id)
+			id++;
+	}
+	first = id;
 	do {
-		key.id = sw->next_session_id++;
-	} while (!key.id || RB_FIND(sw_session_tree, &sw->sessions, &key));
-	return key.id;
+		used = false;
+		TAILQ_FOREACH(s, &sw->session_order, order) {
+			if (s->id == id) {
+				used = true;
+				break;
+			}
+		}
+		if (!used)
+			return id;
+		id++;
+		if (!id)
+			id++;
+	} while (id != first);
+	return 0;
+}
+
+/* The session leaves the list new ids are taken from; caller holds ta_lock. */
+static void sw_session_unlist_locked(struct smcsim_sw *sw,
+				     struct sw_session *sess)
+{
+	TAILQ_REMOVE(&sw->session_order, sess, order);
+}
+
+static void sw_session_unlist(struct smcsim_sw *sw, struct sw_session *sess)
+{
+	rt_mutex_lock(&sw->ta_lock);
+	sw_session_unlist_locked(sw, sess);
+	rt_mutex_unlock(&sw->ta_lock);
 }
 
 /* ---- 4. message commands ------------------------------------------------- */
 
 #define SW_META_VALUE (OPTEE_MSG_ATTR_TYPE_VALUE_INPUT | OPTEE_MSG_ATTR_META)
 
+/*
+ * The client's login, as OP-TEE's get_open_session_meta() takes it: the
+ * GP logins and REE_KERNEL; the UUID only for the logins that carry one.
+ * Return: false for any other login value.
+ */
+static bool sw_open_client(const struct optee_msg_param *p, uint32_t *login,
+			   struct smcsim_uuid *client)
+{
+	*login = (uint32_t)p->u.value.c;
+	switch (*login) {
+	case OPTEE_MSG_LOGIN_PUBLIC:
+	case OPTEE_MSG_LOGIN_REE_KERNEL:
+		memset(client, 0, sizeof(*client));
+		return true;
+	case OPTEE_MSG_LOGIN_USER:
+	case OPTEE_MSG_LOGIN_GROUP:
+	case OPTEE_MSG_LOGIN_APPLICATION:
+	case OPTEE_MSG_LOGIN_APPLICATION_USER:
+	case OPTEE_MSG_LOGIN_APPLICATION_GROUP:
+		smcsim_uuid_from_octets(client, p->u.octets);
+		return true;
+	default:
+		return false;
+	}
+}
+
+/*
+ * OPEN_SESSION in OP-TEE's order (entry_open_session(), then
+ * tee_ta_open_session()): the two meta params and the login; the call's
+ * params; then the session takes its id and joins the session list before
+ * the TA is even looked for (so an open in progress holds its id); then
+ * the TA is found, or loaded through the normal world; then its open
+ * entry runs. A failure after the id was taken gives the id back. The
+ * params are written back whatever the TA answered; arg->session is 0
+ * unless the session was opened.
+ */
 void sw_ta_open_session(struct sw_thread *t, struct optee_msg_arg *arg)
 {
 	struct smcsim_sw *sw = t->sw;
@@ -397,35 +477,21 @@ void sw_ta_open_session(struct sw_thread *t, struct optee_msg_arg *arg)
 	uint32_t res;
 
 	arg->ret_origin = TEEC_ORIGIN_TEE;
+	arg->session = 0;
 	if (arg->num_params < 2 || arg->params[0].attr != SW_META_VALUE ||
 	    arg->params[1].attr != SW_META_VALUE) {
 		arg->ret = TEE_ERROR_BAD_PARAMETERS;
 		return;
 	}
 	smcsim_uuid_from_octets(&uuid, arg->params[0].u.octets);
-	ta = sw_ta_lookup(sw, &uuid);
-	/* Unknown: ask tee-supplicant for it, as OP-TEE's REE FS TA store. */
-	if (!ta)
-		ta = sw_ta_load(t, &uuid);
-	if (!ta) {
-		arg->ret = TEE_ERROR_ITEM_NOT_FOUND;
-		return;
-	}
-
 	sess = smcsim_zalloc(sizeof(*sess));
 	if (!sess) {
 		arg->ret = TEE_ERROR_OUT_OF_MEMORY;
 		return;
 	}
-	sess->ta = ta;
-	smcsim_uuid_from_octets(&sess->client, arg->params[1].u.octets);
-	sess->login = (uint32_t)arg->params[1].u.value.c;
 	atomic_init(&sess->cancel, false);
-
-	if ((ta->desc.flags & SMCSIM_TA_FLAG_KERNEL_ONLY) &&
-	    sess->login != OPTEE_MSG_LOGIN_REE_KERNEL) {
-		arg->ret = TEE_ERROR_ACCESS_DENIED;
-		arg->ret_origin = TEEC_ORIGIN_TRUSTED_APP;
+	if (!sw_open_client(&arg->params[1], &sess->login, &sess->client)) {
+		arg->ret = TEE_ERROR_BAD_PARAMETERS;
 		smcsim_free(sess);
 		return;
 	}
@@ -436,26 +502,58 @@ void sw_ta_open_session(struct sw_thread *t, struct optee_msg_arg *arg)
 		return;
 	}
 
+	rt_mutex_lock(&sw->ta_lock);
+	sess->id = sw_session_new_id(sw);
+	if (sess->id)
+		TAILQ_INSERT_TAIL(&sw->session_order, sess, order);
+	rt_mutex_unlock(&sw->ta_lock);
+	if (!sess->id) {
+		arg->ret = TEE_ERROR_OVERFLOW;
+		goto err_params;
+	}
+
+	ta = sw_ta_lookup(sw, &uuid);
+	/* Unknown: ask tee-supplicant for it, as OP-TEE's REE FS TA store. */
+	if (!ta)
+		ta = sw_ta_load(t, &uuid);
+	if (!ta) {
+		arg->ret = TEE_ERROR_ITEM_NOT_FOUND;
+		goto err_unlist;
+	}
+	sess->ta = ta;
+	if ((ta->desc.flags & SMCSIM_TA_FLAG_KERNEL_ONLY) &&
+	    sess->login != OPTEE_MSG_LOGIN_REE_KERNEL) {
+		/* What a TA's open entry refusing the client answers. */
+		arg->ret = TEE_ERROR_ACCESS_DENIED;
+		arg->ret_origin = TEEC_ORIGIN_TRUSTED_APP;
+		goto err_unlist;
+	}
+
 	res = sw_ta_call(t, sess, SW_TA_OPEN, 0, &pp, &panicked);
 	if (panicked) {
-		sw_params_release(sw, &pp);
-		smcsim_free(sess);
 		arg->ret = TEE_ERROR_TARGET_DEAD;
-		return;
+		goto err_unlist;
 	}
 	sw_params_out(sw, arg->params + 2, arg->num_params - 2, &pp, res);
 	arg->ret = res;
 	arg->ret_origin = TEEC_ORIGIN_TRUSTED_APP;
 	if (res) {
+		sw_session_unlist(sw, sess);
 		smcsim_free(sess);
 		return;
 	}
 	rt_mutex_lock(&sw->ta_lock);
-	sess->id = sw_session_new_id(sw);
 	RB_INSERT(sw_session_tree, &sw->sessions, sess);
 	sw->session_count++;
 	rt_mutex_unlock(&sw->ta_lock);
 	arg->session = sess->id;
+	return;
+
+err_unlist:
+	sw_session_unlist(sw, sess);
+err_params:
+	sw_params_release(sw, &pp);
+	smcsim_free(sess);
 }
 
 /* Find an open session and hold it for a call. Return: TEE result. */
@@ -479,6 +577,11 @@ static uint32_t sw_session_get(struct smcsim_sw *sw, uint32_t id,
 	return res;
 }
 
+/*
+ * INVOKE_COMMAND as OP-TEE's entry_invoke_command(): the params are taken
+ * first, then the session is looked for (an unknown one is
+ * BAD_PARAMETERS, origin TEE).
+ */
 void sw_ta_invoke(struct sw_thread *t, struct optee_msg_arg *arg)
 {
 	struct smcsim_sw *sw = t->sw;
@@ -488,15 +591,16 @@ void sw_ta_invoke(struct sw_thread *t, struct optee_msg_arg *arg)
 	uint32_t res;
 
 	arg->ret_origin = TEEC_ORIGIN_TEE;
-	res = sw_session_get(sw, arg->session, &sess);
+	res = sw_params_in(sw, arg->params, arg->num_params, &pp);
 	if (res) {
 		arg->ret = res;
 		return;
 	}
-	res = sw_params_in(sw, arg->params, arg->num_params, &pp);
+	res = sw_session_get(sw, arg->session, &sess);
 	if (res) {
+		sw_params_release(sw, &pp);
 		arg->ret = res;
-		goto out;
+		return;
 	}
 	res = sw_ta_call(t, sess, SW_TA_INVOKE, arg->func, &pp, &panicked);
 	atomic_store(&sess->cancel, false);
@@ -517,6 +621,11 @@ out:
 	sw_session_put(t, sw, sess);
 }
 
+/*
+ * CLOSE_SESSION as OP-TEE's entry_close_session(): no params allowed
+ * (BAD_PARAMETERS); a session that is not open is ITEM_NOT_FOUND; origin
+ * TEE in every case.
+ */
 void sw_ta_close_session(struct sw_thread *t, struct optee_msg_arg *arg)
 {
 	struct smcsim_sw *sw = t->sw;
@@ -524,23 +633,32 @@ void sw_ta_close_session(struct sw_thread *t, struct optee_msg_arg *arg)
 	struct sw_session *sess;
 
 	arg->ret_origin = TEEC_ORIGIN_TEE;
+	if (arg->num_params) {
+		arg->ret = TEE_ERROR_BAD_PARAMETERS;
+		return;
+	}
 	rt_mutex_lock(&sw->ta_lock);
 	sess = RB_FIND(sw_session_tree, &sw->sessions, &key);
 	if (sess) {
 		RB_REMOVE(sw_session_tree, &sw->sessions, sess);
+		sw_session_unlist_locked(sw, sess);
 		sw->session_count--;
 		sess->closed = true;
 		sess->users++;
 	}
 	rt_mutex_unlock(&sw->ta_lock);
 	if (!sess) {
-		arg->ret = TEE_ERROR_BAD_PARAMETERS;
+		arg->ret = TEE_ERROR_ITEM_NOT_FOUND;
 		return;
 	}
 	sw_session_put(t, sw, sess);
 	arg->ret = TEE_SUCCESS;
 }
 
+/*
+ * CANCEL as OP-TEE's entry_cancel(): no params allowed, an unknown session
+ * is BAD_PARAMETERS, origin TEE.
+ */
 void sw_ta_cancel(struct sw_thread *t, struct optee_msg_arg *arg)
 {
 	struct smcsim_sw *sw = t->sw;
@@ -548,12 +666,16 @@ void sw_ta_cancel(struct sw_thread *t, struct optee_msg_arg *arg)
 	struct sw_session *sess;
 
 	arg->ret_origin = TEEC_ORIGIN_TEE;
+	if (arg->num_params) {
+		arg->ret = TEE_ERROR_BAD_PARAMETERS;
+		return;
+	}
 	rt_mutex_lock(&sw->ta_lock);
 	sess = RB_FIND(sw_session_tree, &sw->sessions, &key);
 	if (sess)
 		atomic_store(&sess->cancel, true);
 	rt_mutex_unlock(&sw->ta_lock);
-	arg->ret = sess ? TEE_SUCCESS : TEE_ERROR_ITEM_NOT_FOUND;
+	arg->ret = sess ? TEE_SUCCESS : TEE_ERROR_BAD_PARAMETERS;
 }
 
 int sw_ta_init(struct smcsim_sw *sw)
@@ -563,7 +685,7 @@ int sw_ta_init(struct smcsim_sw *sw)
 	rt_mutex_init(&sw->ta_lock);
 	TAILQ_INIT(&sw->tas);
 	RB_INIT(&sw->sessions);
-	sw->next_session_id = 1;
+	TAILQ_INIT(&sw->session_order);
 	TAILQ_INIT(&sw->programs);
 	rc = sw_ta_register_builtins(sw);
 	return rc ? rc : sw_ta_load_init(sw);
@@ -577,6 +699,7 @@ void sw_ta_fini(struct smcsim_sw *sw)
 	/* Sessions the normal world never closed: let their TAs clean up. */
 	RB_FOREACH_SAFE(sess, sw_session_tree, &sw->sessions, next) {
 		RB_REMOVE(sw_session_tree, &sw->sessions, sess);
+		TAILQ_REMOVE(&sw->session_order, sess, order);
 		sw_session_free(NULL, sess);
 	}
 	sw->session_count = 0;

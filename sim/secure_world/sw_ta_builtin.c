@@ -14,7 +14,7 @@
  *    memory, and refuses to write decoded data anywhere else;
  *  - OP-TEE's device-enumeration pseudo TA, same UUID and commands, which
  *    lists the TAs registered with SMCSIM_TA_FLAG_DEVICE (as RFC 4122
- *    octets, 16 bytes each) and only admits kernel clients.
+ *    octets, 16 bytes each) and, as OP-TEE's, admits any client.
  */
 #include <string.h>
 
@@ -227,47 +227,57 @@ static const struct smcsim_ta_ops notif_ops = {
 
 /* ---- device enumeration PTA --------------------------------------------- */
 
+/*
+ * OP-TEE 4.10's core/pta/device.c, in behaviour: no open entry (any login
+ * opens it); one MEMREF_OUTPUT; a NULL buffer with a size is
+ * BAD_PARAMETERS; the UUIDs that fit are written, the size answered is
+ * always what all of them need, and SHORT_BUFFER when that is more than
+ * was given. GET_DEVICES lists the TAs flagged SMCSIM_TA_FLAG_DEVICE;
+ * GET_DEVICES_SUPP lists none (no simulated TA needs tee-supplicant to be
+ * enumerated); GET_DEVICES_RPMB answers STORAGE_NOT_AVAILABLE before
+ * looking at the params, as a build without CFG_RPMB_FS does (the
+ * simulator has no RPMB file system; its RPMB TA is a TA of its own).
+ * Any other command is NOT_IMPLEMENTED.
+ */
 static uint32_t device_invoke(struct smcsim_ta_sess *s, uint32_t cmd,
 			      uint32_t pt, union smcsim_ta_param p[4])
 {
 	struct smcsim_uuid *uuids = NULL;
-	size_t n = 0, need, i;
+	size_t n = 0, fit, i;
 	uint8_t *out;
 
+	switch (cmd) {
+	case PTA_CMD_GET_DEVICES:
+	case PTA_CMD_GET_DEVICES_SUPP:
+		break;
+	case PTA_CMD_GET_DEVICES_RPMB:
+		return TEE_ERROR_STORAGE_NOT_AVAILABLE;
+	default:
+		return TEE_ERROR_NOT_IMPLEMENTED;
+	}
 	if (pt != PT(MEMREF_OUTPUT, NONE, NONE, NONE) ||
 	    null_memref_with_size(&p[0]))
 		return TEE_ERROR_BAD_PARAMETERS;
-	switch (cmd) {
-	case PTA_CMD_GET_DEVICES:
+	if (cmd == PTA_CMD_GET_DEVICES)
 		n = sw_ta_list_devices(s->t->sw, NULL, 0);
-		break;
-	case PTA_CMD_GET_DEVICES_SUPP:
-		/* No simulated TA needs tee-supplicant to be enumerated. */
-		n = 0;
-		break;
-	default:
-		return TEE_ERROR_NOT_SUPPORTED;
-	}
-	need = n * 16;
-	if (p[0].memref.size < need) {
-		p[0].memref.size = need;
-		return TEE_ERROR_SHORT_BUFFER;
-	}
-	if (n) {
-		uuids = smcsim_calloc(n, sizeof(*uuids));
+	fit = p[0].memref.buffer ? p[0].memref.size / 16 : 0;
+	if (fit > n)
+		fit = n;
+	if (fit) {
+		uuids = smcsim_calloc(fit, sizeof(*uuids));
 		if (!uuids)
 			return TEE_ERROR_OUT_OF_MEMORY;
 		/* TAs registered meanwhile are listed next time. */
-		i = sw_ta_list_devices(s->t->sw, uuids, n);
-		if (i < n)
-			n = i;
+		i = sw_ta_list_devices(s->t->sw, uuids, fit);
+		if (i < fit)
+			fit = i;
 		out = p[0].memref.buffer;
-		for (i = 0; i < n; i++)
+		for (i = 0; i < fit; i++)
 			smcsim_uuid_to_octets(&uuids[i], out + 16 * i);
 		smcsim_free(uuids);
 	}
 	p[0].memref.size = n * 16;
-	return TEE_SUCCESS;
+	return n > fit ? TEE_ERROR_SHORT_BUFFER : TEE_SUCCESS;
 }
 
 /* ---- secure video (secure data path) ------------------------------------- */
@@ -385,7 +395,7 @@ int sw_ta_register_builtins(struct smcsim_sw *sw)
 		{ .uuid = SMCSIM_TA_SDP_UUID, .name = "secure-video",
 		  .ops = &sdp_ops },
 		{ .uuid = SMCSIM_PTA_DEVICE_UUID, .name = "device.pta",
-		  .flags = SMCSIM_TA_FLAG_KERNEL_ONLY, .ops = &device_ops },
+		  .ops = &device_ops },
 	};
 	size_t i;
 	int rc;

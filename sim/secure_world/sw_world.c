@@ -33,7 +33,9 @@ void smcsim_sw_config_default(struct smcsim_sw_config *cfg,
 		.system_threads = true,
 		.os_revision_major = 4,
 		.os_revision_minor = 10,
-		.os_build_id = 0x736d6373,	/* "smcs" */
+		.os_build_id = SMCSIM_SW_DEFAULT_BUILD_ID,
+		.smccc_version = SMCSIM_SW_TFA_SMCCC_VERSION,
+		.psci_version = SMCSIM_SW_TFA_PSCI_VERSION,
 	};
 }
 
@@ -174,16 +176,75 @@ void smcsim_sw_destroy(struct smcsim_sw *sw)
 	smcsim_free(sw);
 }
 
-/*
- * What the secure monitor (TF-A) does with the function ID before OP-TEE
- * sees it: only W0 counts, bit 16 is SMCCC 1.3's SVE hint and is cleared,
- * and a fast call with any of the reserved bits 23:17 set is unknown.
- * Return: false if the call must answer UNKNOWN_FUNCTION.
- */
-static bool sw_monitor_fid(unsigned long a0, uint32_t *fid)
+/* ---- the secure monitor (TF-A 2.14, SPD=opteed) ------------------------ */
+
+/* TF-A's SMC_UNK: -1 in all of x0; a1..a3 keep the caller's values. */
+static void sw_monitor_unknown(struct sw_args *args)
 {
-	*fid = sw_reg32(a0) & ~ARM_SMCCC_SVE_HINT;
-	return !(smccc_is_fast(*fid) && (*fid & ARM_SMCCC_FC_RESERVED_MASK));
+	args->a[0] = ARM_SMCCC_RET_NOT_SUPPORTED;
+}
+
+/* Owner 0, fast: the Arm architecture service, as far as it is modelled. */
+static void sw_monitor_arch(struct smcsim_sw *sw, uint32_t fid,
+			    struct sw_args *args)
+{
+	unsigned long what = args->a[1];
+
+	if (fid == ARM_SMCCC_VERSION_FUNC_ID && sw->cfg.smccc_version) {
+		args->a[0] = sw->cfg.smccc_version;
+		return;
+	}
+	if (fid == ARM_SMCCC_ARCH_FEATURES_FUNC_ID && sw->cfg.smccc_version) {
+		/* All of x1 is compared; only these two are known here. */
+		args->a[0] = (what == ARM_SMCCC_VERSION_FUNC_ID ||
+			      what == ARM_SMCCC_ARCH_FEATURES_FUNC_ID) ?
+			     0 : ARM_SMCCC_RET_NOT_SUPPORTED;
+		return;
+	}
+	sw_monitor_unknown(args);
+}
+
+/* Owner 4, fast: the standard service; only PSCI_VERSION is modelled. */
+static void sw_monitor_std(struct smcsim_sw *sw, uint32_t fid,
+			   struct sw_args *args)
+{
+	if (fid == PSCI_0_2_FN_PSCI_VERSION && sw->cfg.psci_version) {
+		args->a[0] = sw->cfg.psci_version;
+		return;
+	}
+	sw_monitor_unknown(args);
+}
+
+/*
+ * Route one SMC as TF-A's runtime-service table does (smcsim_sw_smc() in
+ * secure_world.h): only W0 counts; the SVE hint is cleared; then the owner
+ * and the call type pick the service.
+ */
+static void sw_monitor(struct smcsim_sw *sw, struct sw_args *args)
+{
+	uint32_t fid = sw_reg32(args->a[0]) & ~(uint32_t)ARM_SMCCC_SVE_HINT;
+	unsigned int owner = smccc_owner(fid);
+	bool fast = smccc_is_fast(fid);
+
+	if (fast && (fid & ARM_SMCCC_FC_RESERVED_MASK)) {
+		sw_monitor_unknown(args);
+		return;
+	}
+	args->a[0] = fid;
+	if (owner >= ARM_SMCCC_OWNER_TRUSTED_OS &&
+	    owner <= ARM_SMCCC_OWNER_TRUSTED_OS_END) {
+		if (fast)
+			sw_entry_fast(sw, args);
+		else
+			sw_entry_std(sw, args);
+		return;
+	}
+	if (fast && owner == ARM_SMCCC_OWNER_ARCH)
+		sw_monitor_arch(sw, fid, args);
+	else if (fast && owner == ARM_SMCCC_OWNER_STANDARD)
+		sw_monitor_std(sw, fid, args);
+	else
+		sw_monitor_unknown(args);
 }
 
 void smcsim_sw_smc(struct smcsim_sw *sw, const unsigned long a[8],
@@ -191,21 +252,9 @@ void smcsim_sw_smc(struct smcsim_sw *sw, const unsigned long a[8],
 {
 	struct sw_args args;
 
-	uint32_t fid;
-
 	memcpy(args.a, a, sizeof(args.a));
 	atomic_fetch_add(&sw->calls, 1);
-
-	if (!sw_monitor_fid(a[0], &fid)) {
-		args.a[0] = OPTEE_SMC_RETURN_UNKNOWN_FUNCTION;
-	} else {
-		args.a[0] = fid;
-		if (smccc_is_fast(fid))
-			sw_entry_fast(sw, &args);
-		else
-			sw_entry_std(sw, &args);
-	}
-
+	sw_monitor(sw, &args);
 	res->a0 = args.a[0];
 	res->a1 = args.a[1];
 	res->a2 = args.a[2];

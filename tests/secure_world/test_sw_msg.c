@@ -1155,6 +1155,59 @@ static void sw_msg_invoke_unknown_session_is_bad_parameters(void **state)
 	world_serves(fx);
 }
 
+/*
+ * CLOSE_SESSION and CANCEL as OP-TEE's entry_std.c answers them: params
+ * are refused (BAD_PARAMETERS); closing a session that is not open is
+ * ITEM_NOT_FOUND, cancelling one is BAD_PARAMETERS; origin TEE always.
+ */
+static void sw_msg_close_and_cancel_unknown_session(void **state)
+{
+	static const uint32_t sessions[] = { 0, 1, 0x1234, 0xFFFFFFFFU };
+	struct fx *fx = *state;
+	struct nwcall c;
+	struct msg m;
+	uint32_t sess;
+	size_t i;
+
+	msg_shm(fx, &m, OPTEE_SMC_CALL_WITH_ARG, SHM_ARG(1));
+	for (i = 0; i < ARRAY_SIZE(sessions); i++) {
+		msg_prep(&m, OPTEE_MSG_CMD_CLOSE_SESSION, 0);
+		m.arg->session = sessions[i];
+		msg_run(fx, "CLOSE unknown", &m, &c, OPTEE_SMC_RETURN_OK);
+		expect_ret("CLOSE unknown", &m, TEE_ERROR_ITEM_NOT_FOUND,
+			   TEEC_ORIGIN_TEE);
+		msg_prep(&m, OPTEE_MSG_CMD_CANCEL, 0);
+		m.arg->session = sessions[i];
+		msg_run(fx, "CANCEL unknown", &m, &c, OPTEE_SMC_RETURN_OK);
+		expect_ret("CANCEL unknown", &m, TEE_ERROR_BAD_PARAMETERS,
+			   TEEC_ORIGIN_TEE);
+	}
+	sess = echo_open(fx, &m);
+	/* With a param: refused, and the session stays open. */
+	msg_prep(&m, OPTEE_MSG_CMD_CLOSE_SESSION, 1);
+	m.arg->session = sess;
+	msg_run(fx, "CLOSE with a param", &m, &c, OPTEE_SMC_RETURN_OK);
+	expect_ret("CLOSE with a param", &m, TEE_ERROR_BAD_PARAMETERS,
+		   TEEC_ORIGIN_TEE);
+	msg_prep(&m, OPTEE_MSG_CMD_CANCEL, 1);
+	m.arg->session = sess;
+	msg_run(fx, "CANCEL with a param", &m, &c, OPTEE_SMC_RETURN_OK);
+	expect_ret("CANCEL with a param", &m, TEE_ERROR_BAD_PARAMETERS,
+		   TEEC_ORIGIN_TEE);
+	assert_int_equal(smcsim_sw_session_count(fx->sw), 1);
+	msg_prep(&m, OPTEE_MSG_CMD_CANCEL, 0);
+	m.arg->session = sess;
+	msg_run(fx, "CANCEL open session", &m, &c, OPTEE_SMC_RETURN_OK);
+	expect_ret("CANCEL open session", &m, TEE_SUCCESS, TEEC_ORIGIN_TEE);
+	close_ok(fx, &m, sess);
+	/* Closed twice: the second time it is not found. */
+	msg_prep(&m, OPTEE_MSG_CMD_CLOSE_SESSION, 0);
+	m.arg->session = sess;
+	msg_run(fx, "CLOSE twice", &m, &c, OPTEE_SMC_RETURN_OK);
+	expect_ret("CLOSE twice", &m, TEE_ERROR_ITEM_NOT_FOUND, TEEC_ORIGIN_TEE);
+	world_serves(fx);
+}
+
 static void sw_msg_regd_arg_must_lie_in_registered_shm(void **state)
 {
 	struct fx *fx = *state;
@@ -1259,11 +1312,23 @@ static void sw_msg_device_pta_open_needs_no_rpc(void **state)
 	world_serves(fx);
 }
 
-static void sw_msg_device_pta_refuses_public_login(void **state)
+/*
+ * OP-TEE's device PTA has no open entry: every login the message layer
+ * takes opens it (observed on OP-TEE 4.10: PUBLIC gives ret 0, origin
+ * TRUSTED_APP, session 1); a login value OP-TEE does not know is
+ * BAD_PARAMETERS from the framework, origin TEE.
+ */
+static void sw_msg_device_pta_accepts_any_login(void **state)
 {
 	static const uint32_t logins[] = {
 		OPTEE_MSG_LOGIN_PUBLIC, OPTEE_MSG_LOGIN_USER,
-		OPTEE_MSG_LOGIN_APPLICATION, OPTEE_MSG_LOGIN_REE_KERNEL + 1,
+		OPTEE_MSG_LOGIN_GROUP, OPTEE_MSG_LOGIN_APPLICATION,
+		OPTEE_MSG_LOGIN_APPLICATION_USER,
+		OPTEE_MSG_LOGIN_APPLICATION_GROUP, OPTEE_MSG_LOGIN_REE_KERNEL,
+	};
+	static const uint32_t bad_logins[] = {
+		3, 7, OPTEE_MSG_LOGIN_REE_KERNEL + 1,
+		OPTEE_MSG_LOGIN_TRUSTED_APP,
 	};
 	struct fx *fx = *state;
 	const struct smcsim_uuid pta = SMCSIM_PTA_DEVICE_UUID;
@@ -1275,11 +1340,70 @@ static void sw_msg_device_pta_refuses_public_login(void **state)
 	for (i = 0; i < ARRAY_SIZE(logins); i++) {
 		prep_open(&m, &pta, logins[i], 0);
 		msg_run(fx, "OPEN device PTA", &m, &c, OPTEE_SMC_RETURN_OK);
-		expect_ret("OPEN device PTA, not REE_KERNEL", &m,
-			   TEE_ERROR_ACCESS_DENIED, TEEC_ORIGIN_TRUSTED_APP);
+		expect_ret("OPEN device PTA, any login", &m, TEE_SUCCESS,
+			   TEEC_ORIGIN_TRUSTED_APP);
+		assert_int_equal(c.rpcs, 0);
+		assert_int_equal(m.arg->session, 1);
+		close_ok(fx, &m, 1);
+	}
+	for (i = 0; i < ARRAY_SIZE(bad_logins); i++) {
+		prep_open(&m, &pta, bad_logins[i], 0);
+		m.arg->session = 0x5555;
+		msg_run(fx, "OPEN device PTA", &m, &c, OPTEE_SMC_RETURN_OK);
+		expect_ret("OPEN device PTA, unknown login", &m,
+			   TEE_ERROR_BAD_PARAMETERS, TEEC_ORIGIN_TEE);
+		/* A failed open answers session 0. */
 		assert_int_equal(m.arg->session, 0);
 	}
 	assert_int_equal(smcsim_sw_session_count(fx->sw), 0);
+	world_serves(fx);
+}
+
+/*
+ * Session ids as OP-TEE's new_session_id(): the id of the session begun
+ * last that is still open, plus one (1 when none is open), skipping ids in
+ * use; a failed open gives its id back.
+ */
+static void sw_msg_session_ids_follow_the_last_open_session(void **state)
+{
+	struct fx *fx = *state;
+	const struct smcsim_uuid pta = SMCSIM_PTA_DEVICE_UUID;
+	const struct smcsim_uuid missing = { 0x534d4353, 0x00fe, 0x4000,
+		{ 0x80, 0x00, 0x73, 0x6d, 0x63, 0x73, 0x69, 0x6d } };
+	struct nwcall c;
+	struct msg m;
+
+	msg_shm(fx, &m, OPTEE_SMC_CALL_WITH_ARG, SHM_ARG(1));
+	/* Open, close, open again: 1 both times (the firmware's answer). */
+	assert_int_equal(open_ok(fx, &m, &pta, OPTEE_MSG_LOGIN_PUBLIC), 1);
+	close_ok(fx, &m, 1);
+	assert_int_equal(open_ok(fx, &m, &pta, OPTEE_MSG_LOGIN_PUBLIC), 1);
+	assert_int_equal(open_ok(fx, &m, &pta, OPTEE_MSG_LOGIN_PUBLIC), 2);
+	assert_int_equal(open_ok(fx, &m, &pta, OPTEE_MSG_LOGIN_PUBLIC), 3);
+	/* Closing one in the middle: the next still follows the last. */
+	close_ok(fx, &m, 2);
+	assert_int_equal(open_ok(fx, &m, &pta, OPTEE_MSG_LOGIN_PUBLIC), 4);
+	/* Closing the last: its id comes back after the one begun before. */
+	close_ok(fx, &m, 4);
+	assert_int_equal(open_ok(fx, &m, &pta, OPTEE_MSG_LOGIN_PUBLIC), 4);
+	/* Session 3 was begun before 4: closing 4 then leaves 3 last. */
+	close_ok(fx, &m, 4);
+	close_ok(fx, &m, 3);
+	/* Only 1 is open: 2 is next, and free. */
+	assert_int_equal(open_ok(fx, &m, &pta, OPTEE_MSG_LOGIN_PUBLIC), 2);
+	/* A failed open takes an id while it runs and gives it back. */
+	prep_open(&m, &missing, OPTEE_MSG_LOGIN_PUBLIC, 0);
+	msg_run(fx, "OPEN missing TA", &m, &c, OPTEE_SMC_RETURN_OK);
+	expect_ret("OPEN missing TA", &m, TEE_ERROR_ITEM_NOT_FOUND,
+		   TEEC_ORIGIN_TEE);
+	assert_int_equal(m.arg->session, 0);
+	assert_int_equal(open_ok(fx, &m, &pta, OPTEE_MSG_LOGIN_PUBLIC), 3);
+	close_ok(fx, &m, 1);
+	close_ok(fx, &m, 2);
+	close_ok(fx, &m, 3);
+	assert_int_equal(smcsim_sw_session_count(fx->sw), 0);
+	assert_int_equal(open_ok(fx, &m, &pta, OPTEE_MSG_LOGIN_PUBLIC), 1);
+	close_ok(fx, &m, 1);
 	world_serves(fx);
 }
 
@@ -1350,16 +1474,24 @@ static void sw_msg_device_pta_lists_device_tas(void **state)
 	assert_memory_equal(buf, want, 32);
 	for (i = 32; i < 64; i++)
 		assert_int_equal(buf[i], 0xEE);
-	/* A NULL memref with a size is refused, as by OP-TEE's PTA. */
+	/*
+	 * A NULL memref with a size: OP-TEE's message layer hands a NULL
+	 * memref over with size 0, so the PTA only asks for the size.
+	 */
 	get_devices(fx, &m, sess, PTA_CMD_GET_DEVICES, 0, 4096);
-	expect_ret("GET_DEVICES NULL with size", &m, TEE_ERROR_BAD_PARAMETERS,
+	expect_ret("GET_DEVICES NULL with size", &m, TEE_ERROR_SHORT_BUFFER,
 		   TEEC_ORIGIN_TRUSTED_APP);
+	assert_int_equal(m.arg->params[0].u.tmem.size, 32);
 	/* No simulated TA needs the supplicant. */
 	get_devices(fx, &m, sess, PTA_CMD_GET_DEVICES_SUPP, buf_pa, 64);
 	expect_ret("GET_DEVICES_SUPP", &m, TEE_SUCCESS, TEEC_ORIGIN_TRUSTED_APP);
 	assert_int_equal(m.arg->params[0].u.tmem.size, 0);
+	/* No RPMB file system: STORAGE_NOT_AVAILABLE, params unchecked. */
+	get_devices(fx, &m, sess, PTA_CMD_GET_DEVICES_RPMB, buf_pa, 64);
+	expect_ret("GET_DEVICES_RPMB", &m, TEE_ERROR_STORAGE_NOT_AVAILABLE,
+		   TEEC_ORIGIN_TRUSTED_APP);
 	get_devices(fx, &m, sess, 0x77, buf_pa, 64);
-	expect_ret("PTA unknown command", &m, TEE_ERROR_NOT_SUPPORTED,
+	expect_ret("PTA unknown command", &m, TEE_ERROR_NOT_IMPLEMENTED,
 		   TEEC_ORIGIN_TRUSTED_APP);
 
 	close_ok(fx, &m, sess);
@@ -2504,13 +2636,16 @@ static void sw_msg_memrefs_into_secure_memory_refused(void **state)
 	expect_ret("RMEM up to the end", &m, TEE_SUCCESS,
 		   TEEC_ORIGIN_TRUSTED_APP);
 
-	/* NULL memrefs with a size: the echo TA refuses, never touches NULL. */
+	/*
+	 * NULL memrefs with a size: the TA gets them with size 0 (OP-TEE's
+	 * set_tmem_param()), so FILL fills nothing and answers size 0.
+	 */
 	prep_invoke(&m, sess, SMCSIM_TA_ECHO_CMD_FILL, 2);
 	set_tmem(&m.arg->params[0], OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT, 0, 100);
 	set_value(&m.arg->params[1], OPTEE_MSG_ATTR_TYPE_VALUE_INPUT, 0, 0);
 	msg_run(fx, "FILL NULL", &m, &c, OPTEE_SMC_RETURN_OK);
-	expect_ret("FILL NULL", &m, TEE_ERROR_BAD_PARAMETERS,
-		   TEEC_ORIGIN_TRUSTED_APP);
+	expect_ret("FILL NULL", &m, TEE_SUCCESS, TEEC_ORIGIN_TRUSTED_APP);
+	assert_int_equal(m.arg->params[0].u.tmem.size, 0);
 	prep_invoke(&m, sess, SMCSIM_TA_ECHO_CMD_ECHO, 3);
 	set_tmem(&m.arg->params[0], OPTEE_MSG_ATTR_TYPE_TMEM_INPUT,
 		 SHM_BASE + SHM_DATA, 16);
@@ -2699,9 +2834,11 @@ static void sw_msg_destroy_with_threads_suspended_in_foreign_intr(void **state)
 	T(sw_msg_num_params_128_answers_ebadaddr),			\
 	T(sw_msg_unknown_message_cmd_answers_ebadcmd),			\
 	T(sw_msg_invoke_unknown_session_is_bad_parameters),		\
+	T(sw_msg_close_and_cancel_unknown_session),			\
 	T(sw_msg_regd_arg_must_lie_in_registered_shm),			\
 	T(sw_msg_device_pta_open_needs_no_rpc),				\
-	T(sw_msg_device_pta_refuses_public_login),			\
+	T(sw_msg_device_pta_accepts_any_login),				\
+	T(sw_msg_session_ids_follow_the_last_open_session),		\
 	T(sw_msg_device_pta_lists_device_tas),				\
 	T(sw_msg_bottom_half_and_stop_async_notif),			\
 	T(sw_msg_rpc_arg_must_fit_in_the_mapped_page),			\
