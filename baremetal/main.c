@@ -9,7 +9,9 @@
  * the first is the program name):
  *   map=FILE      the memory map (memmap.c), read over semihosting: required
  *   mode=MODE     all (default: probe, then the suite), probe, raw (every
- *                 raw fast call with x0..x7 in and out, for the facts)
+ *                 raw fast call with x0..x7 in and out, for the facts),
+ *                 fault (read the map's secure memory: the exception
+ *                 report, exit 125)
  *   filter=TEXT   run only the cases whose name contains TEXT
  *   gicd=ADDR     GIC distributor, to poll the notification SPI's pending
  *                 bit (notif_poll.c); without it the line ticks
@@ -66,8 +68,8 @@ static int parse_args(int argc, char **argv, struct bm_args *a)
 		}
 	}
 	if (strcmp(a->mode, "all") && strcmp(a->mode, "probe") &&
-	    strcmp(a->mode, "raw")) {
-		printf("# mode=all|probe|raw, not '%s'\n", a->mode);
+	    strcmp(a->mode, "raw") && strcmp(a->mode, "fault")) {
+		printf("# mode=all|probe|raw|fault, not '%s'\n", a->mode);
 		return -1;
 	}
 	return 0;
@@ -145,6 +147,18 @@ int main(int argc, char **argv)
 	}
 	mmu_from_map(&cfg);
 
+	if (!strcmp(a.mode, "fault")) {
+		struct smcsim_phys_region sec;
+
+		if (smcsim_phys_region_get(phys, SMCSIM_MEM_SECURE, &sec)) {
+			printf("# mode=fault needs a secure range in the map\n");
+			return BM_EXIT_USAGE;
+		}
+		printf("# reading secure memory at %#llx\n",
+		       (unsigned long long)sec.base);
+		printf("# read %#x\n", *(volatile uint32_t *)(uintptr_t)sec.base);
+		return 0;
+	}
 	bm_probe_print();
 	if (!strcmp(a.mode, "probe"))
 		return 0;
