@@ -29,6 +29,7 @@
 #include <smcsim/invoke.h>
 #include <smcsim/optee_smc.h>
 #include <smcsim/phys.h>
+#include <smcsim/rt.h>
 
 #include "bm.h"
 #include "conf.h"
@@ -126,7 +127,11 @@ int main(int argc, char **argv)
 	struct bm_args a;
 	int rc, fails;
 
-	printf("# smcsim BL33 image at EL1\n");
+	uint64_t t0 = rt_platform_now_ms();
+
+	/* The generic timer counts from reset: firmware boot included. */
+	printf("# smcsim BL33 image at EL1, %llu ms after reset\n",
+	       (unsigned long long)t0);
 	if (parse_args(argc, argv, &a))
 		return BM_EXIT_USAGE;
 	if (!optee_present())
@@ -191,7 +196,9 @@ int main(int argc, char **argv)
 		smcsim_trace_init(&trace, smcsim_invoke_smc(), stdout);
 		t.invoke = smcsim_trace_invoke(&trace);
 	}
+	t0 = rt_platform_now_ms();
 	fails = conf_run(&t, a.filter);
+	printf("# suite: %llu ms\n", (unsigned long long)(rt_platform_now_ms() - t0));
 	if (a.trace)
 		smcsim_trace_fini(&trace);
 	bm_notif_poll_stop();
