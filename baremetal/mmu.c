@@ -11,6 +11,12 @@
  * non-secure shared memory) when it lies wholly inside one of the Normal
  * ranges given (the map's non-secure DRAM and reserved shm, the image);
  * everything else is Device-nGnRnE and never executable.
+ *
+ * It is turned on once, before anything runs on a second context, from
+ * tables written with the MMU and caches off (BL31 enters BL33 so); the
+ * table walk is cacheable, which is coherent here because no line of the
+ * tables can be in a cache yet. Nothing is remapped later, so no
+ * break-before-make is needed.
  */
 #include <stdint.h>
 #include <string.h>
