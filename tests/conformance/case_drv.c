@@ -34,7 +34,8 @@ static void drv_probe_info(struct conf *c)
 	CONF_EQ(c, info.api_minor, OPTEE_MSG_REVISION_MINOR);
 	CONF_EQ(c, info.os_revision_major, W(rev.a0));
 	CONF_EQ(c, info.os_revision_minor, W(rev.a1));
-	CONF_EQ(c, info.os_build_id, W(rev.a2));
+	/* The whole register: 64 bits on aarch64. */
+	CONF_EQ(c, info.os_build_id, rev.a2);
 	CONF_EQ(c, info.thread_count, threads);
 	CONF_EQ(c, info.sec_caps, caps);
 	CONF_EQ(c, info.rpc_param_count, a3);

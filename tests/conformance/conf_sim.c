@@ -7,6 +7,8 @@
  */
 #include <string.h>
 
+#include <smcsim/phys_map.h>
+
 #include "conf_sim.h"
 
 int conf_sim_start(struct conf_sim *s, const char *name)
@@ -16,7 +18,9 @@ int conf_sim_start(struct conf_sim *s, const char *name)
 	int rc;
 
 	memset(s, 0, sizeof(*s));
-	smcsim_phys_config_default(&pcfg);
+	/* The firmware machine: 1057 MiB of DRAM at 0x40000000 with the
+	 * reserved shm carved out of it, secure DRAM at 0x0e100000. */
+	smcsim_phys_config_qemu_v8(&pcfg);
 	rc = smcsim_phys_create(&pcfg, &s->phys);
 	if (rc)
 		return rc;
