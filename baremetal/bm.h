@@ -71,11 +71,6 @@ unsigned long bm_notif_poll_raised(void);
  */
 int bm_notif_poll_kick(void);
 
-/* smoke.c (until tests/conformance runs here) */
-/** bm_suite_run() - the cases, TAP on stdout; Return: failures */
-int bm_suite_run(struct smcsim_phys *phys, struct smcsim_irq *irq,
-		 const char *filter, bool trace);
-
 /* Image layout (bl33.ld). */
 extern char __flash[], __stack[];
 

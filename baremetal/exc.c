@@ -100,14 +100,19 @@ bool bm_smc_guarded(const unsigned long in[4], struct arm_smccc_res *res)
 	register unsigned long r1 __asm__("x1") = in[1];
 	register unsigned long r2 __asm__("x2") = in[2];
 	register unsigned long r3 __asm__("x3") = in[3];
+	register unsigned long r4 __asm__("x4") = 0;
+	register unsigned long r5 __asm__("x5") = 0;
+	register unsigned long r6 __asm__("x6") = 0;
+	register unsigned long r7 __asm__("x7") = 0;
 
 	smc_undefined = false;
 	smc_guard = true;
 	__asm__ volatile("smc #0"
-			 : "+r"(r0), "+r"(r1), "+r"(r2), "+r"(r3)
+			 : "+r"(r0), "+r"(r1), "+r"(r2), "+r"(r3),
+			   "+r"(r4), "+r"(r5), "+r"(r6), "+r"(r7)
 			 :
-			 : "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11",
-			   "x12", "x13", "x14", "x15", "x16", "x17", "memory");
+			 : "x8", "x9", "x10", "x11", "x12", "x13", "x14",
+			   "x15", "x16", "x17", "memory");
 	smc_guard = false;
 	res->a0 = r0;
 	res->a1 = r1;

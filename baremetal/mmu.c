@@ -11,9 +11,16 @@
  * non-secure shared memory) when it lies wholly inside one of the Normal
  * ranges given (the map's non-secure DRAM and reserved shm, the image);
  * everything else is Device-nGnRnE and never executable.
+ *
+ * It is turned on once, before anything runs on a second context, from
+ * tables written with the MMU and caches off (BL31 enters BL33 so): the
+ * writes went to memory, and the tables' lines are invalidated before the
+ * (cacheable) walk may look at them, in case an earlier boot stage left
+ * stale lines there. Nothing is remapped later, so no break-before-make
+ * is needed.
  */
+#include <stddef.h>
 #include <stdint.h>
-#include <string.h>
 
 #include "bm.h"
 
@@ -68,6 +75,19 @@ static uint64_t block(const struct bm_range *r, int n, uint64_t base,
 	       DESC_PXN | DESC_UXN;
 }
 
+/* Invalidate the data cache lines of [p, p + size) to the point of coherency. */
+static void dcache_inval(const void *p, size_t size)
+{
+	uint64_t ctr, line;
+	uintptr_t a, end = (uintptr_t)p + size;
+
+	__asm__ volatile("mrs %0, ctr_el0" : "=r"(ctr));
+	line = 4UL << ((ctr >> 16) & 0xf);	/* DminLine, in words */
+	for (a = (uintptr_t)p & ~(line - 1); a < end; a += line)
+		__asm__ volatile("dc ivac, %0" : : "r"(a) : "memory");
+	__asm__ volatile("dsb sy" ::: "memory");
+}
+
 void bm_mmu_enable(const struct bm_range *r, int n)
 {
 	uint64_t mmfr0, sctlr;
@@ -83,6 +103,8 @@ void bm_mmu_enable(const struct bm_range *r, int n)
 			l1[i] = block(r, n, i * L1_BLOCK, L1_BLOCK);
 		}
 	}
+	dcache_inval(l1, sizeof(l1));
+	dcache_inval(l2, sizeof(l2));
 	__asm__ volatile("mrs %0, id_aa64mmfr0_el1" : "=r"(mmfr0));
 	/* PARange, capped at 40 bits: the 39-bit space needs no more. */
 	mmfr0 &= 0x7;

@@ -184,6 +184,12 @@ static void rpc_cmd(struct optee_msg_arg *arg)
 	case OPTEE_RPC_CMD_SHM_FREE:
 		arg->ret = TEE_SUCCESS;
 		break;
+	case OPTEE_RPC_CMD_NOTIFICATION:
+		/* One normal-world thread: a wait whose send has not come
+		 * would never end; answer as a timed-out wait. */
+		arg->ret = p[0].u.value.a == OPTEE_RPC_NOTIFICATION_SEND ?
+			   TEE_SUCCESS : TEE_ERROR_TIMEOUT;
+		break;
 	case OPTEE_RPC_CMD_FS:
 	case OPTEE_RPC_CMD_LOAD_TA:
 		arg->ret = TEE_ERROR_ITEM_NOT_FOUND;
@@ -195,50 +201,95 @@ static void rpc_cmd(struct optee_msg_arg *arg)
 	printf("|   answered | ret %#x |\n", arg->ret);
 }
 
-static void yielding_with_rpcs(const char *what, uint64_t arg_pa)
-{
-	unsigned long in[8] = { 0x32000004, arg_pa >> 32, arg_pa & 0xffffffffUL };
+/* One yielding call in flight: its registers, driven RPC by RPC. */
+struct raw_call {
+	const char *what;
+	unsigned long in[8];
 	unsigned long out[8];
-	const struct optee_msg_arg *arg = (const void *)(uintptr_t)arg_pa;
+	uint64_t arg_pa;
+};
+
+static bool raw_call_done(const struct raw_call *rc)
+{
+	return (rc->out[0] & 0xffff0000UL) != 0xffff0000UL ||
+	       (rc->out[0] & 0xffffffffUL) == 0xffffffffUL;
+}
+
+/* Answer the RPC in rc->out into rc->in. */
+static void raw_answer(struct raw_call *rc)
+{
+	unsigned long *out = rc->out, *in = rc->in;
+	uint64_t pa;
+
+	memset(in, 0, sizeof(rc->in));
+	in[0] = 0x32000003;
+	in[3] = out[3];
+	switch (out[0] & 0xffff) {
+	case 0:	/* ALLOC a1 bytes: a1:a2 = pa, a4:a5 = cookie */
+		pa = page_alloc(out[1]);
+		printf("|   RPC ALLOC | %lu bytes, thread %lu -> %#llx |\n",
+		       out[1], out[3], (unsigned long long)pa);
+		in[1] = pa >> 32;
+		in[2] = pa & 0xffffffffUL;
+		in[4] = pa >> 32;
+		in[5] = pa & 0xffffffffUL;
+		break;
+	case 2:
+		printf("|   RPC FREE | cookie %#lx:%#lx, thread %lu |\n", out[1],
+		       out[2], out[3]);
+		break;
+	case 4:
+		printf("|   RPC FOREIGN_INTR | thread %lu |\n", out[3]);
+		break;
+	case 5:
+		printf("|   (thread %lu) | |\n", out[3]);
+		rpc_cmd((void *)(uintptr_t)((out[1] << 32) | out[2]));
+		break;
+	default:
+		printf("|   RPC %#lx | |\n", out[0]);
+		break;
+	}
+}
+
+/* Start @rc (CALL_WITH_ARG at @arg_pa); Return: its first answer in out. */
+static void raw_start(struct raw_call *rc, const char *what, uint64_t arg_pa)
+{
+	memset(rc, 0, sizeof(*rc));
+	rc->what = what;
+	rc->arg_pa = arg_pa;
+	rc->in[0] = 0x32000004;
+	rc->in[1] = arg_pa >> 32;
+	rc->in[2] = arg_pa & 0xffffffffUL;
+	printf("| %s | CALL_WITH_ARG %#llx |\n", what,
+	       (unsigned long long)arg_pa);
+	raw_smc(rc->in, rc->out);
+}
+
+/* Drive @rc for at most @steps RPCs (0: to the end). */
+static void raw_drive(struct raw_call *rc, int steps)
+{
+	const struct optee_msg_arg *arg = (const void *)(uintptr_t)rc->arg_pa;
 	int n;
 
-	printf("| %s | CALL_WITH_ARG %#llx |\n", what, (unsigned long long)arg_pa);
-	for (n = 0; n < 200; n++) {
-		uint64_t pa;
-
-		raw_smc(in, out);
-		if ((out[0] & 0xffff0000UL) != 0xffff0000UL ||
-		    (out[0] & 0xffffffffUL) == 0xffffffffUL)
-			break;
-		memset(in, 0, sizeof(in));
-		in[0] = 0x32000003;
-		in[3] = out[3];
-		switch (out[0] & 0xffff) {
-		case 0:	/* ALLOC a1 bytes: a1:a2 = pa, a4:a5 = cookie */
-			pa = page_alloc(out[1]);
-			printf("|   RPC ALLOC | %lu bytes, thread %lu -> %#llx |\n",
-			       out[1], out[3], (unsigned long long)pa);
-			in[1] = pa >> 32;
-			in[2] = pa & 0xffffffffUL;
-			in[4] = pa >> 32;
-			in[5] = pa & 0xffffffffUL;
-			break;
-		case 2:
-			printf("|   RPC FREE | cookie %#lx:%#lx |\n", out[1], out[2]);
-			break;
-		case 4:
-			printf("|   RPC FOREIGN_INTR | |\n");
-			break;
-		case 5:
-			rpc_cmd((void *)(uintptr_t)((out[1] << 32) | out[2]));
-			break;
-		default:
-			printf("|   RPC %#lx | |\n", out[0]);
-			break;
-		}
+	for (n = 0; (!steps || n < steps) && n < 200 && !raw_call_done(rc); n++) {
+		raw_answer(rc);
+		raw_smc(rc->in, rc->out);
 	}
-	printf("| %s: done | a0 %#lx; arg ret %#x origin %u session %u |\n",
-	       what, out[0], arg->ret, arg->ret_origin, arg->session);
+	if (raw_call_done(rc))
+		printf("| %s: done | a0 %#lx; arg ret %#x origin %u session %u |\n",
+		       rc->what, rc->out[0], arg->ret, arg->ret_origin,
+		       arg->session);
+	else
+		printf("| %s: held | a0 %#lx a3 (thread) %lu after %d RPCs |\n",
+		       rc->what, rc->out[0], rc->out[3], n);
+}
+
+static void yielding_with_rpcs(const char *what, uint64_t arg_pa)
+{
+	struct raw_call rc;
+
+	raw_start(&rc, what, arg_pa);
+	raw_drive(&rc, 0);
 }
 
 static void open_session_arg(uint64_t pa, const uint8_t uuid[16],
@@ -278,6 +329,23 @@ void bm_raw_rpc(struct smcsim_phys *phys)
 	yielding_with_rpcs("the same again", pa);
 	open_session_arg(pa, device_pta, OPTEE_MSG_LOGIN_PUBLIC);
 	yielding_with_rpcs("OPEN_SESSION device PTA, PUBLIC", pa);
+
+	/* Two opens of a missing TA: the first held at its first RPC. */
+	{
+		struct raw_call a, b;
+		uint64_t pb = page_alloc(4096);
+
+		open_session_arg(pa, missing, OPTEE_MSG_LOGIN_PUBLIC);
+		open_session_arg(pb, missing, OPTEE_MSG_LOGIN_PUBLIC);
+		raw_start(&a, "A: open missing TA (held)", pa);
+		raw_drive(&a, 2);
+		raw_start(&b, "B: open missing TA while A is held", pb);
+		raw_drive(&b, 12);
+		printf("| now A to its end | |\n");
+		raw_drive(&a, 0);
+		printf("| then B | |\n");
+		raw_drive(&b, 0);
+	}
 	open_session_arg(pa, device_pta, OPTEE_MSG_LOGIN_REE_KERNEL);
 	yielding_with_rpcs("OPEN_SESSION device PTA, REE_KERNEL", pa);
 	open_session_arg(pa, device_pta, OPTEE_MSG_LOGIN_USER);

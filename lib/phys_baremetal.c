@@ -3,24 +3,21 @@
  * The memory map on bare metal (phys.h): physical addresses are the
  * addresses the normal world uses (an identity-mapped MMU), so mapping is
  * a check against the map and nothing more. The map is the platform's,
- * given at run time (a map file, baremetal/); nothing here assumes a
- * machine.
- *
- * Regions may nest: the reserved shm, secure memory and the protected
- * region can be carve-outs inside DRAM, as on real machines (QEMU virt
- * with OP-TEE: the reserved shm at 0x42000000 lies in DRAM from
- * 0x40000000). An address in a carve-out is of the carve-out's kind; DRAM
- * is what is left. Any other overlap is refused.
+ * given at run time (a map file, smcsim_phys_config_load() over
+ * semihosting); the region logic is phys_map.c's, shared with the
+ * simulated map (lib/phys.c).
  *
  * Pages for the normal world (smcsim_phys_alloc_pages()) come from a pool
  * inside the image (page aligned, in .bss), so they can never land on the
  * image, its stack or its heap; creating a map checks that the pool lies in
- * the map's non-secure DRAM, outside every carve-out. Secure memory is not
- * the normal world's to read: smcsim_phys_map() refuses it, and only
- * smcsim_phys_ns_view() hands out its address (a read there aborts).
+ * DRAM the map lets a page allocator hand out (outside every carve-out).
+ * Secure memory is not the normal world's to read: smcsim_phys_map()
+ * refuses it, and only smcsim_phys_ns_view() hands out its address (a
+ * read there aborts and the image reports the exception).
  */
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <smcsim/alloc.h>
@@ -39,93 +36,50 @@ static uint8_t bm_pool[SMCSIM_BM_POOL_SIZE]
 	__attribute__((aligned(SMCSIM_PAGE_SIZE)));
 static bool bm_pool_taken;
 
+/**
+ * struct smcsim_phys - the map
+ * @cfg:	the ranges, checked
+ * @pool:	the page allocator over bm_pool
+ */
 struct smcsim_phys {
-	struct smcsim_phys_region region[SMCSIM_MEM_NUM_KINDS];
+	struct smcsim_phys_config cfg;
 	struct smcsim_pgalloc pool;
 };
 
-void smcsim_phys_config_default(struct smcsim_phys_config *cfg)
-{
-	*cfg = (struct smcsim_phys_config){
-		.region = {
-			[SMCSIM_MEM_NS_DRAM] = { SMCSIM_PHYS_DEFAULT_DRAM_BASE,
-						 SMCSIM_PHYS_DEFAULT_DRAM_SIZE },
-			[SMCSIM_MEM_NS_SHM] = { SMCSIM_PHYS_DEFAULT_SHM_BASE,
-						SMCSIM_PHYS_DEFAULT_SHM_SIZE },
-			[SMCSIM_MEM_SECURE] = { SMCSIM_PHYS_DEFAULT_SEC_BASE,
-						SMCSIM_PHYS_DEFAULT_SEC_SIZE },
-			[SMCSIM_MEM_PROTMEM] = { SMCSIM_PHYS_DEFAULT_PROTMEM_BASE,
-						 SMCSIM_PHYS_DEFAULT_PROTMEM_SIZE },
-		},
-	};
-}
-
-static bool kind_is_ns(int kind)
+static bool kind_is_ns(enum smcsim_mem_kind kind)
 {
 	return kind == SMCSIM_MEM_NS_DRAM || kind == SMCSIM_MEM_NS_SHM;
 }
 
-static bool range_in(const struct smcsim_phys_region *r, uint64_t pa,
-		     uint64_t len)
+/* Is the pool inside one segment of allocatable DRAM? */
+static bool pool_in_dram(const struct smcsim_phys_config *cfg)
 {
-	if (!r->size || pa < r->base || pa - r->base >= r->size)
-		return false;
-	return len <= r->size - (pa - r->base);
-}
+	struct smcsim_phys_region seg[2 * SMCSIM_PHYS_MAX_RANGES];
+	uint64_t pool = (uintptr_t)bm_pool, end = pool + sizeof(bm_pool);
+	unsigned int i, n;
 
-static bool overlap(const struct smcsim_phys_region *a,
-		    const struct smcsim_phys_region *b)
-{
-	if (!a->size || !b->size)
-		return false;
-	return a->base < b->base + b->size && b->base < a->base + a->size;
-}
-
-static bool region_valid(const struct smcsim_phys_region *r)
-{
-	if (!r->size)
-		return true;
-	return !(r->base & SMCSIM_PAGE_MASK) && !(r->size & SMCSIM_PAGE_MASK) &&
-	       r->base + r->size > r->base;
+	n = smcsim_phys_config_dram_segments(cfg, seg, 2 * SMCSIM_PHYS_MAX_RANGES);
+	for (i = 0; i < n && i < 2 * SMCSIM_PHYS_MAX_RANGES; i++)
+		if (pool >= seg[i].base && end <= seg[i].base + seg[i].size)
+			return true;
+	return false;
 }
 
 int smcsim_phys_create(const struct smcsim_phys_config *cfg,
 		       struct smcsim_phys **out)
 {
-	const struct smcsim_phys_region *dram = &cfg->region[SMCSIM_MEM_NS_DRAM];
-	uint64_t pool = (uintptr_t)bm_pool;
 	struct smcsim_phys *phys;
-	int i, j, rc;
+	int rc;
 
-	if (!dram->size || bm_pool_taken)
+	if (bm_pool_taken || smcsim_phys_config_check(cfg, NULL, NULL) ||
+	    !pool_in_dram(cfg))
 		return -EINVAL;
-	for (i = 0; i < SMCSIM_MEM_NUM_KINDS; i++) {
-		const struct smcsim_phys_region *r = &cfg->region[i];
-
-		if (!region_valid(r))
-			return -EINVAL;
-		/* A carve-out lies wholly inside DRAM or wholly outside. */
-		if (i != SMCSIM_MEM_NS_DRAM && overlap(r, dram) &&
-		    !range_in(dram, r->base, r->size))
-			return -EINVAL;
-		for (j = i + 1; j < SMCSIM_MEM_NUM_KINDS; j++)
-			if (i != SMCSIM_MEM_NS_DRAM &&
-			    overlap(r, &cfg->region[j]))
-				return -EINVAL;
-		/* The page pool: in DRAM, in no carve-out. */
-		if (i != SMCSIM_MEM_NS_DRAM &&
-		    overlap(r, &(struct smcsim_phys_region){
-				    pool, sizeof(bm_pool) }))
-			return -EINVAL;
-	}
-	if (!range_in(dram, pool, sizeof(bm_pool)))
-		return -EINVAL;
-
 	phys = smcsim_zalloc(sizeof(*phys));
 	if (!phys)
 		return -ENOMEM;
-	memcpy(phys->region, cfg->region, sizeof(phys->region));
-	rc = smcsim_pgalloc_init(&phys->pool, pool, sizeof(bm_pool));
+	phys->cfg = *cfg;
+	rc = smcsim_pgalloc_init(&phys->pool, (uintptr_t)bm_pool,
+				 sizeof(bm_pool));
 	if (rc) {
 		smcsim_free(phys);
 		return rc;
@@ -144,39 +98,81 @@ void smcsim_phys_destroy(struct smcsim_phys *phys)
 	bm_pool_taken = false;
 }
 
+int smcsim_phys_config_load(const char *path, struct smcsim_phys_config *cfg,
+			    char *err, size_t errlen)
+{
+	static char buf[16 * 1024];	/* not on a small context stack */
+	char msg[128];
+	size_t n;
+	FILE *f;
+	int rc;
+
+	/* Over semihosting: the host file, relative to QEMU's directory. */
+	f = fopen(path, "r");
+	if (!f) {
+		if (err && errlen)
+			snprintf(err, errlen, "%s: cannot open", path);
+		return -ENOENT;
+	}
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	rc = ferror(f) ? -EIO : n == sizeof(buf) - 1 ? -EFBIG : 0;
+	fclose(f);
+	if (rc) {
+		if (err && errlen)
+			snprintf(err, errlen, "%s: %s", path,
+				 rc == -EIO ? "read error" : "too large");
+		return rc;
+	}
+	buf[n] = '\0';
+	rc = smcsim_phys_config_parse(buf, cfg, msg, sizeof(msg));
+	if (rc && err && errlen)
+		snprintf(err, errlen, "%s: %s", path, msg);
+	return rc;
+}
+
+void smcsim_phys_config_get(const struct smcsim_phys *phys,
+			    struct smcsim_phys_config *cfg)
+{
+	*cfg = phys->cfg;
+}
+
 int smcsim_phys_region_get(const struct smcsim_phys *phys,
 			   enum smcsim_mem_kind kind,
 			   struct smcsim_phys_region *r)
 {
-	if ((unsigned int)kind >= SMCSIM_MEM_NUM_KINDS ||
-	    !phys->region[kind].size)
-		return -ENOENT;
-	*r = phys->region[kind];
-	return 0;
+	unsigned int i;
+
+	for (i = 0; i < phys->cfg.nranges; i++) {
+		if (phys->cfg.range[i].kind == kind) {
+			r->base = phys->cfg.range[i].base;
+			r->size = phys->cfg.range[i].size;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+uint64_t smcsim_phys_kind_bytes(const struct smcsim_phys *phys,
+				enum smcsim_mem_kind kind)
+{
+	uint64_t n = 0;
+	unsigned int i;
+
+	for (i = 0; i < phys->cfg.nranges; i++)
+		if (phys->cfg.range[i].kind == kind)
+			n += phys->cfg.range[i].size;
+	return n;
 }
 
 int smcsim_phys_kind(const struct smcsim_phys *phys, uint64_t pa, uint64_t len,
 		     enum smcsim_mem_kind *kind)
 {
-	int i;
+	int i = smcsim_phys_config_find(&phys->cfg, pa, len);
 
-	/* Carve-outs first: DRAM is what they leave. */
-	for (i = SMCSIM_MEM_NUM_KINDS - 1; i >= 0; i--) {
-		if (!range_in(&phys->region[i], pa, len))
-			continue;
-		*kind = (enum smcsim_mem_kind)i;
-		if (i != SMCSIM_MEM_NS_DRAM)
-			return 0;
-		/* All in DRAM: then no byte of it may be in a carve-out. */
-		for (int j = 0; j < SMCSIM_MEM_NUM_KINDS; j++)
-			if (j != SMCSIM_MEM_NS_DRAM &&
-			    overlap(&phys->region[j],
-				    &(struct smcsim_phys_region){
-					    pa, len ? len : 1 }))
-				return -EFAULT;
-		return 0;
-	}
-	return -EFAULT;
+	if (i < 0)
+		return -EFAULT;
+	*kind = phys->cfg.range[i].kind;
+	return 0;
 }
 
 bool smcsim_phys_is_nonsecure(const struct smcsim_phys *phys, uint64_t pa,
@@ -191,7 +187,8 @@ void *smcsim_phys_map(const struct smcsim_phys *phys, enum smcsim_world who,
 		      uint64_t pa, uint64_t len)
 {
 	/* There is no secure world on this side of the firmware. */
-	if (who != SMCSIM_WORLD_NORMAL || !smcsim_phys_is_nonsecure(phys, pa, len))
+	if (who != SMCSIM_WORLD_NORMAL ||
+	    !smcsim_phys_is_nonsecure(phys, pa, len))
 		return NULL;
 	return (void *)(uintptr_t)pa;
 }
@@ -208,7 +205,7 @@ void *smcsim_phys_ns_view(const struct smcsim_phys *phys, uint64_t pa,
 
 int smcsim_phys_probe_read(const void *p, unsigned int timeout_ms)
 {
-	/* No processes to die in: a faulting read ends the image. */
+	/* No process to die in: a faulting read ends the image. */
 	(void)p;
 	(void)timeout_ms;
 	return -ENOSYS;
@@ -234,9 +231,7 @@ size_t smcsim_phys_ns_denied_pages(const struct smcsim_phys *phys)
 int smcsim_phys_to_pa(const struct smcsim_phys *phys, const void *va,
 		      uint64_t *pa)
 {
-	enum smcsim_mem_kind kind;
-
-	if (smcsim_phys_kind(phys, (uintptr_t)va, 1, &kind))
+	if (smcsim_phys_config_find(&phys->cfg, (uintptr_t)va, 1) < 0)
 		return -EFAULT;
 	*pa = (uintptr_t)va;
 	return 0;
