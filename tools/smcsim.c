@@ -4,6 +4,7 @@
  *
  *   smcsim demo [--profile proposal|upstream] [--threads N] [--log]
  *               [--protmem static|dynamic] [--seed N] [--callers N]
+ *               [--map FILE|qemu_v8]
  *               [--trace FILE] [--trace-kinds LIST] [--quiet]
  *       Create a simulated secure world, probe it as the Linux driver does,
  *       open a session to the built-in echo TA and invoke it, print the
@@ -18,7 +19,10 @@
  *       --seed runs it all under the deterministic scheduler (the same
  *       output for the same seed); --trace writes the trace to FILE instead
  *       of stdout (FILE.json: Chrome trace-event JSON for Perfetto, .txt:
- *       text, else the line format); --quiet prints no trace.
+ *       text, else the line format); --quiet prints no trace. --map
+ *       takes the memory map from a map file (include/smcsim/phys_map.h,
+ *       cross/qemu_v8.map) or the firmware machine's preset instead of the
+ *       small default.
  *   smcsim trace [--format text|lines|json] [--kinds LIST] FILE
  *       Print a trace recorded in the line format, as text (default), lines
  *       or JSON.
@@ -57,7 +61,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: smcsim demo [--profile proposal|upstream] [--threads N] [--log]\n"
-		"                   [--protmem static|dynamic] [--seed N]\n"
+		"                   [--protmem static|dynamic] [--seed N] [--map FILE|qemu_v8]\n"
 		"                   [--callers N] [--trace FILE[.json|.txt]] [--trace-kinds LIST] [--quiet]\n"
 		"       smcsim trace [--format text|lines|json] [--kinds LIST] FILE\n"
 		"       smcsim decode VALUE...\n"
@@ -340,8 +344,11 @@ out_buf:
  * struct demo_opts - what the command line asked for
  * @profile, @threads, @log, @static_pm, @dynamic_pm: the world
  * @callers:	callers of the thread-limit part (0: none)
+ * @pcfg:	the memory map (--map: a map file or the firmware machine's
+ *		preset; by default the small one)
  */
 struct demo_opts {
+	struct smcsim_phys_config pcfg;
 	enum smcsim_abi_profile profile;
 	unsigned int threads;
 	unsigned int callers;
@@ -352,7 +359,6 @@ struct demo_opts {
 
 static int demo_run(const struct demo_opts *o)
 {
-	struct smcsim_phys_config pcfg;
 	struct smcsim_sw_config swcfg;
 	struct optee_probe_cfg ocfg;
 	struct smcsim_phys *phys;
@@ -364,8 +370,7 @@ static int demo_run(const struct demo_opts *o)
 	char caps[160];
 	int rc;
 
-	smcsim_phys_config_default(&pcfg);
-	rc = smcsim_phys_create(&pcfg, &phys);
+	rc = smcsim_phys_create(&o->pcfg, &phys);
 	if (rc) {
 		fprintf(stderr, "smcsim: memory map: %s\n", strerror(-rc));
 		return 1;
@@ -500,6 +505,7 @@ static int demo(int argc, char **argv)
 		{ "trace-kinds", required_argument, NULL, 'k' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "callers", required_argument, NULL, 'c' },
+		{ "map", required_argument, NULL, 'M' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -513,11 +519,12 @@ static int demo(int argc, char **argv)
 	bool det = false, quiet = false;
 	struct rt_det_config dcfg;
 	struct rt_det_result dres;
-	char *end;
+	char *end, err[256];
 	int rc, c;
 
 	rt_det_config_default(&dcfg);
-	while ((c = getopt_long(argc, argv, "p:t:lm:s:T:k:qc:h", opts, NULL)) != -1) {
+	smcsim_phys_config_default(&o.pcfg);
+	while ((c = getopt_long(argc, argv, "p:t:lm:s:T:k:qc:M:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			if (!strcmp(optarg, "proposal")) {
@@ -543,6 +550,15 @@ static int demo(int argc, char **argv)
 			} else {
 				fprintf(stderr, "smcsim: --protmem static or dynamic, not '%s'\n",
 					optarg);
+				return 2;
+			}
+			break;
+		case 'M':
+			if (!strcmp(optarg, "qemu_v8")) {
+				smcsim_phys_config_qemu_v8(&o.pcfg);
+			} else if (smcsim_phys_config_load(optarg, &o.pcfg, err,
+							   sizeof(err))) {
+				fprintf(stderr, "smcsim: memory map %s\n", err);
 				return 2;
 			}
 			break;

@@ -70,13 +70,11 @@ static uint32_t sw_pagelist_read(struct smcsim_sw *sw, uint64_t buf_ptr,
 	const size_t per_page = OPTEE_MSG_NONCONTIG_ENTRIES_PER_PAGE;
 	uint64_t offset = buf_ptr & SMCSIM_PAGE_MASK;
 	uint64_t list_pa = buf_ptr & ~(uint64_t)SMCSIM_PAGE_MASK;
-	struct smcsim_phys_region dram;
 	struct sw_shm *shm;
 	size_t npages, i;
 
-	if (!size || smcsim_phys_region_get(sw->cfg.phys, SMCSIM_MEM_NS_DRAM,
-					    &dram) ||
-	    size > dram.size)
+	if (!size ||
+	    size > smcsim_phys_kind_bytes(sw->cfg.phys, SMCSIM_MEM_NS_DRAM))
 		return TEE_ERROR_BAD_PARAMETERS;
 	npages = (size_t)((offset + size + SMCSIM_PAGE_MASK) / SMCSIM_PAGE_SIZE);
 

@@ -1209,8 +1209,9 @@ static void sw_create_rejects_bad_configs(void **state)
 	size_t n;
 
 	smcsim_phys_config_default(&pcfg);
-	pcfg.region[SMCSIM_MEM_NS_SHM].size = 0;
-	pcfg.region[SMCSIM_MEM_PROTMEM].size = 0;
+	assert_int_equal(smcsim_phys_config_remove(&pcfg, SMCSIM_MEM_NS_SHM), 1);
+	assert_int_equal(smcsim_phys_config_remove(&pcfg, SMCSIM_MEM_PROTMEM),
+			 1);
 	assert_int_equal(smcsim_phys_create(&pcfg, &fx->phys_noshm), 0);
 
 	for (n = 0; n < ARRAY_SIZE(rows); n++) {
@@ -1253,7 +1254,7 @@ static void sw_create_accepts_edge_configs(void **state)
 
 	/* A map without shm is fine when reserved shm is off. */
 	smcsim_phys_config_default(&pcfg);
-	pcfg.region[SMCSIM_MEM_NS_SHM].size = 0;
+	assert_int_equal(smcsim_phys_config_remove(&pcfg, SMCSIM_MEM_NS_SHM), 1);
 	assert_int_equal(smcsim_phys_create(&pcfg, &fx->phys_noshm), 0);
 	smcsim_sw_config_default(&c, fx->profile, fx->phys_noshm);
 	c.reserved_shm = false;

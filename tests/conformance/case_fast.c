@@ -1,0 +1,397 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Cases: fast calls and capabilities at the invoke hook, and the monitor's
+ * routing by SMCCC owner. Expected answers come from OP-TEE 4.10's
+ * entry_fast.c and optee_smc.h, TF-A's opteed and runtime service table,
+ * and what real firmware answered (abi-facts.md section 10). Values that
+ * belong to a firmware build (thread count, capabilities, build id) are
+ * read from the firmware first.
+ */
+#include <string.h>
+
+#include "conf_priv.h"
+
+#define PAT1	0x11111111UL
+#define PAT2	0x22222222UL
+#define PAT3	0x33333333UL
+
+static void fast_calls_count(struct conf *c)
+{
+	struct arm_smccc_res r;
+	uint32_t caps = conf_sec_caps(c, NULL, NULL);
+	uint32_t want = OPTEE_SMC_CALLS_COUNT_VALUE;
+
+	CONF_TRY(c, !conf_failed(c));
+	/* OP-TEE counts two more calls when built for virtualization. */
+	if (caps & OPTEE_SMC_SEC_CAP_VIRTUALIZATION)
+		want += 2;
+	conf_fast(c, OPTEE_SMC_CALLS_COUNT, 0, 0, 0, &r);
+	CONF_A0(c, r, want);
+}
+
+static void fast_calls_uid(struct conf *c)
+{
+	struct arm_smccc_res r;
+
+	conf_fast(c, OPTEE_SMC_CALLS_UID, 0, 0, 0, &r);
+	CONF_EQ(c, W(r.a0), OPTEE_MSG_UID_0);
+	CONF_EQ(c, W(r.a1), OPTEE_MSG_UID_1);
+	CONF_EQ(c, W(r.a2), OPTEE_MSG_UID_2);
+	CONF_EQ(c, W(r.a3), OPTEE_MSG_UID_3);
+}
+
+static void fast_calls_revision(struct conf *c)
+{
+	struct arm_smccc_res r;
+
+	conf_fast(c, OPTEE_SMC_CALLS_REVISION, 0, 0, 0, &r);
+	CONF_EQ(c, W(r.a0), OPTEE_MSG_REVISION_MAJOR);
+	CONF_EQ(c, W(r.a1), OPTEE_MSG_REVISION_MINOR);
+}
+
+static void fast_os_uuid(struct conf *c)
+{
+	struct arm_smccc_res r;
+
+	conf_fast(c, OPTEE_SMC_CALL_GET_OS_UUID, 0, 0, 0, &r);
+	CONF_EQ(c, W(r.a0), OPTEE_MSG_OS_OPTEE_UUID_0);
+	CONF_EQ(c, W(r.a1), OPTEE_MSG_OS_OPTEE_UUID_1);
+	CONF_EQ(c, W(r.a2), OPTEE_MSG_OS_OPTEE_UUID_2);
+	CONF_EQ(c, W(r.a3), OPTEE_MSG_OS_OPTEE_UUID_3);
+}
+
+/*
+ * GET_OS_REVISION: major/minor in a0/a1, the build id in a2 (on aarch64
+ * all of x2), a3 untouched. The build id is the firmware's: read twice, it
+ * must not change.
+ */
+static void fast_os_revision(struct conf *c)
+{
+	const unsigned long a[8] = { OPTEE_SMC_CALL_GET_OS_REVISION, PAT1,
+				     PAT2, PAT3, 0, 0, 0, 0 };
+	struct arm_smccc_res r, r2;
+
+	conf_smc(c, a, &r);
+	conf_smc(c, a, &r2);
+	conf_note(c, "OS revision %u.%u build id 0x%llx", W(r.a0), W(r.a1),
+		  (unsigned long long)r.a2);
+	CONF_CHECK(c, W(r.a0) >= 4, "major %u: not an OP-TEE 4.x", W(r.a0));
+	CONF_EQ(c, r2.a0, r.a0);
+	CONF_EQ(c, r2.a1, r.a1);
+	CONF_EQ(c, r2.a2, r.a2);
+	CONF_CHECK(c, r.a2 != PAT2, "a2 was not written (no build id)");
+	CONF_EQ(c, W(r.a3), PAT3);
+}
+
+/* A fast call leaves the output registers it does not set as they came. */
+static void fast_regs_preserved(struct conf *c)
+{
+	const unsigned long a[8] = { OPTEE_SMC_GET_THREAD_COUNT, PAT1, PAT2,
+				     PAT3, 0x44444444UL, 0x55555555UL,
+				     0x66666666UL, 0 };
+	struct arm_smccc_res r;
+
+	conf_smc(c, a, &r);
+	CONF_A0(c, r, OPTEE_SMC_RETURN_OK);
+	CONF_CHECK(c, W(r.a1) >= 1 && W(r.a1) != PAT1,
+		   "thread count %u", W(r.a1));
+	CONF_EQ(c, W(r.a2), PAT2);
+	CONF_EQ(c, W(r.a3), PAT3);
+}
+
+static void fast_unknown_function(struct conf *c)
+{
+	static const unsigned long ids[] = {
+		0xB2000002UL,	/* owner 50, func 2: not a Trusted OS call */
+		0xB2000015UL,	/* the 2023 proposal's fast RESERVE_SYS_THREAD */
+		0xB2000016UL,	/* and UNRESERVE_SYS_THREAD */
+		0xB20000FFUL,
+		0xBF00FF02UL,	/* owner 63, between UID and REVISION */
+	};
+	unsigned int i;
+
+	for (i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
+		const unsigned long a[8] = { ids[i], PAT1, PAT2, PAT3,
+					     0, 0, 0, 0 };
+		struct arm_smccc_res r;
+
+		conf_smc(c, a, &r);
+		CONF_CHECK(c, W(r.a0) == OPTEE_SMC_RETURN_UNKNOWN_FUNCTION,
+			   "0x%lx: a0 0x%x", ids[i], W(r.a0));
+		CONF_CHECK(c, W(r.a1) == PAT1 && W(r.a2) == PAT2 &&
+			   W(r.a3) == PAT3,
+			   "0x%lx: a1..a3 0x%x 0x%x 0x%x not preserved", ids[i],
+			   W(r.a1), W(r.a2), W(r.a3));
+	}
+}
+
+static void fast_thread_count(struct conf *c)
+{
+	struct arm_smccc_res r;
+
+	conf_fast(c, OPTEE_SMC_GET_THREAD_COUNT, 0, 0, 0, &r);
+	CONF_A0(c, r, OPTEE_SMC_RETURN_OK);
+	CONF_CHECK(c, W(r.a1) >= 1 && W(r.a1) <= 4096,
+		   "thread count %u", W(r.a1));
+	conf_note(c, "threads %u", W(r.a1));
+}
+
+static void fast_shm_config(struct conf *c)
+{
+	uint64_t base, size;
+	struct arm_smccc_res r;
+	uint32_t caps = conf_sec_caps(c, NULL, NULL);
+
+	CONF_TRY(c, !conf_failed(c));
+	CONF_CHECK(c, caps & OPTEE_SMC_SEC_CAP_HAVE_RESERVED_SHM,
+		   "no HAVE_RESERVED_SHM in caps 0x%x", caps);
+	conf_fast(c, OPTEE_SMC_GET_SHM_CONFIG, 0, 0, 0, &r);
+	CONF_A0(c, r, OPTEE_SMC_RETURN_OK);
+	base = W(r.a1);
+	size = W(r.a2);
+	conf_note(c, "reserved shm 0x%llx + 0x%llx", (unsigned long long)base,
+		  (unsigned long long)size);
+	CONF_EQ(c, W(r.a3), OPTEE_SMC_SHM_CACHED);
+	CONF_CHECK(c, size && !(base & 4095) && !(size & 4095),
+		   "region 0x%llx + 0x%llx", (unsigned long long)base,
+		   (unsigned long long)size);
+	/* The memory map agrees: the region is normal-world memory. */
+	CONF_CHECK(c, conf_map(c, base, (size_t)size) != NULL,
+		   "the map does not give the normal world 0x%llx + 0x%llx",
+		   (unsigned long long)base, (unsigned long long)size);
+}
+
+/*
+ * EXCHANGE_CAPABILITIES with no normal-world bit: OK; OP-TEE always sets
+ * MEMREF_NULL and RPC_ARG with a3 = 4 RPC params; with ASYNC_NOTIF a2 is
+ * the highest notification value, 64 + the thread count.
+ */
+static void fast_caps_exchange(struct conf *c)
+{
+	struct arm_smccc_res r;
+	unsigned int threads = conf_thread_count(c);
+
+	CONF_TRY(c, threads);
+	conf_fast(c, OPTEE_SMC_EXCHANGE_CAPABILITIES, 0, 0, 0, &r);
+	CONF_A0(c, r, OPTEE_SMC_RETURN_OK);
+	conf_note(c, "caps 0x%x a2 %u a3 %u", W(r.a1), W(r.a2), W(r.a3));
+	CONF_CHECK(c, W(r.a1) & OPTEE_SMC_SEC_CAP_MEMREF_NULL,
+		   "no MEMREF_NULL: 0x%x", W(r.a1));
+	CONF_CHECK(c, W(r.a1) & OPTEE_SMC_SEC_CAP_RPC_ARG,
+		   "no RPC_ARG: 0x%x", W(r.a1));
+	CONF_CHECK(c, W(r.a1) & OPTEE_SMC_SEC_CAP_DYNAMIC_SHM,
+		   "no DYNAMIC_SHM: 0x%x", W(r.a1));
+	CONF_EQ(c, W(r.a3), OPTEE_SMC_THREAD_RPC_MAX_NUM_PARAMS);
+	if (W(r.a1) & OPTEE_SMC_SEC_CAP_ASYNC_NOTIF)
+		CONF_EQ(c, W(r.a2), 64 + threads);
+}
+
+/* The UNIPROCESSOR bit is the one normal-world bit OP-TEE accepts. */
+static void fast_caps_uniprocessor(struct conf *c)
+{
+	struct arm_smccc_res r0, r1;
+
+	conf_fast(c, OPTEE_SMC_EXCHANGE_CAPABILITIES, 0, 0, 0, &r0);
+	conf_fast(c, OPTEE_SMC_EXCHANGE_CAPABILITIES,
+		  OPTEE_SMC_NSEC_CAP_UNIPROCESSOR, 0, 0, &r1);
+	CONF_A0(c, r1, OPTEE_SMC_RETURN_OK);
+	CONF_EQ(c, W(r1.a1), W(r0.a1));
+	CONF_EQ(c, W(r1.a2), W(r0.a2));
+	CONF_EQ(c, W(r1.a3), W(r0.a3));
+}
+
+/* An unknown normal-world bit: ENOTAVAIL, and a1 is not filled. */
+static void fast_caps_unknown_nsec_bit(struct conf *c)
+{
+	struct arm_smccc_res r;
+
+	conf_fast(c, OPTEE_SMC_EXCHANGE_CAPABILITIES, 2, 0, 0, &r);
+	CONF_A0(c, r, OPTEE_SMC_RETURN_ENOTAVAIL);
+	CONF_EQ(c, W(r.a1), 2);
+}
+
+/* L2CC_MUTEX exists for arm32 only: an aarch64 OP-TEE does not know it. */
+static void fast_l2cc_mutex_unknown(struct conf *c)
+{
+	struct arm_smccc_res r;
+
+	conf_fast(c, OPTEE_SMC_L2CC_MUTEX, OPTEE_SMC_L2CC_MUTEX_GET_ADDR, 0, 0,
+		  &r);
+	CONF_A0(c, r, OPTEE_SMC_RETURN_UNKNOWN_FUNCTION);
+}
+
+/* VM_CREATED/VM_DESTROYED exist only in a virtualization build. */
+static void fast_vm_calls_without_virtualization(struct conf *c)
+{
+	struct arm_smccc_res r;
+	uint32_t caps = conf_sec_caps(c, NULL, NULL);
+
+	CONF_TRY(c, !conf_failed(c));
+	CONF_CHECK(c, !(caps & OPTEE_SMC_SEC_CAP_VIRTUALIZATION),
+		   "the firmware is a virtualization build: caps 0x%x", caps);
+	conf_fast(c, OPTEE_SMC_VM_CREATED, 1, 0, 0, &r);
+	CONF_A0(c, r, OPTEE_SMC_RETURN_UNKNOWN_FUNCTION);
+	conf_fast(c, OPTEE_SMC_VM_DESTROYED, 1, 0, 0, &r);
+	CONF_A0(c, r, OPTEE_SMC_RETURN_UNKNOWN_FUNCTION);
+}
+
+/* GET_PROTMEM_CONFIG is a call only of a static-protmem (SDP) build. */
+static void fast_protmem_config_without_protmem(struct conf *c)
+{
+	struct arm_smccc_res r;
+	uint32_t caps = conf_sec_caps(c, NULL, NULL);
+
+	CONF_TRY(c, !conf_failed(c));
+	CONF_CHECK(c, !(caps & OPTEE_SMC_SEC_CAP_PROTMEM),
+		   "the firmware has static protmem: caps 0x%x", caps);
+	conf_fast(c, OPTEE_SMC_GET_PROTMEM_CONFIG, 0, 0, 0, &r);
+	CONF_A0(c, r, OPTEE_SMC_RETURN_UNKNOWN_FUNCTION);
+}
+
+/* ---- monitor routing ---------------------------------------------------- */
+
+/*
+ * TF-A routes by owner: a call no runtime service registered for is
+ * answered SMC_UNK by the monitor, and OP-TEE never sees it. To show that
+ * a yielding SiP call does not even take a secure thread, every thread is
+ * held in an RPC first: had OP-TEE been entered it would answer
+ * ETHREAD_LIMIT.
+ */
+static void route_non_tos_owner(struct conf *c, bool threads_held)
+{
+	static const unsigned long ids[] = {
+		0x02000000UL,	/* SiP, yielding */
+		0x82000000UL,	/* SiP, fast */
+		0x83000010UL,	/* OEM, fast */
+		0x30000000UL,	/* Trusted Application, yielding */
+		0xB0000000UL,	/* Trusted Application, fast */
+	};
+	unsigned int i;
+
+	for (i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
+		const unsigned long a[8] = { ids[i], PAT1, 0, 0, 0, 0, 0, 0 };
+		struct arm_smccc_res r;
+
+		conf_smc(c, a, &r);
+		CONF_CHECK(c, W(r.a0) == OPTEE_SMC_RETURN_UNKNOWN_FUNCTION,
+			   "0x%lx%s: a0 0x%x", ids[i],
+			   threads_held ? " (threads held)" : "", W(r.a0));
+	}
+}
+
+static void route_sip_owner_unknown(struct conf *c)
+{
+	route_non_tos_owner(c, false);
+}
+
+static void route_sip_owner_takes_no_thread(struct conf *c)
+{
+	unsigned int n = conf_thread_count(c), i;
+	struct arm_smccc_res r;
+
+	CONF_TRY(c, n && n <= 16);
+	for (i = 0; i < n; i++) {
+		struct conf_nw *nw = conf_nw_new(c);
+		struct conf_msg m;
+		unsigned long a[8] = { OPTEE_SMC_CALL_WITH_ARG };
+
+		CONF_TRY(c, nw);
+		CONF_TRY(c, conf_open_msg(c, &m, conf_uuid_missing_ta,
+					  OPTEE_MSG_LOGIN_PUBLIC, 0));
+		a[1] = (unsigned long)(m.pa >> 32);
+		a[2] = W(m.pa);
+		CONF_TRY(c, conf_call(c, nw, a, true, &r));
+		CONF_CHECK(c, optee_smc_return_is_rpc(r.a0),
+			   "call %u did not suspend in an RPC: a0 0x%x", i,
+			   W(r.a0));
+	}
+	route_non_tos_owner(c, true);
+}
+
+/* ---- asynchronous notification, polled ---------------------------------- */
+
+static bool notif_supported(struct conf *c)
+{
+	uint32_t caps = conf_sec_caps(c, NULL, NULL);
+
+	if (conf_failed(c))
+		return false;
+	if (!(caps & OPTEE_SMC_SEC_CAP_ASYNC_NOTIF))
+		return conf_fail(c, __FILE__, __LINE__,
+				 "no ASYNC_NOTIF in caps 0x%x", caps);
+	return true;
+}
+
+/* Nothing pending: a1 = 0 and a2 = 0 (neither VALID nor PENDING). */
+static void notif_value_none_pending(struct conf *c)
+{
+	const unsigned long a[8] = { OPTEE_SMC_GET_ASYNC_NOTIF_VALUE, PAT1,
+				     PAT2, PAT3, 0, 0, 0, 0 };
+	struct arm_smccc_res r;
+
+	CONF_TRY(c, notif_supported(c));
+	conf_smc(c, a, &r);
+	CONF_A0(c, r, OPTEE_SMC_RETURN_OK);
+	CONF_EQ(c, W(r.a1), 0);
+	CONF_EQ(c, W(r.a2), 0);
+	CONF_EQ(c, W(r.a3), PAT3);
+}
+
+static void notif_stop(struct conf *c, void *p, uint64_t a, uint64_t b)
+{
+	struct conf_msg m;
+
+	(void)p;
+	(void)a;
+	(void)b;
+	if (!conf_msg_new(c, &m, OPTEE_MSG_CMD_STOP_ASYNC_NOTIF, 0))
+		return;
+	if (conf_msg_call(c, &m, NULL) && m.arg->ret != TEE_SUCCESS)
+		conf_fail(c, __FILE__, __LINE__,
+			  "cleanup: STOP_ASYNC_NOTIF ret 0x%x", m.arg->ret);
+}
+
+/*
+ * ENABLE_ASYNC_NOTIF answers OK, again OK when started already; values
+ * are then still polled empty. The case stops notifications again
+ * (message STOP_ASYNC_NOTIF) as the driver does at remove.
+ */
+static void notif_enable_then_poll(struct conf *c)
+{
+	struct arm_smccc_res r;
+
+	CONF_TRY(c, notif_supported(c));
+	CONF_TRY(c, conf_defer(c, notif_stop, NULL, 0, 0));
+	conf_fast(c, OPTEE_SMC_ENABLE_ASYNC_NOTIF, 0, 0, 0, &r);
+	CONF_A0(c, r, OPTEE_SMC_RETURN_OK);
+	conf_fast(c, OPTEE_SMC_ENABLE_ASYNC_NOTIF, 0, 0, 0, &r);
+	CONF_A0(c, r, OPTEE_SMC_RETURN_OK);
+	conf_fast(c, OPTEE_SMC_GET_ASYNC_NOTIF_VALUE, 0, 0, 0, &r);
+	CONF_A0(c, r, OPTEE_SMC_RETURN_OK);
+	CONF_EQ(c, W(r.a2) & OPTEE_SMC_ASYNC_NOTIF_VALID, 0);
+}
+
+const struct conf_case conf_cases_fast[] = {
+	{ "fast_calls_count", fast_calls_count },
+	{ "fast_calls_uid", fast_calls_uid },
+	{ "fast_calls_revision", fast_calls_revision },
+	{ "fast_os_uuid", fast_os_uuid },
+	{ "fast_os_revision", fast_os_revision },
+	{ "fast_regs_preserved", fast_regs_preserved },
+	{ "fast_unknown_function", fast_unknown_function },
+	{ "fast_thread_count", fast_thread_count },
+	{ "fast_shm_config", fast_shm_config },
+	{ "fast_caps_exchange", fast_caps_exchange },
+	{ "fast_caps_uniprocessor", fast_caps_uniprocessor },
+	{ "fast_caps_unknown_nsec_bit", fast_caps_unknown_nsec_bit },
+	{ "fast_l2cc_mutex_unknown", fast_l2cc_mutex_unknown },
+	{ "fast_vm_calls_without_virtualization",
+	  fast_vm_calls_without_virtualization },
+	{ "fast_protmem_config_without_protmem",
+	  fast_protmem_config_without_protmem },
+	{ "route_sip_owner_unknown", route_sip_owner_unknown },
+	{ "route_sip_owner_takes_no_thread", route_sip_owner_takes_no_thread },
+	{ "notif_value_none_pending", notif_value_none_pending },
+	{ "notif_enable_then_poll", notif_enable_then_poll },
+	{ NULL, NULL },
+};
