@@ -43,10 +43,6 @@ bool bm_mmu_on(void);
 int bm_memmap_load(const char *path, struct smcsim_phys_config *cfg);
 void bm_memmap_print(const struct smcsim_phys_config *cfg);
 
-/* probe.c */
-/** bm_probe_print() - the decoded fast-call probe; Return: thread count */
-void bm_probe_print(void);
-
 /* raw_probe.c */
 void bm_raw_probe(uintptr_t dyn_page, uintptr_t rsv_page);
 /** bm_raw_rpc() - yielding calls whose RPCs the image answers itself */

@@ -29,6 +29,7 @@
 #include <smcsim/invoke.h>
 #include <smcsim/optee_smc.h>
 #include <smcsim/phys.h>
+#include <smcsim/probe_print.h>
 #include <smcsim/rt.h>
 
 #include "bm.h"
@@ -122,6 +123,7 @@ int main(int argc, char **argv)
 	struct smcsim_phys_config cfg;
 	struct smcsim_irq *irq = NULL;
 	struct smcsim_trace trace;
+	struct smcsim_invoke inv;
 	struct conf_target t;
 	struct smcsim_phys *phys;
 	struct bm_args a;
@@ -164,7 +166,8 @@ int main(int argc, char **argv)
 		printf("# read %#x\n", *(volatile uint32_t *)(uintptr_t)sec.base);
 		return 0;
 	}
-	bm_probe_print();
+	inv = smcsim_invoke_smc();
+	smcsim_probe_print(&inv, stdout, "# ");
 	if (!strcmp(a.mode, "probe"))
 		return 0;
 	if (!strcmp(a.mode, "raw")) {
