@@ -9,10 +9,13 @@
 #include <smcsim/phys.h>
 #include <smcsim/smccc.h>
 
-/* Exit statuses besides the failure count of the suite. */
-#define BM_EXIT_USAGE		124	/* bad arguments or memory map */
-#define BM_EXIT_EXCEPTION	125	/* an unexpected exception */
-#define BM_EXIT_SETUP		126	/* the driver could not come up */
+/*
+ * Exit statuses besides the failure count of the suite: above any count
+ * the suite can reach, and clear of timeout(1)'s 124..127.
+ */
+#define BM_EXIT_USAGE		201	/* bad arguments or memory map */
+#define BM_EXIT_SETUP		202	/* the notification line, raw mode */
+#define BM_EXIT_EXCEPTION	203	/* an unexpected exception */
 
 /** struct bm_range - a physical range [@base, @base + @size) */
 struct bm_range {

@@ -11,7 +11,7 @@
  *   mode=MODE     all (default: probe, then the suite), probe, raw (every
  *                 raw fast call with x0..x7 in and out, for the facts),
  *                 fault (read the map's secure memory: the exception
- *                 report, exit 125)
+ *                 report, exit BM_EXIT_EXCEPTION)
  *   filter=TEXT   run only the cases whose name contains TEXT
  *   gicd=ADDR     GIC distributor, to poll the notification SPI's pending
  *                 bit (notif_poll.c); without it the line ticks
@@ -101,6 +101,20 @@ static bool optee_present(void)
 	return true;
 }
 
+/* Does the image lie in DRAM that is the normal world's (no carve-out)? */
+static bool image_in_dram(const struct smcsim_phys_config *cfg)
+{
+	struct smcsim_phys_region seg[2 * SMCSIM_PHYS_MAX_RANGES];
+	uint64_t lo = (uintptr_t)__flash, hi = (uintptr_t)__stack;
+	unsigned int i, n;
+
+	n = smcsim_phys_config_dram_segments(cfg, seg, 2 * SMCSIM_PHYS_MAX_RANGES);
+	for (i = 0; i < n && i < 2 * SMCSIM_PHYS_MAX_RANGES; i++)
+		if (lo >= seg[i].base && hi <= seg[i].base + seg[i].size)
+			return true;
+	return false;
+}
+
 /* Normal memory: the image itself and the map's non-secure ranges. */
 static void mmu_from_map(const struct smcsim_phys_config *cfg)
 {
@@ -145,7 +159,7 @@ int main(int argc, char **argv)
 	if (bm_memmap_load(a.map, &cfg))
 		return BM_EXIT_USAGE;
 	bm_memmap_print(&cfg);
-	rc = smcsim_phys_create(&cfg, &phys);
+	rc = image_in_dram(&cfg) ? smcsim_phys_create(&cfg, &phys) : -EINVAL;
 	if (rc) {
 		printf("# memory map %s refused (%d): the image (%p..%p) and its "
 		       "page pool must lie in its dram, outside any carve-out\n",
