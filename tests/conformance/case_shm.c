@@ -172,19 +172,40 @@ static void shm_register_offset(struct conf *c)
 	CONF_EQ(c, r.va[0x100], sum);
 }
 
-/* A window past the registered size is refused by the core. */
+/*
+ * A memref window that does not lie inside the registered memory is
+ * refused by the core before the TA, with SECURITY (as the firmware
+ * answers; the window is checked against the registration when the
+ * params are taken).
+ */
 static void shm_window_past_end(struct conf *c)
 {
 	struct shm_reg r;
-	uint32_t s = shm_open_tests(c), origin = 0;
+	uint32_t s = shm_open_tests(c), origin = 0, ret;
 
 	CONF_TRY(c, s);
-	CONF_TRY(c, shm_buf(c, &r, 1));
+	CONF_TRY(c, shm_buf(c, &r, 2));
 	CONF_EQ(c, shm_register(c, &r, OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT |
 				OPTEE_MSG_ATTR_NONCONTIG, 0, PAGE, COOKIE),
 		TEE_SUCCESS);
-	CONF_EQ(c, shm_sum_by_cookie(c, s, COOKIE, PAGE - 8, 16, &origin),
-		TEE_ERROR_BAD_PARAMETERS);
+	ret = shm_sum_by_cookie(c, s, COOKIE, PAGE, 16, &origin);
+	CONF_EQ(c, ret, TEE_ERROR_SECURITY);
+	CONF_EQ(c, origin, TEEC_ORIGIN_TEE);
+}
+
+/* The same for a window that starts inside and runs past the end. */
+static void shm_window_crosses_end(struct conf *c)
+{
+	struct shm_reg r;
+	uint32_t s = shm_open_tests(c), origin = 0, ret;
+
+	CONF_TRY(c, s);
+	CONF_TRY(c, shm_buf(c, &r, 2));
+	CONF_EQ(c, shm_register(c, &r, OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT |
+				OPTEE_MSG_ATTR_NONCONTIG, 0, PAGE, COOKIE),
+		TEE_SUCCESS);
+	ret = shm_sum_by_cookie(c, s, COOKIE, PAGE - 8, 16, &origin);
+	CONF_EQ(c, ret, TEE_ERROR_SECURITY);
 	CONF_EQ(c, origin, TEEC_ORIGIN_TEE);
 }
 
@@ -292,6 +313,7 @@ const struct conf_case conf_cases_shm[] = {
 	{ "shm_register_page_list", shm_register_page_list },
 	{ "shm_register_offset", shm_register_offset },
 	{ "shm_window_past_end", shm_window_past_end },
+	{ "shm_window_crosses_end", shm_window_crosses_end },
 	{ "shm_memref_unknown_cookie", shm_memref_unknown_cookie },
 	{ "shm_unregister_unknown_cookie", shm_unregister_unknown_cookie },
 	{ "shm_unregister_twice", shm_unregister_twice },

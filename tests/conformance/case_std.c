@@ -104,15 +104,22 @@ static void std_unknown_msg_cmd(struct conf *c)
 	CONF_EQ(c, conf_msg_call_a0(c, &m, NULL), OPTEE_SMC_RETURN_EBADCMD);
 }
 
-/* With async notification built in, these two commands simply succeed. */
+/*
+ * With async notification built in, these two commands succeed at the SMC
+ * level (a0 OK); OP-TEE's dispatcher delivers the event and writes nothing
+ * into the message: ret and origin stay as the normal world left them
+ * (firmware: a message with ret 0x5a5a comes back with 0x5a5a).
+ */
 static void std_msg_do_bottom_half(struct conf *c)
 {
 	struct conf_msg m;
 
 	CONF_TRY(c, conf_msg_new(c, &m, OPTEE_MSG_CMD_DO_BOTTOM_HALF, 0));
 	m.arg->ret = 0x5a5a;
+	m.arg->ret_origin = 0x77;
 	CONF_TRY(c, conf_msg_call(c, &m, NULL));
-	CONF_EQ(c, m.arg->ret, TEE_SUCCESS);
+	CONF_EQ(c, m.arg->ret, 0x5a5a);
+	CONF_EQ(c, m.arg->ret_origin, 0x77);
 }
 
 static void std_msg_stop_async_notif(struct conf *c)
@@ -121,8 +128,10 @@ static void std_msg_stop_async_notif(struct conf *c)
 
 	CONF_TRY(c, conf_msg_new(c, &m, OPTEE_MSG_CMD_STOP_ASYNC_NOTIF, 0));
 	m.arg->ret = 0x5a5a;
+	m.arg->ret_origin = 0x77;
 	CONF_TRY(c, conf_msg_call(c, &m, NULL));
-	CONF_EQ(c, m.arg->ret, TEE_SUCCESS);
+	CONF_EQ(c, m.arg->ret, 0x5a5a);
+	CONF_EQ(c, m.arg->ret_origin, 0x77);
 }
 
 /* ---- where the argument may lie ------------------------------------------ */
@@ -382,8 +391,14 @@ static void std_rpc_alloc_refused(struct conf *c)
 	conf_nw_dump(c, nw);
 	conf_note(c, "ret 0x%x origin %u", m.arg->ret, m.arg->ret_origin);
 	CONF_A0(c, r, OPTEE_SMC_RETURN_OK);
-	CONF_CHECK(c, m.arg->ret != TEE_SUCCESS, "the TA was opened");
+	/* No RPC argument, no RPC CMD: the lookup fails for want of memory
+	 * (firmware: two ALLOCs, then OUT_OF_MEMORY from the core). */
+	CONF_EQ(c, m.arg->ret, TEE_ERROR_OUT_OF_MEMORY);
+	CONF_EQ(c, m.arg->ret_origin, TEEC_ORIGIN_TEE);
 	CONF_EQ(c, m.arg->session, 0);
+	CONF_CHECK(c, conf_nw_count(nw, OPTEE_SMC_RPC_FUNC_ALLOC, -1) >= 1,
+		   "no ALLOC");
+	CONF_EQ(c, conf_nw_count(nw, OPTEE_SMC_RPC_FUNC_CMD, -1), 0);
 	CONF_EQ(c, conf_nw_count(nw, OPTEE_SMC_RPC_FUNC_FREE, -1), 0);
 }
 
@@ -543,25 +558,97 @@ static void std_one_held_shm_cache_ebusy(struct conf *c)
 	CONF_A0(c, r, OPTEE_SMC_RETURN_ENOTAVAIL);
 }
 
-/* Held calls resume in any order, each on its own thread. */
+/*
+ * Held calls resume in any order, each on its own thread. Opening a TA
+ * takes a secure lock: the call resumed first may have to wait for it
+ * (RPC NOTIFICATION WAIT on 64 + its thread id) until the call that holds
+ * it is run and releases it (NOTIFICATION SEND), as on real OP-TEE.
+ */
 static void std_resume_out_of_order(struct conf *c)
 {
 	unsigned long tids[16];
-	unsigned int n = std_hold_all(c, tids), i;
+	unsigned int n = std_hold_all(c, tids), i, held = 0;
+	struct conf_nw *last = NULL;
 	struct arm_smccc_res r;
 
 	CONF_TRY(c, n);
-	for (i = CONF_MAX_NW_CASE; i-- > 0;) {
+	for (i = 0; i < CONF_MAX_NW_CASE; i++) {
 		struct conf_nw *nw = conf_case_nw(c, i);
 
-		if (!nw || !nw->held)
+		if (nw && nw->held) {
+			last = nw;
+			held++;
+		}
+	}
+	CONF_EQ(c, held, n);
+	CONF_TRY(c, conf_resume_all(c, last));
+	for (i = 0; i < CONF_MAX_NW_CASE; i++) {
+		struct conf_nw *nw = conf_case_nw(c, i);
+
+		if (!nw)
 			continue;
-		CONF_TRY(c, conf_resume(c, nw, 0, &r));
-		CONF_A0(c, r, OPTEE_SMC_RETURN_OK);
+		CONF_CHECK(c, !nw->held, "call %u still held", i);
+		CONF_CHECK(c, W(nw->last.a0) == OPTEE_SMC_RETURN_OK,
+			   "call %u: a0 0x%x", i, W(nw->last.a0));
 	}
 	/* Every thread is free again: a yielding call gets one. */
 	conf_fast(c, 0x32000014UL, 0, 0, 0, &r);
 	CONF_A0(c, r, OPTEE_SMC_RETURN_EBADCMD);
+}
+
+/*
+ * Two opens of a TA that is not there, both suspended in their first RPC:
+ * the TA lookup is serialised by a secure mutex. Resumed second-first, the
+ * second waits (NOTIFICATION WAIT on 64 + its thread id, the synchronous
+ * range) until the first, run on, releases the lock with a SEND of that
+ * same key; then both end.
+ */
+static void std_opens_contend_on_secure_lock(struct conf *c)
+{
+	struct conf_nw *nw[2];
+	struct conf_msg m[2];
+	struct arm_smccc_res r;
+	unsigned long tid[2];
+	unsigned int i, waits = 0, sends = 0;
+
+	CONF_CHECK(c, conf_thread_count(c) >= 2, "needs two threads");
+	for (i = 0; i < 2; i++) {
+		CONF_TRY(c, std_start_missing(c, &nw[i], &m[i], true, &r));
+		CONF_CHECK(c, optee_smc_return_is_rpc(r.a0), "a0 0x%x",
+			   W(r.a0));
+		tid[i] = W(r.a3);
+	}
+	CONF_TRY(c, conf_resume_all(c, nw[1]));
+	for (i = 0; i < 2; i++) {
+		CONF_A0(c, nw[i]->last, OPTEE_SMC_RETURN_OK);
+		CONF_CHECK(c, m[i].arg->ret != TEE_SUCCESS && !m[i].arg->session,
+			   "call %u: ret 0x%x session %u", i, m[i].arg->ret,
+			   m[i].arg->session);
+	}
+	for (i = 0; i < nw[1]->n && i < CONF_RPC_LOG; i++) {
+		const struct conf_rpc_rec *k = &nw[1]->rec[i];
+
+		if (k->func == OPTEE_SMC_RPC_FUNC_CMD &&
+		    k->cmd == OPTEE_RPC_CMD_NOTIFICATION &&
+		    k->v[0] == OPTEE_RPC_NOTIFICATION_WAIT) {
+			CONF_EQ(c, k->v[1], 64 + tid[1]);
+			waits++;
+		}
+	}
+	for (i = 0; i < nw[0]->n && i < CONF_RPC_LOG; i++) {
+		const struct conf_rpc_rec *k = &nw[0]->rec[i];
+
+		if (k->func == OPTEE_SMC_RPC_FUNC_CMD &&
+		    k->cmd == OPTEE_RPC_CMD_NOTIFICATION &&
+		    k->v[0] == OPTEE_RPC_NOTIFICATION_SEND) {
+			CONF_EQ(c, k->v[1], 64 + tid[1]);
+			sends++;
+		}
+	}
+	conf_note(c, "second call: %u wait(s); first call: %u send(s)", waits,
+		  sends);
+	CONF_CHECK(c, waits >= 1, "the second call never waited for the lock");
+	CONF_CHECK(c, sends >= 1, "the first call never woke it");
 }
 
 static void std_eresume_bad_thread_id(struct conf *c)
@@ -656,6 +743,8 @@ const struct conf_case conf_cases_std[] = {
 	{ "std_thread_limit_shm_cache_ebusy", std_thread_limit_shm_cache_ebusy },
 	{ "std_one_held_shm_cache_ebusy", std_one_held_shm_cache_ebusy },
 	{ "std_resume_out_of_order", std_resume_out_of_order },
+	{ "std_opens_contend_on_secure_lock",
+	  std_opens_contend_on_secure_lock },
 	{ "std_eresume_bad_thread_id", std_eresume_bad_thread_id },
 	{ "std_eresume_free_thread", std_eresume_free_thread },
 	{ "std_eresume_other_thread", std_eresume_other_thread },

@@ -104,13 +104,8 @@ void conf_run_cleanups(struct conf *c)
 
 	/* A call held in an RPC owns a secure thread: give them back first,
 	 * so the cleanups' own yielding calls find a free one. */
-	for (i = 0; i < CONF_MAX_NW; i++) {
-		struct conf_nw *nw = c->nw[i];
-		struct arm_smccc_res res;
-
-		if (nw && nw->held && !conf_resume(c, nw, 0, &res))
-			conf_note(c, "cleanup: a held call did not end");
-	}
+	if (!conf_resume_all(c, NULL))
+		conf_note(c, "cleanup: a held call did not end");
 	while (c->ndefer) {
 		struct conf_cleanup *d = &c->defer[--c->ndefer];
 
@@ -120,6 +115,7 @@ void conf_run_cleanups(struct conf *c)
 		free(c->nw[i]);
 		c->nw[i] = NULL;
 	}
+	c->nw_default = NULL;
 }
 
 static bool conf_match(const char *name, const char *filter)

@@ -206,11 +206,13 @@ struct conf_alloc {
  * @rpc_arg:	the RPC argument the normal world supplied with the call
  *		(CALL_WITH_RPC_ARG / REGD_ARG), used for CMD with cookie 0
  * @held:	a call left suspended in an RPC (@last), to be finished
+ * @blocked:	held on a NOTIFICATION WAIT for @wait_key that no SEND
+ *		has answered yet (a secure mutex another call holds)
+ * @wait_key:	that key
  * @last:	the last answer of the secure world
  * @n:		RPCs seen (may exceed CONF_RPC_LOG)
  * @rec:	the first CONF_RPC_LOG of them
  * @allocs:	memory lent now
- * @notif_pending: NOTIFICATION SEND values with nobody waiting (bits)
  */
 struct conf_nw {
 	bool alloc_fail;
@@ -218,11 +220,12 @@ struct conf_nw {
 	uint32_t supp_ret;
 	struct optee_msg_arg *rpc_arg;
 	bool held;
+	bool blocked;
+	uint32_t wait_key;
 	struct arm_smccc_res last;
 	unsigned int n;
 	struct conf_rpc_rec rec[CONF_RPC_LOG];
 	struct conf_alloc allocs[CONF_ALLOCS];
-	uint64_t notif_pending;
 };
 
 /**
@@ -233,7 +236,7 @@ struct conf_nw {
 struct conf_nw *conf_nw_new(struct conf *c);
 
 /* Normal worlds a case may have at once. */
-#define CONF_MAX_NW_CASE	6
+#define CONF_MAX_NW_CASE	8
 
 /** conf_case_nw() - the case's @i-th normal world, in creation order, or NULL */
 struct conf_nw *conf_case_nw(struct conf *c, unsigned int i);
@@ -254,6 +257,15 @@ bool conf_call(struct conf *c, struct conf_nw *nw, const unsigned long a[8],
  */
 bool conf_resume(struct conf *c, struct conf_nw *nw, unsigned int steps,
 		 struct arm_smccc_res *res);
+/**
+ * conf_resume_all() - finish every call of the case still held, as a
+ * normal world with a thread per call would: a call that waits for a
+ * notification (RPC NOTIFICATION WAIT, a secure mutex another held call
+ * owns) is set aside until a SEND of that key, and the others run
+ * @first:	the call to run first (NULL: in creation order)
+ * Return: false (recorded) when they all wait (deadlock) or one fails.
+ */
+bool conf_resume_all(struct conf *c, struct conf_nw *first);
 /** conf_nw_count() - RPCs of @func (and, for CMD, of @cmd; -1 = any) seen */
 unsigned int conf_nw_count(const struct conf_nw *nw, uint32_t func, int cmd);
 /** conf_nw_dump() - the RPCs seen, as "# ..." notes */

@@ -272,23 +272,37 @@ static uint32_t conf_nw_shm_free(struct conf *c, struct conf_nw *nw,
 	return TEE_SUCCESS;
 }
 
-static uint32_t conf_nw_notif(struct conf_nw *nw, struct optee_msg_arg *arg)
+static bool conf_notif_pending(const struct conf *c, uint32_t key)
+{
+	return key < CONF_NOTIF_KEYS &&
+	       (c->notif_pending[key / 64] & (1ULL << (key % 64)));
+}
+
+static void conf_notif_set(struct conf *c, uint32_t key, bool on)
+{
+	if (key >= CONF_NOTIF_KEYS)
+		return;
+	if (on)
+		c->notif_pending[key / 64] |= 1ULL << (key % 64);
+	else
+		c->notif_pending[key / 64] &= ~(1ULL << (key % 64));
+}
+
+static uint32_t conf_nw_notif(struct conf *c, struct optee_msg_arg *arg)
 {
 	struct optee_msg_param *p = &arg->params[0];
 	uint64_t value = p->u.value.b;
 
-	if (arg->num_params != 1 || value >= 64)
+	if (arg->num_params != 1 || value >= CONF_NOTIF_KEYS)
 		return TEE_ERROR_BAD_PARAMETERS;
 	if (p->u.value.a == OPTEE_RPC_NOTIFICATION_SEND) {
-		nw->notif_pending |= 1ULL << value;
+		conf_notif_set(c, (uint32_t)value, true);
 		return TEE_SUCCESS;
 	}
 	if (p->u.value.a == OPTEE_RPC_NOTIFICATION_WAIT) {
-		/* One normal-world thread drives every call here: a wait
-		 * for a send that has not come would never end. */
-		if (!(nw->notif_pending & (1ULL << value)))
-			return TEE_ERROR_TIMEOUT;
-		nw->notif_pending &= ~(1ULL << value);
+		/* conf_nw_loop() lets a WAIT through only once its SEND
+		 * came: a wait here is already answered. */
+		conf_notif_set(c, (uint32_t)value, false);
 		return TEE_SUCCESS;
 	}
 	return TEE_ERROR_BAD_PARAMETERS;
@@ -304,7 +318,7 @@ static uint32_t conf_nw_cmd(struct conf *c, struct conf_nw *nw,
 	case OPTEE_RPC_CMD_SHM_FREE:
 		return conf_nw_shm_free(c, nw, arg);
 	case OPTEE_RPC_CMD_NOTIFICATION:
-		return conf_nw_notif(nw, arg);
+		return conf_nw_notif(c, arg);
 	case OPTEE_RPC_CMD_GET_TIME:
 		if (arg->num_params != 1)
 			return TEE_ERROR_BAD_PARAMETERS;
@@ -333,6 +347,40 @@ static struct conf_rpc_rec *conf_nw_rec(struct conf_nw *nw,
 	}
 	nw->n++;
 	return rec;
+}
+
+/* The argument of RPC CMD @r: the supplied one (cookie 0) or a lent one. */
+static struct optee_msg_arg *conf_nw_cmd_arg(struct conf_nw *nw,
+					     const struct arm_smccc_res *r)
+{
+	uint64_t cookie = ((uint64_t)W(r->a1) << 32) | W(r->a2);
+	struct conf_alloc *m;
+
+	if (!cookie)
+		return nw->rpc_arg;
+	m = conf_nw_find(nw, cookie);
+	return m && m->rpc_alloc ? m->va : NULL;
+}
+
+/*
+ * Is @r a NOTIFICATION WAIT no SEND has answered yet? Then *@key is the
+ * value waited for.
+ */
+static bool conf_nw_must_wait(struct conf *c, struct conf_nw *nw,
+			      const struct arm_smccc_res *r, uint32_t *key)
+{
+	struct optee_msg_arg *arg;
+
+	if (optee_smc_return_rpc_func(r->a0) != OPTEE_SMC_RPC_FUNC_CMD)
+		return false;
+	arg = conf_nw_cmd_arg(nw, r);
+	if (!arg || arg->cmd != OPTEE_RPC_CMD_NOTIFICATION ||
+	    arg->num_params != 1 ||
+	    arg->params[0].u.value.a != OPTEE_RPC_NOTIFICATION_WAIT ||
+	    arg->params[0].u.value.b >= CONF_NOTIF_KEYS)
+		return false;
+	*key = (uint32_t)arg->params[0].u.value.b;
+	return !conf_notif_pending(c, *key);
 }
 
 /* Answer the RPC in @r; fills @a with the RETURN_FROM_RPC to issue. */
@@ -374,15 +422,8 @@ static void conf_nw_answer(struct conf *c, struct conf_nw *nw,
 				  (unsigned long long)cookie);
 		break;
 	case OPTEE_SMC_RPC_FUNC_CMD: {
-		struct optee_msg_arg *arg = NULL;
+		struct optee_msg_arg *arg = conf_nw_cmd_arg(nw, r);
 
-		if (!cookie) {
-			arg = nw->rpc_arg;
-		} else {
-			m = conf_nw_find(nw, cookie);
-			if (m && m->rpc_alloc)
-				arg = m->va;
-		}
 		if (rec)
 			rec->cookie = cookie;
 		if (!arg) {
@@ -422,7 +463,23 @@ static bool conf_nw_loop(struct conf *c, struct conf_nw *nw,
 	unsigned int done = 0;
 	unsigned long a[8];
 
+	nw->blocked = false;
 	while (optee_smc_return_is_rpc(nw->last.a0)) {
+		uint32_t key;
+
+		if (conf_nw_must_wait(c, nw, &nw->last, &key)) {
+			nw->held = true;
+			*res = nw->last;
+			if (c->sched) {
+				nw->blocked = true;
+				nw->wait_key = key;
+				return true;
+			}
+			return conf_fail(c, __FILE__, __LINE__,
+					 "a call waits for notification %u "
+					 "(a secure lock another call holds)",
+					 key);
+		}
 		if (steps && done == steps) {
 			nw->held = true;
 			*res = nw->last;
@@ -431,6 +488,7 @@ static bool conf_nw_loop(struct conf *c, struct conf_nw *nw,
 		if (done++ == CONF_RPC_BOUND) {
 			nw->held = true;
 			*res = nw->last;
+			conf_nw_dump(c, nw);
 			return conf_fail(c, __FILE__, __LINE__,
 					 "a call made more than %u RPCs",
 					 CONF_RPC_BOUND);
@@ -459,6 +517,41 @@ bool conf_resume(struct conf *c, struct conf_nw *nw, unsigned int steps,
 		 struct arm_smccc_res *res)
 {
 	return conf_nw_loop(c, nw, steps, res);
+}
+
+bool conf_resume_all(struct conf *c, struct conf_nw *first)
+{
+	struct arm_smccc_res res;
+	unsigned int i, rounds;
+	bool ok = true;
+
+	c->sched = true;
+	if (first && first->held)
+		ok = conf_nw_loop(c, first, 0, &res);
+	for (rounds = 0; ok && rounds < 64; rounds++) {
+		bool any = false, progress = false;
+
+		for (i = 0; ok && i < CONF_MAX_NW; i++) {
+			struct conf_nw *nw = c->nw[i];
+
+			if (!nw || !nw->held)
+				continue;
+			any = true;
+			if (nw->blocked && !conf_notif_pending(c, nw->wait_key))
+				continue;
+			progress = true;
+			ok = conf_nw_loop(c, nw, 0, &res);
+		}
+		if (!any)
+			break;
+		if (!progress) {
+			ok = conf_fail(c, __FILE__, __LINE__,
+				       "every held call waits for a "
+				       "notification: deadlock");
+		}
+	}
+	c->sched = false;
+	return ok;
 }
 
 unsigned int conf_nw_count(const struct conf_nw *nw, uint32_t func, int cmd)
@@ -529,9 +622,12 @@ unsigned long conf_msg_call_a0(struct conf *c, struct conf_msg *m,
 	struct arm_smccc_res res;
 
 	if (!nw) {
-		nw = conf_nw_new(c);
+		if (!c->nw_default || c->nw_default->held)
+			c->nw_default = conf_nw_new(c);
+		nw = c->nw_default;
 		if (!nw)
 			return ~0UL;
+		nw->n = 0;
 	}
 	nw->rpc_arg = m->rpc_arg;
 	if (!conf_call(c, nw, a, false, &res))
