@@ -20,10 +20,10 @@
 #include <smcsim/sw_ta.h>
 
 /*
- * What TF-A 2.14's own services answer (include/lib/smccc.h and psci.h of
- * its sources): SMCCC 1.4, PSCI 1.1.
+ * What TF-A 2.14's own services answer, as read from the real firmware
+ * (/work/facts/firmware-answers.md): SMCCC 1.5, PSCI 1.1.
  */
-#define SMCSIM_SW_TFA_SMCCC_VERSION	0x10004U
+#define SMCSIM_SW_TFA_SMCCC_VERSION	0x10005U
 #define SMCSIM_SW_TFA_PSCI_VERSION	0x10001U
 
 /* OP-TEE's CFG_NUM_THREADS default, also QEMU v8's. */
@@ -82,6 +82,8 @@
  *			Arm architecture service would
  * @psci_version:	what the monitor answers to PSCI_VERSION (0x84000000);
  *			0 = SMC_UNK
+ * @internal_tests_pta: CFG_TEE_CORE_EMBED_INTERNAL_TESTS: the world has the
+ *			invoke-tests pseudo TA (sw_ta.h), listed as a device
  * @log:		print what the firmware would log (IMSG/EMSG) to stderr
  *
  * The monitor in front of the secure world routes as TF-A's does, by the
@@ -110,6 +112,7 @@ struct smcsim_sw_config {
 	uint64_t os_build_id;
 	uint32_t smccc_version;
 	uint32_t psci_version;
+	bool internal_tests_pta;
 	bool log;
 };
 

@@ -347,7 +347,7 @@ static const struct fast_row fast_rows[] = {
 	ROW_MONITOR_UNK("SMC64 SIP owner 2", 0xC200000FUL),
 	/* The Arm architecture and standard services, as far as modelled. */
 	{ .name = "SMCCC_VERSION", .a0 = 0x80000000UL, .sets = SETS_A0,
-	  .out = { 0x10004 } },
+	  .out = { 0x10005 } },
 	{ .name = "SMCCC_ARCH_FEATURES(SMCCC_VERSION)", .a0 = 0x80000001UL,
 	  .in_mask = IN(1), .in = { [1] = 0x80000000UL }, .sets = SETS_A0,
 	  .out = { 0 } },

@@ -1498,6 +1498,155 @@ static void sw_msg_device_pta_lists_device_tas(void **state)
 	world_serves(fx);
 }
 
+/* ---- the invoke-tests PTA stand-in ---------------------------------------- */
+
+static void invoke_tests_value(struct fx *fx, struct msg *m, uint32_t sess,
+			       const uint64_t attrs[4], const uint32_t a[4],
+			       const uint32_t b[4], uint32_t ret)
+{
+	struct nwcall c;
+	unsigned int i;
+
+	prep_invoke(m, sess, PTA_INVOKE_TESTS_CMD_PARAMS, 4);
+	for (i = 0; i < 4; i++)
+		set_value(&m->arg->params[i], attrs[i], a[i], b[i]);
+	msg_run(fx, "PARAMS", m, &c, OPTEE_SMC_RETURN_OK);
+	expect_ret("PARAMS", m, ret, TEEC_ORIGIN_TRUSTED_APP);
+	assert_int_equal(c.rpcs, 0);
+}
+
+/*
+ * OP-TEE's invoke-tests PTA as built into the firmware: PARAMS picks its
+ * test from the param types (value a + b; the sums of three inputs; the
+ * byte sum of a memref into its byte 0), MEMREF_NULL wants a NULL memref,
+ * TRACE answers SUCCESS, an unknown command is BAD_PARAMETERS; any login
+ * opens it, and GET_DEVICES lists it.
+ */
+static void sw_msg_invoke_tests_pta(void **state)
+{
+	struct fx *fx = *state;
+	const struct smcsim_uuid pta = SMCSIM_PTA_INVOKE_TESTS_UUID;
+	const struct smcsim_uuid dev = SMCSIM_PTA_DEVICE_UUID;
+	static const uint8_t want[16] = PTA_INVOKE_TESTS_UUID_OCTETS;
+	const uint64_t VI = OPTEE_MSG_ATTR_TYPE_VALUE_INPUT;
+	const uint64_t VO = OPTEE_MSG_ATTR_TYPE_VALUE_OUTPUT;
+	const uint64_t VIO = OPTEE_MSG_ATTR_TYPE_VALUE_INOUT;
+	const uint64_t NONE = OPTEE_MSG_ATTR_TYPE_NONE;
+	const uint64_t buf_pa = SHM_BASE + SHM_DATA;
+	uint8_t *buf = fx->shm + SHM_DATA;
+	struct nwcall c;
+	struct msg m;
+	uint32_t sess, dsess;
+	unsigned int i, j;
+
+	/* Only with the configuration: otherwise the UUID is no TA. */
+	msg_shm(fx, &m, OPTEE_SMC_CALL_WITH_ARG, SHM_ARG(1));
+	prep_open(&m, &pta, OPTEE_MSG_LOGIN_PUBLIC, 0);
+	msg_run(fx, "OPEN invoke-tests, not built in", &m, &c,
+		OPTEE_SMC_RETURN_OK);
+	expect_ret("OPEN invoke-tests, not built in", &m,
+		   TEE_ERROR_ITEM_NOT_FOUND, TEEC_ORIGIN_TEE);
+	fx->cfg.internal_tests_pta = true;
+	fx_recreate(fx);
+
+	msg_shm(fx, &m, OPTEE_SMC_CALL_WITH_ARG, SHM_ARG(1));
+	sess = open_ok(fx, &m, &pta, OPTEE_MSG_LOGIN_PUBLIC);
+	assert_int_equal(sess, 1);
+
+	/* One VALUE_INOUT anywhere: a = a + b, b kept. */
+	for (i = 0; i < 4; i++) {
+		uint64_t at[4] = { NONE, NONE, NONE, NONE };
+		uint32_t a[4] = { 0 }, b[4] = { 0 };
+
+		at[i] = VIO;
+		a[i] = 40 + i;
+		b[i] = 2;
+		invoke_tests_value(fx, &m, sess, at, a, b, TEE_SUCCESS);
+		assert_int_equal(m.arg->params[i].u.value.a, 42 + i);
+		assert_int_equal(m.arg->params[i].u.value.b, 2);
+	}
+	/* One VALUE_OUTPUT among three VALUE_INPUT: the sums. */
+	for (i = 0; i < 4; i++) {
+		uint64_t at[4] = { VI, VI, VI, VI };
+		uint32_t a[4], b[4];
+
+		for (j = 0; j < 4; j++) {
+			a[j] = 100 * (j + 1);
+			b[j] = j + 1;
+		}
+		at[i] = VO;
+		invoke_tests_value(fx, &m, sess, at, a, b, TEE_SUCCESS);
+		assert_int_equal(m.arg->params[i].u.value.a,
+				 1000 - 100 * (i + 1));
+		assert_int_equal(m.arg->params[i].u.value.b, 10 - (i + 1));
+	}
+	/* Anything else is BAD_PARAMETERS from the PTA. */
+	{
+		const uint64_t at[4] = { VIO, VIO, NONE, NONE };
+		const uint64_t at2[4] = { VO, VI, VI, NONE };
+		const uint32_t z[4] = { 0 };
+
+		invoke_tests_value(fx, &m, sess, at, z, z,
+				   TEE_ERROR_BAD_PARAMETERS);
+		invoke_tests_value(fx, &m, sess, at2, z, z,
+				   TEE_ERROR_BAD_PARAMETERS);
+	}
+	/* One MEMREF_INOUT: byte 0 becomes the 8-bit sum of its bytes. */
+	for (i = 0; i < 300; i++)
+		buf[i] = (uint8_t)(i + 1);
+	prep_invoke(&m, sess, PTA_INVOKE_TESTS_CMD_PARAMS, 4);
+	set_tmem(&m.arg->params[2], OPTEE_MSG_ATTR_TYPE_TMEM_INOUT, buf_pa,
+		 300);
+	msg_run(fx, "PARAMS memref", &m, &c, OPTEE_SMC_RETURN_OK);
+	expect_ret("PARAMS memref", &m, TEE_SUCCESS, TEEC_ORIGIN_TRUSTED_APP);
+	assert_int_equal(buf[0], (uint8_t)(300 * 301 / 2));
+	assert_int_equal(buf[1], 2);
+	assert_int_equal(m.arg->params[2].u.tmem.size, 300);
+
+	/* MEMREF_NULL: a NULL memref (any size: it arrives as 0) passes. */
+	for (i = 0; i < 2; i++) {
+		prep_invoke(&m, sess, PTA_INVOKE_TESTS_CMD_MEMREF_NULL, 1);
+		set_tmem(&m.arg->params[0], OPTEE_MSG_ATTR_TYPE_TMEM_INOUT, 0,
+			 i ? 100 : 0);
+		msg_run(fx, "MEMREF_NULL", &m, &c, OPTEE_SMC_RETURN_OK);
+		expect_ret("MEMREF_NULL", &m, TEE_SUCCESS,
+			   TEEC_ORIGIN_TRUSTED_APP);
+	}
+	prep_invoke(&m, sess, PTA_INVOKE_TESTS_CMD_MEMREF_NULL, 1);
+	set_tmem(&m.arg->params[0], OPTEE_MSG_ATTR_TYPE_TMEM_INOUT, buf_pa, 16);
+	msg_run(fx, "MEMREF_NULL, a buffer", &m, &c, OPTEE_SMC_RETURN_OK);
+	expect_ret("MEMREF_NULL, a buffer", &m, TEE_ERROR_BAD_PARAMETERS,
+		   TEEC_ORIGIN_TRUSTED_APP);
+	prep_invoke(&m, sess, PTA_INVOKE_TESTS_CMD_MEMREF_NULL, 1);
+	set_tmem(&m.arg->params[0], OPTEE_MSG_ATTR_TYPE_TMEM_INPUT, 0, 0);
+	msg_run(fx, "MEMREF_NULL, input", &m, &c, OPTEE_SMC_RETURN_OK);
+	expect_ret("MEMREF_NULL, input", &m, TEE_ERROR_BAD_PARAMETERS,
+		   TEEC_ORIGIN_TRUSTED_APP);
+
+	/* TRACE takes anything; an unknown command is BAD_PARAMETERS. */
+	prep_invoke(&m, sess, PTA_INVOKE_TESTS_CMD_TRACE, 0);
+	msg_run(fx, "TRACE", &m, &c, OPTEE_SMC_RETURN_OK);
+	expect_ret("TRACE", &m, TEE_SUCCESS, TEEC_ORIGIN_TRUSTED_APP);
+	prep_invoke(&m, sess, 0x99, 0);
+	msg_run(fx, "unknown", &m, &c, OPTEE_SMC_RETURN_OK);
+	expect_ret("unknown", &m, TEE_ERROR_BAD_PARAMETERS,
+		   TEEC_ORIGIN_TRUSTED_APP);
+
+	/* The device PTA lists it: 16 bytes, its UUID (as the firmware). */
+	dsess = open_ok(fx, &m, &dev, OPTEE_MSG_LOGIN_PUBLIC);
+	assert_int_equal(dsess, 2);
+	get_devices(fx, &m, dsess, PTA_CMD_GET_DEVICES, 0, 0);
+	expect_ret("GET_DEVICES", &m, TEE_ERROR_SHORT_BUFFER,
+		   TEEC_ORIGIN_TRUSTED_APP);
+	assert_int_equal(m.arg->params[0].u.tmem.size, 16);
+	get_devices(fx, &m, dsess, PTA_CMD_GET_DEVICES, buf_pa, 16);
+	expect_ret("GET_DEVICES", &m, TEE_SUCCESS, TEEC_ORIGIN_TRUSTED_APP);
+	assert_memory_equal(buf, want, 16);
+	close_ok(fx, &m, dsess);
+	close_ok(fx, &m, sess);
+	world_serves(fx);
+}
+
 static void sw_msg_bottom_half_and_stop_async_notif(void **state)
 {
 	static const uint32_t cmds[] = { OPTEE_MSG_CMD_DO_BOTTOM_HALF,
@@ -2840,6 +2989,7 @@ static void sw_msg_destroy_with_threads_suspended_in_foreign_intr(void **state)
 	T(sw_msg_device_pta_accepts_any_login),				\
 	T(sw_msg_session_ids_follow_the_last_open_session),		\
 	T(sw_msg_device_pta_lists_device_tas),				\
+	T(sw_msg_invoke_tests_pta),					\
 	T(sw_msg_bottom_half_and_stop_async_notif),			\
 	T(sw_msg_rpc_arg_must_fit_in_the_mapped_page),			\
 	T(sw_msg_num_params_past_the_page_answers_ebadaddr),		\
