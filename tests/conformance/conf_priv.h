@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include <smcsim/optee_msg.h>
+#include <smcsim/optee_pta.h>
 #include <smcsim/optee_rpc_cmd.h>
 #include <smcsim/optee_smc.h>
 #include <smcsim/tee_error.h>
@@ -308,9 +309,6 @@ extern const uint8_t conf_uuid_invoke_tests_pta[16];
 /* A UUID no firmware has (random, version 4). */
 extern const uint8_t conf_uuid_missing_ta[16];
 
-#define PTA_INVOKE_TESTS_CMD_TRACE		0
-#define PTA_INVOKE_TESTS_CMD_PARAMS		1
-#define PTA_INVOKE_TESTS_CMD_MEMREF_NULL	10
 
 /** conf_open_msg() - fill @m as OPEN_SESSION to @uuid with @login */
 bool conf_open_msg(struct conf *c, struct conf_msg *m, const uint8_t *uuid,

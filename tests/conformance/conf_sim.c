@@ -30,6 +30,8 @@ int conf_sim_start(struct conf_sim *s, const char *name)
 	cfg.async_notif = true;
 	cfg.os_revision_major = 4;
 	cfg.os_revision_minor = 10;
+	/* CFG_TEE_CORE_EMBED_INTERNAL_TESTS=y: the invoke-tests PTA. */
+	cfg.internal_tests_pta = true;
 	rc = smcsim_sw_create(&cfg, &s->sw);
 	if (rc) {
 		smcsim_phys_destroy(s->phys);
