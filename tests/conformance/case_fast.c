@@ -248,6 +248,57 @@ static void fast_protmem_config_without_protmem(struct conf *c)
 	CONF_A0(c, r, OPTEE_SMC_RETURN_UNKNOWN_FUNCTION);
 }
 
+/* BOOT_SECONDARY without CFG_BOOT_SECONDARY_REQUEST: ENOTAVAIL, a1 as given. */
+static void fast_boot_secondary_not_available(struct conf *c)
+{
+	struct arm_smccc_res r;
+
+	conf_fast(c, OPTEE_SMC_BOOT_SECONDARY, 9, 0, 0, &r);
+	CONF_A0(c, r, OPTEE_SMC_RETURN_ENOTAVAIL);
+	CONF_EQ(c, W(r.a1), 9);
+}
+
+/*
+ * OP-TEE's calls are SMC32: the SMC64 form of a fast call is unknown to it
+ * (its own UNKNOWN_FUNCTION), as are fast forms of the yielding calls.
+ */
+static void fast_smc64_and_std_ids_unknown(struct conf *c)
+{
+	static const unsigned long ids[] = {
+		0xF2000001UL,	/* GET_OS_REVISION, SMC64 */
+		0xFF00FF01UL,	/* CALLS_UID, SMC64 */
+		0xB2000003UL,	/* RETURN_FROM_RPC as a fast call */
+		0xB2000004UL,	/* CALL_WITH_ARG as a fast call */
+		0xBE00FF01UL,	/* owner 62 (the dispatcher's own range) */
+	};
+	unsigned int i;
+
+	for (i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
+		const unsigned long a[8] = { ids[i], PAT1, PAT2, PAT3,
+					     0, 0, 0, 0 };
+		struct arm_smccc_res r;
+
+		conf_smc(c, a, &r);
+		CONF_CHECK(c, W(r.a0) == OPTEE_SMC_RETURN_UNKNOWN_FUNCTION,
+			   "0x%lx: a0 0x%x", ids[i], W(r.a0));
+		CONF_CHECK(c, W(r.a1) == PAT1 && W(r.a2) == PAT2 &&
+			   W(r.a3) == PAT3, "0x%lx: a1..a3 changed", ids[i]);
+	}
+}
+
+/* The SVE hint (bit 16) is ignored: the call is answered as without it. */
+static void fast_sve_hint_ignored(struct conf *c)
+{
+	struct arm_smccc_res r, h;
+
+	conf_fast(c, OPTEE_SMC_CALL_GET_OS_REVISION, 0, 0, 0, &r);
+	conf_fast(c, OPTEE_SMC_CALL_GET_OS_REVISION | ARM_SMCCC_SVE_HINT, 0, 0,
+		  0, &h);
+	CONF_EQ(c, h.a0, r.a0);
+	CONF_EQ(c, h.a1, r.a1);
+	CONF_EQ(c, h.a2, r.a2);
+}
+
 /* ---- monitor routing ---------------------------------------------------- */
 
 /*
@@ -306,6 +357,63 @@ static void route_sip_owner_takes_no_thread(struct conf *c)
 			   W(r.a0));
 	}
 	route_non_tos_owner(c, true);
+}
+
+/*
+ * The two "unknown" answers differ in width on a 64-bit machine: the
+ * monitor's SMC_UNK is -1 in all of x0, OP-TEE's UNKNOWN_FUNCTION is
+ * 0xFFFFFFFF in w0 with the upper half clear. (On a 32-bit normal world
+ * both are the same register value.)
+ */
+static void route_unknown_widths(struct conf *c)
+{
+	const unsigned long sip[8] = { 0x82000000UL, 0, 0, 0, 0, 0, 0, 0 };
+	const unsigned long tos[8] = { 0xB20000FFUL, 0, 0, 0, 0, 0, 0, 0 };
+	struct arm_smccc_res r;
+
+	conf_smc(c, sip, &r);
+	CONF_EQ(c, r.a0, ~0UL);
+	conf_smc(c, tos, &r);
+	CONF_EQ(c, r.a0, 0xFFFFFFFFUL);
+}
+
+/*
+ * A fast call with reserved bits 23:17 set is refused by the monitor
+ * (SMC_UNK), even for an owner OP-TEE serves; x1..x3 as given.
+ */
+static void route_fast_reserved_bits(struct conf *c)
+{
+	const unsigned long a[8] = { OPTEE_SMC_CALL_GET_OS_REVISION | 0x20000UL,
+				     PAT1, PAT2, PAT3, 0, 0, 0, 0 };
+	struct arm_smccc_res r;
+
+	conf_smc(c, a, &r);
+	CONF_EQ(c, W(r.a0), OPTEE_SMC_RETURN_UNKNOWN_FUNCTION);
+	CONF_EQ(c, W(r.a1), PAT1);
+	CONF_EQ(c, W(r.a2), PAT2);
+	CONF_EQ(c, W(r.a3), PAT3);
+}
+
+/*
+ * Yielding calls of the Trusted OS owners 50..63 all reach OP-TEE, which
+ * takes a thread and refuses what it does not know with EBADCMD: owner 62,
+ * an unknown function, the SMC64 form of CALL_WITH_ARG.
+ */
+static void route_tos_yielding_ebadcmd(struct conf *c)
+{
+	static const unsigned long ids[] = { 0x3E000004UL, 0x32000099UL,
+					     0x72000004UL, 0x3F000000UL };
+	unsigned int i;
+
+	for (i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
+		const unsigned long a[8] = { ids[i], PAT1, PAT2, PAT3,
+					     0, 0, 0, 0 };
+		struct arm_smccc_res r;
+
+		conf_smc(c, a, &r);
+		CONF_CHECK(c, W(r.a0) == OPTEE_SMC_RETURN_EBADCMD,
+			   "0x%lx: a0 0x%x", ids[i], W(r.a0));
+	}
 }
 
 /* ---- asynchronous notification, polled ---------------------------------- */
@@ -389,7 +497,14 @@ const struct conf_case conf_cases_fast[] = {
 	  fast_vm_calls_without_virtualization },
 	{ "fast_protmem_config_without_protmem",
 	  fast_protmem_config_without_protmem },
+	{ "fast_boot_secondary_not_available",
+	  fast_boot_secondary_not_available },
+	{ "fast_smc64_and_std_ids_unknown", fast_smc64_and_std_ids_unknown },
+	{ "fast_sve_hint_ignored", fast_sve_hint_ignored },
 	{ "route_sip_owner_unknown", route_sip_owner_unknown },
+	{ "route_unknown_widths", route_unknown_widths },
+	{ "route_fast_reserved_bits", route_fast_reserved_bits },
+	{ "route_tos_yielding_ebadcmd", route_tos_yielding_ebadcmd },
 	{ "route_sip_owner_takes_no_thread", route_sip_owner_takes_no_thread },
 	{ "notif_value_none_pending", notif_value_none_pending },
 	{ "notif_enable_then_poll", notif_enable_then_poll },

@@ -466,6 +466,10 @@ static void sess_open_without_meta(struct conf *c)
 	CONF_TRY(c, conf_msg_call(c, &m, NULL));
 	CONF_EQ(c, m.arg->ret, TEE_ERROR_BAD_PARAMETERS);
 	CONF_EQ(c, m.arg->ret_origin, TEEC_ORIGIN_TEE);
+	m.arg->num_params = 0;
+	CONF_TRY(c, conf_msg_call(c, &m, NULL));
+	CONF_EQ(c, m.arg->ret, TEE_ERROR_BAD_PARAMETERS);
+	CONF_EQ(c, m.arg->ret_origin, TEEC_ORIGIN_TEE);
 }
 
 static void sess_invoke_unknown_session(struct conf *c)
@@ -484,6 +488,22 @@ static void sess_close_unknown_session(struct conf *c)
 
 	CONF_EQ(c, conf_close(c, 0x7fff, &origin), TEE_ERROR_ITEM_NOT_FOUND);
 	CONF_EQ(c, origin, TEEC_ORIGIN_TEE);
+}
+
+/* CANCEL of a session that exists (and runs nothing): SUCCESS from the core. */
+static void sess_cancel_known_session(struct conf *c)
+{
+	struct conf_msg m;
+	uint32_t s = conf_open(c, conf_uuid_device_pta, OPTEE_MSG_LOGIN_PUBLIC,
+			       NULL, NULL);
+
+	CONF_TRY(c, s);
+	CONF_TRY(c, conf_msg_new(c, &m, OPTEE_MSG_CMD_CANCEL, 0));
+	m.arg->session = s;
+	m.arg->ret = 0x5a5a;
+	CONF_TRY(c, conf_msg_call(c, &m, NULL));
+	CONF_EQ(c, m.arg->ret, TEE_SUCCESS);
+	CONF_EQ(c, m.arg->ret_origin, TEEC_ORIGIN_TEE);
 }
 
 /* A session closed once is gone: closing it again finds nothing. */
@@ -641,6 +661,7 @@ const struct conf_case conf_cases_pta[] = {
 	{ "sess_close_twice", sess_close_twice },
 	{ "sess_close_with_params", sess_close_with_params },
 	{ "sess_cancel_unknown_session", sess_cancel_unknown_session },
+	{ "sess_cancel_known_session", sess_cancel_known_session },
 	{ "missing_ta_supplicant_has_nothing",
 	  missing_ta_supplicant_has_nothing },
 	{ "missing_ta_no_supplicant", missing_ta_no_supplicant },

@@ -218,6 +218,46 @@ static void std_arg_reserved_shm_misaligned(struct conf *c)
 	CONF_A0(c, r, OPTEE_SMC_RETURN_EBADADDR);
 }
 
+/* In the reserved shm an argument may cross a 4 KiB page boundary. */
+static void std_arg_reserved_shm_crosses_page(struct conf *c)
+{
+	uint64_t base, size;
+	char *va;
+	uint32_t ret = 0;
+
+	CONF_TRY(c, conf_shm_config(c, &base, &size));
+	va = conf_map(c, base, 8192);
+	CONF_CHECK(c, va, "reserved shm not mapped");
+	/* 32 + 32 bytes from 0xfe0: the one param lies in the next page. */
+	CONF_EQ(c, std_invoke_nothing_at(c, OPTEE_SMC_CALL_WITH_ARG,
+					 base + 0xfe0, va + 0xfe0, 1, &ret),
+		OPTEE_SMC_RETURN_OK);
+	CONF_EQ(c, ret, TEE_ERROR_BAD_PARAMETERS);
+}
+
+/* ... but not past the end of the reserved shm. */
+static void std_arg_reserved_shm_past_end(struct conf *c)
+{
+	uint64_t base, size;
+	struct optee_msg_arg *arg;
+	unsigned long a[8];
+	struct arm_smccc_res r;
+	uint32_t ret = 0;
+
+	CONF_TRY(c, conf_shm_config(c, &base, &size));
+	arg = conf_map(c, base + size - 32, 32);
+	CONF_CHECK(c, arg, "reserved shm not mapped");
+	/* The header alone fits in the last 32 bytes: accepted. */
+	CONF_EQ(c, std_invoke_nothing_at(c, OPTEE_SMC_CALL_WITH_ARG,
+					 base + size - 32, arg, 0, &ret),
+		OPTEE_SMC_RETURN_OK);
+	/* One param more would lie past the end: refused. */
+	arg->num_params = 1;
+	std_regs(a, OPTEE_SMC_CALL_WITH_ARG, base + size - 32);
+	conf_smc(c, a, &r);
+	CONF_A0(c, r, OPTEE_SMC_RETURN_EBADADDR);
+}
+
 static void std_arg_in_secure_memory(struct conf *c)
 {
 	struct smcsim_phys_region sec;
@@ -486,6 +526,56 @@ static void std_cache_keeps_rpc_arg(struct conf *c)
 	CONF_A0(c, r, OPTEE_SMC_RETURN_ENOTAVAIL);
 }
 
+/*
+ * Each thread keeps its own RPC argument in the cache: two calls held at
+ * once (threads 0 and 1) each ALLOC one; after both end, the drain hands
+ * back both cookies, one per DISABLE_SHM_CACHE, then ENOTAVAIL.
+ */
+static void std_cache_drain_per_thread(struct conf *c)
+{
+	struct conf_nw *nw[2];
+	struct conf_msg m[2];
+	struct arm_smccc_res r;
+	uint64_t got[2] = { 0, 0 }, want[2];
+	unsigned int i;
+
+	CONF_CHECK(c, conf_thread_count(c) >= 2, "needs two threads");
+	for (i = 0; i < 2; i++) {
+		nw[i] = conf_nw_new(c);
+		CONF_TRY(c, nw[i]);
+	}
+	CONF_TRY(c, conf_defer(c, std_cache_drain, NULL, 0, 0));
+	conf_fast(c, OPTEE_SMC_ENABLE_SHM_CACHE, 0, 0, 0, &r);
+	CONF_A0(c, r, OPTEE_SMC_RETURN_OK);
+	for (i = 0; i < 2; i++) {
+		unsigned long a[8];
+
+		CONF_TRY(c, conf_open_msg(c, &m[i], conf_uuid_missing_ta,
+					  OPTEE_MSG_LOGIN_PUBLIC, 0));
+		std_regs(a, OPTEE_SMC_CALL_WITH_ARG, m[i].pa);
+		CONF_TRY(c, conf_call(c, nw[i], a, true, &r));
+		CONF_EQ(c, optee_smc_return_rpc_func(r.a0),
+			OPTEE_SMC_RPC_FUNC_ALLOC);
+	}
+	CONF_TRY(c, conf_resume_all(c, NULL));
+	for (i = 0; i < 2; i++) {
+		CONF_EQ(c, conf_nw_count(nw[i], OPTEE_SMC_RPC_FUNC_FREE, -1), 0);
+		want[i] = nw[i]->rec[0].cookie;
+	}
+	for (i = 0; i < 2; i++) {
+		conf_fast(c, OPTEE_SMC_DISABLE_SHM_CACHE, 0, 0, 0, &r);
+		CONF_A0(c, r, OPTEE_SMC_RETURN_OK);
+		got[i] = ((uint64_t)W(r.a1) << 32) | W(r.a2);
+	}
+	CONF_CHECK(c, (got[0] == want[0] && got[1] == want[1]) ||
+		   (got[0] == want[1] && got[1] == want[0]),
+		   "drained 0x%llx 0x%llx, lent 0x%llx 0x%llx",
+		   (unsigned long long)got[0], (unsigned long long)got[1],
+		   (unsigned long long)want[0], (unsigned long long)want[1]);
+	conf_fast(c, OPTEE_SMC_DISABLE_SHM_CACHE, 0, 0, 0, &r);
+	CONF_A0(c, r, OPTEE_SMC_RETURN_ENOTAVAIL);
+}
+
 /* ---- the thread limit and ERESUME ------------------------------------------ */
 
 /* Every thread held in an RPC: the next yielding call gets ETHREAD_LIMIT. */
@@ -726,6 +816,9 @@ const struct conf_case conf_cases_std[] = {
 	{ "std_arg_dram_misaligned", std_arg_dram_misaligned },
 	{ "std_arg_reserved_shm_aligned", std_arg_reserved_shm_aligned },
 	{ "std_arg_reserved_shm_misaligned", std_arg_reserved_shm_misaligned },
+	{ "std_arg_reserved_shm_crosses_page",
+	  std_arg_reserved_shm_crosses_page },
+	{ "std_arg_reserved_shm_past_end", std_arg_reserved_shm_past_end },
 	{ "std_arg_in_secure_memory", std_arg_in_secure_memory },
 	{ "std_num_params_127", std_num_params_127 },
 	{ "std_num_params_128", std_num_params_128 },
@@ -738,6 +831,7 @@ const struct conf_case conf_cases_std[] = {
 	{ "std_rpc_alloc_refused", std_rpc_alloc_refused },
 	{ "std_cache_enable_disable_empty", std_cache_enable_disable_empty },
 	{ "std_cache_keeps_rpc_arg", std_cache_keeps_rpc_arg },
+	{ "std_cache_drain_per_thread", std_cache_drain_per_thread },
 	{ "std_thread_limit", std_thread_limit },
 	{ "std_thread_limit_fast_calls_work", std_thread_limit_fast_calls_work },
 	{ "std_thread_limit_shm_cache_ebusy", std_thread_limit_shm_cache_ebusy },

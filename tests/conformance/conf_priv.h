@@ -344,6 +344,8 @@ struct tee_context;
  * Return: the driver, or NULL (recorded).
  */
 struct optee *conf_probe(struct conf *c);
+/** conf_probe_with() - the same through @invoke (a wrapper of the target's) */
+struct optee *conf_probe_with(struct conf *c, struct smcsim_invoke invoke);
 /** conf_ctx_open() - a client context on @optee, closed when the case ends */
 struct tee_context *conf_ctx_open(struct conf *c, struct optee *optee);
 

@@ -629,7 +629,11 @@ unsigned long conf_msg_call_a0(struct conf *c, struct conf_msg *m,
 			return ~0UL;
 		nw->n = 0;
 	}
-	nw->rpc_arg = m->rpc_arg;
+	/* The RPC argument follows the message as it is now (a case may
+	 * have changed num_params since conf_msg_new()). */
+	nw->rpc_arg = m->arg->num_params <= OPTEE_MSG_MAX_NUM_PARAMS ?
+		(struct optee_msg_arg *)((char *)m->arg +
+			OPTEE_MSG_GET_ARG_SIZE(m->arg->num_params)) : NULL;
 	if (!conf_call(c, nw, a, false, &res))
 		return ~0UL;
 	return W(res.a0);
