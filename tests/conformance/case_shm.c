@@ -309,6 +309,105 @@ static void shm_regd_arg(struct conf *c)
 	CONF_EQ(c, arg->ret, TEE_ERROR_ITEM_NOT_FOUND);
 }
 
+/*
+ * A page list longer than one list page: entry 511 of each list page is
+ * the address of the next list page. A window in the part the second list
+ * page describes is reached.
+ */
+static void shm_register_two_list_pages(struct conf *c)
+{
+	const size_t pages = 600;
+	uint64_t pa, l0, l1;
+	uint8_t *va, sum;
+	uint64_t *list0, *list1;
+	uint32_t s = shm_open_tests(c);
+	size_t i;
+
+	CONF_TRY(c, s);
+	va = conf_pages(c, pages, &pa);
+	CONF_TRY(c, va);
+	list0 = conf_pages(c, 1, &l0);
+	CONF_TRY(c, list0);
+	list1 = conf_pages(c, 1, &l1);
+	CONF_TRY(c, list1);
+	for (i = 0; i < 511; i++)
+		list0[i] = pa + i * PAGE;
+	list0[511] = l1;
+	for (i = 511; i < pages; i++)
+		list1[i - 511] = pa + i * PAGE;
+	{
+		struct shm_reg r = { .va = va, .pa = pa, .pages = pages,
+				     .list = list0, .list_pa = l0 };
+
+		CONF_EQ(c, shm_register(c, &r, OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT |
+					OPTEE_MSG_ATTR_NONCONTIG, 0,
+					pages * PAGE, COOKIE), TEE_SUCCESS);
+	}
+	sum = shm_fill(va + 550 * PAGE + 100, 256, 3);
+	CONF_EQ(c, shm_sum_by_cookie(c, s, COOKIE, 550 * PAGE + 100, 256,
+				     NULL), TEE_SUCCESS);
+	CONF_EQ(c, va[550 * PAGE + 100], sum);
+}
+
+/* A page list whose list page is not page aligned, or lies in secure
+ * memory, is refused. */
+static void shm_register_bad_list_page(struct conf *c)
+{
+	struct smcsim_phys_region sec;
+	struct shm_reg r;
+	struct conf_msg m;
+
+	CONF_CHECK(c, !smcsim_phys_region_get(conf_target(c)->phys,
+					      SMCSIM_MEM_SECURE, &sec) &&
+		   sec.size, "the memory map has no secure region");
+	CONF_TRY(c, shm_buf(c, &r, 1));
+	CONF_TRY(c, conf_msg_new(c, &m, OPTEE_MSG_CMD_REGISTER_SHM, 1));
+	m.arg->params[0].attr = OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT |
+				OPTEE_MSG_ATTR_NONCONTIG;
+	m.arg->params[0].u.tmem.buf_ptr = sec.base;
+	m.arg->params[0].u.tmem.size = PAGE;
+	m.arg->params[0].u.tmem.shm_ref = COOKIE;
+	CONF_TRY(c, conf_msg_call(c, &m, NULL));
+	CONF_EQ(c, m.arg->ret, TEE_ERROR_BAD_PARAMETERS);
+	/* An entry that is not page aligned. */
+	r.list[0] = r.pa + 0x80;
+	CONF_EQ(c, shm_register(c, &r, OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT |
+				OPTEE_MSG_ATTR_NONCONTIG, 0, PAGE, COOKIE),
+		TEE_ERROR_BAD_PARAMETERS);
+	CONF_EQ(c, shm_unregister(c, COOKIE), TEE_ERROR_BAD_PARAMETERS);
+}
+
+/*
+ * CALL_WITH_REGD_ARG: the message and the RPC argument behind it must lie
+ * inside the registered memory; an offset that leaves no room for them is
+ * refused (EBADADDR), nothing taken.
+ */
+static void shm_regd_arg_past_end(struct conf *c)
+{
+	struct shm_reg r;
+	struct optee_msg_arg *arg;
+	struct arm_smccc_res res;
+	unsigned long a[8] = { OPTEE_SMC_CALL_WITH_REGD_ARG };
+
+	CONF_TRY(c, shm_buf(c, &r, 1));
+	CONF_EQ(c, shm_register(c, &r, OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT |
+				OPTEE_MSG_ATTR_NONCONTIG, 0, PAGE, COOKIE),
+		TEE_SUCCESS);
+	/* The header fits in the last 64 bytes, the RPC argument does not. */
+	arg = (struct optee_msg_arg *)(r.va + PAGE - 64);
+	arg->cmd = OPTEE_MSG_CMD_CLOSE_SESSION;
+	arg->session = 0x7fff;
+	a[1] = (unsigned long)(COOKIE >> 32);
+	a[2] = W(COOKIE);
+	a[3] = PAGE - 64;
+	conf_smc(c, a, &res);
+	CONF_A0(c, res, OPTEE_SMC_RETURN_EBADADDR);
+	/* An offset past the registration. */
+	a[3] = PAGE;
+	conf_smc(c, a, &res);
+	CONF_A0(c, res, OPTEE_SMC_RETURN_EBADADDR);
+}
+
 const struct conf_case conf_cases_shm[] = {
 	{ "shm_register_page_list", shm_register_page_list },
 	{ "shm_register_offset", shm_register_offset },
@@ -319,6 +418,9 @@ const struct conf_case conf_cases_shm[] = {
 	{ "shm_unregister_twice", shm_unregister_twice },
 	{ "shm_register_wrong_attr", shm_register_wrong_attr },
 	{ "shm_register_secure_page", shm_register_secure_page },
+	{ "shm_register_two_list_pages", shm_register_two_list_pages },
+	{ "shm_register_bad_list_page", shm_register_bad_list_page },
 	{ "shm_regd_arg", shm_regd_arg },
+	{ "shm_regd_arg_past_end", shm_regd_arg_past_end },
 	{ NULL, NULL },
 };
