@@ -337,25 +337,9 @@ static void route_sip_owner_unknown(struct conf *c)
 
 static void route_sip_owner_takes_no_thread(struct conf *c)
 {
-	unsigned int n = conf_thread_count(c), i;
-	struct arm_smccc_res r;
+	unsigned long tids[16];
 
-	CONF_TRY(c, n && n <= 16);
-	for (i = 0; i < n; i++) {
-		struct conf_nw *nw = conf_nw_new(c);
-		struct conf_msg m;
-		unsigned long a[8] = { OPTEE_SMC_CALL_WITH_ARG };
-
-		CONF_TRY(c, nw);
-		CONF_TRY(c, conf_open_msg(c, &m, conf_uuid_missing_ta,
-					  OPTEE_MSG_LOGIN_PUBLIC, 0));
-		a[1] = (unsigned long)(m.pa >> 32);
-		a[2] = W(m.pa);
-		CONF_TRY(c, conf_call(c, nw, a, true, &r));
-		CONF_CHECK(c, optee_smc_return_is_rpc(r.a0),
-			   "call %u did not suspend in an RPC: a0 0x%x", i,
-			   W(r.a0));
-	}
+	CONF_TRY(c, conf_hold_all(c, tids));
 	route_non_tos_owner(c, true);
 }
 

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * Cases: yielding calls at the invoke hook. Their RPCs (ALLOC, FREE, CMD),
- * the RPC argument the normal world supplies or lends, the per-thread
- * cache of it and its drain, the thread limit (ETHREAD_LIMIT, EBUSY),
- * ERESUME, and arguments OP-TEE refuses. Expected answers: OP-TEE 4.10's
- * thread_optee_smc.c and entry_std.c, and what real firmware answered
- * (abi-facts.md section 10).
+ * Cases: yielding calls at the invoke hook. Unknown functions and message
+ * commands, where the argument may lie (DRAM, the reserved shm, secure
+ * memory, one page, num_params), and the RPCs a call makes (ALLOC, FREE,
+ * CMD) with the RPC argument the normal world supplies or lends. The
+ * threads, their limit and the RPC-argument cache are case_thread.c's.
+ * Expected answers: OP-TEE 4.10's thread_optee_smc.c and entry_std.c, and
+ * what real firmware answered (abi-facts.md section 10,
+ * ../facts/firmware-answers.md).
  *
  * A call that must make RPCs opens a session to a TA no firmware has:
  * OP-TEE then needs the normal world (storage lookups, LOAD_TA) and ends
@@ -14,61 +16,6 @@
 #include <string.h>
 
 #include "conf_priv.h"
-
-/* a0..a7 of a yielding call passing @pa as the argument. */
-static void std_regs(unsigned long a[8], unsigned long fid, uint64_t pa)
-{
-	memset(a, 0, 8 * sizeof(a[0]));
-	a[0] = fid;
-	a[1] = (unsigned long)(pa >> 32);
-	a[2] = W(pa);
-}
-
-/* Start an open of the missing TA with CALL_WITH_ARG on its own @nw. */
-static bool std_start_missing(struct conf *c, struct conf_nw **nw,
-			      struct conf_msg *m, bool hold,
-			      struct arm_smccc_res *r)
-{
-	unsigned long a[8];
-
-	*nw = conf_nw_new(c);
-	if (!*nw)
-		return false;
-	if (!conf_open_msg(c, m, conf_uuid_missing_ta,
-			   OPTEE_MSG_LOGIN_PUBLIC, 0))
-		return false;
-	std_regs(a, OPTEE_SMC_CALL_WITH_ARG, m->pa);
-	return conf_call(c, *nw, a, hold, r);
-}
-
-/* Hold every secure thread in the first RPC of a call; Return: count. */
-static unsigned int std_hold_all(struct conf *c, unsigned long tids[16])
-{
-	unsigned int n = conf_thread_count(c), i;
-
-	if (!n)
-		return 0;
-	if (n > 16) {
-		conf_fail(c, __FILE__, __LINE__, "%u threads: too many", n);
-		return 0;
-	}
-	for (i = 0; i < n; i++) {
-		struct conf_nw *nw;
-		struct conf_msg m;
-		struct arm_smccc_res r;
-
-		if (!std_start_missing(c, &nw, &m, true, &r))
-			return 0;
-		if (!optee_smc_return_is_rpc(r.a0)) {
-			conf_fail(c, __FILE__, __LINE__,
-				  "call %u did not suspend: a0 0x%x", i,
-				  W(r.a0));
-			return 0;
-		}
-		tids[i] = W(r.a3);
-	}
-	return n;
-}
 
 /* ---- unknown functions and commands ------------------------------------- */
 
@@ -155,7 +102,7 @@ static unsigned long std_invoke_nothing_at(struct conf *c, unsigned long fid,
 	if (fid == OPTEE_SMC_CALL_WITH_RPC_ARG)
 		nw->rpc_arg = (struct optee_msg_arg *)
 			((char *)va + OPTEE_MSG_GET_ARG_SIZE(num_params));
-	std_regs(a, fid, pa);
+	conf_std_regs(a, fid, pa);
 	if (!conf_call(c, nw, a, false, &r))
 		return ~0UL;
 	*ret = arg->ret;
@@ -213,7 +160,7 @@ static void std_arg_reserved_shm_misaligned(struct conf *c)
 	CONF_TRY(c, conf_shm_config(c, &base, &size));
 	/* Refused for its address alone: nothing is written there (a
 	 * message at +4 would be a misaligned structure). */
-	std_regs(a, OPTEE_SMC_CALL_WITH_ARG, base + 4);
+	conf_std_regs(a, OPTEE_SMC_CALL_WITH_ARG, base + 4);
 	conf_smc(c, a, &r);
 	CONF_A0(c, r, OPTEE_SMC_RETURN_EBADADDR);
 }
@@ -253,7 +200,7 @@ static void std_arg_reserved_shm_past_end(struct conf *c)
 		OPTEE_SMC_RETURN_OK);
 	/* One param more would lie past the end: refused. */
 	arg->num_params = 1;
-	std_regs(a, OPTEE_SMC_CALL_WITH_ARG, base + size - 32);
+	conf_std_regs(a, OPTEE_SMC_CALL_WITH_ARG, base + size - 32);
 	conf_smc(c, a, &r);
 	CONF_A0(c, r, OPTEE_SMC_RETURN_EBADADDR);
 }
@@ -268,10 +215,10 @@ static void std_arg_in_secure_memory(struct conf *c)
 					      SMCSIM_MEM_SECURE, &sec) &&
 		   sec.size, "the memory map has no secure region");
 	/* Page aligned, as the normal world could not have written it. */
-	std_regs(a, OPTEE_SMC_CALL_WITH_ARG, sec.base);
+	conf_std_regs(a, OPTEE_SMC_CALL_WITH_ARG, sec.base);
 	conf_smc(c, a, &r);
 	CONF_A0(c, r, OPTEE_SMC_RETURN_EBADADDR);
-	std_regs(a, OPTEE_SMC_CALL_WITH_RPC_ARG, sec.base + 0x1000);
+	conf_std_regs(a, OPTEE_SMC_CALL_WITH_RPC_ARG, sec.base + 0x1000);
 	conf_smc(c, a, &r);
 	CONF_A0(c, r, OPTEE_SMC_RETURN_EBADADDR);
 }
@@ -299,7 +246,7 @@ static void std_num_params_128(struct conf *c)
 	CONF_TRY(c, arg);
 	arg->cmd = OPTEE_MSG_CMD_INVOKE_COMMAND;
 	arg->num_params = 128;
-	std_regs(a, OPTEE_SMC_CALL_WITH_ARG, pa);
+	conf_std_regs(a, OPTEE_SMC_CALL_WITH_ARG, pa);
 	conf_smc(c, a, &r);
 	CONF_A0(c, r, OPTEE_SMC_RETURN_EBADADDR);
 }
@@ -318,7 +265,7 @@ static void std_arg_outside_one_page(struct conf *c)
 	CONF_TRY(c, arg);
 	arg->cmd = OPTEE_MSG_CMD_INVOKE_COMMAND;
 	arg->num_params = 127;
-	std_regs(a, OPTEE_SMC_CALL_WITH_RPC_ARG, pa);
+	conf_std_regs(a, OPTEE_SMC_CALL_WITH_RPC_ARG, pa);
 	conf_smc(c, a, &r);
 	CONF_A0(c, r, OPTEE_SMC_RETURN_EBADADDR);
 }
@@ -346,7 +293,7 @@ static void std_rpc_alloc_then_free(struct conf *c)
 	struct conf_msg m;
 	struct arm_smccc_res r;
 
-	CONF_TRY(c, std_start_missing(c, &nw, &m, false, &r));
+	CONF_TRY(c, conf_start_missing(c, &nw, &m, false, &r));
 	CONF_A0(c, r, OPTEE_SMC_RETURN_OK);
 	CONF_CHECK(c, nw->n >= 2, "%u RPCs", nw->n);
 	CONF_EQ(c, nw->rec[0].func, OPTEE_SMC_RPC_FUNC_ALLOC);
@@ -366,7 +313,7 @@ static void std_rpc_cmd_names_alloc_cookie(struct conf *c)
 	struct arm_smccc_res r;
 	unsigned int i;
 
-	CONF_TRY(c, std_start_missing(c, &nw, &m, false, &r));
+	CONF_TRY(c, conf_start_missing(c, &nw, &m, false, &r));
 	CONF_A0(c, r, OPTEE_SMC_RETURN_OK);
 	CONF_CHECK(c, conf_nw_count(nw, OPTEE_SMC_RPC_FUNC_CMD, -1) >= 1,
 		   "no RPC CMD");
@@ -407,7 +354,7 @@ static void std_rpc_thread_id(struct conf *c)
 	unsigned int n = conf_thread_count(c);
 
 	CONF_TRY(c, n);
-	CONF_TRY(c, std_start_missing(c, &nw, &m, true, &r));
+	CONF_TRY(c, conf_start_missing(c, &nw, &m, true, &r));
 	CONF_CHECK(c, optee_smc_return_is_rpc(r.a0), "a0 0x%x", W(r.a0));
 	CONF_CHECK(c, W(r.a3) < n, "thread id %u of %u", W(r.a3), n);
 	CONF_TRY(c, conf_resume(c, nw, 0, &r));
@@ -426,7 +373,7 @@ static void std_rpc_alloc_refused(struct conf *c)
 	nw->alloc_fail = true;
 	CONF_TRY(c, conf_open_msg(c, &m, conf_uuid_missing_ta,
 				  OPTEE_MSG_LOGIN_PUBLIC, 0));
-	std_regs(a, OPTEE_SMC_CALL_WITH_ARG, m.pa);
+	conf_std_regs(a, OPTEE_SMC_CALL_WITH_ARG, m.pa);
 	CONF_TRY(c, conf_call(c, nw, a, false, &r));
 	conf_nw_dump(c, nw);
 	conf_note(c, "ret 0x%x origin %u", m.arg->ret, m.arg->ret_origin);
@@ -440,371 +387,6 @@ static void std_rpc_alloc_refused(struct conf *c)
 		   "no ALLOC");
 	CONF_EQ(c, conf_nw_count(nw, OPTEE_SMC_RPC_FUNC_CMD, -1), 0);
 	CONF_EQ(c, conf_nw_count(nw, OPTEE_SMC_RPC_FUNC_FREE, -1), 0);
-}
-
-/* ---- the RPC-argument cache ------------------------------------------------ */
-
-static void std_cache_drain(struct conf *c, void *p, uint64_t a, uint64_t b)
-{
-	struct arm_smccc_res r;
-	unsigned int i;
-
-	(void)p;
-	(void)a;
-	(void)b;
-	for (i = 0; i < 64; i++) {
-		conf_fast(c, OPTEE_SMC_DISABLE_SHM_CACHE, 0, 0, 0, &r);
-		if (W(r.a0) == OPTEE_SMC_RETURN_ENOTAVAIL)
-			return;
-		if (W(r.a0) != OPTEE_SMC_RETURN_OK)
-			break;
-	}
-	conf_fail(c, __FILE__, __LINE__,
-		  "cleanup: DISABLE_SHM_CACHE a0 0x%x", W(r.a0));
-}
-
-/* At rest the cache is disabled and empty: enable, then disable: empty. */
-static void std_cache_enable_disable_empty(struct conf *c)
-{
-	struct arm_smccc_res r;
-
-	CONF_TRY(c, conf_defer(c, std_cache_drain, NULL, 0, 0));
-	conf_fast(c, OPTEE_SMC_ENABLE_SHM_CACHE, 0, 0, 0, &r);
-	CONF_A0(c, r, OPTEE_SMC_RETURN_OK);
-	conf_fast(c, OPTEE_SMC_DISABLE_SHM_CACHE, 0, 0, 0, &r);
-	CONF_A0(c, r, OPTEE_SMC_RETURN_ENOTAVAIL);
-	conf_fast(c, OPTEE_SMC_DISABLE_SHM_CACHE, 0, 0, 0, &r);
-	CONF_A0(c, r, OPTEE_SMC_RETURN_ENOTAVAIL);
-}
-
-/*
- * With the cache enabled the lent RPC argument stays with the thread: no
- * FREE at the end, no new ALLOC for the next call on that thread, and
- * DISABLE_SHM_CACHE hands the cookie back once, then ENOTAVAIL.
- */
-static void std_cache_keeps_rpc_arg(struct conf *c)
-{
-	struct conf_nw *nw, *nw2;
-	struct conf_msg m, m2;
-	struct arm_smccc_res r;
-	uint64_t cookie;
-	unsigned long a[8];
-
-	nw = conf_nw_new(c);
-	CONF_TRY(c, nw);
-	/* Registered after the normal world: the drain runs before the
-	 * pages it lent are given back. */
-	CONF_TRY(c, conf_defer(c, std_cache_drain, NULL, 0, 0));
-	conf_fast(c, OPTEE_SMC_ENABLE_SHM_CACHE, 0, 0, 0, &r);
-	CONF_A0(c, r, OPTEE_SMC_RETURN_OK);
-
-	CONF_TRY(c, conf_open_msg(c, &m, conf_uuid_missing_ta,
-				  OPTEE_MSG_LOGIN_PUBLIC, 0));
-	std_regs(a, OPTEE_SMC_CALL_WITH_ARG, m.pa);
-	CONF_TRY(c, conf_call(c, nw, a, false, &r));
-	CONF_A0(c, r, OPTEE_SMC_RETURN_OK);
-	CONF_EQ(c, conf_nw_count(nw, OPTEE_SMC_RPC_FUNC_ALLOC, -1), 1);
-	CONF_EQ(c, conf_nw_count(nw, OPTEE_SMC_RPC_FUNC_FREE, -1), 0);
-	cookie = nw->rec[0].cookie;
-
-	/* The same normal world serves the second call: the thread's RPC
-	 * argument is the one it lent. */
-	nw2 = nw;
-	CONF_TRY(c, conf_open_msg(c, &m2, conf_uuid_missing_ta,
-				  OPTEE_MSG_LOGIN_PUBLIC, 0));
-	nw2->n = 0;
-	std_regs(a, OPTEE_SMC_CALL_WITH_ARG, m2.pa);
-	CONF_TRY(c, conf_call(c, nw2, a, false, &r));
-	CONF_A0(c, r, OPTEE_SMC_RETURN_OK);
-	CONF_EQ(c, conf_nw_count(nw2, OPTEE_SMC_RPC_FUNC_ALLOC, -1), 0);
-	CONF_EQ(c, conf_nw_count(nw2, OPTEE_SMC_RPC_FUNC_FREE, -1), 0);
-
-	conf_fast(c, OPTEE_SMC_DISABLE_SHM_CACHE, 0, 0, 0, &r);
-	CONF_A0(c, r, OPTEE_SMC_RETURN_OK);
-	CONF_EQ(c, ((uint64_t)W(r.a1) << 32) | W(r.a2), cookie);
-	conf_fast(c, OPTEE_SMC_DISABLE_SHM_CACHE, 0, 0, 0, &r);
-	CONF_A0(c, r, OPTEE_SMC_RETURN_ENOTAVAIL);
-}
-
-/*
- * Each thread keeps its own RPC argument in the cache: two calls held at
- * once (threads 0 and 1) each ALLOC one; after both end, the drain hands
- * back both cookies, one per DISABLE_SHM_CACHE, then ENOTAVAIL.
- */
-static void std_cache_drain_per_thread(struct conf *c)
-{
-	struct conf_nw *nw[2];
-	struct conf_msg m[2];
-	struct arm_smccc_res r;
-	uint64_t got[2] = { 0, 0 }, want[2];
-	unsigned int i;
-
-	CONF_CHECK(c, conf_thread_count(c) >= 2, "needs two threads");
-	for (i = 0; i < 2; i++) {
-		nw[i] = conf_nw_new(c);
-		CONF_TRY(c, nw[i]);
-	}
-	CONF_TRY(c, conf_defer(c, std_cache_drain, NULL, 0, 0));
-	conf_fast(c, OPTEE_SMC_ENABLE_SHM_CACHE, 0, 0, 0, &r);
-	CONF_A0(c, r, OPTEE_SMC_RETURN_OK);
-	for (i = 0; i < 2; i++) {
-		unsigned long a[8];
-
-		CONF_TRY(c, conf_open_msg(c, &m[i], conf_uuid_missing_ta,
-					  OPTEE_MSG_LOGIN_PUBLIC, 0));
-		std_regs(a, OPTEE_SMC_CALL_WITH_ARG, m[i].pa);
-		CONF_TRY(c, conf_call(c, nw[i], a, true, &r));
-		CONF_EQ(c, optee_smc_return_rpc_func(r.a0),
-			OPTEE_SMC_RPC_FUNC_ALLOC);
-	}
-	CONF_TRY(c, conf_resume_all(c, NULL));
-	for (i = 0; i < 2; i++) {
-		CONF_EQ(c, conf_nw_count(nw[i], OPTEE_SMC_RPC_FUNC_FREE, -1), 0);
-		want[i] = nw[i]->rec[0].cookie;
-	}
-	for (i = 0; i < 2; i++) {
-		conf_fast(c, OPTEE_SMC_DISABLE_SHM_CACHE, 0, 0, 0, &r);
-		CONF_A0(c, r, OPTEE_SMC_RETURN_OK);
-		got[i] = ((uint64_t)W(r.a1) << 32) | W(r.a2);
-	}
-	CONF_CHECK(c, (got[0] == want[0] && got[1] == want[1]) ||
-		   (got[0] == want[1] && got[1] == want[0]),
-		   "drained 0x%llx 0x%llx, lent 0x%llx 0x%llx",
-		   (unsigned long long)got[0], (unsigned long long)got[1],
-		   (unsigned long long)want[0], (unsigned long long)want[1]);
-	conf_fast(c, OPTEE_SMC_DISABLE_SHM_CACHE, 0, 0, 0, &r);
-	CONF_A0(c, r, OPTEE_SMC_RETURN_ENOTAVAIL);
-}
-
-/* ---- the thread limit and ERESUME ------------------------------------------ */
-
-/* Every thread held in an RPC: the next yielding call gets ETHREAD_LIMIT. */
-static void std_thread_limit(struct conf *c)
-{
-	unsigned long tids[16];
-	unsigned int n = std_hold_all(c, tids), i, j;
-	struct arm_smccc_res r;
-
-	CONF_TRY(c, n);
-	for (i = 0; i < n; i++)
-		for (j = i + 1; j < n; j++)
-			CONF_CHECK(c, tids[i] != tids[j],
-				   "two calls on thread %lu", tids[i]);
-	conf_fast(c, 0x32000014UL, 0, 0, 0, &r);
-	CONF_A0(c, r, OPTEE_SMC_RETURN_ETHREAD_LIMIT);
-	{
-		struct conf_msg m;
-
-		CONF_TRY(c, conf_msg_new(c, &m, OPTEE_MSG_CMD_DO_BOTTOM_HALF,
-					 0));
-		CONF_EQ(c, conf_msg_call_a0(c, &m, NULL),
-			OPTEE_SMC_RETURN_ETHREAD_LIMIT);
-	}
-}
-
-/* Fast calls need no thread: they work with every thread held. */
-static void std_thread_limit_fast_calls_work(struct conf *c)
-{
-	unsigned long tids[16];
-	unsigned int n = std_hold_all(c, tids);
-	struct arm_smccc_res r;
-
-	CONF_TRY(c, n);
-	conf_fast(c, OPTEE_SMC_GET_THREAD_COUNT, 0, 0, 0, &r);
-	CONF_A0(c, r, OPTEE_SMC_RETURN_OK);
-	CONF_EQ(c, W(r.a1), n);
-	conf_fast(c, OPTEE_SMC_CALLS_UID, 0, 0, 0, &r);
-	CONF_EQ(c, W(r.a0), OPTEE_MSG_UID_0);
-}
-
-/* The cache cannot change while a thread is not free: EBUSY both ways. */
-static void std_thread_limit_shm_cache_ebusy(struct conf *c)
-{
-	unsigned long tids[16];
-	unsigned int n = std_hold_all(c, tids);
-	struct arm_smccc_res r;
-
-	CONF_TRY(c, n);
-	conf_fast(c, OPTEE_SMC_ENABLE_SHM_CACHE, 0, 0, 0, &r);
-	CONF_A0(c, r, OPTEE_SMC_RETURN_EBUSY);
-	conf_fast(c, OPTEE_SMC_DISABLE_SHM_CACHE, 0, 0, 0, &r);
-	CONF_A0(c, r, OPTEE_SMC_RETURN_EBUSY);
-}
-
-/* One held call is enough for EBUSY. */
-static void std_one_held_shm_cache_ebusy(struct conf *c)
-{
-	struct conf_nw *nw;
-	struct conf_msg m;
-	struct arm_smccc_res r;
-
-	CONF_TRY(c, std_start_missing(c, &nw, &m, true, &r));
-	CONF_CHECK(c, optee_smc_return_is_rpc(r.a0), "a0 0x%x", W(r.a0));
-	conf_fast(c, OPTEE_SMC_DISABLE_SHM_CACHE, 0, 0, 0, &r);
-	CONF_A0(c, r, OPTEE_SMC_RETURN_EBUSY);
-	CONF_TRY(c, conf_resume(c, nw, 0, &r));
-	CONF_A0(c, r, OPTEE_SMC_RETURN_OK);
-	conf_fast(c, OPTEE_SMC_DISABLE_SHM_CACHE, 0, 0, 0, &r);
-	CONF_A0(c, r, OPTEE_SMC_RETURN_ENOTAVAIL);
-}
-
-/*
- * Held calls resume in any order, each on its own thread. Opening a TA
- * takes a secure lock: the call resumed first may have to wait for it
- * (RPC NOTIFICATION WAIT on 64 + its thread id) until the call that holds
- * it is run and releases it (NOTIFICATION SEND), as on real OP-TEE.
- */
-static void std_resume_out_of_order(struct conf *c)
-{
-	unsigned long tids[16];
-	unsigned int n = std_hold_all(c, tids), i, held = 0;
-	struct conf_nw *last = NULL;
-	struct arm_smccc_res r;
-
-	CONF_TRY(c, n);
-	for (i = 0; i < CONF_MAX_NW_CASE; i++) {
-		struct conf_nw *nw = conf_case_nw(c, i);
-
-		if (nw && nw->held) {
-			last = nw;
-			held++;
-		}
-	}
-	CONF_EQ(c, held, n);
-	CONF_TRY(c, conf_resume_all(c, last));
-	for (i = 0; i < CONF_MAX_NW_CASE; i++) {
-		struct conf_nw *nw = conf_case_nw(c, i);
-
-		if (!nw)
-			continue;
-		CONF_CHECK(c, !nw->held, "call %u still held", i);
-		CONF_CHECK(c, W(nw->last.a0) == OPTEE_SMC_RETURN_OK,
-			   "call %u: a0 0x%x", i, W(nw->last.a0));
-	}
-	/* Every thread is free again: a yielding call gets one. */
-	conf_fast(c, 0x32000014UL, 0, 0, 0, &r);
-	CONF_A0(c, r, OPTEE_SMC_RETURN_EBADCMD);
-}
-
-/*
- * Two opens of a TA that is not there, both suspended in their first RPC:
- * the TA lookup is serialised by a secure mutex. Resumed second-first, the
- * second waits (NOTIFICATION WAIT on 64 + its thread id, the synchronous
- * range) until the first, run on, releases the lock with a SEND of that
- * same key; then both end.
- */
-static void std_opens_contend_on_secure_lock(struct conf *c)
-{
-	struct conf_nw *nw[2];
-	struct conf_msg m[2];
-	struct arm_smccc_res r;
-	unsigned long tid[2];
-	unsigned int i, waits = 0, sends = 0;
-
-	CONF_CHECK(c, conf_thread_count(c) >= 2, "needs two threads");
-	for (i = 0; i < 2; i++) {
-		CONF_TRY(c, std_start_missing(c, &nw[i], &m[i], true, &r));
-		CONF_CHECK(c, optee_smc_return_is_rpc(r.a0), "a0 0x%x",
-			   W(r.a0));
-		tid[i] = W(r.a3);
-	}
-	CONF_TRY(c, conf_resume_all(c, nw[1]));
-	for (i = 0; i < 2; i++) {
-		CONF_A0(c, nw[i]->last, OPTEE_SMC_RETURN_OK);
-		CONF_CHECK(c, m[i].arg->ret != TEE_SUCCESS && !m[i].arg->session,
-			   "call %u: ret 0x%x session %u", i, m[i].arg->ret,
-			   m[i].arg->session);
-	}
-	for (i = 0; i < nw[1]->n && i < CONF_RPC_LOG; i++) {
-		const struct conf_rpc_rec *k = &nw[1]->rec[i];
-
-		if (k->func == OPTEE_SMC_RPC_FUNC_CMD &&
-		    k->cmd == OPTEE_RPC_CMD_NOTIFICATION &&
-		    k->v[0] == OPTEE_RPC_NOTIFICATION_WAIT) {
-			CONF_EQ(c, k->v[1], 64 + tid[1]);
-			waits++;
-		}
-	}
-	for (i = 0; i < nw[0]->n && i < CONF_RPC_LOG; i++) {
-		const struct conf_rpc_rec *k = &nw[0]->rec[i];
-
-		if (k->func == OPTEE_SMC_RPC_FUNC_CMD &&
-		    k->cmd == OPTEE_RPC_CMD_NOTIFICATION &&
-		    k->v[0] == OPTEE_RPC_NOTIFICATION_SEND) {
-			CONF_EQ(c, k->v[1], 64 + tid[1]);
-			sends++;
-		}
-	}
-	conf_note(c, "second call: %u wait(s); first call: %u send(s)", waits,
-		  sends);
-	CONF_CHECK(c, waits >= 1, "the second call never waited for the lock");
-	CONF_CHECK(c, sends >= 1, "the first call never woke it");
-}
-
-static void std_eresume_bad_thread_id(struct conf *c)
-{
-	unsigned int n = conf_thread_count(c);
-	const unsigned long ids[] = { n, n + 1, 7 >= n ? 7 : n, 0xFFFFUL,
-				      0xFFFFFFFFUL };
-	unsigned int i;
-
-	CONF_TRY(c, n);
-	for (i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
-		const unsigned long a[8] = { OPTEE_SMC_CALL_RETURN_FROM_RPC, 0,
-					     0, ids[i], 0, 0, 0, 0 };
-		struct arm_smccc_res r;
-
-		conf_smc(c, a, &r);
-		CONF_CHECK(c, W(r.a0) == OPTEE_SMC_RETURN_ERESUME,
-			   "thread id 0x%lx: a0 0x%x", ids[i], W(r.a0));
-	}
-}
-
-/* RETURN_FROM_RPC to a thread that is free: ERESUME, nothing taken. */
-static void std_eresume_free_thread(struct conf *c)
-{
-	unsigned int n = conf_thread_count(c), i;
-	struct arm_smccc_res r;
-
-	CONF_TRY(c, n);
-	for (i = 0; i < n; i++) {
-		const unsigned long a[8] = { OPTEE_SMC_CALL_RETURN_FROM_RPC, 0,
-					     0, i, 0, 0, 0, 0 };
-
-		conf_smc(c, a, &r);
-		CONF_CHECK(c, W(r.a0) == OPTEE_SMC_RETURN_ERESUME,
-			   "thread %u: a0 0x%x", i, W(r.a0));
-	}
-	/* No thread was consumed: the cache still reports "all free". */
-	conf_fast(c, OPTEE_SMC_DISABLE_SHM_CACHE, 0, 0, 0, &r);
-	CONF_A0(c, r, OPTEE_SMC_RETURN_ENOTAVAIL);
-}
-
-/* With a call held, resuming the threads that are not suspended fails. */
-static void std_eresume_other_thread(struct conf *c)
-{
-	struct conf_nw *nw;
-	struct conf_msg m;
-	struct arm_smccc_res r;
-	unsigned int n = conf_thread_count(c), i;
-	unsigned long held;
-
-	CONF_TRY(c, n);
-	CONF_TRY(c, std_start_missing(c, &nw, &m, true, &r));
-	CONF_CHECK(c, optee_smc_return_is_rpc(r.a0), "a0 0x%x", W(r.a0));
-	held = W(r.a3);
-	for (i = 0; i < n; i++) {
-		const unsigned long a[8] = { OPTEE_SMC_CALL_RETURN_FROM_RPC, 0,
-					     0, i, 0, 0, 0, 0 };
-
-		if (i == held)
-			continue;
-		conf_smc(c, a, &r);
-		CONF_CHECK(c, W(r.a0) == OPTEE_SMC_RETURN_ERESUME,
-			   "thread %u: a0 0x%x", i, W(r.a0));
-	}
-	CONF_TRY(c, conf_resume(c, nw, 0, &r));
-	CONF_A0(c, r, OPTEE_SMC_RETURN_OK);
 }
 
 const struct conf_case conf_cases_std[] = {
@@ -829,18 +411,5 @@ const struct conf_case conf_cases_std[] = {
 	{ "std_rpc_arg_supplied", std_rpc_arg_supplied },
 	{ "std_rpc_thread_id", std_rpc_thread_id },
 	{ "std_rpc_alloc_refused", std_rpc_alloc_refused },
-	{ "std_cache_enable_disable_empty", std_cache_enable_disable_empty },
-	{ "std_cache_keeps_rpc_arg", std_cache_keeps_rpc_arg },
-	{ "std_cache_drain_per_thread", std_cache_drain_per_thread },
-	{ "std_thread_limit", std_thread_limit },
-	{ "std_thread_limit_fast_calls_work", std_thread_limit_fast_calls_work },
-	{ "std_thread_limit_shm_cache_ebusy", std_thread_limit_shm_cache_ebusy },
-	{ "std_one_held_shm_cache_ebusy", std_one_held_shm_cache_ebusy },
-	{ "std_resume_out_of_order", std_resume_out_of_order },
-	{ "std_opens_contend_on_secure_lock",
-	  std_opens_contend_on_secure_lock },
-	{ "std_eresume_bad_thread_id", std_eresume_bad_thread_id },
-	{ "std_eresume_free_thread", std_eresume_free_thread },
-	{ "std_eresume_other_thread", std_eresume_other_thread },
 	{ NULL, NULL },
 };

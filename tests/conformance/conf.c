@@ -17,6 +17,7 @@
 static const struct conf_case *const conf_tables[] = {
 	conf_cases_fast,
 	conf_cases_std,
+	conf_cases_thread,
 	conf_cases_pta,
 	conf_cases_shm,
 	conf_cases_drv,

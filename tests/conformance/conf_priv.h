@@ -43,6 +43,7 @@ struct conf_case {
 /* Each area file exports its table, ended by an entry with a NULL name. */
 extern const struct conf_case conf_cases_fast[];
 extern const struct conf_case conf_cases_std[];
+extern const struct conf_case conf_cases_thread[];
 extern const struct conf_case conf_cases_pta[];
 extern const struct conf_case conf_cases_shm[];
 extern const struct conf_case conf_cases_drv[];
@@ -331,6 +332,30 @@ void conf_track_session(struct conf *c, uint32_t session);
  */
 uint32_t conf_open_kept(struct conf *c, const uint8_t *uuid, uint32_t login,
 			uint32_t *ret, uint32_t *origin);
+
+/* ---- calls that make RPCs ------------------------------------------------- */
+
+/** conf_std_regs() - a0..a7 of a yielding call @fid passing @pa (a1:a2) */
+void conf_std_regs(unsigned long a[8], unsigned long fid, uint64_t pa);
+/**
+ * conf_start_missing() - open the missing TA with CALL_WITH_ARG (no RPC
+ * argument: the first RPC is ALLOC) on a normal world of its own
+ * @hold:	stop at the first RPC (see conf_call())
+ */
+bool conf_start_missing(struct conf *c, struct conf_nw **nw,
+			struct conf_msg *m, bool hold, struct arm_smccc_res *r);
+/**
+ * conf_hold_all() - hold every secure thread in the first RPC of a call
+ * @tids:	receives the thread id each call was given (a3)
+ * Return: the thread count, 0 (recorded) on failure.
+ */
+unsigned int conf_hold_all(struct conf *c, unsigned long tids[16]);
+/**
+ * conf_cache_drain() - a cleanup: DISABLE_SHM_CACHE until ENOTAVAIL (the
+ * cache at rest: disabled and empty); register it after the normal world
+ * that lent the cached arguments, so it runs first
+ */
+void conf_cache_drain(struct conf *c, void *p, uint64_t a, uint64_t b);
 
 /* ---- the driver ---------------------------------------------------------- */
 
