@@ -40,8 +40,40 @@ static bool shm_buf(struct conf *c, struct shm_reg *r, size_t pages)
 	return true;
 }
 
-static void shm_unregister_quiet(struct conf *c, void *p, uint64_t cookie,
-				 uint64_t b);
+static void shm_unregister_left(struct conf *c, void *p, uint64_t cookie,
+				uint64_t b);
+
+/*
+ * Cookies registered by the running case and not yet unregistered: its
+ * cleanup unregisters only those (the runner runs one case at a time).
+ */
+static uint64_t shm_live[8];
+
+static void shm_live_set(uint64_t cookie, bool live)
+{
+	unsigned int i;
+
+	for (i = 0; i < 8; i++) {
+		if (live && !shm_live[i]) {
+			shm_live[i] = cookie;
+			return;
+		}
+		if (!live && shm_live[i] == cookie) {
+			shm_live[i] = 0;
+			return;
+		}
+	}
+}
+
+static bool shm_is_live(uint64_t cookie)
+{
+	unsigned int i;
+
+	for (i = 0; i < 8; i++)
+		if (shm_live[i] == cookie)
+			return true;
+	return false;
+}
 
 /* REGISTER_SHM of [@offs, @offs + @size) of @r as @cookie; Return: ret. */
 static uint32_t shm_register(struct conf *c, const struct shm_reg *r,
@@ -58,8 +90,10 @@ static uint32_t shm_register(struct conf *c, const struct shm_reg *r,
 	m.arg->params[0].u.tmem.shm_ref = cookie;
 	if (!conf_msg_call(c, &m, NULL))
 		return ~0U;
-	if (m.arg->ret == TEE_SUCCESS)
-		conf_defer(c, shm_unregister_quiet, NULL, cookie, 0);
+	if (m.arg->ret == TEE_SUCCESS) {
+		shm_live_set(cookie, true);
+		conf_defer(c, shm_unregister_left, NULL, cookie, 0);
+	}
 	return m.arg->ret;
 }
 
@@ -73,20 +107,27 @@ static uint32_t shm_unregister(struct conf *c, uint64_t cookie)
 	m.arg->params[0].u.rmem.shm_ref = cookie;
 	if (!conf_msg_call(c, &m, NULL))
 		return ~0U;
+	if (m.arg->ret == TEE_SUCCESS)
+		shm_live_set(cookie, false);
 	return m.arg->ret;
 }
 
-/* Cleanup: unregister unless the case did (then BAD_PARAMETERS). */
-static void shm_unregister_quiet(struct conf *c, void *p, uint64_t cookie,
-				 uint64_t b)
+/* Cleanup: unregister what the case left registered. */
+static void shm_unregister_left(struct conf *c, void *p, uint64_t cookie,
+				uint64_t b)
 {
-	uint32_t ret = shm_unregister(c, cookie);
+	uint32_t ret;
 
 	(void)p;
 	(void)b;
-	if (ret != TEE_SUCCESS && ret != TEE_ERROR_BAD_PARAMETERS)
+	if (!shm_is_live(cookie))
+		return;
+	ret = shm_unregister(c, cookie);
+	if (ret != TEE_SUCCESS) {
+		shm_live_set(cookie, false);
 		conf_fail(c, __FILE__, __LINE__,
 			  "cleanup: UNREGISTER_SHM ret 0x%x", ret);
+	}
 }
 
 static uint32_t shm_open_tests(struct conf *c)
