@@ -3,14 +3,16 @@
  * smcsim: command-line front end.
  *
  *   smcsim demo [--profile proposal|upstream] [--threads N] [--log]
- *               [--protmem static|dynamic]
+ *               [--protmem static|dynamic] [--map FILE|qemu_v8]
  *       Create a simulated secure world, probe it as the Linux driver does
  *       through a tracing invoke backend, open a session to the built-in
  *       echo TA and invoke it, print every SMC decoded and a summary of
  *       what was negotiated, then remove the driver. With --protmem, also
  *       allocate a protected buffer from the secure-video heap, have the
  *       secure-video TA fill and hash it, and show that the normal world's
- *       read of it faults.
+ *       read of it faults. --map takes the memory map from a map file
+ *       (include/smcsim/phys_map.h, cross/qemu_v8.map) or the firmware
+ *       machine's preset instead of the small default.
  *   smcsim probe [--map FILE|qemu_v8] [--threads N]
  *       The decoded probe (probe_print.h) against a simulated secure world
  *       built like the firmware in ../shared (OP-TEE 4.10, upstream
@@ -42,7 +44,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: smcsim demo [--profile proposal|upstream] [--threads N] [--log]\n"
-		"                   [--protmem static|dynamic]\n"
+		"                   [--protmem static|dynamic] [--map FILE|qemu_v8]\n"
 		"       smcsim probe [--map FILE|qemu_v8] [--threads N]\n"
 		"       smcsim decode VALUE...\n");
 }
@@ -264,6 +266,7 @@ static int demo(int argc, char **argv)
 		{ "threads", required_argument, NULL, 't' },
 		{ "log", no_argument, NULL, 'l' },
 		{ "protmem", required_argument, NULL, 'm' },
+		{ "map", required_argument, NULL, 'M' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -279,11 +282,12 @@ static int demo(int argc, char **argv)
 	struct smcsim_sw *sw;
 	bool log = false, static_pm = false, dynamic_pm = false;
 	struct tee_class cls;
+	const char *map = NULL;
 	uint32_t sum = 0;
-	char caps[160];
+	char caps[160], err[256];
 	int rc, c;
 
-	while ((c = getopt_long(argc, argv, "p:t:lm:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "p:t:lm:M:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			if (!strcmp(optarg, "proposal")) {
@@ -312,6 +316,9 @@ static int demo(int argc, char **argv)
 				return 2;
 			}
 			break;
+		case 'M':
+			map = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -321,7 +328,14 @@ static int demo(int argc, char **argv)
 		}
 	}
 
-	smcsim_phys_config_default(&pcfg);
+	if (!map) {
+		smcsim_phys_config_default(&pcfg);
+	} else if (!strcmp(map, "qemu_v8")) {
+		smcsim_phys_config_qemu_v8(&pcfg);
+	} else if (smcsim_phys_config_load(map, &pcfg, err, sizeof(err))) {
+		fprintf(stderr, "smcsim: memory map %s\n", err);
+		return 2;
+	}
 	rc = smcsim_phys_create(&pcfg, &phys);
 	if (rc) {
 		fprintf(stderr, "smcsim: memory map: %s\n", strerror(-rc));

@@ -1055,6 +1055,62 @@ static void sw_msg_dram_arg_needs_dynamic_shm(void **state)
 	world_serves(fx);
 }
 
+/*
+ * On the firmware's machine (smcsim_phys_config_qemu_v8(): 1057 MiB of DRAM
+ * with the reserved shm carved out of it) real OP-TEE accepts a
+ * page-aligned argument at 0x50000000; each address is judged by the range
+ * it lies in: the carve-out by the shm's rule (8-byte aligned), the DRAM
+ * around it by DRAM's (page aligned).
+ */
+static void sw_msg_firmware_map_args(void **state)
+{
+	struct smcsim_phys_config pcfg;
+	struct fx *fx = *state;
+	const uint64_t dram_end = 0x40000000ULL + (1057ULL << 20);
+	const uint64_t pas[] = { 0x50000000ULL, SHM_BASE - PAGE,
+				 SHM_BASE + SHM_SIZE, dram_end - PAGE };
+	struct msg m;
+	size_t i;
+
+	smcsim_sw_destroy(fx->sw);
+	fx->sw = NULL;
+	smcsim_phys_destroy(fx->phys);
+	smcsim_phys_config_qemu_v8(&pcfg);
+	assert_int_equal(smcsim_phys_create(&pcfg, &fx->phys), 0);
+	fx->shm = smcsim_phys_map(fx->phys, SMCSIM_WORLD_NORMAL, SHM_BASE,
+				  SHM_SIZE);
+	assert_non_null(fx->shm);
+	smcsim_sw_config_default(&fx->cfg, fx->profile, fx->phys);
+	fx_recreate(fx);
+
+	for (i = 0; i < ARRAY_SIZE(pas); i++) {
+		memset(&m, 0, sizeof(m));
+		m.fid = OPTEE_SMC_CALL_WITH_ARG;
+		m.pa = pas[i];
+		m.arg = smcsim_phys_map(fx->phys, SMCSIM_WORLD_NORMAL, m.pa,
+					PAGE);
+		assert_non_null(m.arg);
+		msg_prep(&m, OPTEE_MSG_CMD_DO_BOTTOM_HALF, 0);
+		expect_call_pa(fx, "DRAM page of the firmware map",
+			       OPTEE_SMC_CALL_WITH_ARG, m.pa,
+			       OPTEE_SMC_RETURN_OK);
+		expect_call_pa(fx, "DRAM + 8 in the firmware map",
+			       OPTEE_SMC_CALL_WITH_ARG, m.pa + 8,
+			       OPTEE_SMC_RETURN_EBADADDR);
+	}
+	/* Inside the carve-out, the shm's rule. */
+	msg_shm(fx, &m, OPTEE_SMC_CALL_WITH_ARG, SHM_ARG(1) + 8);
+	msg_prep(&m, OPTEE_MSG_CMD_DO_BOTTOM_HALF, 0);
+	expect_call_pa(fx, "shm carve-out, 8-byte aligned",
+		       OPTEE_SMC_CALL_WITH_ARG, m.pa, OPTEE_SMC_RETURN_OK);
+	/* A message running out of the carve-out into DRAM, past DRAM. */
+	expect_call_pa(fx, "last bytes of the carve-out", OPTEE_SMC_CALL_WITH_ARG,
+		       SHM_BASE + SHM_SIZE - 16, OPTEE_SMC_RETURN_EBADADDR);
+	expect_call_pa(fx, "past the end of DRAM", OPTEE_SMC_CALL_WITH_ARG,
+		       dram_end, OPTEE_SMC_RETURN_EBADADDR);
+	world_serves(fx);
+}
+
 static void sw_msg_num_params_128_answers_ebadaddr(void **state)
 {
 	static const uint32_t counts[] = { 128, 129, 0x1000, 0x80000000U,
@@ -2980,6 +3036,7 @@ static void sw_msg_destroy_with_threads_suspended_in_foreign_intr(void **state)
 	T(sw_msg_echo_with_regd_arg),					\
 	T(sw_msg_bad_arg_addresses_answer_ebadaddr),			\
 	T(sw_msg_dram_arg_needs_dynamic_shm),				\
+	T(sw_msg_firmware_map_args),					\
 	T(sw_msg_num_params_128_answers_ebadaddr),			\
 	T(sw_msg_unknown_message_cmd_answers_ebadcmd),			\
 	T(sw_msg_invoke_unknown_session_is_bad_parameters),		\
