@@ -105,6 +105,19 @@ int smcsim_sw_register_ta(struct smcsim_sw *sw, const struct smcsim_ta_desc *des
 /* ---- TAs loaded through the normal world (sw_ta_load.c) ---------------- */
 
 /*
+ * Opening a UUID the world does not know looks in OP-TEE 4.10's TA stores
+ * in their order, with the RPC traffic OP-TEE makes: the secure-storage
+ * store first (SHM_ALLOC of an application-shm FS buffer, 4096 bytes, kept
+ * to the end of the call; FS OPEN/REMOVE/CREATE/REMOVE of "/dirf.db",
+ * twice, when the normal world's storage is empty; see sw_ta_load.c for
+ * what is simplified when it is not), then the REE store: LOAD_TA. An
+ * error other than ITEM_NOT_FOUND from the first store (no application
+ * shm: OUT_OF_MEMORY) ends the search with that error; an error of
+ * LOAD_TA or of the TA buffer's SHM_ALLOC is the open's. While one thread
+ * loads a UUID, another open of the same UUID waits for it in the normal
+ * world (NOTIFICATION WAIT on its sync value), as OP-TEE's does; the
+ * storage look itself runs under one lock for every UUID.
+ *
  * A TA "file" as tee-supplicant hands it over with RPC LOAD_TA when a
  * session is opened to a UUID the world does not know. The simulator runs
  * no code from it: the file names a "program", a set of TA entry points the

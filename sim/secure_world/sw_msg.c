@@ -164,6 +164,12 @@ static unsigned long sw_std_call_mem(struct sw_thread *t, struct sw_mem *mem,
 		t->rpc_from_nw = true;
 	}
 	a0 = sw_msg_dispatch(t, arg);
+	/*
+	 * The call's FS buffer goes back now, while a supplied RPC
+	 * argument is still there to carry the SHM_FREE (OP-TEE clears the
+	 * thread's shm cache right after the message command).
+	 */
+	sw_fs_shm_release(t);
 	if (a0 == OPTEE_SMC_RETURN_OK) {
 		/* Only what the secure world answers goes back. */
 		sw_mem_write(sw, mem, offsetof(struct optee_msg_arg, session),

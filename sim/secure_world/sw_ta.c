@@ -7,8 +7,9 @@
  *  1. registry: TAs by UUID, sessions by id (libbsd sys/tree.h)
  *  2. parameters: optee_msg params -> the TA's view and back
  *  3. calling a TA, with panic unwinding
- *  4. the message commands
- *  5. services a TA may use
+ *  4. finding or loading a TA, one load per UUID at a time
+ *  5. the message commands
+ *  6. services a TA may use
  *
  * Result origins follow OP-TEE: what the TA answers has origin TRUSTED_APP,
  * what the framework refuses (no such session, bad parameters, a dead TA)
@@ -426,7 +427,167 @@ static void sw_session_unlist(struct smcsim_sw *sw, struct sw_session *sess)
 	rt_mutex_unlock(&sw->ta_lock);
 }
 
-/* ---- 4. message commands ------------------------------------------------- */
+/* ---- 4. finding or loading a TA ------------------------------------------ */
+
+/**
+ * struct sw_load_waiter - a thread waiting for another one's load of the
+ * same UUID (lives on its stack)
+ * @link:	in sw_ta_loading.waiters
+ * @tid:	the thread, whose sync value wakes it
+ * @done:	chosen to wake up (sw->ta_lock)
+ */
+struct sw_load_waiter {
+	TAILQ_ENTRY(sw_load_waiter) link;
+	unsigned int tid;
+	bool done;
+};
+
+/**
+ * struct sw_ta_loading - a UUID a thread is loading (OP-TEE's user TA
+ * context, listed while it initializes), all under sw->ta_lock
+ * @link:	in sw->loading while the load runs
+ * @uuid:	what is loaded
+ * @refs:	the loader and every waiter; the last one frees it
+ * @waiters:	threads waiting for the load to end, first come first woken
+ */
+struct sw_ta_loading {
+	LIST_ENTRY(sw_ta_loading) link;
+	struct smcsim_uuid uuid;
+	unsigned int refs;
+	TAILQ_HEAD(, sw_load_waiter) waiters;
+};
+
+/*
+ * Caller holds sw->ta_lock: choose the next waiter not yet chosen and
+ * drop a reference. Return: its sync value, UINT32_MAX when none.
+ */
+static uint32_t sw_loading_put_locked(struct smcsim_sw *sw,
+				      struct sw_ta_loading *ld)
+{
+	struct sw_load_waiter *w;
+	uint32_t value = UINT32_MAX;
+
+	TAILQ_FOREACH(w, &ld->waiters, link) {
+		if (!w->done) {
+			w->done = true;
+			value = sw_notif_sync_value(sw, w->tid);
+			break;
+		}
+	}
+	if (!--ld->refs)
+		smcsim_free(ld);
+	return value;
+}
+
+static void sw_wake(struct sw_thread *t, uint32_t value)
+{
+	struct optee_msg_param p = {
+		.attr = OPTEE_MSG_ATTR_TYPE_VALUE_INPUT,
+		.u.value = { .a = OPTEE_RPC_NOTIFICATION_SEND, .b = value },
+	};
+
+	if (value != UINT32_MAX)
+		sw_rpc_cmd(t, OPTEE_RPC_CMD_NOTIFICATION, &p, 1);
+}
+
+/*
+ * Wait, through the normal world, for the load @ld to end (OP-TEE's
+ * condvar_wait() on tee_ta_init_cv): RPC NOTIFICATION WAIT on this
+ * thread's sync value until the loader (or the waiter before us) chooses
+ * us; a TIMEOUT answer is simply asked again, as OP-TEE does. Then hand
+ * the wake-up on to the next waiter, as OP-TEE's tee_ta_mutex does when
+ * this thread lets go of it. Caller holds sw->ta_lock; it is held again
+ * on return. Return: false when the wait had to be given up.
+ */
+static bool sw_loading_wait_locked(struct sw_thread *t,
+				   struct sw_ta_loading *ld)
+{
+	struct smcsim_sw *sw = t->sw;
+	struct sw_load_waiter w = { .tid = t->id };
+	struct optee_msg_param p;
+	uint32_t res, next;
+	bool done;
+
+	TAILQ_INSERT_TAIL(&ld->waiters, &w, link);
+	ld->refs++;
+	do {
+		rt_mutex_unlock(&sw->ta_lock);
+		p = (struct optee_msg_param){
+			.attr = OPTEE_MSG_ATTR_TYPE_VALUE_INPUT,
+			.u.value = { .a = OPTEE_RPC_NOTIFICATION_WAIT,
+				     .b = sw_notif_sync_value(sw, t->id) },
+		};
+		res = sw_rpc_cmd(t, OPTEE_RPC_CMD_NOTIFICATION, &p, 1);
+		rt_mutex_lock(&sw->ta_lock);
+		done = w.done;
+	} while (!done && (!res || (res == TEE_ERROR_TIMEOUT && !t->aborting)));
+	TAILQ_REMOVE(&ld->waiters, &w, link);
+	/* Chosen or not, the next one is woken: nobody is left hanging. */
+	next = sw_loading_put_locked(sw, ld);
+	rt_mutex_unlock(&sw->ta_lock);
+	sw_wake(t, next);
+	rt_mutex_lock(&sw->ta_lock);
+	if (!done)
+		sw_log(sw, "thread %u: waiting for a TA load failed 0x%x",
+		       t->id, res);
+	return done;
+}
+
+/*
+ * The TA @uuid: registered (built in, or loaded before), or loaded now
+ * from the TA stores (sw_ta_load()). While one thread loads a UUID,
+ * another open of the same UUID waits for it to finish and looks again,
+ * as OP-TEE's tee_ta_init_session_with_context() waits on an
+ * initializing context. Return: TEE result, *@out the TA on success.
+ */
+static uint32_t sw_ta_find_or_load(struct sw_thread *t,
+				   const struct smcsim_uuid *uuid,
+				   struct sw_ta **out)
+{
+	struct smcsim_sw *sw = t->sw;
+	struct sw_ta_loading *ld;
+	uint32_t res, next;
+
+	rt_mutex_lock(&sw->ta_lock);
+	for (;;) {
+		*out = sw_ta_find(sw, uuid);
+		if (*out) {
+			rt_mutex_unlock(&sw->ta_lock);
+			return TEE_SUCCESS;
+		}
+		LIST_FOREACH(ld, &sw->loading, link)
+			if (smcsim_uuid_equal(&ld->uuid, uuid))
+				break;
+		if (!ld)
+			break;
+		if (!sw_loading_wait_locked(t, ld)) {
+			rt_mutex_unlock(&sw->ta_lock);
+			return TEE_ERROR_COMMUNICATION;
+		}
+	}
+	ld = smcsim_zalloc(sizeof(*ld));
+	if (!ld) {
+		rt_mutex_unlock(&sw->ta_lock);
+		return TEE_ERROR_OUT_OF_MEMORY;
+	}
+	ld->uuid = *uuid;
+	ld->refs = 1;
+	TAILQ_INIT(&ld->waiters);
+	LIST_INSERT_HEAD(&sw->loading, ld, link);
+	rt_mutex_unlock(&sw->ta_lock);
+
+	res = sw_ta_load(t, uuid, out);
+
+	rt_mutex_lock(&sw->ta_lock);
+	LIST_REMOVE(ld, link);
+	next = sw_loading_put_locked(sw, ld);
+	rt_mutex_unlock(&sw->ta_lock);
+	/* The state changed: wake the first waiter (condvar_broadcast). */
+	sw_wake(t, next);
+	return res;
+}
+
+/* ---- 5. message commands ------------------------------------------------- */
 
 #define SW_META_VALUE (OPTEE_MSG_ATTR_TYPE_VALUE_INPUT | OPTEE_MSG_ATTR_META)
 
@@ -512,12 +673,10 @@ void sw_ta_open_session(struct sw_thread *t, struct optee_msg_arg *arg)
 		goto err_params;
 	}
 
-	ta = sw_ta_lookup(sw, &uuid);
-	/* Unknown: ask tee-supplicant for it, as OP-TEE's REE FS TA store. */
-	if (!ta)
-		ta = sw_ta_load(t, &uuid);
-	if (!ta) {
-		arg->ret = TEE_ERROR_ITEM_NOT_FOUND;
+	/* Unknown: look in the TA stores (secure storage, then LOAD_TA). */
+	res = sw_ta_find_or_load(t, &uuid, &ta);
+	if (res) {
+		arg->ret = res;
 		goto err_unlist;
 	}
 	sess->ta = ta;
@@ -686,7 +845,11 @@ int sw_ta_init(struct smcsim_sw *sw)
 	TAILQ_INIT(&sw->tas);
 	RB_INIT(&sw->sessions);
 	TAILQ_INIT(&sw->session_order);
+	LIST_INIT(&sw->loading);
 	TAILQ_INIT(&sw->programs);
+	rc = smcsim_sw_mutex_create(sw, &sw->tadb_mutex);
+	if (rc)
+		return rc;
 	rc = sw_ta_register_builtins(sw);
 	return rc ? rc : sw_ta_load_init(sw);
 }
@@ -708,10 +871,12 @@ void sw_ta_fini(struct smcsim_sw *sw)
 		smcsim_free(ta);
 	}
 	sw_ta_load_fini(sw);
+	smcsim_sw_mutex_destroy(sw->tadb_mutex);
+	sw->tadb_mutex = NULL;
 	rt_mutex_destroy(&sw->ta_lock);
 }
 
-/* ---- 5. services --------------------------------------------------------- */
+/* ---- 6. services --------------------------------------------------------- */
 
 void *smcsim_ta_priv(struct smcsim_ta_sess *s)
 {

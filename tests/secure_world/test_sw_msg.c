@@ -67,6 +67,12 @@
 
 /* Cookies: both halves non-zero, so a swapped hi/lo pair is caught. */
 #define RPC_COOKIE(n)	(0xC00C1E0000000000ULL | (uint64_t)(n))
+#define APPL_COOKIE(n)	(0xA2210C0000000000ULL | (uint64_t)(n))
+/* RPC commands recorded per call, as cmd << 8 | FS sub-command. */
+#define CMD_TRACE_LEN	32
+#define CMD_FS(op)	((OPTEE_RPC_CMD_FS << 8) | (op))
+#define CMD(cmd)	((uint32_t)(cmd) << 8)
+#define CMD_NOTIF(op)	((OPTEE_RPC_CMD_NOTIFICATION << 8) | (op))
 #define REGD_COOKIE(n)	(0x5E6D000000000000ULL | (uint64_t)(n))
 
 /* How the test uses the reserved shm. */
@@ -116,8 +122,13 @@ struct rpc_buf {
  * @sw:		the world under test
  * @shm:	normal-world view of the reserved shm
  * @alloc_mode:	how RPC ALLOC is answered
- * @bufs:	RPC arguments handed out by ALLOC
+ * @bufs:	RPC arguments handed out by ALLOC, and application shm
+ *		handed out by RPC CMD SHM_ALLOC
  * @nbufs:	entries used in @bufs
+ * @appl_fail:	answer RPC CMD SHM_ALLOC with OUT_OF_MEMORY (a driver
+ *		with no tee-supplicant)
+ * @fs_ret:	what FS OPEN and CREATE answer (0 = ITEM_NOT_FOUND: no
+ *		secure storage, as the bare-metal image on the firmware)
  */
 struct fx {
 	enum smcsim_abi_profile profile;
@@ -128,6 +139,8 @@ struct fx {
 	enum alloc_mode alloc_mode;
 	struct rpc_buf bufs[MAX_BUFS];
 	unsigned int nbufs;
+	bool appl_fail;
+	uint32_t fs_ret;
 };
 
 static struct fx fx_proposal = { .profile = SMCSIM_ABI_PROPOSAL };
@@ -146,6 +159,11 @@ static struct fx fx_upstream = { .profile = SMCSIM_ABI_UPSTREAM };
  * @rpc_cmd:	OPTEE_RPC_CMD_* of the last CMD, @rpc_num_params its params
  * @suspend_ms:	value a of the last SUSPEND
  * @trace:	a0 of the first RPCs, in order
+ * @appl_allocs, @appl_frees, @fs_ops, @load_tas, @notif_waits,
+ * @notif_sends: RPC commands seen; @notif_value value b of the last
+ *		NOTIFICATION
+ * @cmd_trace:	the first RPC commands, CMD() / CMD_FS() codes
+ * @ncmd_trace:	entries in @cmd_trace
  */
 struct nwcall {
 	struct fx *fx;
@@ -158,6 +176,11 @@ struct nwcall {
 	uint32_t rpc_cmd, rpc_num_params;
 	uint64_t suspend_ms;
 	unsigned long trace[TRACE_LEN];
+	unsigned int appl_allocs, appl_frees, fs_ops, load_tas;
+	unsigned int notif_waits, notif_sends;
+	uint64_t notif_value;
+	uint32_t cmd_trace[CMD_TRACE_LEN];
+	unsigned int ncmd_trace;
 };
 
 /**
@@ -278,6 +301,11 @@ static void expect_all_free(struct fx *fx, const char *what)
 	}
 }
 
+static struct fx *fx_of(void **state)
+{
+	return *state;
+}
+
 /* ---- the test normal world's RPC handling -------------------------------- */
 
 static void nw_init(struct nwcall *c, struct fx *fx)
@@ -360,6 +388,37 @@ static void nw_free(struct nwcall *c, uint64_t cookie)
 	buf_release(c->fx, b);
 }
 
+/*
+ * RPC CMD SHM_ALLOC of application memory: a fresh DRAM page, contiguous,
+ * named by a cookie of its own (or OUT_OF_MEMORY with fx->appl_fail).
+ */
+static void nw_shm_alloc(struct nwcall *c, struct optee_msg_arg *arg)
+{
+	struct fx *fx = c->fx;
+	struct optee_msg_param *p = &arg->params[0];
+	struct rpc_buf *b;
+
+	c->appl_allocs++;
+	if (fx->appl_fail || arg->num_params != 1 ||
+	    p->attr != OPTEE_MSG_ATTR_TYPE_VALUE_INPUT ||
+	    p->u.value.a != OPTEE_RPC_SHM_TYPE_APPL || p->u.value.b > PAGE) {
+		arg->ret = TEE_ERROR_OUT_OF_MEMORY;
+		return;
+	}
+	assert_true(fx->nbufs < MAX_BUFS);
+	b = &fx->bufs[fx->nbufs++];
+	memset(b, 0, sizeof(*b));
+	b->cookie = APPL_COOKIE(fx->nbufs);
+	assert_int_equal(smcsim_phys_alloc_pages(fx->phys, 1, &b->page), 0);
+	b->pa = b->page;
+	b->live = true;
+	p->attr = OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT;
+	p->u.tmem.buf_ptr = b->pa;
+	p->u.tmem.size = PAGE;
+	p->u.tmem.shm_ref = b->cookie;
+	arg->ret = TEE_SUCCESS;
+}
+
 /* Execute RPC CMD: the argument is the supplied one (cookie 0) or ALLOC's. */
 static void nw_cmd(struct nwcall *c, uint64_t cookie)
 {
@@ -386,7 +445,53 @@ static void nw_cmd(struct nwcall *c, uint64_t cookie)
 	c->rpc_cmd = arg->cmd;
 	c->rpc_num_params = arg->num_params;
 	assert_in_range(arg->num_params, 0, OPTEE_SMC_THREAD_RPC_MAX_NUM_PARAMS);
+	if (c->ncmd_trace < CMD_TRACE_LEN)
+		c->cmd_trace[c->ncmd_trace++] =
+			CMD(arg->cmd) | ((arg->cmd == OPTEE_RPC_CMD_FS ||
+					  arg->cmd == OPTEE_RPC_CMD_NOTIFICATION) &&
+					 arg->num_params ?
+					 (uint32_t)arg->params[0].u.value.a : 0);
 	switch (arg->cmd) {
+	case OPTEE_RPC_CMD_SHM_ALLOC:
+		nw_shm_alloc(c, arg);
+		break;
+	case OPTEE_RPC_CMD_SHM_FREE:
+		c->appl_frees++;
+		b = arg->num_params == 1 ?
+		    buf_find(c->fx, arg->params[0].u.value.b) : NULL;
+		if (!b) {
+			print_error("SHM_FREE of cookie never handed out\n");
+			fail();
+		}
+		buf_release(c->fx, b);
+		arg->ret = TEE_SUCCESS;
+		break;
+	case OPTEE_RPC_CMD_FS:
+		/* Empty storage: nothing to open, create or remove. */
+		c->fs_ops++;
+		if (arg->num_params == 3 && c->fx->fs_ret &&
+		    arg->params[0].u.value.a != OPTEE_RPC_FS_REMOVE)
+			arg->ret = c->fx->fs_ret;
+		else
+			arg->ret = TEE_ERROR_ITEM_NOT_FOUND;
+		break;
+	case OPTEE_RPC_CMD_LOAD_TA:
+		/* No TA to load. */
+		c->load_tas++;
+		arg->ret = TEE_ERROR_ITEM_NOT_FOUND;
+		break;
+	case OPTEE_RPC_CMD_NOTIFICATION:
+		c->notif_value = arg->num_params ? arg->params[0].u.value.b : 0;
+		if (arg->num_params && arg->params[0].u.value.a ==
+		    OPTEE_RPC_NOTIFICATION_SEND)
+			c->notif_sends++;
+		else
+			c->notif_waits++;
+		/* One call at a time here: a wait could never end. */
+		arg->ret = arg->num_params && arg->params[0].u.value.a ==
+			   OPTEE_RPC_NOTIFICATION_SEND ? TEE_SUCCESS :
+							 TEE_ERROR_GENERIC;
+		break;
 	case OPTEE_RPC_CMD_GET_TIME:
 		c->get_times++;
 		if (arg->num_params) {
@@ -1264,6 +1369,238 @@ static void sw_msg_close_and_cancel_unknown_session(void **state)
 	world_serves(fx);
 }
 
+static void expect_cmd_trace(const char *what, const struct nwcall *c,
+			     const uint32_t *want, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n || i < c->ncmd_trace; i++) {
+		if (i < n && i < c->ncmd_trace && c->cmd_trace[i] == want[i])
+			continue;
+		print_error("%s: RPC command %u is %#x, expected %#x (%u "
+			    "commands, expected %u)\n", what, i,
+			    i < c->ncmd_trace ? c->cmd_trace[i] : 0,
+			    i < n ? want[i] : 0, c->ncmd_trace, n);
+		fail();
+	}
+}
+
+/*
+ * Opening a TA that is not there, as OP-TEE 4.10 does it (observed on the
+ * firmware with a normal world whose storage is empty): the secure-storage
+ * TA store first, in the thread's application shm (SHM_ALLOC APPL 4096,
+ * align 8, kept to the end of the call): FS OPEN "/dirf.db", REMOVE,
+ * CREATE, REMOVE, twice; then LOAD_TA (a size query with a NULL memref);
+ * then SHM_FREE of that shm, then RPC FREE of the RPC argument;
+ * ITEM_NOT_FOUND, origin TEE. Without application shm (no tee-supplicant)
+ * the store stops at OUT_OF_MEMORY after two SHM_ALLOC attempts, with no
+ * LOAD_TA; an FS error other than ITEM_NOT_FOUND ends the search too.
+ */
+static void sw_msg_open_missing_ta_probes_secure_storage_first(void **state)
+{
+	static const uint32_t want[] = {
+		CMD(OPTEE_RPC_CMD_SHM_ALLOC),
+		CMD_FS(OPTEE_RPC_FS_OPEN), CMD_FS(OPTEE_RPC_FS_REMOVE),
+		CMD_FS(OPTEE_RPC_FS_CREATE), CMD_FS(OPTEE_RPC_FS_REMOVE),
+		CMD_FS(OPTEE_RPC_FS_OPEN), CMD_FS(OPTEE_RPC_FS_REMOVE),
+		CMD_FS(OPTEE_RPC_FS_CREATE), CMD_FS(OPTEE_RPC_FS_REMOVE),
+		CMD(OPTEE_RPC_CMD_LOAD_TA),
+		CMD(OPTEE_RPC_CMD_SHM_FREE),
+	};
+	static const uint32_t want_no_appl[] = {
+		CMD(OPTEE_RPC_CMD_SHM_ALLOC), CMD(OPTEE_RPC_CMD_SHM_ALLOC),
+	};
+	static const uint32_t want_fs_error[] = {
+		CMD(OPTEE_RPC_CMD_SHM_ALLOC),
+		CMD_FS(OPTEE_RPC_FS_OPEN), CMD_FS(OPTEE_RPC_FS_REMOVE),
+		CMD(OPTEE_RPC_CMD_SHM_FREE),
+	};
+	const struct smcsim_uuid missing = { 0x5a117e57, 0x0000, 0x4000,
+		{ 0x80, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x15 } };
+	const struct smcsim_uuid nil = { 0 };
+	struct fx *fx = *state;
+	struct nwcall c;
+	struct msg m;
+
+	msg_shm(fx, &m, OPTEE_SMC_CALL_WITH_ARG, SHM_ARG(1));
+	prep_open(&m, &missing, OPTEE_MSG_LOGIN_PUBLIC, 0);
+	msg_run(fx, "OPEN missing", &m, &c, OPTEE_SMC_RETURN_OK);
+	expect_ret("OPEN missing", &m, TEE_ERROR_ITEM_NOT_FOUND,
+		   TEEC_ORIGIN_TEE);
+	expect_cmd_trace("OPEN missing", &c, want, ARRAY_SIZE(want));
+	/* RPC ALLOC first, RPC FREE last; the shm is given back. */
+	assert_int_equal(c.trace[0], OPTEE_SMC_RETURN_RPC_ALLOC);
+	assert_int_equal(c.allocs, 1);
+	assert_int_equal(c.frees, 1);
+	assert_int_equal(c.appl_allocs, 1);
+	assert_int_equal(c.appl_frees, 1);
+	assert_int_equal(bufs_live(fx), 0);
+	assert_int_equal(m.arg->session, 0);
+
+	/* The same again: nothing is remembered between calls. */
+	msg_run(fx, "OPEN missing again", &m, &c, OPTEE_SMC_RETURN_OK);
+	expect_ret("OPEN missing again", &m, TEE_ERROR_ITEM_NOT_FOUND,
+		   TEEC_ORIGIN_TEE);
+	expect_cmd_trace("OPEN missing again", &c, want, ARRAY_SIZE(want));
+
+	/* No application shm: OUT_OF_MEMORY, no FS request, no LOAD_TA. */
+	fx->appl_fail = true;
+	prep_open(&m, &missing, OPTEE_MSG_LOGIN_PUBLIC, 0);
+	msg_run(fx, "OPEN missing, no shm", &m, &c, OPTEE_SMC_RETURN_OK);
+	expect_ret("OPEN missing, no shm", &m, TEE_ERROR_OUT_OF_MEMORY,
+		   TEEC_ORIGIN_TEE);
+	expect_cmd_trace("OPEN missing, no shm", &c, want_no_appl,
+			 ARRAY_SIZE(want_no_appl));
+	fx->appl_fail = false;
+
+	/* Storage that fails otherwise: its error, no LOAD_TA. */
+	fx->fs_ret = TEE_ERROR_GENERIC;
+	prep_open(&m, &missing, OPTEE_MSG_LOGIN_PUBLIC, 0);
+	msg_run(fx, "OPEN missing, FS error", &m, &c, OPTEE_SMC_RETURN_OK);
+	expect_ret("OPEN missing, FS error", &m, TEE_ERROR_GENERIC,
+		   TEEC_ORIGIN_TEE);
+	expect_cmd_trace("OPEN missing, FS error", &c, want_fs_error,
+			 ARRAY_SIZE(want_fs_error));
+	fx->fs_ret = 0;
+
+	/* The nil UUID is refused before any storage request. */
+	prep_open(&m, &nil, OPTEE_MSG_LOGIN_PUBLIC, 0);
+	msg_run(fx, "OPEN nil UUID", &m, &c, OPTEE_SMC_RETURN_OK);
+	expect_ret("OPEN nil UUID", &m, TEE_ERROR_GENERIC, TEEC_ORIGIN_TEE);
+	assert_int_equal(c.ncmd_trace, 0);
+	assert_int_equal(smcsim_sw_session_count(fx->sw), 0);
+	assert_int_equal(bufs_live(fx), 0);
+	world_serves(fx);
+}
+
+/* The RPC CMD pending in @res (its argument from RPC ALLOC). */
+static struct optee_msg_arg *pending_cmd(struct nwcall *c,
+					 const struct arm_smccc_res *res)
+{
+	struct rpc_buf *b;
+
+	assert_true(res->a0 == OPTEE_SMC_RETURN_RPC_CMD);
+	b = buf_find(c->fx, reg_pair_to_64(res->a1, res->a2));
+	assert_non_null(b);
+	return smcsim_phys_map(c->fx->phys, SMCSIM_WORLD_NORMAL, b->pa,
+			       RPC_ARG_SIZE);
+}
+
+/* The call in @res waits on notification value @value; hold it there. */
+static void expect_pending_wait(struct nwcall *c,
+				const struct arm_smccc_res *res, uint64_t value)
+{
+	struct optee_msg_arg *arg = pending_cmd(c, res);
+
+	assert_int_equal(arg->cmd, OPTEE_RPC_CMD_NOTIFICATION);
+	assert_int_equal(arg->params[0].u.value.a, OPTEE_RPC_NOTIFICATION_WAIT);
+	assert_int_equal(arg->params[0].u.value.b, value);
+}
+
+/* Answer the WAIT pending in @res: the wake-up came. */
+static void answer_wait(struct nwcall *c, struct arm_smccc_res *res)
+{
+	pending_cmd(c, res)->ret = TEE_SUCCESS;
+	call(c->fx, OPTEE_SMC_CALL_RETURN_FROM_RPC, res->a1, res->a2, res->a3,
+	     0, 0, res);
+}
+
+/*
+ * Two opens of missing TAs at once, on OP-TEE 4.10's two threads. The
+ * same UUID: the second waits (NOTIFICATION WAIT on 64 + its thread id,
+ * before any storage request) until the first has finished its whole
+ * search, LOAD_TA included, and sent it that value; then it searches
+ * itself (observed on the firmware). Different UUIDs: the second waits on
+ * the TA database's lock only while the first looks into storage: the
+ * SEND comes before the first one's LOAD_TA.
+ */
+static void sw_msg_concurrent_opens_of_missing_tas(void **state)
+{
+	static const uint32_t first_same[] = {
+		CMD(OPTEE_RPC_CMD_SHM_ALLOC),
+		CMD_FS(OPTEE_RPC_FS_OPEN), CMD_FS(OPTEE_RPC_FS_REMOVE),
+		CMD_FS(OPTEE_RPC_FS_CREATE), CMD_FS(OPTEE_RPC_FS_REMOVE),
+		CMD_FS(OPTEE_RPC_FS_OPEN), CMD_FS(OPTEE_RPC_FS_REMOVE),
+		CMD_FS(OPTEE_RPC_FS_CREATE), CMD_FS(OPTEE_RPC_FS_REMOVE),
+		CMD(OPTEE_RPC_CMD_LOAD_TA),
+		CMD_NOTIF(OPTEE_RPC_NOTIFICATION_SEND),
+		CMD(OPTEE_RPC_CMD_SHM_FREE),
+	};
+	static const uint32_t first_other[] = {
+		CMD(OPTEE_RPC_CMD_SHM_ALLOC),
+		CMD_FS(OPTEE_RPC_FS_OPEN), CMD_FS(OPTEE_RPC_FS_REMOVE),
+		CMD_FS(OPTEE_RPC_FS_CREATE), CMD_FS(OPTEE_RPC_FS_REMOVE),
+		CMD_FS(OPTEE_RPC_FS_OPEN), CMD_FS(OPTEE_RPC_FS_REMOVE),
+		CMD_FS(OPTEE_RPC_FS_CREATE), CMD_FS(OPTEE_RPC_FS_REMOVE),
+		CMD_NOTIF(OPTEE_RPC_NOTIFICATION_SEND),
+		CMD(OPTEE_RPC_CMD_LOAD_TA),
+		CMD(OPTEE_RPC_CMD_SHM_FREE),
+	};
+	/* The second call's own search (its WAIT was answered by hand). */
+	static const uint32_t second[] = {
+		CMD(OPTEE_RPC_CMD_SHM_ALLOC),
+		CMD_FS(OPTEE_RPC_FS_OPEN), CMD_FS(OPTEE_RPC_FS_REMOVE),
+		CMD_FS(OPTEE_RPC_FS_CREATE), CMD_FS(OPTEE_RPC_FS_REMOVE),
+		CMD_FS(OPTEE_RPC_FS_OPEN), CMD_FS(OPTEE_RPC_FS_REMOVE),
+		CMD_FS(OPTEE_RPC_FS_CREATE), CMD_FS(OPTEE_RPC_FS_REMOVE),
+		CMD(OPTEE_RPC_CMD_LOAD_TA),
+		CMD(OPTEE_RPC_CMD_SHM_FREE),
+	};
+	const struct smcsim_uuid x = { 0x5a117e57, 0x0000, 0x4000,
+		{ 0x80, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x15 } };
+	const struct smcsim_uuid y = { 0x5a117e57, 0x0000, 0x4000,
+		{ 0x80, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x16 } };
+	const uint64_t key = SMCSIM_SW_NOTIF_SYNC_VALUE_BASE + 1;
+	struct arm_smccc_res ra, rb;
+	struct nwcall ca, cb;
+	struct msg a, b;
+	unsigned int round;
+
+	for (round = 0; round < 2; round++) {
+		const bool same = round == 0;
+
+		msg_shm(fx_of(state), &a, OPTEE_SMC_CALL_WITH_ARG, SHM_ARG(1));
+		msg_shm(fx_of(state), &b, OPTEE_SMC_CALL_WITH_ARG, SHM_ARG(2));
+		prep_open(&a, &x, OPTEE_MSG_LOGIN_PUBLIC, 0);
+		prep_open(&b, same ? &x : &y, OPTEE_MSG_LOGIN_PUBLIC, 0);
+
+		/* A: RPC ALLOC, then held at its SHM_ALLOC (thread 0). */
+		msg_start(fx_of(state), &a, &ca, &ra);
+		nw_step(&ca, &ra);
+		assert_int_equal(pending_cmd(&ca, &ra)->cmd,
+				 OPTEE_RPC_CMD_SHM_ALLOC);
+		assert_int_equal(ra.a3, 0);
+		/* B: RPC ALLOC, then it waits for A, on thread 1. */
+		msg_start(fx_of(state), &b, &cb, &rb);
+		nw_step(&cb, &rb);
+		assert_int_equal(rb.a3, 1);
+		expect_pending_wait(&cb, &rb, key);
+
+		/* A finishes, waking B on the way. */
+		nw_finish(&ca, &ra);
+		expect_done("A", &ra, OPTEE_SMC_RETURN_OK);
+		expect_ret("A", &a, TEE_ERROR_ITEM_NOT_FOUND, TEEC_ORIGIN_TEE);
+		if (same)
+			expect_cmd_trace("A, same UUID", &ca, first_same,
+					 ARRAY_SIZE(first_same));
+		else
+			expect_cmd_trace("A, other UUID", &ca, first_other,
+					 ARRAY_SIZE(first_other));
+		assert_int_equal(ca.notif_value, key);
+
+		/* B's wake-up arrives: it searches itself. */
+		answer_wait(&cb, &rb);
+		nw_finish(&cb, &rb);
+		expect_done("B", &rb, OPTEE_SMC_RETURN_OK);
+		expect_ret("B", &b, TEE_ERROR_ITEM_NOT_FOUND, TEEC_ORIGIN_TEE);
+		expect_cmd_trace("B", &cb, second, ARRAY_SIZE(second));
+		assert_int_equal(smcsim_sw_session_count(fx_of(state)->sw), 0);
+		expect_all_free(fx_of(state), "after both");
+	}
+	assert_int_equal(bufs_live(fx_of(state)), 0);
+	world_serves(fx_of(state));
+}
+
 static void sw_msg_regd_arg_must_lie_in_registered_shm(void **state)
 {
 	struct fx *fx = *state;
@@ -1873,9 +2210,9 @@ static void sw_msg_rpc_arg_alloc_cmd_free(void **state)
 	assert_int_equal(c.rpc_num_params, 0);
 	assert_int_equal(c.trace[0], OPTEE_SMC_RETURN_RPC_ALLOC);
 	assert_int_equal(c.trace[2], OPTEE_SMC_RETURN_RPC_FREE);
-	prep_sleep(&m, sess, SMCSIM_TA_SLEEP_CMD_RPC, OPTEE_RPC_CMD_FS, 0);
-	msg_run(fx, "RPC FS", &m, &c, OPTEE_SMC_RETURN_OK);
-	expect_ret("RPC FS", &m, TEE_ERROR_NOT_SUPPORTED,
+	prep_sleep(&m, sess, SMCSIM_TA_SLEEP_CMD_RPC, OPTEE_RPC_CMD_GPROF, 0);
+	msg_run(fx, "RPC GPROF", &m, &c, OPTEE_SMC_RETURN_OK);
+	expect_ret("RPC GPROF", &m, TEE_ERROR_NOT_SUPPORTED,
 		   TEEC_ORIGIN_TRUSTED_APP);
 	assert_int_equal(c.unsupported, 1);
 
@@ -3041,6 +3378,8 @@ static void sw_msg_destroy_with_threads_suspended_in_foreign_intr(void **state)
 	T(sw_msg_unknown_message_cmd_answers_ebadcmd),			\
 	T(sw_msg_invoke_unknown_session_is_bad_parameters),		\
 	T(sw_msg_close_and_cancel_unknown_session),			\
+	T(sw_msg_open_missing_ta_probes_secure_storage_first),		\
+	T(sw_msg_concurrent_opens_of_missing_tas),			\
 	T(sw_msg_regd_arg_must_lie_in_registered_shm),			\
 	T(sw_msg_device_pta_open_needs_no_rpc),				\
 	T(sw_msg_device_pta_accepts_any_login),				\
