@@ -606,6 +606,35 @@ static void missing_ta_supplicant_has_nothing(struct conf *c)
 				 OPTEE_RPC_CMD_SHM_FREE),
 		conf_nw_count(nw, OPTEE_SMC_RPC_FUNC_CMD,
 			      OPTEE_RPC_CMD_SHM_ALLOC));
+	/*
+	 * The storage look of OP-TEE 4.10 (tadb.c over tee_ree_fs.c) with
+	 * every request answered ITEM_NOT_FOUND: the TA database is opened,
+	 * then created, twice: OPEN, REMOVE, CREATE, REMOVE, twice.
+	 */
+	{
+		static const uint64_t fs[] = {
+			OPTEE_RPC_FS_OPEN, OPTEE_RPC_FS_REMOVE,
+			OPTEE_RPC_FS_CREATE, OPTEE_RPC_FS_REMOVE,
+			OPTEE_RPC_FS_OPEN, OPTEE_RPC_FS_REMOVE,
+			OPTEE_RPC_FS_CREATE, OPTEE_RPC_FS_REMOVE,
+		};
+		unsigned int k = 0;
+
+		for (i = first_fs; i < load; i++) {
+			const struct conf_rpc_rec *r = &nw->rec[i];
+
+			if (r->func != OPTEE_SMC_RPC_FUNC_CMD ||
+			    r->cmd != OPTEE_RPC_CMD_FS)
+				continue;
+			CONF_CHECK(c, k < 8, "more than 8 FS requests");
+			CONF_CHECK(c, r->v[0] == fs[k],
+				   "FS request %u is %llu, expected %llu", k,
+				   (unsigned long long)r->v[0],
+				   (unsigned long long)fs[k]);
+			k++;
+		}
+		CONF_EQ(c, k, 8);
+	}
 }
 
 /*
@@ -627,9 +656,14 @@ static void missing_ta_no_supplicant(struct conf *c)
 	CONF_EQ(c, m.arg->ret, TEE_ERROR_OUT_OF_MEMORY);
 	CONF_EQ(c, m.arg->ret_origin, TEEC_ORIGIN_TEE);
 	CONF_EQ(c, m.arg->session, 0);
-	CONF_CHECK(c, conf_nw_count(nw, OPTEE_SMC_RPC_FUNC_CMD,
-				    OPTEE_RPC_CMD_SHM_ALLOC) >= 1,
-		   "storage was not probed");
+	/* The storage look asks for its buffer twice, then gives up: no
+	 * FS request, no LOAD_TA. */
+	CONF_EQ(c, conf_nw_count(nw, OPTEE_SMC_RPC_FUNC_CMD,
+				 OPTEE_RPC_CMD_SHM_ALLOC), 2);
+	CONF_EQ(c, conf_nw_count(nw, OPTEE_SMC_RPC_FUNC_CMD,
+				 OPTEE_RPC_CMD_FS), 0);
+	CONF_EQ(c, conf_nw_count(nw, OPTEE_SMC_RPC_FUNC_CMD,
+				 OPTEE_RPC_CMD_LOAD_TA), 0);
 }
 
 const struct conf_case conf_cases_pta[] = {
