@@ -22,8 +22,34 @@ static void cache_enable_disable_empty(struct conf *c)
 	CONF_TRY(c, conf_defer(c, conf_cache_drain, NULL, 0, 0));
 	conf_fast(c, OPTEE_SMC_ENABLE_SHM_CACHE, 0, 0, 0, &r);
 	CONF_A0(c, r, OPTEE_SMC_RETURN_OK);
+	/* Enabling it again changes nothing. */
+	conf_fast(c, OPTEE_SMC_ENABLE_SHM_CACHE, 0, 0, 0, &r);
+	CONF_A0(c, r, OPTEE_SMC_RETURN_OK);
 	conf_fast(c, OPTEE_SMC_DISABLE_SHM_CACHE, 0, 0, 0, &r);
 	CONF_A0(c, r, OPTEE_SMC_RETURN_ENOTAVAIL);
+	conf_fast(c, OPTEE_SMC_DISABLE_SHM_CACHE, 0, 0, 0, &r);
+	CONF_A0(c, r, OPTEE_SMC_RETURN_ENOTAVAIL);
+}
+
+/*
+ * The cache holds only arguments the secure world asked for: a call that
+ * supplies its RPC argument (CALL_WITH_RPC_ARG) leaves nothing cached.
+ */
+static void cache_empty_with_supplied_rpc_arg(struct conf *c)
+{
+	struct conf_nw *nw = conf_nw_new(c);
+	struct conf_msg m;
+	struct arm_smccc_res r;
+
+	CONF_TRY(c, nw);
+	CONF_TRY(c, conf_defer(c, conf_cache_drain, NULL, 0, 0));
+	conf_fast(c, OPTEE_SMC_ENABLE_SHM_CACHE, 0, 0, 0, &r);
+	CONF_A0(c, r, OPTEE_SMC_RETURN_OK);
+	CONF_TRY(c, conf_open_msg(c, &m, conf_uuid_missing_ta,
+				  OPTEE_MSG_LOGIN_PUBLIC, 0));
+	CONF_TRY(c, conf_msg_call(c, &m, nw));
+	CONF_CHECK(c, nw->n >= 1, "no RPC");
+	CONF_EQ(c, conf_nw_count(nw, OPTEE_SMC_RPC_FUNC_ALLOC, -1), 0);
 	conf_fast(c, OPTEE_SMC_DISABLE_SHM_CACHE, 0, 0, 0, &r);
 	CONF_A0(c, r, OPTEE_SMC_RETURN_ENOTAVAIL);
 }
@@ -360,6 +386,8 @@ static void thread_eresume_other_thread(struct conf *c)
 
 const struct conf_case conf_cases_thread[] = {
 	{ "cache_enable_disable_empty", cache_enable_disable_empty },
+	{ "cache_empty_with_supplied_rpc_arg",
+	  cache_empty_with_supplied_rpc_arg },
 	{ "cache_keeps_rpc_arg", cache_keeps_rpc_arg },
 	{ "cache_drain_per_thread", cache_drain_per_thread },
 	{ "thread_limit", thread_limit },
