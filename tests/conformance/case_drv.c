@@ -33,8 +33,8 @@ static void drv_probe_info(struct conf *c)
 	optee_get_info(optee, &info);
 	CONF_EQ(c, info.api_major, OPTEE_MSG_REVISION_MAJOR);
 	CONF_EQ(c, info.api_minor, OPTEE_MSG_REVISION_MINOR);
-	CONF_EQ(c, info.os_revision_major, W(rev.a0));
-	CONF_EQ(c, info.os_revision_minor, W(rev.a1));
+	CONF_EQ(c, info.os_revision_major, CONF_W(rev.a0));
+	CONF_EQ(c, info.os_revision_minor, CONF_W(rev.a1));
 	/* The whole register: 64 bits on aarch64. */
 	CONF_EQ(c, info.os_build_id, rev.a2);
 	CONF_EQ(c, info.thread_count, threads);
@@ -65,7 +65,8 @@ static size_t drv_trace_find(struct smcsim_trace *tr, size_t from, size_t n,
 	struct smcsim_trace_rec rec;
 
 	for (; from < n; from++)
-		if (!smcsim_trace_get(tr, from, &rec) && W(rec.in[0]) == fid)
+		if (!smcsim_trace_get(tr, from, &rec) &&
+		    CONF_W(rec.in[0]) == fid)
 			return from;
 	return n;
 }
@@ -97,9 +98,9 @@ static void drv_probe_sequence(struct conf *c)
 	CONF_CHECK(c, n > 5, "%zu calls", n);
 	for (i = 0; i < 5; i++) {
 		CONF_EQ(c, smcsim_trace_get(tr, i, &rec), 0);
-		CONF_CHECK(c, W(rec.in[0]) == first[i],
+		CONF_CHECK(c, CONF_W(rec.in[0]) == first[i],
 			   "call %zu is 0x%x, expected 0x%lx", i,
-			   W(rec.in[0]), first[i]);
+			   CONF_W(rec.in[0]), first[i]);
 	}
 	CONF_EQ(c, drv_trace_find(tr, 0, n, OPTEE_SMC_GET_SHM_CONFIG), n);
 	CONF_EQ(c, drv_trace_find(tr, 0, n, OPTEE_SMC_ENABLE_SHM_CACHE), n);
@@ -116,7 +117,7 @@ static void drv_probe_sequence(struct conf *c)
 	CONF_CHECK(c, drain < yield, "DISABLE_SHM_CACHE at %zu, first "
 		   "yielding call at %zu", drain, yield);
 	CONF_EQ(c, smcsim_trace_get(tr, drain, &rec), 0);
-	CONF_EQ(c, W(rec.out[0]), OPTEE_SMC_RETURN_ENOTAVAIL);
+	CONF_EQ(c, CONF_W(rec.out[0]), OPTEE_SMC_RETURN_ENOTAVAIL);
 }
 
 /* The probe enumerates devices: the invoke-tests PTA is among them. */

@@ -34,10 +34,10 @@ static void fast_calls_uid(struct conf *c)
 	struct arm_smccc_res r;
 
 	conf_fast(c, OPTEE_SMC_CALLS_UID, 0, 0, 0, &r);
-	CONF_EQ(c, W(r.a0), OPTEE_MSG_UID_0);
-	CONF_EQ(c, W(r.a1), OPTEE_MSG_UID_1);
-	CONF_EQ(c, W(r.a2), OPTEE_MSG_UID_2);
-	CONF_EQ(c, W(r.a3), OPTEE_MSG_UID_3);
+	CONF_EQ(c, CONF_W(r.a0), OPTEE_MSG_UID_0);
+	CONF_EQ(c, CONF_W(r.a1), OPTEE_MSG_UID_1);
+	CONF_EQ(c, CONF_W(r.a2), OPTEE_MSG_UID_2);
+	CONF_EQ(c, CONF_W(r.a3), OPTEE_MSG_UID_3);
 }
 
 static void fast_calls_revision(struct conf *c)
@@ -45,8 +45,8 @@ static void fast_calls_revision(struct conf *c)
 	struct arm_smccc_res r;
 
 	conf_fast(c, OPTEE_SMC_CALLS_REVISION, 0, 0, 0, &r);
-	CONF_EQ(c, W(r.a0), OPTEE_MSG_REVISION_MAJOR);
-	CONF_EQ(c, W(r.a1), OPTEE_MSG_REVISION_MINOR);
+	CONF_EQ(c, CONF_W(r.a0), OPTEE_MSG_REVISION_MAJOR);
+	CONF_EQ(c, CONF_W(r.a1), OPTEE_MSG_REVISION_MINOR);
 }
 
 static void fast_os_uuid(struct conf *c)
@@ -54,10 +54,10 @@ static void fast_os_uuid(struct conf *c)
 	struct arm_smccc_res r;
 
 	conf_fast(c, OPTEE_SMC_CALL_GET_OS_UUID, 0, 0, 0, &r);
-	CONF_EQ(c, W(r.a0), OPTEE_MSG_OS_OPTEE_UUID_0);
-	CONF_EQ(c, W(r.a1), OPTEE_MSG_OS_OPTEE_UUID_1);
-	CONF_EQ(c, W(r.a2), OPTEE_MSG_OS_OPTEE_UUID_2);
-	CONF_EQ(c, W(r.a3), OPTEE_MSG_OS_OPTEE_UUID_3);
+	CONF_EQ(c, CONF_W(r.a0), OPTEE_MSG_OS_OPTEE_UUID_0);
+	CONF_EQ(c, CONF_W(r.a1), OPTEE_MSG_OS_OPTEE_UUID_1);
+	CONF_EQ(c, CONF_W(r.a2), OPTEE_MSG_OS_OPTEE_UUID_2);
+	CONF_EQ(c, CONF_W(r.a3), OPTEE_MSG_OS_OPTEE_UUID_3);
 }
 
 /*
@@ -73,14 +73,16 @@ static void fast_os_revision(struct conf *c)
 
 	conf_smc(c, a, &r);
 	conf_smc(c, a, &r2);
-	conf_note(c, "OS revision %u.%u build id 0x%llx", W(r.a0), W(r.a1),
+	conf_note(c, "OS revision %u.%u build id 0x%llx", CONF_W(r.a0),
+		  CONF_W(r.a1),
 		  (unsigned long long)r.a2);
-	CONF_CHECK(c, W(r.a0) >= 4, "major %u: not an OP-TEE 4.x", W(r.a0));
+	CONF_CHECK(c, CONF_W(r.a0) >= 4, "major %u: not an OP-TEE 4.x",
+		   CONF_W(r.a0));
 	CONF_EQ(c, r2.a0, r.a0);
 	CONF_EQ(c, r2.a1, r.a1);
 	CONF_EQ(c, r2.a2, r.a2);
 	CONF_CHECK(c, r.a2 != PAT2, "a2 was not written (no build id)");
-	CONF_EQ(c, W(r.a3), PAT3);
+	CONF_EQ(c, CONF_W(r.a3), PAT3);
 }
 
 /* A fast call leaves the output registers it does not set as they came. */
@@ -93,17 +95,17 @@ static void fast_regs_preserved(struct conf *c)
 
 	conf_smc(c, a, &r);
 	CONF_A0(c, r, OPTEE_SMC_RETURN_OK);
-	CONF_CHECK(c, W(r.a1) >= 1 && W(r.a1) != PAT1,
-		   "thread count %u", W(r.a1));
-	CONF_EQ(c, W(r.a2), PAT2);
-	CONF_EQ(c, W(r.a3), PAT3);
+	CONF_CHECK(c, CONF_W(r.a1) >= 1 && CONF_W(r.a1) != PAT1,
+		   "thread count %u", CONF_W(r.a1));
+	CONF_EQ(c, CONF_W(r.a2), PAT2);
+	CONF_EQ(c, CONF_W(r.a3), PAT3);
 }
 
 static void fast_unknown_function(struct conf *c)
 {
 	static const unsigned long ids[] = {
-		0xB2000002UL,	/* owner 50, func 2: not a Trusted OS call */
-		0xB2000015UL,	/* the 2023 proposal's fast RESERVE_SYS_THREAD */
+		0xB2000002UL,	/* owner 50, func 2: no such call */
+		0xB2000015UL,	/* proposal's RESERVE_SYS_THREAD */
 		0xB2000016UL,	/* and UNRESERVE_SYS_THREAD */
 		0xB20000FFUL,
 		0xBF00FF02UL,	/* owner 63, between UID and REVISION */
@@ -116,12 +118,12 @@ static void fast_unknown_function(struct conf *c)
 		struct arm_smccc_res r;
 
 		conf_smc(c, a, &r);
-		CONF_CHECK(c, W(r.a0) == OPTEE_SMC_RETURN_UNKNOWN_FUNCTION,
-			   "0x%lx: a0 0x%x", ids[i], W(r.a0));
-		CONF_CHECK(c, W(r.a1) == PAT1 && W(r.a2) == PAT2 &&
-			   W(r.a3) == PAT3,
+		CONF_CHECK(c, CONF_W(r.a0) == OPTEE_SMC_RETURN_UNKNOWN_FUNCTION,
+			   "0x%lx: a0 0x%x", ids[i], CONF_W(r.a0));
+		CONF_CHECK(c, CONF_W(r.a1) == PAT1 && CONF_W(r.a2) == PAT2 &&
+			   CONF_W(r.a3) == PAT3,
 			   "0x%lx: a1..a3 0x%x 0x%x 0x%x not preserved", ids[i],
-			   W(r.a1), W(r.a2), W(r.a3));
+			   CONF_W(r.a1), CONF_W(r.a2), CONF_W(r.a3));
 	}
 }
 
@@ -131,9 +133,9 @@ static void fast_thread_count(struct conf *c)
 
 	conf_fast(c, OPTEE_SMC_GET_THREAD_COUNT, 0, 0, 0, &r);
 	CONF_A0(c, r, OPTEE_SMC_RETURN_OK);
-	CONF_CHECK(c, W(r.a1) >= 1 && W(r.a1) <= 4096,
-		   "thread count %u", W(r.a1));
-	conf_note(c, "threads %u", W(r.a1));
+	CONF_CHECK(c, CONF_W(r.a1) >= 1 && CONF_W(r.a1) <= 4096,
+		   "thread count %u", CONF_W(r.a1));
+	conf_note(c, "threads %u", CONF_W(r.a1));
 }
 
 static void fast_shm_config(struct conf *c)
@@ -147,11 +149,11 @@ static void fast_shm_config(struct conf *c)
 		   "no HAVE_RESERVED_SHM in caps 0x%x", caps);
 	conf_fast(c, OPTEE_SMC_GET_SHM_CONFIG, 0, 0, 0, &r);
 	CONF_A0(c, r, OPTEE_SMC_RETURN_OK);
-	base = W(r.a1);
-	size = W(r.a2);
+	base = CONF_W(r.a1);
+	size = CONF_W(r.a2);
 	conf_note(c, "reserved shm 0x%llx + 0x%llx", (unsigned long long)base,
 		  (unsigned long long)size);
-	CONF_EQ(c, W(r.a3), OPTEE_SMC_SHM_CACHED);
+	CONF_EQ(c, CONF_W(r.a3), OPTEE_SMC_SHM_CACHED);
 	CONF_CHECK(c, size && !(base & 4095) && !(size & 4095),
 		   "region 0x%llx + 0x%llx", (unsigned long long)base,
 		   (unsigned long long)size);
@@ -174,16 +176,17 @@ static void fast_caps_exchange(struct conf *c)
 	CONF_TRY(c, threads);
 	conf_fast(c, OPTEE_SMC_EXCHANGE_CAPABILITIES, 0, 0, 0, &r);
 	CONF_A0(c, r, OPTEE_SMC_RETURN_OK);
-	conf_note(c, "caps 0x%x a2 %u a3 %u", W(r.a1), W(r.a2), W(r.a3));
-	CONF_CHECK(c, W(r.a1) & OPTEE_SMC_SEC_CAP_MEMREF_NULL,
-		   "no MEMREF_NULL: 0x%x", W(r.a1));
-	CONF_CHECK(c, W(r.a1) & OPTEE_SMC_SEC_CAP_RPC_ARG,
-		   "no RPC_ARG: 0x%x", W(r.a1));
-	CONF_CHECK(c, W(r.a1) & OPTEE_SMC_SEC_CAP_DYNAMIC_SHM,
-		   "no DYNAMIC_SHM: 0x%x", W(r.a1));
-	CONF_EQ(c, W(r.a3), OPTEE_SMC_THREAD_RPC_MAX_NUM_PARAMS);
-	if (W(r.a1) & OPTEE_SMC_SEC_CAP_ASYNC_NOTIF)
-		CONF_EQ(c, W(r.a2), 64 + threads);
+	conf_note(c, "caps 0x%x a2 %u a3 %u", CONF_W(r.a1), CONF_W(r.a2),
+		  CONF_W(r.a3));
+	CONF_CHECK(c, CONF_W(r.a1) & OPTEE_SMC_SEC_CAP_MEMREF_NULL,
+		   "no MEMREF_NULL: 0x%x", CONF_W(r.a1));
+	CONF_CHECK(c, CONF_W(r.a1) & OPTEE_SMC_SEC_CAP_RPC_ARG,
+		   "no RPC_ARG: 0x%x", CONF_W(r.a1));
+	CONF_CHECK(c, CONF_W(r.a1) & OPTEE_SMC_SEC_CAP_DYNAMIC_SHM,
+		   "no DYNAMIC_SHM: 0x%x", CONF_W(r.a1));
+	CONF_EQ(c, CONF_W(r.a3), OPTEE_SMC_THREAD_RPC_MAX_NUM_PARAMS);
+	if (CONF_W(r.a1) & OPTEE_SMC_SEC_CAP_ASYNC_NOTIF)
+		CONF_EQ(c, CONF_W(r.a2), 64 + threads);
 }
 
 /* The UNIPROCESSOR bit is the one normal-world bit OP-TEE accepts. */
@@ -195,9 +198,9 @@ static void fast_caps_uniprocessor(struct conf *c)
 	conf_fast(c, OPTEE_SMC_EXCHANGE_CAPABILITIES,
 		  OPTEE_SMC_NSEC_CAP_UNIPROCESSOR, 0, 0, &r1);
 	CONF_A0(c, r1, OPTEE_SMC_RETURN_OK);
-	CONF_EQ(c, W(r1.a1), W(r0.a1));
-	CONF_EQ(c, W(r1.a2), W(r0.a2));
-	CONF_EQ(c, W(r1.a3), W(r0.a3));
+	CONF_EQ(c, CONF_W(r1.a1), CONF_W(r0.a1));
+	CONF_EQ(c, CONF_W(r1.a2), CONF_W(r0.a2));
+	CONF_EQ(c, CONF_W(r1.a3), CONF_W(r0.a3));
 }
 
 /* An unknown normal-world bit: ENOTAVAIL, and a1 is not filled. */
@@ -207,7 +210,7 @@ static void fast_caps_unknown_nsec_bit(struct conf *c)
 
 	conf_fast(c, OPTEE_SMC_EXCHANGE_CAPABILITIES, 2, 0, 0, &r);
 	CONF_A0(c, r, OPTEE_SMC_RETURN_ENOTAVAIL);
-	CONF_EQ(c, W(r.a1), 2);
+	CONF_EQ(c, CONF_W(r.a1), 2);
 }
 
 /* L2CC_MUTEX exists for arm32 only: an aarch64 OP-TEE does not know it. */
@@ -255,7 +258,7 @@ static void fast_boot_secondary_not_available(struct conf *c)
 
 	conf_fast(c, OPTEE_SMC_BOOT_SECONDARY, 9, 0, 0, &r);
 	CONF_A0(c, r, OPTEE_SMC_RETURN_ENOTAVAIL);
-	CONF_EQ(c, W(r.a1), 9);
+	CONF_EQ(c, CONF_W(r.a1), 9);
 }
 
 /*
@@ -279,10 +282,11 @@ static void fast_smc64_and_std_ids_unknown(struct conf *c)
 		struct arm_smccc_res r;
 
 		conf_smc(c, a, &r);
-		CONF_CHECK(c, W(r.a0) == OPTEE_SMC_RETURN_UNKNOWN_FUNCTION,
-			   "0x%lx: a0 0x%x", ids[i], W(r.a0));
-		CONF_CHECK(c, W(r.a1) == PAT1 && W(r.a2) == PAT2 &&
-			   W(r.a3) == PAT3, "0x%lx: a1..a3 changed", ids[i]);
+		CONF_CHECK(c, CONF_W(r.a0) == OPTEE_SMC_RETURN_UNKNOWN_FUNCTION,
+			   "0x%lx: a0 0x%x", ids[i], CONF_W(r.a0));
+		CONF_CHECK(c, CONF_W(r.a1) == PAT1 && CONF_W(r.a2) == PAT2 &&
+			   CONF_W(r.a3) == PAT3, "0x%lx: a1..a3 changed",
+			   ids[i]);
 	}
 }
 
@@ -324,9 +328,9 @@ static void route_non_tos_owner(struct conf *c, bool threads_held)
 		struct arm_smccc_res r;
 
 		conf_smc(c, a, &r);
-		CONF_CHECK(c, W(r.a0) == OPTEE_SMC_RETURN_UNKNOWN_FUNCTION,
+		CONF_CHECK(c, CONF_W(r.a0) == OPTEE_SMC_RETURN_UNKNOWN_FUNCTION,
 			   "0x%lx%s: a0 0x%x", ids[i],
-			   threads_held ? " (threads held)" : "", W(r.a0));
+			   threads_held ? " (threads held)" : "", CONF_W(r.a0));
 	}
 }
 
@@ -372,10 +376,10 @@ static void route_fast_reserved_bits(struct conf *c)
 	struct arm_smccc_res r;
 
 	conf_smc(c, a, &r);
-	CONF_EQ(c, W(r.a0), OPTEE_SMC_RETURN_UNKNOWN_FUNCTION);
-	CONF_EQ(c, W(r.a1), PAT1);
-	CONF_EQ(c, W(r.a2), PAT2);
-	CONF_EQ(c, W(r.a3), PAT3);
+	CONF_EQ(c, CONF_W(r.a0), OPTEE_SMC_RETURN_UNKNOWN_FUNCTION);
+	CONF_EQ(c, CONF_W(r.a1), PAT1);
+	CONF_EQ(c, CONF_W(r.a2), PAT2);
+	CONF_EQ(c, CONF_W(r.a3), PAT3);
 }
 
 /*
@@ -395,8 +399,8 @@ static void route_tos_yielding_ebadcmd(struct conf *c)
 		struct arm_smccc_res r;
 
 		conf_smc(c, a, &r);
-		CONF_CHECK(c, W(r.a0) == OPTEE_SMC_RETURN_EBADCMD,
-			   "0x%lx: a0 0x%x", ids[i], W(r.a0));
+		CONF_CHECK(c, CONF_W(r.a0) == OPTEE_SMC_RETURN_EBADCMD,
+			   "0x%lx: a0 0x%x", ids[i], CONF_W(r.a0));
 	}
 }
 
@@ -424,9 +428,9 @@ static void notif_value_none_pending(struct conf *c)
 	CONF_TRY(c, notif_supported(c));
 	conf_smc(c, a, &r);
 	CONF_A0(c, r, OPTEE_SMC_RETURN_OK);
-	CONF_EQ(c, W(r.a1), 0);
-	CONF_EQ(c, W(r.a2), 0);
-	CONF_EQ(c, W(r.a3), PAT3);
+	CONF_EQ(c, CONF_W(r.a1), 0);
+	CONF_EQ(c, CONF_W(r.a2), 0);
+	CONF_EQ(c, CONF_W(r.a3), PAT3);
 }
 
 static void notif_stop(struct conf *c, void *p, uint64_t a, uint64_t b)
@@ -460,7 +464,7 @@ static void notif_enable_then_poll(struct conf *c)
 	CONF_A0(c, r, OPTEE_SMC_RETURN_OK);
 	conf_fast(c, OPTEE_SMC_GET_ASYNC_NOTIF_VALUE, 0, 0, 0, &r);
 	CONF_A0(c, r, OPTEE_SMC_RETURN_OK);
-	CONF_EQ(c, W(r.a2) & OPTEE_SMC_ASYNC_NOTIF_VALID, 0);
+	CONF_EQ(c, CONF_W(r.a2) & OPTEE_SMC_ASYNC_NOTIF_VALID, 0);
 }
 
 const struct conf_case conf_cases_fast[] = {

@@ -56,9 +56,12 @@ static void pta_set_tmem(struct optee_msg_param *p, uint64_t attr,
 	p->u.tmem.shm_ref = pa;
 }
 
-/* ---- the device-enumeration PTA ------------------------------------------ */
+/* ---- the device-enumeration PTA ---------------------------------------- */
 
-/* PUBLIC login: the PTA checks none. Origin TRUSTED_APP on open, TEE on close. */
+/*
+ * PUBLIC login: the PTA checks none. Origin TRUSTED_APP on open, TEE on
+ * close.
+ */
 static void pta_device_open_public(struct conf *c)
 {
 	uint32_t ret, origin, s;
@@ -213,7 +216,7 @@ static void pta_device_unknown_cmd(struct conf *c)
 	CONF_EQ(c, m.arg->ret_origin, TEEC_ORIGIN_TRUSTED_APP);
 }
 
-/* ---- the invoke-tests PTA -------------------------------------------------- */
+/* ---- the invoke-tests PTA ---------------------------------------------- */
 
 static uint32_t pta_open_tests(struct conf *c)
 {
@@ -374,7 +377,7 @@ static void pta_tests_tmem_outside_reserved_shm(struct conf *c)
 	CONF_EQ(c, m.arg->ret_origin, TEEC_ORIGIN_TEE);
 }
 
-/* ---- session ids and logins ------------------------------------------------ */
+/* ---- session ids and logins -------------------------------------------- */
 
 /* With no session open anywhere, a new session is number 1. */
 static void sess_first_id_is_1(struct conf *c)
@@ -543,7 +546,7 @@ static void sess_cancel_unknown_session(struct conf *c)
 	CONF_EQ(c, m.arg->ret_origin, TEEC_ORIGIN_TEE);
 }
 
-/* ---- a TA that is not there ---------------------------------------------- */
+/* ---- a TA that is not there -------------------------------------------- */
 
 static bool pta_open_missing(struct conf *c, struct conf_nw *nw,
 			     struct conf_msg *m)

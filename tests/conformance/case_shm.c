@@ -374,7 +374,7 @@ static void shm_regd_arg(struct conf *c)
 	nw->rpc_arg = (struct optee_msg_arg *)(r.va + 0x200 +
 					       OPTEE_MSG_GET_ARG_SIZE(0));
 	a[1] = (unsigned long)(COOKIE >> 32);
-	a[2] = W(COOKIE);
+	a[2] = CONF_W(COOKIE);
 	a[3] = 0x200;
 	CONF_TRY(c, conf_call(c, nw, a, false, &res));
 	CONF_A0(c, res, OPTEE_SMC_RETURN_OK);
@@ -471,7 +471,7 @@ static void shm_regd_arg_past_end(struct conf *c)
 	arg->cmd = OPTEE_MSG_CMD_CLOSE_SESSION;
 	arg->session = 0x7fff;
 	a[1] = (unsigned long)(COOKIE >> 32);
-	a[2] = W(COOKIE);
+	a[2] = CONF_W(COOKIE);
 	a[3] = PAGE - 64;
 	conf_smc(c, a, &res);
 	CONF_A0(c, res, OPTEE_SMC_RETURN_EBADADDR);

@@ -35,11 +35,11 @@ static void std_unknown_function_ebadcmd(struct conf *c)
 		struct arm_smccc_res r;
 
 		conf_smc(c, a, &r);
-		CONF_CHECK(c, W(r.a0) == OPTEE_SMC_RETURN_EBADCMD,
-			   "0x%lx: a0 0x%x", ids[i], W(r.a0));
-		CONF_CHECK(c, !W(r.a1) && !W(r.a2) && !W(r.a3),
-			   "0x%lx: a1..a3 0x%x 0x%x 0x%x", ids[i], W(r.a1),
-			   W(r.a2), W(r.a3));
+		CONF_CHECK(c, CONF_W(r.a0) == OPTEE_SMC_RETURN_EBADCMD,
+			   "0x%lx: a0 0x%x", ids[i], CONF_W(r.a0));
+		CONF_CHECK(c, !CONF_W(r.a1) && !CONF_W(r.a2) && !CONF_W(r.a3),
+			   "0x%lx: a1..a3 0x%x 0x%x 0x%x", ids[i], CONF_W(r.a1),
+			   CONF_W(r.a2), CONF_W(r.a3));
 	}
 }
 
@@ -81,7 +81,7 @@ static void std_msg_stop_async_notif(struct conf *c)
 	CONF_EQ(c, m.arg->ret_origin, 0x77);
 }
 
-/* ---- where the argument may lie ------------------------------------------ */
+/* ---- where the argument may lie ---------------------------------------- */
 
 /* INVOKE on session 0, which never exists: a harmless complete call. */
 static unsigned long std_invoke_nothing_at(struct conf *c, unsigned long fid,
@@ -106,7 +106,7 @@ static unsigned long std_invoke_nothing_at(struct conf *c, unsigned long fid,
 	if (!conf_call(c, nw, a, false, &r))
 		return ~0UL;
 	*ret = arg->ret;
-	return W(r.a0);
+	return CONF_W(r.a0);
 }
 
 static void std_arg_dram_page_aligned(struct conf *c)
@@ -280,7 +280,7 @@ static void std_regd_arg_unknown_cookie(struct conf *c)
 	CONF_A0(c, r, OPTEE_SMC_RETURN_EBADADDR);
 }
 
-/* ---- RPCs and the RPC argument ------------------------------------------- */
+/* ---- RPCs and the RPC argument ----------------------------------------- */
 
 /*
  * CALL_WITH_ARG and no RPC argument cached: the thread's first RPC is
@@ -355,8 +355,8 @@ static void std_rpc_thread_id(struct conf *c)
 
 	CONF_TRY(c, n);
 	CONF_TRY(c, conf_start_missing(c, &nw, &m, true, &r));
-	CONF_CHECK(c, optee_smc_return_is_rpc(r.a0), "a0 0x%x", W(r.a0));
-	CONF_CHECK(c, W(r.a3) < n, "thread id %u of %u", W(r.a3), n);
+	CONF_CHECK(c, optee_smc_return_is_rpc(r.a0), "a0 0x%x", CONF_W(r.a0));
+	CONF_CHECK(c, CONF_W(r.a3) < n, "thread id %u of %u", CONF_W(r.a3), n);
 	CONF_TRY(c, conf_resume(c, nw, 0, &r));
 	CONF_A0(c, r, OPTEE_SMC_RETURN_OK);
 }

@@ -12,7 +12,7 @@
 
 #include "conf_priv.h"
 
-/* ---- the RPC-argument cache ------------------------------------------------ */
+/* ---- the RPC-argument cache -------------------------------------------- */
 
 /* At rest the cache is disabled and empty: enable, then disable: empty. */
 static void cache_enable_disable_empty(struct conf *c)
@@ -98,7 +98,7 @@ static void cache_keeps_rpc_arg(struct conf *c)
 
 	conf_fast(c, OPTEE_SMC_DISABLE_SHM_CACHE, 0, 0, 0, &r);
 	CONF_A0(c, r, OPTEE_SMC_RETURN_OK);
-	CONF_EQ(c, ((uint64_t)W(r.a1) << 32) | W(r.a2), cookie);
+	CONF_EQ(c, ((uint64_t)CONF_W(r.a1) << 32) | CONF_W(r.a2), cookie);
 	conf_fast(c, OPTEE_SMC_DISABLE_SHM_CACHE, 0, 0, 0, &r);
 	CONF_A0(c, r, OPTEE_SMC_RETURN_ENOTAVAIL);
 }
@@ -136,13 +136,14 @@ static void cache_drain_per_thread(struct conf *c)
 	}
 	CONF_TRY(c, conf_resume_all(c, NULL));
 	for (i = 0; i < 2; i++) {
-		CONF_EQ(c, conf_nw_count(nw[i], OPTEE_SMC_RPC_FUNC_FREE, -1), 0);
+		CONF_EQ(c, conf_nw_count(nw[i], OPTEE_SMC_RPC_FUNC_FREE, -1),
+			0);
 		want[i] = nw[i]->rec[0].cookie;
 	}
 	for (i = 0; i < 2; i++) {
 		conf_fast(c, OPTEE_SMC_DISABLE_SHM_CACHE, 0, 0, 0, &r);
 		CONF_A0(c, r, OPTEE_SMC_RETURN_OK);
-		got[i] = ((uint64_t)W(r.a1) << 32) | W(r.a2);
+		got[i] = ((uint64_t)CONF_W(r.a1) << 32) | CONF_W(r.a2);
 	}
 	CONF_CHECK(c, (got[0] == want[0] && got[1] == want[1]) ||
 		   (got[0] == want[1] && got[1] == want[0]),
@@ -153,7 +154,7 @@ static void cache_drain_per_thread(struct conf *c)
 	CONF_A0(c, r, OPTEE_SMC_RETURN_ENOTAVAIL);
 }
 
-/* ---- the thread limit and ERESUME ------------------------------------------ */
+/* ---- the thread limit and ERESUME -------------------------------------- */
 
 /* Every thread held in an RPC: the next yielding call gets ETHREAD_LIMIT. */
 static void thread_limit(struct conf *c)
@@ -189,9 +190,9 @@ static void thread_limit_fast_calls_work(struct conf *c)
 	CONF_TRY(c, n);
 	conf_fast(c, OPTEE_SMC_GET_THREAD_COUNT, 0, 0, 0, &r);
 	CONF_A0(c, r, OPTEE_SMC_RETURN_OK);
-	CONF_EQ(c, W(r.a1), n);
+	CONF_EQ(c, CONF_W(r.a1), n);
 	conf_fast(c, OPTEE_SMC_CALLS_UID, 0, 0, 0, &r);
-	CONF_EQ(c, W(r.a0), OPTEE_MSG_UID_0);
+	CONF_EQ(c, CONF_W(r.a0), OPTEE_MSG_UID_0);
 }
 
 /* The cache cannot change while a thread is not free: EBUSY both ways. */
@@ -216,7 +217,7 @@ static void cache_ebusy_with_one_call_held(struct conf *c)
 	struct arm_smccc_res r;
 
 	CONF_TRY(c, conf_start_missing(c, &nw, &m, true, &r));
-	CONF_CHECK(c, optee_smc_return_is_rpc(r.a0), "a0 0x%x", W(r.a0));
+	CONF_CHECK(c, optee_smc_return_is_rpc(r.a0), "a0 0x%x", CONF_W(r.a0));
 	conf_fast(c, OPTEE_SMC_DISABLE_SHM_CACHE, 0, 0, 0, &r);
 	CONF_A0(c, r, OPTEE_SMC_RETURN_EBUSY);
 	CONF_TRY(c, conf_resume(c, nw, 0, &r));
@@ -255,8 +256,8 @@ static void thread_resume_out_of_order(struct conf *c)
 		if (!nw)
 			continue;
 		CONF_CHECK(c, !nw->held, "call %u still held", i);
-		CONF_CHECK(c, W(nw->last.a0) == OPTEE_SMC_RETURN_OK,
-			   "call %u: a0 0x%x", i, W(nw->last.a0));
+		CONF_CHECK(c, CONF_W(nw->last.a0) == OPTEE_SMC_RETURN_OK,
+			   "call %u: a0 0x%x", i, CONF_W(nw->last.a0));
 	}
 	/* Every thread is free again: a yielding call gets one. */
 	conf_fast(c, 0x32000014UL, 0, 0, 0, &r);
@@ -282,13 +283,14 @@ static void thread_opens_contend_on_secure_lock(struct conf *c)
 	for (i = 0; i < 2; i++) {
 		CONF_TRY(c, conf_start_missing(c, &nw[i], &m[i], true, &r));
 		CONF_CHECK(c, optee_smc_return_is_rpc(r.a0), "a0 0x%x",
-			   W(r.a0));
-		tid[i] = W(r.a3);
+			   CONF_W(r.a0));
+		tid[i] = CONF_W(r.a3);
 	}
 	CONF_TRY(c, conf_resume_all(c, nw[1]));
 	for (i = 0; i < 2; i++) {
 		CONF_A0(c, nw[i]->last, OPTEE_SMC_RETURN_OK);
-		CONF_CHECK(c, m[i].arg->ret != TEE_SUCCESS && !m[i].arg->session,
+		CONF_CHECK(c, m[i].arg->ret != TEE_SUCCESS &&
+			   !m[i].arg->session,
 			   "call %u: ret 0x%x session %u", i, m[i].arg->ret,
 			   m[i].arg->session);
 	}
@@ -332,8 +334,8 @@ static void thread_eresume_bad_id(struct conf *c)
 		struct arm_smccc_res r;
 
 		conf_smc(c, a, &r);
-		CONF_CHECK(c, W(r.a0) == OPTEE_SMC_RETURN_ERESUME,
-			   "thread id 0x%lx: a0 0x%x", ids[i], W(r.a0));
+		CONF_CHECK(c, CONF_W(r.a0) == OPTEE_SMC_RETURN_ERESUME,
+			   "thread id 0x%lx: a0 0x%x", ids[i], CONF_W(r.a0));
 	}
 }
 
@@ -349,8 +351,8 @@ static void thread_eresume_free_thread(struct conf *c)
 					     0, i, 0, 0, 0, 0 };
 
 		conf_smc(c, a, &r);
-		CONF_CHECK(c, W(r.a0) == OPTEE_SMC_RETURN_ERESUME,
-			   "thread %u: a0 0x%x", i, W(r.a0));
+		CONF_CHECK(c, CONF_W(r.a0) == OPTEE_SMC_RETURN_ERESUME,
+			   "thread %u: a0 0x%x", i, CONF_W(r.a0));
 	}
 	/* No thread was consumed: the cache still reports "all free". */
 	conf_fast(c, OPTEE_SMC_DISABLE_SHM_CACHE, 0, 0, 0, &r);
@@ -368,8 +370,8 @@ static void thread_eresume_other_thread(struct conf *c)
 
 	CONF_TRY(c, n);
 	CONF_TRY(c, conf_start_missing(c, &nw, &m, true, &r));
-	CONF_CHECK(c, optee_smc_return_is_rpc(r.a0), "a0 0x%x", W(r.a0));
-	held = W(r.a3);
+	CONF_CHECK(c, optee_smc_return_is_rpc(r.a0), "a0 0x%x", CONF_W(r.a0));
+	held = CONF_W(r.a3);
 	for (i = 0; i < n; i++) {
 		const unsigned long a[8] = { OPTEE_SMC_CALL_RETURN_FROM_RPC, 0,
 					     0, i, 0, 0, 0, 0 };
@@ -377,8 +379,8 @@ static void thread_eresume_other_thread(struct conf *c)
 		if (i == held)
 			continue;
 		conf_smc(c, a, &r);
-		CONF_CHECK(c, W(r.a0) == OPTEE_SMC_RETURN_ERESUME,
-			   "thread %u: a0 0x%x", i, W(r.a0));
+		CONF_CHECK(c, CONF_W(r.a0) == OPTEE_SMC_RETURN_ERESUME,
+			   "thread %u: a0 0x%x", i, CONF_W(r.a0));
 	}
 	CONF_TRY(c, conf_resume(c, nw, 0, &r));
 	CONF_A0(c, r, OPTEE_SMC_RETURN_OK);

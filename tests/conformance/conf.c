@@ -131,11 +131,11 @@ static void conf_check_rest(struct conf *c)
 	uint32_t ret = ~0U, s;
 
 	conf_fast(c, OPTEE_SMC_DISABLE_SHM_CACHE, 0, 0, 0, &r);
-	if (W(r.a0) != OPTEE_SMC_RETURN_ENOTAVAIL) {
+	if (CONF_W(r.a0) != OPTEE_SMC_RETURN_ENOTAVAIL) {
 		conf_fail(c, __FILE__, __LINE__,
 			  "left behind: DISABLE_SHM_CACHE a0 0x%x (EBUSY: a "
-			  "thread is taken; OK: the cache kept cookie 0x%x%08x)",
-			  W(r.a0), W(r.a1), W(r.a2));
+			  "thread is taken; OK: the cache kept 0x%x%08x)",
+			  CONF_W(r.a0), CONF_W(r.a1), CONF_W(r.a2));
 		return;
 	}
 	s = conf_open_kept(c, conf_uuid_device_pta, OPTEE_MSG_LOGIN_PUBLIC,
@@ -193,7 +193,8 @@ int conf_run(const struct conf_target *t, const char *filter)
 			idx++;
 			if (!t || !t->invoke.fn || !t->phys)
 				conf_fail(c, __FILE__, __LINE__,
-					  "the target has no conduit or memory map");
+					  "the target has no conduit or "
+					  "memory map");
 			else
 				k->fn(c);
 			/* Cleanup failures are reported against the case. */

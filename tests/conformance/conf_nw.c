@@ -19,7 +19,7 @@
 /* Past this many RPCs a call is taken to be looping. */
 #define CONF_RPC_BOUND	4096U
 
-/* ---- the normal world of yielding calls ---------------------------------- */
+/* ---- the normal world of yielding calls -------------------------------- */
 
 static void conf_nw_release(struct conf *c, void *p, uint64_t a, uint64_t b)
 {
@@ -226,9 +226,9 @@ static struct conf_rpc_rec *conf_nw_rec(struct conf_nw *nw,
 		rec = &nw->rec[nw->n];
 		memset(rec, 0, sizeof(*rec));
 		rec->func = optee_smc_return_rpc_func(r->a0);
-		rec->a1 = W(r->a1);
-		rec->a2 = W(r->a2);
-		rec->a3 = W(r->a3);
+		rec->a1 = CONF_W(r->a1);
+		rec->a2 = CONF_W(r->a2);
+		rec->a3 = CONF_W(r->a3);
 	}
 	nw->n++;
 	return rec;
@@ -238,7 +238,7 @@ static struct conf_rpc_rec *conf_nw_rec(struct conf_nw *nw,
 static struct optee_msg_arg *conf_nw_cmd_arg(struct conf_nw *nw,
 					     const struct arm_smccc_res *r)
 {
-	uint64_t cookie = ((uint64_t)W(r->a1) << 32) | W(r->a2);
+	uint64_t cookie = ((uint64_t)CONF_W(r->a1) << 32) | CONF_W(r->a2);
 	struct conf_alloc *m;
 
 	if (!cookie)
@@ -273,20 +273,20 @@ static void conf_nw_answer(struct conf *c, struct conf_nw *nw,
 			   const struct arm_smccc_res *r, unsigned long a[8])
 {
 	struct conf_rpc_rec *rec = conf_nw_rec(nw, r);
-	uint64_t cookie = ((uint64_t)W(r->a1) << 32) | W(r->a2);
+	uint64_t cookie = ((uint64_t)CONF_W(r->a1) << 32) | CONF_W(r->a2);
 	struct conf_alloc *m;
 
 	memset(a, 0, 8 * sizeof(a[0]));
 	a[0] = OPTEE_SMC_CALL_RETURN_FROM_RPC;
-	a[1] = W(r->a1);
-	a[2] = W(r->a2);
-	a[3] = W(r->a3);
+	a[1] = CONF_W(r->a1);
+	a[2] = CONF_W(r->a2);
+	a[3] = CONF_W(r->a3);
 	switch (optee_smc_return_rpc_func(r->a0)) {
 	case OPTEE_SMC_RPC_FUNC_ALLOC:
 		a[1] = 0;
 		a[2] = 0;
 		m = nw->alloc_fail ? NULL :
-			conf_nw_lend(c, nw, (size_t)W(r->a1), true);
+			conf_nw_lend(c, nw, (size_t)CONF_W(r->a1), true);
 		if (m) {
 			a[1] = (unsigned long)(m->pa >> 32);
 			a[2] = (unsigned long)(uint32_t)m->pa;

@@ -62,7 +62,7 @@ bool conf_failed(const struct conf *c);
 void conf_note(struct conf *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-#define CONF_CHECK(c, cond, ...)						\
+#define CONF_CHECK(c, cond, ...)					\
 	do {								\
 		if (!(cond)) {						\
 			conf_fail((c), __FILE__, __LINE__, __VA_ARGS__);\
@@ -98,10 +98,10 @@ void conf_note(struct conf *c, const char *fmt, ...)
 	} while (0)
 
 /* The 32 bits an SMC32 call defines in a register. */
-#define W(x)	((uint32_t)(x))
+#define CONF_W(x)	((uint32_t)(x))
 
 /* a0 must be @want (compared as 32 bits). */
-#define CONF_A0(c, res, want)	CONF_EQ(c, W((res).a0), (want))
+#define CONF_A0(c, res, want)	CONF_EQ(c, CONF_W((res).a0), (want))
 
 /* ---- cleanups ---------------------------------------------------------- */
 
@@ -155,8 +155,8 @@ bool conf_shm_config(struct conf *c, uint64_t *base, uint64_t *size);
 
 /* ---- yielding calls and their RPCs ------------------------------------- */
 
-#define CONF_RPC_LOG	48	/* RPCs a call records (more are counted) */
-#define CONF_ALLOCS	24	/* buffers the normal world lends at once */
+#define CONF_RPC_LOG	48	/* RPCs a call records */
+#define CONF_ALLOCS	24	/* buffers lent at once */
 
 /**
  * struct conf_rpc_rec - one RPC as the normal world saw it
@@ -240,7 +240,7 @@ struct conf_nw *conf_nw_new(struct conf *c);
 /* Normal worlds a case may have at once. */
 #define CONF_MAX_NW_CASE	8
 
-/** conf_case_nw() - the case's @i-th normal world, in creation order, or NULL */
+/** conf_case_nw() - the case's @i-th normal world (creation order), or NULL */
 struct conf_nw *conf_case_nw(struct conf *c, unsigned int i);
 
 /**
@@ -273,7 +273,7 @@ unsigned int conf_nw_count(const struct conf_nw *nw, uint32_t func, int cmd);
 /** conf_nw_dump() - the RPCs seen, as "# ..." notes */
 void conf_nw_dump(struct conf *c, const struct conf_nw *nw);
 
-/* ---- messages ------------------------------------------------------------ */
+/* ---- messages ---------------------------------------------------------- */
 
 /**
  * struct conf_msg - an optee_msg_arg in its own page, with room for an RPC
@@ -322,7 +322,7 @@ bool conf_open_msg(struct conf *c, struct conf_msg *m, const uint8_t *uuid,
  */
 uint32_t conf_open(struct conf *c, const uint8_t *uuid, uint32_t login,
 		   uint32_t *ret, uint32_t *origin);
-/** conf_close() - close now (the deferred close then does nothing); Return: ret */
+/** conf_close() - close @session now; Return: the TEE ret */
 uint32_t conf_close(struct conf *c, uint32_t session, uint32_t *origin);
 /** conf_track_session() - close @session when the case ends, if still open */
 void conf_track_session(struct conf *c, uint32_t session);
@@ -333,7 +333,7 @@ void conf_track_session(struct conf *c, uint32_t session);
 uint32_t conf_open_kept(struct conf *c, const uint8_t *uuid, uint32_t login,
 			uint32_t *ret, uint32_t *origin);
 
-/* ---- calls that make RPCs ------------------------------------------------- */
+/* ---- calls that make RPCs ----------------------------------------------- */
 
 /** conf_std_regs() - a0..a7 of a yielding call @fid passing @pa (a1:a2) */
 void conf_std_regs(unsigned long a[8], unsigned long fid, uint64_t pa);
@@ -357,7 +357,7 @@ unsigned int conf_hold_all(struct conf *c, unsigned long tids[16]);
  */
 void conf_cache_drain(struct conf *c, void *p, uint64_t a, uint64_t b);
 
-/* ---- the driver ---------------------------------------------------------- */
+/* ---- the driver -------------------------------------------------------- */
 
 struct optee;
 struct tee_device;

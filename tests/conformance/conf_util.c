@@ -35,7 +35,7 @@ void conf_smc(struct conf *c, const unsigned long a[8],
 			   a[6], a[7], res);
 	/*
 	 * Kept as they came: OP-TEE's calls are SMC32, so cases compare
-	 * the low 32 bits (W()), except where the ABI says more (the
+	 * the low 32 bits (CONF_W()), except where the ABI says more (the
 	 * build id of GET_OS_REVISION fills x2 on aarch64).
 	 */
 }
@@ -87,19 +87,19 @@ void *conf_pages(struct conf *c, size_t n, uint64_t *pa)
 	return va;
 }
 
-/* ---- facts ---------------------------------------------------------------- */
+/* ---- facts -------------------------------------------------------------- */
 
 unsigned int conf_thread_count(struct conf *c)
 {
 	struct arm_smccc_res r;
 
 	conf_fast(c, OPTEE_SMC_GET_THREAD_COUNT, 0, 0, 0, &r);
-	if (W(r.a0) != OPTEE_SMC_RETURN_OK || !W(r.a1)) {
+	if (CONF_W(r.a0) != OPTEE_SMC_RETURN_OK || !CONF_W(r.a1)) {
 		conf_fail(c, __FILE__, __LINE__,
 			  "GET_THREAD_COUNT: a0 0x%lx a1 %lu", r.a0, r.a1);
 		return 0;
 	}
-	return W(r.a1);
+	return CONF_W(r.a1);
 }
 
 uint32_t conf_sec_caps(struct conf *c, uint32_t *a2, uint32_t *a3)
@@ -107,7 +107,7 @@ uint32_t conf_sec_caps(struct conf *c, uint32_t *a2, uint32_t *a3)
 	struct arm_smccc_res r;
 
 	conf_fast(c, OPTEE_SMC_EXCHANGE_CAPABILITIES, 0, 0, 0, &r);
-	if (W(r.a0) != OPTEE_SMC_RETURN_OK)
+	if (CONF_W(r.a0) != OPTEE_SMC_RETURN_OK)
 		conf_fail(c, __FILE__, __LINE__,
 			  "EXCHANGE_CAPABILITIES: a0 0x%lx", r.a0);
 	if (a2)
@@ -122,21 +122,21 @@ bool conf_shm_config(struct conf *c, uint64_t *base, uint64_t *size)
 	struct arm_smccc_res r;
 
 	conf_fast(c, OPTEE_SMC_GET_SHM_CONFIG, 0, 0, 0, &r);
-	if (W(r.a0) != OPTEE_SMC_RETURN_OK)
+	if (CONF_W(r.a0) != OPTEE_SMC_RETURN_OK)
 		return conf_fail(c, __FILE__, __LINE__,
 				 "GET_SHM_CONFIG: a0 0x%lx", r.a0);
-	*base = W(r.a1);
-	*size = W(r.a2);
+	*base = CONF_W(r.a1);
+	*size = CONF_W(r.a2);
 	return true;
 }
 
-/* ---- messages ------------------------------------------------------------- */
+/* ---- messages ----------------------------------------------------------- */
 
 bool conf_msg_new(struct conf *c, struct conf_msg *m, uint32_t cmd,
 		  uint32_t num_params)
 {
 	size_t need = OPTEE_MSG_GET_ARG_SIZE(num_params) +
-		      OPTEE_MSG_GET_ARG_SIZE(OPTEE_SMC_THREAD_RPC_MAX_NUM_PARAMS);
+		OPTEE_MSG_GET_ARG_SIZE(OPTEE_SMC_THREAD_RPC_MAX_NUM_PARAMS);
 	size_t pages = (need + CONF_PAGE - 1) / CONF_PAGE;
 
 	m->arg = conf_pages(c, pages, &m->pa);
@@ -145,8 +145,8 @@ bool conf_msg_new(struct conf *c, struct conf_msg *m, uint32_t cmd,
 	m->arg->cmd = cmd;
 	m->arg->num_params = num_params;
 	m->rpc_pa = m->pa + OPTEE_MSG_GET_ARG_SIZE(num_params);
-	m->rpc_arg = (struct optee_msg_arg *)((char *)m->arg +
-					      OPTEE_MSG_GET_ARG_SIZE(num_params));
+	m->rpc_arg = (struct optee_msg_arg *)
+		((char *)m->arg + OPTEE_MSG_GET_ARG_SIZE(num_params));
 	m->rpc_arg->num_params = OPTEE_SMC_THREAD_RPC_MAX_NUM_PARAMS;
 	return true;
 }
@@ -174,7 +174,7 @@ unsigned long conf_msg_call_a0(struct conf *c, struct conf_msg *m,
 			OPTEE_MSG_GET_ARG_SIZE(m->arg->num_params)) : NULL;
 	if (!conf_call(c, nw, a, false, &res))
 		return ~0UL;
-	return W(res.a0);
+	return CONF_W(res.a0);
 }
 
 bool conf_msg_call(struct conf *c, struct conf_msg *m, struct conf_nw *nw)
@@ -187,7 +187,7 @@ bool conf_msg_call(struct conf *c, struct conf_msg *m, struct conf_nw *nw)
 	return true;
 }
 
-/* ---- sessions ------------------------------------------------------------- */
+/* ---- sessions ----------------------------------------------------------- */
 
 bool conf_open_msg(struct conf *c, struct conf_msg *m, const uint8_t *uuid,
 		   uint32_t login, uint32_t extra_params)
@@ -296,14 +296,14 @@ uint32_t conf_close(struct conf *c, uint32_t session, uint32_t *origin)
 	return m.arg->ret;
 }
 
-/* ---- calls that make RPCs ------------------------------------------------- */
+/* ---- calls that make RPCs ----------------------------------------------- */
 
 void conf_std_regs(unsigned long a[8], unsigned long fid, uint64_t pa)
 {
 	memset(a, 0, 8 * sizeof(a[0]));
 	a[0] = fid;
 	a[1] = (unsigned long)(pa >> 32);
-	a[2] = W(pa);
+	a[2] = CONF_W(pa);
 }
 
 bool conf_start_missing(struct conf *c, struct conf_nw **nw,
@@ -342,10 +342,10 @@ unsigned int conf_hold_all(struct conf *c, unsigned long tids[16])
 		if (!optee_smc_return_is_rpc(r.a0)) {
 			conf_fail(c, __FILE__, __LINE__,
 				  "call %u did not suspend: a0 0x%x", i,
-				  W(r.a0));
+				  CONF_W(r.a0));
 			return 0;
 		}
-		tids[i] = W(r.a3);
+		tids[i] = CONF_W(r.a3);
 	}
 	return n;
 }
@@ -360,11 +360,11 @@ void conf_cache_drain(struct conf *c, void *p, uint64_t a, uint64_t b)
 	(void)b;
 	for (i = 0; i < 64; i++) {
 		conf_fast(c, OPTEE_SMC_DISABLE_SHM_CACHE, 0, 0, 0, &r);
-		if (W(r.a0) == OPTEE_SMC_RETURN_ENOTAVAIL)
+		if (CONF_W(r.a0) == OPTEE_SMC_RETURN_ENOTAVAIL)
 			return;
-		if (W(r.a0) != OPTEE_SMC_RETURN_OK)
+		if (CONF_W(r.a0) != OPTEE_SMC_RETURN_OK)
 			break;
 	}
 	conf_fail(c, __FILE__, __LINE__,
-		  "cleanup: DISABLE_SHM_CACHE a0 0x%x", W(r.a0));
+		  "cleanup: DISABLE_SHM_CACHE a0 0x%x", CONF_W(r.a0));
 }
