@@ -307,6 +307,30 @@ static void shm_unregister_twice(struct conf *c)
 	CONF_EQ(c, shm_unregister(c, COOKIE), TEE_ERROR_BAD_PARAMETERS);
 }
 
+/*
+ * A second REGISTER_SHM under a cookie already registered: OP-TEE 4.10
+ * keeps a list of registrations and does not look for the cookie first,
+ * so both are accepted, and UNREGISTER releases one per call.
+ */
+static void shm_register_same_cookie_twice(struct conf *c)
+{
+	struct shm_reg r1, r2;
+	uint32_t ret;
+
+	CONF_TRY(c, shm_buf(c, &r1, 1));
+	CONF_TRY(c, shm_buf(c, &r2, 1));
+	CONF_EQ(c, shm_register(c, &r1, OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT |
+				OPTEE_MSG_ATTR_NONCONTIG, 0, PAGE, COOKIE),
+		TEE_SUCCESS);
+	ret = shm_register(c, &r2, OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT |
+			   OPTEE_MSG_ATTR_NONCONTIG, 0, PAGE, COOKIE);
+	CONF_EQ(c, ret, TEE_SUCCESS);
+	CONF_EQ(c, shm_unregister(c, COOKIE), TEE_SUCCESS);
+	CONF_EQ(c, shm_unregister(c, COOKIE), TEE_SUCCESS);
+	CONF_CHECK(c, shm_unregister(c, COOKIE) != TEE_SUCCESS,
+		   "a third registration was there");
+}
+
 /* REGISTER_SHM takes exactly TMEM_OUTPUT | NONCONTIG. */
 static void shm_register_wrong_attr(struct conf *c)
 {
@@ -490,6 +514,7 @@ const struct conf_case conf_cases_shm[] = {
 	{ "shm_memref_unknown_cookie", shm_memref_unknown_cookie },
 	{ "shm_unregister_unknown_cookie", shm_unregister_unknown_cookie },
 	{ "shm_unregister_twice", shm_unregister_twice },
+	{ "shm_register_same_cookie_twice", shm_register_same_cookie_twice },
 	{ "shm_register_wrong_attr", shm_register_wrong_attr },
 	{ "shm_register_secure_page", shm_register_secure_page },
 	{ "shm_register_two_list_pages", shm_register_two_list_pages },
