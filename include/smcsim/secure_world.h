@@ -121,10 +121,36 @@ struct smcsim_sw_config {
  *
  * Two threads, reserved and dynamic shm, async notifications, RPMB_PROBE in
  * the upstream profile: EXCHANGE_CAPABILITIES answers a1 = 0xF5 in both
- * profiles (bit 7 meaning SYSTEM_THREAD in the proposal one).
+ * profiles (bit 7 meaning SYSTEM_THREAD in the proposal one). The build id
+ * is the simulator's own (SMCSIM_SW_DEFAULT_BUILD_ID) and the invoke-tests
+ * PTA is left out; smcsim_sw_config_qemu_v8() is the real firmware's
+ * build.
  */
 void smcsim_sw_config_default(struct smcsim_sw_config *cfg,
 			      enum smcsim_abi_profile profile,
+			      struct smcsim_phys *phys);
+
+/* The build id OP-TEE 4.10.0 of ../shared/firmware/optee-4.10-qemu_v8 answers. */
+#define SMCSIM_SW_QEMU_V8_FW_BUILD_ID	0x753afbbee1682f5dULL
+
+/**
+ * smcsim_sw_config_qemu_v8() - the secure world of the real firmware the
+ * project runs against (TF-A 2.14 + OP-TEE 4.10.0 for QEMU v8, as built
+ * in ../shared/firmware/optee-4.10-qemu_v8), for the conformance suite's
+ * simulator target
+ * @phys:	the machine's memory map (it must have a reserved shm region)
+ *
+ * Upstream profile; CFG_NUM_THREADS=2; reserved shm (cached) and dynamic
+ * shm; async notifications (notification maximum 66); RPMB_PROBE
+ * announced, so EXCHANGE_CAPABILITIES answers 0xF5, 0x42, 4; no protected
+ * memory (CFG_SECURE_DATA_PATH=n, CFG_CORE_DYN_PROTMEM=n); OS revision
+ * 4.10 with that build's id, SMCSIM_SW_QEMU_V8_FW_BUILD_ID; the
+ * invoke-tests pseudo TA (CFG_TEE_CORE_EMBED_INTERNAL_TESTS=y); the
+ * monitor answers SMCCC 1.5 and PSCI 1.1. Every one of these was read from
+ * the firmware (/work/facts/firmware-answers.md). Build facts like these
+ * are configuration: a case reads them from the world, never assumes them.
+ */
+void smcsim_sw_config_qemu_v8(struct smcsim_sw_config *cfg,
 			      struct smcsim_phys *phys);
 
 struct smcsim_sw;

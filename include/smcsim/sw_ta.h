@@ -252,8 +252,11 @@ int smcsim_sw_mutex_create(struct smcsim_sw *sw, struct smcsim_sw_mutex **out);
 void smcsim_sw_mutex_destroy(struct smcsim_sw_mutex *m);
 /**
  * smcsim_ta_mutex_lock() - take @m, waiting through the normal world
- * Return: TEE_SUCCESS with @m held; else the wait's error with @m not held
- * (OP-TEE panics there instead).
+ *
+ * A WAIT the normal world answers TEE_ERROR_TIMEOUT is simply asked again,
+ * as OP-TEE 4.10 does (observed on the firmware: it waits forever).
+ * Return: TEE_SUCCESS with @m held; else the wait's other error with @m
+ * not held (OP-TEE panics there instead).
  */
 uint32_t smcsim_ta_mutex_lock(struct smcsim_ta_sess *s,
 			      struct smcsim_sw_mutex *m);

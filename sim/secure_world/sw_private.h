@@ -45,16 +45,20 @@ struct sw_args {
  * struct sw_shm - shared memory described by a page list
  * @link:	node in sw->shm_tree (registered shm only)
  * @cookie:	the normal world's name for it (0 for a temporary list)
+ * @seq:	registration order (a cookie may be registered twice)
  * @pages:	physical address of each page, each checked non-secure
  * @npages:	entries in @pages
  * @offset:	offset of the first byte in the first page
  * @size:	bytes
  * @users:	calls using it now (under sw->shm_lock); non-zero refuses
- *		UNREGISTER_SHM with TEE_ERROR_BUSY
+ *		UNREGISTER_SHM with TEE_ERROR_BUSY. A deliberate difference:
+ *		OP-TEE's UNREGISTER_SHM waits (a sleeping wait on its thread)
+ *		until those calls are done, then releases it
  */
 struct sw_shm {
 	RB_ENTRY(sw_shm) link;
 	uint64_t cookie;
+	uint64_t seq;
 	uint64_t *pages;
 	size_t npages;
 	size_t offset;
@@ -318,6 +322,7 @@ struct smcsim_sw {
 
 	struct rt_mutex shm_lock;
 	struct sw_shm_tree shm_tree;
+	uint64_t shm_seq;
 	unsigned int shm_count;
 	struct sw_protmem_list protmem;
 	unsigned int protmem_count;

@@ -139,6 +139,17 @@ static void sw_params_release(struct smcsim_sw *sw, struct sw_params *pp)
 	}
 }
 
+/* [@pa, +@size) (at least a byte) lies in the reserved shm. */
+static bool sw_param_in_reserved_shm(struct smcsim_sw *sw, uint64_t pa,
+				     uint64_t size)
+{
+	enum smcsim_mem_kind kind;
+
+	return sw->cfg.reserved_shm &&
+	       !smcsim_phys_kind(sw->cfg.phys, pa, size ? size : 1, &kind) &&
+	       kind == SMCSIM_MEM_NS_SHM;
+}
+
 static uint32_t sw_param_mem_in(struct smcsim_sw *sw,
 				const struct optee_msg_param *mp,
 				struct sw_params *pp, unsigned int i)
@@ -148,12 +159,6 @@ static uint32_t sw_param_mem_in(struct smcsim_sw *sw,
 	int rc = 0;
 
 	if (type >= OPTEE_MSG_ATTR_TYPE_TMEM_INPUT) {
-		uint64_t allowed = OPTEE_MSG_ATTR_NONCONTIG |
-				   (OPTEE_MSG_ATTR_CACHE_MASK <<
-				    OPTEE_MSG_ATTR_CACHE_SHIFT);
-
-		if ((mp->attr & ~OPTEE_MSG_ATTR_TYPE_MASK) & ~allowed)
-			return TEE_ERROR_BAD_PARAMETERS;
 		size = mp->u.tmem.size;
 		if (!mp->u.tmem.buf_ptr) {
 			/*
@@ -172,24 +177,31 @@ static uint32_t sw_param_mem_in(struct smcsim_sw *sw,
 				rc = -EFAULT;
 		} else {
 			/*
-			 * Non-secure memory, else protected memory by address
-			 * (OP-TEE's set_tmem_param(): the SDP regions, then
-			 * lent memory).
+			 * The reserved shm, else protected memory by address
+			 * (OP-TEE's set_tmem_param(): the reserved shm, the
+			 * SDP regions, then lent memory); other non-secure
+			 * memory only by page list.
 			 */
-			rc = sw_mem_from_pa(sw, mp->u.tmem.buf_ptr, size,
-					    &pp->mem[i]);
+			rc = sw_param_in_reserved_shm(sw, mp->u.tmem.buf_ptr,
+						      size) ?
+			     sw_mem_from_pa(sw, mp->u.tmem.buf_ptr, size,
+					    &pp->mem[i]) : -EFAULT;
 			if (rc)
 				rc = sw_mem_from_protmem_pa(sw,
 							    mp->u.tmem.buf_ptr,
 							    size, &pp->mem[i]);
 		}
 	} else {
-		if (mp->attr & ~OPTEE_MSG_ATTR_TYPE_MASK)
-			return TEE_ERROR_BAD_PARAMETERS;
 		size = mp->u.rmem.size;
 		/* A cookie names registered shm or lent protected memory. */
 		rc = sw_mem_from_shm(sw, mp->u.rmem.shm_ref, mp->u.rmem.offs,
 				     size, &pp->mem[i]);
+		/*
+		 * Registered shm with a window outside it: SECURITY, as
+		 * OP-TEE's set_rmem_param() answers (observed).
+		 */
+		if (rc == -EFAULT)
+			return TEE_ERROR_SECURITY;
 		if (rc == -ENOENT)
 			rc = sw_mem_from_protmem_cookie(sw, mp->u.rmem.shm_ref,
 							mp->u.rmem.offs, size,
@@ -229,20 +241,22 @@ static uint32_t sw_params_in(struct smcsim_sw *sw,
 		uint64_t type = mp[i].attr & OPTEE_MSG_ATTR_TYPE_MASK;
 		uint32_t gp;
 
+		/*
+		 * As OP-TEE's copy_in_params(): META is refused, the other
+		 * attribute bits are not looked at (NONCONTIG only for TMEM).
+		 */
+		if (mp[i].attr & OPTEE_MSG_ATTR_META) {
+			res = TEE_ERROR_BAD_PARAMETERS;
+			break;
+		}
 		switch (type) {
 		case OPTEE_MSG_ATTR_TYPE_NONE:
 			gp = SMCSIM_TA_PARAM_NONE;
-			if (mp[i].attr != type)
-				res = TEE_ERROR_BAD_PARAMETERS;
 			break;
 		case OPTEE_MSG_ATTR_TYPE_VALUE_INPUT:
 		case OPTEE_MSG_ATTR_TYPE_VALUE_OUTPUT:
 		case OPTEE_MSG_ATTR_TYPE_VALUE_INOUT:
 			gp = (uint32_t)type;
-			if (mp[i].attr != type) {
-				res = TEE_ERROR_BAD_PARAMETERS;
-				break;
-			}
 			pp->ta[i].value.a = (uint32_t)mp[i].u.value.a;
 			pp->ta[i].value.b = (uint32_t)mp[i].u.value.b;
 			break;
@@ -289,9 +303,9 @@ static void sw_params_out(struct smcsim_sw *sw, struct optee_msg_param *mp,
 		switch (gp) {
 		case SMCSIM_TA_PARAM_VALUE_OUTPUT:
 		case SMCSIM_TA_PARAM_VALUE_INOUT:
+			/* a and b only: OP-TEE leaves c as it was. */
 			mp[i].u.value.a = pp->ta[i].value.a;
 			mp[i].u.value.b = pp->ta[i].value.b;
-			mp[i].u.value.c = 0;
 			break;
 		case SMCSIM_TA_PARAM_MEMREF_OUTPUT:
 		case SMCSIM_TA_PARAM_MEMREF_INOUT:

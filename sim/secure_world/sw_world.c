@@ -1,15 +1,12 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * The simulated secure world's life cycle and its monitor entry: every SMC
- * lands in smcsim_sw_smc(), which splits fast from yielding calls as the
- * secure monitor and OP-TEE's entry vector do. Handlers work on a copy of
- * the caller's registers, so a register a call does not set comes back as
- * the caller's input (observed on real OP-TEE, abi-facts.md section 10).
+ * The simulated secure world's life cycle, its configurations and its
+ * read-only introspection. Every SMC enters through the monitor
+ * (sw_monitor.c).
  */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
-#include <string.h>
 
 #include <smcsim/alloc.h>
 #include <smcsim/log.h>
@@ -37,6 +34,29 @@ void smcsim_sw_config_default(struct smcsim_sw_config *cfg,
 		.smccc_version = SMCSIM_SW_TFA_SMCCC_VERSION,
 		.psci_version = SMCSIM_SW_TFA_PSCI_VERSION,
 	};
+}
+
+void smcsim_sw_config_qemu_v8(struct smcsim_sw_config *cfg,
+			      struct smcsim_phys *phys)
+{
+	smcsim_sw_config_default(cfg, SMCSIM_ABI_UPSTREAM, phys);
+	/* Already the default's, restated: this is the firmware's build. */
+	cfg->num_threads = 2;
+	cfg->reserved_shm = true;
+	cfg->shm_cached = true;
+	cfg->dynamic_shm = true;
+	cfg->async_notif = true;
+	cfg->notif_value_max = 0;	/* 64 + 2 threads = 0x42 */
+	cfg->rpmb_probe = true;
+	cfg->static_protmem = false;
+	cfg->dynamic_protmem = false;
+	cfg->os_revision_major = 4;
+	cfg->os_revision_minor = 10;
+	cfg->smccc_version = SMCSIM_SW_TFA_SMCCC_VERSION;
+	cfg->psci_version = SMCSIM_SW_TFA_PSCI_VERSION;
+	/* What differs from the default. */
+	cfg->os_build_id = SMCSIM_SW_QEMU_V8_FW_BUILD_ID;
+	cfg->internal_tests_pta = true;
 }
 
 void sw_log(const struct smcsim_sw *sw, const char *fmt, ...)
@@ -174,91 +194,6 @@ void smcsim_sw_destroy(struct smcsim_sw *sw)
 	rt_mutex_destroy(&sw->lock);
 	smcsim_free(sw->threads);
 	smcsim_free(sw);
-}
-
-/* ---- the secure monitor (TF-A 2.14, SPD=opteed) ------------------------ */
-
-/* TF-A's SMC_UNK: -1 in all of x0; a1..a3 keep the caller's values. */
-static void sw_monitor_unknown(struct sw_args *args)
-{
-	args->a[0] = ARM_SMCCC_RET_NOT_SUPPORTED;
-}
-
-/* Owner 0, fast: the Arm architecture service, as far as it is modelled. */
-static void sw_monitor_arch(struct smcsim_sw *sw, uint32_t fid,
-			    struct sw_args *args)
-{
-	unsigned long what = args->a[1];
-
-	if (fid == ARM_SMCCC_VERSION_FUNC_ID && sw->cfg.smccc_version) {
-		args->a[0] = sw->cfg.smccc_version;
-		return;
-	}
-	if (fid == ARM_SMCCC_ARCH_FEATURES_FUNC_ID && sw->cfg.smccc_version) {
-		/* All of x1 is compared; only these two are known here. */
-		args->a[0] = (what == ARM_SMCCC_VERSION_FUNC_ID ||
-			      what == ARM_SMCCC_ARCH_FEATURES_FUNC_ID) ?
-			     0 : ARM_SMCCC_RET_NOT_SUPPORTED;
-		return;
-	}
-	sw_monitor_unknown(args);
-}
-
-/* Owner 4, fast: the standard service; only PSCI_VERSION is modelled. */
-static void sw_monitor_std(struct smcsim_sw *sw, uint32_t fid,
-			   struct sw_args *args)
-{
-	if (fid == PSCI_0_2_FN_PSCI_VERSION && sw->cfg.psci_version) {
-		args->a[0] = sw->cfg.psci_version;
-		return;
-	}
-	sw_monitor_unknown(args);
-}
-
-/*
- * Route one SMC as TF-A's runtime-service table does (smcsim_sw_smc() in
- * secure_world.h): only W0 counts; the SVE hint is cleared; then the owner
- * and the call type pick the service.
- */
-static void sw_monitor(struct smcsim_sw *sw, struct sw_args *args)
-{
-	uint32_t fid = sw_reg32(args->a[0]) & ~(uint32_t)ARM_SMCCC_SVE_HINT;
-	unsigned int owner = smccc_owner(fid);
-	bool fast = smccc_is_fast(fid);
-
-	if (fast && (fid & ARM_SMCCC_FC_RESERVED_MASK)) {
-		sw_monitor_unknown(args);
-		return;
-	}
-	args->a[0] = fid;
-	if (owner >= ARM_SMCCC_OWNER_TRUSTED_OS &&
-	    owner <= ARM_SMCCC_OWNER_TRUSTED_OS_END) {
-		if (fast)
-			sw_entry_fast(sw, args);
-		else
-			sw_entry_std(sw, args);
-		return;
-	}
-	if (fast && owner == ARM_SMCCC_OWNER_ARCH)
-		sw_monitor_arch(sw, fid, args);
-	else if (fast && owner == ARM_SMCCC_OWNER_STANDARD)
-		sw_monitor_std(sw, fid, args);
-	else
-		sw_monitor_unknown(args);
-}
-
-void smcsim_sw_smc(struct smcsim_sw *sw, const unsigned long a[8],
-		   struct arm_smccc_res *res)
-{
-	struct sw_args args;
-
-	memcpy(args.a, a, sizeof(args.a));
-	atomic_fetch_add(&sw->calls, 1);
-	sw_monitor(sw, &args);
-	res->a0 = args.a[0];
-	res->a1 = args.a[1];
-	res->a2 = args.a[2];
-	res->a3 = args.a[3];
 }
 
 unsigned int smcsim_sw_num_threads(const struct smcsim_sw *sw)

@@ -206,7 +206,7 @@ static uint32_t sw_mutex_lock(struct smcsim_ta_sess *s,
 uint32_t smcsim_ta_mutex_lock(struct smcsim_ta_sess *s,
 			      struct smcsim_sw_mutex *m)
 {
-	return sw_mutex_lock(s, m, false);
+	return sw_mutex_lock(s, m, true);
 }
 
 uint32_t sw_mutex_lock_thread(struct sw_thread *t, struct smcsim_sw_mutex *m)

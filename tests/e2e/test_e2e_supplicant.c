@@ -50,10 +50,11 @@ struct fixture {
 	struct tee_context *ctx;
 };
 
-static int setup(void **state)
+static int setup_threads(void **state, unsigned int threads)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	struct tb_opts o = { .profile = SMCSIM_ABI_UPSTREAM };
+	struct tb_opts o = { .profile = SMCSIM_ABI_UPSTREAM,
+			     .threads = threads };
 
 	assert_non_null(f);
 	tb_start(&f->tb, &o);
@@ -61,6 +62,22 @@ static int setup(void **state)
 	f->ctx = tb_open_ctx(&f->tb);
 	*state = f;
 	return 0;
+}
+
+static int setup(void **state)
+{
+	return setup_threads(state, 0);
+}
+
+/*
+ * Four secure threads: with OP-TEE's two, both held by the two opens (one
+ * in SHM_ALLOC, one waiting for it), the supplicant could not register the
+ * application shm it allocates (REGISTER_SHM needs a thread of its own) and
+ * everything would wait forever, as on a real two-thread system.
+ */
+static int setup4(void **state)
+{
+	return setup_threads(state, 4);
 }
 
 static int teardown(void **state)
@@ -404,6 +421,69 @@ static void supplicant_wrong_shm_id(void **state)
 	smcsim_supp_stop(s);
 }
 
+/*
+ * Two clients open the same TA, not loaded yet, at once, the supplicant
+ * slow to answer LOAD_TA: the second open waits (in the driver, on its
+ * notification key) until the first has loaded the TA, then finds it: one
+ * load in all, as OP-TEE's second open waits on the first one's
+ * initializing context.
+ */
+static unsigned int slow_load_tas;
+
+static void slow_load_hook(void *ctx, unsigned int nr, uint32_t func,
+			   const struct tee_param *param, uint32_t num_params,
+			   struct smcsim_supp_action *act)
+{
+	(void)ctx;
+	(void)nr;
+	(void)param;
+	(void)num_params;
+	if (func == OPTEE_RPC_CMD_LOAD_TA) {
+		slow_load_tas++;
+		act->delay_ms = 50;
+	}
+}
+
+struct opener {
+	struct fixture *f;
+	uint32_t session;
+};
+
+static uint32_t opener_main(void *arg)
+{
+	struct opener *o = arg;
+
+	return open_loaded(o->f, &o->session, NULL);
+}
+
+static void supplicant_concurrent_opens_load_once(void **state)
+{
+	struct fixture *f = *state;
+	struct smcsim_supp_cfg cfg = { .hook = slow_load_hook };
+	struct opener o[2] = { { .f = f }, { .f = f } };
+	struct tb_job j[2];
+	struct smcsim_supp *s;
+	unsigned int i;
+
+	slow_load_tas = 0;
+	add_ta(f, &loaded_uuid, "echo", 0, SIZE_MAX);
+	s = supp_start(f, &cfg);
+	for (i = 0; i < 2; i++)
+		tb_job_start(&j[i], "opener", opener_main, &o[i]);
+	for (i = 0; i < 2; i++)
+		assert_int_equal(tb_job_join(&j[i], TB_WAIT_MS), TEE_SUCCESS);
+	assert_int_not_equal(o[0].session, o[1].session);
+	for (i = 0; i < 2; i++) {
+		invoke_add(f, o[i].session);
+		assert_int_equal(tee_client_close_session(f->ctx, o[i].session),
+				 0);
+	}
+	smcsim_supp_stop(s);
+	/* The size query and the load itself, once. */
+	assert_int_equal(slow_load_tas, 2);
+	assert_threads_free(f);
+}
+
 /* ---- secure storage -------------------------------------------------------- */
 
 static uint32_t storage_call(struct fixture *f, uint32_t session, uint32_t cmd,
@@ -651,6 +731,8 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(supplicant_wrong_shm_id, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(supplicant_concurrent_opens_load_once,
+						setup4, teardown),
 		cmocka_unit_test_setup_teardown(supplicant_storage_write_read,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(supplicant_dies_during_load, setup,

@@ -562,6 +562,53 @@ static void sw_fast_monitor_versions_from_config(void **state)
 	expect(fx->sw, "PSCI_VERSION off", a, SETS_A0, MONITOR_UNK, 0, 0, 0);
 }
 
+/*
+ * The preset for the real firmware answers the fast calls as that
+ * firmware did (facts/firmware-answers.md, H1's table): every value here
+ * was read from TF-A 2.14 + OP-TEE 4.10 on QEMU v8.
+ */
+static void sw_fast_qemu_v8_preset_answers_as_the_firmware(void **state)
+{
+	struct fx *fx = *state;
+	struct smcsim_phys_region r;
+	unsigned long a[8];
+
+	assert_int_equal(smcsim_phys_region_get(fx->phys, SMCSIM_MEM_NS_SHM,
+						&r), 0);
+	smcsim_sw_config_qemu_v8(&fx->cfg, fx->phys);
+	assert_int_equal(fx->cfg.profile, SMCSIM_ABI_UPSTREAM);
+	fx_recreate(fx);
+
+	regs_init(a, OPTEE_SMC_CALLS_COUNT);
+	expect(fx->sw, "CALLS_COUNT", a, SETS_A0, 12, 0, 0, 0);
+	regs_init(a, OPTEE_SMC_CALL_GET_OS_REVISION);
+	expect(fx->sw, "GET_OS_REVISION", a, SETS_A0_TO_A2, 4, 10,
+	       (unsigned long)0x753afbbee1682f5dULL, 0);
+	regs_init(a, OPTEE_SMC_EXCHANGE_CAPABILITIES);
+	a[1] = 0;
+	expect(fx->sw, "EXCHANGE_CAPABILITIES", a, SETS_ALL,
+	       OPTEE_SMC_RETURN_OK, 0xF5, 0x42, 4);
+	regs_init(a, OPTEE_SMC_GET_THREAD_COUNT);
+	expect(fx->sw, "GET_THREAD_COUNT", a, SETS_A0_A1, OPTEE_SMC_RETURN_OK,
+	       2, 0, 0);
+	regs_init(a, OPTEE_SMC_GET_SHM_CONFIG);
+	expect(fx->sw, "GET_SHM_CONFIG", a, SETS_ALL, OPTEE_SMC_RETURN_OK,
+	       (unsigned long)r.base, (unsigned long)r.size,
+	       OPTEE_SMC_SHM_CACHED);
+	regs_init(a, OPTEE_SMC_DISABLE_SHM_CACHE);
+	expect(fx->sw, "DISABLE_SHM_CACHE", a, SETS_A0,
+	       OPTEE_SMC_RETURN_ENOTAVAIL, 0, 0, 0);
+	regs_init(a, OPTEE_SMC_GET_PROTMEM_CONFIG);
+	expect(fx->sw, "GET_PROTMEM_CONFIG", a, SETS_A0, UNKNOWN_FN, 0, 0, 0);
+	regs_init(a, ARM_SMCCC_VERSION_FUNC_ID);
+	expect(fx->sw, "SMCCC_VERSION", a, SETS_A0, 0x10005, 0, 0, 0);
+	regs_init(a, PSCI_0_2_FN_PSCI_VERSION);
+	expect(fx->sw, "PSCI_VERSION", a, SETS_A0, 0x10001, 0, 0, 0);
+	regs_init(a, 0x02000000UL);
+	expect(fx->sw, "SiP yielding", a, SETS_A0, MONITOR_UNK, 0, 0, 0);
+	assert_int_equal(smcsim_sw_num_threads(fx->sw), 2);
+}
+
 static void sw_fast_shm_config_unknown_without_reserved_shm(void **state)
 {
 	struct fx *fx = *state;
@@ -1349,6 +1396,7 @@ int main(void)
 		COMMON_TESTS,
 		T(sw_fast_exchange_caps_bit7_is_rpmb_probe_upstream),
 		T(sw_fast_sys_thread_ids_unknown_upstream),
+		T(sw_fast_qemu_v8_preset_answers_as_the_firmware),
 	};
 	int failed = 0;
 

@@ -85,11 +85,11 @@
 #define META_VALUE	(OPTEE_MSG_ATTR_TYPE_VALUE_INPUT | OPTEE_MSG_ATTR_META)
 
 /*
- * What OP-TEE 4.10's UNREGISTER_SHM answers for an unknown cookie is
- * TEE_ERROR_BAD_PARAMETERS (mobj_reg_shm_release_by_cookie()); the
- * simulator's contract, which this file checks, is ITEM_NOT_FOUND.
+ * What OP-TEE 4.10's UNREGISTER_SHM answers for an unknown cookie:
+ * TEE_ERROR_BAD_PARAMETERS (mobj_reg_shm_release_by_cookie(); observed on
+ * the firmware, with ret_origin left as the caller wrote it).
  */
-#define UNREGISTER_UNKNOWN_RET TEE_ERROR_ITEM_NOT_FOUND
+#define UNREGISTER_UNKNOWN_RET TEE_ERROR_BAD_PARAMETERS
 
 /* How the test normal world answers RPC ALLOC. */
 enum alloc_mode {
@@ -1497,12 +1497,75 @@ static void expect_pending_wait(struct nwcall *c,
 	assert_int_equal(arg->params[0].u.value.b, value);
 }
 
+/* Answer the RPC CMD pending in @res with @ret and resume. */
+static void answer_pending(struct nwcall *c, struct arm_smccc_res *res,
+			   uint32_t ret)
+{
+	pending_cmd(c, res)->ret = ret;
+	call(c->fx, OPTEE_SMC_CALL_RETURN_FROM_RPC, res->a1, res->a2, res->a3,
+	     0, 0, res);
+}
+
 /* Answer the WAIT pending in @res: the wake-up came. */
 static void answer_wait(struct nwcall *c, struct arm_smccc_res *res)
 {
-	pending_cmd(c, res)->ret = TEE_SUCCESS;
-	call(c->fx, OPTEE_SMC_CALL_RETURN_FROM_RPC, res->a1, res->a2, res->a3,
-	     0, 0, res);
+	answer_pending(c, res, TEE_SUCCESS);
+}
+
+/*
+ * A secure mutex wait the normal world answers TIMEOUT is asked again, as
+ * OP-TEE 4.10 does (observed: it waits forever); the lock is taken once
+ * the holder's SEND arrives.
+ */
+static void sw_msg_mutex_wait_timeout_is_asked_again(void **state)
+{
+	const struct smcsim_uuid notif = SMCSIM_TA_NOTIF_UUID;
+	const uint64_t key = SMCSIM_SW_NOTIF_SYNC_VALUE_BASE + 1;
+	struct fx *fx = *state;
+	struct arm_smccc_res ra, rb;
+	struct nwcall ca, cb;
+	struct msg a, b;
+	uint32_t sa, sb;
+	unsigned int i;
+
+	msg_shm(fx, &a, OPTEE_SMC_CALL_WITH_ARG, SHM_ARG(1));
+	sa = open_ok(fx, &a, &notif, OPTEE_MSG_LOGIN_PUBLIC);
+	sb = open_ok(fx, &a, &notif, OPTEE_MSG_LOGIN_PUBLIC);
+	msg_shm(fx, &b, OPTEE_SMC_CALL_WITH_ARG, SHM_ARG(2));
+	prep_invoke(&a, sa, SMCSIM_TA_NOTIF_CMD_LOCK_INC, 2);
+	set_value(&a.arg->params[0], OPTEE_MSG_ATTR_TYPE_VALUE_INPUT, 5, 0);
+	set_value(&a.arg->params[1], OPTEE_MSG_ATTR_TYPE_VALUE_OUTPUT, 0, 0);
+	prep_invoke(&b, sb, SMCSIM_TA_NOTIF_CMD_LOCK_INC, 2);
+	set_value(&b.arg->params[0], OPTEE_MSG_ATTR_TYPE_VALUE_INPUT, 0, 0);
+	set_value(&b.arg->params[1], OPTEE_MSG_ATTR_TYPE_VALUE_OUTPUT, 0, 0);
+
+	/* A takes the mutex and is held in its SUSPEND (thread 0). */
+	msg_start(fx, &a, &ca, &ra);
+	nw_step(&ca, &ra);
+	assert_int_equal(pending_cmd(&ca, &ra)->cmd, OPTEE_RPC_CMD_SUSPEND);
+	/* B waits on its key; TIMEOUT answers make it ask again. */
+	msg_start(fx, &b, &cb, &rb);
+	nw_step(&cb, &rb);
+	for (i = 0; i < 3; i++) {
+		expect_pending_wait(&cb, &rb, key);
+		answer_pending(&cb, &rb, TEE_ERROR_TIMEOUT);
+	}
+	expect_pending_wait(&cb, &rb, key);
+	/* A finishes and sends B's key; then B's wait is answered. */
+	nw_finish(&ca, &ra);
+	expect_done("A", &ra, OPTEE_SMC_RETURN_OK);
+	expect_ret("A", &a, TEE_SUCCESS, TEEC_ORIGIN_TRUSTED_APP);
+	assert_int_equal(ca.notif_sends, 1);
+	assert_int_equal(ca.notif_value, key);
+	answer_wait(&cb, &rb);
+	nw_finish(&cb, &rb);
+	expect_done("B", &rb, OPTEE_SMC_RETURN_OK);
+	expect_ret("B", &b, TEE_SUCCESS, TEEC_ORIGIN_TRUSTED_APP);
+	assert_int_equal(b.arg->params[1].u.value.a,
+			 a.arg->params[1].u.value.a + 1);
+	close_ok(fx, &a, sa);
+	close_ok(fx, &a, sb);
+	world_serves(fx);
 }
 
 /*
@@ -2923,13 +2986,16 @@ static void sw_msg_register_shm_over_two_list_pages(void **state)
 	assert_int_equal(m.arg->params[2].u.value.a, 1);
 	assert_int_equal(m.arg->params[2].u.value.b, 550 * PAGE + 7);
 
-	/* RMEM beyond the registered size: BAD_PARAMETERS from the TEE. */
+	/*
+	 * RMEM beyond the registered size: SECURITY from the TEE, as OP-TEE's
+	 * set_rmem_param() answers (observed on the firmware).
+	 */
 	prep_invoke(&m, sess, SMCSIM_TA_ECHO_CMD_FILL, 2);
 	set_rmem(&m.arg->params[0], OPTEE_MSG_ATTR_TYPE_RMEM_OUTPUT, cookie,
 		 size - 8, 9);
 	set_value(&m.arg->params[1], OPTEE_MSG_ATTR_TYPE_VALUE_INPUT, 0, 0);
 	msg_run(fx, "RMEM past the end", &m, &c, OPTEE_SMC_RETURN_OK);
-	expect_ret("RMEM past the end", &m, TEE_ERROR_BAD_PARAMETERS,
+	expect_ret("RMEM past the end", &m, TEE_ERROR_SECURITY,
 		   TEEC_ORIGIN_TEE);
 	assert_int_equal(*byte_at(va, offset, size - 8),
 			 (uint8_t)(0x11 + size - 8));
@@ -3031,12 +3097,43 @@ static void sw_msg_register_and_unregister_refusals(void **state)
 	assert_int_equal(unregister(fx, REGD_COOKIE(99)), UNREGISTER_UNKNOWN_RET);
 	assert_int_equal(unregister(fx, 0), UNREGISTER_UNKNOWN_RET);
 
-	/* The same cookie twice: the second is refused, the first stays. */
+	/*
+	 * The same cookie twice: OP-TEE 4.10 keeps both (a list, no lookup
+	 * first; the firmware answered so). The cookie names the newest;
+	 * UNREGISTER releases one per call, newest first.
+	 */
 	assert_int_equal(register_pages(fx, cookie, pages, 3, 0, 3 * PAGE),
 			 TEE_SUCCESS);
 	assert_int_equal(register_pages(fx, cookie, pages, 1, 0, PAGE),
-			 TEE_ERROR_BAD_PARAMETERS);
-	assert_int_equal(smcsim_sw_shm_count(fx->sw), 1);
+			 TEE_SUCCESS);
+	assert_int_equal(smcsim_sw_shm_count(fx->sw), 2);
+	{
+		uint32_t sess;
+
+		msg_shm(fx, &m, OPTEE_SMC_CALL_WITH_ARG, SHM_ARG(1));
+		sess = echo_open(fx, &m);
+		/* The newest is one page: a window in its second fails. */
+		prep_invoke(&m, sess, SMCSIM_TA_ECHO_CMD_FILL, 2);
+		set_rmem(&m.arg->params[0], OPTEE_MSG_ATTR_TYPE_RMEM_OUTPUT,
+			 cookie, PAGE, 16);
+		set_value(&m.arg->params[1], OPTEE_MSG_ATTR_TYPE_VALUE_INPUT,
+			  0, 0);
+		msg_run(fx, "FILL, newest", &m, &c, OPTEE_SMC_RETURN_OK);
+		expect_ret("FILL, newest", &m, TEE_ERROR_SECURITY,
+			   TEEC_ORIGIN_TEE);
+		assert_int_equal(unregister(fx, cookie), TEE_SUCCESS);
+		assert_int_equal(smcsim_sw_shm_count(fx->sw), 1);
+		/* Now the three-page one answers to the cookie. */
+		prep_invoke(&m, sess, SMCSIM_TA_ECHO_CMD_FILL, 2);
+		set_rmem(&m.arg->params[0], OPTEE_MSG_ATTR_TYPE_RMEM_OUTPUT,
+			 cookie, PAGE, 16);
+		set_value(&m.arg->params[1], OPTEE_MSG_ATTR_TYPE_VALUE_INPUT,
+			  0, 0);
+		msg_run(fx, "FILL, the older", &m, &c, OPTEE_SMC_RETURN_OK);
+		expect_ret("FILL, the older", &m, TEE_SUCCESS,
+			   TEEC_ORIGIN_TRUSTED_APP);
+		close_ok(fx, &m, sess);
+	}
 
 	/* A page list entry in secure memory, or not page aligned. */
 	pages[1] = SEC_BASE;
@@ -3082,6 +3179,145 @@ static void sw_msg_register_and_unregister_refusals(void **state)
 	assert_int_equal(unregister(fx, cookie), TEE_SUCCESS);
 	assert_int_equal(unregister(fx, cookie), UNREGISTER_UNKNOWN_RET);
 	assert_int_equal(smcsim_sw_shm_count(fx->sw), 0);
+	world_serves(fx);
+}
+
+/*
+ * REGISTER_SHM and UNREGISTER_SHM answer as OP-TEE 4.10's entry_std.c:
+ * REGISTER_SHM takes exactly TMEM_OUTPUT | NONCONTIG (no other direction,
+ * no cache bits); UNREGISTER_SHM takes the cookie of its one param
+ * whatever the attribute, and an unknown cookie is BAD_PARAMETERS; both
+ * write only ret, so ret_origin keeps what the caller wrote (the firmware
+ * answered UNREGISTER of an unknown cookie with origin 0 after Linux-style
+ * zeroing).
+ */
+static void sw_msg_register_unregister_answers_as_optee(void **state)
+{
+	static const uint64_t bad_attrs[] = {
+		OPTEE_MSG_ATTR_TYPE_TMEM_INPUT | OPTEE_MSG_ATTR_NONCONTIG,
+		OPTEE_MSG_ATTR_TYPE_TMEM_INOUT | OPTEE_MSG_ATTR_NONCONTIG,
+		OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT | OPTEE_MSG_ATTR_NONCONTIG |
+			(1ULL << OPTEE_MSG_ATTR_CACHE_SHIFT),
+		OPTEE_MSG_ATTR_TYPE_RMEM_OUTPUT | OPTEE_MSG_ATTR_NONCONTIG,
+		OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT,
+	};
+	struct fx *fx = *state;
+	const uint64_t cookie = REGD_COOKIE(11);
+	uint64_t list_pa, page;
+	uint64_t *list;
+	struct nwcall c;
+	struct msg m;
+	size_t i;
+
+	assert_int_equal(smcsim_phys_alloc_pages(fx->phys, 1, &page), 0);
+	assert_int_equal(smcsim_phys_alloc_pages(fx->phys, 1, &list_pa), 0);
+	list = smcsim_phys_map(fx->phys, SMCSIM_WORLD_NORMAL, list_pa, PAGE);
+	memset(list, 0, PAGE);
+	list[0] = page;
+
+	msg_shm(fx, &m, OPTEE_SMC_CALL_WITH_ARG, SHM_REG_SLOT);
+	for (i = 0; i < ARRAY_SIZE(bad_attrs); i++) {
+		msg_prep(&m, OPTEE_MSG_CMD_REGISTER_SHM, 1);
+		set_tmem(&m.arg->params[0], bad_attrs[i], list_pa, PAGE);
+		m.arg->params[0].u.tmem.shm_ref = cookie;
+		m.arg->ret_origin = 0x77;
+		msg_run(fx, "REGISTER_SHM, other attr", &m, &c,
+			OPTEE_SMC_RETURN_OK);
+		expect_ret("REGISTER_SHM, other attr", &m,
+			   TEE_ERROR_BAD_PARAMETERS, 0x77);
+		assert_false(smcsim_sw_shm_registered(fx->sw, cookie));
+	}
+	/* Two params, the first one right: refused too. */
+	msg_prep(&m, OPTEE_MSG_CMD_REGISTER_SHM, 2);
+	set_tmem(&m.arg->params[0],
+		 OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT | OPTEE_MSG_ATTR_NONCONTIG,
+		 list_pa, PAGE);
+	m.arg->params[0].u.tmem.shm_ref = cookie;
+	msg_run(fx, "REGISTER_SHM, 2 params", &m, &c, OPTEE_SMC_RETURN_OK);
+	assert_int_equal(m.arg->ret, TEE_ERROR_BAD_PARAMETERS);
+	/* The right one: registered, origin still the caller's. */
+	msg_prep(&m, OPTEE_MSG_CMD_REGISTER_SHM, 1);
+	set_tmem(&m.arg->params[0],
+		 OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT | OPTEE_MSG_ATTR_NONCONTIG,
+		 list_pa, PAGE);
+	m.arg->params[0].u.tmem.shm_ref = cookie;
+	m.arg->ret_origin = 0x77;
+	msg_run(fx, "REGISTER_SHM", &m, &c, OPTEE_SMC_RETURN_OK);
+	expect_ret("REGISTER_SHM", &m, TEE_SUCCESS, 0x77);
+	assert_true(smcsim_sw_shm_registered(fx->sw, cookie));
+
+	/* UNREGISTER of an unknown cookie: BAD_PARAMETERS, origin kept. */
+	msg_prep(&m, OPTEE_MSG_CMD_UNREGISTER_SHM, 1);
+	set_rmem(&m.arg->params[0], OPTEE_MSG_ATTR_TYPE_RMEM_INPUT,
+		 REGD_COOKIE(12), 0, 0);
+	msg_run(fx, "UNREGISTER unknown", &m, &c, OPTEE_SMC_RETURN_OK);
+	expect_ret("UNREGISTER unknown", &m, TEE_ERROR_BAD_PARAMETERS, 0);
+	/* Any attribute: only the cookie counts. */
+	msg_prep(&m, OPTEE_MSG_CMD_UNREGISTER_SHM, 1);
+	set_rmem(&m.arg->params[0], OPTEE_MSG_ATTR_TYPE_VALUE_INPUT, cookie,
+		 0, 0);
+	m.arg->ret_origin = 0x77;
+	msg_run(fx, "UNREGISTER, value attr", &m, &c, OPTEE_SMC_RETURN_OK);
+	expect_ret("UNREGISTER, value attr", &m, TEE_SUCCESS, 0x77);
+	assert_false(smcsim_sw_shm_registered(fx->sw, cookie));
+	/* No param: BAD_PARAMETERS from the TEE. */
+	msg_prep(&m, OPTEE_MSG_CMD_UNREGISTER_SHM, 0);
+	msg_run(fx, "UNREGISTER, no param", &m, &c, OPTEE_SMC_RETURN_OK);
+	expect_ret("UNREGISTER, no param", &m, TEE_ERROR_BAD_PARAMETERS,
+		   TEEC_ORIGIN_TEE);
+	assert_int_equal(smcsim_phys_free_pages(fx->phys, list_pa, 1), 0);
+	assert_int_equal(smcsim_phys_free_pages(fx->phys, page, 1), 0);
+	world_serves(fx);
+}
+
+/*
+ * Call params as OP-TEE's copy_in_params() takes them: only META is
+ * refused among the attribute bits; a value output leaves c as it was; a
+ * contiguous memref must lie in the reserved shm (other non-secure memory
+ * goes by page list or cookie).
+ */
+static void sw_msg_param_attrs_as_optee(void **state)
+{
+	struct fx *fx = *state;
+	uint64_t dram;
+	struct nwcall c;
+	struct msg m;
+	uint32_t sess;
+
+	msg_shm(fx, &m, OPTEE_SMC_CALL_WITH_ARG, SHM_ARG(1));
+	sess = echo_open(fx, &m);
+	/* Junk bits on values are not looked at; c is left alone. */
+	prep_add(&m, sess, 40, 2);
+	m.arg->params[0].attr |= OPTEE_MSG_ATTR_NONCONTIG;
+	m.arg->params[1].attr |= 3ULL << OPTEE_MSG_ATTR_CACHE_SHIFT;
+	m.arg->params[1].u.value.c = 0xC0FFEE;
+	msg_run(fx, "ADD, junk attr bits", &m, &c, OPTEE_SMC_RETURN_OK);
+	expect_ret("ADD, junk attr bits", &m, TEE_SUCCESS,
+		   TEEC_ORIGIN_TRUSTED_APP);
+	assert_int_equal(m.arg->params[1].u.value.a, 42);
+	assert_int_equal(m.arg->params[1].u.value.c, 0xC0FFEE);
+	/* META on a call param: BAD_PARAMETERS from the TEE. */
+	prep_add(&m, sess, 40, 2);
+	m.arg->params[0].attr |= OPTEE_MSG_ATTR_META;
+	msg_run(fx, "ADD, META", &m, &c, OPTEE_SMC_RETURN_OK);
+	expect_ret("ADD, META", &m, TEE_ERROR_BAD_PARAMETERS, TEEC_ORIGIN_TEE);
+	/* A contiguous memref in DRAM outside the reserved shm: refused. */
+	assert_int_equal(smcsim_phys_alloc_pages(fx->phys, 1, &dram), 0);
+	prep_invoke(&m, sess, SMCSIM_TA_ECHO_CMD_FILL, 2);
+	set_tmem(&m.arg->params[0], OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT, dram, 64);
+	set_value(&m.arg->params[1], OPTEE_MSG_ATTR_TYPE_VALUE_INPUT, 0, 0);
+	msg_run(fx, "FILL, DRAM by address", &m, &c, OPTEE_SMC_RETURN_OK);
+	expect_ret("FILL, DRAM by address", &m, TEE_ERROR_BAD_PARAMETERS,
+		   TEEC_ORIGIN_TEE);
+	/* The same in the reserved shm works. */
+	prep_invoke(&m, sess, SMCSIM_TA_ECHO_CMD_FILL, 2);
+	set_tmem(&m.arg->params[0], OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT,
+		 SHM_BASE + SHM_DATA, 64);
+	set_value(&m.arg->params[1], OPTEE_MSG_ATTR_TYPE_VALUE_INPUT, 0, 0);
+	msg_run(fx, "FILL, shm", &m, &c, OPTEE_SMC_RETURN_OK);
+	expect_ret("FILL, shm", &m, TEE_SUCCESS, TEEC_ORIGIN_TRUSTED_APP);
+	assert_int_equal(smcsim_phys_free_pages(fx->phys, dram, 1), 0);
+	close_ok(fx, &m, sess);
 	world_serves(fx);
 }
 
@@ -3160,17 +3396,17 @@ static void sw_msg_memrefs_into_secure_memory_refused(void **state)
 	set_rmem(&m.arg->params[0], OPTEE_MSG_ATTR_TYPE_RMEM_OUTPUT, cookie,
 		 PAGE - 16, 17);
 	msg_run(fx, "RMEM offs + size > size", &m, &c, OPTEE_SMC_RETURN_OK);
-	expect_ret("RMEM offs + size > size", &m, TEE_ERROR_BAD_PARAMETERS,
+	expect_ret("RMEM offs + size > size", &m, TEE_ERROR_SECURITY,
 		   TEEC_ORIGIN_TEE);
 	set_rmem(&m.arg->params[0], OPTEE_MSG_ATTR_TYPE_RMEM_OUTPUT, cookie,
 		 PAGE + 1, 0);
 	msg_run(fx, "RMEM offs > size", &m, &c, OPTEE_SMC_RETURN_OK);
-	expect_ret("RMEM offs > size", &m, TEE_ERROR_BAD_PARAMETERS,
+	expect_ret("RMEM offs > size", &m, TEE_ERROR_SECURITY,
 		   TEEC_ORIGIN_TEE);
 	set_rmem(&m.arg->params[0], OPTEE_MSG_ATTR_TYPE_RMEM_OUTPUT, cookie, 16,
 		 UINT64_MAX - 8);
 	msg_run(fx, "RMEM size wraps", &m, &c, OPTEE_SMC_RETURN_OK);
-	expect_ret("RMEM size wraps", &m, TEE_ERROR_BAD_PARAMETERS,
+	expect_ret("RMEM size wraps", &m, TEE_ERROR_SECURITY,
 		   TEEC_ORIGIN_TEE);
 	set_rmem(&m.arg->params[0], OPTEE_MSG_ATTR_TYPE_RMEM_OUTPUT, cookie,
 		 PAGE - 16, 16);
@@ -3380,6 +3616,7 @@ static void sw_msg_destroy_with_threads_suspended_in_foreign_intr(void **state)
 	T(sw_msg_close_and_cancel_unknown_session),			\
 	T(sw_msg_open_missing_ta_probes_secure_storage_first),		\
 	T(sw_msg_concurrent_opens_of_missing_tas),			\
+	T(sw_msg_mutex_wait_timeout_is_asked_again),			\
 	T(sw_msg_regd_arg_must_lie_in_registered_shm),			\
 	T(sw_msg_device_pta_open_needs_no_rpc),				\
 	T(sw_msg_device_pta_accepts_any_login),				\
@@ -3401,6 +3638,8 @@ static void sw_msg_destroy_with_threads_suspended_in_foreign_intr(void **state)
 	T(sw_msg_register_shm_scattered_list_pages),			\
 	T(sw_msg_register_and_unregister_refusals),			\
 	T(sw_msg_memrefs_into_secure_memory_refused),			\
+	T(sw_msg_register_unregister_answers_as_optee),			\
+	T(sw_msg_param_attrs_as_optee),					\
 	T(sw_msg_unregister_while_in_use_is_busy),			\
 	T(sw_msg_destroy_with_threads_suspended_in_rpc),		\
 	T(sw_msg_destroy_with_threads_suspended_in_foreign_intr)
