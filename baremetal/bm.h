@@ -9,10 +9,13 @@
 #include <smcsim/phys.h>
 #include <smcsim/smccc.h>
 
-/* Exit statuses besides the failure count of the suite. */
-#define BM_EXIT_USAGE		124	/* bad arguments or memory map */
-#define BM_EXIT_EXCEPTION	125	/* an unexpected exception */
-#define BM_EXIT_SETUP		126	/* the driver could not come up */
+/*
+ * Exit statuses besides the failure count of the suite: above any count
+ * the suite can reach, and clear of timeout(1)'s 124..127.
+ */
+#define BM_EXIT_USAGE		201	/* bad arguments or memory map */
+#define BM_EXIT_SETUP		202	/* the notification line, raw mode */
+#define BM_EXIT_EXCEPTION	203	/* an unexpected exception */
 
 /** struct bm_range - a physical range [@base, @base + @size) */
 struct bm_range {
@@ -42,10 +45,6 @@ bool bm_mmu_on(void);
  */
 int bm_memmap_load(const char *path, struct smcsim_phys_config *cfg);
 void bm_memmap_print(const struct smcsim_phys_config *cfg);
-
-/* probe.c */
-/** bm_probe_print() - the decoded fast-call probe; Return: thread count */
-void bm_probe_print(void);
 
 /* raw_probe.c */
 void bm_raw_probe(uintptr_t dyn_page, uintptr_t rsv_page);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Exceptions at EL1 (vectors.S): a fault is reported over semihosting
- * (vector, ESR, ELR, FAR, SPSR) and the image exits with status 125, so
+ * (vector, ESR, ELR, FAR, SPSR) and the image exits with status 203, so
  * a broken run ends at once instead of hanging until the timeout.
  *
  * One exception is expected: the guarded `smc` probe. On a machine with

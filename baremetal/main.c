@@ -11,7 +11,7 @@
  *   mode=MODE     all (default: probe, then the suite), probe, raw (every
  *                 raw fast call with x0..x7 in and out, for the facts),
  *                 fault (read the map's secure memory: the exception
- *                 report, exit 125)
+ *                 report, exit BM_EXIT_EXCEPTION)
  *   filter=TEXT   run only the cases whose name contains TEXT
  *   gicd=ADDR     GIC distributor, to poll the notification SPI's pending
  *                 bit (notif_poll.c); without it the line ticks
@@ -29,6 +29,7 @@
 #include <smcsim/invoke.h>
 #include <smcsim/optee_smc.h>
 #include <smcsim/phys.h>
+#include <smcsim/probe_print.h>
 #include <smcsim/rt.h>
 
 #include "bm.h"
@@ -100,6 +101,20 @@ static bool optee_present(void)
 	return true;
 }
 
+/* Does the image lie in DRAM that is the normal world's (no carve-out)? */
+static bool image_in_dram(const struct smcsim_phys_config *cfg)
+{
+	struct smcsim_phys_region seg[2 * SMCSIM_PHYS_MAX_RANGES];
+	uint64_t lo = (uintptr_t)__flash, hi = (uintptr_t)__stack;
+	unsigned int i, n;
+
+	n = smcsim_phys_config_dram_segments(cfg, seg, 2 * SMCSIM_PHYS_MAX_RANGES);
+	for (i = 0; i < n && i < 2 * SMCSIM_PHYS_MAX_RANGES; i++)
+		if (lo >= seg[i].base && hi <= seg[i].base + seg[i].size)
+			return true;
+	return false;
+}
+
 /* Normal memory: the image itself and the map's non-secure ranges. */
 static void mmu_from_map(const struct smcsim_phys_config *cfg)
 {
@@ -122,6 +137,7 @@ int main(int argc, char **argv)
 	struct smcsim_phys_config cfg;
 	struct smcsim_irq *irq = NULL;
 	struct smcsim_trace trace;
+	struct smcsim_invoke inv;
 	struct conf_target t;
 	struct smcsim_phys *phys;
 	struct bm_args a;
@@ -143,7 +159,7 @@ int main(int argc, char **argv)
 	if (bm_memmap_load(a.map, &cfg))
 		return BM_EXIT_USAGE;
 	bm_memmap_print(&cfg);
-	rc = smcsim_phys_create(&cfg, &phys);
+	rc = image_in_dram(&cfg) ? smcsim_phys_create(&cfg, &phys) : -EINVAL;
 	if (rc) {
 		printf("# memory map %s refused (%d): the image (%p..%p) and its "
 		       "page pool must lie in its dram, outside any carve-out\n",
@@ -164,7 +180,8 @@ int main(int argc, char **argv)
 		printf("# read %#x\n", *(volatile uint32_t *)(uintptr_t)sec.base);
 		return 0;
 	}
-	bm_probe_print();
+	inv = smcsim_invoke_smc();
+	smcsim_probe_print(&inv, stdout, "# ");
 	if (!strcmp(a.mode, "probe"))
 		return 0;
 	if (!strcmp(a.mode, "raw")) {

@@ -26,6 +26,13 @@
  *   smcsim trace [--format text|lines|json] [--kinds LIST] FILE
  *       Print a trace recorded in the line format, as text (default), lines
  *       or JSON.
+ *   smcsim probe [--map FILE|qemu_v8] [--threads N]
+ *       The decoded probe (probe_print.h) against a simulated secure world
+ *       built like the real firmware the project runs against
+ *       (smcsim_sw_config_qemu_v8(): OP-TEE 4.10, upstream profile, 2
+ *       threads, async notifications; the map of that machine unless --map
+ *       says otherwise): the same text the bare-metal image prints from
+ *       real firmware (tools/dev demo --firmware shows both).
  *   smcsim decode VALUE...
  *       Name register values: as a function ID and as a result.
  *   smcsim decode --msg|--rpc [--answer] HEX
@@ -37,6 +44,7 @@
  *  2. the demo: the world, its trace, the det run
  *  3. decode
  *  4. trace
+ *  5. probe
  */
 #include <errno.h>
 #include <getopt.h>
@@ -50,6 +58,7 @@
 #include <smcsim/invoke.h>
 #include <smcsim/optee.h>
 #include <smcsim/phys.h>
+#include <smcsim/probe_print.h>
 #include <smcsim/secure_world.h>
 #include <smcsim/sha256.h>
 #include <smcsim/sw_ta.h>
@@ -63,6 +72,7 @@ static void usage(FILE *f)
 		"usage: smcsim demo [--profile proposal|upstream] [--threads N] [--log]\n"
 		"                   [--protmem static|dynamic] [--seed N] [--map FILE|qemu_v8]\n"
 		"                   [--callers N] [--trace FILE[.json|.txt]] [--trace-kinds LIST] [--quiet]\n"
+		"       smcsim probe [--map FILE|qemu_v8] [--threads N]\n"
 		"       smcsim trace [--format text|lines|json] [--kinds LIST] FILE\n"
 		"       smcsim decode VALUE...\n"
 		"       smcsim decode --msg|--rpc [--answer] HEX\n"
@@ -812,6 +822,69 @@ static int trace_cmd(int argc, char **argv)
 	return rc || bad ? 1 : 0;
 }
 
+/* ---- 5. probe ---------------------------------------------------------- */
+
+static int probe(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "map", required_argument, NULL, 'M' },
+		{ "threads", required_argument, NULL, 't' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct smcsim_phys_config pcfg;
+	struct smcsim_sw_config swcfg;
+	struct smcsim_invoke inv;
+	struct smcsim_phys *phys;
+	struct smcsim_sw *sw;
+	const char *map = "qemu_v8";
+	unsigned int threads = 2;
+	char err[256];
+	int rc, c;
+
+	while ((c = getopt_long(argc, argv, "M:t:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'M':
+			map = optarg;
+			break;
+		case 't':
+			threads = (unsigned int)strtoul(optarg, NULL, 0);
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (!strcmp(map, "qemu_v8")) {
+		smcsim_phys_config_qemu_v8(&pcfg);
+	} else if (smcsim_phys_config_load(map, &pcfg, err, sizeof(err))) {
+		fprintf(stderr, "smcsim: memory map %s\n", err);
+		return 2;
+	}
+	rc = smcsim_phys_create(&pcfg, &phys);
+	if (rc) {
+		fprintf(stderr, "smcsim: memory map: %s\n", strerror(-rc));
+		return 1;
+	}
+	/* The firmware's build, its build id included. */
+	smcsim_sw_config_qemu_v8(&swcfg, phys);
+	swcfg.num_threads = threads;
+	rc = smcsim_sw_create(&swcfg, &sw);
+	if (rc) {
+		fprintf(stderr, "smcsim: secure world: %s\n", strerror(-rc));
+		smcsim_phys_destroy(phys);
+		return 1;
+	}
+	inv = smcsim_invoke_sim(sw);
+	smcsim_probe_print(&inv, stdout, "");
+	smcsim_sw_destroy(sw);
+	smcsim_phys_destroy(phys);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -820,6 +893,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "demo"))
 		return demo(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "probe"))
+		return probe(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "decode"))
 		return decode(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "trace"))

@@ -7,6 +7,7 @@
  * memory, NULL memrefs, a TA that is not there. Each case probes the
  * driver and removes it; the secure world must be at rest afterwards.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include <smcsim/optee.h>
@@ -32,8 +33,8 @@ static void drv_probe_info(struct conf *c)
 	optee_get_info(optee, &info);
 	CONF_EQ(c, info.api_major, OPTEE_MSG_REVISION_MAJOR);
 	CONF_EQ(c, info.api_minor, OPTEE_MSG_REVISION_MINOR);
-	CONF_EQ(c, info.os_revision_major, W(rev.a0));
-	CONF_EQ(c, info.os_revision_minor, W(rev.a1));
+	CONF_EQ(c, info.os_revision_major, CONF_W(rev.a0));
+	CONF_EQ(c, info.os_revision_minor, CONF_W(rev.a1));
 	/* The whole register: 64 bits on aarch64. */
 	CONF_EQ(c, info.os_build_id, rev.a2);
 	CONF_EQ(c, info.thread_count, threads);
@@ -46,6 +47,77 @@ static void drv_probe_info(struct conf *c)
 		   !!(caps & OPTEE_SMC_SEC_CAP_RPMB_PROBE), "rpmb_probe");
 	/* RPC_ARG negotiated: the driver does not enable the cache. */
 	CONF_CHECK(c, !info.shm_cache_enabled, "the shm cache was enabled");
+}
+
+static void drv_trace_free(struct conf *c, void *p, uint64_t a, uint64_t b)
+{
+	(void)c;
+	(void)a;
+	(void)b;
+	smcsim_trace_fini(p);
+	free(p);
+}
+
+/* Index of the first call with a0 @fid from @from on, or @n if none. */
+static size_t drv_trace_find(struct smcsim_trace *tr, size_t from, size_t n,
+			     unsigned long fid)
+{
+	struct smcsim_trace_rec rec;
+
+	for (; from < n; from++)
+		if (!smcsim_trace_get(tr, from, &rec) &&
+		    CONF_W(rec.in[0]) == fid)
+			return from;
+	return n;
+}
+
+/*
+ * The probe, as Linux's driver makes it: CALLS_UID, GET_OS_REVISION,
+ * CALLS_REVISION, GET_THREAD_COUNT, EXCHANGE_CAPABILITIES; with dynamic
+ * shm no GET_SHM_CONFIG; ENABLE_ASYNC_NOTIF and the drain of the cache
+ * (DISABLE_SHM_CACHE until ENOTAVAIL) before the first yielding call (the
+ * device enumeration); no ENABLE_SHM_CACHE, as RPC_ARG was negotiated.
+ * Every call is answered as the firmware answers it.
+ */
+static void drv_probe_sequence(struct conf *c)
+{
+	static const unsigned long first[] = {
+		OPTEE_SMC_CALLS_UID, OPTEE_SMC_CALL_GET_OS_REVISION,
+		OPTEE_SMC_CALLS_REVISION, OPTEE_SMC_GET_THREAD_COUNT,
+		OPTEE_SMC_EXCHANGE_CAPABILITIES,
+	};
+	struct smcsim_trace *tr = calloc(1, sizeof(*tr));
+	struct smcsim_trace_rec rec;
+	size_t n, i, yield, notif, drain;
+
+	CONF_CHECK(c, tr, "no memory");
+	smcsim_trace_init(tr, conf_target(c)->invoke, NULL);
+	CONF_TRY(c, conf_defer(c, drv_trace_free, tr, 0, 0));
+	CONF_TRY(c, conf_probe_with(c, smcsim_trace_invoke(tr)));
+	n = smcsim_trace_count(tr);
+	CONF_CHECK(c, n > 5, "%zu calls", n);
+	for (i = 0; i < 5; i++) {
+		CONF_EQ(c, smcsim_trace_get(tr, i, &rec), 0);
+		CONF_CHECK(c, CONF_W(rec.in[0]) == first[i],
+			   "call %zu is 0x%x, expected 0x%lx", i,
+			   CONF_W(rec.in[0]), first[i]);
+	}
+	CONF_EQ(c, drv_trace_find(tr, 0, n, OPTEE_SMC_GET_SHM_CONFIG), n);
+	CONF_EQ(c, drv_trace_find(tr, 0, n, OPTEE_SMC_ENABLE_SHM_CACHE), n);
+	for (yield = 0; yield < n; yield++) {
+		CONF_EQ(c, smcsim_trace_get(tr, yield, &rec), 0);
+		if (!(rec.in[0] & 0x80000000UL))
+			break;
+	}
+	CONF_CHECK(c, yield < n, "no yielding call (device enumeration)");
+	notif = drv_trace_find(tr, 0, n, OPTEE_SMC_ENABLE_ASYNC_NOTIF);
+	drain = drv_trace_find(tr, 0, n, OPTEE_SMC_DISABLE_SHM_CACHE);
+	CONF_CHECK(c, notif < yield, "ENABLE_ASYNC_NOTIF at %zu, first "
+		   "yielding call at %zu", notif, yield);
+	CONF_CHECK(c, drain < yield, "DISABLE_SHM_CACHE at %zu, first "
+		   "yielding call at %zu", drain, yield);
+	CONF_EQ(c, smcsim_trace_get(tr, drain, &rec), 0);
+	CONF_EQ(c, CONF_W(rec.out[0]), OPTEE_SMC_RETURN_ENOTAVAIL);
 }
 
 /* The probe enumerates devices: the invoke-tests PTA is among them. */
@@ -361,9 +433,45 @@ static void drv_missing_ta(struct conf *c)
 	CONF_TRY(c, ctx);
 	ret = drv_open(c, ctx, conf_uuid_missing_ta, TEE_IOCTL_LOGIN_PUBLIC,
 		       &origin, &s);
-	conf_note(c, "ret 0x%x origin %u", ret, origin);
 	CONF_TRY(c, !conf_failed(c));
-	CONF_CHECK(c, ret != TEE_SUCCESS, "the missing TA opened");
+	/* The driver cannot have application memory without a supplicant:
+	 * OP-TEE's storage look gives up (firmware: OUT_OF_MEMORY, TEE). */
+	CONF_EQ(c, ret, TEE_ERROR_OUT_OF_MEMORY);
+	CONF_EQ(c, origin, TEEC_ORIGIN_TEE);
+	CONF_EQ(c, s, 0);
+}
+
+/*
+ * A system session (the merged mechanism): the driver keeps one of the
+ * firmware's threads for it; calls on it still reach the PTA.
+ */
+static void drv_system_session(struct conf *c)
+{
+	struct tee_param p[4];
+	uint32_t s = 0;
+	struct tee_context *ctx = drv_tests_session(c, &s);
+
+	CONF_TRY(c, ctx);
+	CONF_EQ(c, tee_client_system_session(ctx, s), 0);
+	memset(p, 0, sizeof(p));
+	p[3].attr = TEE_IOCTL_PARAM_ATTR_TYPE_VALUE_INOUT;
+	p[3].u.value.a = 7;
+	p[3].u.value.b = 8;
+	CONF_EQ(c, drv_invoke(c, ctx, s, PTA_INVOKE_TESTS_CMD_PARAMS, p, NULL),
+		TEE_SUCCESS);
+	CONF_EQ(c, p[3].u.value.a, 15);
+	drv_close(c, ctx, s);
+}
+
+/* A cancellation request for an idle session reaches the core: accepted. */
+static void drv_cancel_idle_session(struct conf *c)
+{
+	uint32_t s = 0;
+	struct tee_context *ctx = drv_tests_session(c, &s);
+
+	CONF_TRY(c, ctx);
+	CONF_EQ(c, tee_client_cancel_req(ctx, 0, s), 0);
+	drv_close(c, ctx, s);
 }
 
 /* Invoking a session the context does not have: refused by the driver. */
@@ -387,6 +495,7 @@ static void drv_invoke_unknown_session(struct conf *c)
 
 const struct conf_case conf_cases_drv[] = {
 	{ "drv_probe_info", drv_probe_info },
+	{ "drv_probe_sequence", drv_probe_sequence },
 	{ "drv_devices_enumerated", drv_devices_enumerated },
 	{ "drv_remove_leaves_rest", drv_remove_leaves_rest },
 	{ "drv_open_device_pta_public", drv_open_device_pta_public },
@@ -398,6 +507,8 @@ const struct conf_case conf_cases_drv[] = {
 	{ "drv_tests_memref_null", drv_tests_memref_null },
 	{ "drv_device_pta_get_devices", drv_device_pta_get_devices },
 	{ "drv_missing_ta", drv_missing_ta },
+	{ "drv_system_session", drv_system_session },
+	{ "drv_cancel_idle_session", drv_cancel_idle_session },
 	{ "drv_invoke_unknown_session", drv_invoke_unknown_session },
 	{ NULL, NULL },
 };

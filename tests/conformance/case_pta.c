@@ -56,9 +56,12 @@ static void pta_set_tmem(struct optee_msg_param *p, uint64_t attr,
 	p->u.tmem.shm_ref = pa;
 }
 
-/* ---- the device-enumeration PTA ------------------------------------------ */
+/* ---- the device-enumeration PTA ---------------------------------------- */
 
-/* PUBLIC login: the PTA checks none. Origin TRUSTED_APP on open, TEE on close. */
+/*
+ * PUBLIC login: the PTA checks none. Origin TRUSTED_APP on open, TEE on
+ * close.
+ */
 static void pta_device_open_public(struct conf *c)
 {
 	uint32_t ret, origin, s;
@@ -213,7 +216,7 @@ static void pta_device_unknown_cmd(struct conf *c)
 	CONF_EQ(c, m.arg->ret_origin, TEEC_ORIGIN_TRUSTED_APP);
 }
 
-/* ---- the invoke-tests PTA -------------------------------------------------- */
+/* ---- the invoke-tests PTA ---------------------------------------------- */
 
 static uint32_t pta_open_tests(struct conf *c)
 {
@@ -374,7 +377,7 @@ static void pta_tests_tmem_outside_reserved_shm(struct conf *c)
 	CONF_EQ(c, m.arg->ret_origin, TEEC_ORIGIN_TEE);
 }
 
-/* ---- session ids and logins ------------------------------------------------ */
+/* ---- session ids and logins -------------------------------------------- */
 
 /* With no session open anywhere, a new session is number 1. */
 static void sess_first_id_is_1(struct conf *c)
@@ -466,6 +469,10 @@ static void sess_open_without_meta(struct conf *c)
 	CONF_TRY(c, conf_msg_call(c, &m, NULL));
 	CONF_EQ(c, m.arg->ret, TEE_ERROR_BAD_PARAMETERS);
 	CONF_EQ(c, m.arg->ret_origin, TEEC_ORIGIN_TEE);
+	m.arg->num_params = 0;
+	CONF_TRY(c, conf_msg_call(c, &m, NULL));
+	CONF_EQ(c, m.arg->ret, TEE_ERROR_BAD_PARAMETERS);
+	CONF_EQ(c, m.arg->ret_origin, TEEC_ORIGIN_TEE);
 }
 
 static void sess_invoke_unknown_session(struct conf *c)
@@ -484,6 +491,22 @@ static void sess_close_unknown_session(struct conf *c)
 
 	CONF_EQ(c, conf_close(c, 0x7fff, &origin), TEE_ERROR_ITEM_NOT_FOUND);
 	CONF_EQ(c, origin, TEEC_ORIGIN_TEE);
+}
+
+/* CANCEL of a session that exists (and runs nothing): SUCCESS from the core. */
+static void sess_cancel_known_session(struct conf *c)
+{
+	struct conf_msg m;
+	uint32_t s = conf_open(c, conf_uuid_device_pta, OPTEE_MSG_LOGIN_PUBLIC,
+			       NULL, NULL);
+
+	CONF_TRY(c, s);
+	CONF_TRY(c, conf_msg_new(c, &m, OPTEE_MSG_CMD_CANCEL, 0));
+	m.arg->session = s;
+	m.arg->ret = 0x5a5a;
+	CONF_TRY(c, conf_msg_call(c, &m, NULL));
+	CONF_EQ(c, m.arg->ret, TEE_SUCCESS);
+	CONF_EQ(c, m.arg->ret_origin, TEEC_ORIGIN_TEE);
 }
 
 /* A session closed once is gone: closing it again finds nothing. */
@@ -523,7 +546,7 @@ static void sess_cancel_unknown_session(struct conf *c)
 	CONF_EQ(c, m.arg->ret_origin, TEEC_ORIGIN_TEE);
 }
 
-/* ---- a TA that is not there ---------------------------------------------- */
+/* ---- a TA that is not there -------------------------------------------- */
 
 static bool pta_open_missing(struct conf *c, struct conf_nw *nw,
 			     struct conf_msg *m)
@@ -586,6 +609,35 @@ static void missing_ta_supplicant_has_nothing(struct conf *c)
 				 OPTEE_RPC_CMD_SHM_FREE),
 		conf_nw_count(nw, OPTEE_SMC_RPC_FUNC_CMD,
 			      OPTEE_RPC_CMD_SHM_ALLOC));
+	/*
+	 * The storage look of OP-TEE 4.10 (tadb.c over tee_ree_fs.c) with
+	 * every request answered ITEM_NOT_FOUND: the TA database is opened,
+	 * then created, twice: OPEN, REMOVE, CREATE, REMOVE, twice.
+	 */
+	{
+		static const uint64_t fs[] = {
+			OPTEE_RPC_FS_OPEN, OPTEE_RPC_FS_REMOVE,
+			OPTEE_RPC_FS_CREATE, OPTEE_RPC_FS_REMOVE,
+			OPTEE_RPC_FS_OPEN, OPTEE_RPC_FS_REMOVE,
+			OPTEE_RPC_FS_CREATE, OPTEE_RPC_FS_REMOVE,
+		};
+		unsigned int k = 0;
+
+		for (i = first_fs; i < load; i++) {
+			const struct conf_rpc_rec *r = &nw->rec[i];
+
+			if (r->func != OPTEE_SMC_RPC_FUNC_CMD ||
+			    r->cmd != OPTEE_RPC_CMD_FS)
+				continue;
+			CONF_CHECK(c, k < 8, "more than 8 FS requests");
+			CONF_CHECK(c, r->v[0] == fs[k],
+				   "FS request %u is %llu, expected %llu", k,
+				   (unsigned long long)r->v[0],
+				   (unsigned long long)fs[k]);
+			k++;
+		}
+		CONF_EQ(c, k, 8);
+	}
 }
 
 /*
@@ -607,9 +659,14 @@ static void missing_ta_no_supplicant(struct conf *c)
 	CONF_EQ(c, m.arg->ret, TEE_ERROR_OUT_OF_MEMORY);
 	CONF_EQ(c, m.arg->ret_origin, TEEC_ORIGIN_TEE);
 	CONF_EQ(c, m.arg->session, 0);
-	CONF_CHECK(c, conf_nw_count(nw, OPTEE_SMC_RPC_FUNC_CMD,
-				    OPTEE_RPC_CMD_SHM_ALLOC) >= 1,
-		   "storage was not probed");
+	/* The storage look asks for its buffer twice, then gives up: no
+	 * FS request, no LOAD_TA. */
+	CONF_EQ(c, conf_nw_count(nw, OPTEE_SMC_RPC_FUNC_CMD,
+				 OPTEE_RPC_CMD_SHM_ALLOC), 2);
+	CONF_EQ(c, conf_nw_count(nw, OPTEE_SMC_RPC_FUNC_CMD,
+				 OPTEE_RPC_CMD_FS), 0);
+	CONF_EQ(c, conf_nw_count(nw, OPTEE_SMC_RPC_FUNC_CMD,
+				 OPTEE_RPC_CMD_LOAD_TA), 0);
 }
 
 const struct conf_case conf_cases_pta[] = {
@@ -641,6 +698,7 @@ const struct conf_case conf_cases_pta[] = {
 	{ "sess_close_twice", sess_close_twice },
 	{ "sess_close_with_params", sess_close_with_params },
 	{ "sess_cancel_unknown_session", sess_cancel_unknown_session },
+	{ "sess_cancel_known_session", sess_cancel_known_session },
 	{ "missing_ta_supplicant_has_nothing",
 	  missing_ta_supplicant_has_nothing },
 	{ "missing_ta_no_supplicant", missing_ta_no_supplicant },

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * Cases: yielding calls at the invoke hook. Their RPCs (ALLOC, FREE, CMD),
- * the RPC argument the normal world supplies or lends, the per-thread
- * cache of it and its drain, the thread limit (ETHREAD_LIMIT, EBUSY),
- * ERESUME, and arguments OP-TEE refuses. Expected answers: OP-TEE 4.10's
- * thread_optee_smc.c and entry_std.c, and what real firmware answered
- * (abi-facts.md section 10).
+ * Cases: yielding calls at the invoke hook. Unknown functions and message
+ * commands, where the argument may lie (DRAM, the reserved shm, secure
+ * memory, one page, num_params), and the RPCs a call makes (ALLOC, FREE,
+ * CMD) with the RPC argument the normal world supplies or lends. The
+ * threads, their limit and the RPC-argument cache are case_thread.c's.
+ * Expected answers: OP-TEE 4.10's thread_optee_smc.c and entry_std.c, and
+ * what real firmware answered (abi-facts.md section 10,
+ * ../facts/firmware-answers.md).
  *
  * A call that must make RPCs opens a session to a TA no firmware has:
  * OP-TEE then needs the normal world (storage lookups, LOAD_TA) and ends
@@ -14,61 +16,6 @@
 #include <string.h>
 
 #include "conf_priv.h"
-
-/* a0..a7 of a yielding call passing @pa as the argument. */
-static void std_regs(unsigned long a[8], unsigned long fid, uint64_t pa)
-{
-	memset(a, 0, 8 * sizeof(a[0]));
-	a[0] = fid;
-	a[1] = (unsigned long)(pa >> 32);
-	a[2] = W(pa);
-}
-
-/* Start an open of the missing TA with CALL_WITH_ARG on its own @nw. */
-static bool std_start_missing(struct conf *c, struct conf_nw **nw,
-			      struct conf_msg *m, bool hold,
-			      struct arm_smccc_res *r)
-{
-	unsigned long a[8];
-
-	*nw = conf_nw_new(c);
-	if (!*nw)
-		return false;
-	if (!conf_open_msg(c, m, conf_uuid_missing_ta,
-			   OPTEE_MSG_LOGIN_PUBLIC, 0))
-		return false;
-	std_regs(a, OPTEE_SMC_CALL_WITH_ARG, m->pa);
-	return conf_call(c, *nw, a, hold, r);
-}
-
-/* Hold every secure thread in the first RPC of a call; Return: count. */
-static unsigned int std_hold_all(struct conf *c, unsigned long tids[16])
-{
-	unsigned int n = conf_thread_count(c), i;
-
-	if (!n)
-		return 0;
-	if (n > 16) {
-		conf_fail(c, __FILE__, __LINE__, "%u threads: too many", n);
-		return 0;
-	}
-	for (i = 0; i < n; i++) {
-		struct conf_nw *nw;
-		struct conf_msg m;
-		struct arm_smccc_res r;
-
-		if (!std_start_missing(c, &nw, &m, true, &r))
-			return 0;
-		if (!optee_smc_return_is_rpc(r.a0)) {
-			conf_fail(c, __FILE__, __LINE__,
-				  "call %u did not suspend: a0 0x%x", i,
-				  W(r.a0));
-			return 0;
-		}
-		tids[i] = W(r.a3);
-	}
-	return n;
-}
 
 /* ---- unknown functions and commands ------------------------------------- */
 
@@ -88,11 +35,11 @@ static void std_unknown_function_ebadcmd(struct conf *c)
 		struct arm_smccc_res r;
 
 		conf_smc(c, a, &r);
-		CONF_CHECK(c, W(r.a0) == OPTEE_SMC_RETURN_EBADCMD,
-			   "0x%lx: a0 0x%x", ids[i], W(r.a0));
-		CONF_CHECK(c, !W(r.a1) && !W(r.a2) && !W(r.a3),
-			   "0x%lx: a1..a3 0x%x 0x%x 0x%x", ids[i], W(r.a1),
-			   W(r.a2), W(r.a3));
+		CONF_CHECK(c, CONF_W(r.a0) == OPTEE_SMC_RETURN_EBADCMD,
+			   "0x%lx: a0 0x%x", ids[i], CONF_W(r.a0));
+		CONF_CHECK(c, !CONF_W(r.a1) && !CONF_W(r.a2) && !CONF_W(r.a3),
+			   "0x%lx: a1..a3 0x%x 0x%x 0x%x", ids[i], CONF_W(r.a1),
+			   CONF_W(r.a2), CONF_W(r.a3));
 	}
 }
 
@@ -104,15 +51,22 @@ static void std_unknown_msg_cmd(struct conf *c)
 	CONF_EQ(c, conf_msg_call_a0(c, &m, NULL), OPTEE_SMC_RETURN_EBADCMD);
 }
 
-/* With async notification built in, these two commands simply succeed. */
+/*
+ * With async notification built in, these two commands succeed at the SMC
+ * level (a0 OK); OP-TEE's dispatcher delivers the event and writes nothing
+ * into the message: ret and origin stay as the normal world left them
+ * (firmware: a message with ret 0x5a5a comes back with 0x5a5a).
+ */
 static void std_msg_do_bottom_half(struct conf *c)
 {
 	struct conf_msg m;
 
 	CONF_TRY(c, conf_msg_new(c, &m, OPTEE_MSG_CMD_DO_BOTTOM_HALF, 0));
 	m.arg->ret = 0x5a5a;
+	m.arg->ret_origin = 0x77;
 	CONF_TRY(c, conf_msg_call(c, &m, NULL));
-	CONF_EQ(c, m.arg->ret, TEE_SUCCESS);
+	CONF_EQ(c, m.arg->ret, 0x5a5a);
+	CONF_EQ(c, m.arg->ret_origin, 0x77);
 }
 
 static void std_msg_stop_async_notif(struct conf *c)
@@ -121,11 +75,13 @@ static void std_msg_stop_async_notif(struct conf *c)
 
 	CONF_TRY(c, conf_msg_new(c, &m, OPTEE_MSG_CMD_STOP_ASYNC_NOTIF, 0));
 	m.arg->ret = 0x5a5a;
+	m.arg->ret_origin = 0x77;
 	CONF_TRY(c, conf_msg_call(c, &m, NULL));
-	CONF_EQ(c, m.arg->ret, TEE_SUCCESS);
+	CONF_EQ(c, m.arg->ret, 0x5a5a);
+	CONF_EQ(c, m.arg->ret_origin, 0x77);
 }
 
-/* ---- where the argument may lie ------------------------------------------ */
+/* ---- where the argument may lie ---------------------------------------- */
 
 /* INVOKE on session 0, which never exists: a harmless complete call. */
 static unsigned long std_invoke_nothing_at(struct conf *c, unsigned long fid,
@@ -146,11 +102,11 @@ static unsigned long std_invoke_nothing_at(struct conf *c, unsigned long fid,
 	if (fid == OPTEE_SMC_CALL_WITH_RPC_ARG)
 		nw->rpc_arg = (struct optee_msg_arg *)
 			((char *)va + OPTEE_MSG_GET_ARG_SIZE(num_params));
-	std_regs(a, fid, pa);
+	conf_std_regs(a, fid, pa);
 	if (!conf_call(c, nw, a, false, &r))
 		return ~0UL;
 	*ret = arg->ret;
-	return W(r.a0);
+	return CONF_W(r.a0);
 }
 
 static void std_arg_dram_page_aligned(struct conf *c)
@@ -204,7 +160,47 @@ static void std_arg_reserved_shm_misaligned(struct conf *c)
 	CONF_TRY(c, conf_shm_config(c, &base, &size));
 	/* Refused for its address alone: nothing is written there (a
 	 * message at +4 would be a misaligned structure). */
-	std_regs(a, OPTEE_SMC_CALL_WITH_ARG, base + 4);
+	conf_std_regs(a, OPTEE_SMC_CALL_WITH_ARG, base + 4);
+	conf_smc(c, a, &r);
+	CONF_A0(c, r, OPTEE_SMC_RETURN_EBADADDR);
+}
+
+/* In the reserved shm an argument may cross a 4 KiB page boundary. */
+static void std_arg_reserved_shm_crosses_page(struct conf *c)
+{
+	uint64_t base, size;
+	char *va;
+	uint32_t ret = 0;
+
+	CONF_TRY(c, conf_shm_config(c, &base, &size));
+	va = conf_map(c, base, 8192);
+	CONF_CHECK(c, va, "reserved shm not mapped");
+	/* 32 + 32 bytes from 0xfe0: the one param lies in the next page. */
+	CONF_EQ(c, std_invoke_nothing_at(c, OPTEE_SMC_CALL_WITH_ARG,
+					 base + 0xfe0, va + 0xfe0, 1, &ret),
+		OPTEE_SMC_RETURN_OK);
+	CONF_EQ(c, ret, TEE_ERROR_BAD_PARAMETERS);
+}
+
+/* ... but not past the end of the reserved shm. */
+static void std_arg_reserved_shm_past_end(struct conf *c)
+{
+	uint64_t base, size;
+	struct optee_msg_arg *arg;
+	unsigned long a[8];
+	struct arm_smccc_res r;
+	uint32_t ret = 0;
+
+	CONF_TRY(c, conf_shm_config(c, &base, &size));
+	arg = conf_map(c, base + size - 32, 32);
+	CONF_CHECK(c, arg, "reserved shm not mapped");
+	/* The header alone fits in the last 32 bytes: accepted. */
+	CONF_EQ(c, std_invoke_nothing_at(c, OPTEE_SMC_CALL_WITH_ARG,
+					 base + size - 32, arg, 0, &ret),
+		OPTEE_SMC_RETURN_OK);
+	/* One param more would lie past the end: refused. */
+	arg->num_params = 1;
+	conf_std_regs(a, OPTEE_SMC_CALL_WITH_ARG, base + size - 32);
 	conf_smc(c, a, &r);
 	CONF_A0(c, r, OPTEE_SMC_RETURN_EBADADDR);
 }
@@ -219,10 +215,10 @@ static void std_arg_in_secure_memory(struct conf *c)
 					      SMCSIM_MEM_SECURE, &sec) &&
 		   sec.size, "the memory map has no secure region");
 	/* Page aligned, as the normal world could not have written it. */
-	std_regs(a, OPTEE_SMC_CALL_WITH_ARG, sec.base);
+	conf_std_regs(a, OPTEE_SMC_CALL_WITH_ARG, sec.base);
 	conf_smc(c, a, &r);
 	CONF_A0(c, r, OPTEE_SMC_RETURN_EBADADDR);
-	std_regs(a, OPTEE_SMC_CALL_WITH_RPC_ARG, sec.base + 0x1000);
+	conf_std_regs(a, OPTEE_SMC_CALL_WITH_RPC_ARG, sec.base + 0x1000);
 	conf_smc(c, a, &r);
 	CONF_A0(c, r, OPTEE_SMC_RETURN_EBADADDR);
 }
@@ -250,7 +246,7 @@ static void std_num_params_128(struct conf *c)
 	CONF_TRY(c, arg);
 	arg->cmd = OPTEE_MSG_CMD_INVOKE_COMMAND;
 	arg->num_params = 128;
-	std_regs(a, OPTEE_SMC_CALL_WITH_ARG, pa);
+	conf_std_regs(a, OPTEE_SMC_CALL_WITH_ARG, pa);
 	conf_smc(c, a, &r);
 	CONF_A0(c, r, OPTEE_SMC_RETURN_EBADADDR);
 }
@@ -269,7 +265,7 @@ static void std_arg_outside_one_page(struct conf *c)
 	CONF_TRY(c, arg);
 	arg->cmd = OPTEE_MSG_CMD_INVOKE_COMMAND;
 	arg->num_params = 127;
-	std_regs(a, OPTEE_SMC_CALL_WITH_RPC_ARG, pa);
+	conf_std_regs(a, OPTEE_SMC_CALL_WITH_RPC_ARG, pa);
 	conf_smc(c, a, &r);
 	CONF_A0(c, r, OPTEE_SMC_RETURN_EBADADDR);
 }
@@ -284,7 +280,7 @@ static void std_regd_arg_unknown_cookie(struct conf *c)
 	CONF_A0(c, r, OPTEE_SMC_RETURN_EBADADDR);
 }
 
-/* ---- RPCs and the RPC argument ------------------------------------------- */
+/* ---- RPCs and the RPC argument ----------------------------------------- */
 
 /*
  * CALL_WITH_ARG and no RPC argument cached: the thread's first RPC is
@@ -297,7 +293,7 @@ static void std_rpc_alloc_then_free(struct conf *c)
 	struct conf_msg m;
 	struct arm_smccc_res r;
 
-	CONF_TRY(c, std_start_missing(c, &nw, &m, false, &r));
+	CONF_TRY(c, conf_start_missing(c, &nw, &m, false, &r));
 	CONF_A0(c, r, OPTEE_SMC_RETURN_OK);
 	CONF_CHECK(c, nw->n >= 2, "%u RPCs", nw->n);
 	CONF_EQ(c, nw->rec[0].func, OPTEE_SMC_RPC_FUNC_ALLOC);
@@ -317,7 +313,7 @@ static void std_rpc_cmd_names_alloc_cookie(struct conf *c)
 	struct arm_smccc_res r;
 	unsigned int i;
 
-	CONF_TRY(c, std_start_missing(c, &nw, &m, false, &r));
+	CONF_TRY(c, conf_start_missing(c, &nw, &m, false, &r));
 	CONF_A0(c, r, OPTEE_SMC_RETURN_OK);
 	CONF_CHECK(c, conf_nw_count(nw, OPTEE_SMC_RPC_FUNC_CMD, -1) >= 1,
 		   "no RPC CMD");
@@ -358,9 +354,9 @@ static void std_rpc_thread_id(struct conf *c)
 	unsigned int n = conf_thread_count(c);
 
 	CONF_TRY(c, n);
-	CONF_TRY(c, std_start_missing(c, &nw, &m, true, &r));
-	CONF_CHECK(c, optee_smc_return_is_rpc(r.a0), "a0 0x%x", W(r.a0));
-	CONF_CHECK(c, W(r.a3) < n, "thread id %u of %u", W(r.a3), n);
+	CONF_TRY(c, conf_start_missing(c, &nw, &m, true, &r));
+	CONF_CHECK(c, optee_smc_return_is_rpc(r.a0), "a0 0x%x", CONF_W(r.a0));
+	CONF_CHECK(c, CONF_W(r.a3) < n, "thread id %u of %u", CONF_W(r.a3), n);
 	CONF_TRY(c, conf_resume(c, nw, 0, &r));
 	CONF_A0(c, r, OPTEE_SMC_RETURN_OK);
 }
@@ -377,257 +373,20 @@ static void std_rpc_alloc_refused(struct conf *c)
 	nw->alloc_fail = true;
 	CONF_TRY(c, conf_open_msg(c, &m, conf_uuid_missing_ta,
 				  OPTEE_MSG_LOGIN_PUBLIC, 0));
-	std_regs(a, OPTEE_SMC_CALL_WITH_ARG, m.pa);
+	conf_std_regs(a, OPTEE_SMC_CALL_WITH_ARG, m.pa);
 	CONF_TRY(c, conf_call(c, nw, a, false, &r));
 	conf_nw_dump(c, nw);
 	conf_note(c, "ret 0x%x origin %u", m.arg->ret, m.arg->ret_origin);
 	CONF_A0(c, r, OPTEE_SMC_RETURN_OK);
-	CONF_CHECK(c, m.arg->ret != TEE_SUCCESS, "the TA was opened");
+	/* No RPC argument, no RPC CMD: the lookup fails for want of memory
+	 * (firmware: two ALLOCs, then OUT_OF_MEMORY from the core). */
+	CONF_EQ(c, m.arg->ret, TEE_ERROR_OUT_OF_MEMORY);
+	CONF_EQ(c, m.arg->ret_origin, TEEC_ORIGIN_TEE);
 	CONF_EQ(c, m.arg->session, 0);
+	CONF_CHECK(c, conf_nw_count(nw, OPTEE_SMC_RPC_FUNC_ALLOC, -1) >= 1,
+		   "no ALLOC");
+	CONF_EQ(c, conf_nw_count(nw, OPTEE_SMC_RPC_FUNC_CMD, -1), 0);
 	CONF_EQ(c, conf_nw_count(nw, OPTEE_SMC_RPC_FUNC_FREE, -1), 0);
-}
-
-/* ---- the RPC-argument cache ------------------------------------------------ */
-
-static void std_cache_drain(struct conf *c, void *p, uint64_t a, uint64_t b)
-{
-	struct arm_smccc_res r;
-	unsigned int i;
-
-	(void)p;
-	(void)a;
-	(void)b;
-	for (i = 0; i < 64; i++) {
-		conf_fast(c, OPTEE_SMC_DISABLE_SHM_CACHE, 0, 0, 0, &r);
-		if (W(r.a0) == OPTEE_SMC_RETURN_ENOTAVAIL)
-			return;
-		if (W(r.a0) != OPTEE_SMC_RETURN_OK)
-			break;
-	}
-	conf_fail(c, __FILE__, __LINE__,
-		  "cleanup: DISABLE_SHM_CACHE a0 0x%x", W(r.a0));
-}
-
-/* At rest the cache is disabled and empty: enable, then disable: empty. */
-static void std_cache_enable_disable_empty(struct conf *c)
-{
-	struct arm_smccc_res r;
-
-	CONF_TRY(c, conf_defer(c, std_cache_drain, NULL, 0, 0));
-	conf_fast(c, OPTEE_SMC_ENABLE_SHM_CACHE, 0, 0, 0, &r);
-	CONF_A0(c, r, OPTEE_SMC_RETURN_OK);
-	conf_fast(c, OPTEE_SMC_DISABLE_SHM_CACHE, 0, 0, 0, &r);
-	CONF_A0(c, r, OPTEE_SMC_RETURN_ENOTAVAIL);
-	conf_fast(c, OPTEE_SMC_DISABLE_SHM_CACHE, 0, 0, 0, &r);
-	CONF_A0(c, r, OPTEE_SMC_RETURN_ENOTAVAIL);
-}
-
-/*
- * With the cache enabled the lent RPC argument stays with the thread: no
- * FREE at the end, no new ALLOC for the next call on that thread, and
- * DISABLE_SHM_CACHE hands the cookie back once, then ENOTAVAIL.
- */
-static void std_cache_keeps_rpc_arg(struct conf *c)
-{
-	struct conf_nw *nw, *nw2;
-	struct conf_msg m, m2;
-	struct arm_smccc_res r;
-	uint64_t cookie;
-	unsigned long a[8];
-
-	nw = conf_nw_new(c);
-	CONF_TRY(c, nw);
-	/* Registered after the normal world: the drain runs before the
-	 * pages it lent are given back. */
-	CONF_TRY(c, conf_defer(c, std_cache_drain, NULL, 0, 0));
-	conf_fast(c, OPTEE_SMC_ENABLE_SHM_CACHE, 0, 0, 0, &r);
-	CONF_A0(c, r, OPTEE_SMC_RETURN_OK);
-
-	CONF_TRY(c, conf_open_msg(c, &m, conf_uuid_missing_ta,
-				  OPTEE_MSG_LOGIN_PUBLIC, 0));
-	std_regs(a, OPTEE_SMC_CALL_WITH_ARG, m.pa);
-	CONF_TRY(c, conf_call(c, nw, a, false, &r));
-	CONF_A0(c, r, OPTEE_SMC_RETURN_OK);
-	CONF_EQ(c, conf_nw_count(nw, OPTEE_SMC_RPC_FUNC_ALLOC, -1), 1);
-	CONF_EQ(c, conf_nw_count(nw, OPTEE_SMC_RPC_FUNC_FREE, -1), 0);
-	cookie = nw->rec[0].cookie;
-
-	/* The same normal world serves the second call: the thread's RPC
-	 * argument is the one it lent. */
-	nw2 = nw;
-	CONF_TRY(c, conf_open_msg(c, &m2, conf_uuid_missing_ta,
-				  OPTEE_MSG_LOGIN_PUBLIC, 0));
-	nw2->n = 0;
-	std_regs(a, OPTEE_SMC_CALL_WITH_ARG, m2.pa);
-	CONF_TRY(c, conf_call(c, nw2, a, false, &r));
-	CONF_A0(c, r, OPTEE_SMC_RETURN_OK);
-	CONF_EQ(c, conf_nw_count(nw2, OPTEE_SMC_RPC_FUNC_ALLOC, -1), 0);
-	CONF_EQ(c, conf_nw_count(nw2, OPTEE_SMC_RPC_FUNC_FREE, -1), 0);
-
-	conf_fast(c, OPTEE_SMC_DISABLE_SHM_CACHE, 0, 0, 0, &r);
-	CONF_A0(c, r, OPTEE_SMC_RETURN_OK);
-	CONF_EQ(c, ((uint64_t)W(r.a1) << 32) | W(r.a2), cookie);
-	conf_fast(c, OPTEE_SMC_DISABLE_SHM_CACHE, 0, 0, 0, &r);
-	CONF_A0(c, r, OPTEE_SMC_RETURN_ENOTAVAIL);
-}
-
-/* ---- the thread limit and ERESUME ------------------------------------------ */
-
-/* Every thread held in an RPC: the next yielding call gets ETHREAD_LIMIT. */
-static void std_thread_limit(struct conf *c)
-{
-	unsigned long tids[16];
-	unsigned int n = std_hold_all(c, tids), i, j;
-	struct arm_smccc_res r;
-
-	CONF_TRY(c, n);
-	for (i = 0; i < n; i++)
-		for (j = i + 1; j < n; j++)
-			CONF_CHECK(c, tids[i] != tids[j],
-				   "two calls on thread %lu", tids[i]);
-	conf_fast(c, 0x32000014UL, 0, 0, 0, &r);
-	CONF_A0(c, r, OPTEE_SMC_RETURN_ETHREAD_LIMIT);
-	{
-		struct conf_msg m;
-
-		CONF_TRY(c, conf_msg_new(c, &m, OPTEE_MSG_CMD_DO_BOTTOM_HALF,
-					 0));
-		CONF_EQ(c, conf_msg_call_a0(c, &m, NULL),
-			OPTEE_SMC_RETURN_ETHREAD_LIMIT);
-	}
-}
-
-/* Fast calls need no thread: they work with every thread held. */
-static void std_thread_limit_fast_calls_work(struct conf *c)
-{
-	unsigned long tids[16];
-	unsigned int n = std_hold_all(c, tids);
-	struct arm_smccc_res r;
-
-	CONF_TRY(c, n);
-	conf_fast(c, OPTEE_SMC_GET_THREAD_COUNT, 0, 0, 0, &r);
-	CONF_A0(c, r, OPTEE_SMC_RETURN_OK);
-	CONF_EQ(c, W(r.a1), n);
-	conf_fast(c, OPTEE_SMC_CALLS_UID, 0, 0, 0, &r);
-	CONF_EQ(c, W(r.a0), OPTEE_MSG_UID_0);
-}
-
-/* The cache cannot change while a thread is not free: EBUSY both ways. */
-static void std_thread_limit_shm_cache_ebusy(struct conf *c)
-{
-	unsigned long tids[16];
-	unsigned int n = std_hold_all(c, tids);
-	struct arm_smccc_res r;
-
-	CONF_TRY(c, n);
-	conf_fast(c, OPTEE_SMC_ENABLE_SHM_CACHE, 0, 0, 0, &r);
-	CONF_A0(c, r, OPTEE_SMC_RETURN_EBUSY);
-	conf_fast(c, OPTEE_SMC_DISABLE_SHM_CACHE, 0, 0, 0, &r);
-	CONF_A0(c, r, OPTEE_SMC_RETURN_EBUSY);
-}
-
-/* One held call is enough for EBUSY. */
-static void std_one_held_shm_cache_ebusy(struct conf *c)
-{
-	struct conf_nw *nw;
-	struct conf_msg m;
-	struct arm_smccc_res r;
-
-	CONF_TRY(c, std_start_missing(c, &nw, &m, true, &r));
-	CONF_CHECK(c, optee_smc_return_is_rpc(r.a0), "a0 0x%x", W(r.a0));
-	conf_fast(c, OPTEE_SMC_DISABLE_SHM_CACHE, 0, 0, 0, &r);
-	CONF_A0(c, r, OPTEE_SMC_RETURN_EBUSY);
-	CONF_TRY(c, conf_resume(c, nw, 0, &r));
-	CONF_A0(c, r, OPTEE_SMC_RETURN_OK);
-	conf_fast(c, OPTEE_SMC_DISABLE_SHM_CACHE, 0, 0, 0, &r);
-	CONF_A0(c, r, OPTEE_SMC_RETURN_ENOTAVAIL);
-}
-
-/* Held calls resume in any order, each on its own thread. */
-static void std_resume_out_of_order(struct conf *c)
-{
-	unsigned long tids[16];
-	unsigned int n = std_hold_all(c, tids), i;
-	struct arm_smccc_res r;
-
-	CONF_TRY(c, n);
-	for (i = CONF_MAX_NW_CASE; i-- > 0;) {
-		struct conf_nw *nw = conf_case_nw(c, i);
-
-		if (!nw || !nw->held)
-			continue;
-		CONF_TRY(c, conf_resume(c, nw, 0, &r));
-		CONF_A0(c, r, OPTEE_SMC_RETURN_OK);
-	}
-	/* Every thread is free again: a yielding call gets one. */
-	conf_fast(c, 0x32000014UL, 0, 0, 0, &r);
-	CONF_A0(c, r, OPTEE_SMC_RETURN_EBADCMD);
-}
-
-static void std_eresume_bad_thread_id(struct conf *c)
-{
-	unsigned int n = conf_thread_count(c);
-	const unsigned long ids[] = { n, n + 1, 7 >= n ? 7 : n, 0xFFFFUL,
-				      0xFFFFFFFFUL };
-	unsigned int i;
-
-	CONF_TRY(c, n);
-	for (i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
-		const unsigned long a[8] = { OPTEE_SMC_CALL_RETURN_FROM_RPC, 0,
-					     0, ids[i], 0, 0, 0, 0 };
-		struct arm_smccc_res r;
-
-		conf_smc(c, a, &r);
-		CONF_CHECK(c, W(r.a0) == OPTEE_SMC_RETURN_ERESUME,
-			   "thread id 0x%lx: a0 0x%x", ids[i], W(r.a0));
-	}
-}
-
-/* RETURN_FROM_RPC to a thread that is free: ERESUME, nothing taken. */
-static void std_eresume_free_thread(struct conf *c)
-{
-	unsigned int n = conf_thread_count(c), i;
-	struct arm_smccc_res r;
-
-	CONF_TRY(c, n);
-	for (i = 0; i < n; i++) {
-		const unsigned long a[8] = { OPTEE_SMC_CALL_RETURN_FROM_RPC, 0,
-					     0, i, 0, 0, 0, 0 };
-
-		conf_smc(c, a, &r);
-		CONF_CHECK(c, W(r.a0) == OPTEE_SMC_RETURN_ERESUME,
-			   "thread %u: a0 0x%x", i, W(r.a0));
-	}
-	/* No thread was consumed: the cache still reports "all free". */
-	conf_fast(c, OPTEE_SMC_DISABLE_SHM_CACHE, 0, 0, 0, &r);
-	CONF_A0(c, r, OPTEE_SMC_RETURN_ENOTAVAIL);
-}
-
-/* With a call held, resuming the threads that are not suspended fails. */
-static void std_eresume_other_thread(struct conf *c)
-{
-	struct conf_nw *nw;
-	struct conf_msg m;
-	struct arm_smccc_res r;
-	unsigned int n = conf_thread_count(c), i;
-	unsigned long held;
-
-	CONF_TRY(c, n);
-	CONF_TRY(c, std_start_missing(c, &nw, &m, true, &r));
-	CONF_CHECK(c, optee_smc_return_is_rpc(r.a0), "a0 0x%x", W(r.a0));
-	held = W(r.a3);
-	for (i = 0; i < n; i++) {
-		const unsigned long a[8] = { OPTEE_SMC_CALL_RETURN_FROM_RPC, 0,
-					     0, i, 0, 0, 0, 0 };
-
-		if (i == held)
-			continue;
-		conf_smc(c, a, &r);
-		CONF_CHECK(c, W(r.a0) == OPTEE_SMC_RETURN_ERESUME,
-			   "thread %u: a0 0x%x", i, W(r.a0));
-	}
-	CONF_TRY(c, conf_resume(c, nw, 0, &r));
-	CONF_A0(c, r, OPTEE_SMC_RETURN_OK);
 }
 
 const struct conf_case conf_cases_std[] = {
@@ -639,6 +398,9 @@ const struct conf_case conf_cases_std[] = {
 	{ "std_arg_dram_misaligned", std_arg_dram_misaligned },
 	{ "std_arg_reserved_shm_aligned", std_arg_reserved_shm_aligned },
 	{ "std_arg_reserved_shm_misaligned", std_arg_reserved_shm_misaligned },
+	{ "std_arg_reserved_shm_crosses_page",
+	  std_arg_reserved_shm_crosses_page },
+	{ "std_arg_reserved_shm_past_end", std_arg_reserved_shm_past_end },
 	{ "std_arg_in_secure_memory", std_arg_in_secure_memory },
 	{ "std_num_params_127", std_num_params_127 },
 	{ "std_num_params_128", std_num_params_128 },
@@ -649,15 +411,5 @@ const struct conf_case conf_cases_std[] = {
 	{ "std_rpc_arg_supplied", std_rpc_arg_supplied },
 	{ "std_rpc_thread_id", std_rpc_thread_id },
 	{ "std_rpc_alloc_refused", std_rpc_alloc_refused },
-	{ "std_cache_enable_disable_empty", std_cache_enable_disable_empty },
-	{ "std_cache_keeps_rpc_arg", std_cache_keeps_rpc_arg },
-	{ "std_thread_limit", std_thread_limit },
-	{ "std_thread_limit_fast_calls_work", std_thread_limit_fast_calls_work },
-	{ "std_thread_limit_shm_cache_ebusy", std_thread_limit_shm_cache_ebusy },
-	{ "std_one_held_shm_cache_ebusy", std_one_held_shm_cache_ebusy },
-	{ "std_resume_out_of_order", std_resume_out_of_order },
-	{ "std_eresume_bad_thread_id", std_eresume_bad_thread_id },
-	{ "std_eresume_free_thread", std_eresume_free_thread },
-	{ "std_eresume_other_thread", std_eresume_other_thread },
 	{ NULL, NULL },
 };

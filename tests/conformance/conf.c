@@ -17,6 +17,7 @@
 static const struct conf_case *const conf_tables[] = {
 	conf_cases_fast,
 	conf_cases_std,
+	conf_cases_thread,
 	conf_cases_pta,
 	conf_cases_shm,
 	conf_cases_drv,
@@ -104,13 +105,8 @@ void conf_run_cleanups(struct conf *c)
 
 	/* A call held in an RPC owns a secure thread: give them back first,
 	 * so the cleanups' own yielding calls find a free one. */
-	for (i = 0; i < CONF_MAX_NW; i++) {
-		struct conf_nw *nw = c->nw[i];
-		struct arm_smccc_res res;
-
-		if (nw && nw->held && !conf_resume(c, nw, 0, &res))
-			conf_note(c, "cleanup: a held call did not end");
-	}
+	if (!conf_resume_all(c, NULL))
+		conf_note(c, "cleanup: a held call did not end");
 	while (c->ndefer) {
 		struct conf_cleanup *d = &c->defer[--c->ndefer];
 
@@ -120,6 +116,42 @@ void conf_run_cleanups(struct conf *c)
 		free(c->nw[i]);
 		c->nw[i] = NULL;
 	}
+	c->nw_default = NULL;
+}
+
+/*
+ * After each case: is the secure world at rest, as every case must leave
+ * it? Every thread free and the RPC-argument cache empty (DISABLE_SHM_CACHE
+ * answers ENOTAVAIL, not EBUSY or a cookie), and no session open (a new
+ * one is number 1). A case that leaks fails here, not the next one.
+ */
+static void conf_check_rest(struct conf *c)
+{
+	struct arm_smccc_res r;
+	uint32_t ret = ~0U, s;
+
+	conf_fast(c, OPTEE_SMC_DISABLE_SHM_CACHE, 0, 0, 0, &r);
+	if (CONF_W(r.a0) != OPTEE_SMC_RETURN_ENOTAVAIL) {
+		conf_fail(c, __FILE__, __LINE__,
+			  "left behind: DISABLE_SHM_CACHE a0 0x%x (EBUSY: a "
+			  "thread is taken; OK: the cache kept 0x%x%08x)",
+			  CONF_W(r.a0), CONF_W(r.a1), CONF_W(r.a2));
+		return;
+	}
+	s = conf_open_kept(c, conf_uuid_device_pta, OPTEE_MSG_LOGIN_PUBLIC,
+			   &ret, NULL);
+	if (ret == TEE_SUCCESS) {
+		conf_close(c, s, NULL);
+		if (s != 1)
+			conf_fail(c, __FILE__, __LINE__,
+				  "left behind: %u session(s) open (a new "
+				  "one is number %u)", s - 1, s);
+	} else if (!conf_failed(c)) {
+		conf_fail(c, __FILE__, __LINE__,
+			  "left behind: the device PTA does not open: 0x%x",
+			  ret);
+	}
+	conf_run_cleanups(c);
 }
 
 static bool conf_match(const char *name, const char *filter)
@@ -161,11 +193,14 @@ int conf_run(const struct conf_target *t, const char *filter)
 			idx++;
 			if (!t || !t->invoke.fn || !t->phys)
 				conf_fail(c, __FILE__, __LINE__,
-					  "the target has no conduit or memory map");
+					  "the target has no conduit or "
+					  "memory map");
 			else
 				k->fn(c);
 			/* Cleanup failures are reported against the case. */
 			conf_run_cleanups(c);
+			if (t && t->invoke.fn && t->phys)
+				conf_check_rest(c);
 			printf("%s %u - %s\n", c->failed ? "not ok" : "ok", idx,
 			       k->name);
 			if (c->failed)

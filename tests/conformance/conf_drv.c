@@ -30,12 +30,17 @@ static void conf_irq_destroy(struct conf *c, void *p, uint64_t a, uint64_t b)
 
 struct optee *conf_probe(struct conf *c)
 {
+	return conf_probe_with(c, c->t->invoke);
+}
+
+struct optee *conf_probe_with(struct conf *c, struct smcsim_invoke invoke)
+{
 	struct optee_probe_cfg cfg;
 	struct optee *optee = NULL;
 	int rc;
 
 	memset(&cfg, 0, sizeof(cfg));
-	cfg.invoke = c->t->invoke;
+	cfg.invoke = invoke;
 	cfg.phys = c->t->phys;
 	cfg.profile = SMCSIM_ABI_UPSTREAM;
 	cfg.notif_irq = c->t->notif_irq;

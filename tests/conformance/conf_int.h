@@ -11,6 +11,9 @@
 #define CONF_MAX_CLEANUPS	48
 #define CONF_MAX_NW		CONF_MAX_NW_CASE
 #define CONF_MAX_SESS		16
+/* Notification keys the normal world tracks (Linux: the max value, 255
+ * without async notification). */
+#define CONF_NOTIF_KEYS		256
 
 struct conf_cleanup {
 	conf_cleanup_fn fn;
@@ -28,6 +31,11 @@ struct conf_cleanup {
  * @defer:	cleanups, run last first
  * @ndefer:	entries in @defer
  * @nw:		the normal worlds of the case's yielding calls
+ * @nw_default:	the one of calls made with none given (never held)
+ * @notif_pending: NOTIFICATION SEND values nobody waited for yet (bits);
+ *		one normal world, so shared by every call of the case
+ * @sched:	conf_resume_all() runs: a call that must wait for a
+ *		notification is set aside (blocked) instead of failing
  * @sess:	sessions the case opened and has not closed
  * @nsess:	entries in @sess
  * @sess_cleanup: the cleanup that closes them is registered
@@ -42,6 +50,9 @@ struct conf {
 	struct conf_cleanup defer[CONF_MAX_CLEANUPS];
 	unsigned int ndefer;
 	struct conf_nw *nw[CONF_MAX_NW];
+	struct conf_nw *nw_default;
+	uint64_t notif_pending[CONF_NOTIF_KEYS / 64];
+	bool sched;
 	uint32_t sess[CONF_MAX_SESS];
 	unsigned int nsess;
 	bool sess_cleanup;

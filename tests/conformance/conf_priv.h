@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include <smcsim/optee_msg.h>
+#include <smcsim/optee_pta.h>
 #include <smcsim/optee_rpc_cmd.h>
 #include <smcsim/optee_smc.h>
 #include <smcsim/tee_error.h>
@@ -42,6 +43,7 @@ struct conf_case {
 /* Each area file exports its table, ended by an entry with a NULL name. */
 extern const struct conf_case conf_cases_fast[];
 extern const struct conf_case conf_cases_std[];
+extern const struct conf_case conf_cases_thread[];
 extern const struct conf_case conf_cases_pta[];
 extern const struct conf_case conf_cases_shm[];
 extern const struct conf_case conf_cases_drv[];
@@ -60,7 +62,7 @@ bool conf_failed(const struct conf *c);
 void conf_note(struct conf *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-#define CONF_CHECK(c, cond, ...)						\
+#define CONF_CHECK(c, cond, ...)					\
 	do {								\
 		if (!(cond)) {						\
 			conf_fail((c), __FILE__, __LINE__, __VA_ARGS__);\
@@ -96,10 +98,10 @@ void conf_note(struct conf *c, const char *fmt, ...)
 	} while (0)
 
 /* The 32 bits an SMC32 call defines in a register. */
-#define W(x)	((uint32_t)(x))
+#define CONF_W(x)	((uint32_t)(x))
 
 /* a0 must be @want (compared as 32 bits). */
-#define CONF_A0(c, res, want)	CONF_EQ(c, W((res).a0), (want))
+#define CONF_A0(c, res, want)	CONF_EQ(c, CONF_W((res).a0), (want))
 
 /* ---- cleanups ---------------------------------------------------------- */
 
@@ -153,8 +155,8 @@ bool conf_shm_config(struct conf *c, uint64_t *base, uint64_t *size);
 
 /* ---- yielding calls and their RPCs ------------------------------------- */
 
-#define CONF_RPC_LOG	48	/* RPCs a call records (more are counted) */
-#define CONF_ALLOCS	24	/* buffers the normal world lends at once */
+#define CONF_RPC_LOG	48	/* RPCs a call records */
+#define CONF_ALLOCS	24	/* buffers lent at once */
 
 /**
  * struct conf_rpc_rec - one RPC as the normal world saw it
@@ -206,11 +208,13 @@ struct conf_alloc {
  * @rpc_arg:	the RPC argument the normal world supplied with the call
  *		(CALL_WITH_RPC_ARG / REGD_ARG), used for CMD with cookie 0
  * @held:	a call left suspended in an RPC (@last), to be finished
+ * @blocked:	held on a NOTIFICATION WAIT for @wait_key that no SEND
+ *		has answered yet (a secure mutex another call holds)
+ * @wait_key:	that key
  * @last:	the last answer of the secure world
  * @n:		RPCs seen (may exceed CONF_RPC_LOG)
  * @rec:	the first CONF_RPC_LOG of them
  * @allocs:	memory lent now
- * @notif_pending: NOTIFICATION SEND values with nobody waiting (bits)
  */
 struct conf_nw {
 	bool alloc_fail;
@@ -218,11 +222,12 @@ struct conf_nw {
 	uint32_t supp_ret;
 	struct optee_msg_arg *rpc_arg;
 	bool held;
+	bool blocked;
+	uint32_t wait_key;
 	struct arm_smccc_res last;
 	unsigned int n;
 	struct conf_rpc_rec rec[CONF_RPC_LOG];
 	struct conf_alloc allocs[CONF_ALLOCS];
-	uint64_t notif_pending;
 };
 
 /**
@@ -233,9 +238,9 @@ struct conf_nw {
 struct conf_nw *conf_nw_new(struct conf *c);
 
 /* Normal worlds a case may have at once. */
-#define CONF_MAX_NW_CASE	6
+#define CONF_MAX_NW_CASE	8
 
-/** conf_case_nw() - the case's @i-th normal world, in creation order, or NULL */
+/** conf_case_nw() - the case's @i-th normal world (creation order), or NULL */
 struct conf_nw *conf_case_nw(struct conf *c, unsigned int i);
 
 /**
@@ -254,12 +259,21 @@ bool conf_call(struct conf *c, struct conf_nw *nw, const unsigned long a[8],
  */
 bool conf_resume(struct conf *c, struct conf_nw *nw, unsigned int steps,
 		 struct arm_smccc_res *res);
+/**
+ * conf_resume_all() - finish every call of the case still held, as a
+ * normal world with a thread per call would: a call that waits for a
+ * notification (RPC NOTIFICATION WAIT, a secure mutex another held call
+ * owns) is set aside until a SEND of that key, and the others run
+ * @first:	the call to run first (NULL: in creation order)
+ * Return: false (recorded) when they all wait (deadlock) or one fails.
+ */
+bool conf_resume_all(struct conf *c, struct conf_nw *first);
 /** conf_nw_count() - RPCs of @func (and, for CMD, of @cmd; -1 = any) seen */
 unsigned int conf_nw_count(const struct conf_nw *nw, uint32_t func, int cmd);
 /** conf_nw_dump() - the RPCs seen, as "# ..." notes */
 void conf_nw_dump(struct conf *c, const struct conf_nw *nw);
 
-/* ---- messages ------------------------------------------------------------ */
+/* ---- messages ---------------------------------------------------------- */
 
 /**
  * struct conf_msg - an optee_msg_arg in its own page, with room for an RPC
@@ -296,9 +310,6 @@ extern const uint8_t conf_uuid_invoke_tests_pta[16];
 /* A UUID no firmware has (random, version 4). */
 extern const uint8_t conf_uuid_missing_ta[16];
 
-#define PTA_INVOKE_TESTS_CMD_TRACE		0
-#define PTA_INVOKE_TESTS_CMD_PARAMS		1
-#define PTA_INVOKE_TESTS_CMD_MEMREF_NULL	10
 
 /** conf_open_msg() - fill @m as OPEN_SESSION to @uuid with @login */
 bool conf_open_msg(struct conf *c, struct conf_msg *m, const uint8_t *uuid,
@@ -311,7 +322,7 @@ bool conf_open_msg(struct conf *c, struct conf_msg *m, const uint8_t *uuid,
  */
 uint32_t conf_open(struct conf *c, const uint8_t *uuid, uint32_t login,
 		   uint32_t *ret, uint32_t *origin);
-/** conf_close() - close now (the deferred close then does nothing); Return: ret */
+/** conf_close() - close @session now; Return: the TEE ret */
 uint32_t conf_close(struct conf *c, uint32_t session, uint32_t *origin);
 /** conf_track_session() - close @session when the case ends, if still open */
 void conf_track_session(struct conf *c, uint32_t session);
@@ -322,7 +333,31 @@ void conf_track_session(struct conf *c, uint32_t session);
 uint32_t conf_open_kept(struct conf *c, const uint8_t *uuid, uint32_t login,
 			uint32_t *ret, uint32_t *origin);
 
-/* ---- the driver ---------------------------------------------------------- */
+/* ---- calls that make RPCs ----------------------------------------------- */
+
+/** conf_std_regs() - a0..a7 of a yielding call @fid passing @pa (a1:a2) */
+void conf_std_regs(unsigned long a[8], unsigned long fid, uint64_t pa);
+/**
+ * conf_start_missing() - open the missing TA with CALL_WITH_ARG (no RPC
+ * argument: the first RPC is ALLOC) on a normal world of its own
+ * @hold:	stop at the first RPC (see conf_call())
+ */
+bool conf_start_missing(struct conf *c, struct conf_nw **nw,
+			struct conf_msg *m, bool hold, struct arm_smccc_res *r);
+/**
+ * conf_hold_all() - hold every secure thread in the first RPC of a call
+ * @tids:	receives the thread id each call was given (a3)
+ * Return: the thread count, 0 (recorded) on failure.
+ */
+unsigned int conf_hold_all(struct conf *c, unsigned long tids[16]);
+/**
+ * conf_cache_drain() - a cleanup: DISABLE_SHM_CACHE until ENOTAVAIL (the
+ * cache at rest: disabled and empty); register it after the normal world
+ * that lent the cached arguments, so it runs first
+ */
+void conf_cache_drain(struct conf *c, void *p, uint64_t a, uint64_t b);
+
+/* ---- the driver -------------------------------------------------------- */
 
 struct optee;
 struct tee_device;
@@ -334,6 +369,8 @@ struct tee_context;
  * Return: the driver, or NULL (recorded).
  */
 struct optee *conf_probe(struct conf *c);
+/** conf_probe_with() - the same through @invoke (a wrapper of the target's) */
+struct optee *conf_probe_with(struct conf *c, struct smcsim_invoke invoke);
 /** conf_ctx_open() - a client context on @optee, closed when the case ends */
 struct tee_context *conf_ctx_open(struct conf *c, struct optee *optee);
 

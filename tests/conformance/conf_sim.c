@@ -24,12 +24,9 @@ int conf_sim_start(struct conf_sim *s, const char *name)
 	rc = smcsim_phys_create(&pcfg, &s->phys);
 	if (rc)
 		return rc;
-	smcsim_sw_config_default(&cfg, SMCSIM_ABI_UPSTREAM, s->phys);
-	/* The firmware's build: OP-TEE 4.10, 2 threads, async notif. */
-	cfg.num_threads = 2;
-	cfg.async_notif = true;
-	cfg.os_revision_major = 4;
-	cfg.os_revision_minor = 10;
+	/* The firmware's build: OP-TEE 4.10, 2 threads, async notification,
+	 * the invoke-tests PTA, its build id. */
+	smcsim_sw_config_qemu_v8(&cfg, s->phys);
 	rc = smcsim_sw_create(&cfg, &s->sw);
 	if (rc) {
 		smcsim_phys_destroy(s->phys);

@@ -18,7 +18,8 @@ int main(int argc, char **argv)
 
 	rc = conf_sim_start(&s, "sim");
 	if (rc) {
-		printf("Bail out! the simulated target did not start: %d\n", rc);
+		printf("Bail out! the simulated target did not start: %d\n",
+		       rc);
 		return 2;
 	}
 	failed = conf_run(&s.t, argc > 1 ? argv[1] : NULL);

@@ -1,10 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Helpers the cases share: the conduit, pages of the target's memory map,
- * facts read from the firmware, and a normal world that drives yielding
- * calls through their RPCs as Linux's driver does (RPC ALLOC/FREE of the
- * RPC argument, RPC CMD served in the kernel or, failing a supplicant,
- * answered with the error Linux gives).
+ * facts read from the firmware, messages, sessions, and the calls that
+ * make RPCs. The normal world that answers the RPCs is conf_nw.c.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,8 +11,6 @@
 #include "conf_int.h"
 
 #define CONF_PAGE	4096U
-/* Past this many RPCs a call is taken to be looping. */
-#define CONF_RPC_BOUND	4096U
 
 const uint8_t conf_uuid_device_pta[16] = {
 	0x70, 0x11, 0xa6, 0x88, 0xdd, 0xde, 0x40, 0x53,
@@ -39,7 +35,7 @@ void conf_smc(struct conf *c, const unsigned long a[8],
 			   a[6], a[7], res);
 	/*
 	 * Kept as they came: OP-TEE's calls are SMC32, so cases compare
-	 * the low 32 bits (W()), except where the ABI says more (the
+	 * the low 32 bits (CONF_W()), except where the ABI says more (the
 	 * build id of GET_OS_REVISION fills x2 on aarch64).
 	 */
 }
@@ -91,19 +87,19 @@ void *conf_pages(struct conf *c, size_t n, uint64_t *pa)
 	return va;
 }
 
-/* ---- facts ---------------------------------------------------------------- */
+/* ---- facts -------------------------------------------------------------- */
 
 unsigned int conf_thread_count(struct conf *c)
 {
 	struct arm_smccc_res r;
 
 	conf_fast(c, OPTEE_SMC_GET_THREAD_COUNT, 0, 0, 0, &r);
-	if (W(r.a0) != OPTEE_SMC_RETURN_OK || !W(r.a1)) {
+	if (CONF_W(r.a0) != OPTEE_SMC_RETURN_OK || !CONF_W(r.a1)) {
 		conf_fail(c, __FILE__, __LINE__,
 			  "GET_THREAD_COUNT: a0 0x%lx a1 %lu", r.a0, r.a1);
 		return 0;
 	}
-	return W(r.a1);
+	return CONF_W(r.a1);
 }
 
 uint32_t conf_sec_caps(struct conf *c, uint32_t *a2, uint32_t *a3)
@@ -111,7 +107,7 @@ uint32_t conf_sec_caps(struct conf *c, uint32_t *a2, uint32_t *a3)
 	struct arm_smccc_res r;
 
 	conf_fast(c, OPTEE_SMC_EXCHANGE_CAPABILITIES, 0, 0, 0, &r);
-	if (W(r.a0) != OPTEE_SMC_RETURN_OK)
+	if (CONF_W(r.a0) != OPTEE_SMC_RETURN_OK)
 		conf_fail(c, __FILE__, __LINE__,
 			  "EXCHANGE_CAPABILITIES: a0 0x%lx", r.a0);
 	if (a2)
@@ -126,386 +122,21 @@ bool conf_shm_config(struct conf *c, uint64_t *base, uint64_t *size)
 	struct arm_smccc_res r;
 
 	conf_fast(c, OPTEE_SMC_GET_SHM_CONFIG, 0, 0, 0, &r);
-	if (W(r.a0) != OPTEE_SMC_RETURN_OK)
+	if (CONF_W(r.a0) != OPTEE_SMC_RETURN_OK)
 		return conf_fail(c, __FILE__, __LINE__,
 				 "GET_SHM_CONFIG: a0 0x%lx", r.a0);
-	*base = W(r.a1);
-	*size = W(r.a2);
+	*base = CONF_W(r.a1);
+	*size = CONF_W(r.a2);
 	return true;
 }
 
-/* ---- the normal world of yielding calls ---------------------------------- */
-
-static void conf_nw_release(struct conf *c, void *p, uint64_t a, uint64_t b)
-{
-	struct conf_nw *nw = p;
-	unsigned int i;
-
-	(void)a;
-	(void)b;
-	for (i = 0; i < CONF_ALLOCS; i++) {
-		struct conf_alloc *m = &nw->allocs[i];
-
-		if (!m->cookie)
-			continue;
-		if (smcsim_phys_free_pages(c->t->phys, m->pa, m->pages))
-			conf_fail(c, __FILE__, __LINE__,
-				  "cleanup: lent pages at 0x%llx not freed",
-				  (unsigned long long)m->pa);
-		m->cookie = 0;
-	}
-}
-
-struct conf_nw *conf_nw_new(struct conf *c)
-{
-	unsigned int i;
-
-	for (i = 0; i < CONF_MAX_NW; i++) {
-		if (c->nw[i])
-			continue;
-		c->nw[i] = calloc(1, sizeof(*c->nw[i]));
-		if (!c->nw[i])
-			break;
-		if (!conf_defer(c, conf_nw_release, c->nw[i], 0, 0))
-			return NULL;
-		return c->nw[i];
-	}
-	conf_fail(c, __FILE__, __LINE__, "no normal world left for the case");
-	return NULL;
-}
-
-struct conf_nw *conf_case_nw(struct conf *c, unsigned int i)
-{
-	return i < CONF_MAX_NW ? c->nw[i] : NULL;
-}
-
-static struct conf_alloc *conf_nw_lend(struct conf *c, struct conf_nw *nw,
-				       size_t size, bool rpc_alloc)
-{
-	size_t pages = (size + CONF_PAGE - 1) / CONF_PAGE;
-	unsigned int i;
-	uint64_t pa;
-
-	if (!pages)
-		pages = 1;
-	for (i = 0; i < CONF_ALLOCS; i++) {
-		struct conf_alloc *m = &nw->allocs[i];
-
-		if (m->cookie)
-			continue;
-		if (smcsim_phys_alloc_pages(c->t->phys, pages, &pa))
-			return NULL;
-		m->va = conf_map(c, pa, pages * CONF_PAGE);
-		if (!m->va) {
-			smcsim_phys_free_pages(c->t->phys, pa, pages);
-			return NULL;
-		}
-		memset(m->va, 0, pages * CONF_PAGE);
-		m->pa = pa;
-		m->cookie = pa;
-		m->pages = pages;
-		m->rpc_alloc = rpc_alloc;
-		return m;
-	}
-	return NULL;
-}
-
-static struct conf_alloc *conf_nw_find(struct conf_nw *nw, uint64_t cookie)
-{
-	unsigned int i;
-
-	if (!cookie)
-		return NULL;
-	for (i = 0; i < CONF_ALLOCS; i++)
-		if (nw->allocs[i].cookie == cookie)
-			return &nw->allocs[i];
-	return NULL;
-}
-
-static void conf_nw_unlend(struct conf *c, struct conf_alloc *m)
-{
-	smcsim_phys_free_pages(c->t->phys, m->pa, m->pages);
-	m->cookie = 0;
-}
-
-static uint32_t conf_nw_shm_alloc(struct conf *c, struct conf_nw *nw,
-				  struct optee_msg_arg *arg)
-{
-	struct optee_msg_param *p = &arg->params[0];
-	uint64_t type = p->u.value.a, size = p->u.value.b;
-	struct conf_alloc *m;
-
-	if (arg->num_params != 1 ||
-	    (p->attr & OPTEE_MSG_ATTR_TYPE_MASK) !=
-		    OPTEE_MSG_ATTR_TYPE_VALUE_INPUT)
-		return TEE_ERROR_BAD_PARAMETERS;
-	if (type == OPTEE_RPC_SHM_TYPE_APPL && nw->appl_ret)
-		return nw->appl_ret;
-	if (type != OPTEE_RPC_SHM_TYPE_APPL &&
-	    type != OPTEE_RPC_SHM_TYPE_KERNEL)
-		return TEE_ERROR_BAD_PARAMETERS;
-	if (!size || size > 16 * CONF_PAGE)
-		return TEE_ERROR_OUT_OF_MEMORY;
-	m = conf_nw_lend(c, nw, (size_t)size, false);
-	if (!m)
-		return TEE_ERROR_OUT_OF_MEMORY;
-	p->attr = OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT;
-	p->u.tmem.buf_ptr = m->pa;
-	p->u.tmem.size = size;
-	p->u.tmem.shm_ref = m->cookie;
-	return TEE_SUCCESS;
-}
-
-static uint32_t conf_nw_shm_free(struct conf *c, struct conf_nw *nw,
-				 struct optee_msg_arg *arg)
-{
-	struct conf_alloc *m;
-
-	if (arg->num_params != 1 ||
-	    (arg->params[0].attr & OPTEE_MSG_ATTR_TYPE_MASK) !=
-		    OPTEE_MSG_ATTR_TYPE_VALUE_INPUT)
-		return TEE_ERROR_BAD_PARAMETERS;
-	m = conf_nw_find(nw, arg->params[0].u.value.b);
-	if (!m || m->rpc_alloc)
-		return TEE_ERROR_BAD_PARAMETERS;
-	conf_nw_unlend(c, m);
-	return TEE_SUCCESS;
-}
-
-static uint32_t conf_nw_notif(struct conf_nw *nw, struct optee_msg_arg *arg)
-{
-	struct optee_msg_param *p = &arg->params[0];
-	uint64_t value = p->u.value.b;
-
-	if (arg->num_params != 1 || value >= 64)
-		return TEE_ERROR_BAD_PARAMETERS;
-	if (p->u.value.a == OPTEE_RPC_NOTIFICATION_SEND) {
-		nw->notif_pending |= 1ULL << value;
-		return TEE_SUCCESS;
-	}
-	if (p->u.value.a == OPTEE_RPC_NOTIFICATION_WAIT) {
-		/* One normal-world thread drives every call here: a wait
-		 * for a send that has not come would never end. */
-		if (!(nw->notif_pending & (1ULL << value)))
-			return TEE_ERROR_TIMEOUT;
-		nw->notif_pending &= ~(1ULL << value);
-		return TEE_SUCCESS;
-	}
-	return TEE_ERROR_BAD_PARAMETERS;
-}
-
-/* Serve RPC CMD @arg as Linux's driver does with no supplicant attached. */
-static uint32_t conf_nw_cmd(struct conf *c, struct conf_nw *nw,
-			    struct optee_msg_arg *arg)
-{
-	switch (arg->cmd) {
-	case OPTEE_RPC_CMD_SHM_ALLOC:
-		return conf_nw_shm_alloc(c, nw, arg);
-	case OPTEE_RPC_CMD_SHM_FREE:
-		return conf_nw_shm_free(c, nw, arg);
-	case OPTEE_RPC_CMD_NOTIFICATION:
-		return conf_nw_notif(nw, arg);
-	case OPTEE_RPC_CMD_GET_TIME:
-		if (arg->num_params != 1)
-			return TEE_ERROR_BAD_PARAMETERS;
-		arg->params[0].u.value.a = 0;
-		arg->params[0].u.value.b = 0;
-		return TEE_SUCCESS;
-	case OPTEE_RPC_CMD_SUSPEND:
-		return TEE_SUCCESS;
-	default:
-		return nw->supp_ret ? nw->supp_ret : TEE_ERROR_COMMUNICATION;
-	}
-}
-
-static struct conf_rpc_rec *conf_nw_rec(struct conf_nw *nw,
-					const struct arm_smccc_res *r)
-{
-	struct conf_rpc_rec *rec = NULL;
-
-	if (nw->n < CONF_RPC_LOG) {
-		rec = &nw->rec[nw->n];
-		memset(rec, 0, sizeof(*rec));
-		rec->func = optee_smc_return_rpc_func(r->a0);
-		rec->a1 = W(r->a1);
-		rec->a2 = W(r->a2);
-		rec->a3 = W(r->a3);
-	}
-	nw->n++;
-	return rec;
-}
-
-/* Answer the RPC in @r; fills @a with the RETURN_FROM_RPC to issue. */
-static void conf_nw_answer(struct conf *c, struct conf_nw *nw,
-			   const struct arm_smccc_res *r, unsigned long a[8])
-{
-	struct conf_rpc_rec *rec = conf_nw_rec(nw, r);
-	uint64_t cookie = ((uint64_t)W(r->a1) << 32) | W(r->a2);
-	struct conf_alloc *m;
-
-	memset(a, 0, 8 * sizeof(a[0]));
-	a[0] = OPTEE_SMC_CALL_RETURN_FROM_RPC;
-	a[1] = W(r->a1);
-	a[2] = W(r->a2);
-	a[3] = W(r->a3);
-	switch (optee_smc_return_rpc_func(r->a0)) {
-	case OPTEE_SMC_RPC_FUNC_ALLOC:
-		a[1] = 0;
-		a[2] = 0;
-		m = nw->alloc_fail ? NULL :
-			conf_nw_lend(c, nw, (size_t)W(r->a1), true);
-		if (m) {
-			a[1] = (unsigned long)(m->pa >> 32);
-			a[2] = (unsigned long)(uint32_t)m->pa;
-			a[4] = (unsigned long)(m->cookie >> 32);
-			a[5] = (unsigned long)(uint32_t)m->cookie;
-			if (rec)
-				rec->cookie = m->cookie;
-		}
-		break;
-	case OPTEE_SMC_RPC_FUNC_FREE:
-		if (rec)
-			rec->cookie = cookie;
-		m = conf_nw_find(nw, cookie);
-		if (m && m->rpc_alloc)
-			conf_nw_unlend(c, m);
-		else
-			conf_note(c, "RPC FREE of unknown cookie 0x%llx",
-				  (unsigned long long)cookie);
-		break;
-	case OPTEE_SMC_RPC_FUNC_CMD: {
-		struct optee_msg_arg *arg = NULL;
-
-		if (!cookie) {
-			arg = nw->rpc_arg;
-		} else {
-			m = conf_nw_find(nw, cookie);
-			if (m && m->rpc_alloc)
-				arg = m->va;
-		}
-		if (rec)
-			rec->cookie = cookie;
-		if (!arg) {
-			conf_note(c, "RPC CMD with unknown cookie 0x%llx",
-				  (unsigned long long)cookie);
-			break;
-		}
-		if (arg->num_params > OPTEE_SMC_THREAD_RPC_MAX_NUM_PARAMS) {
-			arg->ret = TEE_ERROR_BAD_PARAMETERS;
-		} else {
-			if (rec) {
-				rec->cmd = arg->cmd;
-				rec->num_params = arg->num_params;
-				if (arg->num_params) {
-					rec->attr0 = arg->params[0].attr;
-					rec->v[0] = arg->params[0].u.value.a;
-					rec->v[1] = arg->params[0].u.value.b;
-					rec->v[2] = arg->params[0].u.value.c;
-				}
-			}
-			arg->ret = conf_nw_cmd(c, nw, arg);
-		}
-		arg->ret_origin = TEEC_ORIGIN_COMMS;
-		if (rec)
-			rec->ret = arg->ret;
-		break;
-	}
-	default:
-		/* FOREIGN_INTR and unknown functions: resume as they came. */
-		break;
-	}
-}
-
-static bool conf_nw_loop(struct conf *c, struct conf_nw *nw,
-			 unsigned int steps, struct arm_smccc_res *res)
-{
-	unsigned int done = 0;
-	unsigned long a[8];
-
-	while (optee_smc_return_is_rpc(nw->last.a0)) {
-		if (steps && done == steps) {
-			nw->held = true;
-			*res = nw->last;
-			return true;
-		}
-		if (done++ == CONF_RPC_BOUND) {
-			nw->held = true;
-			*res = nw->last;
-			return conf_fail(c, __FILE__, __LINE__,
-					 "a call made more than %u RPCs",
-					 CONF_RPC_BOUND);
-		}
-		conf_nw_answer(c, nw, &nw->last, a);
-		conf_smc(c, a, &nw->last);
-	}
-	nw->held = false;
-	*res = nw->last;
-	return true;
-}
-
-bool conf_call(struct conf *c, struct conf_nw *nw, const unsigned long a[8],
-	       bool hold, struct arm_smccc_res *res)
-{
-	conf_smc(c, a, &nw->last);
-	if (hold && optee_smc_return_is_rpc(nw->last.a0)) {
-		nw->held = true;
-		*res = nw->last;
-		return true;
-	}
-	return conf_nw_loop(c, nw, 0, res);
-}
-
-bool conf_resume(struct conf *c, struct conf_nw *nw, unsigned int steps,
-		 struct arm_smccc_res *res)
-{
-	return conf_nw_loop(c, nw, steps, res);
-}
-
-unsigned int conf_nw_count(const struct conf_nw *nw, uint32_t func, int cmd)
-{
-	unsigned int i, n = 0;
-
-	for (i = 0; i < nw->n && i < CONF_RPC_LOG; i++)
-		if (nw->rec[i].func == func &&
-		    (cmd < 0 || func != OPTEE_SMC_RPC_FUNC_CMD ||
-		     nw->rec[i].cmd == (uint32_t)cmd))
-			n++;
-	return n;
-}
-
-void conf_nw_dump(struct conf *c, const struct conf_nw *nw)
-{
-	static const char *const fn[] = { "ALLOC", "?1", "FREE", "?3",
-					  "FOREIGN_INTR", "CMD" };
-	unsigned int i;
-
-	for (i = 0; i < nw->n && i < CONF_RPC_LOG; i++) {
-		const struct conf_rpc_rec *r = &nw->rec[i];
-		const char *name = r->func < 6 ? fn[r->func] : "?";
-
-		if (r->func == OPTEE_SMC_RPC_FUNC_CMD)
-			conf_note(c, "rpc %u: CMD %u params %u attr0 0x%llx "
-				  "v %llu %llu %llu -> ret 0x%x", i, r->cmd,
-				  r->num_params,
-				  (unsigned long long)r->attr0,
-				  (unsigned long long)r->v[0],
-				  (unsigned long long)r->v[1],
-				  (unsigned long long)r->v[2], r->ret);
-		else
-			conf_note(c, "rpc %u: %s a1 0x%lx a2 0x%lx a3 %lu",
-				  i, name, r->a1, r->a2, r->a3);
-	}
-	if (nw->n > CONF_RPC_LOG)
-		conf_note(c, "... %u RPCs in all", nw->n);
-}
-
-/* ---- messages ------------------------------------------------------------- */
+/* ---- messages ----------------------------------------------------------- */
 
 bool conf_msg_new(struct conf *c, struct conf_msg *m, uint32_t cmd,
 		  uint32_t num_params)
 {
 	size_t need = OPTEE_MSG_GET_ARG_SIZE(num_params) +
-		      OPTEE_MSG_GET_ARG_SIZE(OPTEE_SMC_THREAD_RPC_MAX_NUM_PARAMS);
+		OPTEE_MSG_GET_ARG_SIZE(OPTEE_SMC_THREAD_RPC_MAX_NUM_PARAMS);
 	size_t pages = (need + CONF_PAGE - 1) / CONF_PAGE;
 
 	m->arg = conf_pages(c, pages, &m->pa);
@@ -514,8 +145,8 @@ bool conf_msg_new(struct conf *c, struct conf_msg *m, uint32_t cmd,
 	m->arg->cmd = cmd;
 	m->arg->num_params = num_params;
 	m->rpc_pa = m->pa + OPTEE_MSG_GET_ARG_SIZE(num_params);
-	m->rpc_arg = (struct optee_msg_arg *)((char *)m->arg +
-					      OPTEE_MSG_GET_ARG_SIZE(num_params));
+	m->rpc_arg = (struct optee_msg_arg *)
+		((char *)m->arg + OPTEE_MSG_GET_ARG_SIZE(num_params));
 	m->rpc_arg->num_params = OPTEE_SMC_THREAD_RPC_MAX_NUM_PARAMS;
 	return true;
 }
@@ -529,14 +160,21 @@ unsigned long conf_msg_call_a0(struct conf *c, struct conf_msg *m,
 	struct arm_smccc_res res;
 
 	if (!nw) {
-		nw = conf_nw_new(c);
+		if (!c->nw_default || c->nw_default->held)
+			c->nw_default = conf_nw_new(c);
+		nw = c->nw_default;
 		if (!nw)
 			return ~0UL;
+		nw->n = 0;
 	}
-	nw->rpc_arg = m->rpc_arg;
+	/* The RPC argument follows the message as it is now (a case may
+	 * have changed num_params since conf_msg_new()). */
+	nw->rpc_arg = m->arg->num_params <= OPTEE_MSG_MAX_NUM_PARAMS ?
+		(struct optee_msg_arg *)((char *)m->arg +
+			OPTEE_MSG_GET_ARG_SIZE(m->arg->num_params)) : NULL;
 	if (!conf_call(c, nw, a, false, &res))
 		return ~0UL;
-	return W(res.a0);
+	return CONF_W(res.a0);
 }
 
 bool conf_msg_call(struct conf *c, struct conf_msg *m, struct conf_nw *nw)
@@ -549,7 +187,7 @@ bool conf_msg_call(struct conf *c, struct conf_msg *m, struct conf_nw *nw)
 	return true;
 }
 
-/* ---- sessions ------------------------------------------------------------- */
+/* ---- sessions ----------------------------------------------------------- */
 
 bool conf_open_msg(struct conf *c, struct conf_msg *m, const uint8_t *uuid,
 		   uint32_t login, uint32_t extra_params)
@@ -656,4 +294,77 @@ uint32_t conf_close(struct conf *c, uint32_t session, uint32_t *origin)
 		}
 	}
 	return m.arg->ret;
+}
+
+/* ---- calls that make RPCs ----------------------------------------------- */
+
+void conf_std_regs(unsigned long a[8], unsigned long fid, uint64_t pa)
+{
+	memset(a, 0, 8 * sizeof(a[0]));
+	a[0] = fid;
+	a[1] = (unsigned long)(pa >> 32);
+	a[2] = CONF_W(pa);
+}
+
+bool conf_start_missing(struct conf *c, struct conf_nw **nw,
+			      struct conf_msg *m, bool hold,
+			      struct arm_smccc_res *r)
+{
+	unsigned long a[8];
+
+	*nw = conf_nw_new(c);
+	if (!*nw)
+		return false;
+	if (!conf_open_msg(c, m, conf_uuid_missing_ta,
+			   OPTEE_MSG_LOGIN_PUBLIC, 0))
+		return false;
+	conf_std_regs(a, OPTEE_SMC_CALL_WITH_ARG, m->pa);
+	return conf_call(c, *nw, a, hold, r);
+}
+
+unsigned int conf_hold_all(struct conf *c, unsigned long tids[16])
+{
+	unsigned int n = conf_thread_count(c), i;
+
+	if (!n)
+		return 0;
+	if (n > 16) {
+		conf_fail(c, __FILE__, __LINE__, "%u threads: too many", n);
+		return 0;
+	}
+	for (i = 0; i < n; i++) {
+		struct conf_nw *nw;
+		struct conf_msg m;
+		struct arm_smccc_res r;
+
+		if (!conf_start_missing(c, &nw, &m, true, &r))
+			return 0;
+		if (!optee_smc_return_is_rpc(r.a0)) {
+			conf_fail(c, __FILE__, __LINE__,
+				  "call %u did not suspend: a0 0x%x", i,
+				  CONF_W(r.a0));
+			return 0;
+		}
+		tids[i] = CONF_W(r.a3);
+	}
+	return n;
+}
+
+void conf_cache_drain(struct conf *c, void *p, uint64_t a, uint64_t b)
+{
+	struct arm_smccc_res r;
+	unsigned int i;
+
+	(void)p;
+	(void)a;
+	(void)b;
+	for (i = 0; i < 64; i++) {
+		conf_fast(c, OPTEE_SMC_DISABLE_SHM_CACHE, 0, 0, 0, &r);
+		if (CONF_W(r.a0) == OPTEE_SMC_RETURN_ENOTAVAIL)
+			return;
+		if (CONF_W(r.a0) != OPTEE_SMC_RETURN_OK)
+			break;
+	}
+	conf_fail(c, __FILE__, __LINE__,
+		  "cleanup: DISABLE_SHM_CACHE a0 0x%x", CONF_W(r.a0));
 }
