@@ -817,6 +817,7 @@ static void tee_uapi_logins_are_computed_by_the_kernel(void **state)
  * @a:		v0.a
  * @b:		out: v0.b (RPC) or v1.a (APPL)
  * @rc:		the ioctl's result
+ * @v:		its INVOKE argument
  */
 struct client {
 	struct t *t;
@@ -826,15 +827,14 @@ struct client {
 	uint32_t a;
 	uint32_t b;
 	long rc;
+	struct iva v;
 };
 
 /* Off the main thread: no CMocka assertions; the process memory is shared. */
-static struct iva client_iva;
-
 static uint32_t client_job(void *arg)
 {
 	struct client *c = arg;
-	struct iva v = client_iva;
+	struct iva v = c->v;
 
 	c->rc = tee_uapi_ioctl(c->f, TEE_IOC_INVOKE, U(v.buf), &c->t->mem);
 	if (c->rc)
@@ -846,10 +846,9 @@ static uint32_t client_job(void *arg)
 
 static void client_start(struct t *t, struct client *c, struct tb_job *j)
 {
-	client_iva = inv_arg(t, c->sess, c->cmd, 2);
-	client_iva.params[0] = (struct tee_ioctl_param){ .attr = VIO,
-							 .a = c->a };
-	client_iva.params[1] = (struct tee_ioctl_param){ .attr = VO };
+	c->v = inv_arg(t, c->sess, c->cmd, 2);
+	c->v.params[0] = (struct tee_ioctl_param){ .attr = VIO, .a = c->a };
+	c->v.params[1] = (struct tee_ioctl_param){ .attr = VO };
 	tb_job_start(j, "client", client_job, c);
 }
 
@@ -1028,6 +1027,518 @@ static void tee_uapi_supplicant_application_memory_by_id(void **state)
 	assert_counts(&c1, &c0);
 }
 
+/* ---- 5. malformed input ---------------------------------------------------------- */
+
+static void tee_uapi_unknown_ioctls_are_refused(void **state)
+{
+	struct t *t = *state;
+	struct tee_uapi_file *f = open_clnt(t, true);
+	struct tee_ioctl_version_data *v = palloc(&t->p, 64);
+	struct counts c0 = counts(t), c1;
+
+	assert_int_equal(ioc(t, f, 0, v), -EINVAL);
+	/* The right number with the wrong size is another ioctl. */
+	assert_int_equal(ioc(t, f, TEE_IOC_ENCODE(TEE_IOC_DIR_READ, 0, 16), v),
+			 -EINVAL);
+	/* Linux's TEE_IOC_OBJECT_INVOKE (QTEE) is not the OP-TEE driver's. */
+	assert_int_equal(ioc(t, f, TEE_IOC_ENCODE(TEE_IOC_DIR_READ, 10, 16), v),
+			 -EINVAL);
+	assert_int_equal(ioc(t, f, TEE_IOC_VERSION | 0x40000000U, v), -EINVAL);
+	c1 = counts(t);
+	assert_counts(&c1, &c0);
+	tee_uapi_release(f);
+}
+
+static void tee_uapi_bad_argument_addresses_fault(void **state)
+{
+	static const unsigned int clnt_cmds[] = {
+		TEE_IOC_VERSION, TEE_IOC_SHM_ALLOC, TEE_IOC_SHM_REGISTER,
+		TEE_IOC_SHM_REGISTER_FD, TEE_IOC_OPEN_SESSION, TEE_IOC_INVOKE,
+		TEE_IOC_CANCEL, TEE_IOC_CLOSE_SESSION,
+	};
+	static const unsigned int supp_cmds[] = {
+		TEE_IOC_VERSION, TEE_IOC_SHM_ALLOC, TEE_IOC_SUPPL_RECV,
+		TEE_IOC_SUPPL_SEND,
+	};
+	struct t *t = *state;
+	struct tee_uapi_file *f = open_clnt(t, true), *s = open_supp(t);
+	struct counts c0 = counts(t), c1;
+	uint64_t end = U(t->p.base + t->p.size);
+	size_t i;
+
+	t->h.share = true;
+	for (i = 0; i < sizeof(clnt_cmds) / sizeof(clnt_cmds[0]); i++) {
+		assert_int_equal(tee_uapi_ioctl(f, clnt_cmds[i], BAD_UADDR,
+						&t->mem), -EFAULT);
+		/* The argument runs past the end of the process's memory. */
+		assert_int_equal(tee_uapi_ioctl(f, clnt_cmds[i], end - 2,
+						&t->mem), -EFAULT);
+		assert_int_equal(tee_uapi_ioctl(f, clnt_cmds[i], UINT64_MAX - 3,
+						&t->mem), -EFAULT);
+	}
+	for (i = 0; i < sizeof(supp_cmds) / sizeof(supp_cmds[0]); i++)
+		assert_int_equal(tee_uapi_ioctl(s, supp_cmds[i], BAD_UADDR,
+						&t->mem), -EFAULT);
+	c1 = counts(t);
+	assert_counts(&c1, &c0);
+	assert_int_equal(t->h.installs, 0);
+	tee_uapi_release(s);
+	tee_uapi_release(f);
+}
+
+/*
+ * The call was made but its answer cannot be written back: the session
+ * an OPEN_SESSION opened is closed again, and an allocated shm is freed.
+ */
+static void tee_uapi_unwritable_answers_undo_the_call(void **state)
+{
+	struct t *t = *state;
+	struct tee_uapi_file *f = open_clnt(t, true);
+	struct counts c0 = counts(t), c1;
+	struct tee_ioctl_open_session_arg *oa;
+	struct tee_ioctl_shm_alloc_data *d;
+	struct tee_ioctl_version_data *v;
+	struct tee_ioctl_buf_data *b;
+
+	/* Readable, not writable: the process's last page. */
+	oa = (struct tee_ioctl_open_session_arg *)t->p.ro;
+	smcsim_uuid_to_octets(&echo_uuid, oa->uuid);
+	oa->clnt_login = TEE_IOCTL_LOGIN_PUBLIC;
+	oa->num_params = 0;
+	b = bufd(t, oa, sizeof(*oa));
+	assert_int_equal(ioc(t, f, TEE_IOC_OPEN_SESSION, b), -EFAULT);
+
+	d = (struct tee_ioctl_shm_alloc_data *)(t->p.ro + 512);
+	d->size = 4096;
+	d->flags = 0;
+	assert_int_equal(ioc(t, f, TEE_IOC_SHM_ALLOC, d), -EFAULT);
+	assert_int_equal(t->h.installs, 0);
+
+	v = (struct tee_ioctl_version_data *)(t->p.ro + 1024);
+	assert_int_equal(ioc(t, f, TEE_IOC_VERSION, v), -EFAULT);
+	c1 = counts(t);
+	assert_counts(&c1, &c0);
+	tee_uapi_release(f);
+}
+
+/* A buf_data of @len at @ptr for @cmd; Return: the ioctl's value. */
+static long buf_ioc(struct t *t, struct tee_uapi_file *f, unsigned int cmd,
+		    uint64_t ptr, uint64_t len)
+{
+	struct tee_ioctl_buf_data *b = palloc(&t->p, sizeof(*b));
+
+	b->buf_ptr = ptr;
+	b->buf_len = len;
+	return ioc(t, f, cmd, b);
+}
+
+static void check_lengths(struct t *t, struct tee_uapi_file *f,
+			  unsigned int cmd, size_t fixed, size_t num_offs)
+{
+	uint8_t *a = palloc(&t->p, TEE_MAX_ARG_SIZE + 64);
+	uint32_t n;
+
+	/* Too short, too long: refused before the buffer is read. */
+	assert_int_equal(buf_ioc(t, f, cmd, BAD_UADDR, fixed - 1), -EINVAL);
+	assert_int_equal(buf_ioc(t, f, cmd, BAD_UADDR, 0), -EINVAL);
+	assert_int_equal(buf_ioc(t, f, cmd, BAD_UADDR, TEE_MAX_ARG_SIZE + 1),
+			 -EINVAL);
+	assert_int_equal(buf_ioc(t, f, cmd, BAD_UADDR, UINT64_MAX), -EINVAL);
+	/* A good length at a bad address. */
+	assert_int_equal(buf_ioc(t, f, cmd, BAD_UADDR, fixed), -EFAULT);
+	/* num_params must account for every byte. */
+	n = 1;
+	memcpy(a + num_offs, &n, sizeof(n));
+	assert_int_equal(buf_ioc(t, f, cmd, U(a), fixed), -EINVAL);
+	assert_int_equal(buf_ioc(t, f, cmd, U(a), fixed + 2 * 32), -EINVAL);
+	assert_int_equal(buf_ioc(t, f, cmd, U(a), fixed + 31), -EINVAL);
+	n = UINT32_MAX;
+	memcpy(a + num_offs, &n, sizeof(n));
+	assert_int_equal(buf_ioc(t, f, cmd, U(a), fixed), -EINVAL);
+	n = 0x08000000;	/* 32 * n wraps a 32-bit size */
+	memcpy(a + num_offs, &n, sizeof(n));
+	assert_int_equal(buf_ioc(t, f, cmd, U(a), fixed), -EINVAL);
+	/* The params lie past the end of the process's memory. */
+	n = 1;
+	memcpy(t->p.base + t->p.size - fixed + num_offs, &n, sizeof(n));
+	assert_int_equal(buf_ioc(t, f, cmd, U(t->p.base + t->p.size - fixed),
+				 fixed + 32), -EFAULT);
+}
+
+static void tee_uapi_buffer_lengths_are_checked(void **state)
+{
+	struct t *t = *state;
+	struct tee_uapi_file *f = open_clnt(t, true), *s = open_supp(t);
+	struct counts c0 = counts(t), c1;
+
+	check_lengths(t, f, TEE_IOC_OPEN_SESSION,
+		      sizeof(struct tee_ioctl_open_session_arg),
+		      offsetof(struct tee_ioctl_open_session_arg, num_params));
+	check_lengths(t, f, TEE_IOC_INVOKE, sizeof(struct tee_ioctl_invoke_arg),
+		      offsetof(struct tee_ioctl_invoke_arg, num_params));
+	check_lengths(t, s, TEE_IOC_SUPPL_RECV,
+		      sizeof(struct tee_iocl_supp_recv_arg),
+		      offsetof(struct tee_iocl_supp_recv_arg, num_params));
+	c1 = counts(t);
+	assert_counts(&c1, &c0);
+	tee_uapi_release(s);
+	tee_uapi_release(f);
+}
+
+static void tee_uapi_supplicant_send_lengths_are_checked(void **state)
+{
+	struct t *t = *state;
+	struct tee_uapi_file *s = open_supp(t);
+	struct tee_iocl_supp_send_arg *a = palloc(&t->p, 8 + 3 * 32);
+	struct optee_supp_info si0, si1;
+	long exact;
+
+	optee_get_supp_info(t->tb.optee, &si0);
+	assert_int_equal(buf_ioc(t, s, TEE_IOC_SUPPL_SEND, BAD_UADDR, 7),
+			 -EINVAL);
+	assert_int_equal(buf_ioc(t, s, TEE_IOC_SUPPL_SEND, BAD_UADDR,
+				 TEE_MAX_ARG_SIZE + 1), -EINVAL);
+	assert_int_equal(buf_ioc(t, s, TEE_IOC_SUPPL_SEND, BAD_UADDR, 8),
+			 -EFAULT);
+	a->num_params = 2;
+	a->ret = TEE_SUCCESS;
+	assert_int_equal(buf_ioc(t, s, TEE_IOC_SUPPL_SEND, U(a), 8 + 32),
+			 -EINVAL);
+	/* Longer than the params is allowed (Linux checks ">" here). */
+	exact = buf_ioc(t, s, TEE_IOC_SUPPL_SEND, U(a), 8 + 2 * 32);
+	assert_int_equal(buf_ioc(t, s, TEE_IOC_SUPPL_SEND, U(a), 8 + 3 * 32),
+			 exact);
+	/* No request: the driver refuses the answer. */
+	assert_true(exact < 0);
+	((struct tee_ioctl_param *)(a + 1))[1].attr = 0x200;
+	assert_int_equal(buf_ioc(t, s, TEE_IOC_SUPPL_SEND, U(a), 8 + 2 * 32),
+			 -EINVAL);
+	optee_get_supp_info(t->tb.optee, &si1);
+	assert_int_equal(si1.answered, si0.answered);
+	tee_uapi_release(s);
+}
+
+/*
+ * One bad param among good ones: refused with Linux's errno, and the shm
+ * the good memref named has its reference back.
+ */
+static void check_bad_param(struct t *t, struct tee_uapi_file *f, bool invoke,
+			    uint32_t sess, int32_t good_id,
+			    const struct tee_ioctl_param *bad, long expect)
+{
+	struct tee_shm *good = shm_of(f, good_id);
+	unsigned int refs = shm_refs(good);
+	struct counts c0 = counts(t), c1;
+	struct tee_ioctl_param *p;
+	long rc;
+
+	if (invoke) {
+		struct iva v = inv_arg(t, sess, SMCSIM_TA_ECHO_CMD_ECHO, 3);
+
+		p = v.params;
+		p[0] = (struct tee_ioctl_param){ .attr = MI, .b = 16,
+						 .c = (uint64_t)good_id };
+		p[1] = *bad;
+		p[2] = (struct tee_ioctl_param){ .attr = VO };
+		rc = ioc(t, f, TEE_IOC_INVOKE, v.buf);
+	} else {
+		struct osa o = os_arg(t, &echo_uuid, TEE_IOCTL_LOGIN_PUBLIC, 2);
+
+		p = o.params;
+		p[0] = (struct tee_ioctl_param){ .attr = MI, .b = 16,
+						 .c = (uint64_t)good_id };
+		p[1] = *bad;
+		rc = ioc(t, f, TEE_IOC_OPEN_SESSION, o.buf);
+	}
+	if (rc != expect)
+		print_message("%s: attr %#llx a %#llx b %#llx c %#llx: %ld\n",
+			      invoke ? "invoke" : "open", (unsigned long long)bad->attr,
+			      (unsigned long long)bad->a, (unsigned long long)bad->b,
+			      (unsigned long long)bad->c, rc);
+	assert_int_equal(rc, expect);
+	assert_int_equal(shm_refs(good), refs);
+	c1 = counts(t);
+	assert_counts(&c1, &c0);
+}
+
+static void tee_uapi_params_are_checked(void **state)
+{
+	struct t *t = *state;
+	struct tee_uapi_file *f = open_clnt(t, true), *g = open_clnt(t, true);
+	uint32_t sess = open_sess(t, f, &echo_uuid);
+	int32_t good, other, freed, small;
+	long other_fd, freed_fd, small_fd;
+	struct tee_ioctl_param bad[16];
+	size_t n = 0, i;
+	int inv;
+
+	assert_true(shm_alloc(t, f, 4096, &good) >= 0);
+	small_fd = shm_alloc(t, f, 100, &small);
+	other_fd = shm_alloc(t, g, 4096, &other);
+	freed_fd = shm_alloc(t, f, 4096, &freed);
+	assert_true(small_fd >= 0 && other_fd >= 0 && freed_fd >= 0);
+	host_close(&t->h, freed_fd);
+
+	/* Attribute bits Linux does not define, and types it has no case for. */
+	bad[n++] = (struct tee_ioctl_param){ .attr = 0x200 | VI };
+	bad[n++] = (struct tee_ioctl_param){ .attr = 1ULL << 63 };
+	bad[n++] = (struct tee_ioctl_param){ .attr = 4 };
+	bad[n++] = (struct tee_ioctl_param){ .attr = 8 };
+	bad[n++] = (struct tee_ioctl_param){ .attr = 0xff };
+	/* Shm ids that are not this file's, or no longer anyone's. */
+	bad[n++] = (struct tee_ioctl_param){ .attr = MI, .b = 1,
+					     .c = (uint64_t)other };
+	bad[n++] = (struct tee_ioctl_param){ .attr = MO, .b = 1,
+					     .c = (uint64_t)freed };
+	bad[n++] = (struct tee_ioctl_param){ .attr = MIO, .b = 1, .c = 0 };
+	bad[n++] = (struct tee_ioctl_param){ .attr = MIO, .b = 1,
+					     .c = 0x7fffffff };
+	/* Offset and size inside the shm, without wrapping. */
+	bad[n++] = (struct tee_ioctl_param){ .attr = MO, .a = 1, .b = 4096,
+					     .c = (uint64_t)good };
+	bad[n++] = (struct tee_ioctl_param){ .attr = MO, .a = UINT64_MAX,
+					     .b = 2, .c = (uint64_t)good };
+	bad[n++] = (struct tee_ioctl_param){ .attr = MI, .a = 0,
+					     .b = shm_of(f, small)->size + 1,
+					     .c = (uint64_t)small };
+	/* A META flag the driver does not take from a client. */
+	bad[n++] = (struct tee_ioctl_param){ .attr = META | VI };
+	if (!tee_uapi_context(f)->cap_memref_null)
+		bad[n++] = (struct tee_ioctl_param){ .attr = MI,
+						     .c = TEE_MEMREF_NULL };
+
+	for (inv = 0; inv < 2; inv++)
+		for (i = 0; i < n; i++)
+			check_bad_param(t, f, inv, sess, good, &bad[i], -EINVAL);
+
+	/* More than the 4 params a TEE call carries. */
+	{
+		struct iva v = inv_arg(t, sess, SMCSIM_TA_ECHO_CMD_ADD, 5);
+
+		assert_int_equal(ioc(t, f, TEE_IOC_INVOKE, v.buf), -EINVAL);
+	}
+	close_sess(t, f, sess);
+	tee_uapi_release(g);
+	tee_uapi_release(f);
+}
+
+static void tee_uapi_shm_ioctls_refuse_bad_input(void **state)
+{
+	struct t *t = *state;
+	struct tee_uapi_file *f = open_clnt(t, true), *n = open_clnt(t, false);
+	struct tee_ioctl_shm_alloc_data *d = palloc(&t->p, sizeof(*d));
+	struct tee_ioctl_shm_register_data *r = palloc(&t->p, sizeof(*r));
+	struct tee_ioctl_shm_register_fd_data *rf = palloc(&t->p, sizeof(*rf));
+	uint8_t *buf = palloc(&t->p, 256);
+	struct counts c0 = counts(t), c1;
+	int i;
+
+	d->flags = 1;
+	d->size = 64;
+	assert_int_equal(ioc(t, f, TEE_IOC_SHM_ALLOC, d), -EINVAL);
+	d->flags = 0;
+	d->size = 0;
+	assert_int_equal(ioc(t, f, TEE_IOC_SHM_ALLOC, d), -EINVAL);
+	d->size = UINT64_MAX;
+	assert_int_equal(ioc(t, f, TEE_IOC_SHM_ALLOC, d), -ENOMEM);
+
+	/* No host: registration is not supported. */
+	r->addr = U(buf);
+	r->length = 256;
+	assert_int_equal(ioc(t, n, TEE_IOC_SHM_REGISTER, r), -EOPNOTSUPP);
+	/* Offered, but the host cannot share this range. */
+	assert_int_equal(ioc(t, f, TEE_IOC_SHM_REGISTER, r), -EFAULT);
+	t->h.share = true;
+	r->flags = 2;
+	assert_int_equal(ioc(t, f, TEE_IOC_SHM_REGISTER, r), -EINVAL);
+	r->flags = 0;
+	r->addr = BAD_UADDR;
+	assert_int_equal(ioc(t, f, TEE_IOC_SHM_REGISTER, r), -EFAULT);
+	r->addr = UINT64_MAX - 10;
+	assert_int_equal(ioc(t, f, TEE_IOC_SHM_REGISTER, r), -EFAULT);
+	r->addr = U(t->p.base + t->p.size - 100);
+	assert_int_equal(ioc(t, f, TEE_IOC_SHM_REGISTER, r), -EFAULT);
+	r->addr = U(buf);
+	r->length = 0;
+	assert_int_equal(ioc(t, f, TEE_IOC_SHM_REGISTER, r), -EINVAL);
+
+	/* No dma-bufs here: every fd is refused as Linux refuses a non-dma-buf. */
+	rf->fd = 3;
+	assert_int_equal(ioc(t, f, TEE_IOC_SHM_REGISTER_FD, rf), -EINVAL);
+	rf->flags = 1;
+	assert_int_equal(ioc(t, f, TEE_IOC_SHM_REGISTER_FD, rf), -EINVAL);
+	assert_int_equal(t->h.installs, 0);
+
+	/* The host has no fd left: the shm goes at once. */
+	for (i = 0; i < HOST_FDS; i++)
+		t->h.fds[i] = (struct tee_shm *)1;
+	d->size = 64;
+	assert_int_equal(ioc(t, f, TEE_IOC_SHM_ALLOC, d), -EMFILE);
+	memset(t->h.fds, 0, sizeof(t->h.fds));
+	c1 = counts(t);
+	assert_counts(&c1, &c0);
+	tee_uapi_release(n);
+	tee_uapi_release(f);
+}
+
+static void tee_uapi_each_device_has_its_own_ioctls(void **state)
+{
+	struct t *t = *state;
+	struct tee_uapi_file *f = open_clnt(t, true), *s = open_supp(t), *s2;
+	struct tee_ioctl_cancel_arg *c = palloc(&t->p, sizeof(*c));
+	struct tee_ioctl_close_session_arg *cl = palloc(&t->p, sizeof(*cl));
+	struct counts c0 = counts(t), c1;
+	struct osa o = os_arg(t, &echo_uuid, TEE_IOCTL_LOGIN_PUBLIC, 0);
+	struct iva v = inv_arg(t, 1, 0, 0);
+	struct rcv r = rcv_arg(t, 1);
+	int32_t id;
+	long fd;
+
+	assert_int_equal(ioc(t, f, TEE_IOC_SUPPL_RECV, r.buf), -EINVAL);
+	assert_int_equal(ioc(t, f, TEE_IOC_SUPPL_SEND, r.buf), -EINVAL);
+	/* Even at a bad address: the device is checked first. */
+	assert_int_equal(tee_uapi_ioctl(f, TEE_IOC_SUPPL_RECV, BAD_UADDR,
+					&t->mem), -EINVAL);
+	assert_int_equal(ioc(t, s, TEE_IOC_OPEN_SESSION, o.buf), -EINVAL);
+	assert_int_equal(ioc(t, s, TEE_IOC_INVOKE, v.buf), -EINVAL);
+	assert_int_equal(ioc(t, s, TEE_IOC_CANCEL, c), -EINVAL);
+	assert_int_equal(ioc(t, s, TEE_IOC_CLOSE_SESSION, cl), -EINVAL);
+	assert_int_equal(tee_uapi_ioctl(s, TEE_IOC_OPEN_SESSION, BAD_UADDR,
+					&t->mem), -EINVAL);
+	/* One supplicant at a time. */
+	assert_int_equal(tee_uapi_open(optee_supp_teedev(t->tb.optee), NULL,
+				       &s2), -EBUSY);
+	c1 = counts(t);
+	assert_counts(&c1, &c0);
+	/* The supplicant allocates memory on its own device. */
+	fd = shm_alloc(t, s, 64, &id);
+	assert_true(fd >= FD_BASE);
+	host_close(&t->h, fd);
+	tee_uapi_release(s);
+	tee_uapi_release(f);
+}
+
+static void tee_uapi_supplicant_recv_refuses_memory(void **state)
+{
+	struct t *t = *state;
+	struct tee_uapi_file *s = open_supp(t);
+	struct rcv r = rcv_arg(t, 2);
+	struct tee_shm *shm;
+	unsigned int refs;
+	int32_t id;
+	long fd;
+
+	fd = shm_alloc(t, s, 64, &id);
+	assert_true(fd >= FD_BASE);
+	shm = shm_of(s, id);
+	refs = shm_refs(shm);
+	r.params[0] = (struct tee_ioctl_param){ .attr = MIO, .b = 8,
+						.c = (uint64_t)id };
+	assert_int_equal(ioc(t, s, TEE_IOC_SUPPL_RECV, r.buf), -EINVAL);
+	assert_int_equal(shm_refs(shm), refs);
+	r.params[0] = (struct tee_ioctl_param){ .attr = META };
+	r.params[1] = (struct tee_ioctl_param){ .attr = MI, .b = 8,
+						.c = (uint64_t)id };
+	assert_int_equal(ioc(t, s, TEE_IOC_SUPPL_RECV, r.buf), -EINVAL);
+	assert_int_equal(shm_refs(shm), refs);
+	r.params[1] = (struct tee_ioctl_param){ .attr = VI };
+	assert_int_equal(ioc(t, s, TEE_IOC_SUPPL_RECV, r.buf), -EINVAL);
+	r.params[1] = (struct tee_ioctl_param){ .attr = 0x400 };
+	assert_int_equal(ioc(t, s, TEE_IOC_SUPPL_RECV, r.buf), -EINVAL);
+	/* No room at all. */
+	r = rcv_arg(t, 0);
+	assert_int_equal(ioc(t, s, TEE_IOC_SUPPL_RECV, r.buf), -EINVAL);
+	host_close(&t->h, fd);
+	tee_uapi_release(s);
+}
+
+/* ---- 6. closing with everything outstanding ------------------------------------ */
+
+static bool job_done(void *arg)
+{
+	return tb_job_finished(arg);
+}
+
+/*
+ * The process dies: its threads in the TEE are killed, then its device
+ * file and its shm fds close. Sessions, shm and the request it had queued
+ * for the supplicant all go; the supplicant's late answer is refused.
+ */
+static void tee_uapi_release_leaves_nothing(void **state)
+{
+	struct t *t = *state;
+	struct counts c0 = counts(t), c1;
+	struct tee_uapi_file *s = open_supp(t);
+	struct tee_uapi_file *f = open_clnt(t, true), *n = open_clnt(t, false);
+	struct client c = { .t = t, .f = f, .cmd = WHO_CMD_RPC, .a = 5 };
+	struct optee_supp_info si;
+	struct rcv r = rcv_arg(t, 4);
+	struct tb_job j;
+	int32_t id;
+
+	open_sess(t, f, &echo_uuid);
+	open_sess(t, f, &echo_uuid);
+	open_sess(t, n, &echo_uuid);
+	assert_true(shm_alloc(t, f, 8192, &id) >= FD_BASE);
+	assert_true(shm_alloc(t, f, 100, &id) >= FD_BASE);
+	assert_true(shm_alloc(t, n, 100, &id) >= 0);
+	c.sess = open_sess(t, f, &who_uuid);
+	client_start(t, &c, &j);
+	/* The supplicant takes the request; then the client dies. */
+	assert_int_equal(supp_recv(t, s, &r), 0);
+	rt_thread_kill(j.thr);
+	assert_int_equal(tb_job_join(&j, TB_WAIT_MS), TEE_ERROR_COMMUNICATION);
+	tee_uapi_release(f);
+	tee_uapi_release(n);
+	host_close_all(&t->h);
+	/* Too late. */
+	assert_true(supp_send(t, s, TEE_SUCCESS, r.params, 1) < 0);
+	tee_uapi_release(s);
+
+	optee_get_supp_info(t->tb.optee, &si);
+	assert_int_equal(si.killed, 1);
+	assert_int_equal(si.queued_now + si.processing_now + si.placeholders, 0);
+	c1 = counts(t);
+	assert_counts(&c1, &c0);
+}
+
+/*
+ * The supplicant dies holding one request with another queued: both
+ * callers get COMMUNICATION, and a new supplicant can attach.
+ */
+static void tee_uapi_supplicant_release_fails_its_requests(void **state)
+{
+	struct t *t = *state;
+	struct counts c0 = counts(t), c1;
+	struct tee_uapi_file *s = open_supp(t);
+	struct tee_uapi_file *f = open_clnt(t, true);
+	struct client a = { .t = t, .f = f, .cmd = WHO_CMD_RPC, .a = 1 };
+	struct client b = { .t = t, .f = f, .cmd = WHO_CMD_RPC, .a = 2 };
+	struct optee_supp_info si;
+	struct rcv r = rcv_arg(t, 4);
+	struct tb_job ja, jb;
+
+	a.sess = open_sess(t, f, &who_uuid);
+	b.sess = open_sess(t, f, &who_uuid);
+	client_start(t, &a, &ja);
+	assert_int_equal(supp_recv(t, s, &r), 0);
+	client_start(t, &b, &jb);
+	assert_true(tb_wait_until(supp_has_request, t->tb.optee, TB_WAIT_MS));
+	tee_uapi_release(s);
+	assert_int_equal(tb_job_join(&ja, TB_WAIT_MS), TEE_ERROR_COMMUNICATION);
+	assert_int_equal(tb_job_join(&jb, TB_WAIT_MS), TEE_ERROR_COMMUNICATION);
+	optee_get_supp_info(t->tb.optee, &si);
+	assert_false(si.attached);
+	assert_int_equal(si.queued_now + si.processing_now, 0);
+
+	s = open_supp(t);
+	tee_uapi_release(s);
+	tee_uapi_release(f);
+	c1 = counts(t);
+	assert_counts(&c1, &c0);
+	(void)job_done;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1042,6 +1553,17 @@ int main(void)
 		cmocka_unit_test_setup_teardown(tee_uapi_supplicant_serves_a_request, setup, teardown),
 		cmocka_unit_test_setup_teardown(tee_uapi_supplicant_async_form_carries_the_id, setup, teardown),
 		cmocka_unit_test_setup_teardown(tee_uapi_supplicant_application_memory_by_id, setup, teardown),
+		cmocka_unit_test_setup_teardown(tee_uapi_unknown_ioctls_are_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(tee_uapi_bad_argument_addresses_fault, setup, teardown),
+		cmocka_unit_test_setup_teardown(tee_uapi_unwritable_answers_undo_the_call, setup, teardown),
+		cmocka_unit_test_setup_teardown(tee_uapi_buffer_lengths_are_checked, setup, teardown),
+		cmocka_unit_test_setup_teardown(tee_uapi_supplicant_send_lengths_are_checked, setup, teardown),
+		cmocka_unit_test_setup_teardown(tee_uapi_params_are_checked, setup, teardown),
+		cmocka_unit_test_setup_teardown(tee_uapi_shm_ioctls_refuse_bad_input, setup, teardown),
+		cmocka_unit_test_setup_teardown(tee_uapi_each_device_has_its_own_ioctls, setup, teardown),
+		cmocka_unit_test_setup_teardown(tee_uapi_supplicant_recv_refuses_memory, setup, teardown),
+		cmocka_unit_test_setup_teardown(tee_uapi_release_leaves_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(tee_uapi_supplicant_release_fails_its_requests, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
