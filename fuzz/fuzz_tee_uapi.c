@@ -268,8 +268,12 @@ static void check_shm_refs(void)
 
 /* ---- building arguments ------------------------------------------------------ */
 
-/* Bump allocation in the process's writable memory, reset per operation. */
-static size_t used;
+/*
+ * Bump allocation in the process's writable memory, and where the next copy
+ * on its read-only page may go (the last 256 bytes are for copies that
+ * straddle the end), both reset per operation.
+ */
+static size_t used, ro_used;
 
 static void *palloc(size_t len)
 {
@@ -297,9 +301,15 @@ static uint64_t place(struct stream *s, const void *arg, size_t len)
 	case 5:
 		return BAD_UADDR;
 	case 6:
-		at = w.ro + (take8(s) & 0x3f) * 8;
-		if (at + len > w.base + w.size)
-			at = w.base + w.size - len;
+		/*
+		 * Copies on the read-only page never overlap: an argument
+		 * bent by another's copy could name a TA that does not exist,
+		 * whose loading waits for a supplicant for ever.
+		 */
+		at = w.ro + ro_used + (take8(s) & 7) * 8;
+		if (at + len > w.base + w.size - 256)
+			return (uintptr_t)arg;
+		ro_used = (size_t)(at + len - w.ro);
 		memmove(at, arg, len);
 		return (uintptr_t)at;
 	case 7:
@@ -640,6 +650,7 @@ static bool run_op(struct stream *s)
 	if (!p.f[fi])
 		return false;
 	used = 0;
+	ro_used = 0;
 	switch (op) {
 	case 0:
 		v = palloc(sizeof(*v));
