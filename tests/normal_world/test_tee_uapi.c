@@ -124,6 +124,7 @@ static uint64_t U(const void *p)
  * @proc:	the process, for @share
  * @cred:	what get_cred answers
  * @installs:	install_shm_fd calls
+ * @dmabuf:	the dma-buf the process holds as DMABUF_FD, if any
  */
 struct host {
 	struct tee_shm *fds[HOST_FDS];
@@ -131,6 +132,7 @@ struct host {
 	struct proc *proc;
 	struct tee_uapi_cred cred;
 	unsigned int installs;
+	struct dma_buf *dmabuf;
 };
 
 static int host_install(void *ctx, struct tee_shm *shm)
@@ -146,6 +148,19 @@ static int host_install(void *ctx, struct tee_shm *shm)
 		}
 	}
 	return -EMFILE;
+}
+
+/* The process's dma-buf fds: fd DMABUF_FD names @dmabuf. */
+#define DMABUF_FD	7
+
+static struct dma_buf *host_get_dma_buf(void *ctx, int64_t fd)
+{
+	struct host *h = ctx;
+
+	if (fd != DMABUF_FD || !h->dmabuf)
+		return NULL;
+	get_dma_buf(h->dmabuf);
+	return h->dmabuf;
 }
 
 static void *host_user_mem(void *ctx, uint64_t uaddr, size_t len)
@@ -186,6 +201,7 @@ static struct tee_uapi_host host_ops(struct host *h)
 	return (struct tee_uapi_host){
 		.install_shm_fd = host_install,
 		.user_mem = host_user_mem,
+		.get_dma_buf = host_get_dma_buf,
 		.get_cred = host_get_cred,
 		.ctx = h,
 	};
@@ -317,7 +333,7 @@ struct t {
 	struct tee_uapi_host hops;
 };
 
-static int setup(void **state)
+static int setup_with(void **state, bool protmem)
 {
 	struct t *t = calloc(1, sizeof(*t));
 	struct smcsim_ta_desc desc = {
@@ -326,7 +342,8 @@ static int setup(void **state)
 
 	assert_non_null(t);
 	tb_start(&t->tb, &(struct tb_opts){ .profile = SMCSIM_ABI_UPSTREAM,
-					     .threads = 4 });
+					     .threads = 4,
+					     .static_protmem = protmem });
 	desc.priv = &t->tb;
 	assert_int_equal(smcsim_sw_register_ta(t->tb.sw, &desc), 0);
 	assert_int_equal(smcsim_phys_alloc_pages(t->tb.phys, PROC_PAGES,
@@ -347,6 +364,17 @@ static int setup(void **state)
 	t->hops = host_ops(&t->h);
 	*state = t;
 	return 0;
+}
+
+static int setup(void **state)
+{
+	return setup_with(state, false);
+}
+
+/* Firmware with the static protected-memory pool: a TEE dma-heap exists. */
+static int setup_protmem(void **state)
+{
+	return setup_with(state, true);
 }
 
 static int teardown(void **state)
@@ -734,6 +762,49 @@ static void tee_uapi_cancel_and_close_reach_the_driver(void **state)
 	/* The session is gone: a second close is the driver's -EINVAL. */
 	assert_int_equal(ioc(t, f, TEE_IOC_CLOSE_SESSION, cl), -EINVAL);
 	tee_uapi_release(f);
+}
+
+/*
+ * A buffer of a TEE dma-heap (protected memory) imported by fd: an shm
+ * with an id and no normal-world mapping, held by the fd it is given.
+ */
+static void tee_uapi_shm_register_fd_imports_a_heap_buffer(void **state)
+{
+	struct t *t = *state;
+	struct counts c0 = counts(t), c1;
+	struct tee_uapi_file *f = open_clnt(t, true), *n = open_clnt(t, false);
+	struct tee_ioctl_shm_register_fd_data *d = palloc(&t->p, sizeof(*d));
+	struct tee_shm *shm;
+	long fd;
+
+	assert_int_equal(tee_dma_heap_alloc(&t->tb.cls,
+					    tee_dma_heap_name(TEE_DMA_HEAP_SECURE_VIDEO_PLAY),
+					    2 * SMCSIM_PAGE_SIZE, &t->h.dmabuf), 0);
+	d->fd = DMABUF_FD;
+	fd = ioc(t, f, TEE_IOC_SHM_REGISTER_FD, d);
+	assert_true(fd >= FD_BASE);
+	assert_true(d->id > 0);
+	assert_int_equal(d->size, 2 * SMCSIM_PAGE_SIZE);
+	assert_int_equal(d->flags, TEE_IOCTL_SHM_DMA_BUF);
+	shm = shm_of(f, d->id);
+	assert_int_equal(shm_refs(shm), 1);
+	assert_null(tee_shm_get_va(shm, 0));
+
+	/* Any other fd is not a dma-buf; a file with no host knows none. */
+	d->fd = DMABUF_FD + 1;
+	d->flags = 0;
+	assert_int_equal(ioc(t, f, TEE_IOC_SHM_REGISTER_FD, d), -EINVAL);
+	d->fd = DMABUF_FD;
+	assert_int_equal(ioc(t, n, TEE_IOC_SHM_REGISTER_FD, d), -EINVAL);
+
+	/* The process closes the dma-buf: the shm keeps the buffer. */
+	dma_buf_put(t->h.dmabuf);
+	t->h.dmabuf = NULL;
+	tee_uapi_release(n);
+	tee_uapi_release(f);
+	host_close(&t->h, fd);
+	c1 = counts(t);
+	assert_counts(&c1, &c0);
 }
 
 /* ---- 3. logins ---------------------------------------------------------------- */
@@ -1549,6 +1620,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(tee_uapi_memrefs_name_shm_by_id, setup, teardown),
 		cmocka_unit_test_setup_teardown(tee_uapi_shm_register_shares_the_process_memory, setup, teardown),
 		cmocka_unit_test_setup_teardown(tee_uapi_cancel_and_close_reach_the_driver, setup, teardown),
+		cmocka_unit_test_setup_teardown(tee_uapi_shm_register_fd_imports_a_heap_buffer, setup_protmem, teardown),
 		cmocka_unit_test_setup_teardown(tee_uapi_logins_are_computed_by_the_kernel, setup, teardown),
 		cmocka_unit_test_setup_teardown(tee_uapi_supplicant_serves_a_request, setup, teardown),
 		cmocka_unit_test_setup_teardown(tee_uapi_supplicant_async_form_carries_the_id, setup, teardown),
