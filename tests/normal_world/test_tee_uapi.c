@@ -18,7 +18,8 @@
  *   3. logins
  *   4. the supplicant's ioctls
  *   5. malformed input
- *   6. closing with everything outstanding
+ *   6. threads sharing a file
+ *   7. closing with everything outstanding
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -1523,7 +1524,92 @@ static void tee_uapi_supplicant_recv_refuses_memory(void **state)
 	tee_uapi_release(s);
 }
 
-/* ---- 6. closing with everything outstanding ------------------------------------ */
+/* ---- 6. threads sharing a file ------------------------------------------------- */
+
+#define THREADS		4
+#define ROUNDS		25
+
+/**
+ * struct worker - one of several threads of a process using one file
+ * @t:		the test
+ * @f:		the shared file
+ * @sess:	the shared session
+ * @v:		its own INVOKE argument
+ * @a:		its own SHM_ALLOC argument
+ * @ids:	the shm it allocated
+ */
+struct worker {
+	struct t *t;
+	struct tee_uapi_file *f;
+	uint32_t sess;
+	struct iva v;
+	struct tee_ioctl_shm_alloc_data *a;
+	int32_t ids[ROUNDS];
+};
+
+static uint32_t worker_job(void *arg)
+{
+	struct worker *wk = arg;
+	uint32_t i;
+
+	for (i = 0; i < ROUNDS; i++) {
+		wk->v.params[0] = (struct tee_ioctl_param){ .attr = VI,
+							    .a = i, .b = 1000 };
+		wk->v.params[1] = (struct tee_ioctl_param){ .attr = VO };
+		if (tee_uapi_ioctl(wk->f, TEE_IOC_INVOKE, U(wk->v.buf),
+				   &wk->t->mem) || wk->v.arg->ret ||
+		    wk->v.params[1].a != i + 1000)
+			return 1;
+		wk->a->size = 64;
+		wk->a->flags = 0;
+		if (tee_uapi_ioctl(wk->f, TEE_IOC_SHM_ALLOC, U(wk->a),
+				   &wk->t->mem) < 0)
+			return 2;
+		wk->ids[i] = wk->a->id;
+	}
+	return 0;
+}
+
+/*
+ * Threads of one process share a file (smcsimd runs each ioctl on a worker
+ * thread): calls and the shm the file keeps do not get mixed up.
+ */
+static void tee_uapi_one_file_serves_threads_at_once(void **state)
+{
+	struct t *t = *state;
+	struct counts c0 = counts(t), c1;
+	struct tee_uapi_file *f = open_clnt(t, false);
+	struct worker wk[THREADS];
+	struct tb_job j[THREADS];
+	uint32_t sess = open_sess(t, f, &echo_uuid);
+	int i, k, m, n;
+
+	for (i = 0; i < THREADS; i++) {
+		wk[i] = (struct worker){ .t = t, .f = f, .sess = sess };
+		wk[i].v = inv_arg(t, sess, SMCSIM_TA_ECHO_CMD_ADD, 2);
+		wk[i].a = palloc(&t->p, sizeof(*wk[i].a));
+		tb_job_start(&j[i], "worker", worker_job, &wk[i]);
+	}
+	for (i = 0; i < THREADS; i++)
+		assert_int_equal(tb_job_join(&j[i], TB_WAIT_MS), 0);
+	assert_int_equal(tee_uapi_kept_shm(f), THREADS * ROUNDS);
+	/* Every id once, each a live shm of the file. */
+	for (i = 0; i < THREADS; i++) {
+		for (k = 0; k < ROUNDS; k++) {
+			assert_int_equal(shm_refs(shm_of(f, wk[i].ids[k])), 1);
+			for (m = 0; m <= i; m++)
+				for (n = 0; n < (m == i ? k : ROUNDS); n++)
+					assert_int_not_equal(wk[i].ids[k],
+							     wk[m].ids[n]);
+		}
+	}
+	close_sess(t, f, sess);
+	tee_uapi_release(f);
+	c1 = counts(t);
+	assert_counts(&c1, &c0);
+}
+
+/* ---- 7. closing with everything outstanding ------------------------------------ */
 
 static bool job_done(void *arg)
 {
@@ -1634,6 +1720,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(tee_uapi_shm_ioctls_refuse_bad_input, setup, teardown),
 		cmocka_unit_test_setup_teardown(tee_uapi_each_device_has_its_own_ioctls, setup, teardown),
 		cmocka_unit_test_setup_teardown(tee_uapi_supplicant_recv_refuses_memory, setup, teardown),
+		cmocka_unit_test_setup_teardown(tee_uapi_one_file_serves_threads_at_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(tee_uapi_release_leaves_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(tee_uapi_supplicant_release_fails_its_requests, setup, teardown),
 	};
