@@ -130,13 +130,13 @@ void smcsim_sw_config_default(struct smcsim_sw_config *cfg,
 			      enum smcsim_abi_profile profile,
 			      struct smcsim_phys *phys);
 
-/* The build id OP-TEE 4.10.0 of ../shared/firmware/optee-4.10-qemu_v8 answers. */
+/* The build id the test firmware's OP-TEE 4.10.0 (QEMU v8) answers. */
 #define SMCSIM_SW_QEMU_V8_FW_BUILD_ID	0x753afbbee1682f5dULL
 
 /**
  * smcsim_sw_config_qemu_v8() - the secure world of the real firmware the
  * project runs against (TF-A 2.14 + OP-TEE 4.10.0 for QEMU v8, as built
- * in ../shared/firmware/optee-4.10-qemu_v8), for the conformance suite's
+ * for the project's firmware tests), for the conformance suite's
  * simulator target
  * @phys:	the machine's memory map (it must have a reserved shm region)
  *
