@@ -21,7 +21,7 @@
 
 /*
  * What TF-A 2.14's own services answer, as read from the real firmware
- * (/work/facts/firmware-answers.md): SMCCC 1.5, PSCI 1.1.
+ * (docs/abi.md section 13): SMCCC 1.5, PSCI 1.1.
  */
 #define SMCSIM_SW_TFA_SMCCC_VERSION	0x10005U
 #define SMCSIM_SW_TFA_PSCI_VERSION	0x10001U
@@ -147,7 +147,7 @@ void smcsim_sw_config_default(struct smcsim_sw_config *cfg,
  * 4.10 with that build's id, SMCSIM_SW_QEMU_V8_FW_BUILD_ID; the
  * invoke-tests pseudo TA (CFG_TEE_CORE_EMBED_INTERNAL_TESTS=y); the
  * monitor answers SMCCC 1.5 and PSCI 1.1. Every one of these was read from
- * the firmware (/work/facts/firmware-answers.md). Build facts like these
+ * the firmware (docs/abi.md section 13). Build facts like these
  * are configuration: a case reads them from the world, never assumes them.
  */
 void smcsim_sw_config_qemu_v8(struct smcsim_sw_config *cfg,

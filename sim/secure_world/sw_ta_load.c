@@ -340,7 +340,7 @@ static uint32_t sw_ta_fetch(struct sw_thread *t, const struct smcsim_uuid *uuid,
  * REE file system), then the REE store (LOAD_TA). Looking into the TA
  * database opens the REE FS directory file "dirf.db" under the tadb mutex.
  * The RPC traffic of that, as observed on OP-TEE 4.10 with a normal world
- * whose storage is empty (facts/firmware-answers.md) and as read in its
+ * whose storage is empty (docs/abi.md section 13) and as read in its
  * tadb.c and tee_ree_fs.c:
  *
  *   SHM_ALLOC APPL 4096, align 8   (the thread's FS buffer, kept to the

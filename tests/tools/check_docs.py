@@ -5,7 +5,8 @@
 # resolve:
 #
 #  1. no file of README.md, docs/, include/, lib/ or sim/ contains "shared/"
-#     (a path into a tree a user of the project does not have);
+#     (a path into a tree a user of the project does not have), nor another
+#     such path (/work/..., ../facts/...);
 #  2. every relative link in README.md and docs/*.md names a file that
 #     exists;
 #  3. every "docs/<name>.md section N" (or "sections N, M and K") in the
@@ -31,6 +32,8 @@ CODE_EXT = ('.c', '.h', '.in', '.py', '.build', '.txt', '.sh')
 # This file's own examples of faults are not faults.
 SELF = os.path.join('tests', 'tools', 'check_docs.py')
 
+# Other trees a user of the project does not have either.
+FOREIGN = re.compile(r'/work/|\.\./facts/|\bfacts/[\w-]+\.md')
 HEADING = re.compile(r'^#{2,4}\s+(\d+(?:\.\d+)*)\.?\s', re.M)
 LINK = re.compile(r'\]\(([^)\s#]+)(?:#[^)]*)?\)')
 NUM = r'\d+(?:\.\d+)*'
@@ -120,6 +123,11 @@ def check(root):
                     problems.append('%s:%d: contains "shared/": %s'
                                     % (os.path.relpath(path, root), i,
                                        line.strip()))
+                elif FOREIGN.search(line):
+                    problems.append('%s:%d: names a path outside the '
+                                    'project: %s'
+                                    % (os.path.relpath(path, root), i,
+                                       line.strip()))
 
     docs = [os.path.join(root, 'README.md')]
     docs += sorted(files_under(root, 'docs', ('.md',)))
@@ -164,11 +172,13 @@ def self_test():
         'include/x.h': ('/*\n * as docs/design.md section 1.1 and\n'
                         ' * docs/abi.md sections 1 and 7 say\n */\n'),
         'lib/y.c': '/* from ../shared/spec */\n',
+        'lib/w.c': '/* as /work/facts/firmware-answers.md says */\n',
         'sim/z.c': '/* docs/nothere.md section 1, abi-facts.md section 2 */\n',
         'tests/t.c': '/* abi-facts.md section 9; docs/abi.md section 3 */\n',
     }
     expect = ['gone.md', 'no section 4 here', 'has no section 2',
               'has no section 7', 'contains "shared/"',
+              'lib/w.c:1: names a path outside the project',
               'nothere.md, which does not exist',
               '"abi-facts.md section 2" is not a docs/ reference',
               'tests/t.c: "docs/abi.md section 3": docs/abi.md has no section 3']
