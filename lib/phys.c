@@ -315,6 +315,21 @@ void *smcsim_phys_ns_view(const struct smcsim_phys *phys, uint64_t pa,
 	return phys->ns_view[kind] + (pa - phys->region[kind].base);
 }
 
+int smcsim_phys_ns_fd(const struct smcsim_phys *phys, uint64_t pa,
+		      uint64_t len, int *fd, uint64_t *offs)
+{
+	enum smcsim_mem_kind kind;
+
+	if (!len || (pa & SMCSIM_PAGE_MASK) ||
+	    !smcsim_phys_is_nonsecure(phys, pa, len))
+		return -EINVAL;
+	if (smcsim_phys_kind(phys, pa, len, &kind) || phys->fd[kind] < 0)
+		return -EINVAL;
+	*fd = phys->fd[kind];
+	*offs = pa - phys->region[kind].base;
+	return 0;
+}
+
 int smcsim_phys_set_ns_access(struct smcsim_phys *phys, uint64_t pa,
 			      size_t len, bool allowed)
 {
