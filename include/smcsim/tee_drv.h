@@ -283,6 +283,25 @@ int tee_client_cancel_req(struct tee_context *ctx, uint32_t cancel_id,
 			  uint32_t session);
 
 /**
+ * tee_session_calc_client_uuid() - the client UUID the TEE is told for a
+ * login, as Linux computes it for user space: the nil UUID for PUBLIC and
+ * REE_KERNEL; for USER a name-based UUIDv5 of "uid=<euid, hex>", for GROUP
+ * one of "gid=<gid, hex>", both in Linux's TEE client namespace
+ * (58ac9ca0-2086-4683-a1b8-ec4bc08e01b6)
+ * @uuid:	receives 16 bytes, RFC 4122 byte order
+ * @method:	TEE_IOCTL_LOGIN_*
+ * @data:	connection data: for GROUP the gid, its 4 bytes in host order
+ * @euid:	the caller's effective uid
+ * @gids:	the caller's groups (effective gid and supplementary ones)
+ * @ngids:	entries in @gids
+ * Return: 0; -EPERM for a GROUP the caller is not in (or gid -1); -EINVAL
+ * for any other method (Linux has no UUID for the APPLICATION logins).
+ */
+int tee_session_calc_client_uuid(uint8_t *uuid, uint32_t method,
+				 const uint8_t *data, uint32_t euid,
+				 const uint32_t *gids, size_t ngids);
+
+/**
  * tee_client_request_system_context() - reserve a TEE thread for system
  * invocations of @ctx (the Feb-2023 proposal, seed 002). A context may
  * hold several; its calls then run on reserved threads.
