@@ -655,7 +655,7 @@ static void *pl_shm_mmap(struct pl_shm *s, void *addr, size_t len, int prot,
 	}
 	pthread_mutex_lock(&pl_mu);
 	mp->addr = (uintptr_t)p;
-	mp->len = len;
+	mp->len = (len + (size_t)page - 1) & ~((size_t)page - 1);
 	mp->shm = s;
 	mp->next = pl_maps;
 	pl_maps = mp;
@@ -668,8 +668,11 @@ static void *pl_shm_mmap(struct pl_shm *s, void *addr, size_t len, int prot,
 /* [addr, addr + len) was unmapped: mappings it covered let go of their shm. */
 static void pl_unmapped(uintptr_t addr, size_t len)
 {
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
 	struct pl_map **pp, *mp;
 
+	/* The kernel unmaps whole pages: munmap(p, 376) frees a 4 KiB map. */
+	len = (len + page - 1) & ~(page - 1);
 	pthread_mutex_lock(&pl_mu);
 	for (pp = &pl_maps; (mp = *pp);) {
 		if (mp->addr >= addr && mp->addr - addr < len &&

@@ -584,10 +584,50 @@ static void conn_stop_workers(struct conn *c)
 
 static void status_text(struct daemon *d, char *buf, size_t len);
 
+/*
+ * tee_uapi_host op: who the process is, for the USER and GROUP logins: its
+ * effective ids from the socket (SO_PEERCRED: as they were at connect()),
+ * its supplementary groups from /proc.
+ */
+static int conn_get_cred(void *ctx, struct tee_uapi_cred *cred)
+{
+	struct conn *c = ctx;
+	struct ucred uc;
+	socklen_t len = sizeof(uc);
+	char path[64], line[512], *p, *end;
+	FILE *f;
+
+	if (getsockopt(c->sock, SOL_SOCKET, SO_PEERCRED, &uc, &len))
+		return -errno;
+	memset(cred, 0, sizeof(*cred));
+	cred->euid = uc.uid;
+	cred->egid = uc.gid;
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)uc.pid);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "Groups:", 7))
+			continue;
+		for (p = line + 7; cred->ngroups < TEE_UAPI_MAX_GROUPS; p = end) {
+			unsigned long g = strtoul(p, &end, 10);
+
+			if (end == p)
+				break;
+			cred->groups[cred->ngroups++] = (uint32_t)g;
+		}
+	}
+	fclose(f);
+	return 0;
+}
+
 static void conn_open(struct conn *c, struct job *j)
 {
+	/* No user_mem: SHM_REGISTER of a process's own memory would not be
+	 * shared memory here, so the layer does not offer REG_MEM. */
 	const struct tee_uapi_host host = {
 		.install_shm_fd = conn_install_shm,
+		.get_cred = conn_get_cred,
 		.ctx = c,
 	};
 	struct tee_device *teedev;

@@ -1,0 +1,437 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
+"""Real processes against smcsimd, as TAP (one "ok N - ..." line a check).
+
+Starts smcsimd, the real tee-supplicant (optee_client 4.9.0, its secure
+storage in a temp dir, its TA path the temp dir's TA files) and
+teec_client (an ordinary libteec program), both under
+LD_PRELOAD=libsmcsim-preload.so, then:
+
+  - the GlobalPlatform API checks of teec_client api;
+  - the daemon's trace shows the SMCs decoded;
+  - secure storage through the real supplicant: the object's file appears
+    under the temp dir, holds the data, goes on REMOVE;
+  - a TA the secure world does not know, loaded by the real supplicant's
+    LOAD_TA from the TA path (and a corrupt file refused);
+  - process faults: a client that exits holding everything; a client
+    SIGKILLed while its request waits in the supplicant (the daemon keeps
+    serving, the late answer is refused, nothing leaks); tee-supplicant
+    SIGKILLed with requests queued and being processed (every caller gets
+    COMMUNICATION, a new supplicant attaches and serves);
+  - at the end the daemon's counters are back where they started, and it
+    stops cleanly.
+
+Every wait is bounded (WAIT seconds). The daemon's counters come from its
+STATUS request (daemon/proto.h). The work dir (logs: the daemon's SMC
+trace, the supplicants' output) is kept when a check fails.
+"""
+import argparse
+import os
+import shutil
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+
+WAIT = 15.0
+MAGIC = 0x44534D53
+OP_STATUS = 5
+MSG = struct.Struct("=IIIIqQQQQQ32s")
+SEG = struct.Struct("=QII")
+
+TEEC_SUCCESS = 0
+TEEC_ERROR_ITEM_NOT_FOUND = 0xFFFF0008
+TEEC_ERROR_NOT_SUPPORTED = 0xFFFF000A
+TEEC_ERROR_COMMUNICATION = 0xFFFF000E
+
+ECHO_UUID = "534d4353-0001-4000-8000-736d6373696d"
+LOADED_UUID = "534d4353-0100-4000-8000-6c6f61646564"
+CORRUPT_UUID = "534d4353-0101-4000-8000-636f72727570"
+FIFO1_UUID = "534d4353-0102-4000-8000-6669666f3031"
+FIFO2_UUID = "534d4353-0103-4000-8000-6669666f3032"
+RPC_UNKNOWN = "0x99"	# an RPC the kernel does not serve: the supplicant's
+
+
+class Tap:
+    def __init__(self):
+        self.n = 0
+        self.failed = 0
+
+    def check(self, ok, what):
+        self.n += 1
+        if not ok:
+            self.failed += 1
+        print(f"{'ok' if ok else 'not ok'} {self.n} - {what}", flush=True)
+        return ok
+
+    def diag(self, text):
+        for line in str(text).splitlines():
+            print(f"# {line}", flush=True)
+
+
+def status(sock_path):
+    """The daemon's counters, or None when it does not answer."""
+    try:
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        s.settimeout(WAIT)
+        s.connect(sock_path)
+        s.send(MSG.pack(MAGIC, OP_STATUS, 1, 0, 0, 0, 0, 0, 0, 0, b""))
+        pkt = s.recv(65536)
+        s.close()
+    except OSError:
+        return None
+    if len(pkt) < MSG.size + SEG.size:
+        return None
+    _, ln, _ = SEG.unpack_from(pkt, MSG.size)
+    text = pkt[MSG.size + SEG.size:MSG.size + SEG.size + ln].rstrip(b"\0")
+    out = {}
+    for line in text.decode().splitlines():
+        k, v = line.split()
+        out[k] = int(v)
+    return out
+
+
+def wait_for(pred, what, tap, sock_path):
+    """Poll the counters until pred(counters); bounded by WAIT."""
+    end = time.monotonic() + WAIT
+    st = None
+    while time.monotonic() < end:
+        st = status(sock_path)
+        if st is not None and pred(st):
+            return st
+        time.sleep(0.02)
+    tap.diag(f"timed out waiting for {what}; counters: {st}")
+    return None
+
+
+class Run:
+    def __init__(self, args):
+        self.a = args
+        self.tmp = tempfile.mkdtemp(prefix="smcsim-clients-")
+        self.sock = os.path.join(self.tmp, "smcsimd.sock")
+        self.fs = os.path.join(self.tmp, "fs")
+        self.ta = os.path.join(self.tmp, "ta")
+        os.makedirs(self.fs)
+        os.makedirs(self.ta)
+        self.env = dict(os.environ, SMCSIM_SOCKET=self.sock,
+                        LD_PRELOAD=args.preload)
+        self.tap = Tap()
+        self.daemon = None
+        self.supp = None
+        self.nsupp = 0
+
+    def log(self, name):
+        return open(os.path.join(self.tmp, name), "w")
+
+    def start_daemon(self):
+        self.daemon = subprocess.Popen(
+            [self.a.daemon, "--socket", self.sock, "--threads", "4"],
+            stdout=self.log("daemon-trace.log"),
+            stderr=self.log("daemon.log"))
+        return wait_for(lambda s: True, "smcsimd to answer", self.tap,
+                        self.sock)
+
+    def start_supplicant(self):
+        self.nsupp += 1
+        self.supp_log = os.path.join(self.tmp, f"supplicant{self.nsupp}.log")
+        # Line-buffered, so that its log survives a SIGKILL.
+        self.supp = subprocess.Popen(
+            ["stdbuf", "-oL", self.a.supplicant, "-f", self.fs, "-l", self.ta],
+            env=self.env, stdout=open(self.supp_log, "w"),
+            stderr=subprocess.STDOUT)
+        return wait_for(lambda s: s["supp_attached"] == 1,
+                        "tee-supplicant to attach", self.tap, self.sock)
+
+    def kill_supplicant(self):
+        if self.supp and self.supp.poll() is None:
+            self.supp.kill()
+        if self.supp:
+            self.supp.wait(WAIT)
+        return wait_for(lambda s: s["supp_attached"] == 0,
+                        "the supplicant's file to close", self.tap, self.sock)
+
+    def client(self, *args, wait=True):
+        p = subprocess.Popen([self.a.client, *args], env=self.env,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True)
+        if not wait:
+            return p
+        try:
+            out, err = p.communicate(timeout=WAIT * 4)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            out, err = p.communicate()
+            err += "\n(killed: timed out)"
+        return p.returncode, out, err
+
+    def res_of(self, out):
+        for line in out.splitlines():
+            if line.startswith("res "):
+                return int(line.split()[1], 16)
+        return None
+
+    def smcsim(self, *args):
+        return subprocess.run([self.a.smcsim, *args], capture_output=True,
+                              text=True, timeout=WAIT).returncode
+
+
+def rest_counters(st):
+    """What must be back to the baseline when no client is left."""
+    keys = ("connections", "files", "shm_handles", "tee_users", "teepriv_users",
+            "supp_queued_now", "supp_processing_now", "supp_placeholders",
+            "sw_sessions", "sw_shm", "dram_pages_used", "sec_threads_free")
+    return {k: st[k] for k in keys}
+
+
+def files_under(d):
+    out = []
+    for root, _, names in os.walk(d):
+        out += [os.path.join(root, n) for n in names]
+    return out
+
+
+def api(r):
+    t = r.tap
+    rc, out, err = r.client("api")
+    for line in out.splitlines():
+        if line.startswith("ok - "):
+            t.check(True, "libteec: " + line[5:])
+        elif line.startswith("not ok - "):
+            t.check(False, "libteec: " + line[9:])
+    t.check(rc == 0, f"teec_client api exits 0 (exit {rc})")
+    if rc:
+        t.diag(err)
+
+
+def trace(r):
+    with open(os.path.join(r.tmp, "daemon-trace.log")) as f:
+        text = f.read()
+    r.tap.check("OPTEE_SMC_CALL_WITH_ARG" in text or
+                "OPTEE_SMC_CALL_WITH_REGD_ARG" in text or
+                "OPTEE_SMC_CALL_WITH_RPC_ARG" in text,
+                "the daemon's trace shows the clients' SMCs decoded "
+                f"({text.count(chr(10))} lines)")
+
+
+def storage(r):
+    t = r.tap
+    rc, out, err = r.client("storage", "h8-object")
+    for line in out.splitlines():
+        if line.startswith("ok - ") or line.startswith("not ok - "):
+            t.check(line.startswith("ok"), "storage: " + line.split(" - ", 1)[1])
+    t.check(rc == 0, f"teec_client storage exits 0 (exit {rc})")
+    before = set(files_under(r.fs))
+    rc, out, err = r.client("keep", "kept-object")
+    t.check(rc == 0, "the storage TA writes an object and leaves it")
+    new = [p for p in files_under(r.fs) if p not in before]
+    data = b"an object kept by tee-supplicant in the REE file system"
+    holding = [p for p in files_under(r.fs) if data in open(p, "rb").read()]
+    t.check(len(new) >= 1 and len(holding) == 1,
+            f"its file appears under the supplicant's temp dir holding the data "
+            f"({', '.join(os.path.relpath(p, r.tmp) for p in new)})")
+    rc, out, err = r.client("remove", "kept-object")
+    holding = [p for p in files_under(r.fs) if data in open(p, "rb").read()]
+    t.check(rc == 0 and not holding, "REMOVE: the file is gone")
+
+
+def load_ta(r):
+    t = r.tap
+    r.smcsim("ta-file", r.ta, LOADED_UUID, "echo")
+    st0 = status(r.sock)
+    rc, out, err = r.client("open", LOADED_UUID)
+    st1 = status(r.sock)
+    t.check(r.res_of(out) == TEEC_SUCCESS,
+            f"a TA the secure world does not know opens: loaded by the real "
+            f"tee-supplicant's LOAD_TA from the TA path, then ADD works ({out.strip()})")
+    t.check(st1["supp_answered"] > st0["supp_answered"],
+            f"... through the supplicant queue ({st1['supp_answered'] - st0['supp_answered']} answers)")
+    path = os.path.join(r.ta, CORRUPT_UUID + ".ta")
+    r.smcsim("ta-file", r.ta, CORRUPT_UUID, "echo")
+    with open(path, "r+b") as f:
+        f.seek(30)
+        f.write(b"X")
+    rc, out, err = r.client("open", CORRUPT_UUID)
+    t.check(r.res_of(out) == TEEC_ERROR_ITEM_NOT_FOUND,
+            f"a corrupt TA file is refused: ITEM_NOT_FOUND ({out.strip()})")
+
+
+def exit_without_closing(r, base):
+    t = r.tap
+    p = r.client("exit", wait=False)
+    out, _ = p.communicate(timeout=WAIT)
+    t.check(p.returncode == 0 and "ready" in out,
+            "a client opens a context, a session, allocated and registered "
+            "shm, then exits closing nothing")
+    st = wait_for(lambda s: rest_counters(s) == base,
+                  "everything of the exited client released", t, r.sock)
+    t.check(st is not None, "... the daemon releases all of it: connections, "
+            "files, shm, sessions, DRAM pages back to the baseline")
+
+    p = r.client("hold", wait=False)
+    ready = p.stdout.readline()
+    st = status(r.sock)
+    t.check("ready" in ready and st["sw_sessions"] > base["sw_sessions"] and
+            st["shm_handles"] > base["shm_handles"],
+            f"a client holding a session and shm (sessions {st['sw_sessions']}, "
+            f"shm handles {st['shm_handles']})")
+    p.kill()
+    p.wait(WAIT)
+    st = wait_for(lambda s: rest_counters(s) == base,
+                  "everything of the killed client released", t, r.sock)
+    t.check(st is not None, "... SIGKILLed: everything released")
+
+
+def kill_client_in_supplicant(r, base):
+    t = r.tap
+    fifo = os.path.join(r.ta, FIFO1_UUID + ".ta")
+    os.mkfifo(fifo)
+    st0 = status(r.sock)
+    p = r.client("open", FIFO1_UUID, wait=False)
+    st = wait_for(lambda s: s["supp_processing_now"] == 1,
+                  "the LOAD_TA request in the supplicant", t, r.sock)
+    t.check(st is not None, "a client's OpenSession waits in tee-supplicant "
+            "(LOAD_TA from a FIFO nobody writes)")
+    p.kill()
+    p.wait(WAIT)
+    st = wait_for(lambda s: s["connections"] == base["connections"] and
+                  s["supp_placeholders"] == 1,
+                  "the killed client's connection to close", t, r.sock)
+    t.check(st is not None and st["workers_killed"] > st0["workers_killed"],
+            "SIGKILL the client: its connection closes, its waiting request "
+            "keeps its id as a placeholder")
+    rc, out, err = r.client("open", ECHO_UUID)
+    t.check(r.res_of(out) == TEEC_SUCCESS,
+            "the daemon keeps serving: another client opens and invokes")
+    # Let the supplicant finish: its late answer must be refused.
+    fd = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
+    os.write(fd, b"not a TA")
+    os.close(fd)
+    st = wait_for(lambda s: s["supp_refused_answers"] > st0["supp_refused_answers"]
+                  and s["supp_placeholders"] == 0,
+                  "the late answer", t, r.sock)
+    t.check(st is not None, "the supplicant's late answer is refused and the "
+            "placeholder goes")
+    end = time.monotonic() + WAIT
+    log = ""
+    while time.monotonic() < end and "TEE_IOC_SUPPL_SEND" not in log:
+        log = open(r.supp_log).read()
+        time.sleep(0.02)
+    t.check("TEE_IOC_SUPPL_SEND" in log,
+            "tee-supplicant saw its SEND refused (" +
+            (log.strip().splitlines() or ["nothing logged"])[-1].strip() + ")")
+    os.unlink(fifo)
+    # tee-supplicant 4.9.0 gives up after a refused SEND (its threads stop,
+    # as they would on Linux, whose SEND refuses an id nobody waits on): a
+    # new one takes over.
+    r.kill_supplicant()
+    t.check(r.start_supplicant() is not None,
+            "a new tee-supplicant attaches in place of the old one")
+    st = wait_for(lambda s: rest_counters(s) == base,
+                  "the killed client's request to leave nothing", t, r.sock)
+    t.check(st is not None, "nothing leaks: counters back to the baseline")
+
+
+def kill_supplicant_with_requests(r, base):
+    t = r.tap
+    fifo = os.path.join(r.ta, FIFO2_UUID + ".ta")
+    os.mkfifo(fifo)
+    st0 = status(r.sock)
+    a = r.client("open", FIFO2_UUID, wait=False)
+    st = wait_for(lambda s: s["supp_processing_now"] == 1,
+                  "request A in the supplicant", t, r.sock)
+    os.kill(r.supp.pid, signal.SIGSTOP)
+    b = r.client("rpc", RPC_UNKNOWN, wait=False)
+    c = r.client("rpc", RPC_UNKNOWN, wait=False)
+    st = wait_for(lambda s: s["supp_processing_now"] + s["supp_queued_now"] == 3,
+                  "three requests at the supplicant", t, r.sock)
+    t.check(st is not None and st["supp_processing_now"] >= 1 and
+            st["supp_queued_now"] >= 1,
+            "tee-supplicant stopped with requests being processed and queued "
+            f"({st and st['supp_processing_now']} processing, "
+            f"{st and st['supp_queued_now']} queued)")
+    r.supp.kill()
+    r.supp.wait(WAIT)
+    results = []
+    for p in (a, b, c):
+        try:
+            out, _ = p.communicate(timeout=WAIT)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            out, _ = p.communicate()
+        results.append(r.res_of(out))
+    st = status(r.sock)
+    t.check(results[1] == TEEC_ERROR_COMMUNICATION and
+            results[2] == TEEC_ERROR_COMMUNICATION,
+            "SIGKILL tee-supplicant: the callers waiting in it get COMMUNICATION "
+            f"({', '.join(hex(x) if x is not None else 'none' for x in results[1:])})")
+    t.check(results[0] == TEEC_ERROR_ITEM_NOT_FOUND and
+            st["supp_failed"] >= st0["supp_failed"] + 3,
+            "the OpenSession whose LOAD_TA failed with COMMUNICATION gets "
+            f"ITEM_NOT_FOUND, as OP-TEE answers a TA it could not load "
+            f"({hex(results[0]) if results[0] is not None else 'none'}; "
+            f"{st['supp_failed'] - st0['supp_failed']} requests failed)")
+    os.unlink(fifo)
+    st = wait_for(lambda s: s["supp_attached"] == 0 and
+                  s["supp_queued_now"] == 0 and s["supp_processing_now"] == 0,
+                  "the queue to empty", t, r.sock)
+    t.check(st is not None, "the dead supplicant's file is closed, the queue empty")
+    t.check(r.start_supplicant() is not None, "a new tee-supplicant attaches")
+    rc, out, err = r.client("rpc", RPC_UNKNOWN)
+    t.check(r.res_of(out) == TEEC_ERROR_NOT_SUPPORTED,
+            f"... and serves: an RPC it does not know gets its NOT_SUPPORTED ({out.strip()})")
+    rc, out, err = r.client("storage", "after-restart")
+    t.check(rc == 0, "... and secure storage works again through it")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    for opt in ("daemon", "preload", "client", "supplicant", "smcsim"):
+        ap.add_argument("--" + opt, required=True)
+    r = Run(ap.parse_args())
+    t = r.tap
+    t.diag(f"work dir {r.tmp}")
+    try:
+        if not t.check(r.start_daemon() is not None, "smcsimd starts and answers"):
+            return 1
+        if not t.check(r.start_supplicant() is not None,
+                       "the real tee-supplicant attaches under LD_PRELOAD"):
+            return 1
+        base = rest_counters(status(r.sock))
+        api(r)
+        trace(r)
+        storage(r)
+        load_ta(r)
+        st = wait_for(lambda s: rest_counters(s) == base, "rest", t, r.sock)
+        t.check(st is not None, "after the clients: counters back to the baseline")
+        exit_without_closing(r, base)
+        kill_client_in_supplicant(r, base)
+        base = rest_counters(status(r.sock))
+        kill_supplicant_with_requests(r, base)
+        st = wait_for(lambda s: rest_counters(s) == base, "rest", t, r.sock)
+        t.check(st is not None and r.daemon.poll() is None,
+                "the daemon is alive and at rest after the faults")
+    finally:
+        if r.supp and r.supp.poll() is None:
+            r.supp.kill()
+            r.supp.wait(WAIT)
+        if r.daemon and r.daemon.poll() is None:
+            r.daemon.send_signal(signal.SIGTERM)
+            try:
+                rc = r.daemon.wait(WAIT)
+            except subprocess.TimeoutExpired:
+                r.daemon.kill()
+                rc = "killed"
+            t.check(rc == 0, f"smcsimd stops cleanly on SIGTERM (exit {rc})")
+        with open(os.path.join(r.tmp, "daemon.log")) as f:
+            t.diag(f.read())
+    print(f"1..{t.n}")
+    if not t.failed:
+        shutil.rmtree(r.tmp, ignore_errors=True)
+    return 1 if t.failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
