@@ -65,7 +65,8 @@ struct conn;
  * @lock:	protects @conns, @dead and the counters below
  * @conns:	live connections
  * @dead:	connections whose reader ended, to be joined and freed
- * @n_conns, @n_files, @n_shm, @n_workers: now
+ * @n_conns, @n_files, @n_shm, @n_workers: now (@n_conns: connections that
+ *		opened a device; a STATUS request's does not count)
  * @n_ioctls, @n_conns_total, @n_killed: since start
  */
 struct daemon {
@@ -192,6 +193,7 @@ struct worker {
  * @link:	in daemon.conns, then daemon.dead
  * @sock:	the connection
  * @reader:	its reader thread
+ * @opened:	a device was opened on it (under daemon.lock)
  * @lock:	protects everything below it
  * @cond:	a job was queued, or the connection ended
  * @file:	the device file, NULL before OPEN and once released
@@ -209,6 +211,7 @@ struct conn {
 	struct daemon *d;
 	int sock;
 	struct rt_thread *reader;
+	bool opened;
 	char name[32];
 	struct rt_mutex lock;
 	struct rt_cond cond;
@@ -649,6 +652,9 @@ static void conn_open(struct conn *c, struct job *j)
 		rt_mutex_unlock(&c->lock);
 		rt_mutex_lock(&c->d->lock);
 		c->d->n_files++;
+		if (!c->opened)
+			c->d->n_conns++;
+		c->opened = true;
 		rt_mutex_unlock(&c->d->lock);
 	}
 	conn_reply(c, &j->msg, rc);
@@ -769,7 +775,8 @@ static void *reader_main(void *arg)
 	rt_mutex_lock(&d->lock);
 	LIST_REMOVE(c, link);
 	LIST_INSERT_HEAD(&d->dead, c, link);
-	d->n_conns--;
+	if (c->opened)
+		d->n_conns--;
 	rt_mutex_unlock(&d->lock);
 	if (write(d->wake, &one, sizeof(one)) < 0)
 		perror("smcsimd: wake");
@@ -804,13 +811,10 @@ static int conn_start(struct daemon *d, int sock)
 	LIST_INIT(&c->workers);
 	rt_mutex_lock(&d->lock);
 	LIST_INSERT_HEAD(&d->conns, c, link);
-	d->n_conns++;
 	d->n_conns_total++;
 	rc = rt_thread_create(&c->reader, "reader", reader_main, c);
-	if (rc) {
+	if (rc)
 		LIST_REMOVE(c, link);
-		d->n_conns--;
-	}
 	rt_mutex_unlock(&d->lock);
 	if (rc) {
 		rt_cond_destroy(&c->cond);

@@ -186,6 +186,16 @@ def rest_counters(st):
     return {k: st[k] for k in keys}
 
 
+def wait_rest(r, base, what):
+    """Wait for the counters to come back to @base; say what differs if not."""
+    st = wait_for(lambda s: rest_counters(s) == base, what, r.tap, r.sock)
+    if st is None:
+        now = rest_counters(status(r.sock))
+        r.tap.diag("differs: " + ", ".join(f"{k} {base[k]} -> {now[k]}"
+                                           for k in base if base[k] != now[k]))
+    return st
+
+
 def files_under(d):
     out = []
     for root, _, names in os.walk(d):
@@ -265,8 +275,7 @@ def exit_without_closing(r, base):
     t.check(p.returncode == 0 and "ready" in out,
             "a client opens a context, a session, allocated and registered "
             "shm, then exits closing nothing")
-    st = wait_for(lambda s: rest_counters(s) == base,
-                  "everything of the exited client released", t, r.sock)
+    st = wait_rest(r, base, "everything of the exited client released")
     t.check(st is not None, "... the daemon releases all of it: connections, "
             "files, shm, sessions, DRAM pages back to the baseline")
 
@@ -279,8 +288,7 @@ def exit_without_closing(r, base):
             f"shm handles {st['shm_handles']})")
     p.kill()
     p.wait(WAIT)
-    st = wait_for(lambda s: rest_counters(s) == base,
-                  "everything of the killed client released", t, r.sock)
+    st = wait_rest(r, base, "everything of the killed client released")
     t.check(st is not None, "... SIGKILLed: everything released")
 
 
@@ -305,9 +313,9 @@ def kill_client_in_supplicant(r, base):
     rc, out, err = r.client("open", ECHO_UUID)
     t.check(r.res_of(out) == TEEC_SUCCESS,
             "the daemon keeps serving: another client opens and invokes")
-    # Let the supplicant finish: its late answer must be refused.
+    # Let the supplicant finish (its fopen() returns, the FIFO cannot seek,
+    # it answers ITEM_NOT_FOUND): its late answer must be refused.
     fd = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
-    os.write(fd, b"not a TA")
     os.close(fd)
     st = wait_for(lambda s: s["supp_refused_answers"] > st0["supp_refused_answers"]
                   and s["supp_placeholders"] == 0,
@@ -329,8 +337,7 @@ def kill_client_in_supplicant(r, base):
     r.kill_supplicant()
     t.check(r.start_supplicant() is not None,
             "a new tee-supplicant attaches in place of the old one")
-    st = wait_for(lambda s: rest_counters(s) == base,
-                  "the killed client's request to leave nothing", t, r.sock)
+    st = wait_rest(r, base, "the killed client's request to leave nothing")
     t.check(st is not None, "nothing leaks: counters back to the baseline")
 
 
@@ -404,13 +411,13 @@ def main():
         trace(r)
         storage(r)
         load_ta(r)
-        st = wait_for(lambda s: rest_counters(s) == base, "rest", t, r.sock)
+        st = wait_rest(r, base, "rest")
         t.check(st is not None, "after the clients: counters back to the baseline")
         exit_without_closing(r, base)
         kill_client_in_supplicant(r, base)
         base = rest_counters(status(r.sock))
         kill_supplicant_with_requests(r, base)
-        st = wait_for(lambda s: rest_counters(s) == base, "rest", t, r.sock)
+        st = wait_rest(r, base, "rest")
         t.check(st is not None and r.daemon.poll() is None,
                 "the daemon is alive and at rest after the faults")
     finally:
