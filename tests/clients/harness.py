@@ -268,6 +268,54 @@ def load_ta(r):
             f"a corrupt TA file is refused: ITEM_NOT_FOUND ({out.strip()})")
 
 
+def raw(r):
+    t = r.tap
+    rc, out, err = r.client("raw")
+    for line in out.splitlines():
+        if line.startswith("ok - ") or line.startswith("not ok - "):
+            t.check(line.startswith("ok"), "device file: " + line.split(" - ", 1)[1])
+    t.check(rc == 0, f"teec_client raw exits 0 (exit {rc})")
+
+
+def packet(op, tag=7, nseg=0, name=b"", cmd=0, handle=0, magic=MAGIC):
+    return MSG.pack(magic, op, tag, nseg, 0, cmd, 0, handle, 0, 0, name)
+
+
+def protocol(r):
+    """Malformed packets from a process: an error answer, nothing else."""
+    t = r.tap
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    s.settimeout(WAIT)
+    s.connect(r.sock)
+
+    def ask(pkt):
+        s.send(pkt)
+        rep = s.recv(65536)
+        return MSG.unpack_from(rep)[4] if len(rep) >= MSG.size else None
+
+    t.check(ask(packet(2, cmd=0x8010a400)) == -9,
+            "wire: an ioctl before any open: -EBADF")
+    t.check(ask(packet(1, name=b"tee0" + b"x" * 28)) == -2,
+            "wire: open of an unterminated device name: -ENOENT")
+    t.check(ask(packet(99)) == -22, "wire: an unknown request: -EINVAL")
+    t.check(ask(packet(2, nseg=4)) == -22,
+            "wire: a request promising segments it lacks: -EINVAL")
+    seg = SEG.pack(0x1000, 0xFFFFFFF0, 0)
+    t.check(ask(packet(2, nseg=1) + seg) == -22,
+            "wire: a segment longer than the packet: -EINVAL")
+    s.send(packet(1, magic=0x12345678))
+    s.send(packet(4, handle=2 ** 63))	# SHM_PUT of nothing: no answer
+    t.check(ask(packet(1, tag=9, name=b"tee0")) == 0,
+            "wire: a bad magic and a put of an unknown handle are dropped; "
+            "the connection still opens tee0")
+    t.check(ask(packet(1, name=b"tee0")) == -16,
+            "wire: a second open on one connection: -EBUSY")
+    # VERSION with its argument missing from the packet: the layer's EFAULT.
+    t.check(ask(packet(2, cmd=0x800ca400)) == -14,
+            "wire: an ioctl whose argument bytes were not sent: -EFAULT")
+    s.close()
+
+
 def exit_without_closing(r, base):
     t = r.tap
     p = r.client("exit", wait=False)
@@ -408,6 +456,8 @@ def main():
             return 1
         base = rest_counters(status(r.sock))
         api(r)
+        raw(r)
+        protocol(r)
         trace(r)
         storage(r)
         load_ta(r)

@@ -18,8 +18,12 @@
  *                            prints "ready", waits to be killed
  *   teec_client exit         the same, then exits without closing anything
  *   teec_client bench N      N ADD round trips; prints the median in ns
+ *   teec_client raw          the device file without libteec: what the
+ *                            kernel would answer to bad calls (TAP lines)
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -27,12 +31,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <tee_client_api.h>
 
 #include <smcsim/sw_ta.h>
+#include <smcsim/tee_ioctl.h>
 
 static const TEEC_UUID echo_uuid = SMCSIM_TA_ECHO_UUID;
 static const TEEC_UUID sleep_uuid = SMCSIM_TA_SLEEP_UUID;
@@ -604,6 +611,88 @@ static int hold(bool wait)
 		pause();
 }
 
+/* ---- raw: the device file as a program sees it, bad calls included ------- */
+
+static int raw(void)
+{
+	struct tee_ioctl_version_data v;
+	struct tee_ioctl_shm_alloc_data sa;
+	struct tee_ioctl_buf_data bd;
+	struct pollfd pfd;
+	uint8_t *p;
+	int fd, fd2, shm, rc;
+
+	fd = open("/dev/tee0", O_RDWR | O_CLOEXEC);
+	check(fd >= 0, "open(/dev/tee0) gives a file descriptor");
+	if (fd < 0)
+		return 1;
+	errno = 0;
+	fd2 = open("/dev/tee7", O_RDWR);
+	check(fd2 < 0 && errno == ENOENT, "open(/dev/tee7): ENOENT (errno %d)", errno);
+	errno = 0;
+	fd2 = open("/dev/teepriv0", O_RDWR);
+	check(fd2 < 0 && errno == EBUSY,
+	      "open(/dev/teepriv0) while tee-supplicant has it: EBUSY (errno %d)", errno);
+
+	memset(&v, 0, sizeof(v));
+	rc = ioctl(fd, TEE_IOC_VERSION, &v);
+	check(!rc && v.impl_id == TEE_IMPL_ID_OPTEE && (v.gen_caps & TEE_GEN_CAP_GP) &&
+	      !(v.gen_caps & TEE_GEN_CAP_REG_MEM) && !(v.gen_caps & TEE_GEN_CAP_PRIVILEGED),
+	      "TEE_IOC_VERSION: OP-TEE, GP, no REG_MEM (gen_caps 0x%x, impl_caps 0x%x)",
+	      v.gen_caps, v.impl_caps);
+	errno = 0;
+	rc = ioctl(fd, TEE_IOC_VERSION, (void *)8);
+	check(rc == -1 && errno == EFAULT, "TEE_IOC_VERSION to a bad pointer: EFAULT (errno %d)", errno);
+	errno = 0;
+	rc = ioctl(fd, TEE_IOC_ENCODE(TEE_IOC_DIR_READ, 0x55, 8), &v);
+	check(rc == -1 && errno == EINVAL, "an unknown TEE ioctl: EINVAL (errno %d)", errno);
+	errno = 0;
+	bd.buf_ptr = (uintptr_t)&v;
+	bd.buf_len = 1 << 20;
+	rc = ioctl(fd, TEE_IOC_INVOKE, &bd);
+	check(rc == -1 && errno == EINVAL, "INVOKE with a 1 MiB buf_len: EINVAL (errno %d)", errno);
+	errno = 0;
+	rc = ioctl(fd, TEE_IOC_SUPPL_RECV, &bd);
+	check(rc == -1 && errno == EINVAL, "SUPPL_RECV on /dev/tee0: EINVAL (errno %d)", errno);
+
+	memset(&sa, 0, sizeof(sa));
+	sa.size = 5000;
+	shm = ioctl(fd, TEE_IOC_SHM_ALLOC, &sa);
+	check(shm >= 0 && shm != fd && sa.id >= 0,
+	      "SHM_ALLOC: a new fd and an id (fd %d, id %d, size %llu)", shm, sa.id,
+	      (unsigned long long)sa.size);
+	if (shm >= 0) {
+		errno = 0;
+		p = mmap(NULL, 3 * 4096, PROT_READ | PROT_WRITE, MAP_SHARED, shm, 0);
+		check(p == MAP_FAILED && errno == EINVAL,
+		      "mmap of the shm fd past its end: EINVAL (errno %d)", errno);
+		errno = 0;
+		p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, shm, 4096 * 9);
+		check(p == MAP_FAILED && errno == EINVAL,
+		      "mmap of the shm fd at an offset past it: EINVAL (errno %d)", errno);
+		p = mmap(NULL, 5000, PROT_READ | PROT_WRITE, MAP_SHARED, shm, 0);
+		check(p != MAP_FAILED, "mmap of the shm fd");
+		if (p != MAP_FAILED) {
+			memset(p, 0x5A, 5000);
+			munmap(p, 5000);
+		}
+		close(shm);
+	}
+
+	pfd.fd = fd;
+	pfd.events = POLLIN | POLLOUT;
+	pfd.revents = 0;
+	rc = poll(&pfd, 1, 1000);
+	check(rc == 1 && pfd.revents == (POLLIN | POLLOUT),
+	      "poll() on the device: ready, as a file without a poll op (revents 0x%x)",
+	      pfd.revents);
+	check(!close(fd), "close");
+	errno = 0;
+	rc = ioctl(fd, TEE_IOC_VERSION, &v);
+	check(rc == -1 && errno == EBADF, "ioctl on the closed fd: EBADF (errno %d)", errno);
+	return failures ? 1 : 0;
+}
+
 static int bench(unsigned int n)
 {
 	TEEC_Context ctx;
@@ -658,9 +747,11 @@ int main(int argc, char **argv)
 		return hold(true);
 	if (!strcmp(mode, "exit"))
 		return hold(false);
+	if (!strcmp(mode, "raw"))
+		return raw();
 	if (argc > 2 && !strcmp(mode, "bench"))
 		return bench((unsigned int)strtoul(argv[2], NULL, 0));
 	fprintf(stderr, "usage: teec_client api|storage NAME|keep NAME|remove NAME|"
-		"open UUID|rpc CMD|hold|exit|bench N\n");
+		"open UUID|rpc CMD|hold|exit|bench N|raw\n");
 	return 2;
 }
