@@ -49,6 +49,7 @@
 #include <smcsim/tee_drv.h>
 #include <smcsim/tee_ioctl.h>
 #include <smcsim/tee_uapi.h>
+#include <smcsim/trace.h>
 
 #include "proto.h"
 
@@ -86,8 +87,7 @@ struct daemon {
 
 /* ---- 1. the machine ------------------------------------------------------ */
 
-static int machine_start(struct daemon *d, unsigned int threads, bool quiet,
-			 bool log)
+static int machine_start(struct daemon *d, unsigned int threads, bool log)
 {
 	struct smcsim_phys_config pcfg;
 	struct smcsim_sw_config scfg;
@@ -105,8 +105,8 @@ static int machine_start(struct daemon *d, unsigned int threads, bool quiet,
 	rc = smcsim_sw_create(&scfg, &d->sw);
 	if (rc)
 		goto err_phys;
-	/* Every SMC, decoded, as it returns. */
-	smcsim_trace_init(&d->trace, smcsim_invoke_sim(d->sw), quiet ? NULL : stdout);
+	/* The wrapper counts the SMCs; the tracer (lib/trace.c) prints them. */
+	smcsim_trace_init_ring(&d->trace, smcsim_invoke_sim(d->sw), NULL, 0);
 	tee_class_init(&d->cls);
 	cfg = (struct optee_probe_cfg){
 		.invoke = smcsim_trace_invoke(&d->trace),
@@ -646,7 +646,13 @@ static void conn_open(struct conn *c, struct job *j)
 	else
 		rc = tee_uapi_open(teedev, &host, &f);
 	if (!rc) {
-		snprintf(c->name, sizeof(c->name), "%s", j->msg.name);
+		struct ucred uc = { .pid = 0 };
+		socklen_t len = sizeof(uc);
+
+		/* Its workers are named for the trace: "w-tee0.<pid>". */
+		getsockopt(c->sock, SOL_SOCKET, SO_PEERCRED, &uc, &len);
+		snprintf(c->name, sizeof(c->name), "%.16s.%d", j->msg.name,
+			 (int)uc.pid);
 		rt_mutex_lock(&c->lock);
 		c->file = f;
 		rt_mutex_unlock(&c->lock);
@@ -889,16 +895,38 @@ static void status_text(struct daemon *d, char *buf, size_t len)
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: smcsimd [--socket PATH] [--threads N] [--quiet] [--log]\n"
+		"usage: smcsimd [--socket PATH] [--threads N] [--trace FILE]\n"
+		"               [--trace-kinds LIST] [--quiet] [--log]\n"
 		"  Serve one simulated OP-TEE machine (upstream profile) as /dev/tee0\n"
 		"  and /dev/teepriv0 to processes run with\n"
-		"  LD_PRELOAD=libsmcsim-preload.so. Prints every SMC, decoded, on\n"
-		"  stdout (not with --quiet); SIGUSR1 prints the counters on stderr;\n"
-		"  SIGTERM or SIGINT stops it.\n"
-		"  --socket PATH  the socket (default $%s or /tmp/smcsimd-UID.sock)\n"
-		"  --threads N    secure threads (default OP-TEE's 2)\n"
-		"  --log          the firmware's and the driver's log on stderr\n",
+		"  LD_PRELOAD=libsmcsim-preload.so. Prints the decoded trace (SMCs,\n"
+		"  messages, RPCs, secure threads) on stdout; SIGUSR1 prints the\n"
+		"  counters on stderr; SIGTERM or SIGINT stops it.\n"
+		"  --socket PATH       the socket (default $%s or\n"
+		"                      /tmp/smcsimd-UID.sock)\n"
+		"  --threads N         secure threads (default OP-TEE's 2)\n"
+		"  --trace FILE        the trace to FILE instead (.json: Perfetto)\n"
+		"  --trace-kinds LIST  smc,call,msg,rpc,thread,queue,notif,irq,mark\n"
+		"                      or all (the default)\n"
+		"  --quiet             no trace\n"
+		"  --log               the firmware's and the driver's log on stderr\n",
 		SMCSIMD_SOCKET_ENV);
+}
+
+/* The trace: SMCSIM_TRACE's choice, @path, or stdout. Return: 0 or -errno. */
+static int trace_start(const char *path, unsigned int kinds, bool quiet)
+{
+	const struct smcsim_tracer_cfg cfg = {
+		.kinds = kinds,
+		.stream = stdout,
+		.fmt = SMCSIM_TRACE_TEXT,
+	};
+
+	if (smcsim_tracer_on() || (quiet && !path))
+		return 0;
+	if (path)
+		return smcsim_tracer_open(path, kinds, 0);
+	return smcsim_tracer_start(&cfg);
 }
 
 static int listen_on(const char *path)
@@ -953,6 +981,8 @@ int main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "socket", required_argument, NULL, 's' },
 		{ "threads", required_argument, NULL, 't' },
+		{ "trace", required_argument, NULL, 'T' },
+		{ "trace-kinds", required_argument, NULL, 'k' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "log", no_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
@@ -960,20 +990,30 @@ int main(int argc, char **argv)
 	};
 	struct daemon d = { .nomem_fd = -1, .wake = -1 };
 	char pathbuf[108], text[2048];
-	const char *path = NULL;
-	unsigned int threads = 0;
+	const char *path = NULL, *trace = NULL;
+	unsigned int threads = 0, kinds = 0;
 	bool quiet = false, log = false, stop = false;
 	struct pollfd pfd[3];
 	sigset_t sigs;
 	int opt, lsock, sfd, rc;
 
-	while ((opt = getopt_long(argc, argv, "s:t:qlh", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "s:t:T:k:qlh", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 's':
 			path = optarg;
 			break;
 		case 't':
 			threads = (unsigned int)strtoul(optarg, NULL, 0);
+			break;
+		case 'T':
+			trace = optarg;
+			break;
+		case 'k':
+			if (smcsim_tev_parse_kinds(optarg, &kinds)) {
+				fprintf(stderr, "smcsimd: --trace-kinds: bad list '%s'\n",
+					optarg);
+				return 2;
+			}
 			break;
 		case 'q':
 			quiet = true;
@@ -1011,7 +1051,13 @@ int main(int argc, char **argv)
 		perror("smcsimd");
 		return 1;
 	}
-	rc = machine_start(&d, threads, quiet, log);
+	rc = trace_start(trace, kinds, quiet);
+	if (rc) {
+		fprintf(stderr, "smcsimd: trace %s: %s\n", trace ? trace : "stdout",
+			strerror(-rc));
+		return 2;
+	}
+	rc = machine_start(&d, threads, log);
 	if (rc) {
 		fprintf(stderr, "smcsimd: the machine did not start: %s\n",
 			strerror(-rc));
@@ -1071,6 +1117,7 @@ int main(int argc, char **argv)
 	status_text(&d, text, sizeof(text));
 	fprintf(stderr, "smcsimd: stopping\n%s", text);
 	machine_stop(&d);
+	smcsim_tracer_stop();
 	close(d.nomem_fd);
 	close(d.wake);
 	close(sfd);

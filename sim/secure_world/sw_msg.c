@@ -140,6 +140,7 @@ static unsigned long sw_std_call_mem(struct sw_thread *t, struct sw_mem *mem,
 	if (sw_mem_read(sw, mem, 0, arg, size))
 		return OPTEE_SMC_RETURN_EBADADDR;
 	arg->num_params = num;
+	smcsim_tev_msg(SMCSIM_TEV_BEGIN, (int)t->id, arg, size, 0);
 
 	if (with_rpc) {
 		/*
@@ -164,6 +165,7 @@ static unsigned long sw_std_call_mem(struct sw_thread *t, struct sw_mem *mem,
 		t->rpc_from_nw = true;
 	}
 	a0 = sw_msg_dispatch(t, arg);
+	smcsim_tev_msg(SMCSIM_TEV_END, (int)t->id, arg, size, a0);
 	if (a0 == OPTEE_SMC_RETURN_OK) {
 		/* Only what the secure world answers goes back. */
 		sw_mem_write(sw, mem, offsetof(struct optee_msg_arg, session),

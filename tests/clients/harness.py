@@ -219,11 +219,12 @@ def api(r):
 def trace(r):
     with open(os.path.join(r.tmp, "daemon-trace.log")) as f:
         text = f.read()
-    r.tap.check("OPTEE_SMC_CALL_WITH_ARG" in text or
-                "OPTEE_SMC_CALL_WITH_REGD_ARG" in text or
-                "OPTEE_SMC_CALL_WITH_RPC_ARG" in text,
-                "the daemon's trace shows the clients' SMCs decoded "
-                f"({text.count(chr(10))} lines)")
+    lines = text.splitlines()
+    r.tap.check(any("SMC CALL_WITH_" in ln for ln in lines) and
+                any("call OPEN_SESSION uuid=" + ECHO_UUID in ln for ln in lines) and
+                any("call INVOKE session=" in ln for ln in lines),
+                "the daemon's trace shows the clients' SMCs and messages decoded "
+                f"(OPEN_SESSION of the echo TA, INVOKE; {len(lines)} lines)")
 
 
 def storage(r):
