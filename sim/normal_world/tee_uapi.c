@@ -476,6 +476,9 @@ static long tee_ioctl_shm_register(struct tee_uapi_file *f, uint64_t uarg,
 		return -EFAULT;
 	if (!f->host.user_mem)
 		return -EOPNOTSUPP;
+	/* Linux finds no page to pin in an empty range. */
+	if (!data.length)
+		return -ENOMEM;
 	kaddr = f->host.user_mem(f->host.ctx, data.addr, (size_t)data.length);
 	if (!kaddr)
 		return -EFAULT;
