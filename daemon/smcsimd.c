@@ -201,6 +201,7 @@ struct worker {
  * @dead:	the process went (or the daemon stops): no more work
  * @jobs:	waiting for a worker
  * @workers:	every worker; @idle of them wait for a job
+ * @njobs:	entries in @jobs
  * @inflight:	ioctls queued or running
  * @shm:	the shm handed to the process, by handle (NULL: free slot)
  * @nshm:	slots in @shm
@@ -220,7 +221,7 @@ struct conn {
 	bool dead;
 	STAILQ_HEAD(, job) jobs;
 	LIST_HEAD(, worker) workers;
-	unsigned int nworkers, idle, inflight;
+	unsigned int nworkers, idle, njobs, inflight;
 	struct tee_shm **shm;
 	size_t nshm;
 	struct rt_mutex send_lock;
@@ -480,6 +481,7 @@ static void *worker_main(void *arg)
 			break;
 		j = STAILQ_FIRST(&c->jobs);
 		STAILQ_REMOVE_HEAD(&c->jobs, link);
+		c->njobs--;
 		c->idle--;
 		w->busy = true;
 		rt_mutex_unlock(&c->lock);
@@ -511,8 +513,13 @@ static int conn_queue(struct conn *c, struct job *j)
 	char name[40];
 	int rc;
 
+	/*
+	 * Every job needs a worker of its own: an ioctl may block for good
+	 * (SUPPL_RECV), so a job must never wait behind another one for an
+	 * idle worker that has not picked its first job yet.
+	 */
 	rt_mutex_lock(&c->lock);
-	if (!c->idle) {
+	if (c->idle <= c->njobs) {
 		if (c->nworkers >= CONN_MAX_WORKERS) {
 			rt_mutex_unlock(&c->lock);
 			return -EAGAIN;
@@ -538,6 +545,7 @@ static int conn_queue(struct conn *c, struct job *j)
 		rt_mutex_unlock(&c->d->lock);
 	}
 	STAILQ_INSERT_TAIL(&c->jobs, j, link);
+	c->njobs++;
 	c->inflight++;
 	rt_cond_signal(&c->cond);
 	rt_mutex_unlock(&c->lock);
@@ -564,6 +572,7 @@ static void conn_stop_workers(struct conn *c)
 	}
 	while ((j = STAILQ_FIRST(&c->jobs))) {
 		STAILQ_REMOVE_HEAD(&c->jobs, link);
+		c->njobs--;
 		c->inflight--;
 		free(j);
 	}

@@ -315,6 +315,47 @@ def protocol(r):
     t.check(ask(packet(2, cmd=0x800ca400)) == -14,
             "wire: an ioctl whose argument bytes were not sent: -EFAULT")
     s.close()
+    blocked_ioctl_does_not_hold_up_the_next(r)
+
+
+def ioctl_pkt(tag, cmd, arg_addr, buf_addr, buf):
+    """An ioctl taking a struct tee_ioctl_buf_data at @arg_addr naming @buf."""
+    bd = struct.pack("=QQ", buf_addr, len(buf))
+    return (MSG.pack(MAGIC, 2, tag, 2, 0, cmd, arg_addr, 0, 0, 0, b"") +
+            SEG.pack(arg_addr, len(bd), 0) + bd +
+            SEG.pack(buf_addr, len(buf), 0) + buf + b"\0" * (-len(buf) % 8))
+
+
+def blocked_ioctl_does_not_hold_up_the_next(r):
+    """
+    Two ioctls sent back to back on one file, the first one blocking (the
+    sleep TA naps 300 ms): the second is answered first. A worker that
+    has not picked its first job yet must not count as free for the next.
+    """
+    t = r.tap
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    s.settimeout(WAIT)
+    s.connect(r.sock)
+    s.send(packet(1, name=b"tee0"))
+    s.recv(65536)
+    sleep_uuid = bytes.fromhex("534d4353000240008000736d6373696d")
+    arg = sleep_uuid + b"\0" * 16 + struct.pack("=IIIIII", 0, 0, 0, 0, 0, 0)
+    s.send(ioctl_pkt(1, 0x8010a402, 0x10000, 0x20000, arg))
+    rep = s.recv(65536)
+    ret = MSG.unpack_from(rep)[4]
+    session = struct.unpack_from("=I", rep, MSG.size + SEG.size + 40)[0] \
+        if ret == 0 and len(rep) >= MSG.size + SEG.size + 44 else None
+    inv = struct.pack("=IIIIII", 0, session or 0, 0, 0, 0, 1) + \
+        struct.pack("=QQQQ", 1, 300, 1, 0)
+    s.send(ioctl_pkt(2, 0x8010a403, 0x10000, 0x20000, inv))
+    s.send(packet(2, tag=3, cmd=0x800ca400, nseg=1) +
+           SEG.pack(0x30000, 12, 0) + b"\0" * 16)
+    first = MSG.unpack_from(s.recv(65536))[2]
+    second = MSG.unpack_from(s.recv(65536))[2]
+    t.check(session is not None and (first, second) == (3, 2),
+            "wire: an ioctl right behind a blocking one on the same file is "
+            f"answered first (replies to {first}, {second})")
+    s.close()
 
 
 def exit_without_closing(r, base):
