@@ -430,6 +430,26 @@ static int api(void)
 	TEEC_FinalizeContext(&ctx);
 	check(true, "CloseSession, FinalizeContext");
 
+	/* Shared memory outlives its context's file, as a tee_shm does. */
+	res = TEEC_InitializeContext(NULL, &ctx);
+	if (!res) {
+		TEEC_SharedMemory late;
+
+		memset(&late, 0, sizeof(late));
+		late.size = 4096;
+		late.flags = TEEC_MEM_INPUT;
+		res = TEEC_AllocateSharedMemory(&ctx, &late);
+		TEEC_FinalizeContext(&ctx);
+		if (!res) {
+			pattern(late.buffer, late.size, 1);
+			check(pattern_is(late.buffer, late.size, 1),
+			      "allocated shm stays mapped and usable after FinalizeContext");
+			TEEC_ReleaseSharedMemory(&late);
+		} else {
+			check(false, "AllocateSharedMemory for the late release (0x%x)", res);
+		}
+	}
+
 	res = TEEC_InitializeContext(NULL, &ctx);
 	check(!res, "a second InitializeContext after Finalize");
 	if (!res) {
