@@ -487,9 +487,13 @@ def main():
     ap = argparse.ArgumentParser()
     for opt in ("daemon", "preload", "client", "supplicant", "smcsim"):
         ap.add_argument("--" + opt, required=True)
-    r = Run(ap.parse_args())
+    args = ap.parse_args()
+    # tools/dev clients runs the suite again against the ASan and TSan
+    # builds' smcsimd (the clients stay unsanitized: preloaded).
+    args.daemon = os.environ.get("SMCSIM_CLIENTS_DAEMON") or args.daemon
+    r = Run(args)
     t = r.tap
-    t.diag(f"work dir {r.tmp}")
+    t.diag(f"work dir {r.tmp}, daemon {args.daemon}")
     try:
         if not t.check(r.start_daemon() is not None, "smcsimd starts and answers"):
             return 1
