@@ -12,6 +12,9 @@
  * Checked after every call: the answer is a valid OP-TEE status (or the
  * data word of a call that returns data), fast calls never answer an RPC,
  * and a fast call that answers UNKNOWN_FUNCTION leaves a1..a3 as they were.
+ * A call the monitor answers itself (an owner other than the Trusted OS, or
+ * a fast call with reserved bits) is SMC_UNK with a1..a3 as they were, or
+ * one of the monitor's modelled version answers.
  * The secure world must never crash: the sanitizers watch for the rest.
  */
 #include <stdint.h>
@@ -51,6 +54,25 @@ static void check_answer(const struct smcsim_sw_config *cfg,
 {
 	/* As the monitor does: W0, with SMCCC 1.3's SVE hint cleared. */
 	uint32_t fid = (uint32_t)a[0] & ~(uint32_t)ARM_SMCCC_SVE_HINT;
+
+	unsigned int owner = smccc_owner(fid);
+
+	if ((smccc_is_fast(fid) && (fid & ARM_SMCCC_FC_RESERVED_MASK)) ||
+	    owner < ARM_SMCCC_OWNER_TRUSTED_OS) {
+		if (res->a0 == ARM_SMCCC_RET_NOT_SUPPORTED) {
+			if (res->a1 != a[1] || res->a2 != a[2] ||
+			    res->a3 != a[3])
+				fuzz_fail("SMC_UNK changed a1..a3", a, res);
+			return;
+		}
+		if ((fid == ARM_SMCCC_VERSION_FUNC_ID &&
+		     res->a0 == cfg->smccc_version) ||
+		    (fid == ARM_SMCCC_ARCH_FEATURES_FUNC_ID && res->a0 == 0) ||
+		    (fid == PSCI_0_2_FN_PSCI_VERSION &&
+		     res->a0 == cfg->psci_version))
+			return;
+		fuzz_fail("the monitor answered something else", a, res);
+	}
 
 	switch (fid) {
 	case OPTEE_SMC_CALLS_COUNT:

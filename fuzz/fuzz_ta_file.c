@@ -2,12 +2,15 @@
 /*
  * Fuzz target: TA files (sw_ta.h, lib/ta_file.c) as the secure world loads
  * them. Each input is a TA file that the harness, playing tee-supplicant,
- * serves to an OPEN_SESSION of a UUID the world does not know: RPC LOAD_TA
- * for the size, SHM_ALLOC, LOAD_TA into the buffer, SHM_FREE. The world
- * must open a session (or refuse it for the TA's own reasons) exactly when
- * the file is valid by the format as sw_ta.h documents it, checked here by
- * an independent reader; otherwise the answer is ITEM_NOT_FOUND from the
- * TEE and nothing is registered.
+ * serves to an OPEN_SESSION of a UUID the world does not know: first the
+ * secure-storage look (SHM_ALLOC of the FS buffer, FS requests answered
+ * ITEM_NOT_FOUND: empty storage), then RPC LOAD_TA for the size,
+ * SHM_ALLOC, LOAD_TA into the buffer, SHM_FREE, and the FS buffer's
+ * SHM_FREE. The world must open a session (or refuse it for the TA's own
+ * reasons) exactly when the file is valid by the format as sw_ta.h
+ * documents it, checked here by an independent reader; otherwise the
+ * answer is ITEM_NOT_FOUND from the TEE (OUT_OF_MEMORY when a SHM_ALLOC
+ * was refused) and nothing is registered.
  *
  * Input layout: byte 0 flags, byte 1 an argument, then the file.
  *   bit 0	write the right checksum (after the other fix-ups)
@@ -52,6 +55,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define MAX_FILE	(16 * PAGE)
 #define MAX_RPCS	64
 #define SHM_COOKIE	0x7A00000000000001ULL
+#define FS_COOKIE	0x7A00000000000002ULL
 
 static struct {
 	struct smcsim_phys *phys;
@@ -60,6 +64,7 @@ static struct {
 	uint8_t *shm;
 	uint64_t buf_pa;
 	uint8_t *buf;
+	uint64_t fs_pa;
 } g;
 
 /* What the harness serves for one open. */
@@ -72,6 +77,7 @@ struct serve {
 	bool refuse;		/* the first LOAD_TA answers ITEM_NOT_FOUND */
 	unsigned int load_ta;	/* LOAD_TA RPCs seen */
 	unsigned int allocs;	/* SHM_ALLOCs not freed */
+	unsigned int fs_allocs;	/* FS buffers not freed */
 };
 
 static void fuzz_fail(const char *why)
@@ -201,22 +207,39 @@ static void serve_cmd(struct serve *sv, struct optee_msg_arg *rpc)
 			rpc->ret = TEE_ERROR_ITEM_NOT_FOUND;
 			break;
 		}
-		if (!p[1].u.tmem.buf_ptr) {
+		if ((p[1].attr & OPTEE_MSG_ATTR_TYPE_MASK) ==
+		    OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT && !p[1].u.tmem.buf_ptr) {
 			p[1].u.tmem.size = sv->announce;
 			break;
 		}
-		if (p[1].u.tmem.shm_ref != SHM_COOKIE ||
-		    p[1].u.tmem.buf_ptr != g.buf_pa)
+		/* By cookie (RMEM), as OP-TEE names SHM_ALLOC'd memory. */
+		if ((p[1].attr & OPTEE_MSG_ATTR_TYPE_MASK) !=
+		    OPTEE_MSG_ATTR_TYPE_RMEM_OUTPUT ||
+		    p[1].u.rmem.shm_ref != SHM_COOKIE || p[1].u.rmem.offs)
 			fuzz_fail("LOAD_TA into memory not handed out");
 		n = sv->len < p[1].u.tmem.size ? sv->len : p[1].u.tmem.size;
 		memcpy(g.buf, sv->file, n);
 		p[1].u.tmem.size = sv->len - (sv->short_by < sv->len ?
 					      sv->short_by : 0);
 		break;
+	case OPTEE_RPC_CMD_FS:
+		/* Empty storage: no TA database. */
+		rpc->ret = TEE_ERROR_ITEM_NOT_FOUND;
+		break;
 	case OPTEE_RPC_CMD_SHM_ALLOC:
 		if (rpc->num_params != 1 ||
 		    p[0].u.value.a != OPTEE_RPC_SHM_TYPE_APPL)
 			fuzz_fail("SHM_ALLOC not of one APPL buffer");
+		/* Before any LOAD_TA: the storage look's FS buffer. */
+		if (!sv->load_ta && !sv->alloc_fails) {
+			if (p[0].u.value.b != PAGE || sv->fs_allocs++)
+				fuzz_fail("FS buffer not one page, or twice");
+			p[0].attr = OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT;
+			p[0].u.tmem.buf_ptr = g.fs_pa;
+			p[0].u.tmem.size = PAGE;
+			p[0].u.tmem.shm_ref = FS_COOKIE;
+			break;
+		}
 		if (sv->alloc_fails || p[0].u.value.b > BUF_PAGES * PAGE) {
 			rpc->ret = TEE_ERROR_OUT_OF_MEMORY;
 			break;
@@ -231,6 +254,11 @@ static void serve_cmd(struct serve *sv, struct optee_msg_arg *rpc)
 		memset(g.buf, 0, BUF_PAGES * PAGE);
 		break;
 	case OPTEE_RPC_CMD_SHM_FREE:
+		if (rpc->num_params == 1 && p[0].u.value.b == FS_COOKIE &&
+		    sv->fs_allocs) {
+			sv->fs_allocs--;
+			break;
+		}
 		if (rpc->num_params != 1 || p[0].u.value.b != SHM_COOKIE ||
 		    !sv->allocs--)
 			fuzz_fail("SHM_FREE of what was not allocated");
@@ -279,7 +307,7 @@ static struct optee_msg_arg *open_ta(struct serve *sv, const uint8_t uuid[16],
 	}
 	if (res.a0 != OPTEE_SMC_RETURN_OK)
 		fuzz_fail("OPEN_SESSION did not complete");
-	if (sv->allocs)
+	if (sv->allocs || sv->fs_allocs)
 		fuzz_fail("SHM_ALLOC never freed");
 	return arg;
 }
@@ -317,7 +345,8 @@ static void fuzz_init(void)
 	smcsim_phys_config_default(&pcfg);
 	if (smcsim_phys_create(&pcfg, &g.phys) ||
 	    smcsim_phys_region_get(g.phys, SMCSIM_MEM_NS_SHM, &r) ||
-	    smcsim_phys_alloc_pages(g.phys, BUF_PAGES, &g.buf_pa))
+	    smcsim_phys_alloc_pages(g.phys, BUF_PAGES, &g.buf_pa) ||
+	    smcsim_phys_alloc_pages(g.phys, 1, &g.fs_pa))
 		fuzz_fail("memory map");
 	g.shm_pa = r.base;
 	g.shm = smcsim_phys_map(g.phys, SMCSIM_WORLD_NORMAL, r.base, PAGE);
@@ -336,7 +365,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint8_t flags, uuid[16];
 	uint32_t login, ret;
 	size_t got;
-	bool valid;
+	bool valid, oom;
 	unsigned int i;
 
 	if (size < 2)
@@ -381,10 +410,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	valid = !sv.alloc_fails && sv.announce <= SMCSIM_TA_FILE_MAX_SIZE &&
 		sv.announce <= BUF_PAGES * PAGE && ref_valid(file, got, uuid);
 
+	/*
+	 * A refused SHM_ALLOC is the open's OUT_OF_MEMORY: the FS buffer's
+	 * (no LOAD_TA then), or the TA buffer's when the size the format
+	 * allows is more than the harness has.
+	 */
+	oom = sv.alloc_fails ||
+	      (sv.announce >= HDR && sv.announce <= SMCSIM_TA_FILE_MAX_SIZE &&
+	       sv.announce > BUF_PAGES * PAGE);
 	arg = open_ta(&sv, uuid, login);
 	ret = arg->ret;
+	if (sv.alloc_fails && sv.load_ta)
+		fuzz_fail("LOAD_TA without the storage look's buffer");
 	if (!valid) {
-		if (ret != TEE_ERROR_ITEM_NOT_FOUND ||
+		if (ret != (oom ? TEE_ERROR_OUT_OF_MEMORY :
+				  TEE_ERROR_ITEM_NOT_FOUND) ||
 		    arg->ret_origin != TEEC_ORIGIN_TEE)
 			fuzz_fail("a bad TA file was not refused");
 	} else if (ret == TEE_ERROR_ITEM_NOT_FOUND &&
@@ -398,7 +438,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	i = sv.load_ta;
 	sv.refuse = true;
 	arg = open_ta(&sv, uuid, login);
-	if (valid ? sv.load_ta != i : sv.load_ta == i)
+	if (valid ? sv.load_ta != i : sv.load_ta == i && !sv.alloc_fails)
 		fuzz_fail("the TA was (not) registered");
 	if (!arg->ret)
 		close_session(arg->session);

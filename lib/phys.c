@@ -1,17 +1,18 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * The simulated physical memory map (see phys.h). Each region is backed by
- * its own memfd, mapped twice: the secure world's view is read-write
- * everywhere; the normal world's view is read-write for non-secure DRAM and
- * the reserved shm, and PROT_NONE for secure memory and the protected
- * region, so a normal-world access there faults as on hardware with a
- * TZASC. Non-secure pages lent to the secure world (LEND_PROTMEM) are made
+ * The simulated physical memory map (see phys.h); the layout's rules and
+ * lookups are phys_map.c's. Each range is backed by its own memfd, mapped
+ * twice: the secure world's view is read-write everywhere; the normal
+ * world's view is read-write for non-secure DRAM and the reserved shm, and
+ * PROT_NONE for secure memory and the protected region, so a normal-world
+ * access there faults as on hardware with a TZASC. The DRAM page allocator
+ * is one smcsim_pgalloc per segment of DRAM outside the carve-outs. Non-secure pages lent to the secure world (LEND_PROTMEM) are made
  * PROT_NONE in the normal view one by one, and remembered in a bitmap
  * (libbsd bitstring) so that lookups refuse them too.
  *
- * The layout is fixed at creation, so region lookups need no lock. The
+ * The layout is fixed at creation, so range lookups need no lock. The
  * lent-page bitmaps live behind a pointer (struct phys_ns_guard) with their
- * own lock, so lookups through a const map can consult them; the DRAM page
+ * own lock, so lookups through a const map can consult them; each DRAM page
  * allocator has its own lock.
  */
 #include <bitstring.h>
@@ -33,77 +34,55 @@
 /**
  * struct phys_ns_guard - which non-secure pages the normal world may not touch
  * @lock:	protects @denied, @ndenied and the NS views' page protections
- * @denied:	per region, one bit per page, set while access is withdrawn
- *		(NULL for regions that are never accessible or absent)
- * @ndenied:	bits set over all regions
+ * @denied:	per range, one bit per page, set while access is withdrawn
+ *		(NULL for ranges that are never accessible)
+ * @ndenied:	bits set over all ranges
  */
 struct phys_ns_guard {
 	struct rt_mutex lock;
-	bitstr_t *denied[SMCSIM_MEM_NUM_KINDS];
+	bitstr_t *denied[SMCSIM_PHYS_MAX_RANGES];
 	size_t ndenied;
 };
 
 /**
  * struct smcsim_phys - the map
- * @region:	the layout
- * @fd:		memfd behind each region (-1 when absent)
- * @backing:	the secure view of each region
- * @ns_view:	the normal world's view of each region
+ * @cfg:	the layout, checked
+ * @fd:		memfd behind each range (-1 when not made yet)
+ * @backing:	the secure view of each range
+ * @ns_view:	the normal world's view of each range
  * @guard:	lent pages
- * @dram:	the page allocator over non-secure DRAM
+ * @dram:	one page allocator per segment of DRAM outside the carve-outs
+ * @ndram:	segments in @dram
  */
 struct smcsim_phys {
-	struct smcsim_phys_region region[SMCSIM_MEM_NUM_KINDS];
-	int fd[SMCSIM_MEM_NUM_KINDS];
-	uint8_t *backing[SMCSIM_MEM_NUM_KINDS];
-	uint8_t *ns_view[SMCSIM_MEM_NUM_KINDS];
+	struct smcsim_phys_config cfg;
+	int fd[SMCSIM_PHYS_MAX_RANGES];
+	uint8_t *backing[SMCSIM_PHYS_MAX_RANGES];
+	uint8_t *ns_view[SMCSIM_PHYS_MAX_RANGES];
 	struct phys_ns_guard *guard;
-	struct smcsim_pgalloc dram;
+	struct smcsim_pgalloc dram[SMCSIM_PHYS_MAX_RANGES];
+	unsigned int ndram;
 };
 
-static bool kind_is_ns(int kind)
+static bool kind_is_ns(enum smcsim_mem_kind kind)
 {
 	return kind == SMCSIM_MEM_NS_DRAM || kind == SMCSIM_MEM_NS_SHM;
 }
 
-void smcsim_phys_config_default(struct smcsim_phys_config *cfg)
+static const struct smcsim_phys_range *range_of(const struct smcsim_phys *phys,
+						int i)
 {
-	*cfg = (struct smcsim_phys_config){
-		.region = {
-			[SMCSIM_MEM_NS_DRAM] = { SMCSIM_PHYS_DEFAULT_DRAM_BASE,
-						 SMCSIM_PHYS_DEFAULT_DRAM_SIZE },
-			[SMCSIM_MEM_NS_SHM] = { SMCSIM_PHYS_DEFAULT_SHM_BASE,
-						SMCSIM_PHYS_DEFAULT_SHM_SIZE },
-			[SMCSIM_MEM_SECURE] = { SMCSIM_PHYS_DEFAULT_SEC_BASE,
-						SMCSIM_PHYS_DEFAULT_SEC_SIZE },
-			[SMCSIM_MEM_PROTMEM] = { SMCSIM_PHYS_DEFAULT_PROTMEM_BASE,
-						 SMCSIM_PHYS_DEFAULT_PROTMEM_SIZE },
-		},
-	};
+	return &phys->cfg.range[i];
 }
 
-static bool region_valid(const struct smcsim_phys_region *r)
+static void phys_unmap_range(struct smcsim_phys *phys, int i)
 {
-	if (!r->size)
-		return true;
-	return !(r->base & SMCSIM_PAGE_MASK) && !(r->size & SMCSIM_PAGE_MASK) &&
-	       r->base + r->size > r->base;
-}
+	size_t size = (size_t)range_of(phys, i)->size;
 
-static bool regions_overlap(const struct smcsim_phys_region *a,
-			    const struct smcsim_phys_region *b)
-{
-	if (!a->size || !b->size)
-		return false;
-	return a->base < b->base + b->size && b->base < a->base + a->size;
-}
-
-static void phys_unmap_region(struct smcsim_phys *phys, int i)
-{
 	if (phys->backing[i])
-		munmap(phys->backing[i], phys->region[i].size);
+		munmap(phys->backing[i], size);
 	if (phys->ns_view[i])
-		munmap(phys->ns_view[i], phys->region[i].size);
+		munmap(phys->ns_view[i], size);
 	if (phys->fd[i] >= 0)
 		close(phys->fd[i]);
 	phys->backing[i] = NULL;
@@ -112,9 +91,10 @@ static void phys_unmap_region(struct smcsim_phys *phys, int i)
 }
 
 /* One memfd, two views of it. Return: 0, -ENOMEM. */
-static int phys_map_region(struct smcsim_phys *phys, int i)
+static int phys_map_range(struct smcsim_phys *phys, int i)
 {
-	size_t size = (size_t)phys->region[i].size;
+	const struct smcsim_phys_range *r = range_of(phys, i);
+	size_t size = (size_t)r->size;
 	void *p;
 
 	phys->fd[i] = memfd_create("smcsim-phys", MFD_CLOEXEC);
@@ -126,12 +106,12 @@ static int phys_map_region(struct smcsim_phys *phys, int i)
 		goto err;
 	phys->backing[i] = p;
 	p = mmap(NULL, size,
-		 kind_is_ns(i) ? PROT_READ | PROT_WRITE : PROT_NONE,
+		 kind_is_ns(r->kind) ? PROT_READ | PROT_WRITE : PROT_NONE,
 		 MAP_SHARED, phys->fd[i], 0);
 	if (p == MAP_FAILED)
 		goto err;
 	phys->ns_view[i] = p;
-	if (kind_is_ns(i)) {
+	if (kind_is_ns(r->kind)) {
 		phys->guard->denied[i] =
 			bit_alloc((int)(size / SMCSIM_PAGE_SIZE));
 		if (!phys->guard->denied[i])
@@ -139,16 +119,18 @@ static int phys_map_region(struct smcsim_phys *phys, int i)
 	}
 	return 0;
 err:
-	phys_unmap_region(phys, i);
+	phys_unmap_range(phys, i);
 	return -ENOMEM;
 }
 
 static void phys_free(struct smcsim_phys *phys)
 {
-	int i;
+	unsigned int i;
 
-	for (i = 0; i < SMCSIM_MEM_NUM_KINDS; i++) {
-		phys_unmap_region(phys, i);
+	for (i = 0; i < phys->ndram; i++)
+		smcsim_pgalloc_fini(&phys->dram[i]);
+	for (i = 0; i < phys->cfg.nranges; i++) {
+		phys_unmap_range(phys, (int)i);
 		free(phys->guard->denied[i]);
 	}
 	rt_mutex_destroy(&phys->guard->lock);
@@ -159,23 +141,24 @@ static void phys_free(struct smcsim_phys *phys)
 int smcsim_phys_create(const struct smcsim_phys_config *cfg,
 		       struct smcsim_phys **out)
 {
+	struct smcsim_phys_region seg[SMCSIM_PHYS_MAX_RANGES];
 	struct smcsim_phys *phys;
-	int i, j;
+	unsigned int i, nseg;
 	int rc;
 
-	if (!cfg->region[SMCSIM_MEM_NS_DRAM].size)
+	if (smcsim_phys_config_check(cfg, NULL, NULL))
 		return -EINVAL;
-	for (i = 0; i < SMCSIM_MEM_NUM_KINDS; i++) {
-		if (!region_valid(&cfg->region[i]))
+	for (i = 0; i < cfg->nranges; i++) {
+		/* bitstring indexes are ints; the host maps size_t bytes. */
+		if (cfg->range[i].size / SMCSIM_PAGE_SIZE > INT32_MAX ||
+		    cfg->range[i].size > SIZE_MAX)
 			return -EINVAL;
-		/* bitstring indexes are ints. */
-		if (cfg->region[i].size / SMCSIM_PAGE_SIZE > INT32_MAX ||
-		    cfg->region[i].size > SIZE_MAX)
-			return -EINVAL;
-		for (j = i + 1; j < SMCSIM_MEM_NUM_KINDS; j++)
-			if (regions_overlap(&cfg->region[i], &cfg->region[j]))
-				return -EINVAL;
 	}
+	/* Carve-outs split DRAM into at most nranges segments. */
+	nseg = smcsim_phys_config_dram_segments(cfg, seg,
+						SMCSIM_PHYS_MAX_RANGES);
+	if (nseg > SMCSIM_PHYS_MAX_RANGES)
+		return -EINVAL;
 
 	phys = smcsim_zalloc(sizeof(*phys));
 	if (!phys)
@@ -186,21 +169,21 @@ int smcsim_phys_create(const struct smcsim_phys_config *cfg,
 		return -ENOMEM;
 	}
 	rt_mutex_init(&phys->guard->lock);
-	for (i = 0; i < SMCSIM_MEM_NUM_KINDS; i++)
+	phys->cfg = *cfg;
+	for (i = 0; i < SMCSIM_PHYS_MAX_RANGES; i++)
 		phys->fd[i] = -1;
-	for (i = 0; i < SMCSIM_MEM_NUM_KINDS; i++) {
-		phys->region[i] = cfg->region[i];
-		if (!cfg->region[i].size)
-			continue;
-		rc = phys_map_region(phys, i);
+	for (i = 0; i < cfg->nranges; i++) {
+		rc = phys_map_range(phys, (int)i);
 		if (rc)
 			goto err_free;
 	}
-	rc = smcsim_pgalloc_init(&phys->dram,
-				 cfg->region[SMCSIM_MEM_NS_DRAM].base,
-				 cfg->region[SMCSIM_MEM_NS_DRAM].size);
-	if (rc)
-		goto err_free;
+	for (i = 0; i < nseg; i++) {
+		rc = smcsim_pgalloc_init(&phys->dram[i], seg[i].base,
+					 (size_t)seg[i].size);
+		if (rc)
+			goto err_free;
+		phys->ndram++;
+	}
 	*out = phys;
 	return 0;
 
@@ -213,69 +196,115 @@ void smcsim_phys_destroy(struct smcsim_phys *phys)
 {
 	if (!phys)
 		return;
-	smcsim_pgalloc_fini(&phys->dram);
 	phys_free(phys);
+}
+
+int smcsim_phys_config_load(const char *path, struct smcsim_phys_config *cfg,
+			    char *err, size_t errlen)
+{
+	char buf[64 * 1024];
+	char msg[256];
+	size_t n;
+	FILE *f;
+	int rc;
+
+	f = fopen(path, "re");
+	if (!f) {
+		rc = -errno;
+		if (err && errlen)
+			snprintf(err, errlen, "%s: %s", path, strerror(-rc));
+		return rc;
+	}
+	n = fread(buf, 1, sizeof(buf), f);
+	rc = ferror(f) ? -EIO : n == sizeof(buf) ? -EFBIG : 0;
+	fclose(f);
+	if (rc) {
+		if (err && errlen)
+			snprintf(err, errlen, "%s: %s", path, strerror(-rc));
+		return rc;
+	}
+	buf[n] = '\0';
+	rc = smcsim_phys_config_parse(buf, cfg, msg, sizeof(msg));
+	if (rc && err && errlen)
+		snprintf(err, errlen, "%s: %s", path, msg);
+	return rc;
+}
+
+void smcsim_phys_config_get(const struct smcsim_phys *phys,
+			    struct smcsim_phys_config *cfg)
+{
+	*cfg = phys->cfg;
 }
 
 int smcsim_phys_region_get(const struct smcsim_phys *phys,
 			   enum smcsim_mem_kind kind,
 			   struct smcsim_phys_region *r)
 {
-	if ((unsigned int)kind >= SMCSIM_MEM_NUM_KINDS ||
-	    !phys->region[kind].size)
-		return -ENOENT;
-	*r = phys->region[kind];
-	return 0;
+	unsigned int i;
+
+	for (i = 0; i < phys->cfg.nranges; i++) {
+		if (phys->cfg.range[i].kind == kind) {
+			r->base = phys->cfg.range[i].base;
+			r->size = phys->cfg.range[i].size;
+			return 0;
+		}
+	}
+	return -ENOENT;
 }
 
-static bool range_in(const struct smcsim_phys_region *r, uint64_t pa,
-		     uint64_t len)
+uint64_t smcsim_phys_kind_bytes(const struct smcsim_phys *phys,
+				enum smcsim_mem_kind kind)
 {
-	if (!r->size || pa < r->base)
-		return false;
-	/* Written so that pa + len cannot overflow. */
-	return pa - r->base <= r->size && len <= r->size - (pa - r->base) &&
-	       pa - r->base < r->size;
+	uint64_t n = 0;
+	unsigned int i;
+
+	for (i = 0; i < phys->cfg.nranges; i++)
+		if (phys->cfg.range[i].kind == kind)
+			n += phys->cfg.range[i].size;
+	return n;
+}
+
+/* The range holding [pa, pa + len), or -EFAULT. */
+static int phys_find(const struct smcsim_phys *phys, uint64_t pa, uint64_t len)
+{
+	return smcsim_phys_config_find(&phys->cfg, pa, len);
 }
 
 int smcsim_phys_kind(const struct smcsim_phys *phys, uint64_t pa, uint64_t len,
 		     enum smcsim_mem_kind *kind)
 {
-	int i;
+	int i = phys_find(phys, pa, len);
 
-	for (i = 0; i < SMCSIM_MEM_NUM_KINDS; i++) {
-		if (range_in(&phys->region[i], pa, len)) {
-			*kind = (enum smcsim_mem_kind)i;
-			return 0;
-		}
-	}
-	return -EFAULT;
+	if (i < 0)
+		return -EFAULT;
+	*kind = range_of(phys, i)->kind;
+	return 0;
 }
 
-/* Pages [first, first + n) of region @kind touched by [pa, pa + len). */
-static void page_span(const struct smcsim_phys *phys, int kind, uint64_t pa,
+/* Pages [first, first + n) of range @i touched by [pa, pa + len). */
+static void page_span(const struct smcsim_phys *phys, int i, uint64_t pa,
 		      uint64_t len, size_t *first, size_t *n)
 {
-	uint64_t off = pa - phys->region[kind].base;
+	uint64_t off = pa - range_of(phys, i)->base;
 	uint64_t end = off + (len ? len : 1);
 
 	*first = (size_t)(off / SMCSIM_PAGE_SIZE);
 	*n = (size_t)((end + SMCSIM_PAGE_MASK) / SMCSIM_PAGE_SIZE) - *first;
 }
 
-/* Any page of [pa, pa + len) in NS region @kind lent away? */
-static bool ns_range_denied(const struct smcsim_phys *phys, int kind,
+/* Any page of [pa, pa + len) in NS range @r lent away? */
+static bool ns_range_denied(const struct smcsim_phys *phys, int r,
 			    uint64_t pa, uint64_t len)
 {
 	struct phys_ns_guard *g = phys->guard;
 	size_t first, n, i;
 	bool denied = false;
 
-	page_span(phys, kind, pa, len, &first, &n);
+	page_span(phys, r, pa, len, &first, &n);
 	rt_mutex_lock(&g->lock);
 	if (g->ndenied) {
 		for (i = first; i < first + n && !denied; i++)
-			denied = bit_test(g->denied[kind], (int)i);
+			denied = bit_test(g->denied[r], (int)i);
 	}
 	rt_mutex_unlock(&g->lock);
 	return denied;
@@ -284,49 +313,51 @@ static bool ns_range_denied(const struct smcsim_phys *phys, int kind,
 bool smcsim_phys_is_nonsecure(const struct smcsim_phys *phys, uint64_t pa,
 			      uint64_t len)
 {
-	enum smcsim_mem_kind kind;
+	int r = phys_find(phys, pa, len);
 
-	if (smcsim_phys_kind(phys, pa, len, &kind) || !kind_is_ns(kind))
+	if (r < 0 || !kind_is_ns(range_of(phys, r)->kind))
 		return false;
-	return !ns_range_denied(phys, kind, pa, len);
+	return !ns_range_denied(phys, r, pa, len);
 }
 
 void *smcsim_phys_map(const struct smcsim_phys *phys, enum smcsim_world who,
 		      uint64_t pa, uint64_t len)
 {
-	enum smcsim_mem_kind kind;
+	int r = phys_find(phys, pa, len);
 
-	if (smcsim_phys_kind(phys, pa, len, &kind))
+	if (r < 0)
 		return NULL;
 	if (who == SMCSIM_WORLD_SECURE)
-		return phys->backing[kind] + (pa - phys->region[kind].base);
-	if (!kind_is_ns(kind) || ns_range_denied(phys, kind, pa, len))
+		return phys->backing[r] + (pa - range_of(phys, r)->base);
+	if (!kind_is_ns(range_of(phys, r)->kind) ||
+	    ns_range_denied(phys, r, pa, len))
 		return NULL;
-	return phys->ns_view[kind] + (pa - phys->region[kind].base);
+	return phys->ns_view[r] + (pa - range_of(phys, r)->base);
 }
 
 void *smcsim_phys_ns_view(const struct smcsim_phys *phys, uint64_t pa,
 			  size_t len)
 {
-	enum smcsim_mem_kind kind;
+	int r = phys_find(phys, pa, len);
 
-	if (smcsim_phys_kind(phys, pa, len, &kind))
+	if (r < 0)
 		return NULL;
-	return phys->ns_view[kind] + (pa - phys->region[kind].base);
+	return phys->ns_view[r] + (pa - range_of(phys, r)->base);
 }
 
 int smcsim_phys_ns_fd(const struct smcsim_phys *phys, uint64_t pa,
 		      uint64_t len, int *fd, uint64_t *offs)
 {
-	enum smcsim_mem_kind kind;
+	int r;
 
 	if (!len || (pa & SMCSIM_PAGE_MASK) ||
 	    !smcsim_phys_is_nonsecure(phys, pa, len))
 		return -EINVAL;
-	if (smcsim_phys_kind(phys, pa, len, &kind) || phys->fd[kind] < 0)
+	r = phys_find(phys, pa, len);
+	if (r < 0 || phys->fd[r] < 0)
 		return -EINVAL;
-	*fd = phys->fd[kind];
-	*offs = pa - phys->region[kind].base;
+	*fd = phys->fd[r];
+	*offs = pa - range_of(phys, r)->base;
 	return 0;
 }
 
@@ -334,28 +365,29 @@ int smcsim_phys_set_ns_access(struct smcsim_phys *phys, uint64_t pa,
 			      size_t len, bool allowed)
 {
 	struct phys_ns_guard *g = phys->guard;
-	enum smcsim_mem_kind kind;
 	size_t first, n, i;
-	int rc = 0;
+	int r, rc = 0;
 
-	if (!len || ((pa | len) & SMCSIM_PAGE_MASK) ||
-	    smcsim_phys_kind(phys, pa, len, &kind) || !kind_is_ns(kind))
+	if (!len || ((pa | len) & SMCSIM_PAGE_MASK))
 		return -EINVAL;
-	page_span(phys, kind, pa, len, &first, &n);
+	r = phys_find(phys, pa, len);
+	if (r < 0 || !kind_is_ns(range_of(phys, r)->kind))
+		return -EINVAL;
+	page_span(phys, r, pa, len, &first, &n);
 	rt_mutex_lock(&g->lock);
-	if (mprotect(phys->ns_view[kind] + first * SMCSIM_PAGE_SIZE, len,
+	if (mprotect(phys->ns_view[r] + first * SMCSIM_PAGE_SIZE, len,
 		     allowed ? PROT_READ | PROT_WRITE : PROT_NONE)) {
 		rc = -errno;
 		goto out;
 	}
 	for (i = first; i < first + n; i++) {
-		bool was = bit_test(g->denied[kind], (int)i);
+		bool was = bit_test(g->denied[r], (int)i);
 
 		if (allowed && was) {
-			bit_clear(g->denied[kind], (int)i);
+			bit_clear(g->denied[r], (int)i);
 			g->ndenied--;
 		} else if (!allowed && !was) {
-			bit_set(g->denied[kind], (int)i);
+			bit_set(g->denied[r], (int)i);
 			g->ndenied++;
 		}
 	}
@@ -379,39 +411,62 @@ int smcsim_phys_to_pa(const struct smcsim_phys *phys, const void *va,
 		      uint64_t *pa)
 {
 	uintptr_t v = (uintptr_t)va;
-	int i;
+	unsigned int i;
 
-	for (i = 0; i < SMCSIM_MEM_NUM_KINDS; i++) {
+	for (i = 0; i < phys->cfg.nranges; i++) {
 		uintptr_t b = (uintptr_t)phys->backing[i];
 		uintptr_t nb = (uintptr_t)phys->ns_view[i];
+		const struct smcsim_phys_range *r = range_of(phys, (int)i);
 
-		if (b && v >= b && v - b < phys->region[i].size) {
-			*pa = phys->region[i].base + (v - b);
+		if (b && v >= b && v - b < r->size) {
+			*pa = r->base + (v - b);
 			return 0;
 		}
-		if (nb && v >= nb && v - nb < phys->region[i].size) {
-			*pa = phys->region[i].base + (v - nb);
+		if (nb && v >= nb && v - nb < r->size) {
+			*pa = r->base + (v - nb);
 			return 0;
 		}
 	}
 	return -EFAULT;
 }
 
+/* First fit over the segments in map order. */
 int smcsim_phys_alloc_pages(struct smcsim_phys *phys, size_t npages,
 			    uint64_t *pa)
 {
-	return smcsim_pgalloc_alloc(&phys->dram, npages, pa);
+	unsigned int i;
+	int rc = -ENOMEM;
+
+	if (!npages)
+		return -EINVAL;
+	for (i = 0; i < phys->ndram && rc == -ENOMEM; i++)
+		rc = smcsim_pgalloc_alloc(&phys->dram[i], npages, pa);
+	return rc;
 }
 
 int smcsim_phys_free_pages(struct smcsim_phys *phys, uint64_t pa,
 			   size_t npages)
 {
-	return smcsim_pgalloc_free(&phys->dram, pa, npages);
+	unsigned int i;
+
+	for (i = 0; i < phys->ndram; i++) {
+		struct smcsim_pgalloc *a = &phys->dram[i];
+
+		if (pa >= a->base &&
+		    (pa - a->base) / SMCSIM_PAGE_SIZE < a->npages)
+			return smcsim_pgalloc_free(a, pa, npages);
+	}
+	return -EINVAL;
 }
 
 size_t smcsim_phys_dram_pages_used(struct smcsim_phys *phys)
 {
-	return smcsim_pgalloc_used(&phys->dram);
+	size_t used = 0;
+	unsigned int i;
+
+	for (i = 0; i < phys->ndram; i++)
+		used += smcsim_pgalloc_used(&phys->dram[i]);
+	return used;
 }
 
 /* ---- proving a fault ------------------------------------------------------ */

@@ -250,6 +250,12 @@ static bool det_advance_time(void)
 	return true;
 }
 
+/*
+ * The platform's clock: POSIX by default (weak, so a platform can bring
+ * its own). Bare metal has no POSIX clock: the platform's are the only
+ * ones (lib/rt_gtimer.c).
+ */
+#ifndef SMCSIM_BARE_METAL
 __attribute__((weak)) uint64_t rt_platform_now_ms(void)
 {
 	struct timespec ts;
@@ -274,6 +280,7 @@ __attribute__((weak)) void rt_platform_realtime(struct timespec *ts)
 {
 	clock_gettime(CLOCK_REALTIME, ts);
 }
+#endif /* !SMCSIM_BARE_METAL */
 
 /* Now: virtual in a seeded run, else the platform's clock. */
 static uint64_t det_now(void)

@@ -4,6 +4,7 @@
  *
  *   smcsim demo [--profile proposal|upstream] [--threads N] [--log]
  *               [--protmem static|dynamic] [--seed N] [--callers N]
+ *               [--map FILE|qemu_v8]
  *               [--trace FILE] [--trace-kinds LIST] [--quiet]
  *       Create a simulated secure world, probe it as the Linux driver does,
  *       open a session to the built-in echo TA and invoke it, print the
@@ -18,10 +19,20 @@
  *       --seed runs it all under the deterministic scheduler (the same
  *       output for the same seed); --trace writes the trace to FILE instead
  *       of stdout (FILE.json: Chrome trace-event JSON for Perfetto, .txt:
- *       text, else the line format); --quiet prints no trace.
+ *       text, else the line format); --quiet prints no trace. --map
+ *       takes the memory map from a map file (include/smcsim/phys_map.h,
+ *       cross/qemu_v8.map) or the firmware machine's preset instead of the
+ *       small default.
  *   smcsim trace [--format text|lines|json] [--kinds LIST] FILE
  *       Print a trace recorded in the line format, as text (default), lines
  *       or JSON.
+ *   smcsim probe [--map FILE|qemu_v8] [--threads N]
+ *       The decoded probe (probe_print.h) against a simulated secure world
+ *       built like the real firmware the project runs against
+ *       (smcsim_sw_config_qemu_v8(): OP-TEE 4.10, upstream profile, 2
+ *       threads, async notifications; the map of that machine unless --map
+ *       says otherwise): the same text the bare-metal image prints from
+ *       real firmware (tools/dev demo --firmware shows both).
  *   smcsim decode VALUE...
  *       Name register values: as a function ID and as a result.
  *   smcsim decode --msg|--rpc [--answer] HEX
@@ -38,7 +49,8 @@
  *  2. the demo: the world, its trace, the det run
  *  3. decode
  *  4. trace
- *  5. TA files
+ *  5. probe
+ *  6. TA files
  */
 #include <errno.h>
 #include <getopt.h>
@@ -52,6 +64,7 @@
 #include <smcsim/invoke.h>
 #include <smcsim/optee.h>
 #include <smcsim/phys.h>
+#include <smcsim/probe_print.h>
 #include <smcsim/secure_world.h>
 #include <smcsim/sha256.h>
 #include <smcsim/sw_ta.h>
@@ -63,8 +76,9 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: smcsim demo [--profile proposal|upstream] [--threads N] [--log]\n"
-		"                   [--protmem static|dynamic] [--seed N]\n"
+		"                   [--protmem static|dynamic] [--seed N] [--map FILE|qemu_v8]\n"
 		"                   [--callers N] [--trace FILE[.json|.txt]] [--trace-kinds LIST] [--quiet]\n"
+		"       smcsim probe [--map FILE|qemu_v8] [--threads N]\n"
 		"       smcsim trace [--format text|lines|json] [--kinds LIST] FILE\n"
 		"       smcsim decode VALUE...\n"
 		"       smcsim decode --msg|--rpc [--answer] HEX\n"
@@ -347,8 +361,11 @@ out_buf:
  * struct demo_opts - what the command line asked for
  * @profile, @threads, @log, @static_pm, @dynamic_pm: the world
  * @callers:	callers of the thread-limit part (0: none)
+ * @pcfg:	the memory map (--map: a map file or the firmware machine's
+ *		preset; by default the small one)
  */
 struct demo_opts {
+	struct smcsim_phys_config pcfg;
 	enum smcsim_abi_profile profile;
 	unsigned int threads;
 	unsigned int callers;
@@ -359,7 +376,6 @@ struct demo_opts {
 
 static int demo_run(const struct demo_opts *o)
 {
-	struct smcsim_phys_config pcfg;
 	struct smcsim_sw_config swcfg;
 	struct optee_probe_cfg ocfg;
 	struct smcsim_phys *phys;
@@ -371,8 +387,7 @@ static int demo_run(const struct demo_opts *o)
 	char caps[160];
 	int rc;
 
-	smcsim_phys_config_default(&pcfg);
-	rc = smcsim_phys_create(&pcfg, &phys);
+	rc = smcsim_phys_create(&o->pcfg, &phys);
 	if (rc) {
 		fprintf(stderr, "smcsim: memory map: %s\n", strerror(-rc));
 		return 1;
@@ -453,10 +468,11 @@ static int demo_run(const struct demo_opts *o)
 		goto out;
 
 	optee_sec_caps_str(info.sec_caps, o->profile, caps, sizeof(caps));
-	printf("negotiated: api %u.%u, OP-TEE %u.%u (build %08x), %u threads, "
+	printf("negotiated: api %u.%u, OP-TEE %u.%u (build %0*lx), %u threads, "
 	       "sec_caps 0x%x [%s], rpc params %u, max notif %u, %s shm pool",
 	       info.api_major, info.api_minor, info.os_revision_major,
-	       info.os_revision_minor, info.os_build_id, info.thread_count,
+	       info.os_revision_minor, (int)sizeof(unsigned long) * 2,
+	       (unsigned long)info.os_build_id, info.thread_count,
 	       info.sec_caps, caps, info.rpc_param_count, info.max_notif_value,
 	       info.dynamic_shm ? "dynamic" : "reserved");
 	printf(", %llu SMCs\n", (unsigned long long)smcsim_sw_calls(sw));
@@ -506,6 +522,7 @@ static int demo(int argc, char **argv)
 		{ "trace-kinds", required_argument, NULL, 'k' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "callers", required_argument, NULL, 'c' },
+		{ "map", required_argument, NULL, 'M' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -519,11 +536,12 @@ static int demo(int argc, char **argv)
 	bool det = false, quiet = false;
 	struct rt_det_config dcfg;
 	struct rt_det_result dres;
-	char *end;
+	char *end, err[256];
 	int rc, c;
 
 	rt_det_config_default(&dcfg);
-	while ((c = getopt_long(argc, argv, "p:t:lm:s:T:k:qc:h", opts, NULL)) != -1) {
+	smcsim_phys_config_default(&o.pcfg);
+	while ((c = getopt_long(argc, argv, "p:t:lm:s:T:k:qc:M:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			if (!strcmp(optarg, "proposal")) {
@@ -549,6 +567,15 @@ static int demo(int argc, char **argv)
 			} else {
 				fprintf(stderr, "smcsim: --protmem static or dynamic, not '%s'\n",
 					optarg);
+				return 2;
+			}
+			break;
+		case 'M':
+			if (!strcmp(optarg, "qemu_v8")) {
+				smcsim_phys_config_qemu_v8(&o.pcfg);
+			} else if (smcsim_phys_config_load(optarg, &o.pcfg, err,
+							   sizeof(err))) {
+				fprintf(stderr, "smcsim: memory map %s\n", err);
 				return 2;
 			}
 			break;
@@ -802,7 +829,70 @@ static int trace_cmd(int argc, char **argv)
 	return rc || bad ? 1 : 0;
 }
 
-/* ---- 5. TA files ------------------------------------------------------- */
+/* ---- 5. probe ---------------------------------------------------------- */
+
+static int probe(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "map", required_argument, NULL, 'M' },
+		{ "threads", required_argument, NULL, 't' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct smcsim_phys_config pcfg;
+	struct smcsim_sw_config swcfg;
+	struct smcsim_invoke inv;
+	struct smcsim_phys *phys;
+	struct smcsim_sw *sw;
+	const char *map = "qemu_v8";
+	unsigned int threads = 2;
+	char err[256];
+	int rc, c;
+
+	while ((c = getopt_long(argc, argv, "M:t:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'M':
+			map = optarg;
+			break;
+		case 't':
+			threads = (unsigned int)strtoul(optarg, NULL, 0);
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (!strcmp(map, "qemu_v8")) {
+		smcsim_phys_config_qemu_v8(&pcfg);
+	} else if (smcsim_phys_config_load(map, &pcfg, err, sizeof(err))) {
+		fprintf(stderr, "smcsim: memory map %s\n", err);
+		return 2;
+	}
+	rc = smcsim_phys_create(&pcfg, &phys);
+	if (rc) {
+		fprintf(stderr, "smcsim: memory map: %s\n", strerror(-rc));
+		return 1;
+	}
+	/* The firmware's build, its build id included. */
+	smcsim_sw_config_qemu_v8(&swcfg, phys);
+	swcfg.num_threads = threads;
+	rc = smcsim_sw_create(&swcfg, &sw);
+	if (rc) {
+		fprintf(stderr, "smcsim: secure world: %s\n", strerror(-rc));
+		smcsim_phys_destroy(phys);
+		return 1;
+	}
+	inv = smcsim_invoke_sim(sw);
+	smcsim_probe_print(&inv, stdout, "");
+	smcsim_sw_destroy(sw);
+	smcsim_phys_destroy(phys);
+	return 0;
+}
+
+/* ---- 6. TA files ------------------------------------------------------- */
 
 /* "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" into @u. Return: 0 or -EINVAL. */
 static int uuid_parse(const char *str, struct smcsim_uuid *u)
@@ -881,6 +971,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "demo"))
 		return demo(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "probe"))
+		return probe(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "decode"))
 		return decode(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "trace"))

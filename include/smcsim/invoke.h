@@ -11,7 +11,7 @@
  *            another backend;
  *  - fault:  wraps any backend and replaces the answer of chosen calls
  *            (an error, corrupted registers, an RPC storm);
- *  - smc/hvc on aarch64 (a later issue).
+ *  - smc/hvc on aarch64: the real instruction, to firmware (lib/invoke_smc.c).
  */
 #ifndef SMCSIM_INVOKE_H
 #define SMCSIM_INVOKE_H
@@ -54,6 +54,20 @@ struct smcsim_sw;
 
 /** smcsim_invoke_sim() - the backend that enters simulated secure world @sw */
 struct smcsim_invoke smcsim_invoke_sim(struct smcsim_sw *sw);
+
+#if defined(__aarch64__)
+/*
+ * smcsim_invoke_smc() / smcsim_invoke_hvc() - the backends that execute
+ * `smc #0` / `hvc #0` with a0..a7 in x0..x7 and take a0..a3 from x0..x3
+ * (SMCCC). x4..x7 are not read back: OP-TEE leaves them as passed, and
+ * SMCCC lets a callee corrupt x4..x17, which the backend declares
+ * clobbered. Only built when the host is aarch64 (a Linux cross build or
+ * bare metal). At EL0 (Linux user space) either instruction is UNDEFINED:
+ * SIGILL, which a test can trap and emulate.
+ */
+struct smcsim_invoke smcsim_invoke_smc(void);
+struct smcsim_invoke smcsim_invoke_hvc(void);
+#endif
 
 /* ---- trace wrapper ---------------------------------------------------- */
 

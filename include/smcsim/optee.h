@@ -51,7 +51,8 @@ struct optee_probe_cfg {
  * struct optee_info - what probe negotiated
  * @os_revision_major: GET_OS_REVISION a0
  * @os_revision_minor: GET_OS_REVISION a1
- * @os_build_id:	GET_OS_REVISION a2
+ * @os_build_id:	GET_OS_REVISION a2, the whole register (64 bits on arm64,
+ *			as Linux keeps it in an unsigned long)
  * @api_major:		CALLS_REVISION a0
  * @api_minor:		CALLS_REVISION a1
  * @thread_count:	GET_THREAD_COUNT, 0 if not supported
@@ -68,7 +69,7 @@ struct optee_probe_cfg {
 struct optee_info {
 	uint32_t os_revision_major;
 	uint32_t os_revision_minor;
-	uint32_t os_build_id;
+	uint64_t os_build_id;
 	uint32_t api_major;
 	uint32_t api_minor;
 	uint32_t thread_count;

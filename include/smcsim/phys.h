@@ -2,23 +2,27 @@
 /*
  * The simulated physical address space, "the bus" (design.md section 2.3).
  * Addresses in registers and in optee_msg params are physical; each world
- * translates them here. Regions:
+ * translates them here. The map is a list of ranges (phys_map.h):
  *
- *  - non-secure DRAM: the normal world's memory (page allocator included);
+ *  - non-secure DRAM, one range per bank: the normal world's memory (page
+ *    allocator included);
  *  - reserved shared memory: the static region GET_SHM_CONFIG reports;
  *  - secure memory: only the secure world may map it;
  *  - protected memory: the region GET_PROTMEM_CONFIG reports, secure only.
  *
- * The default layout follows QEMU virt with OP-TEE: DRAM at 0x40000000 and
- * the reserved shm at 0x42000000 (2 MiB), secure RAM at 0x0e100000. Each
- * region is a memfd mapped twice: the secure world's view, read-write, and
- * the normal world's view (smcsim_phys_ns_view()), read-write for the two
- * non-secure regions and PROT_NONE for secure and protected memory, so a
- * normal-world access there dies with SIGSEGV, as a TZASC would stop it.
+ * The reserved shm and the protected region may be carved out of a DRAM
+ * range. smcsim_phys_config_default() is a small map with QEMU virt's
+ * addresses; smcsim_phys_config_qemu_v8() is the firmware's whole machine.
+ * Each range is a memfd mapped twice: the secure world's view, read-write,
+ * and the normal world's view (smcsim_phys_ns_view()), read-write for the
+ * two non-secure kinds and PROT_NONE for secure and protected memory, so a
+ * normal-world access there dies with SIGSEGV, as a TZASC would stop it (a
+ * carve-out has its own memfd; the DRAM pages under it are never used).
  * Non-secure pages lent to the secure world (LEND_PROTMEM) lose normal-world
  * access page by page (smcsim_phys_set_ns_access()) until reclaimed. Backing
  * memory is taken lazily, so large maps cost nothing until touched. On bare
- * metal the map is the identity and this file is not used.
+ * metal a backend implements this API over the identity map and shares
+ * phys_map.c with this one.
  */
 #ifndef SMCSIM_PHYS_H
 #define SMCSIM_PHYS_H
@@ -27,68 +31,56 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum smcsim_mem_kind {
-	SMCSIM_MEM_NS_DRAM = 0,
-	SMCSIM_MEM_NS_SHM,	/* the reserved static shared memory */
-	SMCSIM_MEM_SECURE,
-	SMCSIM_MEM_PROTMEM,
-	SMCSIM_MEM_NUM_KINDS
-};
+#include <smcsim/phys_map.h>
 
 enum smcsim_world {
 	SMCSIM_WORLD_NORMAL = 0,
 	SMCSIM_WORLD_SECURE,
 };
 
-/**
- * struct smcsim_phys_region - one region of the map
- * @base:	physical base, page aligned
- * @size:	bytes, page aligned; 0 = region absent
- */
-struct smcsim_phys_region {
-	uint64_t base;
-	uint64_t size;
-};
-
-/** struct smcsim_phys_config - the layout, one entry per smcsim_mem_kind */
-struct smcsim_phys_config {
-	struct smcsim_phys_region region[SMCSIM_MEM_NUM_KINDS];
-};
-
-#define SMCSIM_PHYS_DEFAULT_DRAM_BASE	0x40000000ULL
-#define SMCSIM_PHYS_DEFAULT_DRAM_SIZE	0x02000000ULL	/* 32 MiB */
-#define SMCSIM_PHYS_DEFAULT_SHM_BASE	0x42000000ULL
-#define SMCSIM_PHYS_DEFAULT_SHM_SIZE	0x00200000ULL	/* 2 MiB */
-#define SMCSIM_PHYS_DEFAULT_SEC_BASE	0x0e100000ULL
-#define SMCSIM_PHYS_DEFAULT_SEC_SIZE	0x00f00000ULL
-#define SMCSIM_PHYS_DEFAULT_PROTMEM_BASE 0x43000000ULL
-#define SMCSIM_PHYS_DEFAULT_PROTMEM_SIZE 0x00400000ULL	/* 4 MiB */
-
 struct smcsim_phys;
-
-/** smcsim_phys_config_default() - the QEMU-like layout described above */
-void smcsim_phys_config_default(struct smcsim_phys_config *cfg);
 
 /**
  * smcsim_phys_create() - build a map
- * Return: 0, -EINVAL for unaligned or overlapping regions or no DRAM, -ENOMEM.
+ *
+ * Each range is backed lazily: a map of the firmware's 1 GiB machine costs
+ * what is touched. Return: 0, -EINVAL for a map smcsim_phys_config_check()
+ * refuses or a range past what the host can map, -ENOMEM.
  */
 int smcsim_phys_create(const struct smcsim_phys_config *cfg,
 		       struct smcsim_phys **out);
 void smcsim_phys_destroy(struct smcsim_phys *phys);
 
 /**
- * smcsim_phys_region_get() - where a region lies
- * Return: 0, or -ENOENT if the map has no such region.
+ * smcsim_phys_config_load() - read a map file (phys_map.h's text format)
+ * @err:	if not NULL, receives "PATH: line N: what is wrong" on error
+ * Return: 0, -errno when the file cannot be read, -EINVAL (see @err).
+ */
+int smcsim_phys_config_load(const char *path, struct smcsim_phys_config *cfg,
+			    char *err, size_t errlen);
+
+/** smcsim_phys_config_get() - the map @phys was created from */
+void smcsim_phys_config_get(const struct smcsim_phys *phys,
+			    struct smcsim_phys_config *cfg);
+
+/**
+ * smcsim_phys_region_get() - where the first range of @kind lies (the only
+ * one for the reserved shm and the protected region)
+ * Return: 0, or -ENOENT if the map has no such range.
  */
 int smcsim_phys_region_get(const struct smcsim_phys *phys,
 			   enum smcsim_mem_kind kind,
 			   struct smcsim_phys_region *r);
 
+/** smcsim_phys_kind_bytes() - bytes of all ranges of @kind (0: none) */
+uint64_t smcsim_phys_kind_bytes(const struct smcsim_phys *phys,
+				enum smcsim_mem_kind kind);
+
 /**
- * smcsim_phys_kind() - which region holds all of [@pa, @pa + @len)
- * Return: 0 and *@kind, or -EFAULT when the range is not inside one region
- * (including wrap-around and @len 0 outside any region).
+ * smcsim_phys_kind() - which range holds all of [@pa, @pa + @len)
+ * (smcsim_phys_config_find(): a carve-out's pages are the carve-out's)
+ * Return: 0 and *@kind, or -EFAULT when the range is not inside one range
+ * (including wrap-around and @len 0 outside any range).
  */
 int smcsim_phys_kind(const struct smcsim_phys *phys, uint64_t pa, uint64_t len,
 		     enum smcsim_mem_kind *kind);
@@ -179,7 +171,8 @@ int smcsim_phys_to_pa(const struct smcsim_phys *phys, const void *va,
 		      uint64_t *pa);
 
 /**
- * smcsim_phys_alloc_pages() - take contiguous pages of non-secure DRAM
+ * smcsim_phys_alloc_pages() - take contiguous pages of non-secure DRAM,
+ * never in a carve-out (smcsim_phys_config_dram_segments())
  * Return: 0 and *@pa, -EINVAL, -ENOMEM.
  */
 int smcsim_phys_alloc_pages(struct smcsim_phys *phys, size_t npages,

@@ -19,9 +19,21 @@
 #include <smcsim/smccc.h>
 #include <smcsim/sw_ta.h>
 
+/*
+ * What TF-A 2.14's own services answer, as read from the real firmware
+ * (/work/facts/firmware-answers.md): SMCCC 1.5, PSCI 1.1.
+ */
+#define SMCSIM_SW_TFA_SMCCC_VERSION	0x10005U
+#define SMCSIM_SW_TFA_PSCI_VERSION	0x10001U
+
 /* OP-TEE's CFG_NUM_THREADS default, also QEMU v8's. */
 #define SMCSIM_SW_DEFAULT_THREADS	2
 #define SMCSIM_SW_MAX_THREADS		64
+/*
+ * The simulator's build id ("smcsim_1"): 64 bits, as OP-TEE 4.10 on arm64
+ * answers GET_OS_REVISION x2, so a normal world that keeps only 32 shows.
+ */
+#define SMCSIM_SW_DEFAULT_BUILD_ID	0x736d6373696d5f31ULL
 /* Notification values: 0 bottom half, 1..63 async, 64 + thread id sync. */
 #define SMCSIM_SW_NOTIF_ASYNC_VALUE_MAX	63
 #define SMCSIM_SW_NOTIF_SYNC_VALUE_BASE	64
@@ -61,8 +73,21 @@
  *			default SMCSIM_SW_PROTMEM_DEFAULT_ALIGN
  * @os_revision_major:	GET_OS_REVISION a0
  * @os_revision_minor:	GET_OS_REVISION a1
- * @os_build_id:	GET_OS_REVISION a2
+ * @os_build_id:	GET_OS_REVISION a2: the build id, 64 bits on a 64-bit
+ *			host as OP-TEE 4.10 on arm64 answers it in x2 (the
+ *			first 16 hex digits of the git SHA1); 0 = unspecified.
+ *			A register keeps what fits: 32 bits on a 32-bit host.
+ * @smccc_version:	what the monitor answers to SMCCC_VERSION
+ *			(0x80000000); 0 = SMC_UNK, as a monitor without the
+ *			Arm architecture service would
+ * @psci_version:	what the monitor answers to PSCI_VERSION (0x84000000);
+ *			0 = SMC_UNK
+ * @internal_tests_pta: CFG_TEE_CORE_EMBED_INTERNAL_TESTS: the world has the
+ *			invoke-tests pseudo TA (sw_ta.h), listed as a device
  * @log:		print what the firmware would log (IMSG/EMSG) to stderr
+ *
+ * The monitor in front of the secure world routes as TF-A's does, by the
+ * SMCCC owner and call type of W0 (secure_world.h, smcsim_sw_smc()).
  *
  * Every world starts with the built-in TAs of sw_ta.h; tests add their own
  * with smcsim_sw_register_ta().
@@ -84,7 +109,10 @@ struct smcsim_sw_config {
 	size_t protmem_align;
 	unsigned int os_revision_major;
 	unsigned int os_revision_minor;
-	uint32_t os_build_id;
+	uint64_t os_build_id;
+	uint32_t smccc_version;
+	uint32_t psci_version;
+	bool internal_tests_pta;
 	bool log;
 };
 
@@ -93,10 +121,36 @@ struct smcsim_sw_config {
  *
  * Two threads, reserved and dynamic shm, async notifications, RPMB_PROBE in
  * the upstream profile: EXCHANGE_CAPABILITIES answers a1 = 0xF5 in both
- * profiles (bit 7 meaning SYSTEM_THREAD in the proposal one).
+ * profiles (bit 7 meaning SYSTEM_THREAD in the proposal one). The build id
+ * is the simulator's own (SMCSIM_SW_DEFAULT_BUILD_ID) and the invoke-tests
+ * PTA is left out; smcsim_sw_config_qemu_v8() is the real firmware's
+ * build.
  */
 void smcsim_sw_config_default(struct smcsim_sw_config *cfg,
 			      enum smcsim_abi_profile profile,
+			      struct smcsim_phys *phys);
+
+/* The build id OP-TEE 4.10.0 of ../shared/firmware/optee-4.10-qemu_v8 answers. */
+#define SMCSIM_SW_QEMU_V8_FW_BUILD_ID	0x753afbbee1682f5dULL
+
+/**
+ * smcsim_sw_config_qemu_v8() - the secure world of the real firmware the
+ * project runs against (TF-A 2.14 + OP-TEE 4.10.0 for QEMU v8, as built
+ * in ../shared/firmware/optee-4.10-qemu_v8), for the conformance suite's
+ * simulator target
+ * @phys:	the machine's memory map (it must have a reserved shm region)
+ *
+ * Upstream profile; CFG_NUM_THREADS=2; reserved shm (cached) and dynamic
+ * shm; async notifications (notification maximum 66); RPMB_PROBE
+ * announced, so EXCHANGE_CAPABILITIES answers 0xF5, 0x42, 4; no protected
+ * memory (CFG_SECURE_DATA_PATH=n, CFG_CORE_DYN_PROTMEM=n); OS revision
+ * 4.10 with that build's id, SMCSIM_SW_QEMU_V8_FW_BUILD_ID; the
+ * invoke-tests pseudo TA (CFG_TEE_CORE_EMBED_INTERNAL_TESTS=y); the
+ * monitor answers SMCCC 1.5 and PSCI 1.1. Every one of these was read from
+ * the firmware (/work/facts/firmware-answers.md). Build facts like these
+ * are configuration: a case reads them from the world, never assumes them.
+ */
+void smcsim_sw_config_qemu_v8(struct smcsim_sw_config *cfg,
 			      struct smcsim_phys *phys);
 
 struct smcsim_sw;
@@ -120,6 +174,18 @@ void smcsim_sw_destroy(struct smcsim_sw *sw);
  * @a:		a0..a7 as the normal world passed them
  * @res:	receives a0..a3. Registers a call does not set keep the
  *		caller's input, as observed on real OP-TEE
+ *
+ * First the secure monitor routes the call as TF-A 2.14 with SPD=opteed
+ * does, on W0 alone: the SVE hint (bit 16) is dropped; a fast call with
+ * reserved bits 23:17 set, and any call whose owner (bits 29:24) and type
+ * no service takes, get SMC_UNK (-1 in all of a0, a1..a3 the caller's)
+ * without entering OP-TEE. Owners 50..63 (Trusted OS), fast and yielding,
+ * go to OP-TEE; a yielding call of any other owner never takes a secure
+ * thread. The monitor's own services are modelled only in part (the rest
+ * answer SMC_UNK, a deliberate difference): the Arm architecture service
+ * (owner 0, fast) answers SMCCC_VERSION and SMCCC_ARCH_FEATURES for those
+ * two calls (the CPU-dependent workarounds and SOC_ID are NOT_SUPPORTED);
+ * the standard service (owner 4, fast) answers PSCI_VERSION only.
  *
  * Never fails and never crashes, whatever the registers hold.
  */

@@ -41,6 +41,16 @@
 #define ARM_SMCCC_OWNER_TRUSTED_OS	50
 #define ARM_SMCCC_OWNER_TRUSTED_OS_END	63
 
+/*
+ * Calls the secure monitor (TF-A) answers itself, and its "unknown" answer:
+ * SMC_UNK is -1 in all of x0 (0xFFFFFFFF in W0), which is also SMCCC's and
+ * PSCI's NOT_SUPPORTED. OP-TEE's own UNKNOWN_FUNCTION sets only W0.
+ */
+#define ARM_SMCCC_VERSION_FUNC_ID	0x80000000UL
+#define ARM_SMCCC_ARCH_FEATURES_FUNC_ID	0x80000001UL
+#define PSCI_0_2_FN_PSCI_VERSION	0x84000000UL
+#define ARM_SMCCC_RET_NOT_SUPPORTED	((unsigned long)-1L)
+
 /**
  * ARM_SMCCC_CALL_VAL() - build a 32-bit function ID
  * @type:	ARM_SMCCC_FAST_CALL or ARM_SMCCC_STD_CALL

@@ -105,6 +105,19 @@ int smcsim_sw_register_ta(struct smcsim_sw *sw, const struct smcsim_ta_desc *des
 /* ---- TAs loaded through the normal world (sw_ta_load.c) ---------------- */
 
 /*
+ * Opening a UUID the world does not know looks in OP-TEE 4.10's TA stores
+ * in their order, with the RPC traffic OP-TEE makes: the secure-storage
+ * store first (SHM_ALLOC of an application-shm FS buffer, 4096 bytes, kept
+ * to the end of the call; FS OPEN/REMOVE/CREATE/REMOVE of "/dirf.db",
+ * twice, when the normal world's storage is empty; see sw_ta_load.c for
+ * what is simplified when it is not), then the REE store: LOAD_TA. An
+ * error other than ITEM_NOT_FOUND from the first store (no application
+ * shm: OUT_OF_MEMORY) ends the search with that error; an error of
+ * LOAD_TA or of the TA buffer's SHM_ALLOC is the open's. While one thread
+ * loads a UUID, another open of the same UUID waits for it in the normal
+ * world (NOTIFICATION WAIT on its sync value), as OP-TEE's does; the
+ * storage look itself runs under one lock for every UUID.
+ *
  * A TA "file" as tee-supplicant hands it over with RPC LOAD_TA when a
  * session is opened to a UUID the world does not know. The simulator runs
  * no code from it: the file names a "program", a set of TA entry points the
@@ -239,8 +252,11 @@ int smcsim_sw_mutex_create(struct smcsim_sw *sw, struct smcsim_sw_mutex **out);
 void smcsim_sw_mutex_destroy(struct smcsim_sw_mutex *m);
 /**
  * smcsim_ta_mutex_lock() - take @m, waiting through the normal world
- * Return: TEE_SUCCESS with @m held; else the wait's error with @m not held
- * (OP-TEE panics there instead).
+ *
+ * A WAIT the normal world answers TEE_ERROR_TIMEOUT is simply asked again,
+ * as OP-TEE 4.10 does (observed on the firmware: it waits forever).
+ * Return: TEE_SUCCESS with @m held; else the wait's other error with @m
+ * not held (OP-TEE panics there instead).
  */
 uint32_t smcsim_ta_mutex_lock(struct smcsim_ta_sess *s,
 			      struct smcsim_sw_mutex *m);
@@ -373,5 +389,20 @@ _Noreturn void smcsim_ta_panic(struct smcsim_ta_sess *s, uint32_t code);
 #define SMCSIM_PTA_DEVICE_UUID \
 	{ 0x7011a688, 0xddde, 0x4053, \
 	  { 0xa5, 0xa9, 0x7b, 0x3c, 0x4d, 0xdf, 0x13, 0xb8 } }
+
+/*
+ * A stand-in for OP-TEE's invoke-tests pseudo TA (commands in optee_pta.h),
+ * present when the world is configured with internal_tests_pta, as OP-TEE
+ * built with CFG_TEE_CORE_EMBED_INTERNAL_TESTS has it. Flagged as a device
+ * (the firmware's GET_DEVICES lists it). Modelled: TRACE, PARAMS,
+ * MEMREF_NULL and the three secure-data-path commands (secure data path
+ * memory is the simulator's protected memory). Not modelled: SELF_TESTS,
+ * FS_HTREE, MUTEX, LOCKDEP, AES_PERF and later test commands answer
+ * TEE_ERROR_NOT_SUPPORTED (OP-TEE runs its internal tests there); any
+ * other command BAD_PARAMETERS, as OP-TEE's.
+ */
+#define SMCSIM_PTA_INVOKE_TESTS_UUID \
+	{ 0xd96a5b40, 0xc3e5, 0x21e3, \
+	  { 0x87, 0x94, 0x10, 0x02, 0xa5, 0xd5, 0xc6, 0x1b } }
 
 #endif /* SMCSIM_SW_TA_H */

@@ -178,7 +178,8 @@ int smcsim_supp_store_read_file(struct smcsim_supp_store *st, const char *name,
 	rt_mutex_lock(&st->lock);
 	f = supp_file_find(st, name);
 	if (f) {
-		if (buf)
+		/* An empty file has no data at all. */
+		if (buf && f->len && *len)
 			memcpy(buf, f->data, *len < f->len ? *len : f->len);
 		*len = f->len;
 		rc = 0;

@@ -44,7 +44,8 @@ static void fast_os_revision(struct smcsim_sw *sw, struct sw_args *args)
 {
 	args->a[0] = sw->cfg.os_revision_major;
 	args->a[1] = sw->cfg.os_revision_minor;
-	args->a[2] = sw->cfg.os_build_id;
+	/* All of x2: OP-TEE 4.10 on arm64 answers a 64-bit build id. */
+	args->a[2] = (unsigned long)sw->cfg.os_build_id;
 }
 
 static void fast_get_shm_config(struct smcsim_sw *sw, struct sw_args *args)

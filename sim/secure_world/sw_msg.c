@@ -21,21 +21,20 @@
 
 #include "sw_private.h"
 
+/*
+ * REGISTER_SHM as OP-TEE 4.10's register_shm(): exactly one param, of
+ * exactly TMEM_OUTPUT | NONCONTIG (no other attribute bits, no other
+ * direction). Only arg->ret is written: ret_origin keeps what the normal
+ * world left there, as on OP-TEE.
+ */
 static void msg_register_shm(struct sw_thread *t, struct optee_msg_arg *arg)
 {
 	const struct optee_msg_param *p = &arg->params[0];
-	uint64_t type;
 
-	arg->ret_origin = TEEC_ORIGIN_TEE;
 	/* params[0] exists only when num_params says so: check that first. */
-	if (arg->num_params != 1) {
-		arg->ret = TEE_ERROR_BAD_PARAMETERS;
-		return;
-	}
-	type = p->attr & OPTEE_MSG_ATTR_TYPE_MASK;
-	if (!(p->attr & OPTEE_MSG_ATTR_NONCONTIG) ||
-	    type < OPTEE_MSG_ATTR_TYPE_TMEM_INPUT ||
-	    type > OPTEE_MSG_ATTR_TYPE_TMEM_INOUT) {
+	if (arg->num_params != 1 ||
+	    p->attr != (OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT |
+			OPTEE_MSG_ATTR_NONCONTIG)) {
 		arg->ret = TEE_ERROR_BAD_PARAMETERS;
 		return;
 	}
@@ -43,17 +42,20 @@ static void msg_register_shm(struct sw_thread *t, struct optee_msg_arg *arg)
 				   p->u.tmem.size);
 }
 
+/*
+ * UNREGISTER_SHM as OP-TEE 4.10's unregister_shm(): with one param its
+ * cookie (rmem.shm_ref, whatever the attribute) is released and only ret
+ * is written (BAD_PARAMETERS for a cookie not registered); any other
+ * param count is BAD_PARAMETERS with origin TEE.
+ */
 static void msg_unregister_shm(struct sw_thread *t, struct optee_msg_arg *arg)
 {
-	const struct optee_msg_param *p = &arg->params[0];
-
-	arg->ret_origin = TEEC_ORIGIN_TEE;
-	if (arg->num_params != 1 ||
-	    p->attr != OPTEE_MSG_ATTR_TYPE_RMEM_INPUT) {
+	if (arg->num_params != 1) {
 		arg->ret = TEE_ERROR_BAD_PARAMETERS;
+		arg->ret_origin = TEEC_ORIGIN_TEE;
 		return;
 	}
-	arg->ret = sw_shm_unregister(t->sw, p->u.rmem.shm_ref);
+	arg->ret = sw_shm_unregister(t->sw, arg->params[0].u.rmem.shm_ref);
 }
 
 /* Return: a0 for the normal world. */
@@ -90,11 +92,10 @@ static unsigned long sw_msg_dispatch(struct sw_thread *t,
 		/* Without CFG_CORE_ASYNC_NOTIF these are unknown commands. */
 		if (!sw->cfg.async_notif)
 			return OPTEE_SMC_RETURN_EBADCMD;
+		/* OP-TEE writes neither ret nor ret_origin here (observed). */
 		sw_notif_yielding_event(sw, arg->cmd == OPTEE_MSG_CMD_DO_BOTTOM_HALF ?
 					SMCSIM_SW_NOTIF_EVENT_DO_BOTTOM_HALF :
 					SMCSIM_SW_NOTIF_EVENT_STOPPED);
-		arg->ret = TEE_SUCCESS;
-		arg->ret_origin = 0;
 		break;
 	case OPTEE_MSG_CMD_LEND_PROTMEM:
 	case OPTEE_MSG_CMD_RECLAIM_PROTMEM:
@@ -166,6 +167,12 @@ static unsigned long sw_std_call_mem(struct sw_thread *t, struct sw_mem *mem,
 	}
 	a0 = sw_msg_dispatch(t, arg);
 	smcsim_tev_msg(SMCSIM_TEV_END, (int)t->id, arg, size, a0);
+	/*
+	 * The call's FS buffer goes back now, while a supplied RPC
+	 * argument is still there to carry the SHM_FREE (OP-TEE clears the
+	 * thread's shm cache right after the message command).
+	 */
+	sw_fs_shm_release(t);
 	if (a0 == OPTEE_SMC_RETURN_OK) {
 		/* Only what the secure world answers goes back. */
 		sw_mem_write(sw, mem, offsetof(struct optee_msg_arg, session),

@@ -46,16 +46,20 @@ struct sw_args {
  * struct sw_shm - shared memory described by a page list
  * @link:	node in sw->shm_tree (registered shm only)
  * @cookie:	the normal world's name for it (0 for a temporary list)
+ * @seq:	registration order (a cookie may be registered twice)
  * @pages:	physical address of each page, each checked non-secure
  * @npages:	entries in @pages
  * @offset:	offset of the first byte in the first page
  * @size:	bytes
  * @users:	calls using it now (under sw->shm_lock); non-zero refuses
- *		UNREGISTER_SHM with TEE_ERROR_BUSY
+ *		UNREGISTER_SHM with TEE_ERROR_BUSY. A deliberate difference:
+ *		OP-TEE's UNREGISTER_SHM waits (a sleeping wait on its thread)
+ *		until those calls are done, then releases it
  */
 struct sw_shm {
 	RB_ENTRY(sw_shm) link;
 	uint64_t cookie;
+	uint64_t seq;
 	uint64_t *pages;
 	size_t npages;
 	size_t offset;
@@ -110,6 +114,24 @@ struct sw_mem {
 };
 
 /**
+ * struct sw_rpc_shm - memory the normal world gave with RPC SHM_ALLOC
+ * @mem:	checked window on it
+ * @pa:		physical address (contiguous answer) or page-list pointer
+ * @cookie:	the normal world's name for it (shm_ref)
+ * @size:	bytes usable (what was asked for)
+ * @noncontig:	described by a page list: passed on as RMEM by cookie
+ * @type:	OPTEE_RPC_SHM_TYPE_* it was allocated as
+ */
+struct sw_rpc_shm {
+	struct sw_mem mem;
+	uint64_t pa;
+	uint64_t cookie;
+	uint64_t size;
+	bool noncontig;
+	uint32_t type;
+};
+
+/**
  * struct sw_thread - one secure thread (OP-TEE's struct thread_ctx)
  * @sw:			its world
  * @id:			index, what a3 carries in an RPC
@@ -142,6 +164,9 @@ struct sw_mem {
  * @msg_buf:		the secure copy of the call's message (at most a
  *			page: OPTEE_MSG_MAX_NUM_PARAMS), as OP-TEE's thread
  *			copies it before looking at it
+ * @fs_shm:		the call's file-system RPC buffer (OP-TEE's per-thread
+ *			shm cache for FS RPCs): application shm from RPC
+ *			SHM_ALLOC, page-rounded, kept until the call ends
  */
 struct sw_thread {
 	struct smcsim_sw *sw;
@@ -161,6 +186,7 @@ struct sw_thread {
 	bool rpc_from_nw;
 	bool aborting;
 	uint64_t msg_buf[OPTEE_MSG_NONCONTIG_PAGE_SIZE / sizeof(uint64_t)];
+	struct sw_rpc_shm fs_shm;
 };
 
 /**
@@ -190,6 +216,10 @@ TAILQ_HEAD(sw_ta_program_list, sw_ta_program);
 /**
  * struct sw_session - an open TA session
  * @link:	in sw->sessions (while open)
+ * @order:	in sw->session_order, from the start of its OPEN_SESSION
+ *		until it is closed (or the open fails): OP-TEE's list of
+ *		sessions opened from the normal world, in the order they
+ *		were begun, which new ids are taken from
  * @id:		what the normal world calls it
  * @ta:		the TA
  * @ctx:	the TA's per-session pointer
@@ -202,6 +232,7 @@ TAILQ_HEAD(sw_ta_program_list, sw_ta_program);
  */
 struct sw_session {
 	RB_ENTRY(sw_session) link;
+	TAILQ_ENTRY(sw_session) order;
 	uint32_t id;
 	struct sw_ta *ta;
 	void *ctx;
@@ -213,6 +244,7 @@ struct sw_session {
 	atomic_bool cancel;
 };
 RB_HEAD(sw_session_tree, sw_session);
+TAILQ_HEAD(sw_session_list, sw_session);
 
 /*
  * What a TA callback gets: the session, the thread running the call (NULL
@@ -254,7 +286,11 @@ struct smcsim_ta_sess {
  *			@protmem_count
  * @protmem:		lent protected memory (sw_protmem.c)
  * @protmem_count:	entries in @protmem
- * @ta_lock:		protects @tas, @sessions, @next_session_id
+ * @ta_lock:		protects @tas, @sessions, @session_order
+ * @loading:		UUIDs a thread is loading now (@ta_lock): another
+ *			open of the same UUID waits for it (sw_ta.c)
+ * @tadb_mutex:		OP-TEE's tadb_mutex: held while the secure-storage
+ *			TA store looks for a TA (sw_ta_load.c)
  * @programs:		TA programs a loaded TA file may name (@ta_lock);
  *			never removed while the world lives
  * @rpmb:		the RPMB TA's client state (sw_ta_rpmb.c), set at
@@ -287,6 +323,7 @@ struct smcsim_sw {
 
 	struct rt_mutex shm_lock;
 	struct sw_shm_tree shm_tree;
+	uint64_t shm_seq;
 	unsigned int shm_count;
 	struct sw_protmem_list protmem;
 	unsigned int protmem_count;
@@ -294,8 +331,10 @@ struct smcsim_sw {
 	struct rt_mutex ta_lock;
 	struct sw_ta_list tas;
 	struct sw_session_tree sessions;
+	struct sw_session_list session_order;
+	LIST_HEAD(, sw_ta_loading) loading;
+	struct smcsim_sw_mutex *tadb_mutex;
 	unsigned int session_count;
-	uint32_t next_session_id;
 	struct sw_ta_program_list programs;
 	struct sw_rpmb *rpmb;
 };
@@ -421,30 +460,19 @@ int sw_ta_load_init(struct smcsim_sw *sw);
 /** sw_ta_load_fini() - free the programs (after the TAs) */
 void sw_ta_load_fini(struct smcsim_sw *sw);
 /**
- * sw_ta_load() - ask the normal world for TA @uuid (RPC LOAD_TA), verify
- * the file and register the TA
- * Return: the TA, or NULL with the reason logged (OP-TEE then answers
- * TEE_ERROR_ITEM_NOT_FOUND).
+ * sw_ta_load() - look for TA @uuid in OP-TEE's TA stores, in their order:
+ * the secure-storage store (its TA database in the REE file system, FS
+ * RPCs under the tadb mutex), then the REE store (RPC LOAD_TA through
+ * tee-supplicant); verify the file and register the TA
+ * @out:	the TA on success
+ * Return: TEE result: what the store that answered answered (a file that
+ * does not verify is TEE_ERROR_ITEM_NOT_FOUND).
  */
-struct sw_ta *sw_ta_load(struct sw_thread *t, const struct smcsim_uuid *uuid);
+uint32_t sw_ta_load(struct sw_thread *t, const struct smcsim_uuid *uuid,
+		    struct sw_ta **out);
+/** sw_fs_shm_release() - end of a call: SHM_FREE the FS RPC buffer */
+void sw_fs_shm_release(struct sw_thread *t);
 
-/**
- * struct sw_rpc_shm - memory the normal world gave with RPC SHM_ALLOC
- * @mem:	checked window on it
- * @pa:		physical address (contiguous answer) or page-list pointer
- * @cookie:	the normal world's name for it (shm_ref)
- * @size:	bytes usable (what was asked for)
- * @noncontig:	described by a page list: passed on as RMEM by cookie
- * @type:	OPTEE_RPC_SHM_TYPE_* it was allocated as
- */
-struct sw_rpc_shm {
-	struct sw_mem mem;
-	uint64_t pa;
-	uint64_t cookie;
-	uint64_t size;
-	bool noncontig;
-	uint32_t type;
-};
 /**
  * sw_rpc_shm_alloc() - RPC SHM_ALLOC of @size bytes of @type, the answer
  * checked (TMEM_OUTPUT, a cookie, at least @size bytes of non-secure
@@ -461,6 +489,17 @@ void sw_rpc_shm_free(struct sw_thread *t, struct sw_rpc_shm *shm);
  */
 void sw_rpc_shm_param(const struct sw_rpc_shm *shm, uint64_t dir,
 		      uint64_t offs, uint64_t size, struct optee_msg_param *p);
+
+/* sw_wq.c: the framework's own secure mutexes (not a TA's) */
+/**
+ * sw_mutex_lock_thread() - take @m on behalf of thread @t, waiting through
+ * the normal world as OP-TEE does: a WAIT answered with TIMEOUT is simply
+ * asked again (OP-TEE waits forever)
+ * Return: TEE_SUCCESS with @m held; another error of the wait (or the
+ * world being destroyed) with @m not held.
+ */
+uint32_t sw_mutex_lock_thread(struct sw_thread *t, struct smcsim_sw_mutex *m);
+uint32_t sw_mutex_unlock_thread(struct sw_thread *t, struct smcsim_sw_mutex *m);
 
 /* sw_ta_storage.c */
 int sw_ta_storage_register(struct smcsim_sw *sw);

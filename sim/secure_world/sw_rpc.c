@@ -137,6 +137,8 @@ void sw_rpc_call_done(struct sw_thread *t)
 	struct smcsim_sw *sw = t->sw;
 	uint64_t cookie = 0;
 
+	/* Normally gone already (sw_msg.c); the RPC argument goes last. */
+	sw_fs_shm_release(t);
 	if (t->rpc_mem_valid)
 		sw_mem_release(sw, &t->rpc_mem);
 	t->rpc_mem_valid = false;

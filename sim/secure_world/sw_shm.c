@@ -4,8 +4,9 @@
  *
  *  - registered shm (REGISTER_SHM / UNREGISTER_SHM): a page list read once
  *    from normal-world memory, kept in a tree by the normal world's cookie
- *    (libbsd sys/tree.h). Calls that use one hold a user, so it cannot be
- *    unregistered under them (TEE_ERROR_BUSY, as OP-TEE's mobj refcount);
+ *    (libbsd sys/tree.h), newest first among registrations of the same
+ *    cookie, as OP-TEE allows. Calls that use one hold a user, so it cannot
+ *    be unregistered under them (TEE_ERROR_BUSY; OP-TEE waits instead);
  *  - struct sw_mem: a window on normal-world memory, either physically
  *    contiguous (by PA) or through a page list, with read/write helpers so
  *    no caller ever dereferences normal-world memory it did not check.
@@ -22,12 +23,28 @@
 
 #include "sw_private.h"
 
+/*
+ * By cookie, then newest first: OP-TEE keeps registrations in a list,
+ * newest at the head, and does not refuse a cookie already registered;
+ * a lookup by cookie finds the newest one.
+ */
 static int sw_shm_cmp(const struct sw_shm *a, const struct sw_shm *b)
 {
-	return a->cookie < b->cookie ? -1 : a->cookie > b->cookie;
+	if (a->cookie != b->cookie)
+		return a->cookie < b->cookie ? -1 : 1;
+	return a->seq > b->seq ? -1 : a->seq < b->seq;
 }
 
 RB_GENERATE_STATIC(sw_shm_tree, sw_shm, link, sw_shm_cmp)
+
+/* Caller holds sw->shm_lock: the newest registration of @cookie, or NULL. */
+static struct sw_shm *sw_shm_find_locked(struct smcsim_sw *sw, uint64_t cookie)
+{
+	struct sw_shm key = { .cookie = cookie, .seq = UINT64_MAX };
+	struct sw_shm *shm = RB_NFIND(sw_shm_tree, &sw->shm_tree, &key);
+
+	return shm && shm->cookie == cookie ? shm : NULL;
+}
 
 static void sw_shm_free(struct sw_shm *shm)
 {
@@ -53,13 +70,11 @@ static uint32_t sw_pagelist_read(struct smcsim_sw *sw, uint64_t buf_ptr,
 	const size_t per_page = OPTEE_MSG_NONCONTIG_ENTRIES_PER_PAGE;
 	uint64_t offset = buf_ptr & SMCSIM_PAGE_MASK;
 	uint64_t list_pa = buf_ptr & ~(uint64_t)SMCSIM_PAGE_MASK;
-	struct smcsim_phys_region dram;
 	struct sw_shm *shm;
 	size_t npages, i;
 
-	if (!size || smcsim_phys_region_get(sw->cfg.phys, SMCSIM_MEM_NS_DRAM,
-					    &dram) ||
-	    size > dram.size)
+	if (!size ||
+	    size > smcsim_phys_kind_bytes(sw->cfg.phys, SMCSIM_MEM_NS_DRAM))
 		return TEE_ERROR_BAD_PARAMETERS;
 	npages = (size_t)((offset + size + SMCSIM_PAGE_MASK) / SMCSIM_PAGE_SIZE);
 
@@ -156,13 +171,9 @@ uint32_t sw_shm_register(struct smcsim_sw *sw, uint64_t cookie,
 		sw_shm_free(shm);
 		return TEE_ERROR_BAD_PARAMETERS;
 	}
-	if (RB_INSERT(sw_shm_tree, &sw->shm_tree, shm)) {
-		rt_mutex_unlock(&sw->shm_lock);
-		sw_log(sw, "REGISTER_SHM: cookie 0x%llx already registered",
-		       (unsigned long long)cookie);
-		sw_shm_free(shm);
-		return TEE_ERROR_BAD_PARAMETERS;
-	}
+	/* A cookie already registered is registered again (OP-TEE's list). */
+	shm->seq = ++sw->shm_seq;
+	RB_INSERT(sw_shm_tree, &sw->shm_tree, shm);
 	sw->shm_count++;
 	rt_mutex_unlock(&sw->shm_lock);
 	return TEE_SUCCESS;
@@ -170,14 +181,14 @@ uint32_t sw_shm_register(struct smcsim_sw *sw, uint64_t cookie,
 
 uint32_t sw_shm_unregister(struct smcsim_sw *sw, uint64_t cookie)
 {
-	struct sw_shm key = { .cookie = cookie };
 	struct sw_shm *shm;
 	uint32_t res = TEE_SUCCESS;
 
 	rt_mutex_lock(&sw->shm_lock);
-	shm = RB_FIND(sw_shm_tree, &sw->shm_tree, &key);
+	shm = sw_shm_find_locked(sw, cookie);
 	if (!shm) {
-		res = TEE_ERROR_ITEM_NOT_FOUND;
+		/* OP-TEE's mobj_reg_shm_release_by_cookie() */
+		res = TEE_ERROR_BAD_PARAMETERS;
 	} else if (shm->users) {
 		res = TEE_ERROR_BUSY;
 	} else {
@@ -203,11 +214,10 @@ void sw_shm_destroy_all(struct smcsim_sw *sw)
 
 bool smcsim_sw_shm_registered(struct smcsim_sw *sw, uint64_t cookie)
 {
-	struct sw_shm key = { .cookie = cookie };
 	bool found;
 
 	rt_mutex_lock(&sw->shm_lock);
-	found = RB_FIND(sw_shm_tree, &sw->shm_tree, &key) != NULL;
+	found = sw_shm_find_locked(sw, cookie) != NULL;
 	rt_mutex_unlock(&sw->shm_lock);
 	return found;
 }
@@ -239,13 +249,12 @@ int sw_mem_from_pa(struct smcsim_sw *sw, uint64_t pa, uint64_t size,
 int sw_mem_from_shm(struct smcsim_sw *sw, uint64_t cookie, uint64_t offs,
 		    uint64_t size, struct sw_mem *m)
 {
-	struct sw_shm key = { .cookie = cookie };
 	struct sw_shm *shm;
 	int rc = -ENOENT;
 
 	memset(m, 0, sizeof(*m));
 	rt_mutex_lock(&sw->shm_lock);
-	shm = RB_FIND(sw_shm_tree, &sw->shm_tree, &key);
+	shm = sw_shm_find_locked(sw, cookie);
 	if (shm) {
 		if (offs <= shm->size && size == SW_MEM_TO_END)
 			size = shm->size - offs;

@@ -7,8 +7,9 @@
  *  1. registry: TAs by UUID, sessions by id (libbsd sys/tree.h)
  *  2. parameters: optee_msg params -> the TA's view and back
  *  3. calling a TA, with panic unwinding
- *  4. the message commands
- *  5. services a TA may use
+ *  4. finding or loading a TA, one load per UUID at a time
+ *  5. the message commands
+ *  6. services a TA may use
  *
  * Result origins follow OP-TEE: what the TA answers has origin TRUSTED_APP,
  * what the framework refuses (no such session, bad parameters, a dead TA)
@@ -138,6 +139,17 @@ static void sw_params_release(struct smcsim_sw *sw, struct sw_params *pp)
 	}
 }
 
+/* [@pa, +@size) (at least a byte) lies in the reserved shm. */
+static bool sw_param_in_reserved_shm(struct smcsim_sw *sw, uint64_t pa,
+				     uint64_t size)
+{
+	enum smcsim_mem_kind kind;
+
+	return sw->cfg.reserved_shm &&
+	       !smcsim_phys_kind(sw->cfg.phys, pa, size ? size : 1, &kind) &&
+	       kind == SMCSIM_MEM_NS_SHM;
+}
+
 static uint32_t sw_param_mem_in(struct smcsim_sw *sw,
 				const struct optee_msg_param *mp,
 				struct sw_params *pp, unsigned int i)
@@ -147,18 +159,16 @@ static uint32_t sw_param_mem_in(struct smcsim_sw *sw,
 	int rc = 0;
 
 	if (type >= OPTEE_MSG_ATTR_TYPE_TMEM_INPUT) {
-		uint64_t allowed = OPTEE_MSG_ATTR_NONCONTIG |
-				   (OPTEE_MSG_ATTR_CACHE_MASK <<
-				    OPTEE_MSG_ATTR_CACHE_SHIFT);
-
-		if ((mp->attr & ~OPTEE_MSG_ATTR_TYPE_MASK) & ~allowed)
-			return TEE_ERROR_BAD_PARAMETERS;
 		size = mp->u.tmem.size;
 		if (!mp->u.tmem.buf_ptr) {
-			/* A NULL memref (MEMREF_NULL capability). */
+			/*
+			 * A NULL memref (MEMREF_NULL capability): the TA gets
+			 * it with size 0 whatever size was given, as OP-TEE's
+			 * set_tmem_param() hands it over.
+			 */
 			pp->ta[i].memref.buffer = NULL;
-			pp->ta[i].memref.size = (size_t)size;
-			pp->size[i] = size;
+			pp->ta[i].memref.size = 0;
+			pp->size[i] = 0;
 			return TEE_SUCCESS;
 		}
 		if (mp->attr & OPTEE_MSG_ATTR_NONCONTIG) {
@@ -167,24 +177,31 @@ static uint32_t sw_param_mem_in(struct smcsim_sw *sw,
 				rc = -EFAULT;
 		} else {
 			/*
-			 * Non-secure memory, else protected memory by address
-			 * (OP-TEE's set_tmem_param(): the SDP regions, then
-			 * lent memory).
+			 * The reserved shm, else protected memory by address
+			 * (OP-TEE's set_tmem_param(): the reserved shm, the
+			 * SDP regions, then lent memory); other non-secure
+			 * memory only by page list.
 			 */
-			rc = sw_mem_from_pa(sw, mp->u.tmem.buf_ptr, size,
-					    &pp->mem[i]);
+			rc = sw_param_in_reserved_shm(sw, mp->u.tmem.buf_ptr,
+						      size) ?
+			     sw_mem_from_pa(sw, mp->u.tmem.buf_ptr, size,
+					    &pp->mem[i]) : -EFAULT;
 			if (rc)
 				rc = sw_mem_from_protmem_pa(sw,
 							    mp->u.tmem.buf_ptr,
 							    size, &pp->mem[i]);
 		}
 	} else {
-		if (mp->attr & ~OPTEE_MSG_ATTR_TYPE_MASK)
-			return TEE_ERROR_BAD_PARAMETERS;
 		size = mp->u.rmem.size;
 		/* A cookie names registered shm or lent protected memory. */
 		rc = sw_mem_from_shm(sw, mp->u.rmem.shm_ref, mp->u.rmem.offs,
 				     size, &pp->mem[i]);
+		/*
+		 * Registered shm with a window outside it: SECURITY, as
+		 * OP-TEE's set_rmem_param() answers (observed).
+		 */
+		if (rc == -EFAULT)
+			return TEE_ERROR_SECURITY;
 		if (rc == -ENOENT)
 			rc = sw_mem_from_protmem_cookie(sw, mp->u.rmem.shm_ref,
 							mp->u.rmem.offs, size,
@@ -224,20 +241,22 @@ static uint32_t sw_params_in(struct smcsim_sw *sw,
 		uint64_t type = mp[i].attr & OPTEE_MSG_ATTR_TYPE_MASK;
 		uint32_t gp;
 
+		/*
+		 * As OP-TEE's copy_in_params(): META is refused, the other
+		 * attribute bits are not looked at (NONCONTIG only for TMEM).
+		 */
+		if (mp[i].attr & OPTEE_MSG_ATTR_META) {
+			res = TEE_ERROR_BAD_PARAMETERS;
+			break;
+		}
 		switch (type) {
 		case OPTEE_MSG_ATTR_TYPE_NONE:
 			gp = SMCSIM_TA_PARAM_NONE;
-			if (mp[i].attr != type)
-				res = TEE_ERROR_BAD_PARAMETERS;
 			break;
 		case OPTEE_MSG_ATTR_TYPE_VALUE_INPUT:
 		case OPTEE_MSG_ATTR_TYPE_VALUE_OUTPUT:
 		case OPTEE_MSG_ATTR_TYPE_VALUE_INOUT:
 			gp = (uint32_t)type;
-			if (mp[i].attr != type) {
-				res = TEE_ERROR_BAD_PARAMETERS;
-				break;
-			}
 			pp->ta[i].value.a = (uint32_t)mp[i].u.value.a;
 			pp->ta[i].value.b = (uint32_t)mp[i].u.value.b;
 			break;
@@ -284,9 +303,9 @@ static void sw_params_out(struct smcsim_sw *sw, struct optee_msg_param *mp,
 		switch (gp) {
 		case SMCSIM_TA_PARAM_VALUE_OUTPUT:
 		case SMCSIM_TA_PARAM_VALUE_INOUT:
+			/* a and b only: OP-TEE leaves c as it was. */
 			mp[i].u.value.a = pp->ta[i].value.a;
 			mp[i].u.value.b = pp->ta[i].value.b;
-			mp[i].u.value.c = 0;
 			break;
 		case SMCSIM_TA_PARAM_MEMREF_OUTPUT:
 		case SMCSIM_TA_PARAM_MEMREF_INOUT:
@@ -371,21 +390,257 @@ static void sw_session_put(struct sw_thread *t, struct smcsim_sw *sw,
 		sw_session_free(t, sess);
 }
 
-/* Caller holds sw->ta_lock. Return: a free id, never 0. */
+/*
+ * Caller holds sw->ta_lock. Return: a free id for a new session, 0 if
+ * none is left. As OP-TEE's new_session_id(): the id after the one of the
+ * session begun last that is still there (1 when there is none), or the
+ * next free one after it, never 0. Sessions still being opened count.
+ */
 static uint32_t sw_session_new_id(struct smcsim_sw *sw)
 {
-	struct sw_session key;
+	struct sw_session *last = TAILQ_LAST(&sw->session_order,
+					     sw_session_list);
+	struct sw_session *s;
+	uint32_t id = 1, first;
+	bool used;
 
+	if (last) {
+		id = last->id + 1;
+		if (!id)
+			id++;
+	}
+	first = id;
 	do {
-		key.id = sw->next_session_id++;
-	} while (!key.id || RB_FIND(sw_session_tree, &sw->sessions, &key));
-	return key.id;
+		used = false;
+		TAILQ_FOREACH(s, &sw->session_order, order) {
+			if (s->id == id) {
+				used = true;
+				break;
+			}
+		}
+		if (!used)
+			return id;
+		id++;
+		if (!id)
+			id++;
+	} while (id != first);
+	return 0;
 }
 
-/* ---- 4. message commands ------------------------------------------------- */
+/* The session leaves the list new ids are taken from; caller holds ta_lock. */
+static void sw_session_unlist_locked(struct smcsim_sw *sw,
+				     struct sw_session *sess)
+{
+	TAILQ_REMOVE(&sw->session_order, sess, order);
+}
+
+static void sw_session_unlist(struct smcsim_sw *sw, struct sw_session *sess)
+{
+	rt_mutex_lock(&sw->ta_lock);
+	sw_session_unlist_locked(sw, sess);
+	rt_mutex_unlock(&sw->ta_lock);
+}
+
+/* ---- 4. finding or loading a TA ------------------------------------------ */
+
+/**
+ * struct sw_load_waiter - a thread waiting for another one's load of the
+ * same UUID (lives on its stack)
+ * @link:	in sw_ta_loading.waiters
+ * @tid:	the thread, whose sync value wakes it
+ * @done:	chosen to wake up (sw->ta_lock)
+ */
+struct sw_load_waiter {
+	TAILQ_ENTRY(sw_load_waiter) link;
+	unsigned int tid;
+	bool done;
+};
+
+/**
+ * struct sw_ta_loading - a UUID a thread is loading (OP-TEE's user TA
+ * context, listed while it initializes), all under sw->ta_lock
+ * @link:	in sw->loading while the load runs
+ * @uuid:	what is loaded
+ * @refs:	the loader and every waiter; the last one frees it
+ * @waiters:	threads waiting for the load to end, first come first woken
+ */
+struct sw_ta_loading {
+	LIST_ENTRY(sw_ta_loading) link;
+	struct smcsim_uuid uuid;
+	unsigned int refs;
+	TAILQ_HEAD(, sw_load_waiter) waiters;
+};
+
+/*
+ * Caller holds sw->ta_lock: choose the next waiter not yet chosen and
+ * drop a reference. Return: its sync value, UINT32_MAX when none.
+ */
+static uint32_t sw_loading_put_locked(struct smcsim_sw *sw,
+				      struct sw_ta_loading *ld)
+{
+	struct sw_load_waiter *w;
+	uint32_t value = UINT32_MAX;
+
+	TAILQ_FOREACH(w, &ld->waiters, link) {
+		if (!w->done) {
+			w->done = true;
+			value = sw_notif_sync_value(sw, w->tid);
+			break;
+		}
+	}
+	if (!--ld->refs)
+		smcsim_free(ld);
+	return value;
+}
+
+static void sw_wake(struct sw_thread *t, uint32_t value)
+{
+	struct optee_msg_param p = {
+		.attr = OPTEE_MSG_ATTR_TYPE_VALUE_INPUT,
+		.u.value = { .a = OPTEE_RPC_NOTIFICATION_SEND, .b = value },
+	};
+
+	if (value != UINT32_MAX)
+		sw_rpc_cmd(t, OPTEE_RPC_CMD_NOTIFICATION, &p, 1);
+}
+
+/*
+ * Wait, through the normal world, for the load @ld to end (OP-TEE's
+ * condvar_wait() on tee_ta_init_cv): RPC NOTIFICATION WAIT on this
+ * thread's sync value until the loader (or the waiter before us) chooses
+ * us; a TIMEOUT answer is simply asked again, as OP-TEE does. Then hand
+ * the wake-up on to the next waiter, as OP-TEE's tee_ta_mutex does when
+ * this thread lets go of it. Caller holds sw->ta_lock; it is held again
+ * on return. Return: false when the wait had to be given up.
+ */
+static bool sw_loading_wait_locked(struct sw_thread *t,
+				   struct sw_ta_loading *ld)
+{
+	struct smcsim_sw *sw = t->sw;
+	struct sw_load_waiter w = { .tid = t->id };
+	struct optee_msg_param p;
+	uint32_t res, next;
+	bool done;
+
+	TAILQ_INSERT_TAIL(&ld->waiters, &w, link);
+	ld->refs++;
+	do {
+		rt_mutex_unlock(&sw->ta_lock);
+		p = (struct optee_msg_param){
+			.attr = OPTEE_MSG_ATTR_TYPE_VALUE_INPUT,
+			.u.value = { .a = OPTEE_RPC_NOTIFICATION_WAIT,
+				     .b = sw_notif_sync_value(sw, t->id) },
+		};
+		res = sw_rpc_cmd(t, OPTEE_RPC_CMD_NOTIFICATION, &p, 1);
+		rt_mutex_lock(&sw->ta_lock);
+		done = w.done;
+	} while (!done && (!res || (res == TEE_ERROR_TIMEOUT && !t->aborting)));
+	TAILQ_REMOVE(&ld->waiters, &w, link);
+	/* Chosen or not, the next one is woken: nobody is left hanging. */
+	next = sw_loading_put_locked(sw, ld);
+	rt_mutex_unlock(&sw->ta_lock);
+	sw_wake(t, next);
+	rt_mutex_lock(&sw->ta_lock);
+	if (!done)
+		sw_log(sw, "thread %u: waiting for a TA load failed 0x%x",
+		       t->id, res);
+	return done;
+}
+
+/*
+ * The TA @uuid: registered (built in, or loaded before), or loaded now
+ * from the TA stores (sw_ta_load()). While one thread loads a UUID,
+ * another open of the same UUID waits for it to finish and looks again,
+ * as OP-TEE's tee_ta_init_session_with_context() waits on an
+ * initializing context. Return: TEE result, *@out the TA on success.
+ */
+static uint32_t sw_ta_find_or_load(struct sw_thread *t,
+				   const struct smcsim_uuid *uuid,
+				   struct sw_ta **out)
+{
+	struct smcsim_sw *sw = t->sw;
+	struct sw_ta_loading *ld;
+	uint32_t res, next;
+
+	rt_mutex_lock(&sw->ta_lock);
+	for (;;) {
+		*out = sw_ta_find(sw, uuid);
+		if (*out) {
+			rt_mutex_unlock(&sw->ta_lock);
+			return TEE_SUCCESS;
+		}
+		LIST_FOREACH(ld, &sw->loading, link)
+			if (smcsim_uuid_equal(&ld->uuid, uuid))
+				break;
+		if (!ld)
+			break;
+		if (!sw_loading_wait_locked(t, ld)) {
+			rt_mutex_unlock(&sw->ta_lock);
+			return TEE_ERROR_COMMUNICATION;
+		}
+	}
+	ld = smcsim_zalloc(sizeof(*ld));
+	if (!ld) {
+		rt_mutex_unlock(&sw->ta_lock);
+		return TEE_ERROR_OUT_OF_MEMORY;
+	}
+	ld->uuid = *uuid;
+	ld->refs = 1;
+	TAILQ_INIT(&ld->waiters);
+	LIST_INSERT_HEAD(&sw->loading, ld, link);
+	rt_mutex_unlock(&sw->ta_lock);
+
+	res = sw_ta_load(t, uuid, out);
+
+	rt_mutex_lock(&sw->ta_lock);
+	LIST_REMOVE(ld, link);
+	next = sw_loading_put_locked(sw, ld);
+	rt_mutex_unlock(&sw->ta_lock);
+	/* The state changed: wake the first waiter (condvar_broadcast). */
+	sw_wake(t, next);
+	return res;
+}
+
+/* ---- 5. message commands ------------------------------------------------- */
 
 #define SW_META_VALUE (OPTEE_MSG_ATTR_TYPE_VALUE_INPUT | OPTEE_MSG_ATTR_META)
 
+/*
+ * The client's login, as OP-TEE's get_open_session_meta() takes it: the
+ * GP logins and REE_KERNEL; the UUID only for the logins that carry one.
+ * Return: false for any other login value.
+ */
+static bool sw_open_client(const struct optee_msg_param *p, uint32_t *login,
+			   struct smcsim_uuid *client)
+{
+	*login = (uint32_t)p->u.value.c;
+	switch (*login) {
+	case OPTEE_MSG_LOGIN_PUBLIC:
+	case OPTEE_MSG_LOGIN_REE_KERNEL:
+		memset(client, 0, sizeof(*client));
+		return true;
+	case OPTEE_MSG_LOGIN_USER:
+	case OPTEE_MSG_LOGIN_GROUP:
+	case OPTEE_MSG_LOGIN_APPLICATION:
+	case OPTEE_MSG_LOGIN_APPLICATION_USER:
+	case OPTEE_MSG_LOGIN_APPLICATION_GROUP:
+		smcsim_uuid_from_octets(client, p->u.octets);
+		return true;
+	default:
+		return false;
+	}
+}
+
+/*
+ * OPEN_SESSION in OP-TEE's order (entry_open_session(), then
+ * tee_ta_open_session()): the two meta params and the login; the call's
+ * params; then the session takes its id and joins the session list before
+ * the TA is even looked for (so an open in progress holds its id); then
+ * the TA is found, or loaded through the normal world; then its open
+ * entry runs. A failure after the id was taken gives the id back. The
+ * params are written back whatever the TA answered; arg->session is 0
+ * unless the session was opened.
+ */
 void sw_ta_open_session(struct sw_thread *t, struct optee_msg_arg *arg)
 {
 	struct smcsim_sw *sw = t->sw;
@@ -397,35 +652,21 @@ void sw_ta_open_session(struct sw_thread *t, struct optee_msg_arg *arg)
 	uint32_t res;
 
 	arg->ret_origin = TEEC_ORIGIN_TEE;
+	arg->session = 0;
 	if (arg->num_params < 2 || arg->params[0].attr != SW_META_VALUE ||
 	    arg->params[1].attr != SW_META_VALUE) {
 		arg->ret = TEE_ERROR_BAD_PARAMETERS;
 		return;
 	}
 	smcsim_uuid_from_octets(&uuid, arg->params[0].u.octets);
-	ta = sw_ta_lookup(sw, &uuid);
-	/* Unknown: ask tee-supplicant for it, as OP-TEE's REE FS TA store. */
-	if (!ta)
-		ta = sw_ta_load(t, &uuid);
-	if (!ta) {
-		arg->ret = TEE_ERROR_ITEM_NOT_FOUND;
-		return;
-	}
-
 	sess = smcsim_zalloc(sizeof(*sess));
 	if (!sess) {
 		arg->ret = TEE_ERROR_OUT_OF_MEMORY;
 		return;
 	}
-	sess->ta = ta;
-	smcsim_uuid_from_octets(&sess->client, arg->params[1].u.octets);
-	sess->login = (uint32_t)arg->params[1].u.value.c;
 	atomic_init(&sess->cancel, false);
-
-	if ((ta->desc.flags & SMCSIM_TA_FLAG_KERNEL_ONLY) &&
-	    sess->login != OPTEE_MSG_LOGIN_REE_KERNEL) {
-		arg->ret = TEE_ERROR_ACCESS_DENIED;
-		arg->ret_origin = TEEC_ORIGIN_TRUSTED_APP;
+	if (!sw_open_client(&arg->params[1], &sess->login, &sess->client)) {
+		arg->ret = TEE_ERROR_BAD_PARAMETERS;
 		smcsim_free(sess);
 		return;
 	}
@@ -436,26 +677,56 @@ void sw_ta_open_session(struct sw_thread *t, struct optee_msg_arg *arg)
 		return;
 	}
 
+	rt_mutex_lock(&sw->ta_lock);
+	sess->id = sw_session_new_id(sw);
+	if (sess->id)
+		TAILQ_INSERT_TAIL(&sw->session_order, sess, order);
+	rt_mutex_unlock(&sw->ta_lock);
+	if (!sess->id) {
+		arg->ret = TEE_ERROR_OVERFLOW;
+		goto err_params;
+	}
+
+	/* Unknown: look in the TA stores (secure storage, then LOAD_TA). */
+	res = sw_ta_find_or_load(t, &uuid, &ta);
+	if (res) {
+		arg->ret = res;
+		goto err_unlist;
+	}
+	sess->ta = ta;
+	if ((ta->desc.flags & SMCSIM_TA_FLAG_KERNEL_ONLY) &&
+	    sess->login != OPTEE_MSG_LOGIN_REE_KERNEL) {
+		/* What a TA's open entry refusing the client answers. */
+		arg->ret = TEE_ERROR_ACCESS_DENIED;
+		arg->ret_origin = TEEC_ORIGIN_TRUSTED_APP;
+		goto err_unlist;
+	}
+
 	res = sw_ta_call(t, sess, SW_TA_OPEN, 0, &pp, &panicked);
 	if (panicked) {
-		sw_params_release(sw, &pp);
-		smcsim_free(sess);
 		arg->ret = TEE_ERROR_TARGET_DEAD;
-		return;
+		goto err_unlist;
 	}
 	sw_params_out(sw, arg->params + 2, arg->num_params - 2, &pp, res);
 	arg->ret = res;
 	arg->ret_origin = TEEC_ORIGIN_TRUSTED_APP;
 	if (res) {
+		sw_session_unlist(sw, sess);
 		smcsim_free(sess);
 		return;
 	}
 	rt_mutex_lock(&sw->ta_lock);
-	sess->id = sw_session_new_id(sw);
 	RB_INSERT(sw_session_tree, &sw->sessions, sess);
 	sw->session_count++;
 	rt_mutex_unlock(&sw->ta_lock);
 	arg->session = sess->id;
+	return;
+
+err_unlist:
+	sw_session_unlist(sw, sess);
+err_params:
+	sw_params_release(sw, &pp);
+	smcsim_free(sess);
 }
 
 /* Find an open session and hold it for a call. Return: TEE result. */
@@ -479,6 +750,11 @@ static uint32_t sw_session_get(struct smcsim_sw *sw, uint32_t id,
 	return res;
 }
 
+/*
+ * INVOKE_COMMAND as OP-TEE's entry_invoke_command(): the params are taken
+ * first, then the session is looked for (an unknown one is
+ * BAD_PARAMETERS, origin TEE).
+ */
 void sw_ta_invoke(struct sw_thread *t, struct optee_msg_arg *arg)
 {
 	struct smcsim_sw *sw = t->sw;
@@ -488,15 +764,16 @@ void sw_ta_invoke(struct sw_thread *t, struct optee_msg_arg *arg)
 	uint32_t res;
 
 	arg->ret_origin = TEEC_ORIGIN_TEE;
-	res = sw_session_get(sw, arg->session, &sess);
+	res = sw_params_in(sw, arg->params, arg->num_params, &pp);
 	if (res) {
 		arg->ret = res;
 		return;
 	}
-	res = sw_params_in(sw, arg->params, arg->num_params, &pp);
+	res = sw_session_get(sw, arg->session, &sess);
 	if (res) {
+		sw_params_release(sw, &pp);
 		arg->ret = res;
-		goto out;
+		return;
 	}
 	res = sw_ta_call(t, sess, SW_TA_INVOKE, arg->func, &pp, &panicked);
 	atomic_store(&sess->cancel, false);
@@ -517,6 +794,11 @@ out:
 	sw_session_put(t, sw, sess);
 }
 
+/*
+ * CLOSE_SESSION as OP-TEE's entry_close_session(): no params allowed
+ * (BAD_PARAMETERS); a session that is not open is ITEM_NOT_FOUND; origin
+ * TEE in every case.
+ */
 void sw_ta_close_session(struct sw_thread *t, struct optee_msg_arg *arg)
 {
 	struct smcsim_sw *sw = t->sw;
@@ -524,23 +806,32 @@ void sw_ta_close_session(struct sw_thread *t, struct optee_msg_arg *arg)
 	struct sw_session *sess;
 
 	arg->ret_origin = TEEC_ORIGIN_TEE;
+	if (arg->num_params) {
+		arg->ret = TEE_ERROR_BAD_PARAMETERS;
+		return;
+	}
 	rt_mutex_lock(&sw->ta_lock);
 	sess = RB_FIND(sw_session_tree, &sw->sessions, &key);
 	if (sess) {
 		RB_REMOVE(sw_session_tree, &sw->sessions, sess);
+		sw_session_unlist_locked(sw, sess);
 		sw->session_count--;
 		sess->closed = true;
 		sess->users++;
 	}
 	rt_mutex_unlock(&sw->ta_lock);
 	if (!sess) {
-		arg->ret = TEE_ERROR_BAD_PARAMETERS;
+		arg->ret = TEE_ERROR_ITEM_NOT_FOUND;
 		return;
 	}
 	sw_session_put(t, sw, sess);
 	arg->ret = TEE_SUCCESS;
 }
 
+/*
+ * CANCEL as OP-TEE's entry_cancel(): no params allowed, an unknown session
+ * is BAD_PARAMETERS, origin TEE.
+ */
 void sw_ta_cancel(struct sw_thread *t, struct optee_msg_arg *arg)
 {
 	struct smcsim_sw *sw = t->sw;
@@ -548,12 +839,16 @@ void sw_ta_cancel(struct sw_thread *t, struct optee_msg_arg *arg)
 	struct sw_session *sess;
 
 	arg->ret_origin = TEEC_ORIGIN_TEE;
+	if (arg->num_params) {
+		arg->ret = TEE_ERROR_BAD_PARAMETERS;
+		return;
+	}
 	rt_mutex_lock(&sw->ta_lock);
 	sess = RB_FIND(sw_session_tree, &sw->sessions, &key);
 	if (sess)
 		atomic_store(&sess->cancel, true);
 	rt_mutex_unlock(&sw->ta_lock);
-	arg->ret = sess ? TEE_SUCCESS : TEE_ERROR_ITEM_NOT_FOUND;
+	arg->ret = sess ? TEE_SUCCESS : TEE_ERROR_BAD_PARAMETERS;
 }
 
 int sw_ta_init(struct smcsim_sw *sw)
@@ -563,8 +858,12 @@ int sw_ta_init(struct smcsim_sw *sw)
 	rt_mutex_init(&sw->ta_lock);
 	TAILQ_INIT(&sw->tas);
 	RB_INIT(&sw->sessions);
-	sw->next_session_id = 1;
+	TAILQ_INIT(&sw->session_order);
+	LIST_INIT(&sw->loading);
 	TAILQ_INIT(&sw->programs);
+	rc = smcsim_sw_mutex_create(sw, &sw->tadb_mutex);
+	if (rc)
+		return rc;
 	rc = sw_ta_register_builtins(sw);
 	return rc ? rc : sw_ta_load_init(sw);
 }
@@ -577,6 +876,7 @@ void sw_ta_fini(struct smcsim_sw *sw)
 	/* Sessions the normal world never closed: let their TAs clean up. */
 	RB_FOREACH_SAFE(sess, sw_session_tree, &sw->sessions, next) {
 		RB_REMOVE(sw_session_tree, &sw->sessions, sess);
+		TAILQ_REMOVE(&sw->session_order, sess, order);
 		sw_session_free(NULL, sess);
 	}
 	sw->session_count = 0;
@@ -585,10 +885,12 @@ void sw_ta_fini(struct smcsim_sw *sw)
 		smcsim_free(ta);
 	}
 	sw_ta_load_fini(sw);
+	smcsim_sw_mutex_destroy(sw->tadb_mutex);
+	sw->tadb_mutex = NULL;
 	rt_mutex_destroy(&sw->ta_lock);
 }
 
-/* ---- 5. services --------------------------------------------------------- */
+/* ---- 6. services --------------------------------------------------------- */
 
 void *smcsim_ta_priv(struct smcsim_ta_sess *s)
 {

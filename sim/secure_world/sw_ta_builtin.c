@@ -12,9 +12,11 @@
  *    ones, and contends on the world's shared secure mutex;
  *  - secure video: decodes into, fills and digests buffers in protected
  *    memory, and refuses to write decoded data anywhere else;
+ *  - with internal_tests_pta, a stand-in for OP-TEE's invoke-tests pseudo
+ *    TA (same UUID and commands, sw_ta.h);
  *  - OP-TEE's device-enumeration pseudo TA, same UUID and commands, which
  *    lists the TAs registered with SMCSIM_TA_FLAG_DEVICE (as RFC 4122
- *    octets, 16 bytes each) and only admits kernel clients.
+ *    octets, 16 bytes each) and, as OP-TEE's, admits any client.
  */
 #include <string.h>
 
@@ -227,48 +229,218 @@ static const struct smcsim_ta_ops notif_ops = {
 
 /* ---- device enumeration PTA --------------------------------------------- */
 
+/*
+ * OP-TEE 4.10's core/pta/device.c, in behaviour: no open entry (any login
+ * opens it); one MEMREF_OUTPUT; a NULL buffer with a size is
+ * BAD_PARAMETERS; the UUIDs that fit are written, the size answered is
+ * always what all of them need, and SHORT_BUFFER when that is more than
+ * was given. GET_DEVICES lists the TAs flagged SMCSIM_TA_FLAG_DEVICE;
+ * GET_DEVICES_SUPP lists none (no simulated TA needs tee-supplicant to be
+ * enumerated); GET_DEVICES_RPMB answers STORAGE_NOT_AVAILABLE before
+ * looking at the params, as a build without CFG_RPMB_FS does (the
+ * simulator has no RPMB file system; its RPMB TA is a TA of its own).
+ * Any other command is NOT_IMPLEMENTED.
+ */
 static uint32_t device_invoke(struct smcsim_ta_sess *s, uint32_t cmd,
 			      uint32_t pt, union smcsim_ta_param p[4])
 {
 	struct smcsim_uuid *uuids = NULL;
-	size_t n = 0, need, i;
+	size_t n = 0, fit, i;
 	uint8_t *out;
 
+	switch (cmd) {
+	case PTA_CMD_GET_DEVICES:
+	case PTA_CMD_GET_DEVICES_SUPP:
+		break;
+	case PTA_CMD_GET_DEVICES_RPMB:
+		return TEE_ERROR_STORAGE_NOT_AVAILABLE;
+	default:
+		return TEE_ERROR_NOT_IMPLEMENTED;
+	}
 	if (pt != PT(MEMREF_OUTPUT, NONE, NONE, NONE) ||
 	    null_memref_with_size(&p[0]))
 		return TEE_ERROR_BAD_PARAMETERS;
-	switch (cmd) {
-	case PTA_CMD_GET_DEVICES:
+	if (cmd == PTA_CMD_GET_DEVICES)
 		n = sw_ta_list_devices(s->t->sw, NULL, 0);
-		break;
-	case PTA_CMD_GET_DEVICES_SUPP:
-		/* No simulated TA needs tee-supplicant to be enumerated. */
-		n = 0;
-		break;
-	default:
-		return TEE_ERROR_NOT_SUPPORTED;
-	}
-	need = n * 16;
-	if (p[0].memref.size < need) {
-		p[0].memref.size = need;
-		return TEE_ERROR_SHORT_BUFFER;
-	}
-	if (n) {
-		uuids = smcsim_calloc(n, sizeof(*uuids));
+	fit = p[0].memref.buffer ? p[0].memref.size / 16 : 0;
+	if (fit > n)
+		fit = n;
+	if (fit) {
+		uuids = smcsim_calloc(fit, sizeof(*uuids));
 		if (!uuids)
 			return TEE_ERROR_OUT_OF_MEMORY;
 		/* TAs registered meanwhile are listed next time. */
-		i = sw_ta_list_devices(s->t->sw, uuids, n);
-		if (i < n)
-			n = i;
+		i = sw_ta_list_devices(s->t->sw, uuids, fit);
+		if (i < fit)
+			fit = i;
 		out = p[0].memref.buffer;
-		for (i = 0; i < n; i++)
+		for (i = 0; i < fit; i++)
 			smcsim_uuid_to_octets(&uuids[i], out + 16 * i);
 		smcsim_free(uuids);
 	}
 	p[0].memref.size = n * 16;
+	return n > fit ? TEE_ERROR_SHORT_BUFFER : TEE_SUCCESS;
+}
+
+/* ---- invoke-tests PTA (stand-in) ----------------------------------------- */
+
+/*
+ * What OP-TEE 4.10's core/pta/tests/invoke.c answers, for the commands the
+ * conformance suite uses (sw_ta.h). Behaviour, not code: PARAMS picks its
+ * test from the param types alone.
+ */
+
+/* The one param index of type @want with every other param NONE, or -1. */
+static int only_param_of_type(uint32_t pt, uint32_t want)
+{
+	int i, at = -1;
+
+	for (i = 0; i < SMCSIM_TA_NUM_PARAMS; i++) {
+		uint32_t t = SMCSIM_TA_PARAM_TYPE_GET(pt, i);
+
+		if (t == want && at < 0)
+			at = i;
+		else if (t != SMCSIM_TA_PARAM_NONE)
+			return -1;
+	}
+	return at;
+}
+
+/* The VALUE_OUTPUT index when the other three are VALUE_INPUT, or -1. */
+static int output_among_three_inputs(uint32_t pt)
+{
+	int i, at = -1;
+
+	for (i = 0; i < SMCSIM_TA_NUM_PARAMS; i++) {
+		uint32_t t = SMCSIM_TA_PARAM_TYPE_GET(pt, i);
+
+		if (t == SMCSIM_TA_PARAM_VALUE_OUTPUT && at < 0)
+			at = i;
+		else if (t != SMCSIM_TA_PARAM_VALUE_INPUT)
+			return -1;
+	}
+	return at;
+}
+
+static uint32_t invoke_tests_params(uint32_t pt, union smcsim_ta_param p[4])
+{
+	uint8_t sum = 0, *b;
+	size_t n;
+	int i, j;
+
+	/* One VALUE_INOUT: a = a + b. */
+	i = only_param_of_type(pt, SMCSIM_TA_PARAM_VALUE_INOUT);
+	if (i >= 0) {
+		p[i].value.a += p[i].value.b;
+		return TEE_SUCCESS;
+	}
+	/* One VALUE_OUTPUT, three VALUE_INPUT: the sums of a and of b. */
+	i = output_among_three_inputs(pt);
+	if (i >= 0) {
+		p[i].value.a = 0;
+		p[i].value.b = 0;
+		for (j = 0; j < SMCSIM_TA_NUM_PARAMS; j++) {
+			if (j == i)
+				continue;
+			p[i].value.a += p[j].value.a;
+			p[i].value.b += p[j].value.b;
+		}
+		return TEE_SUCCESS;
+	}
+	/*
+	 * One MEMREF_INOUT: byte 0 = the 8-bit sum of all its bytes. An
+	 * empty one is left alone (OP-TEE would write byte 0 of a buffer of
+	 * size 0, or fault on a NULL one).
+	 */
+	i = only_param_of_type(pt, SMCSIM_TA_PARAM_MEMREF_INOUT);
+	if (i >= 0) {
+		b = p[i].memref.buffer;
+		if (!b || !p[i].memref.size)
+			return TEE_SUCCESS;
+		for (n = 0; n < p[i].memref.size; n++)
+			sum = (uint8_t)(sum + b[n]);
+		b[0] = sum;
+		return TEE_SUCCESS;
+	}
+	return TEE_ERROR_BAD_PARAMETERS;
+}
+
+/* COPY_NSEC_TO_SEC (@to_sec) and COPY_SEC_TO_NSEC. */
+static uint32_t invoke_tests_copy(struct smcsim_ta_sess *s, uint32_t pt,
+				  union smcsim_ta_param p[4], bool to_sec)
+{
+	size_t sz = p[0].memref.size;
+
+	if (pt != PT(MEMREF_INPUT, MEMREF_OUTPUT, NONE, NONE))
+		return TEE_ERROR_BAD_PARAMETERS;
+	if (p[1].memref.size < sz) {
+		p[1].memref.size = sz;
+		return TEE_ERROR_SHORT_BUFFER;
+	}
+	if (smcsim_ta_param_is_protected(s, 0) == to_sec ||
+	    smcsim_ta_param_is_protected(s, 1) != to_sec)
+		return TEE_ERROR_BAD_PARAMETERS;
+	if (!sz)
+		return TEE_SUCCESS;
+	memcpy(p[1].memref.buffer, p[0].memref.buffer, sz);
 	return TEE_SUCCESS;
 }
+
+static uint32_t invoke_tests_read_modify(struct smcsim_ta_sess *s, uint32_t pt,
+					 union smcsim_ta_param p[4])
+{
+	uint8_t *b = p[0].memref.buffer;
+	size_t n;
+
+	if (pt != PT(MEMREF_INOUT, NONE, NONE, NONE) ||
+	    !smcsim_ta_param_is_protected(s, 0))
+		return TEE_ERROR_BAD_PARAMETERS;
+	for (n = 0; n < p[0].memref.size; n++)
+		b[n] = (uint8_t)-b[n];
+	return TEE_SUCCESS;
+}
+
+static uint32_t invoke_tests_invoke(struct smcsim_ta_sess *s, uint32_t cmd,
+				    uint32_t pt, union smcsim_ta_param p[4])
+{
+	struct smcsim_sw *sw = smcsim_ta_world(s);
+
+	switch (cmd) {
+	case PTA_INVOKE_TESTS_CMD_TRACE:
+		if (sw)
+			sw_log(sw, "pseudo TA \"invoke_tests.pta\" says "
+			       "\"Hello world !\"");
+		return TEE_SUCCESS;
+	case PTA_INVOKE_TESTS_CMD_PARAMS:
+		return invoke_tests_params(pt, p);
+	case PTA_INVOKE_TESTS_CMD_MEMREF_NULL:
+		if (pt != PT(MEMREF_INOUT, NONE, NONE, NONE) ||
+		    p[0].memref.buffer || p[0].memref.size)
+			return TEE_ERROR_BAD_PARAMETERS;
+		return TEE_SUCCESS;
+	case PTA_INVOKE_TESTS_CMD_COPY_NSEC_TO_SEC:
+		return invoke_tests_copy(s, pt, p, true);
+	case PTA_INVOKE_TESTS_CMD_READ_MODIFY_SEC:
+		return invoke_tests_read_modify(s, pt, p);
+	case PTA_INVOKE_TESTS_CMD_COPY_SEC_TO_NSEC:
+		return invoke_tests_copy(s, pt, p, false);
+	case PTA_INVOKE_TESTS_CMD_SELF_TESTS:
+	case PTA_INVOKE_TESTS_CMD_FS_HTREE:
+	case PTA_INVOKE_TESTS_CMD_MUTEX:
+	case PTA_INVOKE_TESTS_CMD_LOCKDEP:
+	case PTA_INVOKE_TESTS_CMD_AES_PERF:
+	case 11:	/* DT driver tests */
+	case 12:	/* transfer list tests */
+		/* OP-TEE's internal tests: not modelled. */
+		return TEE_ERROR_NOT_SUPPORTED;
+	default:
+		return TEE_ERROR_BAD_PARAMETERS;
+	}
+}
+
+static const struct smcsim_ta_ops invoke_tests_ops = {
+	.invoke = invoke_tests_invoke,
+};
 
 /* ---- secure video (secure data path) ------------------------------------- */
 
@@ -385,15 +557,24 @@ int sw_ta_register_builtins(struct smcsim_sw *sw)
 		{ .uuid = SMCSIM_TA_SDP_UUID, .name = "secure-video",
 		  .ops = &sdp_ops },
 		{ .uuid = SMCSIM_PTA_DEVICE_UUID, .name = "device.pta",
-		  .flags = SMCSIM_TA_FLAG_KERNEL_ONLY, .ops = &device_ops },
+		  .ops = &device_ops },
 	};
 	size_t i;
 	int rc;
+
+	const struct smcsim_ta_desc invoke_tests = {
+		.uuid = SMCSIM_PTA_INVOKE_TESTS_UUID,
+		.name = "invoke_tests.pta",
+		.flags = SMCSIM_TA_FLAG_DEVICE,
+		.ops = &invoke_tests_ops,
+	};
 
 	for (i = 0; i < sizeof(tas) / sizeof(tas[0]); i++) {
 		rc = smcsim_sw_register_ta(sw, &tas[i]);
 		if (rc)
 			return rc;
 	}
+	if (sw->cfg.internal_tests_pta)
+		return smcsim_sw_register_ta(sw, &invoke_tests);
 	return 0;
 }

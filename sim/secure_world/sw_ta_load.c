@@ -10,6 +10,8 @@
  *     that size, LOAD_TA into it, one copy into secure memory, SHM_FREE,
  *     then verification (sw_ta.h: magic, version, sizes, UUID, checksum,
  *     known program) and registration under the UUID
+ *  4. before that, the secure-storage TA store's look into the REE file
+ *     system, as OP-TEE tries it first
  *
  * The loaded bytes are read once, through the secure world's own window on
  * the physical address the SHM_ALLOC answer gave; every check runs on the
@@ -22,6 +24,7 @@
 
 #include <smcsim/alloc.h>
 #include <smcsim/optee_rpc_cmd.h>
+#include <smcsim/pgalloc.h>
 #include <smcsim/tee_error.h>
 
 #include "sw_private.h"
@@ -107,20 +110,17 @@ void sw_rpc_shm_free(struct sw_thread *t, struct sw_rpc_shm *shm)
 void sw_rpc_shm_param(const struct sw_rpc_shm *shm, uint64_t dir,
 		      uint64_t offs, uint64_t size, struct optee_msg_param *p)
 {
+	/*
+	 * Memory from SHM_ALLOC has a cookie, so OP-TEE names it by cookie
+	 * and offset (RMEM, get_rpc_arg()'s set_rmem()), whatever form the
+	 * normal world's answer took.
+	 */
 	memset(p, 0, sizeof(*p));
-	if (shm->noncontig) {
-		/* A page-list answer is named by cookie and offset. */
-		p->attr = dir - OPTEE_MSG_ATTR_TYPE_TMEM_INPUT +
-			  OPTEE_MSG_ATTR_TYPE_RMEM_INPUT;
-		p->u.rmem.offs = offs;
-		p->u.rmem.size = size;
-		p->u.rmem.shm_ref = shm->cookie;
-	} else {
-		p->attr = dir;
-		p->u.tmem.buf_ptr = shm->pa + offs;
-		p->u.tmem.size = size;
-		p->u.tmem.shm_ref = shm->cookie;
-	}
+	p->attr = dir - OPTEE_MSG_ATTR_TYPE_TMEM_INPUT +
+		  OPTEE_MSG_ATTR_TYPE_RMEM_INPUT;
+	p->u.rmem.offs = offs;
+	p->u.rmem.size = size;
+	p->u.rmem.shm_ref = shm->cookie;
 }
 
 /* ---- 2. programs --------------------------------------------------------- */
@@ -332,7 +332,162 @@ static uint32_t sw_ta_fetch(struct sw_thread *t, const struct smcsim_uuid *uuid,
 	return TEE_SUCCESS;
 }
 
-struct sw_ta *sw_ta_load(struct sw_thread *t, const struct smcsim_uuid *uuid)
+/* ---- 4. the secure-storage TA store ---------------------------------------- */
+
+/*
+ * OP-TEE tries its TA stores in order: the secure-storage store first
+ * (TAs installed into secure storage, kept in a TA database "ta.db" in the
+ * REE file system), then the REE store (LOAD_TA). Looking into the TA
+ * database opens the REE FS directory file "dirf.db" under the tadb mutex.
+ * The RPC traffic of that, as observed on OP-TEE 4.10 with a normal world
+ * whose storage is empty (facts/firmware-answers.md) and as read in its
+ * tadb.c and tee_ree_fs.c:
+ *
+ *   SHM_ALLOC APPL 4096, align 8   (the thread's FS buffer, kept to the
+ *                                    end of the call, then SHM_FREE)
+ *   FS OPEN "/dirf.db"  -> fails:  FS REMOVE "/dirf.db"
+ *   FS CREATE "/dirf.db" (when OPEN said ITEM_NOT_FOUND) -> fails: REMOVE
+ *   the same again (the TA database is looked up, then created)
+ *
+ * and an error other than ITEM_NOT_FOUND (or STORAGE_NOT_AVAILABLE) ends
+ * the search: no LOAD_TA, the open fails with it. A failed SHM_ALLOC is
+ * OUT_OF_MEMORY for the FS request that needed it (which is then not
+ * sent); the REMOVE after it asks SHM_ALLOC once more.
+ *
+ * Deliberate simplification: when the normal world opens or creates
+ * "/dirf.db", OP-TEE goes on to read or write its hash tree (encrypted
+ * with the device's key, which the simulator does not model). The
+ * simulator closes the file again (FS CLOSE) and takes the TA database
+ * to hold no entry, so the search goes on to LOAD_TA as OP-TEE's would.
+ */
+
+#define SW_FS_NAME_MAX	350	/* OP-TEE's TEE_FS_NAME_MAX */
+static const char sw_dirf_name[] = "/dirf.db";
+
+/* OP-TEE's tee_fs_rpc_cache_alloc(): @size bytes of the thread's buffer. */
+static uint32_t sw_fs_shm(struct sw_thread *t, size_t size,
+			  struct sw_rpc_shm **out)
+{
+	size_t want = (size + SMCSIM_PAGE_SIZE - 1) & ~(size_t)SMCSIM_PAGE_MASK;
+
+	if (t->fs_shm.cookie && t->fs_shm.size >= size) {
+		*out = &t->fs_shm;
+		return TEE_SUCCESS;
+	}
+	sw_rpc_shm_free(t, &t->fs_shm);
+	if (sw_rpc_shm_alloc(t, OPTEE_RPC_SHM_TYPE_APPL, want, &t->fs_shm))
+		return TEE_ERROR_OUT_OF_MEMORY;
+	*out = &t->fs_shm;
+	return TEE_SUCCESS;
+}
+
+void sw_fs_shm_release(struct sw_thread *t)
+{
+	sw_rpc_shm_free(t, &t->fs_shm);
+}
+
+/*
+ * FS OPEN, CREATE (@fd receives the normal world's descriptor) or REMOVE
+ * (@fd NULL) of @name. Return: TEE result.
+ */
+static uint32_t sw_fs_name_op(struct sw_thread *t, uint32_t op,
+			      const char *name, uint64_t *fd)
+{
+	char buf[SW_FS_NAME_MAX];
+	struct optee_msg_param p[3];
+	struct sw_rpc_shm *shm;
+	uint32_t res;
+
+	res = sw_fs_shm(t, sizeof(buf), &shm);
+	if (res)
+		return res;
+	memset(buf, 0, sizeof(buf));
+	memcpy(buf, name, strlen(name));
+	if (sw_mem_write(t->sw, &shm->mem, 0, buf, sizeof(buf)))
+		return TEE_ERROR_COMMUNICATION;
+	memset(p, 0, sizeof(p));
+	p[0].attr = OPTEE_MSG_ATTR_TYPE_VALUE_INPUT;
+	p[0].u.value.a = op;
+	sw_rpc_shm_param(shm, OPTEE_MSG_ATTR_TYPE_TMEM_INPUT, 0, sizeof(buf),
+			 &p[1]);
+	p[2].attr = OPTEE_MSG_ATTR_TYPE_VALUE_OUTPUT;
+	res = sw_rpc_cmd(t, OPTEE_RPC_CMD_FS, p, fd ? 3 : 2);
+	if (!res && fd)
+		*fd = p[2].u.value.a;
+	return res;
+}
+
+static void sw_fs_close(struct sw_thread *t, uint64_t fd)
+{
+	struct optee_msg_param p = {
+		.attr = OPTEE_MSG_ATTR_TYPE_VALUE_INPUT,
+		.u.value = { .a = OPTEE_RPC_FS_CLOSE, .b = fd },
+	};
+
+	sw_rpc_cmd(t, OPTEE_RPC_CMD_FS, &p, 1);
+}
+
+/* OP-TEE's ree_fs_open_primitive() on dirf.db. */
+static uint32_t sw_dirf_open(struct sw_thread *t, bool create)
+{
+	uint64_t fd = 0;
+	uint32_t res;
+
+	res = sw_fs_name_op(t, create ? OPTEE_RPC_FS_CREATE : OPTEE_RPC_FS_OPEN,
+			    sw_dirf_name, &fd);
+	if (!res) {
+		/* The simplification above: no hash tree behind it. */
+		sw_fs_close(t, fd);
+		return TEE_SUCCESS;
+	}
+	/* Not rollback-protected yet (no hash, counter 0): removed. */
+	sw_fs_name_op(t, OPTEE_RPC_FS_REMOVE, sw_dirf_name, NULL);
+	return res;
+}
+
+/* OP-TEE's open_dirh(): open the directory file, create it if missing. */
+static uint32_t sw_open_dirh(struct sw_thread *t)
+{
+	uint32_t res = sw_dirf_open(t, false);
+
+	if (res == TEE_ERROR_ITEM_NOT_FOUND)
+		res = sw_dirf_open(t, true);
+	return res;
+}
+
+/*
+ * The secure-storage store's open (tee_tadb_ta_open()). Return:
+ * ITEM_NOT_FOUND when the TA database has no such TA, or the error that
+ * ended the search.
+ */
+static uint32_t sw_tadb_open_ta(struct sw_thread *t,
+				const struct smcsim_uuid *uuid)
+{
+	static const struct smcsim_uuid null_uuid;
+	uint32_t res;
+
+	/* A nil UUID is refused before the database is looked at. */
+	if (smcsim_uuid_equal(uuid, &null_uuid))
+		return TEE_ERROR_GENERIC;
+	res = sw_mutex_lock_thread(t, t->sw->tadb_mutex);
+	if (res)
+		return res;
+	/* Open "ta.db": the directory file first (ree_fs_open()). */
+	res = sw_open_dirh(t);
+	if (!res)
+		res = TEE_ERROR_ITEM_NOT_FOUND;	/* no "ta.db" listed */
+	/* Not there: create it (ree_fs_create()), again via dirf.db. */
+	if (res == TEE_ERROR_ITEM_NOT_FOUND) {
+		res = sw_open_dirh(t);
+		if (!res)
+			res = TEE_ERROR_ITEM_NOT_FOUND;	/* empty: no entry */
+	}
+	sw_mutex_unlock_thread(t, t->sw->tadb_mutex);
+	return res;
+}
+
+uint32_t sw_ta_load(struct sw_thread *t, const struct smcsim_uuid *uuid,
+		    struct sw_ta **out)
 {
 	struct smcsim_sw *sw = t->sw;
 	struct smcsim_ta_desc desc = { .uuid = *uuid };
@@ -342,15 +497,29 @@ struct sw_ta *sw_ta_load(struct sw_thread *t, const struct smcsim_uuid *uuid)
 	uint32_t res, flags = 0;
 	int rc;
 
+	*out = NULL;
+	res = sw_tadb_open_ta(t, uuid);
+	if (res != TEE_ERROR_ITEM_NOT_FOUND &&
+	    res != TEE_ERROR_STORAGE_NOT_AVAILABLE) {
+		sw_log(sw, "thread %u: secure-storage TA store: 0x%x", t->id,
+		       res);
+		return res;
+	}
 	res = sw_ta_fetch(t, uuid, &file, &size);
 	if (res) {
 		sw_log(sw, "thread %u: TA load failed: 0x%x", t->id, res);
-		return NULL;
+		/*
+		 * The normal world's errors are the open's, as OP-TEE's REE
+		 * store returns them; a size the file format refuses is a TA
+		 * that cannot be loaded (sw_ta.h).
+		 */
+		return res == TEE_ERROR_BAD_FORMAT ? TEE_ERROR_ITEM_NOT_FOUND :
+						     res;
 	}
 	pg = sw_ta_file_verify(sw, file, size, uuid, &flags);
 	smcsim_free(file);
 	if (!pg)
-		return NULL;
+		return TEE_ERROR_ITEM_NOT_FOUND;
 
 	desc.name = pg->name;
 	desc.flags = flags;
@@ -359,7 +528,9 @@ struct sw_ta *sw_ta_load(struct sw_thread *t, const struct smcsim_uuid *uuid)
 	/* -EEXIST: another thread loaded it meanwhile; use that one. */
 	if (rc && rc != -EEXIST) {
 		sw_log(sw, "thread %u: registering a loaded TA: %d", t->id, rc);
-		return NULL;
+		return rc == -ENOMEM ? TEE_ERROR_OUT_OF_MEMORY :
+				       TEE_ERROR_GENERIC;
 	}
-	return sw_ta_lookup(sw, uuid);
+	*out = sw_ta_lookup(sw, uuid);
+	return *out ? TEE_SUCCESS : TEE_ERROR_ITEM_NOT_FOUND;
 }

@@ -1,15 +1,12 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * The simulated secure world's life cycle and its monitor entry: every SMC
- * lands in smcsim_sw_smc(), which splits fast from yielding calls as the
- * secure monitor and OP-TEE's entry vector do. Handlers work on a copy of
- * the caller's registers, so a register a call does not set comes back as
- * the caller's input (observed on real OP-TEE, abi-facts.md section 10).
+ * The simulated secure world's life cycle, its configurations and its
+ * read-only introspection. Every SMC enters through the monitor
+ * (sw_monitor.c).
  */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
-#include <string.h>
 
 #include <smcsim/alloc.h>
 #include <smcsim/log.h>
@@ -33,8 +30,33 @@ void smcsim_sw_config_default(struct smcsim_sw_config *cfg,
 		.system_threads = true,
 		.os_revision_major = 4,
 		.os_revision_minor = 10,
-		.os_build_id = 0x736d6373,	/* "smcs" */
+		.os_build_id = SMCSIM_SW_DEFAULT_BUILD_ID,
+		.smccc_version = SMCSIM_SW_TFA_SMCCC_VERSION,
+		.psci_version = SMCSIM_SW_TFA_PSCI_VERSION,
 	};
+}
+
+void smcsim_sw_config_qemu_v8(struct smcsim_sw_config *cfg,
+			      struct smcsim_phys *phys)
+{
+	smcsim_sw_config_default(cfg, SMCSIM_ABI_UPSTREAM, phys);
+	/* Already the default's, restated: this is the firmware's build. */
+	cfg->num_threads = 2;
+	cfg->reserved_shm = true;
+	cfg->shm_cached = true;
+	cfg->dynamic_shm = true;
+	cfg->async_notif = true;
+	cfg->notif_value_max = 0;	/* 64 + 2 threads = 0x42 */
+	cfg->rpmb_probe = true;
+	cfg->static_protmem = false;
+	cfg->dynamic_protmem = false;
+	cfg->os_revision_major = 4;
+	cfg->os_revision_minor = 10;
+	cfg->smccc_version = SMCSIM_SW_TFA_SMCCC_VERSION;
+	cfg->psci_version = SMCSIM_SW_TFA_PSCI_VERSION;
+	/* What differs from the default. */
+	cfg->os_build_id = SMCSIM_SW_QEMU_V8_FW_BUILD_ID;
+	cfg->internal_tests_pta = true;
 }
 
 void sw_log(const struct smcsim_sw *sw, const char *fmt, ...)
@@ -172,44 +194,6 @@ void smcsim_sw_destroy(struct smcsim_sw *sw)
 	rt_mutex_destroy(&sw->lock);
 	smcsim_free(sw->threads);
 	smcsim_free(sw);
-}
-
-/*
- * What the secure monitor (TF-A) does with the function ID before OP-TEE
- * sees it: only W0 counts, bit 16 is SMCCC 1.3's SVE hint and is cleared,
- * and a fast call with any of the reserved bits 23:17 set is unknown.
- * Return: false if the call must answer UNKNOWN_FUNCTION.
- */
-static bool sw_monitor_fid(unsigned long a0, uint32_t *fid)
-{
-	*fid = sw_reg32(a0) & ~ARM_SMCCC_SVE_HINT;
-	return !(smccc_is_fast(*fid) && (*fid & ARM_SMCCC_FC_RESERVED_MASK));
-}
-
-void smcsim_sw_smc(struct smcsim_sw *sw, const unsigned long a[8],
-		   struct arm_smccc_res *res)
-{
-	struct sw_args args;
-
-	uint32_t fid;
-
-	memcpy(args.a, a, sizeof(args.a));
-	atomic_fetch_add(&sw->calls, 1);
-
-	if (!sw_monitor_fid(a[0], &fid)) {
-		args.a[0] = OPTEE_SMC_RETURN_UNKNOWN_FUNCTION;
-	} else {
-		args.a[0] = fid;
-		if (smccc_is_fast(fid))
-			sw_entry_fast(sw, &args);
-		else
-			sw_entry_std(sw, &args);
-	}
-
-	res->a0 = args.a[0];
-	res->a1 = args.a[1];
-	res->a2 = args.a[2];
-	res->a3 = args.a[3];
 }
 
 unsigned int smcsim_sw_num_threads(const struct smcsim_sw *sw)

@@ -146,13 +146,19 @@ static uint32_t sw_wq_wake_next(struct smcsim_ta_sess *s,
 	return smcsim_ta_notif_send(s, value);
 }
 
-uint32_t smcsim_ta_mutex_lock(struct smcsim_ta_sess *s,
-			      struct smcsim_sw_mutex *m)
+/*
+ * Take @m, queueing and waiting in the normal world while it is held.
+ * With @persist a WAIT answered TEE_ERROR_TIMEOUT is asked again, as
+ * OP-TEE's wait queue does for a wait without a timeout; otherwise, and
+ * for any other error, the thread gives up.
+ */
+static uint32_t sw_mutex_lock(struct smcsim_ta_sess *s,
+			      struct smcsim_sw_mutex *m, bool persist)
 {
 	struct smcsim_sw *sw = m->sw;
 	struct sw_wq_elem e;
 	uint32_t res;
-	bool done;
+	bool done, give_up;
 
 	if (!s->t)
 		return TEE_ERROR_COMMUNICATION;
@@ -171,16 +177,18 @@ uint32_t smcsim_ta_mutex_lock(struct smcsim_ta_sess *s,
 
 		do {
 			res = smcsim_ta_notif_wait(s, sw_notif_sync_value(sw, s->t->id), 0);
+			give_up = res && !(persist && res == TEE_ERROR_TIMEOUT &&
+					   !s->t->aborting);
 			rt_mutex_lock(&sw->wq_lock);
 			done = e.done;
-			if (done || res) {
+			if (done || give_up) {
 				TAILQ_REMOVE(&m->wq, &e, link);
 				m->nwaiters--;
 			}
 			rt_mutex_unlock(&sw->wq_lock);
-		} while (!done && !res);
+		} while (!done && !give_up);
 
-		if (res) {
+		if (give_up) {
 			/*
 			 * Giving up. If an unlocker already chose us, its
 			 * wake-up must go to the next waiter instead, or that
@@ -193,6 +201,26 @@ uint32_t smcsim_ta_mutex_lock(struct smcsim_ta_sess *s,
 			return res;
 		}
 	}
+}
+
+uint32_t smcsim_ta_mutex_lock(struct smcsim_ta_sess *s,
+			      struct smcsim_sw_mutex *m)
+{
+	return sw_mutex_lock(s, m, true);
+}
+
+uint32_t sw_mutex_lock_thread(struct sw_thread *t, struct smcsim_sw_mutex *m)
+{
+	struct smcsim_ta_sess h = { .t = t };
+
+	return sw_mutex_lock(&h, m, true);
+}
+
+uint32_t sw_mutex_unlock_thread(struct sw_thread *t, struct smcsim_sw_mutex *m)
+{
+	struct smcsim_ta_sess h = { .t = t };
+
+	return smcsim_ta_mutex_unlock(&h, m);
 }
 
 uint32_t smcsim_ta_mutex_unlock(struct smcsim_ta_sess *s,

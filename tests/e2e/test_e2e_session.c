@@ -1350,15 +1350,28 @@ static void e2e_session_open_missing_ta(void **state)
 	struct tee_context *ctx = open_ctx(e);
 	uint32_t sess = 0xabcd, origin;
 
+	/*
+	 * No tee-supplicant here: OP-TEE's first TA store (secure storage)
+	 * cannot get application shm for its file-system requests and the
+	 * search ends with OUT_OF_MEMORY from the TEE, as on OP-TEE 4.10
+	 * (facts/firmware-answers.md). With a supplicant it is
+	 * ITEM_NOT_FOUND (test_e2e_supplicant).
+	 */
 	assert_int_equal(try_open(ctx, &missing, &sess, &origin),
-			 TEE_ERROR_ITEM_NOT_FOUND);
+			 TEE_ERROR_OUT_OF_MEMORY);
 	assert_int_equal(origin, TEEC_ORIGIN_TEE);
 	assert_int_equal(try_open(ctx, &swapped, &sess, &origin),
-			 TEE_ERROR_ITEM_NOT_FOUND);
+			 TEE_ERROR_OUT_OF_MEMORY);
 	assert_int_equal(smcsim_sw_session_count(e->sw), 0);
-	/* The device PTA exists, but only admits kernel logins. */
-	assert_int_equal(try_open(ctx, &pta, &sess, &origin),
-			 TEE_ERROR_ACCESS_DENIED);
+	/*
+	 * The device PTA exists and, as OP-TEE's, admits a PUBLIC login; the
+	 * failed opens gave their ids back, so it is session 1.
+	 */
+	assert_int_equal(try_open(ctx, &pta, &sess, &origin), TEE_SUCCESS);
+	assert_int_equal(origin, TEEC_ORIGIN_TRUSTED_APP);
+	assert_int_equal(sess, 1);
+	assert_int_equal(smcsim_sw_session_count(e->sw), 1);
+	assert_int_equal(tee_client_close_session(ctx, sess), 0);
 	assert_int_equal(smcsim_sw_session_count(e->sw), 0);
 	tee_client_close_context(ctx);
 }

@@ -2,11 +2,14 @@
 /*
  * End-to-end tests of the supplicant path: the tee-supplicant stand-in
  * (supplicant.h) serving the secure world through the driver's supplicant
- * queue. A TA the secure world does not have is loaded with RPC LOAD_TA
- * into application shm (SHM_ALLOC/SHM_FREE APPL through the supplicant),
- * verified and run; a corrupted, mismatched or unknown-program file, and no
- * supplicant at all, give TEE_ERROR_ITEM_NOT_FOUND (origin TEE) as OP-TEE
- * answers; the storage TA writes and reads objects through RPC FS; a
+ * queue. A TA the secure world does not have is first looked for in
+ * secure storage (OP-TEE's TA database, FS requests on "/dirf.db" in
+ * application shm), then loaded with RPC LOAD_TA into application shm
+ * (SHM_ALLOC/SHM_FREE APPL through the supplicant), verified and run; a
+ * corrupted, mismatched or unknown-program file gives
+ * TEE_ERROR_ITEM_NOT_FOUND (origin TEE); no supplicant at all gives
+ * OUT_OF_MEMORY, as OP-TEE 4.10 answers when it gets no application shm;
+ * the storage TA writes and reads objects through RPC FS; a
  * supplicant that dies at a chosen request fails the call cleanly, leaves
  * every secure thread FREE, and a new supplicant serves again.
  */
@@ -47,10 +50,11 @@ struct fixture {
 	struct tee_context *ctx;
 };
 
-static int setup(void **state)
+static int setup_threads(void **state, unsigned int threads)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	struct tb_opts o = { .profile = SMCSIM_ABI_UPSTREAM };
+	struct tb_opts o = { .profile = SMCSIM_ABI_UPSTREAM,
+			     .threads = threads };
 
 	assert_non_null(f);
 	tb_start(&f->tb, &o);
@@ -58,6 +62,22 @@ static int setup(void **state)
 	f->ctx = tb_open_ctx(&f->tb);
 	*state = f;
 	return 0;
+}
+
+static int setup(void **state)
+{
+	return setup_threads(state, 0);
+}
+
+/*
+ * Four secure threads: with OP-TEE's two, both held by the two opens (one
+ * in SHM_ALLOC, one waiting for it), the supplicant could not register the
+ * application shm it allocates (REGISTER_SHM needs a thread of its own) and
+ * everything would wait forever, as on a real two-thread system.
+ */
+static int setup4(void **state)
+{
+	return setup_threads(state, 4);
 }
 
 static int teardown(void **state)
@@ -100,6 +120,56 @@ static void add_ta(struct fixture *f, const struct smcsim_uuid *file_uuid,
 	assert_int_equal(smcsim_supp_store_add_ta(f->store, &loaded_uuid, buf,
 						  len), 0);
 	free(buf);
+}
+
+/*
+ * Requests the secure-storage look costs before LOAD_TA: SHM_ALLOC of the
+ * FS buffer, then the directory file opened and closed twice once it
+ * exists ("/dirf.db", created by the first look: OPEN fails, REMOVE,
+ * CREATE, CLOSE, OPEN, CLOSE); the FS buffer's SHM_FREE ends the call.
+ */
+#define PROBE_REQS_FIRST	7
+#define PROBE_REQS		5
+
+static uint32_t open_uuid(struct fixture *f, const struct smcsim_uuid *u,
+			  uint32_t *session, uint32_t *origin)
+{
+	struct tee_ioctl_open_session_arg arg = {
+		.clnt_login = TEE_IOCTL_LOGIN_PUBLIC,
+	};
+
+	smcsim_uuid_to_octets(u, arg.uuid);
+	assert_int_equal(tee_client_open_session(f->ctx, &arg, NULL), 0);
+	*session = arg.session;
+	if (origin)
+		*origin = arg.ret_origin;
+	return arg.ret;
+}
+
+/*
+ * The first look into secure storage creates "/dirf.db": do it with a
+ * supplicant of its own, so that later counts start from PROBE_REQS.
+ */
+static void prime_storage(struct fixture *f)
+{
+	static const struct smcsim_uuid nowhere = {
+		0x534d4353, 0x00bb, 0x4000,
+		{ 0x80, 0x00, 0x6e, 0x6f, 0x6e, 0x65, 0x00, 0x00 } };
+	struct smcsim_supp *s = supp_start(f, NULL);
+	struct smcsim_supp_stats st;
+	uint32_t session = 0;
+	uint8_t buf[1];
+	size_t len = sizeof(buf);
+
+	assert_int_equal(open_uuid(f, &nowhere, &session, NULL),
+			 TEE_ERROR_ITEM_NOT_FOUND);
+	smcsim_supp_get_stats(s, &st);
+	/* The look, LOAD_TA (nothing to load), the FS buffer's SHM_FREE. */
+	assert_int_equal(st.requests, PROBE_REQS_FIRST + 2);
+	assert_int_equal(smcsim_supp_store_read_file(f->store, "/dirf.db", buf,
+						     &len), 0);
+	assert_int_equal(len, 0);
+	smcsim_supp_stop(s);
 }
 
 static uint32_t open_loaded(struct fixture *f, uint32_t *session,
@@ -192,9 +262,13 @@ static void supplicant_load_ta(void **state)
 	assert_int_equal(open_loaded(f, &session, &origin), TEE_SUCCESS);
 	invoke_add(f, session);
 	assert_int_equal(tee_client_close_session(f->ctx, session), 0);
-	/* Loaded once: a second open needs no supplicant. */
+	/*
+	 * Loaded once: a second open needs no supplicant. The first asked,
+	 * after the secure-storage look: LOAD_TA x2, SHM_ALLOC, SHM_FREE,
+	 * then the FS buffer's SHM_FREE.
+	 */
 	smcsim_supp_get_stats(s, &st);
-	assert_int_equal(st.requests, 4);	/* LOAD_TA x2, SHM_ALLOC, SHM_FREE */
+	assert_int_equal(st.requests, PROBE_REQS_FIRST + 4 + 1);
 	assert_int_equal(st.shm_live, 0);
 	smcsim_supp_stop(s);
 	assert_int_equal(open_loaded(f, &session, NULL), TEE_SUCCESS);
@@ -297,8 +371,12 @@ static void supplicant_load_ta_test_program(void **state)
 	smcsim_supp_stop(s);
 }
 
-/* No supplicant: an in-kernel client is answered at once. */
-static void supplicant_none_item_not_found(void **state)
+/*
+ * No supplicant: an in-kernel client is answered at once, OUT_OF_MEMORY
+ * from the TEE: the secure-storage store gets no application shm (two
+ * SHM_ALLOC refused) and the search ends there, as on OP-TEE 4.10.
+ */
+static void supplicant_none_out_of_memory(void **state)
 {
 	struct fixture *f = *state;
 	uint32_t session = 0, origin;
@@ -306,7 +384,7 @@ static void supplicant_none_item_not_found(void **state)
 
 	add_ta(f, &loaded_uuid, "echo", 0, SIZE_MAX);
 	assert_int_equal(open_loaded(f, &session, &origin),
-			 TEE_ERROR_ITEM_NOT_FOUND);
+			 TEE_ERROR_OUT_OF_MEMORY);
 	assert_int_equal(origin, TEEC_ORIGIN_TEE);
 	assert_true(rt_now_ms() - t0 < 2000);
 	assert_threads_free(f);
@@ -336,10 +414,74 @@ static void supplicant_wrong_shm_id(void **state)
 
 	add_ta(f, &loaded_uuid, "echo", 0, SIZE_MAX);
 	s = supp_start(f, &cfg);
+	/* No application shm at all: the first store stops at it. */
 	assert_int_equal(open_loaded(f, &session, NULL),
-			 TEE_ERROR_ITEM_NOT_FOUND);
+			 TEE_ERROR_OUT_OF_MEMORY);
 	assert_threads_free(f);
 	smcsim_supp_stop(s);
+}
+
+/*
+ * Two clients open the same TA, not loaded yet, at once, the supplicant
+ * slow to answer LOAD_TA: the second open waits (in the driver, on its
+ * notification key) until the first has loaded the TA, then finds it: one
+ * load in all, as OP-TEE's second open waits on the first one's
+ * initializing context.
+ */
+static unsigned int slow_load_tas;
+
+static void slow_load_hook(void *ctx, unsigned int nr, uint32_t func,
+			   const struct tee_param *param, uint32_t num_params,
+			   struct smcsim_supp_action *act)
+{
+	(void)ctx;
+	(void)nr;
+	(void)param;
+	(void)num_params;
+	if (func == OPTEE_RPC_CMD_LOAD_TA) {
+		slow_load_tas++;
+		act->delay_ms = 50;
+	}
+}
+
+struct opener {
+	struct fixture *f;
+	uint32_t session;
+};
+
+static uint32_t opener_main(void *arg)
+{
+	struct opener *o = arg;
+
+	return open_loaded(o->f, &o->session, NULL);
+}
+
+static void supplicant_concurrent_opens_load_once(void **state)
+{
+	struct fixture *f = *state;
+	struct smcsim_supp_cfg cfg = { .hook = slow_load_hook };
+	struct opener o[2] = { { .f = f }, { .f = f } };
+	struct tb_job j[2];
+	struct smcsim_supp *s;
+	unsigned int i;
+
+	slow_load_tas = 0;
+	add_ta(f, &loaded_uuid, "echo", 0, SIZE_MAX);
+	s = supp_start(f, &cfg);
+	for (i = 0; i < 2; i++)
+		tb_job_start(&j[i], "opener", opener_main, &o[i]);
+	for (i = 0; i < 2; i++)
+		assert_int_equal(tb_job_join(&j[i], TB_WAIT_MS), TEE_SUCCESS);
+	assert_int_not_equal(o[0].session, o[1].session);
+	for (i = 0; i < 2; i++) {
+		invoke_add(f, o[i].session);
+		assert_int_equal(tee_client_close_session(f->ctx, o[i].session),
+				 0);
+	}
+	smcsim_supp_stop(s);
+	/* The size query and the load itself, once. */
+	assert_int_equal(slow_load_tas, 2);
+	assert_threads_free(f);
 }
 
 /* ---- secure storage -------------------------------------------------------- */
@@ -440,12 +582,19 @@ static void supplicant_storage_write_read(void **state)
 
 /*
  * Die at each request of a TA load in turn (LOAD_TA query, SHM_ALLOC,
- * LOAD_TA, SHM_FREE); a new supplicant serves the next try. Dying at
- * SHM_FREE comes after the file was copied: the load succeeds, as in
- * OP-TEE, which ignores the result of freeing.
+ * LOAD_TA, SHM_FREE), after the secure-storage look; a new supplicant
+ * serves the next try. The failed request's error is the open's (OP-TEE's
+ * REE store returns it): COMMUNICATION from the driver for a LOAD_TA,
+ * OUT_OF_MEMORY for the shm. Dying at SHM_FREE comes after the file was
+ * copied: the load succeeds, as in OP-TEE, which ignores the result of
+ * freeing.
  */
 static void supplicant_dies_during_load(void **state)
 {
+	static const uint32_t want[] = {
+		TEE_ERROR_COMMUNICATION, TEE_ERROR_OUT_OF_MEMORY,
+		TEE_ERROR_COMMUNICATION,
+	};
 	struct fixture *f = *state;
 	struct smcsim_supp_cfg cfg = { 0 };
 	struct smcsim_supp *s;
@@ -453,19 +602,20 @@ static void supplicant_dies_during_load(void **state)
 	unsigned int n;
 
 	add_ta(f, &loaded_uuid, "echo", 100, SIZE_MAX);
+	prime_storage(f);
 	for (n = 1; n <= 3; n++) {
-		cfg.die_at = n;
+		cfg.die_at = PROBE_REQS + n;
 		s = supp_start(f, &cfg);
 		session = 0;
 		assert_int_equal(open_loaded(f, &session, &origin),
-				 TEE_ERROR_ITEM_NOT_FOUND);
+				 want[n - 1]);
 		assert_int_equal(origin, TEEC_ORIGIN_TEE);
 		assert_int_equal(session, 0);
 		supp_wait_dead(s);
 		assert_threads_free(f);
 		smcsim_supp_stop(s);
 	}
-	cfg.die_at = 4;
+	cfg.die_at = PROBE_REQS + 4;
 	s = supp_start(f, &cfg);
 	assert_int_equal(open_loaded(f, &session, NULL), TEE_SUCCESS);
 	supp_wait_dead(s);
@@ -534,12 +684,15 @@ static void delay_hook(void *ctx, unsigned int nr, uint32_t func,
 		       const struct tee_param *param, uint32_t num_params,
 		       struct smcsim_supp_action *act)
 {
+	static unsigned int load_tas;
+
 	(void)ctx;
 	(void)param;
 	(void)num_params;
-	(void)func;
+	(void)nr;
 	act->delay_ms = 20;
-	if (nr == 1) {
+	/* The first LOAD_TA ever: answered BUSY. */
+	if (func == OPTEE_RPC_CMD_LOAD_TA && !load_tas++) {
 		act->verdict = SMCSIM_SUPP_ANSWER;
 		act->ret = TEE_ERROR_BUSY;
 	}
@@ -556,8 +709,8 @@ static void supplicant_hook_delay_and_answer(void **state)
 	add_ta(f, &loaded_uuid, "echo", 0, SIZE_MAX);
 	s = supp_start(f, &cfg);
 	t0 = rt_now_ms();
-	assert_int_equal(open_loaded(f, &session, NULL),
-			 TEE_ERROR_ITEM_NOT_FOUND);
+	/* The REE store's LOAD_TA error is the open's. */
+	assert_int_equal(open_loaded(f, &session, NULL), TEE_ERROR_BUSY);
 	assert_true(rt_now_ms() - t0 >= 20);
 	assert_int_equal(open_loaded(f, &session, NULL), TEE_SUCCESS);
 	assert_int_equal(tee_client_close_session(f->ctx, session), 0);
@@ -574,10 +727,12 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(supplicant_load_ta_test_program,
 						setup, teardown),
-		cmocka_unit_test_setup_teardown(supplicant_none_item_not_found,
+		cmocka_unit_test_setup_teardown(supplicant_none_out_of_memory,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(supplicant_wrong_shm_id, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(supplicant_concurrent_opens_load_once,
+						setup4, teardown),
 		cmocka_unit_test_setup_teardown(supplicant_storage_write_read,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(supplicant_dies_during_load, setup,

@@ -6,7 +6,9 @@
  * space), what each world may map, translation in both directions, and the
  * page allocator over non-secure DRAM; the normal world's view, which faults
  * on secure and protected memory and on pages lent to the secure world
- * (proved in forked children, tb_probe_read()).
+ * (proved in forked children, tb_probe_read()). Then maps other than the
+ * default: carve-outs inside DRAM, several DRAM banks, and the firmware's
+ * QEMU v8 machine (1057 MiB, 0x50000000 mappable).
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -31,6 +33,19 @@
 #define SEC_BASE	0x0e100000ULL
 #define PROT_BASE	0x43000000ULL
 #define PAGE_SZ		SMCSIM_PAGE_SIZE
+
+/* The first range of @kind in @cfg (the default map has one of each). */
+static struct smcsim_phys_range *kr(struct smcsim_phys_config *cfg,
+				    enum smcsim_mem_kind kind)
+{
+	unsigned int i;
+
+	for (i = 0; i < cfg->nranges; i++)
+		if (cfg->range[i].kind == kind)
+			return &cfg->range[i];
+	fail_msg("no range of kind %d", kind);
+	return NULL;
+}
 
 static int setup_default(void **state)
 {
@@ -58,14 +73,14 @@ static void phys_default_layout(void **state)
 	struct smcsim_phys_region r;
 
 	smcsim_phys_config_default(&cfg);
-	assert_int_equal(cfg.region[SMCSIM_MEM_NS_DRAM].base, DRAM_BASE);
-	assert_int_equal(cfg.region[SMCSIM_MEM_NS_DRAM].size, DRAM_SIZE);
-	assert_int_equal(cfg.region[SMCSIM_MEM_NS_SHM].base, SHM_BASE);
-	assert_int_equal(cfg.region[SMCSIM_MEM_NS_SHM].size, SHM_SIZE);
-	assert_int_equal(cfg.region[SMCSIM_MEM_SECURE].base, SEC_BASE);
-	assert_true(cfg.region[SMCSIM_MEM_SECURE].size > 0);
-	assert_int_equal(cfg.region[SMCSIM_MEM_PROTMEM].base, PROT_BASE);
-	assert_true(cfg.region[SMCSIM_MEM_PROTMEM].size > 0);
+	assert_int_equal(kr(&cfg, SMCSIM_MEM_NS_DRAM)->base, DRAM_BASE);
+	assert_int_equal(kr(&cfg, SMCSIM_MEM_NS_DRAM)->size, DRAM_SIZE);
+	assert_int_equal(kr(&cfg, SMCSIM_MEM_NS_SHM)->base, SHM_BASE);
+	assert_int_equal(kr(&cfg, SMCSIM_MEM_NS_SHM)->size, SHM_SIZE);
+	assert_int_equal(kr(&cfg, SMCSIM_MEM_SECURE)->base, SEC_BASE);
+	assert_true(kr(&cfg, SMCSIM_MEM_SECURE)->size > 0);
+	assert_int_equal(kr(&cfg, SMCSIM_MEM_PROTMEM)->base, PROT_BASE);
+	assert_true(kr(&cfg, SMCSIM_MEM_PROTMEM)->size > 0);
 
 	/* The created map reports the same layout. */
 	assert_int_equal(smcsim_phys_region_get(phys, SMCSIM_MEM_NS_DRAM, &r), 0);
@@ -76,11 +91,11 @@ static void phys_default_layout(void **state)
 	assert_int_equal(r.size, SHM_SIZE);
 	assert_int_equal(smcsim_phys_region_get(phys, SMCSIM_MEM_SECURE, &r), 0);
 	assert_int_equal(r.base, SEC_BASE);
-	assert_int_equal(r.size, cfg.region[SMCSIM_MEM_SECURE].size);
+	assert_int_equal(r.size, kr(&cfg, SMCSIM_MEM_SECURE)->size);
 	assert_int_equal(smcsim_phys_region_get(phys, SMCSIM_MEM_PROTMEM, &r),
 			 0);
 	assert_int_equal(r.base, PROT_BASE);
-	assert_int_equal(r.size, cfg.region[SMCSIM_MEM_PROTMEM].size);
+	assert_int_equal(r.size, kr(&cfg, SMCSIM_MEM_PROTMEM)->size);
 	assert_int_equal(smcsim_phys_region_get(phys, SMCSIM_MEM_NUM_KINDS, &r),
 			 -ENOENT);
 }
@@ -99,26 +114,27 @@ static void phys_create_rejects_overlap(void **state)
 	struct smcsim_phys_config cfg;
 
 	(void)state;
-	/* The reserved shm inside DRAM. */
+	/* The reserved shm straddling the end of DRAM (inside it is fine). */
 	smcsim_phys_config_default(&cfg);
-	cfg.region[SMCSIM_MEM_NS_SHM].base = DRAM_BASE + (16ULL << 20);
+	kr(&cfg, SMCSIM_MEM_NS_SHM)->base = DRAM_BASE + DRAM_SIZE - PAGE_SZ;
 	expect_create_fails(&cfg);
 
 	/* Protected memory sharing its last page with the shm's first. */
 	smcsim_phys_config_default(&cfg);
-	cfg.region[SMCSIM_MEM_PROTMEM].base = SHM_BASE - SMCSIM_PAGE_SIZE;
-	cfg.region[SMCSIM_MEM_PROTMEM].size = SMCSIM_PAGE_SIZE * 2;
+	kr(&cfg, SMCSIM_MEM_PROTMEM)->base = SHM_BASE - SMCSIM_PAGE_SIZE;
+	kr(&cfg, SMCSIM_MEM_PROTMEM)->size = SMCSIM_PAGE_SIZE * 2;
 	expect_create_fails(&cfg);
 
 	/* Secure memory covering all of protected memory. */
 	smcsim_phys_config_default(&cfg);
-	cfg.region[SMCSIM_MEM_SECURE].base = PROT_BASE - SMCSIM_PAGE_SIZE;
-	cfg.region[SMCSIM_MEM_SECURE].size = 64ULL << 20;
+	kr(&cfg, SMCSIM_MEM_SECURE)->base = PROT_BASE - SMCSIM_PAGE_SIZE;
+	kr(&cfg, SMCSIM_MEM_SECURE)->size = 64ULL << 20;
 	expect_create_fails(&cfg);
 
 	/* Two identical regions. */
 	smcsim_phys_config_default(&cfg);
-	cfg.region[SMCSIM_MEM_SECURE] = cfg.region[SMCSIM_MEM_PROTMEM];
+	kr(&cfg, SMCSIM_MEM_SECURE)->base = PROT_BASE;
+	kr(&cfg, SMCSIM_MEM_SECURE)->size = kr(&cfg, SMCSIM_MEM_PROTMEM)->size;
 	expect_create_fails(&cfg);
 }
 
@@ -128,21 +144,21 @@ static void phys_create_rejects_unaligned(void **state)
 
 	(void)state;
 	smcsim_phys_config_default(&cfg);
-	cfg.region[SMCSIM_MEM_NS_DRAM].base += 0x800;
+	kr(&cfg, SMCSIM_MEM_NS_DRAM)->base += 0x800;
 	expect_create_fails(&cfg);
 
 	smcsim_phys_config_default(&cfg);
-	cfg.region[SMCSIM_MEM_NS_SHM].size += 1;
+	kr(&cfg, SMCSIM_MEM_NS_SHM)->size += 1;
 	expect_create_fails(&cfg);
 
 	smcsim_phys_config_default(&cfg);
-	cfg.region[SMCSIM_MEM_SECURE].base += 4;
+	kr(&cfg, SMCSIM_MEM_SECURE)->base += 4;
 	expect_create_fails(&cfg);
 
 	/* A region that wraps around the top of the address space. */
 	smcsim_phys_config_default(&cfg);
-	cfg.region[SMCSIM_MEM_PROTMEM].base = UINT64_MAX & ~SMCSIM_PAGE_MASK;
-	cfg.region[SMCSIM_MEM_PROTMEM].size = 2 * SMCSIM_PAGE_SIZE;
+	kr(&cfg, SMCSIM_MEM_PROTMEM)->base = UINT64_MAX & ~SMCSIM_PAGE_MASK;
+	kr(&cfg, SMCSIM_MEM_PROTMEM)->size = 2 * SMCSIM_PAGE_SIZE;
 	expect_create_fails(&cfg);
 }
 
@@ -152,7 +168,11 @@ static void phys_create_rejects_missing_dram(void **state)
 
 	(void)state;
 	smcsim_phys_config_default(&cfg);
-	cfg.region[SMCSIM_MEM_NS_DRAM].size = 0;
+	assert_int_equal(smcsim_phys_config_remove(&cfg, SMCSIM_MEM_NS_DRAM), 1);
+	expect_create_fails(&cfg);
+	/* Nor may a listed range be empty. */
+	smcsim_phys_config_default(&cfg);
+	kr(&cfg, SMCSIM_MEM_SECURE)->size = 0;
 	expect_create_fails(&cfg);
 }
 
@@ -419,7 +439,7 @@ static void phys_dram_pages(void **state)
 			 0);
 }
 
-static void phys_region_size_zero_is_absent(void **state)
+static void phys_removed_range_is_absent(void **state)
 {
 	struct smcsim_phys_config cfg;
 	struct smcsim_phys *phys = NULL;
@@ -428,10 +448,10 @@ static void phys_region_size_zero_is_absent(void **state)
 
 	(void)state;
 	smcsim_phys_config_default(&cfg);
-	cfg.region[SMCSIM_MEM_PROTMEM].size = 0;
-	/* An absent region's base is not checked against the others. */
-	cfg.region[SMCSIM_MEM_NS_SHM].base = DRAM_BASE + 0x800;
-	cfg.region[SMCSIM_MEM_NS_SHM].size = 0;
+	assert_int_equal(smcsim_phys_config_remove(&cfg, SMCSIM_MEM_PROTMEM),
+			 1);
+	assert_int_equal(smcsim_phys_config_remove(&cfg, SMCSIM_MEM_NS_SHM), 1);
+	assert_int_equal(smcsim_phys_config_remove(&cfg, SMCSIM_MEM_NS_SHM), 0);
 	assert_int_equal(smcsim_phys_create(&cfg, &phys), 0);
 	assert_non_null(phys);
 
@@ -448,9 +468,6 @@ static void phys_region_size_zero_is_absent(void **state)
 	assert_int_equal(smcsim_phys_kind(phys, PROT_BASE, 0, &kind), -EFAULT);
 	assert_null(smcsim_phys_map(phys, SMCSIM_WORLD_SECURE, PROT_BASE, 1));
 	assert_null(smcsim_phys_map(phys, SMCSIM_WORLD_NORMAL, SHM_BASE, 1));
-	/* The DRAM offset the absent shm named is still plain DRAM. */
-	assert_int_equal(smcsim_phys_kind(phys, DRAM_BASE + 0x800, 1, &kind), 0);
-	assert_int_equal(kind, SMCSIM_MEM_NS_DRAM);
 	smcsim_phys_destroy(phys);
 }
 
@@ -702,6 +719,248 @@ static void phys_ns_fd_refuses(void **state)
 	assert_int_equal(offs, 7);
 }
 
+/* ---- maps other than the default ------------------------------------------ */
+
+/*
+ * 16 MiB of DRAM with the shm carved out at +4 MiB and protected memory at
+ * +8 MiB (1 MiB each): allocatable DRAM is [0, 4), [5, 8), [9, 16) MiB.
+ */
+#define CV_DRAM		0x40000000ULL
+#define CV_SHM		(CV_DRAM + (4ULL << 20))
+#define CV_PROT		(CV_DRAM + (8ULL << 20))
+#define CV_MB		(1ULL << 20)
+
+static struct smcsim_phys *create_carved(void)
+{
+	struct smcsim_phys_config cfg = { 0 };
+	struct smcsim_phys *phys = NULL;
+
+	smcsim_phys_config_add(&cfg, SMCSIM_MEM_NS_DRAM, CV_DRAM, 16 * CV_MB);
+	smcsim_phys_config_add(&cfg, SMCSIM_MEM_NS_SHM, CV_SHM, CV_MB);
+	smcsim_phys_config_add(&cfg, SMCSIM_MEM_PROTMEM, CV_PROT, CV_MB);
+	smcsim_phys_config_add(&cfg, SMCSIM_MEM_SECURE, SEC_BASE, 15 * CV_MB);
+	assert_int_equal(smcsim_phys_create(&cfg, &phys), 0);
+	return phys;
+}
+
+/* A carve-out's pages are the carve-out's, with its access rules. */
+static void phys_carve_outs_take_their_kind(void **state)
+{
+	struct smcsim_phys *phys = create_carved();
+	struct smcsim_phys_config back;
+	struct smcsim_phys_region r;
+	enum smcsim_mem_kind kind;
+	uint8_t *shm_sw, *dram_nw;
+	const uint8_t *ns;
+
+	(void)state;
+	assert_int_equal(smcsim_phys_kind(phys, CV_SHM, CV_MB, &kind), 0);
+	assert_int_equal(kind, SMCSIM_MEM_NS_SHM);
+	assert_int_equal(smcsim_phys_kind(phys, CV_PROT + 0x10, 8, &kind), 0);
+	assert_int_equal(kind, SMCSIM_MEM_PROTMEM);
+	assert_int_equal(smcsim_phys_kind(phys, CV_SHM - 8, 8, &kind), 0);
+	assert_int_equal(kind, SMCSIM_MEM_NS_DRAM);
+	assert_int_equal(smcsim_phys_kind(phys, CV_PROT + CV_MB, 8, &kind), 0);
+	assert_int_equal(kind, SMCSIM_MEM_NS_DRAM);
+	/* Across a carve-out's edge: in no one range. */
+	assert_int_equal(smcsim_phys_kind(phys, CV_SHM - 8, 16, &kind),
+			 -EFAULT);
+	assert_null(smcsim_phys_map(phys, SMCSIM_WORLD_SECURE,
+				    CV_PROT + CV_MB - 8, 16));
+	assert_false(smcsim_phys_is_nonsecure(phys, CV_DRAM, 16 * CV_MB));
+
+	/* The normal world maps the shm carve-out, not the protected one. */
+	assert_non_null(smcsim_phys_map(phys, SMCSIM_WORLD_NORMAL, CV_SHM, 1));
+	assert_null(smcsim_phys_map(phys, SMCSIM_WORLD_NORMAL, CV_PROT, 1));
+	assert_false(smcsim_phys_is_nonsecure(phys, CV_PROT, 1));
+	ns = smcsim_phys_ns_view(phys, CV_PROT, PAGE_SZ);
+	assert_non_null(ns);
+	assert_int_equal(tb_probe_read(ns), TB_PROBE_FAULTED);
+	assert_int_equal(smcsim_phys_set_ns_access(phys, CV_PROT, PAGE_SZ,
+						   true), -EINVAL);
+
+	/* The shm is its own memory, and so is the DRAM next to it. */
+	shm_sw = smcsim_phys_map(phys, SMCSIM_WORLD_SECURE, CV_SHM, PAGE_SZ);
+	dram_nw = smcsim_phys_map(phys, SMCSIM_WORLD_NORMAL, CV_SHM - PAGE_SZ,
+				  PAGE_SZ);
+	assert_non_null(shm_sw);
+	assert_non_null(dram_nw);
+	shm_sw[0] = 0x5c;
+	dram_nw[PAGE_SZ - 1] = 0xd7;
+	assert_int_equal(*(uint8_t *)smcsim_phys_map(phys, SMCSIM_WORLD_NORMAL,
+						     CV_SHM, 1), 0x5c);
+	assert_int_equal(*(uint8_t *)smcsim_phys_map(phys, SMCSIM_WORLD_SECURE,
+						     CV_SHM - 1, 1), 0xd7);
+
+	/* What the map reports. */
+	assert_int_equal(smcsim_phys_region_get(phys, SMCSIM_MEM_NS_DRAM, &r),
+			 0);
+	assert_int_equal(r.base, CV_DRAM);
+	assert_int_equal(r.size, 16 * CV_MB);
+	assert_int_equal(smcsim_phys_region_get(phys, SMCSIM_MEM_PROTMEM, &r),
+			 0);
+	assert_int_equal(r.base, CV_PROT);
+	assert_int_equal(smcsim_phys_kind_bytes(phys, SMCSIM_MEM_NS_DRAM),
+			 16 * CV_MB);
+	smcsim_phys_config_get(phys, &back);
+	assert_int_equal(back.nranges, 4);
+	smcsim_phys_destroy(phys);
+}
+
+/* Every DRAM page the allocator gives lies outside both carve-outs. */
+static void phys_alloc_never_in_a_carve_out(void **state)
+{
+	struct smcsim_phys *phys = create_carved();
+	const size_t pages = 14 * CV_MB / PAGE_SZ;
+	enum smcsim_mem_kind kind;
+	uint64_t pa;
+	size_t n;
+
+	(void)state;
+	/* A run longer than the longest segment (7 MiB) does not fit. */
+	assert_int_equal(smcsim_phys_alloc_pages(phys, 7 * CV_MB / PAGE_SZ + 1,
+						 &pa), -ENOMEM);
+	assert_int_equal(smcsim_phys_alloc_pages(phys, 7 * CV_MB / PAGE_SZ,
+						 &pa), 0);
+	assert_int_equal(pa, CV_DRAM + 9 * CV_MB);
+	assert_int_equal(smcsim_phys_free_pages(phys, pa, 7 * CV_MB / PAGE_SZ),
+			 0);
+	/* No run across a carve-out, though the pages either side are free. */
+	assert_int_equal(smcsim_phys_alloc_pages(phys, 4 * CV_MB / PAGE_SZ + 1,
+						 &pa), 0);
+	assert_int_equal(pa, CV_DRAM + 9 * CV_MB);
+	assert_int_equal(smcsim_phys_free_pages(phys, pa,
+						4 * CV_MB / PAGE_SZ + 1), 0);
+
+	for (n = 0; n < pages; n++) {
+		assert_int_equal(smcsim_phys_alloc_pages(phys, 1, &pa), 0);
+		assert_int_equal(smcsim_phys_kind(phys, pa, PAGE_SZ, &kind), 0);
+		if (kind != SMCSIM_MEM_NS_DRAM)
+			fail_msg("page 0x%llx is in a %s carve-out",
+				 (unsigned long long)pa,
+				 smcsim_mem_kind_name(kind));
+	}
+	assert_int_equal(smcsim_phys_dram_pages_used(phys), pages);
+	assert_int_equal(smcsim_phys_alloc_pages(phys, 1, &pa), -ENOMEM);
+	/* Carve-out pages were never the allocator's to take back. */
+	assert_int_equal(smcsim_phys_free_pages(phys, CV_SHM, 1), -EINVAL);
+	assert_int_equal(smcsim_phys_free_pages(phys, CV_PROT, 1), -EINVAL);
+	/* Freeing one page in the last segment makes exactly that one free. */
+	assert_int_equal(smcsim_phys_free_pages(phys, CV_DRAM + 12 * CV_MB, 1),
+			 0);
+	assert_int_equal(smcsim_phys_alloc_pages(phys, 1, &pa), 0);
+	assert_int_equal(pa, CV_DRAM + 12 * CV_MB);
+	smcsim_phys_destroy(phys);
+}
+
+/* Two DRAM banks with a hole between them, as boards have. */
+static void phys_several_dram_banks(void **state)
+{
+	const uint64_t bank1 = 0x880000000ULL;
+	struct smcsim_phys_config cfg = { 0 };
+	struct smcsim_phys *phys = NULL;
+	enum smcsim_mem_kind kind;
+	uint64_t pa, back;
+	uint8_t *va;
+
+	(void)state;
+	smcsim_phys_config_add(&cfg, SMCSIM_MEM_NS_DRAM, DRAM_BASE, 4 * CV_MB);
+	smcsim_phys_config_add(&cfg, SMCSIM_MEM_NS_DRAM, bank1, 2 * CV_MB);
+	smcsim_phys_config_add(&cfg, SMCSIM_MEM_SECURE, SEC_BASE, CV_MB);
+	assert_int_equal(smcsim_phys_create(&cfg, &phys), 0);
+
+	assert_int_equal(smcsim_phys_kind(phys, bank1 + 0x123, 8, &kind), 0);
+	assert_int_equal(kind, SMCSIM_MEM_NS_DRAM);
+	assert_int_equal(smcsim_phys_kind(phys, DRAM_BASE + 4 * CV_MB, 1,
+					  &kind), -EFAULT);
+	assert_int_equal(smcsim_phys_kind_bytes(phys, SMCSIM_MEM_NS_DRAM),
+			 6 * CV_MB);
+	va = smcsim_phys_map(phys, SMCSIM_WORLD_NORMAL, bank1 + 2 * CV_MB - 4,
+			     4);
+	assert_non_null(va);
+	memcpy(va, "bank", 4);
+	assert_int_equal(smcsim_phys_to_pa(phys, va, &back), 0);
+	assert_int_equal(back, bank1 + 2 * CV_MB - 4);
+	assert_memory_equal(smcsim_phys_map(phys, SMCSIM_WORLD_SECURE,
+					    bank1 + 2 * CV_MB - 4, 4),
+			    "bank", 4);
+	/* The banks do not alias: the same offset in bank 0 is untouched. */
+	assert_int_equal(*(uint8_t *)smcsim_phys_map(phys, SMCSIM_WORLD_SECURE,
+						     DRAM_BASE + 2 * CV_MB - 4,
+						     1), 0);
+
+	/* The allocator fills bank 0, then goes on in bank 1. */
+	assert_int_equal(smcsim_phys_alloc_pages(phys, 4 * CV_MB / PAGE_SZ,
+						 &pa), 0);
+	assert_int_equal(pa, DRAM_BASE);
+	assert_int_equal(smcsim_phys_alloc_pages(phys, 3, &pa), 0);
+	assert_int_equal(pa, bank1);
+	assert_int_equal(smcsim_phys_dram_pages_used(phys),
+			 4 * CV_MB / PAGE_SZ + 3);
+	assert_int_equal(smcsim_phys_free_pages(phys, bank1, 3), 0);
+	assert_int_equal(smcsim_phys_free_pages(phys, bank1, 3), -EINVAL);
+	/* Lending works per bank. */
+	assert_int_equal(smcsim_phys_set_ns_access(phys, bank1, PAGE_SZ, false),
+			 0);
+	assert_null(smcsim_phys_map(phys, SMCSIM_WORLD_NORMAL, bank1, 1));
+	assert_non_null(smcsim_phys_map(phys, SMCSIM_WORLD_NORMAL, DRAM_BASE,
+					1));
+	assert_int_equal(smcsim_phys_set_ns_access(phys, bank1, PAGE_SZ, true),
+			 0);
+	smcsim_phys_destroy(phys);
+}
+
+/*
+ * The firmware's machine: real OP-TEE accepts a page-aligned argument at
+ * 0x50000000, so the normal world must be able to own and map it.
+ */
+static void phys_qemu_v8_machine(void **state)
+{
+	struct smcsim_phys_config cfg;
+	struct smcsim_phys *phys = NULL;
+	struct smcsim_phys_region r;
+	enum smcsim_mem_kind kind;
+	const uint64_t arg = 0x50000000ULL;
+	const uint64_t end = 0x40000000ULL + (1057ULL << 20);
+	uint8_t *nw, *sw;
+	uint64_t pa;
+
+	(void)state;
+	smcsim_phys_config_qemu_v8(&cfg);
+	assert_int_equal(smcsim_phys_create(&cfg, &phys), 0);
+
+	assert_int_equal(smcsim_phys_kind(phys, arg, PAGE_SZ, &kind), 0);
+	assert_int_equal(kind, SMCSIM_MEM_NS_DRAM);
+	assert_true(smcsim_phys_is_nonsecure(phys, arg, PAGE_SZ));
+	nw = smcsim_phys_map(phys, SMCSIM_WORLD_NORMAL, arg, PAGE_SZ);
+	sw = smcsim_phys_map(phys, SMCSIM_WORLD_SECURE, arg, PAGE_SZ);
+	assert_non_null(nw);
+	assert_non_null(sw);
+	nw[7] = 0x42;
+	assert_int_equal(sw[7], 0x42);
+
+	/* Its shm is GET_SHM_CONFIG's, carved out of DRAM. */
+	assert_int_equal(smcsim_phys_region_get(phys, SMCSIM_MEM_NS_SHM, &r), 0);
+	assert_int_equal(r.base, 0x42000000);
+	assert_int_equal(r.size, 2 * CV_MB);
+	assert_int_equal(smcsim_phys_kind(phys, 0x42100000, 8, &kind), 0);
+	assert_int_equal(kind, SMCSIM_MEM_NS_SHM);
+	assert_int_equal(smcsim_phys_region_get(phys, SMCSIM_MEM_PROTMEM, &r),
+			 -ENOENT);
+	/* The last byte of DRAM, and not one more. */
+	assert_non_null(smcsim_phys_map(phys, SMCSIM_WORLD_NORMAL, end - 1, 1));
+	assert_null(smcsim_phys_map(phys, SMCSIM_WORLD_NORMAL, end, 1));
+	assert_null(smcsim_phys_map(phys, SMCSIM_WORLD_NORMAL, SEC_BASE, 1));
+
+	/* The allocator takes DRAM below the shm, then above it. */
+	assert_int_equal(smcsim_phys_alloc_pages(phys, 0x2000000 / PAGE_SZ,
+						 &pa), 0);
+	assert_int_equal(pa, 0x40000000);
+	assert_int_equal(smcsim_phys_alloc_pages(phys, 1, &pa), 0);
+	assert_int_equal(pa, 0x42200000);
+	smcsim_phys_destroy(phys);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup_default, teardown_default)
 
 int main(void)
@@ -720,7 +979,7 @@ int main(void)
 		T(phys_to_pa_rejects_foreign_pointer),
 		T(phys_is_nonsecure),
 		T(phys_dram_pages),
-		cmocka_unit_test(phys_region_size_zero_is_absent),
+		cmocka_unit_test(phys_removed_range_is_absent),
 		T(phys_two_maps_independent),
 		T(phys_secure_world_uses_protmem),
 		T(phys_ns_view_faults_outside_nonsecure),
@@ -729,6 +988,10 @@ int main(void)
 		cmocka_unit_test(phys_destroy_with_lent_pages),
 		T(phys_ns_fd_maps_the_same_pages),
 		T(phys_ns_fd_refuses),
+		cmocka_unit_test(phys_carve_outs_take_their_kind),
+		cmocka_unit_test(phys_alloc_never_in_a_carve_out),
+		cmocka_unit_test(phys_several_dram_banks),
+		cmocka_unit_test(phys_qemu_v8_machine),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -45,6 +45,8 @@
 #define QEMU_RPC_PARAMS		4UL
 
 #define UNKNOWN_FN		OPTEE_SMC_RETURN_UNKNOWN_FUNCTION
+/* TF-A's own SMC_UNK: -1 in all of a0 (OP-TEE's answer sets only W0). */
+#define MONITOR_UNK		((unsigned long)-1L)
 
 /**
  * struct fx - one profile's fixture
@@ -240,6 +242,9 @@ static bool row_applies(const struct fx *fx, const struct fast_row *row)
 
 #define ROW_UNKNOWN(nm, fid) \
 	{ .name = (nm), .a0 = (fid), .sets = SETS_A0, .out = { UNKNOWN_FN } }
+/* Answered by the monitor, OP-TEE never sees it. */
+#define ROW_MONITOR_UNK(nm, fid) \
+	{ .name = (nm), .a0 = (fid), .sets = SETS_A0, .out = { MONITOR_UNK } }
 
 /*
  * Answers of the default configuration, identical in both profiles unless a
@@ -327,8 +332,35 @@ static const struct fast_row fast_rows[] = {
 	ROW_UNKNOWN("owner 63 func 0xFF04", 0xBF00FF04UL),
 	ROW_UNKNOWN("owner 63 func 0xFFFF", 0xBF00FFFFUL),
 	ROW_UNKNOWN("OPTEED owner 62", 0xBE00FF00UL),
-	ROW_UNKNOWN("SIP owner 2", 0x8200000FUL),
-	ROW_UNKNOWN("ARCH owner 0", 0x80000000UL),
+	ROW_UNKNOWN("owner 51", 0xB300000FUL),
+	/*
+	 * The monitor routes by owner (TF-A's runtime services): a fast call
+	 * of an owner no service takes is SMC_UNK from TF-A itself.
+	 */
+	ROW_MONITOR_UNK("SIP owner 2", 0x8200000FUL),
+	ROW_MONITOR_UNK("CPU owner 1", 0x8100000FUL),
+	ROW_MONITOR_UNK("OEM owner 3", 0x8300000FUL),
+	ROW_MONITOR_UNK("standard hyp owner 5", 0x85000000UL),
+	ROW_MONITOR_UNK("vendor hyp owner 6", 0x86000000UL),
+	ROW_MONITOR_UNK("trusted app owner 48", 0xB0000000UL),
+	ROW_MONITOR_UNK("trusted app owner 49", 0xB100000FUL),
+	ROW_MONITOR_UNK("SMC64 SIP owner 2", 0xC200000FUL),
+	/* The Arm architecture and standard services, as far as modelled. */
+	{ .name = "SMCCC_VERSION", .a0 = 0x80000000UL, .sets = SETS_A0,
+	  .out = { 0x10005 } },
+	{ .name = "SMCCC_ARCH_FEATURES(SMCCC_VERSION)", .a0 = 0x80000001UL,
+	  .in_mask = IN(1), .in = { [1] = 0x80000000UL }, .sets = SETS_A0,
+	  .out = { 0 } },
+	{ .name = "SMCCC_ARCH_FEATURES(SMCCC_ARCH_FEATURES)",
+	  .a0 = 0x80000001UL, .in_mask = IN(1), .in = { [1] = 0x80000001UL },
+	  .sets = SETS_A0, .out = { 0 } },
+	{ .name = "SMCCC_ARCH_FEATURES(an OP-TEE call)", .a0 = 0x80000001UL,
+	  .in_mask = IN(1), .in = { [1] = 0xB200000FUL }, .sets = SETS_A0,
+	  .out = { MONITOR_UNK } },
+	ROW_MONITOR_UNK("unassigned arch call 0x8000FFFF", 0x8000FFFFUL),
+	{ .name = "PSCI_VERSION", .a0 = 0x84000000UL, .sets = SETS_A0,
+	  .out = { 0x10001 } },
+	ROW_MONITOR_UNK("PSCI_FEATURES (not modelled)", 0x8400000AUL),
 	ROW_UNKNOWN("SMC64 EXCHANGE_CAPABILITIES", 0xF2000009UL),
 	ROW_UNKNOWN("SMC64 GET_THREAD_COUNT", 0xF200000FUL),
 	ROW_UNKNOWN("SMC64 CALLS_UID", 0xFF00FF01UL),
@@ -341,11 +373,11 @@ static const struct fast_row fast_rows[] = {
 	  .sets = SETS_A0, .out = { 12 } },
 	{ .name = "SVE hint bit 16 on GET_THREAD_COUNT", .a0 = 0xB201000FUL,
 	  .sets = SETS_A0_A1, .out = { OPTEE_SMC_RETURN_OK, 2 } },
-	ROW_UNKNOWN("reserved bit 17 EXCHANGE_CAPABILITIES", 0xB2020009UL),
-	ROW_UNKNOWN("reserved bit 23 GET_THREAD_COUNT", 0xB280000FUL),
-	ROW_UNKNOWN("reserved bits 23:17 GET_THREAD_COUNT", 0xB2FE000FUL),
-	ROW_UNKNOWN("reserved bit 18 CALLS_UID", 0xBF04FF01UL),
-	ROW_UNKNOWN("all ones", 0xFFFFFFFFUL),
+	ROW_MONITOR_UNK("reserved bit 17 EXCHANGE_CAPABILITIES", 0xB2020009UL),
+	ROW_MONITOR_UNK("reserved bit 23 GET_THREAD_COUNT", 0xB280000FUL),
+	ROW_MONITOR_UNK("reserved bits 23:17 GET_THREAD_COUNT", 0xB2FE000FUL),
+	ROW_MONITOR_UNK("reserved bit 18 CALLS_UID", 0xBF04FF01UL),
+	ROW_MONITOR_UNK("all ones", 0xFFFFFFFFUL),
 	/*
 	 * Only W0 is the function ID (SMCCC): bits 63:32 of a0 are ignored.
 	 * On an ILP32 host the casts drop them and the rows stay valid.
@@ -487,11 +519,94 @@ static void sw_fast_os_revision_from_config(void **state)
 	expect(fx->sw, "GET_OS_REVISION 3.19", a, SETS_A0_TO_A2,
 	       3, 19, 0xDEADBEEFUL, 0);
 
+	/*
+	 * All of x2, as OP-TEE 4.10 on arm64 answers it: a build id whose
+	 * high half is set comes back whole (a 32-bit host keeps what fits).
+	 */
+	fx->cfg.os_build_id = 0x753afbbee1682f5dULL;
+	fx_recreate(fx);
+	expect(fx->sw, "GET_OS_REVISION 64-bit build id", a, SETS_A0_TO_A2,
+	       3, 19, (unsigned long)0x753afbbee1682f5dULL, 0);
+
 	/* 0 means "unspecified" and is answered as is. */
 	fx->cfg.os_build_id = 0;
 	fx_recreate(fx);
 	expect(fx->sw, "GET_OS_REVISION build id 0", a, SETS_A0_TO_A2,
 	       3, 19, 0, 0);
+}
+
+/* The monitor's own answers come from the configuration; 0 = SMC_UNK. */
+static void sw_fast_monitor_versions_from_config(void **state)
+{
+	struct fx *fx = *state;
+	unsigned long a[8];
+
+	fx->cfg.smccc_version = 0x10002;
+	fx->cfg.psci_version = 0x10000;
+	fx_recreate(fx);
+	regs_init(a, ARM_SMCCC_VERSION_FUNC_ID);
+	expect(fx->sw, "SMCCC_VERSION 1.2", a, SETS_A0, 0x10002, 0, 0, 0);
+	regs_init(a, PSCI_0_2_FN_PSCI_VERSION);
+	expect(fx->sw, "PSCI_VERSION 1.0", a, SETS_A0, 0x10000, 0, 0, 0);
+
+	fx->cfg.smccc_version = 0;
+	fx->cfg.psci_version = 0;
+	fx_recreate(fx);
+	regs_init(a, ARM_SMCCC_VERSION_FUNC_ID);
+	expect(fx->sw, "SMCCC_VERSION off", a, SETS_A0, MONITOR_UNK, 0, 0, 0);
+	regs_init(a, ARM_SMCCC_ARCH_FEATURES_FUNC_ID);
+	a[1] = ARM_SMCCC_VERSION_FUNC_ID;
+	expect(fx->sw, "SMCCC_ARCH_FEATURES off", a, SETS_A0, MONITOR_UNK, 0,
+	       0, 0);
+	regs_init(a, PSCI_0_2_FN_PSCI_VERSION);
+	expect(fx->sw, "PSCI_VERSION off", a, SETS_A0, MONITOR_UNK, 0, 0, 0);
+}
+
+/*
+ * The preset for the real firmware answers the fast calls as that
+ * firmware did (facts/firmware-answers.md, H1's table): every value here
+ * was read from TF-A 2.14 + OP-TEE 4.10 on QEMU v8.
+ */
+static void sw_fast_qemu_v8_preset_answers_as_the_firmware(void **state)
+{
+	struct fx *fx = *state;
+	struct smcsim_phys_region r;
+	unsigned long a[8];
+
+	assert_int_equal(smcsim_phys_region_get(fx->phys, SMCSIM_MEM_NS_SHM,
+						&r), 0);
+	smcsim_sw_config_qemu_v8(&fx->cfg, fx->phys);
+	assert_int_equal(fx->cfg.profile, SMCSIM_ABI_UPSTREAM);
+	fx_recreate(fx);
+
+	regs_init(a, OPTEE_SMC_CALLS_COUNT);
+	expect(fx->sw, "CALLS_COUNT", a, SETS_A0, 12, 0, 0, 0);
+	regs_init(a, OPTEE_SMC_CALL_GET_OS_REVISION);
+	expect(fx->sw, "GET_OS_REVISION", a, SETS_A0_TO_A2, 4, 10,
+	       (unsigned long)0x753afbbee1682f5dULL, 0);
+	regs_init(a, OPTEE_SMC_EXCHANGE_CAPABILITIES);
+	a[1] = 0;
+	expect(fx->sw, "EXCHANGE_CAPABILITIES", a, SETS_ALL,
+	       OPTEE_SMC_RETURN_OK, 0xF5, 0x42, 4);
+	regs_init(a, OPTEE_SMC_GET_THREAD_COUNT);
+	expect(fx->sw, "GET_THREAD_COUNT", a, SETS_A0_A1, OPTEE_SMC_RETURN_OK,
+	       2, 0, 0);
+	regs_init(a, OPTEE_SMC_GET_SHM_CONFIG);
+	expect(fx->sw, "GET_SHM_CONFIG", a, SETS_ALL, OPTEE_SMC_RETURN_OK,
+	       (unsigned long)r.base, (unsigned long)r.size,
+	       OPTEE_SMC_SHM_CACHED);
+	regs_init(a, OPTEE_SMC_DISABLE_SHM_CACHE);
+	expect(fx->sw, "DISABLE_SHM_CACHE", a, SETS_A0,
+	       OPTEE_SMC_RETURN_ENOTAVAIL, 0, 0, 0);
+	regs_init(a, OPTEE_SMC_GET_PROTMEM_CONFIG);
+	expect(fx->sw, "GET_PROTMEM_CONFIG", a, SETS_A0, UNKNOWN_FN, 0, 0, 0);
+	regs_init(a, ARM_SMCCC_VERSION_FUNC_ID);
+	expect(fx->sw, "SMCCC_VERSION", a, SETS_A0, 0x10005, 0, 0, 0);
+	regs_init(a, PSCI_0_2_FN_PSCI_VERSION);
+	expect(fx->sw, "PSCI_VERSION", a, SETS_A0, 0x10001, 0, 0, 0);
+	regs_init(a, 0x02000000UL);
+	expect(fx->sw, "SiP yielding", a, SETS_A0, MONITOR_UNK, 0, 0, 0);
+	assert_int_equal(smcsim_sw_num_threads(fx->sw), 2);
 }
 
 static void sw_fast_shm_config_unknown_without_reserved_shm(void **state)
@@ -1094,8 +1209,9 @@ static void sw_create_rejects_bad_configs(void **state)
 	size_t n;
 
 	smcsim_phys_config_default(&pcfg);
-	pcfg.region[SMCSIM_MEM_NS_SHM].size = 0;
-	pcfg.region[SMCSIM_MEM_PROTMEM].size = 0;
+	assert_int_equal(smcsim_phys_config_remove(&pcfg, SMCSIM_MEM_NS_SHM), 1);
+	assert_int_equal(smcsim_phys_config_remove(&pcfg, SMCSIM_MEM_PROTMEM),
+			 1);
 	assert_int_equal(smcsim_phys_create(&pcfg, &fx->phys_noshm), 0);
 
 	for (n = 0; n < ARRAY_SIZE(rows); n++) {
@@ -1138,7 +1254,7 @@ static void sw_create_accepts_edge_configs(void **state)
 
 	/* A map without shm is fine when reserved shm is off. */
 	smcsim_phys_config_default(&pcfg);
-	pcfg.region[SMCSIM_MEM_NS_SHM].size = 0;
+	assert_int_equal(smcsim_phys_config_remove(&pcfg, SMCSIM_MEM_NS_SHM), 1);
 	assert_int_equal(smcsim_phys_create(&pcfg, &fx->phys_noshm), 0);
 	smcsim_sw_config_default(&c, fx->profile, fx->phys_noshm);
 	c.reserved_shm = false;
@@ -1245,6 +1361,7 @@ static void sw_fast_worlds_are_independent(void **state)
 	T(sw_fast_table_answers_repeatable_in_one_world),		\
 	T(sw_fast_get_thread_count_follows_config),			\
 	T(sw_fast_os_revision_from_config),				\
+	T(sw_fast_monitor_versions_from_config),			\
 	T(sw_fast_shm_config_unknown_without_reserved_shm),		\
 	T(sw_fast_shm_config_reports_cache_attr),			\
 	T(sw_fast_exchange_caps_refuses_unknown_nsec_bits),		\
@@ -1279,6 +1396,7 @@ int main(void)
 		COMMON_TESTS,
 		T(sw_fast_exchange_caps_bit7_is_rpmb_probe_upstream),
 		T(sw_fast_sys_thread_ids_unknown_upstream),
+		T(sw_fast_qemu_v8_preset_answers_as_the_firmware),
 	};
 	int failed = 0;
 

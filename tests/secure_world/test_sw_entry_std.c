@@ -179,7 +179,8 @@ static const struct std_row ebadcmd_rows[] = {
 	{ "reserved bit 17 RETURN_FROM_RPC", 0x32020003UL },
 	{ "reserved bit 23 RETURN_FROM_RPC", 0x32800003UL },
 	{ "owner 63 yielding", 0x3F00FF00UL },
-	{ "zero", 0x0UL },
+	{ "owner 51 yielding", 0x33000004UL },
+	{ "owner 62 (OPTEED) yielding", 0x3E000000UL },
 };
 
 static void sw_std_calls_answer_ebadcmd_and_free_the_thread(void **state)
@@ -294,6 +295,62 @@ static void sw_std_calls_leave_shm_cache_calls_unblocked(void **state)
 	regs_init(a, OPTEE_SMC_DISABLE_SHM_CACHE);
 	smc(fx->sw, "DISABLE_SHM_CACHE", a, &res);
 	assert_int_equal(res.a0, OPTEE_SMC_RETURN_ENOTAVAIL);
+}
+
+/*
+ * Yielding IDs whose owner is not the Trusted OS (50..63): TF-A has no
+ * yielding service for them, so the monitor answers SMC_UNK and OP-TEE
+ * never sees the call (no thread, a1..a3 the caller's).
+ */
+static const struct std_row other_owner_rows[] = {
+	{ "SiP yielding 0x02000000", 0x02000000UL },
+	{ "zero (Arm arch owner 0 yielding)", 0x0UL },
+	{ "CPU owner 1 yielding", 0x01000004UL },
+	{ "OEM owner 3 yielding", 0x03000004UL },
+	{ "standard owner 4 yielding (PSCI_VERSION as yielding)", 0x04000000UL },
+	{ "standard hyp owner 5 yielding", 0x05000000UL },
+	{ "vendor hyp owner 6 yielding", 0x06000000UL },
+	{ "reserved owner 47 yielding", 0x2F000004UL },
+	{ "trusted app owner 48 yielding", 0x30000004UL },
+	{ "trusted app owner 49 yielding", 0x31000003UL },
+	{ "SMC64 SiP yielding", 0x42000004UL },
+	/* Only W0 routes: bits 63:32 do not make it a Trusted OS call. */
+	{ "SiP yielding with a0 bits 63:32 set",
+	  (unsigned long)0x3202000004ULL },
+};
+
+/* The monitor's "unknown": -1 in all of a0, a1..a3 the caller's. */
+static void check_smc_unk(const char *what, const unsigned long a[8],
+			  const struct arm_smccc_res *res)
+{
+	if (res->a0 != (unsigned long)-1L || res->a1 != a[1] ||
+	    res->a2 != a[2] || res->a3 != a[3]) {
+		print_error("%s: a0..a3 = %#lx %#lx %#lx %#lx, expected SMC_UNK "
+			    "with a1..a3 as passed\n", what, res->a0, res->a1,
+			    res->a2, res->a3);
+		fail();
+	}
+}
+
+static void sw_std_other_owners_never_enter_optee(void **state)
+{
+	struct fx *fx = *state;
+	uint64_t calls = smcsim_sw_calls(fx->sw);
+	size_t n;
+
+	for (n = 0; n < ARRAY_SIZE(other_owner_rows); n++) {
+		const struct std_row *row = &other_owner_rows[n];
+		struct arm_smccc_res res;
+		unsigned long a[8];
+
+		regs_init(a, row->a0);
+		smc(fx->sw, row->name, a, &res);
+		check_smc_unk(row->name, a, &res);
+		check_all_free(fx->sw, row->name);
+	}
+	/* They are still SMCs the world counts. */
+	assert_int_equal(smcsim_sw_calls(fx->sw),
+			 calls + ARRAY_SIZE(other_owner_rows));
 }
 
 /* ---- system invocation threads (seed 002) ------------------------------ */
@@ -416,6 +473,12 @@ static void sw_std_sys_thread_reservation_accounting(void **state)
 	/* Ordinary yielding calls never take a reserved thread. */
 	assert_int_equal(call_a0(fx->sw, "ordinary, all reserved", 0x320000FFUL),
 			 OPTEE_SMC_RETURN_ETHREAD_LIMIT);
+	/*
+	 * The monitor answers a SiP yielding call before OP-TEE looks for a
+	 * thread: SMC_UNK, not ETHREAD_LIMIT.
+	 */
+	assert_true(call_a0(fx->sw, "SiP yielding, all reserved",
+			    0x02000000UL) == (unsigned long)-1L);
 	assert_int_equal(call_a0(fx->sw, "CALL_WITH_REGD_ARG, all reserved",
 				 OPTEE_SMC_CALL_WITH_REGD_ARG),
 			 OPTEE_SMC_RETURN_ETHREAD_LIMIT);
@@ -489,6 +552,7 @@ static void sw_std_sys_thread_ids_unknown_without_config(void **state)
 
 #define STD_TESTS							\
 	T(sw_std_calls_answer_ebadcmd_and_free_the_thread),		\
+	T(sw_std_other_owners_never_enter_optee),			\
 	T(sw_std_single_thread_never_hits_thread_limit),		\
 	T(sw_std_return_from_rpc_without_suspended_thread_gets_eresume), \
 	T(sw_std_return_from_rpc_upper_bits_of_thread_id_ignored),	\

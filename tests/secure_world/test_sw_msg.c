@@ -67,6 +67,12 @@
 
 /* Cookies: both halves non-zero, so a swapped hi/lo pair is caught. */
 #define RPC_COOKIE(n)	(0xC00C1E0000000000ULL | (uint64_t)(n))
+#define APPL_COOKIE(n)	(0xA2210C0000000000ULL | (uint64_t)(n))
+/* RPC commands recorded per call, as cmd << 8 | FS sub-command. */
+#define CMD_TRACE_LEN	32
+#define CMD_FS(op)	((OPTEE_RPC_CMD_FS << 8) | (op))
+#define CMD(cmd)	((uint32_t)(cmd) << 8)
+#define CMD_NOTIF(op)	((OPTEE_RPC_CMD_NOTIFICATION << 8) | (op))
 #define REGD_COOKIE(n)	(0x5E6D000000000000ULL | (uint64_t)(n))
 
 /* How the test uses the reserved shm. */
@@ -79,11 +85,11 @@
 #define META_VALUE	(OPTEE_MSG_ATTR_TYPE_VALUE_INPUT | OPTEE_MSG_ATTR_META)
 
 /*
- * What OP-TEE 4.10's UNREGISTER_SHM answers for an unknown cookie is
- * TEE_ERROR_BAD_PARAMETERS (mobj_reg_shm_release_by_cookie()); the
- * simulator's contract, which this file checks, is ITEM_NOT_FOUND.
+ * What OP-TEE 4.10's UNREGISTER_SHM answers for an unknown cookie:
+ * TEE_ERROR_BAD_PARAMETERS (mobj_reg_shm_release_by_cookie(); observed on
+ * the firmware, with ret_origin left as the caller wrote it).
  */
-#define UNREGISTER_UNKNOWN_RET TEE_ERROR_ITEM_NOT_FOUND
+#define UNREGISTER_UNKNOWN_RET TEE_ERROR_BAD_PARAMETERS
 
 /* How the test normal world answers RPC ALLOC. */
 enum alloc_mode {
@@ -116,8 +122,13 @@ struct rpc_buf {
  * @sw:		the world under test
  * @shm:	normal-world view of the reserved shm
  * @alloc_mode:	how RPC ALLOC is answered
- * @bufs:	RPC arguments handed out by ALLOC
+ * @bufs:	RPC arguments handed out by ALLOC, and application shm
+ *		handed out by RPC CMD SHM_ALLOC
  * @nbufs:	entries used in @bufs
+ * @appl_fail:	answer RPC CMD SHM_ALLOC with OUT_OF_MEMORY (a driver
+ *		with no tee-supplicant)
+ * @fs_ret:	what FS OPEN and CREATE answer (0 = ITEM_NOT_FOUND: no
+ *		secure storage, as the bare-metal image on the firmware)
  */
 struct fx {
 	enum smcsim_abi_profile profile;
@@ -128,6 +139,8 @@ struct fx {
 	enum alloc_mode alloc_mode;
 	struct rpc_buf bufs[MAX_BUFS];
 	unsigned int nbufs;
+	bool appl_fail;
+	uint32_t fs_ret;
 };
 
 static struct fx fx_proposal = { .profile = SMCSIM_ABI_PROPOSAL };
@@ -146,6 +159,11 @@ static struct fx fx_upstream = { .profile = SMCSIM_ABI_UPSTREAM };
  * @rpc_cmd:	OPTEE_RPC_CMD_* of the last CMD, @rpc_num_params its params
  * @suspend_ms:	value a of the last SUSPEND
  * @trace:	a0 of the first RPCs, in order
+ * @appl_allocs, @appl_frees, @fs_ops, @load_tas, @notif_waits,
+ * @notif_sends: RPC commands seen; @notif_value value b of the last
+ *		NOTIFICATION
+ * @cmd_trace:	the first RPC commands, CMD() / CMD_FS() codes
+ * @ncmd_trace:	entries in @cmd_trace
  */
 struct nwcall {
 	struct fx *fx;
@@ -158,6 +176,11 @@ struct nwcall {
 	uint32_t rpc_cmd, rpc_num_params;
 	uint64_t suspend_ms;
 	unsigned long trace[TRACE_LEN];
+	unsigned int appl_allocs, appl_frees, fs_ops, load_tas;
+	unsigned int notif_waits, notif_sends;
+	uint64_t notif_value;
+	uint32_t cmd_trace[CMD_TRACE_LEN];
+	unsigned int ncmd_trace;
 };
 
 /**
@@ -278,6 +301,11 @@ static void expect_all_free(struct fx *fx, const char *what)
 	}
 }
 
+static struct fx *fx_of(void **state)
+{
+	return *state;
+}
+
 /* ---- the test normal world's RPC handling -------------------------------- */
 
 static void nw_init(struct nwcall *c, struct fx *fx)
@@ -360,6 +388,37 @@ static void nw_free(struct nwcall *c, uint64_t cookie)
 	buf_release(c->fx, b);
 }
 
+/*
+ * RPC CMD SHM_ALLOC of application memory: a fresh DRAM page, contiguous,
+ * named by a cookie of its own (or OUT_OF_MEMORY with fx->appl_fail).
+ */
+static void nw_shm_alloc(struct nwcall *c, struct optee_msg_arg *arg)
+{
+	struct fx *fx = c->fx;
+	struct optee_msg_param *p = &arg->params[0];
+	struct rpc_buf *b;
+
+	c->appl_allocs++;
+	if (fx->appl_fail || arg->num_params != 1 ||
+	    p->attr != OPTEE_MSG_ATTR_TYPE_VALUE_INPUT ||
+	    p->u.value.a != OPTEE_RPC_SHM_TYPE_APPL || p->u.value.b > PAGE) {
+		arg->ret = TEE_ERROR_OUT_OF_MEMORY;
+		return;
+	}
+	assert_true(fx->nbufs < MAX_BUFS);
+	b = &fx->bufs[fx->nbufs++];
+	memset(b, 0, sizeof(*b));
+	b->cookie = APPL_COOKIE(fx->nbufs);
+	assert_int_equal(smcsim_phys_alloc_pages(fx->phys, 1, &b->page), 0);
+	b->pa = b->page;
+	b->live = true;
+	p->attr = OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT;
+	p->u.tmem.buf_ptr = b->pa;
+	p->u.tmem.size = PAGE;
+	p->u.tmem.shm_ref = b->cookie;
+	arg->ret = TEE_SUCCESS;
+}
+
 /* Execute RPC CMD: the argument is the supplied one (cookie 0) or ALLOC's. */
 static void nw_cmd(struct nwcall *c, uint64_t cookie)
 {
@@ -386,7 +445,53 @@ static void nw_cmd(struct nwcall *c, uint64_t cookie)
 	c->rpc_cmd = arg->cmd;
 	c->rpc_num_params = arg->num_params;
 	assert_in_range(arg->num_params, 0, OPTEE_SMC_THREAD_RPC_MAX_NUM_PARAMS);
+	if (c->ncmd_trace < CMD_TRACE_LEN)
+		c->cmd_trace[c->ncmd_trace++] =
+			CMD(arg->cmd) | ((arg->cmd == OPTEE_RPC_CMD_FS ||
+					  arg->cmd == OPTEE_RPC_CMD_NOTIFICATION) &&
+					 arg->num_params ?
+					 (uint32_t)arg->params[0].u.value.a : 0);
 	switch (arg->cmd) {
+	case OPTEE_RPC_CMD_SHM_ALLOC:
+		nw_shm_alloc(c, arg);
+		break;
+	case OPTEE_RPC_CMD_SHM_FREE:
+		c->appl_frees++;
+		b = arg->num_params == 1 ?
+		    buf_find(c->fx, arg->params[0].u.value.b) : NULL;
+		if (!b) {
+			print_error("SHM_FREE of cookie never handed out\n");
+			fail();
+		}
+		buf_release(c->fx, b);
+		arg->ret = TEE_SUCCESS;
+		break;
+	case OPTEE_RPC_CMD_FS:
+		/* Empty storage: nothing to open, create or remove. */
+		c->fs_ops++;
+		if (arg->num_params == 3 && c->fx->fs_ret &&
+		    arg->params[0].u.value.a != OPTEE_RPC_FS_REMOVE)
+			arg->ret = c->fx->fs_ret;
+		else
+			arg->ret = TEE_ERROR_ITEM_NOT_FOUND;
+		break;
+	case OPTEE_RPC_CMD_LOAD_TA:
+		/* No TA to load. */
+		c->load_tas++;
+		arg->ret = TEE_ERROR_ITEM_NOT_FOUND;
+		break;
+	case OPTEE_RPC_CMD_NOTIFICATION:
+		c->notif_value = arg->num_params ? arg->params[0].u.value.b : 0;
+		if (arg->num_params && arg->params[0].u.value.a ==
+		    OPTEE_RPC_NOTIFICATION_SEND)
+			c->notif_sends++;
+		else
+			c->notif_waits++;
+		/* One call at a time here: a wait could never end. */
+		arg->ret = arg->num_params && arg->params[0].u.value.a ==
+			   OPTEE_RPC_NOTIFICATION_SEND ? TEE_SUCCESS :
+							 TEE_ERROR_GENERIC;
+		break;
 	case OPTEE_RPC_CMD_GET_TIME:
 		c->get_times++;
 		if (arg->num_params) {
@@ -1055,6 +1160,62 @@ static void sw_msg_dram_arg_needs_dynamic_shm(void **state)
 	world_serves(fx);
 }
 
+/*
+ * On the firmware's machine (smcsim_phys_config_qemu_v8(): 1057 MiB of DRAM
+ * with the reserved shm carved out of it) real OP-TEE accepts a
+ * page-aligned argument at 0x50000000; each address is judged by the range
+ * it lies in: the carve-out by the shm's rule (8-byte aligned), the DRAM
+ * around it by DRAM's (page aligned).
+ */
+static void sw_msg_firmware_map_args(void **state)
+{
+	struct smcsim_phys_config pcfg;
+	struct fx *fx = *state;
+	const uint64_t dram_end = 0x40000000ULL + (1057ULL << 20);
+	const uint64_t pas[] = { 0x50000000ULL, SHM_BASE - PAGE,
+				 SHM_BASE + SHM_SIZE, dram_end - PAGE };
+	struct msg m;
+	size_t i;
+
+	smcsim_sw_destroy(fx->sw);
+	fx->sw = NULL;
+	smcsim_phys_destroy(fx->phys);
+	smcsim_phys_config_qemu_v8(&pcfg);
+	assert_int_equal(smcsim_phys_create(&pcfg, &fx->phys), 0);
+	fx->shm = smcsim_phys_map(fx->phys, SMCSIM_WORLD_NORMAL, SHM_BASE,
+				  SHM_SIZE);
+	assert_non_null(fx->shm);
+	smcsim_sw_config_default(&fx->cfg, fx->profile, fx->phys);
+	fx_recreate(fx);
+
+	for (i = 0; i < ARRAY_SIZE(pas); i++) {
+		memset(&m, 0, sizeof(m));
+		m.fid = OPTEE_SMC_CALL_WITH_ARG;
+		m.pa = pas[i];
+		m.arg = smcsim_phys_map(fx->phys, SMCSIM_WORLD_NORMAL, m.pa,
+					PAGE);
+		assert_non_null(m.arg);
+		msg_prep(&m, OPTEE_MSG_CMD_DO_BOTTOM_HALF, 0);
+		expect_call_pa(fx, "DRAM page of the firmware map",
+			       OPTEE_SMC_CALL_WITH_ARG, m.pa,
+			       OPTEE_SMC_RETURN_OK);
+		expect_call_pa(fx, "DRAM + 8 in the firmware map",
+			       OPTEE_SMC_CALL_WITH_ARG, m.pa + 8,
+			       OPTEE_SMC_RETURN_EBADADDR);
+	}
+	/* Inside the carve-out, the shm's rule. */
+	msg_shm(fx, &m, OPTEE_SMC_CALL_WITH_ARG, SHM_ARG(1) + 8);
+	msg_prep(&m, OPTEE_MSG_CMD_DO_BOTTOM_HALF, 0);
+	expect_call_pa(fx, "shm carve-out, 8-byte aligned",
+		       OPTEE_SMC_CALL_WITH_ARG, m.pa, OPTEE_SMC_RETURN_OK);
+	/* A message running out of the carve-out into DRAM, past DRAM. */
+	expect_call_pa(fx, "last bytes of the carve-out", OPTEE_SMC_CALL_WITH_ARG,
+		       SHM_BASE + SHM_SIZE - 16, OPTEE_SMC_RETURN_EBADADDR);
+	expect_call_pa(fx, "past the end of DRAM", OPTEE_SMC_CALL_WITH_ARG,
+		       dram_end, OPTEE_SMC_RETURN_EBADADDR);
+	world_serves(fx);
+}
+
 static void sw_msg_num_params_128_answers_ebadaddr(void **state)
 {
 	static const uint32_t counts[] = { 128, 129, 0x1000, 0x80000000U,
@@ -1153,6 +1314,354 @@ static void sw_msg_invoke_unknown_session_is_bad_parameters(void **state)
 	}
 	assert_int_equal(smcsim_sw_session_count(fx->sw), 0);
 	world_serves(fx);
+}
+
+/*
+ * CLOSE_SESSION and CANCEL as OP-TEE's entry_std.c answers them: params
+ * are refused (BAD_PARAMETERS); closing a session that is not open is
+ * ITEM_NOT_FOUND, cancelling one is BAD_PARAMETERS; origin TEE always.
+ */
+static void sw_msg_close_and_cancel_unknown_session(void **state)
+{
+	static const uint32_t sessions[] = { 0, 1, 0x1234, 0xFFFFFFFFU };
+	struct fx *fx = *state;
+	struct nwcall c;
+	struct msg m;
+	uint32_t sess;
+	size_t i;
+
+	msg_shm(fx, &m, OPTEE_SMC_CALL_WITH_ARG, SHM_ARG(1));
+	for (i = 0; i < ARRAY_SIZE(sessions); i++) {
+		msg_prep(&m, OPTEE_MSG_CMD_CLOSE_SESSION, 0);
+		m.arg->session = sessions[i];
+		msg_run(fx, "CLOSE unknown", &m, &c, OPTEE_SMC_RETURN_OK);
+		expect_ret("CLOSE unknown", &m, TEE_ERROR_ITEM_NOT_FOUND,
+			   TEEC_ORIGIN_TEE);
+		msg_prep(&m, OPTEE_MSG_CMD_CANCEL, 0);
+		m.arg->session = sessions[i];
+		msg_run(fx, "CANCEL unknown", &m, &c, OPTEE_SMC_RETURN_OK);
+		expect_ret("CANCEL unknown", &m, TEE_ERROR_BAD_PARAMETERS,
+			   TEEC_ORIGIN_TEE);
+	}
+	sess = echo_open(fx, &m);
+	/* With a param: refused, and the session stays open. */
+	msg_prep(&m, OPTEE_MSG_CMD_CLOSE_SESSION, 1);
+	m.arg->session = sess;
+	msg_run(fx, "CLOSE with a param", &m, &c, OPTEE_SMC_RETURN_OK);
+	expect_ret("CLOSE with a param", &m, TEE_ERROR_BAD_PARAMETERS,
+		   TEEC_ORIGIN_TEE);
+	msg_prep(&m, OPTEE_MSG_CMD_CANCEL, 1);
+	m.arg->session = sess;
+	msg_run(fx, "CANCEL with a param", &m, &c, OPTEE_SMC_RETURN_OK);
+	expect_ret("CANCEL with a param", &m, TEE_ERROR_BAD_PARAMETERS,
+		   TEEC_ORIGIN_TEE);
+	assert_int_equal(smcsim_sw_session_count(fx->sw), 1);
+	msg_prep(&m, OPTEE_MSG_CMD_CANCEL, 0);
+	m.arg->session = sess;
+	msg_run(fx, "CANCEL open session", &m, &c, OPTEE_SMC_RETURN_OK);
+	expect_ret("CANCEL open session", &m, TEE_SUCCESS, TEEC_ORIGIN_TEE);
+	close_ok(fx, &m, sess);
+	/* Closed twice: the second time it is not found. */
+	msg_prep(&m, OPTEE_MSG_CMD_CLOSE_SESSION, 0);
+	m.arg->session = sess;
+	msg_run(fx, "CLOSE twice", &m, &c, OPTEE_SMC_RETURN_OK);
+	expect_ret("CLOSE twice", &m, TEE_ERROR_ITEM_NOT_FOUND, TEEC_ORIGIN_TEE);
+	world_serves(fx);
+}
+
+static void expect_cmd_trace(const char *what, const struct nwcall *c,
+			     const uint32_t *want, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n || i < c->ncmd_trace; i++) {
+		if (i < n && i < c->ncmd_trace && c->cmd_trace[i] == want[i])
+			continue;
+		print_error("%s: RPC command %u is %#x, expected %#x (%u "
+			    "commands, expected %u)\n", what, i,
+			    i < c->ncmd_trace ? c->cmd_trace[i] : 0,
+			    i < n ? want[i] : 0, c->ncmd_trace, n);
+		fail();
+	}
+}
+
+/*
+ * Opening a TA that is not there, as OP-TEE 4.10 does it (observed on the
+ * firmware with a normal world whose storage is empty): the secure-storage
+ * TA store first, in the thread's application shm (SHM_ALLOC APPL 4096,
+ * align 8, kept to the end of the call): FS OPEN "/dirf.db", REMOVE,
+ * CREATE, REMOVE, twice; then LOAD_TA (a size query with a NULL memref);
+ * then SHM_FREE of that shm, then RPC FREE of the RPC argument;
+ * ITEM_NOT_FOUND, origin TEE. Without application shm (no tee-supplicant)
+ * the store stops at OUT_OF_MEMORY after two SHM_ALLOC attempts, with no
+ * LOAD_TA; an FS error other than ITEM_NOT_FOUND ends the search too.
+ */
+static void sw_msg_open_missing_ta_probes_secure_storage_first(void **state)
+{
+	static const uint32_t want[] = {
+		CMD(OPTEE_RPC_CMD_SHM_ALLOC),
+		CMD_FS(OPTEE_RPC_FS_OPEN), CMD_FS(OPTEE_RPC_FS_REMOVE),
+		CMD_FS(OPTEE_RPC_FS_CREATE), CMD_FS(OPTEE_RPC_FS_REMOVE),
+		CMD_FS(OPTEE_RPC_FS_OPEN), CMD_FS(OPTEE_RPC_FS_REMOVE),
+		CMD_FS(OPTEE_RPC_FS_CREATE), CMD_FS(OPTEE_RPC_FS_REMOVE),
+		CMD(OPTEE_RPC_CMD_LOAD_TA),
+		CMD(OPTEE_RPC_CMD_SHM_FREE),
+	};
+	static const uint32_t want_no_appl[] = {
+		CMD(OPTEE_RPC_CMD_SHM_ALLOC), CMD(OPTEE_RPC_CMD_SHM_ALLOC),
+	};
+	static const uint32_t want_fs_error[] = {
+		CMD(OPTEE_RPC_CMD_SHM_ALLOC),
+		CMD_FS(OPTEE_RPC_FS_OPEN), CMD_FS(OPTEE_RPC_FS_REMOVE),
+		CMD(OPTEE_RPC_CMD_SHM_FREE),
+	};
+	const struct smcsim_uuid missing = { 0x5a117e57, 0x0000, 0x4000,
+		{ 0x80, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x15 } };
+	const struct smcsim_uuid nil = { 0 };
+	struct fx *fx = *state;
+	struct nwcall c;
+	struct msg m;
+
+	msg_shm(fx, &m, OPTEE_SMC_CALL_WITH_ARG, SHM_ARG(1));
+	prep_open(&m, &missing, OPTEE_MSG_LOGIN_PUBLIC, 0);
+	msg_run(fx, "OPEN missing", &m, &c, OPTEE_SMC_RETURN_OK);
+	expect_ret("OPEN missing", &m, TEE_ERROR_ITEM_NOT_FOUND,
+		   TEEC_ORIGIN_TEE);
+	expect_cmd_trace("OPEN missing", &c, want, ARRAY_SIZE(want));
+	/* RPC ALLOC first, RPC FREE last; the shm is given back. */
+	assert_int_equal(c.trace[0], OPTEE_SMC_RETURN_RPC_ALLOC);
+	assert_int_equal(c.allocs, 1);
+	assert_int_equal(c.frees, 1);
+	assert_int_equal(c.appl_allocs, 1);
+	assert_int_equal(c.appl_frees, 1);
+	assert_int_equal(bufs_live(fx), 0);
+	assert_int_equal(m.arg->session, 0);
+
+	/* The same again: nothing is remembered between calls. */
+	msg_run(fx, "OPEN missing again", &m, &c, OPTEE_SMC_RETURN_OK);
+	expect_ret("OPEN missing again", &m, TEE_ERROR_ITEM_NOT_FOUND,
+		   TEEC_ORIGIN_TEE);
+	expect_cmd_trace("OPEN missing again", &c, want, ARRAY_SIZE(want));
+
+	/* No application shm: OUT_OF_MEMORY, no FS request, no LOAD_TA. */
+	fx->appl_fail = true;
+	prep_open(&m, &missing, OPTEE_MSG_LOGIN_PUBLIC, 0);
+	msg_run(fx, "OPEN missing, no shm", &m, &c, OPTEE_SMC_RETURN_OK);
+	expect_ret("OPEN missing, no shm", &m, TEE_ERROR_OUT_OF_MEMORY,
+		   TEEC_ORIGIN_TEE);
+	expect_cmd_trace("OPEN missing, no shm", &c, want_no_appl,
+			 ARRAY_SIZE(want_no_appl));
+	fx->appl_fail = false;
+
+	/* Storage that fails otherwise: its error, no LOAD_TA. */
+	fx->fs_ret = TEE_ERROR_GENERIC;
+	prep_open(&m, &missing, OPTEE_MSG_LOGIN_PUBLIC, 0);
+	msg_run(fx, "OPEN missing, FS error", &m, &c, OPTEE_SMC_RETURN_OK);
+	expect_ret("OPEN missing, FS error", &m, TEE_ERROR_GENERIC,
+		   TEEC_ORIGIN_TEE);
+	expect_cmd_trace("OPEN missing, FS error", &c, want_fs_error,
+			 ARRAY_SIZE(want_fs_error));
+	fx->fs_ret = 0;
+
+	/* The nil UUID is refused before any storage request. */
+	prep_open(&m, &nil, OPTEE_MSG_LOGIN_PUBLIC, 0);
+	msg_run(fx, "OPEN nil UUID", &m, &c, OPTEE_SMC_RETURN_OK);
+	expect_ret("OPEN nil UUID", &m, TEE_ERROR_GENERIC, TEEC_ORIGIN_TEE);
+	assert_int_equal(c.ncmd_trace, 0);
+	assert_int_equal(smcsim_sw_session_count(fx->sw), 0);
+	assert_int_equal(bufs_live(fx), 0);
+	world_serves(fx);
+}
+
+/* The RPC CMD pending in @res (its argument from RPC ALLOC). */
+static struct optee_msg_arg *pending_cmd(struct nwcall *c,
+					 const struct arm_smccc_res *res)
+{
+	struct rpc_buf *b;
+
+	assert_true(res->a0 == OPTEE_SMC_RETURN_RPC_CMD);
+	b = buf_find(c->fx, reg_pair_to_64(res->a1, res->a2));
+	assert_non_null(b);
+	return smcsim_phys_map(c->fx->phys, SMCSIM_WORLD_NORMAL, b->pa,
+			       RPC_ARG_SIZE);
+}
+
+/* The call in @res waits on notification value @value; hold it there. */
+static void expect_pending_wait(struct nwcall *c,
+				const struct arm_smccc_res *res, uint64_t value)
+{
+	struct optee_msg_arg *arg = pending_cmd(c, res);
+
+	assert_int_equal(arg->cmd, OPTEE_RPC_CMD_NOTIFICATION);
+	assert_int_equal(arg->params[0].u.value.a, OPTEE_RPC_NOTIFICATION_WAIT);
+	assert_int_equal(arg->params[0].u.value.b, value);
+}
+
+/* Answer the RPC CMD pending in @res with @ret and resume. */
+static void answer_pending(struct nwcall *c, struct arm_smccc_res *res,
+			   uint32_t ret)
+{
+	pending_cmd(c, res)->ret = ret;
+	call(c->fx, OPTEE_SMC_CALL_RETURN_FROM_RPC, res->a1, res->a2, res->a3,
+	     0, 0, res);
+}
+
+/* Answer the WAIT pending in @res: the wake-up came. */
+static void answer_wait(struct nwcall *c, struct arm_smccc_res *res)
+{
+	answer_pending(c, res, TEE_SUCCESS);
+}
+
+/*
+ * A secure mutex wait the normal world answers TIMEOUT is asked again, as
+ * OP-TEE 4.10 does (observed: it waits forever); the lock is taken once
+ * the holder's SEND arrives.
+ */
+static void sw_msg_mutex_wait_timeout_is_asked_again(void **state)
+{
+	const struct smcsim_uuid notif = SMCSIM_TA_NOTIF_UUID;
+	const uint64_t key = SMCSIM_SW_NOTIF_SYNC_VALUE_BASE + 1;
+	struct fx *fx = *state;
+	struct arm_smccc_res ra, rb;
+	struct nwcall ca, cb;
+	struct msg a, b;
+	uint32_t sa, sb;
+	unsigned int i;
+
+	msg_shm(fx, &a, OPTEE_SMC_CALL_WITH_ARG, SHM_ARG(1));
+	sa = open_ok(fx, &a, &notif, OPTEE_MSG_LOGIN_PUBLIC);
+	sb = open_ok(fx, &a, &notif, OPTEE_MSG_LOGIN_PUBLIC);
+	msg_shm(fx, &b, OPTEE_SMC_CALL_WITH_ARG, SHM_ARG(2));
+	prep_invoke(&a, sa, SMCSIM_TA_NOTIF_CMD_LOCK_INC, 2);
+	set_value(&a.arg->params[0], OPTEE_MSG_ATTR_TYPE_VALUE_INPUT, 5, 0);
+	set_value(&a.arg->params[1], OPTEE_MSG_ATTR_TYPE_VALUE_OUTPUT, 0, 0);
+	prep_invoke(&b, sb, SMCSIM_TA_NOTIF_CMD_LOCK_INC, 2);
+	set_value(&b.arg->params[0], OPTEE_MSG_ATTR_TYPE_VALUE_INPUT, 0, 0);
+	set_value(&b.arg->params[1], OPTEE_MSG_ATTR_TYPE_VALUE_OUTPUT, 0, 0);
+
+	/* A takes the mutex and is held in its SUSPEND (thread 0). */
+	msg_start(fx, &a, &ca, &ra);
+	nw_step(&ca, &ra);
+	assert_int_equal(pending_cmd(&ca, &ra)->cmd, OPTEE_RPC_CMD_SUSPEND);
+	/* B waits on its key; TIMEOUT answers make it ask again. */
+	msg_start(fx, &b, &cb, &rb);
+	nw_step(&cb, &rb);
+	for (i = 0; i < 3; i++) {
+		expect_pending_wait(&cb, &rb, key);
+		answer_pending(&cb, &rb, TEE_ERROR_TIMEOUT);
+	}
+	expect_pending_wait(&cb, &rb, key);
+	/* A finishes and sends B's key; then B's wait is answered. */
+	nw_finish(&ca, &ra);
+	expect_done("A", &ra, OPTEE_SMC_RETURN_OK);
+	expect_ret("A", &a, TEE_SUCCESS, TEEC_ORIGIN_TRUSTED_APP);
+	assert_int_equal(ca.notif_sends, 1);
+	assert_int_equal(ca.notif_value, key);
+	answer_wait(&cb, &rb);
+	nw_finish(&cb, &rb);
+	expect_done("B", &rb, OPTEE_SMC_RETURN_OK);
+	expect_ret("B", &b, TEE_SUCCESS, TEEC_ORIGIN_TRUSTED_APP);
+	assert_int_equal(b.arg->params[1].u.value.a,
+			 a.arg->params[1].u.value.a + 1);
+	close_ok(fx, &a, sa);
+	close_ok(fx, &a, sb);
+	world_serves(fx);
+}
+
+/*
+ * Two opens of missing TAs at once, on OP-TEE 4.10's two threads. The
+ * same UUID: the second waits (NOTIFICATION WAIT on 64 + its thread id,
+ * before any storage request) until the first has finished its whole
+ * search, LOAD_TA included, and sent it that value; then it searches
+ * itself (observed on the firmware). Different UUIDs: the second waits on
+ * the TA database's lock only while the first looks into storage: the
+ * SEND comes before the first one's LOAD_TA.
+ */
+static void sw_msg_concurrent_opens_of_missing_tas(void **state)
+{
+	static const uint32_t first_same[] = {
+		CMD(OPTEE_RPC_CMD_SHM_ALLOC),
+		CMD_FS(OPTEE_RPC_FS_OPEN), CMD_FS(OPTEE_RPC_FS_REMOVE),
+		CMD_FS(OPTEE_RPC_FS_CREATE), CMD_FS(OPTEE_RPC_FS_REMOVE),
+		CMD_FS(OPTEE_RPC_FS_OPEN), CMD_FS(OPTEE_RPC_FS_REMOVE),
+		CMD_FS(OPTEE_RPC_FS_CREATE), CMD_FS(OPTEE_RPC_FS_REMOVE),
+		CMD(OPTEE_RPC_CMD_LOAD_TA),
+		CMD_NOTIF(OPTEE_RPC_NOTIFICATION_SEND),
+		CMD(OPTEE_RPC_CMD_SHM_FREE),
+	};
+	static const uint32_t first_other[] = {
+		CMD(OPTEE_RPC_CMD_SHM_ALLOC),
+		CMD_FS(OPTEE_RPC_FS_OPEN), CMD_FS(OPTEE_RPC_FS_REMOVE),
+		CMD_FS(OPTEE_RPC_FS_CREATE), CMD_FS(OPTEE_RPC_FS_REMOVE),
+		CMD_FS(OPTEE_RPC_FS_OPEN), CMD_FS(OPTEE_RPC_FS_REMOVE),
+		CMD_FS(OPTEE_RPC_FS_CREATE), CMD_FS(OPTEE_RPC_FS_REMOVE),
+		CMD_NOTIF(OPTEE_RPC_NOTIFICATION_SEND),
+		CMD(OPTEE_RPC_CMD_LOAD_TA),
+		CMD(OPTEE_RPC_CMD_SHM_FREE),
+	};
+	/* The second call's own search (its WAIT was answered by hand). */
+	static const uint32_t second[] = {
+		CMD(OPTEE_RPC_CMD_SHM_ALLOC),
+		CMD_FS(OPTEE_RPC_FS_OPEN), CMD_FS(OPTEE_RPC_FS_REMOVE),
+		CMD_FS(OPTEE_RPC_FS_CREATE), CMD_FS(OPTEE_RPC_FS_REMOVE),
+		CMD_FS(OPTEE_RPC_FS_OPEN), CMD_FS(OPTEE_RPC_FS_REMOVE),
+		CMD_FS(OPTEE_RPC_FS_CREATE), CMD_FS(OPTEE_RPC_FS_REMOVE),
+		CMD(OPTEE_RPC_CMD_LOAD_TA),
+		CMD(OPTEE_RPC_CMD_SHM_FREE),
+	};
+	const struct smcsim_uuid x = { 0x5a117e57, 0x0000, 0x4000,
+		{ 0x80, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x15 } };
+	const struct smcsim_uuid y = { 0x5a117e57, 0x0000, 0x4000,
+		{ 0x80, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x16 } };
+	const uint64_t key = SMCSIM_SW_NOTIF_SYNC_VALUE_BASE + 1;
+	struct arm_smccc_res ra, rb;
+	struct nwcall ca, cb;
+	struct msg a, b;
+	unsigned int round;
+
+	for (round = 0; round < 2; round++) {
+		const bool same = round == 0;
+
+		msg_shm(fx_of(state), &a, OPTEE_SMC_CALL_WITH_ARG, SHM_ARG(1));
+		msg_shm(fx_of(state), &b, OPTEE_SMC_CALL_WITH_ARG, SHM_ARG(2));
+		prep_open(&a, &x, OPTEE_MSG_LOGIN_PUBLIC, 0);
+		prep_open(&b, same ? &x : &y, OPTEE_MSG_LOGIN_PUBLIC, 0);
+
+		/* A: RPC ALLOC, then held at its SHM_ALLOC (thread 0). */
+		msg_start(fx_of(state), &a, &ca, &ra);
+		nw_step(&ca, &ra);
+		assert_int_equal(pending_cmd(&ca, &ra)->cmd,
+				 OPTEE_RPC_CMD_SHM_ALLOC);
+		assert_int_equal(ra.a3, 0);
+		/* B: RPC ALLOC, then it waits for A, on thread 1. */
+		msg_start(fx_of(state), &b, &cb, &rb);
+		nw_step(&cb, &rb);
+		assert_int_equal(rb.a3, 1);
+		expect_pending_wait(&cb, &rb, key);
+
+		/* A finishes, waking B on the way. */
+		nw_finish(&ca, &ra);
+		expect_done("A", &ra, OPTEE_SMC_RETURN_OK);
+		expect_ret("A", &a, TEE_ERROR_ITEM_NOT_FOUND, TEEC_ORIGIN_TEE);
+		if (same)
+			expect_cmd_trace("A, same UUID", &ca, first_same,
+					 ARRAY_SIZE(first_same));
+		else
+			expect_cmd_trace("A, other UUID", &ca, first_other,
+					 ARRAY_SIZE(first_other));
+		assert_int_equal(ca.notif_value, key);
+
+		/* B's wake-up arrives: it searches itself. */
+		answer_wait(&cb, &rb);
+		nw_finish(&cb, &rb);
+		expect_done("B", &rb, OPTEE_SMC_RETURN_OK);
+		expect_ret("B", &b, TEE_ERROR_ITEM_NOT_FOUND, TEEC_ORIGIN_TEE);
+		expect_cmd_trace("B", &cb, second, ARRAY_SIZE(second));
+		assert_int_equal(smcsim_sw_session_count(fx_of(state)->sw), 0);
+		expect_all_free(fx_of(state), "after both");
+	}
+	assert_int_equal(bufs_live(fx_of(state)), 0);
+	world_serves(fx_of(state));
 }
 
 static void sw_msg_regd_arg_must_lie_in_registered_shm(void **state)
@@ -1259,11 +1768,23 @@ static void sw_msg_device_pta_open_needs_no_rpc(void **state)
 	world_serves(fx);
 }
 
-static void sw_msg_device_pta_refuses_public_login(void **state)
+/*
+ * OP-TEE's device PTA has no open entry: every login the message layer
+ * takes opens it (observed on OP-TEE 4.10: PUBLIC gives ret 0, origin
+ * TRUSTED_APP, session 1); a login value OP-TEE does not know is
+ * BAD_PARAMETERS from the framework, origin TEE.
+ */
+static void sw_msg_device_pta_accepts_any_login(void **state)
 {
 	static const uint32_t logins[] = {
 		OPTEE_MSG_LOGIN_PUBLIC, OPTEE_MSG_LOGIN_USER,
-		OPTEE_MSG_LOGIN_APPLICATION, OPTEE_MSG_LOGIN_REE_KERNEL + 1,
+		OPTEE_MSG_LOGIN_GROUP, OPTEE_MSG_LOGIN_APPLICATION,
+		OPTEE_MSG_LOGIN_APPLICATION_USER,
+		OPTEE_MSG_LOGIN_APPLICATION_GROUP, OPTEE_MSG_LOGIN_REE_KERNEL,
+	};
+	static const uint32_t bad_logins[] = {
+		3, 7, OPTEE_MSG_LOGIN_REE_KERNEL + 1,
+		OPTEE_MSG_LOGIN_TRUSTED_APP,
 	};
 	struct fx *fx = *state;
 	const struct smcsim_uuid pta = SMCSIM_PTA_DEVICE_UUID;
@@ -1275,11 +1796,70 @@ static void sw_msg_device_pta_refuses_public_login(void **state)
 	for (i = 0; i < ARRAY_SIZE(logins); i++) {
 		prep_open(&m, &pta, logins[i], 0);
 		msg_run(fx, "OPEN device PTA", &m, &c, OPTEE_SMC_RETURN_OK);
-		expect_ret("OPEN device PTA, not REE_KERNEL", &m,
-			   TEE_ERROR_ACCESS_DENIED, TEEC_ORIGIN_TRUSTED_APP);
+		expect_ret("OPEN device PTA, any login", &m, TEE_SUCCESS,
+			   TEEC_ORIGIN_TRUSTED_APP);
+		assert_int_equal(c.rpcs, 0);
+		assert_int_equal(m.arg->session, 1);
+		close_ok(fx, &m, 1);
+	}
+	for (i = 0; i < ARRAY_SIZE(bad_logins); i++) {
+		prep_open(&m, &pta, bad_logins[i], 0);
+		m.arg->session = 0x5555;
+		msg_run(fx, "OPEN device PTA", &m, &c, OPTEE_SMC_RETURN_OK);
+		expect_ret("OPEN device PTA, unknown login", &m,
+			   TEE_ERROR_BAD_PARAMETERS, TEEC_ORIGIN_TEE);
+		/* A failed open answers session 0. */
 		assert_int_equal(m.arg->session, 0);
 	}
 	assert_int_equal(smcsim_sw_session_count(fx->sw), 0);
+	world_serves(fx);
+}
+
+/*
+ * Session ids as OP-TEE's new_session_id(): the id of the session begun
+ * last that is still open, plus one (1 when none is open), skipping ids in
+ * use; a failed open gives its id back.
+ */
+static void sw_msg_session_ids_follow_the_last_open_session(void **state)
+{
+	struct fx *fx = *state;
+	const struct smcsim_uuid pta = SMCSIM_PTA_DEVICE_UUID;
+	const struct smcsim_uuid missing = { 0x534d4353, 0x00fe, 0x4000,
+		{ 0x80, 0x00, 0x73, 0x6d, 0x63, 0x73, 0x69, 0x6d } };
+	struct nwcall c;
+	struct msg m;
+
+	msg_shm(fx, &m, OPTEE_SMC_CALL_WITH_ARG, SHM_ARG(1));
+	/* Open, close, open again: 1 both times (the firmware's answer). */
+	assert_int_equal(open_ok(fx, &m, &pta, OPTEE_MSG_LOGIN_PUBLIC), 1);
+	close_ok(fx, &m, 1);
+	assert_int_equal(open_ok(fx, &m, &pta, OPTEE_MSG_LOGIN_PUBLIC), 1);
+	assert_int_equal(open_ok(fx, &m, &pta, OPTEE_MSG_LOGIN_PUBLIC), 2);
+	assert_int_equal(open_ok(fx, &m, &pta, OPTEE_MSG_LOGIN_PUBLIC), 3);
+	/* Closing one in the middle: the next still follows the last. */
+	close_ok(fx, &m, 2);
+	assert_int_equal(open_ok(fx, &m, &pta, OPTEE_MSG_LOGIN_PUBLIC), 4);
+	/* Closing the last: its id comes back after the one begun before. */
+	close_ok(fx, &m, 4);
+	assert_int_equal(open_ok(fx, &m, &pta, OPTEE_MSG_LOGIN_PUBLIC), 4);
+	/* Session 3 was begun before 4: closing 4 then leaves 3 last. */
+	close_ok(fx, &m, 4);
+	close_ok(fx, &m, 3);
+	/* Only 1 is open: 2 is next, and free. */
+	assert_int_equal(open_ok(fx, &m, &pta, OPTEE_MSG_LOGIN_PUBLIC), 2);
+	/* A failed open takes an id while it runs and gives it back. */
+	prep_open(&m, &missing, OPTEE_MSG_LOGIN_PUBLIC, 0);
+	msg_run(fx, "OPEN missing TA", &m, &c, OPTEE_SMC_RETURN_OK);
+	expect_ret("OPEN missing TA", &m, TEE_ERROR_ITEM_NOT_FOUND,
+		   TEEC_ORIGIN_TEE);
+	assert_int_equal(m.arg->session, 0);
+	assert_int_equal(open_ok(fx, &m, &pta, OPTEE_MSG_LOGIN_PUBLIC), 3);
+	close_ok(fx, &m, 1);
+	close_ok(fx, &m, 2);
+	close_ok(fx, &m, 3);
+	assert_int_equal(smcsim_sw_session_count(fx->sw), 0);
+	assert_int_equal(open_ok(fx, &m, &pta, OPTEE_MSG_LOGIN_PUBLIC), 1);
+	close_ok(fx, &m, 1);
 	world_serves(fx);
 }
 
@@ -1350,18 +1930,175 @@ static void sw_msg_device_pta_lists_device_tas(void **state)
 	assert_memory_equal(buf, want, 32);
 	for (i = 32; i < 64; i++)
 		assert_int_equal(buf[i], 0xEE);
-	/* A NULL memref with a size is refused, as by OP-TEE's PTA. */
+	/*
+	 * A NULL memref with a size: OP-TEE's message layer hands a NULL
+	 * memref over with size 0, so the PTA only asks for the size.
+	 */
 	get_devices(fx, &m, sess, PTA_CMD_GET_DEVICES, 0, 4096);
-	expect_ret("GET_DEVICES NULL with size", &m, TEE_ERROR_BAD_PARAMETERS,
+	expect_ret("GET_DEVICES NULL with size", &m, TEE_ERROR_SHORT_BUFFER,
 		   TEEC_ORIGIN_TRUSTED_APP);
+	assert_int_equal(m.arg->params[0].u.tmem.size, 32);
 	/* No simulated TA needs the supplicant. */
 	get_devices(fx, &m, sess, PTA_CMD_GET_DEVICES_SUPP, buf_pa, 64);
 	expect_ret("GET_DEVICES_SUPP", &m, TEE_SUCCESS, TEEC_ORIGIN_TRUSTED_APP);
 	assert_int_equal(m.arg->params[0].u.tmem.size, 0);
+	/* No RPMB file system: STORAGE_NOT_AVAILABLE, params unchecked. */
+	get_devices(fx, &m, sess, PTA_CMD_GET_DEVICES_RPMB, buf_pa, 64);
+	expect_ret("GET_DEVICES_RPMB", &m, TEE_ERROR_STORAGE_NOT_AVAILABLE,
+		   TEEC_ORIGIN_TRUSTED_APP);
 	get_devices(fx, &m, sess, 0x77, buf_pa, 64);
-	expect_ret("PTA unknown command", &m, TEE_ERROR_NOT_SUPPORTED,
+	expect_ret("PTA unknown command", &m, TEE_ERROR_NOT_IMPLEMENTED,
 		   TEEC_ORIGIN_TRUSTED_APP);
 
+	close_ok(fx, &m, sess);
+	world_serves(fx);
+}
+
+/* ---- the invoke-tests PTA stand-in ---------------------------------------- */
+
+static void invoke_tests_value(struct fx *fx, struct msg *m, uint32_t sess,
+			       const uint64_t attrs[4], const uint32_t a[4],
+			       const uint32_t b[4], uint32_t ret)
+{
+	struct nwcall c;
+	unsigned int i;
+
+	prep_invoke(m, sess, PTA_INVOKE_TESTS_CMD_PARAMS, 4);
+	for (i = 0; i < 4; i++)
+		set_value(&m->arg->params[i], attrs[i], a[i], b[i]);
+	msg_run(fx, "PARAMS", m, &c, OPTEE_SMC_RETURN_OK);
+	expect_ret("PARAMS", m, ret, TEEC_ORIGIN_TRUSTED_APP);
+	assert_int_equal(c.rpcs, 0);
+}
+
+/*
+ * OP-TEE's invoke-tests PTA as built into the firmware: PARAMS picks its
+ * test from the param types (value a + b; the sums of three inputs; the
+ * byte sum of a memref into its byte 0), MEMREF_NULL wants a NULL memref,
+ * TRACE answers SUCCESS, an unknown command is BAD_PARAMETERS; any login
+ * opens it, and GET_DEVICES lists it.
+ */
+static void sw_msg_invoke_tests_pta(void **state)
+{
+	struct fx *fx = *state;
+	const struct smcsim_uuid pta = SMCSIM_PTA_INVOKE_TESTS_UUID;
+	const struct smcsim_uuid dev = SMCSIM_PTA_DEVICE_UUID;
+	static const uint8_t want[16] = PTA_INVOKE_TESTS_UUID_OCTETS;
+	const uint64_t VI = OPTEE_MSG_ATTR_TYPE_VALUE_INPUT;
+	const uint64_t VO = OPTEE_MSG_ATTR_TYPE_VALUE_OUTPUT;
+	const uint64_t VIO = OPTEE_MSG_ATTR_TYPE_VALUE_INOUT;
+	const uint64_t NONE = OPTEE_MSG_ATTR_TYPE_NONE;
+	const uint64_t buf_pa = SHM_BASE + SHM_DATA;
+	uint8_t *buf = fx->shm + SHM_DATA;
+	struct nwcall c;
+	struct msg m;
+	uint32_t sess, dsess;
+	unsigned int i, j;
+
+	/* Only with the configuration: otherwise the UUID is no TA. */
+	msg_shm(fx, &m, OPTEE_SMC_CALL_WITH_ARG, SHM_ARG(1));
+	prep_open(&m, &pta, OPTEE_MSG_LOGIN_PUBLIC, 0);
+	msg_run(fx, "OPEN invoke-tests, not built in", &m, &c,
+		OPTEE_SMC_RETURN_OK);
+	expect_ret("OPEN invoke-tests, not built in", &m,
+		   TEE_ERROR_ITEM_NOT_FOUND, TEEC_ORIGIN_TEE);
+	fx->cfg.internal_tests_pta = true;
+	fx_recreate(fx);
+
+	msg_shm(fx, &m, OPTEE_SMC_CALL_WITH_ARG, SHM_ARG(1));
+	sess = open_ok(fx, &m, &pta, OPTEE_MSG_LOGIN_PUBLIC);
+	assert_int_equal(sess, 1);
+
+	/* One VALUE_INOUT anywhere: a = a + b, b kept. */
+	for (i = 0; i < 4; i++) {
+		uint64_t at[4] = { NONE, NONE, NONE, NONE };
+		uint32_t a[4] = { 0 }, b[4] = { 0 };
+
+		at[i] = VIO;
+		a[i] = 40 + i;
+		b[i] = 2;
+		invoke_tests_value(fx, &m, sess, at, a, b, TEE_SUCCESS);
+		assert_int_equal(m.arg->params[i].u.value.a, 42 + i);
+		assert_int_equal(m.arg->params[i].u.value.b, 2);
+	}
+	/* One VALUE_OUTPUT among three VALUE_INPUT: the sums. */
+	for (i = 0; i < 4; i++) {
+		uint64_t at[4] = { VI, VI, VI, VI };
+		uint32_t a[4], b[4];
+
+		for (j = 0; j < 4; j++) {
+			a[j] = 100 * (j + 1);
+			b[j] = j + 1;
+		}
+		at[i] = VO;
+		invoke_tests_value(fx, &m, sess, at, a, b, TEE_SUCCESS);
+		assert_int_equal(m.arg->params[i].u.value.a,
+				 1000 - 100 * (i + 1));
+		assert_int_equal(m.arg->params[i].u.value.b, 10 - (i + 1));
+	}
+	/* Anything else is BAD_PARAMETERS from the PTA. */
+	{
+		const uint64_t at[4] = { VIO, VIO, NONE, NONE };
+		const uint64_t at2[4] = { VO, VI, VI, NONE };
+		const uint32_t z[4] = { 0 };
+
+		invoke_tests_value(fx, &m, sess, at, z, z,
+				   TEE_ERROR_BAD_PARAMETERS);
+		invoke_tests_value(fx, &m, sess, at2, z, z,
+				   TEE_ERROR_BAD_PARAMETERS);
+	}
+	/* One MEMREF_INOUT: byte 0 becomes the 8-bit sum of its bytes. */
+	for (i = 0; i < 300; i++)
+		buf[i] = (uint8_t)(i + 1);
+	prep_invoke(&m, sess, PTA_INVOKE_TESTS_CMD_PARAMS, 4);
+	set_tmem(&m.arg->params[2], OPTEE_MSG_ATTR_TYPE_TMEM_INOUT, buf_pa,
+		 300);
+	msg_run(fx, "PARAMS memref", &m, &c, OPTEE_SMC_RETURN_OK);
+	expect_ret("PARAMS memref", &m, TEE_SUCCESS, TEEC_ORIGIN_TRUSTED_APP);
+	assert_int_equal(buf[0], (uint8_t)(300 * 301 / 2));
+	assert_int_equal(buf[1], 2);
+	assert_int_equal(m.arg->params[2].u.tmem.size, 300);
+
+	/* MEMREF_NULL: a NULL memref (any size: it arrives as 0) passes. */
+	for (i = 0; i < 2; i++) {
+		prep_invoke(&m, sess, PTA_INVOKE_TESTS_CMD_MEMREF_NULL, 1);
+		set_tmem(&m.arg->params[0], OPTEE_MSG_ATTR_TYPE_TMEM_INOUT, 0,
+			 i ? 100 : 0);
+		msg_run(fx, "MEMREF_NULL", &m, &c, OPTEE_SMC_RETURN_OK);
+		expect_ret("MEMREF_NULL", &m, TEE_SUCCESS,
+			   TEEC_ORIGIN_TRUSTED_APP);
+	}
+	prep_invoke(&m, sess, PTA_INVOKE_TESTS_CMD_MEMREF_NULL, 1);
+	set_tmem(&m.arg->params[0], OPTEE_MSG_ATTR_TYPE_TMEM_INOUT, buf_pa, 16);
+	msg_run(fx, "MEMREF_NULL, a buffer", &m, &c, OPTEE_SMC_RETURN_OK);
+	expect_ret("MEMREF_NULL, a buffer", &m, TEE_ERROR_BAD_PARAMETERS,
+		   TEEC_ORIGIN_TRUSTED_APP);
+	prep_invoke(&m, sess, PTA_INVOKE_TESTS_CMD_MEMREF_NULL, 1);
+	set_tmem(&m.arg->params[0], OPTEE_MSG_ATTR_TYPE_TMEM_INPUT, 0, 0);
+	msg_run(fx, "MEMREF_NULL, input", &m, &c, OPTEE_SMC_RETURN_OK);
+	expect_ret("MEMREF_NULL, input", &m, TEE_ERROR_BAD_PARAMETERS,
+		   TEEC_ORIGIN_TRUSTED_APP);
+
+	/* TRACE takes anything; an unknown command is BAD_PARAMETERS. */
+	prep_invoke(&m, sess, PTA_INVOKE_TESTS_CMD_TRACE, 0);
+	msg_run(fx, "TRACE", &m, &c, OPTEE_SMC_RETURN_OK);
+	expect_ret("TRACE", &m, TEE_SUCCESS, TEEC_ORIGIN_TRUSTED_APP);
+	prep_invoke(&m, sess, 0x99, 0);
+	msg_run(fx, "unknown", &m, &c, OPTEE_SMC_RETURN_OK);
+	expect_ret("unknown", &m, TEE_ERROR_BAD_PARAMETERS,
+		   TEEC_ORIGIN_TRUSTED_APP);
+
+	/* The device PTA lists it: 16 bytes, its UUID (as the firmware). */
+	dsess = open_ok(fx, &m, &dev, OPTEE_MSG_LOGIN_PUBLIC);
+	assert_int_equal(dsess, 2);
+	get_devices(fx, &m, dsess, PTA_CMD_GET_DEVICES, 0, 0);
+	expect_ret("GET_DEVICES", &m, TEE_ERROR_SHORT_BUFFER,
+		   TEEC_ORIGIN_TRUSTED_APP);
+	assert_int_equal(m.arg->params[0].u.tmem.size, 16);
+	get_devices(fx, &m, dsess, PTA_CMD_GET_DEVICES, buf_pa, 16);
+	expect_ret("GET_DEVICES", &m, TEE_SUCCESS, TEEC_ORIGIN_TRUSTED_APP);
+	assert_memory_equal(buf, want, 16);
+	close_ok(fx, &m, dsess);
 	close_ok(fx, &m, sess);
 	world_serves(fx);
 }
@@ -1536,9 +2273,9 @@ static void sw_msg_rpc_arg_alloc_cmd_free(void **state)
 	assert_int_equal(c.rpc_num_params, 0);
 	assert_int_equal(c.trace[0], OPTEE_SMC_RETURN_RPC_ALLOC);
 	assert_int_equal(c.trace[2], OPTEE_SMC_RETURN_RPC_FREE);
-	prep_sleep(&m, sess, SMCSIM_TA_SLEEP_CMD_RPC, OPTEE_RPC_CMD_FS, 0);
-	msg_run(fx, "RPC FS", &m, &c, OPTEE_SMC_RETURN_OK);
-	expect_ret("RPC FS", &m, TEE_ERROR_NOT_SUPPORTED,
+	prep_sleep(&m, sess, SMCSIM_TA_SLEEP_CMD_RPC, OPTEE_RPC_CMD_GPROF, 0);
+	msg_run(fx, "RPC GPROF", &m, &c, OPTEE_SMC_RETURN_OK);
+	expect_ret("RPC GPROF", &m, TEE_ERROR_NOT_SUPPORTED,
 		   TEEC_ORIGIN_TRUSTED_APP);
 	assert_int_equal(c.unsupported, 1);
 
@@ -2249,13 +2986,16 @@ static void sw_msg_register_shm_over_two_list_pages(void **state)
 	assert_int_equal(m.arg->params[2].u.value.a, 1);
 	assert_int_equal(m.arg->params[2].u.value.b, 550 * PAGE + 7);
 
-	/* RMEM beyond the registered size: BAD_PARAMETERS from the TEE. */
+	/*
+	 * RMEM beyond the registered size: SECURITY from the TEE, as OP-TEE's
+	 * set_rmem_param() answers (observed on the firmware).
+	 */
 	prep_invoke(&m, sess, SMCSIM_TA_ECHO_CMD_FILL, 2);
 	set_rmem(&m.arg->params[0], OPTEE_MSG_ATTR_TYPE_RMEM_OUTPUT, cookie,
 		 size - 8, 9);
 	set_value(&m.arg->params[1], OPTEE_MSG_ATTR_TYPE_VALUE_INPUT, 0, 0);
 	msg_run(fx, "RMEM past the end", &m, &c, OPTEE_SMC_RETURN_OK);
-	expect_ret("RMEM past the end", &m, TEE_ERROR_BAD_PARAMETERS,
+	expect_ret("RMEM past the end", &m, TEE_ERROR_SECURITY,
 		   TEEC_ORIGIN_TEE);
 	assert_int_equal(*byte_at(va, offset, size - 8),
 			 (uint8_t)(0x11 + size - 8));
@@ -2357,12 +3097,43 @@ static void sw_msg_register_and_unregister_refusals(void **state)
 	assert_int_equal(unregister(fx, REGD_COOKIE(99)), UNREGISTER_UNKNOWN_RET);
 	assert_int_equal(unregister(fx, 0), UNREGISTER_UNKNOWN_RET);
 
-	/* The same cookie twice: the second is refused, the first stays. */
+	/*
+	 * The same cookie twice: OP-TEE 4.10 keeps both (a list, no lookup
+	 * first; the firmware answered so). The cookie names the newest;
+	 * UNREGISTER releases one per call, newest first.
+	 */
 	assert_int_equal(register_pages(fx, cookie, pages, 3, 0, 3 * PAGE),
 			 TEE_SUCCESS);
 	assert_int_equal(register_pages(fx, cookie, pages, 1, 0, PAGE),
-			 TEE_ERROR_BAD_PARAMETERS);
-	assert_int_equal(smcsim_sw_shm_count(fx->sw), 1);
+			 TEE_SUCCESS);
+	assert_int_equal(smcsim_sw_shm_count(fx->sw), 2);
+	{
+		uint32_t sess;
+
+		msg_shm(fx, &m, OPTEE_SMC_CALL_WITH_ARG, SHM_ARG(1));
+		sess = echo_open(fx, &m);
+		/* The newest is one page: a window in its second fails. */
+		prep_invoke(&m, sess, SMCSIM_TA_ECHO_CMD_FILL, 2);
+		set_rmem(&m.arg->params[0], OPTEE_MSG_ATTR_TYPE_RMEM_OUTPUT,
+			 cookie, PAGE, 16);
+		set_value(&m.arg->params[1], OPTEE_MSG_ATTR_TYPE_VALUE_INPUT,
+			  0, 0);
+		msg_run(fx, "FILL, newest", &m, &c, OPTEE_SMC_RETURN_OK);
+		expect_ret("FILL, newest", &m, TEE_ERROR_SECURITY,
+			   TEEC_ORIGIN_TEE);
+		assert_int_equal(unregister(fx, cookie), TEE_SUCCESS);
+		assert_int_equal(smcsim_sw_shm_count(fx->sw), 1);
+		/* Now the three-page one answers to the cookie. */
+		prep_invoke(&m, sess, SMCSIM_TA_ECHO_CMD_FILL, 2);
+		set_rmem(&m.arg->params[0], OPTEE_MSG_ATTR_TYPE_RMEM_OUTPUT,
+			 cookie, PAGE, 16);
+		set_value(&m.arg->params[1], OPTEE_MSG_ATTR_TYPE_VALUE_INPUT,
+			  0, 0);
+		msg_run(fx, "FILL, the older", &m, &c, OPTEE_SMC_RETURN_OK);
+		expect_ret("FILL, the older", &m, TEE_SUCCESS,
+			   TEEC_ORIGIN_TRUSTED_APP);
+		close_ok(fx, &m, sess);
+	}
 
 	/* A page list entry in secure memory, or not page aligned. */
 	pages[1] = SEC_BASE;
@@ -2408,6 +3179,145 @@ static void sw_msg_register_and_unregister_refusals(void **state)
 	assert_int_equal(unregister(fx, cookie), TEE_SUCCESS);
 	assert_int_equal(unregister(fx, cookie), UNREGISTER_UNKNOWN_RET);
 	assert_int_equal(smcsim_sw_shm_count(fx->sw), 0);
+	world_serves(fx);
+}
+
+/*
+ * REGISTER_SHM and UNREGISTER_SHM answer as OP-TEE 4.10's entry_std.c:
+ * REGISTER_SHM takes exactly TMEM_OUTPUT | NONCONTIG (no other direction,
+ * no cache bits); UNREGISTER_SHM takes the cookie of its one param
+ * whatever the attribute, and an unknown cookie is BAD_PARAMETERS; both
+ * write only ret, so ret_origin keeps what the caller wrote (the firmware
+ * answered UNREGISTER of an unknown cookie with origin 0 after Linux-style
+ * zeroing).
+ */
+static void sw_msg_register_unregister_answers_as_optee(void **state)
+{
+	static const uint64_t bad_attrs[] = {
+		OPTEE_MSG_ATTR_TYPE_TMEM_INPUT | OPTEE_MSG_ATTR_NONCONTIG,
+		OPTEE_MSG_ATTR_TYPE_TMEM_INOUT | OPTEE_MSG_ATTR_NONCONTIG,
+		OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT | OPTEE_MSG_ATTR_NONCONTIG |
+			(1ULL << OPTEE_MSG_ATTR_CACHE_SHIFT),
+		OPTEE_MSG_ATTR_TYPE_RMEM_OUTPUT | OPTEE_MSG_ATTR_NONCONTIG,
+		OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT,
+	};
+	struct fx *fx = *state;
+	const uint64_t cookie = REGD_COOKIE(11);
+	uint64_t list_pa, page;
+	uint64_t *list;
+	struct nwcall c;
+	struct msg m;
+	size_t i;
+
+	assert_int_equal(smcsim_phys_alloc_pages(fx->phys, 1, &page), 0);
+	assert_int_equal(smcsim_phys_alloc_pages(fx->phys, 1, &list_pa), 0);
+	list = smcsim_phys_map(fx->phys, SMCSIM_WORLD_NORMAL, list_pa, PAGE);
+	memset(list, 0, PAGE);
+	list[0] = page;
+
+	msg_shm(fx, &m, OPTEE_SMC_CALL_WITH_ARG, SHM_REG_SLOT);
+	for (i = 0; i < ARRAY_SIZE(bad_attrs); i++) {
+		msg_prep(&m, OPTEE_MSG_CMD_REGISTER_SHM, 1);
+		set_tmem(&m.arg->params[0], bad_attrs[i], list_pa, PAGE);
+		m.arg->params[0].u.tmem.shm_ref = cookie;
+		m.arg->ret_origin = 0x77;
+		msg_run(fx, "REGISTER_SHM, other attr", &m, &c,
+			OPTEE_SMC_RETURN_OK);
+		expect_ret("REGISTER_SHM, other attr", &m,
+			   TEE_ERROR_BAD_PARAMETERS, 0x77);
+		assert_false(smcsim_sw_shm_registered(fx->sw, cookie));
+	}
+	/* Two params, the first one right: refused too. */
+	msg_prep(&m, OPTEE_MSG_CMD_REGISTER_SHM, 2);
+	set_tmem(&m.arg->params[0],
+		 OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT | OPTEE_MSG_ATTR_NONCONTIG,
+		 list_pa, PAGE);
+	m.arg->params[0].u.tmem.shm_ref = cookie;
+	msg_run(fx, "REGISTER_SHM, 2 params", &m, &c, OPTEE_SMC_RETURN_OK);
+	assert_int_equal(m.arg->ret, TEE_ERROR_BAD_PARAMETERS);
+	/* The right one: registered, origin still the caller's. */
+	msg_prep(&m, OPTEE_MSG_CMD_REGISTER_SHM, 1);
+	set_tmem(&m.arg->params[0],
+		 OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT | OPTEE_MSG_ATTR_NONCONTIG,
+		 list_pa, PAGE);
+	m.arg->params[0].u.tmem.shm_ref = cookie;
+	m.arg->ret_origin = 0x77;
+	msg_run(fx, "REGISTER_SHM", &m, &c, OPTEE_SMC_RETURN_OK);
+	expect_ret("REGISTER_SHM", &m, TEE_SUCCESS, 0x77);
+	assert_true(smcsim_sw_shm_registered(fx->sw, cookie));
+
+	/* UNREGISTER of an unknown cookie: BAD_PARAMETERS, origin kept. */
+	msg_prep(&m, OPTEE_MSG_CMD_UNREGISTER_SHM, 1);
+	set_rmem(&m.arg->params[0], OPTEE_MSG_ATTR_TYPE_RMEM_INPUT,
+		 REGD_COOKIE(12), 0, 0);
+	msg_run(fx, "UNREGISTER unknown", &m, &c, OPTEE_SMC_RETURN_OK);
+	expect_ret("UNREGISTER unknown", &m, TEE_ERROR_BAD_PARAMETERS, 0);
+	/* Any attribute: only the cookie counts. */
+	msg_prep(&m, OPTEE_MSG_CMD_UNREGISTER_SHM, 1);
+	set_rmem(&m.arg->params[0], OPTEE_MSG_ATTR_TYPE_VALUE_INPUT, cookie,
+		 0, 0);
+	m.arg->ret_origin = 0x77;
+	msg_run(fx, "UNREGISTER, value attr", &m, &c, OPTEE_SMC_RETURN_OK);
+	expect_ret("UNREGISTER, value attr", &m, TEE_SUCCESS, 0x77);
+	assert_false(smcsim_sw_shm_registered(fx->sw, cookie));
+	/* No param: BAD_PARAMETERS from the TEE. */
+	msg_prep(&m, OPTEE_MSG_CMD_UNREGISTER_SHM, 0);
+	msg_run(fx, "UNREGISTER, no param", &m, &c, OPTEE_SMC_RETURN_OK);
+	expect_ret("UNREGISTER, no param", &m, TEE_ERROR_BAD_PARAMETERS,
+		   TEEC_ORIGIN_TEE);
+	assert_int_equal(smcsim_phys_free_pages(fx->phys, list_pa, 1), 0);
+	assert_int_equal(smcsim_phys_free_pages(fx->phys, page, 1), 0);
+	world_serves(fx);
+}
+
+/*
+ * Call params as OP-TEE's copy_in_params() takes them: only META is
+ * refused among the attribute bits; a value output leaves c as it was; a
+ * contiguous memref must lie in the reserved shm (other non-secure memory
+ * goes by page list or cookie).
+ */
+static void sw_msg_param_attrs_as_optee(void **state)
+{
+	struct fx *fx = *state;
+	uint64_t dram;
+	struct nwcall c;
+	struct msg m;
+	uint32_t sess;
+
+	msg_shm(fx, &m, OPTEE_SMC_CALL_WITH_ARG, SHM_ARG(1));
+	sess = echo_open(fx, &m);
+	/* Junk bits on values are not looked at; c is left alone. */
+	prep_add(&m, sess, 40, 2);
+	m.arg->params[0].attr |= OPTEE_MSG_ATTR_NONCONTIG;
+	m.arg->params[1].attr |= 3ULL << OPTEE_MSG_ATTR_CACHE_SHIFT;
+	m.arg->params[1].u.value.c = 0xC0FFEE;
+	msg_run(fx, "ADD, junk attr bits", &m, &c, OPTEE_SMC_RETURN_OK);
+	expect_ret("ADD, junk attr bits", &m, TEE_SUCCESS,
+		   TEEC_ORIGIN_TRUSTED_APP);
+	assert_int_equal(m.arg->params[1].u.value.a, 42);
+	assert_int_equal(m.arg->params[1].u.value.c, 0xC0FFEE);
+	/* META on a call param: BAD_PARAMETERS from the TEE. */
+	prep_add(&m, sess, 40, 2);
+	m.arg->params[0].attr |= OPTEE_MSG_ATTR_META;
+	msg_run(fx, "ADD, META", &m, &c, OPTEE_SMC_RETURN_OK);
+	expect_ret("ADD, META", &m, TEE_ERROR_BAD_PARAMETERS, TEEC_ORIGIN_TEE);
+	/* A contiguous memref in DRAM outside the reserved shm: refused. */
+	assert_int_equal(smcsim_phys_alloc_pages(fx->phys, 1, &dram), 0);
+	prep_invoke(&m, sess, SMCSIM_TA_ECHO_CMD_FILL, 2);
+	set_tmem(&m.arg->params[0], OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT, dram, 64);
+	set_value(&m.arg->params[1], OPTEE_MSG_ATTR_TYPE_VALUE_INPUT, 0, 0);
+	msg_run(fx, "FILL, DRAM by address", &m, &c, OPTEE_SMC_RETURN_OK);
+	expect_ret("FILL, DRAM by address", &m, TEE_ERROR_BAD_PARAMETERS,
+		   TEEC_ORIGIN_TEE);
+	/* The same in the reserved shm works. */
+	prep_invoke(&m, sess, SMCSIM_TA_ECHO_CMD_FILL, 2);
+	set_tmem(&m.arg->params[0], OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT,
+		 SHM_BASE + SHM_DATA, 64);
+	set_value(&m.arg->params[1], OPTEE_MSG_ATTR_TYPE_VALUE_INPUT, 0, 0);
+	msg_run(fx, "FILL, shm", &m, &c, OPTEE_SMC_RETURN_OK);
+	expect_ret("FILL, shm", &m, TEE_SUCCESS, TEEC_ORIGIN_TRUSTED_APP);
+	assert_int_equal(smcsim_phys_free_pages(fx->phys, dram, 1), 0);
+	close_ok(fx, &m, sess);
 	world_serves(fx);
 }
 
@@ -2486,17 +3396,17 @@ static void sw_msg_memrefs_into_secure_memory_refused(void **state)
 	set_rmem(&m.arg->params[0], OPTEE_MSG_ATTR_TYPE_RMEM_OUTPUT, cookie,
 		 PAGE - 16, 17);
 	msg_run(fx, "RMEM offs + size > size", &m, &c, OPTEE_SMC_RETURN_OK);
-	expect_ret("RMEM offs + size > size", &m, TEE_ERROR_BAD_PARAMETERS,
+	expect_ret("RMEM offs + size > size", &m, TEE_ERROR_SECURITY,
 		   TEEC_ORIGIN_TEE);
 	set_rmem(&m.arg->params[0], OPTEE_MSG_ATTR_TYPE_RMEM_OUTPUT, cookie,
 		 PAGE + 1, 0);
 	msg_run(fx, "RMEM offs > size", &m, &c, OPTEE_SMC_RETURN_OK);
-	expect_ret("RMEM offs > size", &m, TEE_ERROR_BAD_PARAMETERS,
+	expect_ret("RMEM offs > size", &m, TEE_ERROR_SECURITY,
 		   TEEC_ORIGIN_TEE);
 	set_rmem(&m.arg->params[0], OPTEE_MSG_ATTR_TYPE_RMEM_OUTPUT, cookie, 16,
 		 UINT64_MAX - 8);
 	msg_run(fx, "RMEM size wraps", &m, &c, OPTEE_SMC_RETURN_OK);
-	expect_ret("RMEM size wraps", &m, TEE_ERROR_BAD_PARAMETERS,
+	expect_ret("RMEM size wraps", &m, TEE_ERROR_SECURITY,
 		   TEEC_ORIGIN_TEE);
 	set_rmem(&m.arg->params[0], OPTEE_MSG_ATTR_TYPE_RMEM_OUTPUT, cookie,
 		 PAGE - 16, 16);
@@ -2504,13 +3414,16 @@ static void sw_msg_memrefs_into_secure_memory_refused(void **state)
 	expect_ret("RMEM up to the end", &m, TEE_SUCCESS,
 		   TEEC_ORIGIN_TRUSTED_APP);
 
-	/* NULL memrefs with a size: the echo TA refuses, never touches NULL. */
+	/*
+	 * NULL memrefs with a size: the TA gets them with size 0 (OP-TEE's
+	 * set_tmem_param()), so FILL fills nothing and answers size 0.
+	 */
 	prep_invoke(&m, sess, SMCSIM_TA_ECHO_CMD_FILL, 2);
 	set_tmem(&m.arg->params[0], OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT, 0, 100);
 	set_value(&m.arg->params[1], OPTEE_MSG_ATTR_TYPE_VALUE_INPUT, 0, 0);
 	msg_run(fx, "FILL NULL", &m, &c, OPTEE_SMC_RETURN_OK);
-	expect_ret("FILL NULL", &m, TEE_ERROR_BAD_PARAMETERS,
-		   TEEC_ORIGIN_TRUSTED_APP);
+	expect_ret("FILL NULL", &m, TEE_SUCCESS, TEEC_ORIGIN_TRUSTED_APP);
+	assert_int_equal(m.arg->params[0].u.tmem.size, 0);
 	prep_invoke(&m, sess, SMCSIM_TA_ECHO_CMD_ECHO, 3);
 	set_tmem(&m.arg->params[0], OPTEE_MSG_ATTR_TYPE_TMEM_INPUT,
 		 SHM_BASE + SHM_DATA, 16);
@@ -2696,13 +3609,20 @@ static void sw_msg_destroy_with_threads_suspended_in_foreign_intr(void **state)
 	T(sw_msg_echo_with_regd_arg),					\
 	T(sw_msg_bad_arg_addresses_answer_ebadaddr),			\
 	T(sw_msg_dram_arg_needs_dynamic_shm),				\
+	T(sw_msg_firmware_map_args),					\
 	T(sw_msg_num_params_128_answers_ebadaddr),			\
 	T(sw_msg_unknown_message_cmd_answers_ebadcmd),			\
 	T(sw_msg_invoke_unknown_session_is_bad_parameters),		\
+	T(sw_msg_close_and_cancel_unknown_session),			\
+	T(sw_msg_open_missing_ta_probes_secure_storage_first),		\
+	T(sw_msg_concurrent_opens_of_missing_tas),			\
+	T(sw_msg_mutex_wait_timeout_is_asked_again),			\
 	T(sw_msg_regd_arg_must_lie_in_registered_shm),			\
 	T(sw_msg_device_pta_open_needs_no_rpc),				\
-	T(sw_msg_device_pta_refuses_public_login),			\
+	T(sw_msg_device_pta_accepts_any_login),				\
+	T(sw_msg_session_ids_follow_the_last_open_session),		\
 	T(sw_msg_device_pta_lists_device_tas),				\
+	T(sw_msg_invoke_tests_pta),					\
 	T(sw_msg_bottom_half_and_stop_async_notif),			\
 	T(sw_msg_rpc_arg_must_fit_in_the_mapped_page),			\
 	T(sw_msg_num_params_past_the_page_answers_ebadaddr),		\
@@ -2718,6 +3638,8 @@ static void sw_msg_destroy_with_threads_suspended_in_foreign_intr(void **state)
 	T(sw_msg_register_shm_scattered_list_pages),			\
 	T(sw_msg_register_and_unregister_refusals),			\
 	T(sw_msg_memrefs_into_secure_memory_refused),			\
+	T(sw_msg_register_unregister_answers_as_optee),			\
+	T(sw_msg_param_attrs_as_optee),					\
 	T(sw_msg_unregister_while_in_use_is_busy),			\
 	T(sw_msg_destroy_with_threads_suspended_in_rpc),		\
 	T(sw_msg_destroy_with_threads_suspended_in_foreign_intr)

@@ -92,6 +92,7 @@ static int fx_setup_cfg(struct fx *fx, bool dynamic, bool stat)
 	fx->cfg.dynamic_protmem = dynamic;
 	fx->cfg.static_protmem = stat;
 	fx->cfg.protmem_min_size = MIN_SIZE;
+	fx->cfg.internal_tests_pta = true;
 	return smcsim_sw_create(&fx->cfg, &fx->sw) ? -1 : 0;
 }
 
@@ -911,6 +912,79 @@ static void sdp_static_region(void **state)
 			 TB_PROBE_FAULTED);
 }
 
+/*
+ * The invoke-tests PTA's secure-data-path commands, with the static
+ * protected region as OP-TEE's SDP memory: copy in, negate in place, copy
+ * out; the wrong kind of memory on either side is BAD_PARAMETERS, a short
+ * output SHORT_BUFFER with the size needed.
+ */
+static void sdp_invoke_tests_pta_commands(void **state)
+{
+	struct fx *fx = *state;
+	const struct smcsim_uuid uuid = SMCSIM_PTA_INVOKE_TESTS_UUID;
+	const uint64_t in_pa = SHM_BASE + SHM_DATA;
+	const uint64_t out_pa = SHM_BASE + SHM_DATA + PAGE;
+	uint8_t *in = fx->shm + SHM_DATA, *out = fx->shm + SHM_DATA + PAGE;
+	struct optee_msg_arg *arg;
+	uint32_t session = 0;
+	const uint8_t *sec;
+	size_t i;
+
+	assert_int_equal(open_session(fx, &uuid, &session), TEE_SUCCESS);
+	sec = smcsim_phys_map(fx->phys, SMCSIM_WORLD_SECURE, PROT_BASE, PAGE);
+	for (i = 0; i < 64; i++)
+		in[i] = (uint8_t)(i + 1);
+
+	arg = invoke_msg(fx, session, PTA_INVOKE_TESTS_CMD_COPY_NSEC_TO_SEC);
+	set_tmem(&arg->params[0], OPTEE_MSG_ATTR_TYPE_TMEM_INPUT, in_pa, 64);
+	set_tmem(&arg->params[1], OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT, PROT_BASE,
+		 64);
+	assert_int_equal(invoke_run(fx, arg), TEE_SUCCESS);
+	assert_memory_equal(sec, in, 64);
+
+	arg = invoke_msg(fx, session, PTA_INVOKE_TESTS_CMD_READ_MODIFY_SEC);
+	set_tmem(&arg->params[0], OPTEE_MSG_ATTR_TYPE_TMEM_INOUT, PROT_BASE,
+		 64);
+	assert_int_equal(invoke_run(fx, arg), TEE_SUCCESS);
+	for (i = 0; i < 64; i++)
+		assert_int_equal(sec[i], (uint8_t)-(uint8_t)(i + 1));
+
+	memset(out, 0, 64);
+	arg = invoke_msg(fx, session, PTA_INVOKE_TESTS_CMD_COPY_SEC_TO_NSEC);
+	set_tmem(&arg->params[0], OPTEE_MSG_ATTR_TYPE_TMEM_INPUT, PROT_BASE,
+		 64);
+	set_tmem(&arg->params[1], OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT, out_pa, 64);
+	assert_int_equal(invoke_run(fx, arg), TEE_SUCCESS);
+	for (i = 0; i < 64; i++)
+		assert_int_equal(out[i], (uint8_t)-(uint8_t)(i + 1));
+
+	/* Short output: the size needed. */
+	arg = invoke_msg(fx, session, PTA_INVOKE_TESTS_CMD_COPY_NSEC_TO_SEC);
+	set_tmem(&arg->params[0], OPTEE_MSG_ATTR_TYPE_TMEM_INPUT, in_pa, 64);
+	set_tmem(&arg->params[1], OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT, PROT_BASE,
+		 63);
+	assert_int_equal(invoke_run(fx, arg), TEE_ERROR_SHORT_BUFFER);
+	assert_int_equal(arg->params[1].u.tmem.size, 64);
+	/* Clear memory where secure memory is wanted, and the other way. */
+	arg = invoke_msg(fx, session, PTA_INVOKE_TESTS_CMD_COPY_NSEC_TO_SEC);
+	set_tmem(&arg->params[0], OPTEE_MSG_ATTR_TYPE_TMEM_INPUT, in_pa, 64);
+	set_tmem(&arg->params[1], OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT, out_pa, 64);
+	assert_int_equal(invoke_run(fx, arg), TEE_ERROR_BAD_PARAMETERS);
+	arg = invoke_msg(fx, session, PTA_INVOKE_TESTS_CMD_COPY_SEC_TO_NSEC);
+	set_tmem(&arg->params[0], OPTEE_MSG_ATTR_TYPE_TMEM_INPUT, in_pa, 64);
+	set_tmem(&arg->params[1], OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT, out_pa, 64);
+	assert_int_equal(invoke_run(fx, arg), TEE_ERROR_BAD_PARAMETERS);
+	arg = invoke_msg(fx, session, PTA_INVOKE_TESTS_CMD_READ_MODIFY_SEC);
+	set_tmem(&arg->params[0], OPTEE_MSG_ATTR_TYPE_TMEM_INOUT, in_pa, 64);
+	assert_int_equal(invoke_run(fx, arg), TEE_ERROR_BAD_PARAMETERS);
+	assert_int_equal(in[0], 1);
+	/* Wrong param types. */
+	arg = invoke_msg(fx, session, PTA_INVOKE_TESTS_CMD_READ_MODIFY_SEC);
+	set_tmem(&arg->params[0], OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT, PROT_BASE,
+		 64);
+	assert_int_equal(invoke_run(fx, arg), TEE_ERROR_BAD_PARAMETERS);
+}
+
 /* Without a static pool the protected region is no memref at all. */
 static void sdp_static_region_needs_config(void **state)
 {
@@ -937,10 +1011,14 @@ static void sdp_lent_memory(void **state)
 	uint8_t md[32], want[32];
 	size_t i;
 
-	/* Not lent yet: plain DRAM is no protected memory. */
+	/*
+	 * Not lent yet: plain DRAM is no protected memory, and by address
+	 * OP-TEE takes only the reserved shm besides it (set_tmem_param()).
+	 */
 	memset(&mem, 0, sizeof(mem));
 	set_tmem(&mem, OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT, pa, PAGE);
-	assert_int_equal(sdp_fill(fx, session, &mem, 7), TEE_ERROR_SECURITY);
+	assert_int_equal(sdp_fill(fx, session, &mem, 7),
+			 TEE_ERROR_BAD_PARAMETERS);
 	assert_int_equal(ns[0], 0x44);
 
 	assert_int_equal(lend(fx, COOKIE(1), pa, MIN_SIZE, USE_VIDEO),
@@ -1083,6 +1161,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(protmem_destroy_with_lent_memory,
 						setup_dynamic, teardown),
 		cmocka_unit_test_setup_teardown(sdp_static_region,
+						setup_static, teardown),
+		cmocka_unit_test_setup_teardown(sdp_invoke_tests_pta_commands,
 						setup_static, teardown),
 		cmocka_unit_test_setup_teardown(sdp_static_region_needs_config,
 						setup_dynamic, teardown),

@@ -57,7 +57,7 @@ for want_line in ["SMC CALL_WITH_REGD_ARG cookie=",
                   "> OPEN_SESSION uuid=534d4353-0001-4000-8000-736d6373696d "
                   "login=REE_KERNEL",
                   "< OPEN_SESSION -> ret=SUCCESS origin=TRUSTED_APP session=",
-                  "> INVOKE session=2 func=0x0 params=[VALUE_IN a=0x28 b=0x2",
+                  "> INVOKE session=1 func=0x0 params=[VALUE_IN a=0x28 b=0x2",
                   "> RPC CMD NOTIFICATION WAIT value=1",
                   "< call INVOKE -> ret=SUCCESS origin=TRUSTED_APP "
                   "params=[VALUE_IN, VALUE_OUT a=0x2a",

@@ -55,10 +55,12 @@ static void optee_msg_get_os_revision(const struct optee_probe_cfg *cfg,
 			   0, 0, 0, 0, 0, 0, 0, &res);
 	info->os_revision_major = (uint32_t)res.a0;
 	info->os_revision_minor = (uint32_t)res.a1;
-	info->os_build_id = (uint32_t)res.a2;
+	/* The whole register, printed as wide as it is (as Linux does). */
+	info->os_build_id = res.a2;
 	if (info->os_build_id)
-		optee_log(cfg, "revision %u.%u (%08x)", info->os_revision_major,
-			  info->os_revision_minor, info->os_build_id);
+		optee_log(cfg, "revision %u.%u (%0*lx)", info->os_revision_major,
+			  info->os_revision_minor,
+			  (int)sizeof(res.a2) * 2, res.a2);
 	else
 		optee_log(cfg, "revision %u.%u", info->os_revision_major,
 			  info->os_revision_minor);
