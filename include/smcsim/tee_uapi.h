@@ -133,10 +133,15 @@ void tee_uapi_release(struct tee_uapi_file *f);
  *
  * Return: >= 0 (0, or an fd for the SHM ioctls) or -errno, as Linux:
  * -EINVAL for an unknown @cmd, bad lengths, counts, attributes, flags or
- * shm ids; -EFAULT for memory @mem refuses; -EPERM for a login user space
- * may not ask for (or a group the caller is not in); -ENOMEM; what the
- * driver returns (the supplicant's -EINTR, -ENOENT, -EBADF, ...).
- * Any number of threads may call it on one file at once.
+ * shm ids, a supplicant ioctl on a client file or a client ioctl on the
+ * supplicant's, an APPLICATION login; -EFAULT for memory @mem refuses;
+ * -EPERM for a login user space may not ask for (or a group the caller is
+ * not in); -ENOMEM (also an empty SHM_REGISTER); -EOPNOTSUPP for
+ * SHM_REGISTER without a user_mem op; what the driver returns (the
+ * supplicant's -EINTR, -ENOENT, -EBADF, ...) or the host's install_shm_fd.
+ * A call that fails after it reached the TEE is undone (a new session is
+ * closed, a new shm freed). Any number of threads may call it on one file
+ * at once.
  */
 long tee_uapi_ioctl(struct tee_uapi_file *f, unsigned int cmd, uint64_t arg,
 		    const struct tee_uapi_mem *mem);

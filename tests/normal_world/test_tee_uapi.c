@@ -1611,11 +1611,6 @@ static void tee_uapi_one_file_serves_threads_at_once(void **state)
 
 /* ---- 7. closing with everything outstanding ------------------------------------ */
 
-static bool job_done(void *arg)
-{
-	return tb_job_finished(arg);
-}
-
 /*
  * The process dies: its threads in the TEE are killed, then its device
  * file and its shm fds close. Sessions, shm and the request it had queued
@@ -1660,6 +1655,36 @@ static void tee_uapi_release_leaves_nothing(void **state)
 }
 
 /*
+ * The process dies while its request waits in the queue, never received:
+ * the request leaves the queue and the supplicant never sees it.
+ */
+static void tee_uapi_release_drops_a_queued_request(void **state)
+{
+	struct t *t = *state;
+	struct counts c0 = counts(t), c1;
+	struct tee_uapi_file *s = open_supp(t);
+	struct tee_uapi_file *f = open_clnt(t, true);
+	struct client c = { .t = t, .f = f, .cmd = WHO_CMD_RPC, .a = 8 };
+	struct optee_supp_info si0, si;
+	struct tb_job j;
+
+	optee_get_supp_info(t->tb.optee, &si0);
+	c.sess = open_sess(t, f, &who_uuid);
+	client_start(t, &c, &j);
+	assert_true(tb_wait_until(supp_has_request, t->tb.optee, TB_WAIT_MS));
+	rt_thread_kill(j.thr);
+	assert_int_equal(tb_job_join(&j, TB_WAIT_MS), TEE_ERROR_COMMUNICATION);
+	tee_uapi_release(f);
+	optee_get_supp_info(t->tb.optee, &si);
+	assert_int_equal(si.queued_now + si.processing_now + si.placeholders, 0);
+	assert_int_equal(si.received, si0.received);
+	assert_int_equal(si.killed, si0.killed + 1);
+	tee_uapi_release(s);
+	c1 = counts(t);
+	assert_counts(&c1, &c0);
+}
+
+/*
  * The supplicant dies holding one request with another queued: both
  * callers get COMMUNICATION, and a new supplicant can attach.
  */
@@ -1693,7 +1718,6 @@ static void tee_uapi_supplicant_release_fails_its_requests(void **state)
 	tee_uapi_release(f);
 	c1 = counts(t);
 	assert_counts(&c1, &c0);
-	(void)job_done;
 }
 
 int main(void)
@@ -1722,6 +1746,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(tee_uapi_supplicant_recv_refuses_memory, setup, teardown),
 		cmocka_unit_test_setup_teardown(tee_uapi_one_file_serves_threads_at_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(tee_uapi_release_leaves_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(tee_uapi_release_drops_a_queued_request, setup, teardown),
 		cmocka_unit_test_setup_teardown(tee_uapi_supplicant_release_fails_its_requests, setup, teardown),
 	};
 
