@@ -633,6 +633,83 @@ static int hold(bool wait)
 
 /* ---- raw: the device file as a program sees it, bad calls included ------- */
 
+/* An INVOKE of the echo TA's CHECK on @fd's @session naming shm @id. */
+static int raw_check(int fd, uint32_t session, int id, uint32_t *ret)
+{
+	struct {
+		struct tee_ioctl_invoke_arg arg;
+		struct tee_ioctl_param p[3];
+	} b;
+	struct tee_ioctl_buf_data bd = { (uintptr_t)&b, sizeof(b) };
+	int rc;
+
+	memset(&b, 0, sizeof(b));
+	b.arg.func = SMCSIM_TA_ECHO_CMD_CHECK;
+	b.arg.session = session;
+	b.arg.num_params = 3;
+	b.p[0].attr = TEE_IOCTL_PARAM_ATTR_TYPE_MEMREF_INPUT;
+	b.p[0].b = 16;			/* size */
+	b.p[0].c = (uint64_t)id;	/* the shm */
+	b.p[1].attr = TEE_IOCTL_PARAM_ATTR_TYPE_VALUE_INPUT;
+	b.p[2].attr = TEE_IOCTL_PARAM_ATTR_TYPE_VALUE_OUTPUT;
+	rc = ioctl(fd, TEE_IOC_INVOKE, &bd);
+	*ret = b.arg.ret;
+	return rc;
+}
+
+/*
+ * Shm ids belong to a file: another open of the device (as another process
+ * would have) cannot name them. Two files of one process are as separate
+ * as two processes' files are.
+ */
+static void raw_foreign_shm(int fd)
+{
+	static const struct smcsim_uuid echo = SMCSIM_TA_ECHO_UUID;
+	struct {
+		struct tee_ioctl_open_session_arg arg;
+	} o;
+	struct tee_ioctl_buf_data bd = { (uintptr_t)&o, sizeof(o) };
+	struct tee_ioctl_shm_alloc_data sa = { .size = 4096 };
+	int other, shm, rc;
+	uint32_t ret = 1;
+
+	other = open("/dev/tee0", O_RDWR | O_CLOEXEC);
+	shm = ioctl(other, TEE_IOC_SHM_ALLOC, &sa);
+	memset(&o, 0, sizeof(o));
+	memcpy(o.arg.uuid, (uint8_t[]){
+		(uint8_t)(echo.time_low >> 24), (uint8_t)(echo.time_low >> 16),
+		(uint8_t)(echo.time_low >> 8), (uint8_t)echo.time_low,
+		(uint8_t)(echo.time_mid >> 8), (uint8_t)echo.time_mid,
+		(uint8_t)(echo.time_hi_and_version >> 8),
+		(uint8_t)echo.time_hi_and_version }, 8);
+	memcpy(o.arg.uuid + 8, echo.clock_seq_and_node, 8);
+	o.arg.clnt_login = TEE_IOCTL_LOGIN_PUBLIC;
+	rc = ioctl(fd, TEE_IOC_OPEN_SESSION, &bd);
+	check(other >= 0 && shm >= 0 && !rc && !o.arg.ret,
+	      "raw OPEN_SESSION of the echo TA, and a shm on a second file");
+	if (other < 0 || shm < 0 || rc || o.arg.ret)
+		return;
+	errno = 0;
+	rc = raw_check(fd, o.arg.session, sa.id, &ret);
+	check(rc == -1 && errno == EINVAL,
+	      "INVOKE naming another file's shm id: EINVAL (errno %d)", errno);
+	close(shm);
+
+	/* The same call with a shm of its own works; once closed, its id does not. */
+	memset(&sa, 0, sizeof(sa));
+	sa.size = 4096;
+	shm = ioctl(fd, TEE_IOC_SHM_ALLOC, &sa);
+	rc = raw_check(fd, o.arg.session, sa.id, &ret);
+	check(shm >= 0 && !rc && !ret, "... with a shm of its own file: done (ret 0x%x)", ret);
+	close(shm);
+	errno = 0;
+	rc = raw_check(fd, o.arg.session, sa.id, &ret);
+	check(rc == -1 && errno == EINVAL,
+	      "... with the id of a shm whose fd was closed (and never mapped): EINVAL (errno %d)",
+	      errno);
+	close(other);
+}
+
 static int raw(void)
 {
 	struct tee_ioctl_version_data v;
@@ -698,6 +775,8 @@ static int raw(void)
 		}
 		close(shm);
 	}
+
+	raw_foreign_shm(fd);
 
 	pfd.fd = fd;
 	pfd.events = POLLIN | POLLOUT;
