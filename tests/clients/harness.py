@@ -358,6 +358,35 @@ def blocked_ioctl_does_not_hold_up_the_next(r):
     s.close()
 
 
+def concurrent(r, base):
+    """Several processes at once: three API runs and two storage runs."""
+    t = r.tap
+    procs = [r.client("api", wait=False) for _ in range(3)]
+    procs += [r.client("storage", f"conc-{i}", wait=False) for i in range(2)]
+    codes = []
+    for p in procs:
+        try:
+            p.communicate(timeout=WAIT * 4)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.communicate()
+        codes.append(p.returncode)
+    t.check(codes == [0] * 5,
+            f"three API runs and two storage runs at once, five processes: all pass (exits {codes})")
+    # More calls at once than before grow the driver's message-argument
+    # cache (pages of optee_msg_arg slots, registered, kept until the
+    # driver goes, as Linux's): a device user, a registered shm, a DRAM
+    # page each. Everything else must be back.
+    cache = ("tee_users", "sw_shm", "dram_pages_used")
+    st = wait_for(lambda s: all(v == base[k] for k, v in rest_counters(s).items()
+                                if k not in cache),
+                  "rest after the concurrent clients", t, r.sock)
+    t.check(st is not None, "... and leave nothing behind but the driver's "
+            f"argument cache ({st and st['dram_pages_used'] - base['dram_pages_used']} "
+            "page(s) more)")
+    return rest_counters(status(r.sock))
+
+
 def exit_without_closing(r, base):
     t = r.tap
     p = r.client("exit", wait=False)
@@ -542,6 +571,7 @@ def main():
         load_ta(r)
         st = wait_rest(r, base, "rest")
         t.check(st is not None, "after the clients: counters back to the baseline")
+        base = concurrent(r, base)
         exit_without_closing(r, base)
         kill_client_in_supplicant(r, base)
         base = rest_counters(status(r.sock))
