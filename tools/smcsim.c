@@ -38,6 +38,11 @@
  *   smcsim decode --msg|--rpc [--answer] HEX
  *       Decode a whole optee_msg_arg (a call's, or an RPC's) given as hex
  *       bytes (spaces and newlines allowed): the request, or the answer.
+ *   smcsim ta-file DIR UUID PROGRAM [UUID PROGRAM]...
+ *       Write TA files (sw_ta.h's format) as tee-supplicant looks them up
+ *       for RPC LOAD_TA: DIR/<uuid>.ta, naming the program ("echo",
+ *       "sleep", "panic", "notif", "storage") the secure world runs for
+ *       that UUID.
  *
  *  1. the demo's parts: a session, notifications, the thread limit,
  *     protected memory
@@ -45,6 +50,7 @@
  *  3. decode
  *  4. trace
  *  5. probe
+ *  6. TA files
  */
 #include <errno.h>
 #include <getopt.h>
@@ -76,6 +82,7 @@ static void usage(FILE *f)
 		"       smcsim trace [--format text|lines|json] [--kinds LIST] FILE\n"
 		"       smcsim decode VALUE...\n"
 		"       smcsim decode --msg|--rpc [--answer] HEX\n"
+		"       smcsim ta-file DIR UUID PROGRAM [UUID PROGRAM]...\n"
 		"  LIST: comma-separated smc,call,msg,rpc,thread,queue,notif,irq,mark or all\n");
 }
 
@@ -885,6 +892,77 @@ static int probe(int argc, char **argv)
 	return 0;
 }
 
+/* ---- 6. TA files ------------------------------------------------------- */
+
+/* "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" into @u. Return: 0 or -EINVAL. */
+static int uuid_parse(const char *str, struct smcsim_uuid *u)
+{
+	unsigned int v[11];
+	int n = 0;
+
+	if (strlen(str) != 36 ||
+	    sscanf(str, "%8x-%4x-%4x-%2x%2x-%2x%2x%2x%2x%2x%2x%n", &v[0],
+		   &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7], &v[8],
+		   &v[9], &v[10], &n) != 11 || n != 36)
+		return -EINVAL;
+	u->time_low = v[0];
+	u->time_mid = (uint16_t)v[1];
+	u->time_hi_and_version = (uint16_t)v[2];
+	for (n = 0; n < 8; n++)
+		u->clock_seq_and_node[n] = (uint8_t)v[3 + n];
+	return 0;
+}
+
+static int ta_file_write(const char *dir, const struct smcsim_uuid *u,
+			 const char *program)
+{
+	uint8_t buf[sizeof(struct smcsim_ta_file_hdr) + 64];
+	char path[4096];
+	size_t len;
+	FILE *f;
+
+	len = smcsim_ta_file_build(buf, sizeof(buf), u, program, 0, 64);
+	if (!len) {
+		fprintf(stderr, "smcsim: bad program name '%s'\n", program);
+		return 2;
+	}
+	snprintf(path, sizeof(path),
+		 "%s/%08x-%04x-%04x-%02x%02x-%02x%02x%02x%02x%02x%02x.ta", dir,
+		 u->time_low, u->time_mid, u->time_hi_and_version,
+		 u->clock_seq_and_node[0], u->clock_seq_and_node[1],
+		 u->clock_seq_and_node[2], u->clock_seq_and_node[3],
+		 u->clock_seq_and_node[4], u->clock_seq_and_node[5],
+		 u->clock_seq_and_node[6], u->clock_seq_and_node[7]);
+	f = fopen(path, "wb");
+	if (!f || fwrite(buf, 1, len, f) != len || fclose(f)) {
+		fprintf(stderr, "smcsim: %s: %s\n", path, strerror(errno));
+		return 1;
+	}
+	printf("%s (%s)\n", path, program);
+	return 0;
+}
+
+static int ta_file(int argc, char **argv)
+{
+	struct smcsim_uuid u;
+	int i, rc;
+
+	if (argc < 4 || argc % 2) {
+		usage(stderr);
+		return 2;
+	}
+	for (i = 2; i < argc; i += 2) {
+		if (uuid_parse(argv[i], &u)) {
+			fprintf(stderr, "smcsim: not a UUID: %s\n", argv[i]);
+			return 2;
+		}
+		rc = ta_file_write(argv[1], &u, argv[i + 1]);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -899,6 +977,8 @@ int main(int argc, char **argv)
 		return decode(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "trace"))
 		return trace_cmd(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "ta-file"))
+		return ta_file(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		usage(stdout);
 		return 0;
