@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The simulated physical address space, "the bus" (docs/design.md
- * section 2.3). Addresses in registers and in optee_msg params are physical; each world
- * translates them here. The map is a list of ranges (phys_map.h):
+ * section 2.3). Addresses in registers and in optee_msg params are
+ * physical; each world translates them here. The map is a list of ranges
+ * (phys_map.h):
  *
  *  - non-secure DRAM, one range per bank: the normal world's memory (page
  *    allocator included);
