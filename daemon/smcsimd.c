@@ -289,29 +289,18 @@ static void conn_release_file(struct conn *c, struct tee_uapi_file *f)
 
 /* Send one packet: @m, then @nseg segments. Return: 0 or -errno. */
 static int conn_send(struct conn *c, struct smcsimd_msg *m,
-		     const struct smcsimd_seg *seg, uint8_t *const *data,
+		     const struct smcsimd_seg *seg, void *const *data,
 		     unsigned int nseg, int fd)
 {
-	static const uint8_t zero[8];
 	struct iovec iov[1 + 3 * SMCSIMD_MAX_SEGS];
 	union {
 		struct cmsghdr h;
 		char buf[CMSG_SPACE(sizeof(int))];
 	} cm;
 	struct msghdr mh = { .msg_iov = iov };
-	unsigned int i, n = 0;
 	ssize_t rc;
 
-	m->magic = SMCSIMD_MAGIC;
-	m->nseg = nseg;
-	iov[n++] = (struct iovec){ m, sizeof(*m) };
-	for (i = 0; i < nseg; i++) {
-		iov[n++] = (struct iovec){ (void *)&seg[i], sizeof(seg[i]) };
-		iov[n++] = (struct iovec){ data[i], seg[i].len };
-		iov[n++] = (struct iovec){ (void *)zero,
-					   smcsimd_pad8(seg[i].len) - seg[i].len };
-	}
-	mh.msg_iovlen = n;
+	mh.msg_iovlen = smcsimd_iov(iov, m, seg, data, nseg);
 	if (fd >= 0) {
 		memset(&cm, 0, sizeof(cm));
 		mh.msg_control = cm.buf;
@@ -419,7 +408,7 @@ static void worker_run(struct conn *c, struct job *j)
 	};
 	struct smcsimd_msg m = { .op = j->msg.op, .tag = j->msg.tag };
 	struct smcsimd_seg seg[SMCSIMD_MAX_SEGS];
-	uint8_t *data[SMCSIMD_MAX_SEGS];
+	void *data[SMCSIMD_MAX_SEGS];
 	struct tee_shm *shm = NULL;
 	struct tee_uapi_file *f;
 	unsigned int i, n = 0;
@@ -693,7 +682,7 @@ static void conn_status(struct conn *c, struct job *j)
 	struct smcsimd_msg m = { .op = j->msg.op, .tag = j->msg.tag };
 	struct smcsimd_seg seg = { 0 };
 	char text[2048];
-	uint8_t *data = (uint8_t *)text;
+	void *data = text;
 
 	status_text(c->d, text, sizeof(text));
 	seg.len = (uint32_t)strlen(text) + 1;
