@@ -871,7 +871,7 @@ static int ta_file_write(const char *dir, const struct smcsim_uuid *u,
 			 const char *program)
 {
 	uint8_t buf[sizeof(struct smcsim_ta_file_hdr) + 64];
-	char path[4096];
+	char path[4096], ustr[SMCSIM_UUID_STR_LEN];
 	size_t len;
 	FILE *f;
 
@@ -880,13 +880,8 @@ static int ta_file_write(const char *dir, const struct smcsim_uuid *u,
 		fprintf(stderr, "smcsim: bad program name '%s'\n", program);
 		return 2;
 	}
-	snprintf(path, sizeof(path),
-		 "%s/%08x-%04x-%04x-%02x%02x-%02x%02x%02x%02x%02x%02x.ta", dir,
-		 u->time_low, u->time_mid, u->time_hi_and_version,
-		 u->clock_seq_and_node[0], u->clock_seq_and_node[1],
-		 u->clock_seq_and_node[2], u->clock_seq_and_node[3],
-		 u->clock_seq_and_node[4], u->clock_seq_and_node[5],
-		 u->clock_seq_and_node[6], u->clock_seq_and_node[7]);
+	smcsim_uuid_to_str(u, ustr);
+	snprintf(path, sizeof(path), "%s/%s.ta", dir, ustr);
 	f = fopen(path, "wb");
 	if (!f || fwrite(buf, 1, len, f) != len || fclose(f)) {
 		fprintf(stderr, "smcsim: %s: %s\n", path, strerror(errno));
