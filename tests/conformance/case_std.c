@@ -236,7 +236,9 @@ static void std_num_params_127(struct conf *c)
 	CONF_EQ(c, ret, TEE_ERROR_BAD_PARAMETERS);
 }
 
-static void std_num_params_128(struct conf *c)
+/* An INVOKE of @num_params params at two fresh pages, by @fid: EBADADDR. */
+static void std_arg_too_big(struct conf *c, unsigned long fid,
+			    uint32_t num_params)
 {
 	uint64_t pa;
 	struct optee_msg_arg *arg = conf_pages(c, 2, &pa);
@@ -245,10 +247,15 @@ static void std_num_params_128(struct conf *c)
 
 	CONF_TRY(c, arg);
 	arg->cmd = OPTEE_MSG_CMD_INVOKE_COMMAND;
-	arg->num_params = 128;
-	conf_std_regs(a, OPTEE_SMC_CALL_WITH_ARG, pa);
+	arg->num_params = num_params;
+	conf_std_regs(a, fid, pa);
 	conf_smc(c, a, &r);
 	CONF_A0(c, r, OPTEE_SMC_RETURN_EBADADDR);
+}
+
+static void std_num_params_128(struct conf *c)
+{
+	std_arg_too_big(c, OPTEE_SMC_CALL_WITH_ARG, 128);
 }
 
 /*
@@ -257,17 +264,7 @@ static void std_num_params_128(struct conf *c)
  */
 static void std_arg_outside_one_page(struct conf *c)
 {
-	uint64_t pa;
-	struct optee_msg_arg *arg = conf_pages(c, 2, &pa);
-	unsigned long a[8];
-	struct arm_smccc_res r;
-
-	CONF_TRY(c, arg);
-	arg->cmd = OPTEE_MSG_CMD_INVOKE_COMMAND;
-	arg->num_params = 127;
-	conf_std_regs(a, OPTEE_SMC_CALL_WITH_RPC_ARG, pa);
-	conf_smc(c, a, &r);
-	CONF_A0(c, r, OPTEE_SMC_RETURN_EBADADDR);
+	std_arg_too_big(c, OPTEE_SMC_CALL_WITH_RPC_ARG, 127);
 }
 
 static void std_regd_arg_unknown_cookie(struct conf *c)
