@@ -467,6 +467,22 @@ static long tee_ioctl_version(struct tee_uapi_file *f, uint64_t uarg,
 	return copy_to_user(mem, uarg, &vers, sizeof(vers));
 }
 
+/*
+ * The end of a successful SHM ioctl: its answer @data (@len bytes) back at
+ * @uarg, then @shm to the process; a fault drops @shm. Return: as
+ * tee_uapi_give_shm(), or -EFAULT.
+ */
+static long shm_to_user(struct tee_uapi_file *f, const struct tee_uapi_mem *mem,
+			uint64_t uarg, const void *data, size_t len,
+			struct tee_shm *shm)
+{
+	if (copy_to_user(mem, uarg, data, len)) {
+		tee_shm_put(shm);
+		return -EFAULT;
+	}
+	return tee_uapi_give_shm(f, shm);
+}
+
 static long tee_ioctl_shm_alloc(struct tee_uapi_file *f, uint64_t uarg,
 				const struct tee_uapi_mem *mem)
 {
@@ -486,11 +502,7 @@ static long tee_ioctl_shm_alloc(struct tee_uapi_file *f, uint64_t uarg,
 		return rc;
 	data.id = shm->id;
 	data.size = shm->size;
-	if (copy_to_user(mem, uarg, &data, sizeof(data))) {
-		tee_shm_put(shm);
-		return -EFAULT;
-	}
-	return tee_uapi_give_shm(f, shm);
+	return shm_to_user(f, mem, uarg, &data, sizeof(data), shm);
 }
 
 static long tee_ioctl_shm_register(struct tee_uapi_file *f, uint64_t uarg,
@@ -522,11 +534,7 @@ static long tee_ioctl_shm_register(struct tee_uapi_file *f, uint64_t uarg,
 		return rc;
 	data.id = shm->id;
 	data.length = shm->size;
-	if (copy_to_user(mem, uarg, &data, sizeof(data))) {
-		tee_shm_put(shm);
-		return -EFAULT;
-	}
-	return tee_uapi_give_shm(f, shm);
+	return shm_to_user(f, mem, uarg, &data, sizeof(data), shm);
 }
 
 static long tee_ioctl_shm_register_fd(struct tee_uapi_file *f, uint64_t uarg,
@@ -553,11 +561,7 @@ static long tee_ioctl_shm_register_fd(struct tee_uapi_file *f, uint64_t uarg,
 	data.id = shm->id;
 	data.flags = TEE_IOCTL_SHM_DMA_BUF;
 	data.size = shm->size;
-	if (copy_to_user(mem, uarg, &data, sizeof(data))) {
-		tee_shm_put(shm);
-		return -EFAULT;
-	}
-	return tee_uapi_give_shm(f, shm);
+	return shm_to_user(f, mem, uarg, &data, sizeof(data), shm);
 }
 
 /*
