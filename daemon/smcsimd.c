@@ -955,11 +955,9 @@ int main(int argc, char **argv)
 			trace = optarg;
 			break;
 		case 'k':
-			if (smcsim_tev_parse_kinds(optarg, &kinds)) {
-				fprintf(stderr, "smcsimd: --trace-kinds: bad list '%s'\n",
-					optarg);
+			if (cli_trace_kinds("smcsimd", "--trace-kinds", optarg,
+					    &kinds))
 				return 2;
-			}
 			break;
 		case 'q':
 			quiet = true;

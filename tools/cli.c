@@ -70,6 +70,15 @@ void cli_machine_stop(struct cli_machine *m)
 	smcsim_phys_destroy(m->phys);
 }
 
+int cli_trace_kinds(const char *prog, const char *opt, const char *arg,
+		    unsigned int *kinds)
+{
+	if (!smcsim_tev_parse_kinds(arg, kinds))
+		return 0;
+	fprintf(stderr, "%s: %s: bad list '%s'\n", prog, opt, arg);
+	return 2;
+}
+
 int cli_trace_start(const char *prog, const char *path, unsigned int kinds,
 		    bool quiet)
 {

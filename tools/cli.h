@@ -67,6 +67,13 @@ void cli_machine_remove(struct cli_machine *m);
 void cli_machine_stop(struct cli_machine *m);
 
 /**
+ * cli_trace_kinds() - parse @arg, the value of option @opt, into *@kinds
+ * (smcsim_tev_parse_kinds()). Return: 0, or 2 (said on stderr, with @prog)
+ */
+int cli_trace_kinds(const char *prog, const char *opt, const char *arg,
+		    unsigned int *kinds);
+
+/**
  * cli_trace_start() - start the trace the options chose
  * @prog:	the program's name, for the error message
  * @path:	--trace's file, or NULL: stdout, as text

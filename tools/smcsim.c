@@ -553,11 +553,9 @@ static int demo(int argc, char **argv)
 			trace = optarg;
 			break;
 		case 'k':
-			if (smcsim_tev_parse_kinds(optarg, &kinds)) {
-				fprintf(stderr, "smcsim: --trace-kinds: bad list '%s'\n",
-					optarg);
+			if (cli_trace_kinds("smcsim", "--trace-kinds", optarg,
+					    &kinds))
 				return 2;
-			}
 			break;
 		case 'q':
 			quiet = true;
@@ -743,11 +741,9 @@ static int trace_cmd(int argc, char **argv)
 			}
 			break;
 		case 'k':
-			if (smcsim_tev_parse_kinds(optarg, &kinds)) {
-				fprintf(stderr, "smcsim: --kinds: bad list '%s'\n",
-					optarg);
+			if (cli_trace_kinds("smcsim", "--kinds", optarg,
+					    &kinds))
 				return 2;
-			}
 			break;
 		default:
 			usage(stderr);
