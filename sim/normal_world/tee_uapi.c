@@ -450,6 +450,32 @@ static void params_free(struct tee_param *params, size_t num_params)
 	smcsim_free(params);
 }
 
+/*
+ * An OPEN_SESSION or INVOKE argument: its fixed part into @arg (@fixed
+ * bytes, num_params at @num_offs), then exactly the params it names, into
+ * *@params (params_free() releases them, whatever the return). *@uarg:
+ * where the argument lies. Return: 0 or -errno.
+ */
+static int client_arg_in(struct tee_context *ctx,
+			 const struct tee_uapi_mem *mem, uint64_t ubuf,
+			 void *arg, size_t fixed, size_t num_offs,
+			 uint64_t *uarg, struct tee_param **params)
+{
+	uint32_t num_params;
+	uint64_t len;
+	int rc;
+
+	*params = NULL;
+	rc = get_buf_arg(mem, ubuf, arg, fixed, uarg, &len);
+	if (rc)
+		return rc;
+	memcpy(&num_params, (const uint8_t *)arg + num_offs,
+	       sizeof(num_params));
+	if (arg_len(fixed, num_params) != len)
+		return -EINVAL;
+	return params_in(ctx, mem, *uarg + fixed, num_params, params);
+}
+
 /* ---- 3. the ioctls -------------------------------------------------------- */
 
 static long tee_ioctl_version(struct tee_uapi_file *f, uint64_t uarg,
@@ -600,24 +626,20 @@ static long tee_ioctl_open_session(struct tee_uapi_file *f, uint64_t ubuf,
 {
 	struct tee_context *ctx = f->ctx;
 	const struct tee_driver_ops *ops = ctx->teedev->desc->ops;
-	struct tee_ioctl_open_session_arg arg;
+	struct tee_ioctl_open_session_arg arg = { 0 };
 	struct tee_param *params;
 	bool have_session = false;
-	uint64_t uarg, uparams, len;
+	uint64_t uarg, uparams;
 	int rc;
 
 	if (!ops->open_session)
 		return -EINVAL;
-	rc = get_buf_arg(mem, ubuf, &arg, sizeof(arg), &uarg, &len);
-	if (rc)
-		return rc;
-	if (arg_len(sizeof(arg), arg.num_params) != len)
-		return -EINVAL;
-	uparams = uarg + sizeof(arg);
-
-	rc = params_in(ctx, mem, uparams, arg.num_params, &params);
+	rc = client_arg_in(ctx, mem, ubuf, &arg, sizeof(arg),
+			   offsetof(struct tee_ioctl_open_session_arg,
+				    num_params), &uarg, &params);
 	if (rc)
 		goto out;
+	uparams = uarg + sizeof(arg);
 	/* The kernel's logins are not for user space. */
 	if (arg.clnt_login >= TEE_IOCTL_LOGIN_REE_KERNEL_MIN &&
 	    arg.clnt_login <= TEE_IOCTL_LOGIN_REE_KERNEL_MAX) {
@@ -660,23 +682,19 @@ static long tee_ioctl_invoke(struct tee_uapi_file *f, uint64_t ubuf,
 {
 	struct tee_context *ctx = f->ctx;
 	const struct tee_driver_ops *ops = ctx->teedev->desc->ops;
-	struct tee_ioctl_invoke_arg arg;
+	struct tee_ioctl_invoke_arg arg = { 0 };
 	struct tee_param *params;
-	uint64_t uarg, uparams, len;
+	uint64_t uarg, uparams;
 	int rc;
 
 	if (!ops->invoke_func)
 		return -EINVAL;
-	rc = get_buf_arg(mem, ubuf, &arg, sizeof(arg), &uarg, &len);
-	if (rc)
-		return rc;
-	if (arg_len(sizeof(arg), arg.num_params) != len)
-		return -EINVAL;
-	uparams = uarg + sizeof(arg);
-
-	rc = params_in(ctx, mem, uparams, arg.num_params, &params);
+	rc = client_arg_in(ctx, mem, ubuf, &arg, sizeof(arg),
+			   offsetof(struct tee_ioctl_invoke_arg, num_params),
+			   &uarg, &params);
 	if (rc)
 		goto out;
+	uparams = uarg + sizeof(arg);
 	rc = tee_client_invoke_func(ctx, &arg, params);
 	if (rc)
 		goto out;
