@@ -107,16 +107,26 @@ static unsigned long std_invoke_nothing_at(struct conf *c, unsigned long fid,
 	return CONF_W(r.a0);
 }
 
-static void std_arg_dram_page_aligned(struct conf *c)
+/*
+ * An INVOKE of @num_params params (session 0) at the start of a fresh
+ * page: taken (a0 OK), then refused by the TEE (BAD_PARAMETERS).
+ */
+static void std_invoke_at_fresh_page(struct conf *c, uint32_t num_params)
 {
 	uint64_t pa;
 	void *va = conf_pages(c, 1, &pa);
 	uint32_t ret = 0;
 
 	CONF_TRY(c, va);
-	CONF_EQ(c, std_invoke_nothing_at(c, OPTEE_SMC_CALL_WITH_ARG, pa, va, 0,
-					 &ret), OPTEE_SMC_RETURN_OK);
+	CONF_EQ(c, std_invoke_nothing_at(c, OPTEE_SMC_CALL_WITH_ARG, pa, va,
+					 num_params, &ret),
+		OPTEE_SMC_RETURN_OK);
 	CONF_EQ(c, ret, TEE_ERROR_BAD_PARAMETERS);
+}
+
+static void std_arg_dram_page_aligned(struct conf *c)
+{
+	std_invoke_at_fresh_page(c, 0);
 }
 
 static void std_arg_dram_misaligned(struct conf *c)
@@ -224,14 +234,7 @@ static void std_arg_in_secure_memory(struct conf *c)
 /* 127 params fill one page exactly: accepted (INVOKE then refuses them). */
 static void std_num_params_127(struct conf *c)
 {
-	uint64_t pa;
-	void *va = conf_pages(c, 1, &pa);
-	uint32_t ret = 0;
-
-	CONF_TRY(c, va);
-	CONF_EQ(c, std_invoke_nothing_at(c, OPTEE_SMC_CALL_WITH_ARG, pa, va,
-					 127, &ret), OPTEE_SMC_RETURN_OK);
-	CONF_EQ(c, ret, TEE_ERROR_BAD_PARAMETERS);
+	std_invoke_at_fresh_page(c, 127);
 }
 
 /* An INVOKE of @num_params params at two fresh pages, by @fid: EBADADDR. */
