@@ -301,11 +301,9 @@ static int pl_call(struct pl_dev *p, struct smcsimd_msg *m,
 		   const struct smcsimd_seg *seg, void *const *data,
 		   unsigned int nseg, struct pl_wait *w, bool want_reply)
 {
-	static const uint8_t zero[8];
 	struct iovec iov[1 + 3 * SMCSIMD_MAX_SEGS];
 	struct msghdr mh = { .msg_iov = iov };
 	struct pl_wait **pp;
-	unsigned int i, n = 0;
 	ssize_t rc;
 	int sock;
 
@@ -316,9 +314,7 @@ static int pl_call(struct pl_dev *p, struct smcsimd_msg *m,
 		pthread_mutex_unlock(&p->mu);
 		return -EIO;
 	}
-	m->magic = SMCSIMD_MAGIC;
 	m->tag = w->tag = p->next_tag++;
-	m->nseg = nseg;
 	sock = p->sock;
 	if (want_reply) {
 		w->next = p->waits;
@@ -327,14 +323,7 @@ static int pl_call(struct pl_dev *p, struct smcsimd_msg *m,
 	p->refs++;
 	pthread_mutex_unlock(&p->mu);
 
-	iov[n++] = (struct iovec){ m, sizeof(*m) };
-	for (i = 0; i < nseg; i++) {
-		iov[n++] = (struct iovec){ (void *)&seg[i], sizeof(seg[i]) };
-		iov[n++] = (struct iovec){ data[i], seg[i].len };
-		iov[n++] = (struct iovec){ (void *)zero,
-					   smcsimd_pad8(seg[i].len) - seg[i].len };
-	}
-	mh.msg_iovlen = n;
+	mh.msg_iovlen = smcsimd_iov(iov, m, seg, data, nseg);
 	do {
 		rc = sendmsg(sock, &mh, MSG_NOSIGNAL);
 	} while (rc < 0 && errno == EINTR);
@@ -832,7 +821,9 @@ PL_EXPORT int close(int fd)
 	return real_close(fd);
 }
 
-PL_EXPORT void *mmap(void *addr, size_t len, int prot, int flags, int fd,
+/* mmap() of an shm fd of ours, else *@real's (read once pl_init() set it). */
+static void *pl_mmap(void *(*const *real)(void *, size_t, int, int, int, off_t),
+		     void *addr, size_t len, int prot, int flags, int fd,
 		     off_t off)
 {
 	struct pl_shm *s;
@@ -841,19 +832,19 @@ PL_EXPORT void *mmap(void *addr, size_t len, int prot, int flags, int fd,
 	s = pl_shm_of(fd);
 	if (s)
 		return pl_shm_mmap(s, addr, len, prot, flags, fd, off);
-	return real_mmap(addr, len, prot, flags, fd, off);
+	return (*real)(addr, len, prot, flags, fd, off);
+}
+
+PL_EXPORT void *mmap(void *addr, size_t len, int prot, int flags, int fd,
+		     off_t off)
+{
+	return pl_mmap(&real_mmap, addr, len, prot, flags, fd, off);
 }
 
 PL_EXPORT void *mmap64(void *addr, size_t len, int prot, int flags, int fd,
 		       off_t off)
 {
-	struct pl_shm *s;
-
-	pl_init();
-	s = pl_shm_of(fd);
-	if (s)
-		return pl_shm_mmap(s, addr, len, prot, flags, fd, off);
-	return real_mmap64(addr, len, prot, flags, fd, off);
+	return pl_mmap(&real_mmap64, addr, len, prot, flags, fd, off);
 }
 
 PL_EXPORT int munmap(void *addr, size_t len)

@@ -35,6 +35,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <sys/uio.h>
+
 #define SMCSIMD_MAGIC		0x44534d53U	/* "SMSD" */
 #define SMCSIMD_SOCKET_ENV	"SMCSIM_SOCKET"
 
@@ -98,6 +100,35 @@ struct smcsimd_seg {
 static inline size_t smcsimd_pad8(size_t n)
 {
 	return (n + 7) & ~(size_t)7;
+}
+
+/**
+ * smcsimd_iov() - lay out one packet for sendmsg()
+ * @iov:	room for 1 + 3 * @nseg iovecs
+ * @m:		the head; its magic and nseg are set here
+ * @seg, @data, @nseg: the segments' heads and bytes
+ *
+ * The head, then each segment's head, its bytes and zeros to a multiple
+ * of 8. Return: how many iovecs of @iov were filled.
+ */
+static inline unsigned int smcsimd_iov(struct iovec *iov,
+				       struct smcsimd_msg *m,
+				       const struct smcsimd_seg *seg,
+				       void *const *data, unsigned int nseg)
+{
+	static const uint8_t zero[8];
+	unsigned int i, n = 0;
+
+	m->magic = SMCSIMD_MAGIC;
+	m->nseg = nseg;
+	iov[n++] = (struct iovec){ m, sizeof(*m) };
+	for (i = 0; i < nseg; i++) {
+		iov[n++] = (struct iovec){ (void *)&seg[i], sizeof(seg[i]) };
+		iov[n++] = (struct iovec){ data[i], seg[i].len };
+		iov[n++] = (struct iovec){ (void *)zero,
+					   smcsimd_pad8(seg[i].len) - seg[i].len };
+	}
+	return n;
 }
 
 /**

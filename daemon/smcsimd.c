@@ -49,6 +49,7 @@
 #include <smcsim/tee_uapi.h>
 #include <smcsim/trace.h>
 
+#include "../tools/cli.h"
 #include "proto.h"
 
 /* Workers one connection may have at once (ioctls in flight). */
@@ -69,11 +70,7 @@ struct conn;
  * @n_ioctls, @n_conns_total, @n_killed: since start
  */
 struct daemon {
-	struct smcsim_phys *phys;
-	struct smcsim_sw *sw;
-	struct smcsim_trace trace;
-	struct tee_class cls;
-	struct optee *optee;
+	struct cli_machine m;
 	int nomem_fd;
 	int wake;
 	struct rt_mutex lock;
@@ -89,60 +86,29 @@ static int machine_start(struct daemon *d, unsigned int threads, bool log)
 {
 	struct smcsim_phys_config pcfg;
 	struct smcsim_sw_config scfg;
-	struct optee_probe_cfg cfg;
+	const char *what;
 	int rc;
 
 	smcsim_phys_config_default(&pcfg);
-	rc = smcsim_phys_create(&pcfg, &d->phys);
-	if (rc)
-		return rc;
-	smcsim_sw_config_default(&scfg, SMCSIM_ABI_UPSTREAM, d->phys);
+	smcsim_sw_config_default(&scfg, SMCSIM_ABI_UPSTREAM, NULL);
 	if (threads)
 		scfg.num_threads = threads;
 	scfg.log = log;
-	rc = smcsim_sw_create(&scfg, &d->sw);
+	rc = cli_machine_world(&d->m, &pcfg, &scfg, &what);
 	if (rc)
-		goto err_phys;
-	/* The wrapper counts the SMCs; the tracer (lib/trace.c) prints them. */
-	smcsim_trace_init_ring(&d->trace, smcsim_invoke_sim(d->sw), NULL, 0);
-	tee_class_init(&d->cls);
-	cfg = (struct optee_probe_cfg){
-		.invoke = smcsim_trace_invoke(&d->trace),
-		.phys = d->phys,
-		.profile = SMCSIM_ABI_UPSTREAM,
-		.cls = &d->cls,
-		.notif_irq = smcsim_sw_notif_irq(d->sw),
-		.log = log,
-	};
-	rc = optee_probe(&cfg, &d->optee);
+		return rc;
+	rc = cli_machine_probe(&d->m, SMCSIM_ABI_UPSTREAM, log, true);
 	if (rc)
-		goto err_sw;
-	return 0;
-
-err_sw:
-	tee_class_fini(&d->cls);
-	smcsim_trace_fini(&d->trace);
-	smcsim_sw_destroy(d->sw);
-err_phys:
-	smcsim_phys_destroy(d->phys);
+		cli_machine_stop(&d->m);
 	return rc;
-}
-
-static void machine_stop(struct daemon *d)
-{
-	optee_remove(d->optee);
-	smcsim_sw_destroy(d->sw);
-	smcsim_trace_fini(&d->trace);
-	tee_class_fini(&d->cls);
-	smcsim_phys_destroy(d->phys);
 }
 
 /* The device a process opens by name ("tee0", "teepriv0"), NULL if none. */
 static struct tee_device *machine_device(struct daemon *d, const char *name)
 {
 	struct tee_device *devs[2] = {
-		optee_client_teedev(d->optee),
-		optee_supp_teedev(d->optee),
+		optee_client_teedev(d->m.optee),
+		optee_supp_teedev(d->m.optee),
 	};
 	size_t i;
 
@@ -289,29 +255,18 @@ static void conn_release_file(struct conn *c, struct tee_uapi_file *f)
 
 /* Send one packet: @m, then @nseg segments. Return: 0 or -errno. */
 static int conn_send(struct conn *c, struct smcsimd_msg *m,
-		     const struct smcsimd_seg *seg, uint8_t *const *data,
+		     const struct smcsimd_seg *seg, void *const *data,
 		     unsigned int nseg, int fd)
 {
-	static const uint8_t zero[8];
 	struct iovec iov[1 + 3 * SMCSIMD_MAX_SEGS];
 	union {
 		struct cmsghdr h;
 		char buf[CMSG_SPACE(sizeof(int))];
 	} cm;
 	struct msghdr mh = { .msg_iov = iov };
-	unsigned int i, n = 0;
 	ssize_t rc;
 
-	m->magic = SMCSIMD_MAGIC;
-	m->nseg = nseg;
-	iov[n++] = (struct iovec){ m, sizeof(*m) };
-	for (i = 0; i < nseg; i++) {
-		iov[n++] = (struct iovec){ (void *)&seg[i], sizeof(seg[i]) };
-		iov[n++] = (struct iovec){ data[i], seg[i].len };
-		iov[n++] = (struct iovec){ (void *)zero,
-					   smcsimd_pad8(seg[i].len) - seg[i].len };
-	}
-	mh.msg_iovlen = n;
+	mh.msg_iovlen = smcsimd_iov(iov, m, seg, data, nseg);
 	if (fd >= 0) {
 		memset(&cm, 0, sizeof(cm));
 		mh.msg_control = cm.buf;
@@ -419,7 +374,7 @@ static void worker_run(struct conn *c, struct job *j)
 	};
 	struct smcsimd_msg m = { .op = j->msg.op, .tag = j->msg.tag };
 	struct smcsimd_seg seg[SMCSIMD_MAX_SEGS];
-	uint8_t *data[SMCSIMD_MAX_SEGS];
+	void *data[SMCSIMD_MAX_SEGS];
 	struct tee_shm *shm = NULL;
 	struct tee_uapi_file *f;
 	unsigned int i, n = 0;
@@ -447,7 +402,7 @@ static void worker_run(struct conn *c, struct job *j)
 		m.handle = (uint64_t)j->shm_handle;
 		fd = c->d->nomem_fd;
 		if (shm && shm->kaddr &&
-		    !smcsim_phys_ns_fd(c->d->phys, shm->paddr - shm->offset,
+		    !smcsim_phys_ns_fd(c->d->m.phys, shm->paddr - shm->offset,
 				       shm->size + shm->offset, &fd, &offs)) {
 			m.shm_offs = offs;
 			m.shm_size = shm->size + shm->offset;
@@ -693,7 +648,7 @@ static void conn_status(struct conn *c, struct job *j)
 	struct smcsimd_msg m = { .op = j->msg.op, .tag = j->msg.tag };
 	struct smcsimd_seg seg = { 0 };
 	char text[2048];
-	uint8_t *data = (uint8_t *)text;
+	void *data = text;
 
 	status_text(c->d, text, sizeof(text));
 	seg.len = (uint32_t)strlen(text) + 1;
@@ -873,8 +828,8 @@ static void status_text(struct daemon *d, char *buf, size_t len)
 	total = d->n_conns_total;
 	killed = d->n_killed;
 	rt_mutex_unlock(&d->lock);
-	optee_get_supp_info(d->optee, &si);
-	optee_get_cq_info(d->optee, &cq);
+	optee_get_supp_info(d->m.optee, &si);
+	optee_get_cq_info(d->m.optee, &cq);
 	snprintf(buf, len,
 		 "connections %u\nfiles %u\nshm_handles %u\nworkers %u\n"
 		 "connections_total %llu\nioctls %llu\nworkers_killed %llu\n"
@@ -886,15 +841,15 @@ static void status_text(struct daemon *d, char *buf, size_t len)
 		 "sec_threads %d\nsec_threads_free %d\nsmcs %zu\n",
 		 conns, files, shm, workers, (unsigned long long)total,
 		 (unsigned long long)ioctls, (unsigned long long)killed,
-		 tee_device_num_users(optee_client_teedev(d->optee)),
-		 tee_device_num_users(optee_supp_teedev(d->optee)),
+		 tee_device_num_users(optee_client_teedev(d->m.optee)),
+		 tee_device_num_users(optee_supp_teedev(d->m.optee)),
 		 si.attached, si.queued_now, si.processing_now, si.placeholders,
 		 (unsigned long long)si.queued, (unsigned long long)si.answered,
 		 (unsigned long long)si.refused_answers,
 		 (unsigned long long)si.killed, (unsigned long long)si.failed,
-		 smcsim_sw_session_count(d->sw), smcsim_sw_shm_count(d->sw),
-		 smcsim_phys_dram_pages_used(d->phys), cq.total_thread_count,
-		 cq.free_thread_count, smcsim_trace_count(&d->trace));
+		 smcsim_sw_session_count(d->m.sw), smcsim_sw_shm_count(d->m.sw),
+		 smcsim_phys_dram_pages_used(d->m.phys), cq.total_thread_count,
+		 cq.free_thread_count, smcsim_trace_count(&d->m.trace));
 }
 
 /* ---- 7. main ---------------------------------------------------------------- */
@@ -918,22 +873,6 @@ static void usage(FILE *f)
 		"  --quiet             no trace\n"
 		"  --log               the firmware's and the driver's log on stderr\n",
 		SMCSIMD_SOCKET_ENV);
-}
-
-/* The trace: SMCSIM_TRACE's choice, @path, or stdout. Return: 0 or -errno. */
-static int trace_start(const char *path, unsigned int kinds, bool quiet)
-{
-	const struct smcsim_tracer_cfg cfg = {
-		.kinds = kinds,
-		.stream = stdout,
-		.fmt = SMCSIM_TRACE_TEXT,
-	};
-
-	if (smcsim_tracer_on() || (quiet && !path))
-		return 0;
-	if (path)
-		return smcsim_tracer_open(path, kinds, 0);
-	return smcsim_tracer_start(&cfg);
 }
 
 static int listen_on(const char *path)
@@ -1016,11 +955,9 @@ int main(int argc, char **argv)
 			trace = optarg;
 			break;
 		case 'k':
-			if (smcsim_tev_parse_kinds(optarg, &kinds)) {
-				fprintf(stderr, "smcsimd: --trace-kinds: bad list '%s'\n",
-					optarg);
+			if (cli_trace_kinds("smcsimd", "--trace-kinds", optarg,
+					    &kinds))
 				return 2;
-			}
 			break;
 		case 'q':
 			quiet = true;
@@ -1058,12 +995,9 @@ int main(int argc, char **argv)
 		perror("smcsimd");
 		return 1;
 	}
-	rc = trace_start(trace, kinds, quiet);
-	if (rc) {
-		fprintf(stderr, "smcsimd: trace %s: %s\n", trace ? trace : "stdout",
-			strerror(-rc));
-		return 2;
-	}
+	rc = cli_trace_start("smcsimd", trace, kinds, quiet);
+	if (rc)
+		return rc;
 	rc = machine_start(&d, threads, log);
 	if (rc) {
 		fprintf(stderr, "smcsimd: the machine did not start: %s\n",
@@ -1072,12 +1006,12 @@ int main(int argc, char **argv)
 	}
 	lsock = listen_on(path);
 	if (lsock < 0) {
-		machine_stop(&d);
+		cli_machine_stop(&d.m);
 		return 1;
 	}
 	fprintf(stderr, "smcsimd: serving %s and %s on %s\n",
-		optee_client_teedev(d.optee)->name,
-		optee_supp_teedev(d.optee)->name, path);
+		optee_client_teedev(d.m.optee)->name,
+		optee_supp_teedev(d.m.optee)->name, path);
 
 	pfd[0] = (struct pollfd){ .fd = lsock, .events = POLLIN };
 	pfd[1] = (struct pollfd){ .fd = sfd, .events = POLLIN };
@@ -1123,7 +1057,7 @@ int main(int argc, char **argv)
 	shutdown_all(&d);
 	status_text(&d, text, sizeof(text));
 	fprintf(stderr, "smcsimd: stopping\n%s", text);
-	machine_stop(&d);
+	cli_machine_stop(&d.m);
 	smcsim_tracer_stop();
 	close(d.nomem_fd);
 	close(d.wake);

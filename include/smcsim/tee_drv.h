@@ -52,6 +52,19 @@ struct tee_param {
 	} u;
 };
 
+/** tee_param_is_memref() - whether @p is a memref (input, output or inout) */
+static inline bool tee_param_is_memref(const struct tee_param *p)
+{
+	switch (p->attr & TEE_IOCTL_PARAM_ATTR_TYPE_MASK) {
+	case TEE_IOCTL_PARAM_ATTR_TYPE_MEMREF_INPUT:
+	case TEE_IOCTL_PARAM_ATTR_TYPE_MEMREF_OUTPUT:
+	case TEE_IOCTL_PARAM_ATTR_TYPE_MEMREF_INOUT:
+		return true;
+	default:
+		return false;
+	}
+}
+
 /**
  * struct tee_context - a client's connection to a TEE device
  * @teedev:	the device; the context holds a device user
