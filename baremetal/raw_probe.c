@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Raw SMCs to the firmware, every answer printed: x0..x7 in, x0..x7 out.
- * This is how /work/facts/firmware-answers.md is made ("raw" mode of the
+ * This is how docs/abi.md section 13 was learnt ("raw" mode of the
  * image). It goes below the invoke hook on purpose, to see x4..x7 too.
  */
 #include <stdint.h>

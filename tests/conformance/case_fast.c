@@ -3,7 +3,7 @@
  * Cases: fast calls and capabilities at the invoke hook, and the monitor's
  * routing by SMCCC owner. Expected answers come from OP-TEE 4.10's
  * entry_fast.c and optee_smc.h, TF-A's opteed and runtime service table,
- * and what real firmware answered (abi-facts.md section 10). Values that
+ * and what real firmware answered (docs/abi.md section 13). Values that
  * belong to a firmware build (thread count, capabilities, build id) are
  * read from the firmware first.
  */

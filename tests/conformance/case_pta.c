@@ -6,7 +6,7 @@
  * opening a TA that is not there with and without a supplicant's
  * answers. Expected answers: OP-TEE 4.10's entry_std.c, tee_ta_manager.c,
  * core/pta/device.c and core/pta/tests/invoke.c, and what real firmware
- * answered (abi-facts.md section 10).
+ * answered (docs/abi.md section 13).
  */
 #include <string.h>
 

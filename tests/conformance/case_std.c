@@ -6,8 +6,8 @@
  * CMD) with the RPC argument the normal world supplies or lends. The
  * threads, their limit and the RPC-argument cache are case_thread.c's.
  * Expected answers: OP-TEE 4.10's thread_optee_smc.c and entry_std.c, and
- * what real firmware answered (abi-facts.md section 10,
- * ../facts/firmware-answers.md).
+ * what real firmware answered (docs/abi.md
+ * section 13).
  *
  * A call that must make RPCs opens a session to a TA no firmware has:
  * OP-TEE then needs the normal world (storage lookups, LOAD_TA) and ends

@@ -6,7 +6,7 @@
  * secure lock two of them contend on, and the per-thread RPC-argument
  * cache (ENABLE/DISABLE_SHM_CACHE and its drain). Expected answers:
  * OP-TEE 4.10's thread.c and thread_optee_smc.c, and what real firmware
- * answered (abi-facts.md section 10, ../facts/firmware-answers.md).
+ * answered (docs/abi.md section 13).
  */
 #include <string.h>
 

@@ -3,8 +3,8 @@
  * The conformance suite (issue 15): one set of cases, written once, that
  * every target answers alike: the simulator on the host, the aarch64 build
  * whose smc instruction is trapped and emulated, and a bare-metal image on
- * real TF-A + OP-TEE. The interface is shared by every runner and agreed
- * by everyone (prompts/conf-iface.md): do not change it without the lead.
+ * real TF-A + OP-TEE. The interface is shared by every runner and cases
+ * never branch on which target runs them (docs/testing.md).
  */
 #ifndef SMCSIM_CONF_H
 #define SMCSIM_CONF_H

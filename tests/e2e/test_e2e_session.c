@@ -1354,7 +1354,7 @@ static void e2e_session_open_missing_ta(void **state)
 	 * No tee-supplicant here: OP-TEE's first TA store (secure storage)
 	 * cannot get application shm for its file-system requests and the
 	 * search ends with OUT_OF_MEMORY from the TEE, as on OP-TEE 4.10
-	 * (facts/firmware-answers.md). With a supplicant it is
+	 * (docs/abi.md section 13). With a supplicant it is
 	 * ITEM_NOT_FOUND (test_e2e_supplicant).
 	 */
 	assert_int_equal(try_open(ctx, &missing, &sess, &origin),

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * End-to-end tests of system invocation threads (seed 002, design.md
+ * End-to-end tests of system invocation threads (seed 002, docs/design.md
  * section 4) in both ABI profiles: the seed's scenario, where every ordinary
  * secure thread is held by a "storage" TA waiting for a "regulator" service
  * and the service's call must still get in, works with a reservation

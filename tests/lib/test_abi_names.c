@@ -2,7 +2,7 @@
 /*
  * Unit tests of lib/abi_names.c and of the inline helpers of smccc.h and
  * optee_smc.h. Every function ID is checked both by its header constant and
- * by the literal value of abi-facts.md, so a typo in a header macro and a
+ * by the literal value of docs/abi.md, so a typo in a header macro and a
  * missing name in the table both fail here; formatted names ("unknown 0x...",
  * "RPC 0x0001") are checked to land in the caller's buffer and never to run
  * past it.
@@ -24,7 +24,7 @@
 
 struct named_id {
 	unsigned long id;	/* from the header */
-	unsigned long wire;	/* from abi-facts.md */
+	unsigned long wire;	/* from docs/abi.md */
 	const char *name;
 };
 
@@ -232,7 +232,7 @@ static void abi_names_smc_ret_name_codes(void **state)
 		assert_non_null(name);
 		assert_string_equal(name, rets[i].name);
 	}
-	/* The return codes are 0..7 as in abi-facts.md. */
+	/* The return codes are 0..7 as in docs/abi.md section 4.1. */
 	assert_int_equal(OPTEE_SMC_RETURN_ENOTAVAIL, 7);
 }
 

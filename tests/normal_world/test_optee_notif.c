@@ -2,7 +2,7 @@
 /*
  * Unit tests of the OP-TEE driver's notifications
  * (sim/normal_world/optee/notif.c, the NOTIFICATION handler of rpc.c and
- * section 6 of smc_abi.c; abi-facts.md sections 7b, 7c, 8.2).
+ * section 6 of smc_abi.c; docs/abi.md section 9).
  *
  * Key semantics are driven by real RPCs from secure threads: the built-in
  * notification TA for well-formed WAIT and SEND, a TA of our own for

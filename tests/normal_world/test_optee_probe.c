@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * Unit tests of the OP-TEE driver's probe and remove
- * (sim/normal_world/optee/smc_abi.c; abi-facts.md sections 4, 7g, 10):
+ * (sim/normal_world/optee/smc_abi.c; docs/abi.md sections 5, 12.1, 13):
  * probing the simulated secure world in both ABI profiles with the exact
  * SMC sequence checked through a trace (the fast calls, then the yielding
  * calls of the device enumeration and of registering the first page of
@@ -10,7 +10,7 @@
  * firmware, or in front of the simulator to override one answer), hostile
  * SHM-cache answers that must not hang probe or remove, allocation failure
  * at every point, bad arguments, and two worlds at once. Also the async
- * notification setup and teardown (abi-facts.md sections 7c and 8.2): the
+ * notification setup and teardown (docs/abi.md section 9): the
  * interrupt line is requested and ENABLE_ASYNC_NOTIF issued only when the
  * firmware offers the capability, probe refuses a missing or busy line, and
  * remove (or a probe failing late) sends STOP_ASYNC_NOTIF and lets the line

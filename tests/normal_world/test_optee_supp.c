@@ -2,8 +2,8 @@
 /*
  * Unit tests of the supplicant request queue (sim/normal_world/optee/supp.c)
  * and of the RPC routing that feeds it (rpc.c: every command the kernel does
- * not serve, and SHM_ALLOC/SHM_FREE of application memory); abi-facts.md
- * sections 6 and 7d, seed 004.
+ * not serve, and SHM_ALLOC/SHM_FREE of application memory); docs/abi.md
+ * sections 7.1 and 7.3, seed 004.
  *
  * The requests are real: a TA of our own makes RPCs from secure threads,
  * so each request is a secure thread suspended in the normal world while
@@ -1246,7 +1246,7 @@ static uint32_t recv_sync_job(void *arg)
 /*
  * While a sync RECV is outstanding (received, not yet answered) the
  * supplicant may not take another request: tee_drv.h promises -EINVAL for
- * a second sync RECV, and abi-facts 7d (Linux's supp_pop_entry() checks
+ * a second sync RECV, and docs/abi.md section 7.3 (Linux's supp_pop_entry() checks
  * req_id before anything else) refuses mixing in the async form too.
  * Probed here where the request-queued case of
  * optee_supp_sync_recv_holds_one_request() does not reach: an empty

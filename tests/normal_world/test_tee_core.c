@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * Unit tests of the TEE core's device and context life cycle
- * (sim/normal_world/tee_core.c; abi-facts.md section 7e, seed 000): device
+ * (sim/normal_world/tee_core.c; docs/abi.md section 12.2, seed 000): device
  * numbering in a tee_class, mandatory driver ops, the device user count,
  * the context kref with ops->close_context at file close and ops->release
  * at the last reference, the `releasing` guard, unregister waiting for
@@ -638,7 +638,7 @@ static void tee_core_unregister_races_last_put(void **state)
 
 /*
  * Linux's tee_device_get() refuses only once desc is NULL, i.e. after the
- * last user went (seed 000, abi-facts 7e). While unregister waits for an
+ * last user went (seed 000, docs/abi.md section 12.2). While unregister waits for an
  * open context the device still counts users: a user taken then (a shm
  * the open context allocates) also holds unregister until it is put.
  */

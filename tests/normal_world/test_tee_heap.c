@@ -2,7 +2,7 @@
 /*
  * Unit tests of the TEE dma-heaps for protected memory
  * (sim/normal_world/tee_heap.c and the dma-buf import in tee_shm.c;
- * abi-facts.md sections 7e and 7f, seed 001), at the tee_core level: a
+ * docs/abi.md sections 12.2 and 11, seed 001), at the tee_core level: a
  * class over a default memory map, a fake driver with open/release only,
  * and protected-memory pools that are either the real static pool or a
  * counting mock (own page allocator, or wrapping the static pool) that
@@ -980,7 +980,7 @@ static void tee_heap_unregister_waits_for_imported_shm(void **state)
 }
 
 /*
- * abi-facts 7e and Linux: tee_device_unregister() itself first calls
+ * docs/abi.md section 12.2 and Linux: tee_device_unregister() itself first calls
  * tee_device_put_all_dma_heaps(), so a driver that does not put its heaps
  * does not hang its removal. If unregister does not return, the test puts
  * the heaps itself to let it finish, then fails.

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * Fast calls of the simulated secure world, in both ABI profiles, checked
- * register by register against abi-facts.md (sections 1-4, 8 and 10). Every
+ * register by register against docs/abi.md (sections 2-5, 9 and 13). Every
  * call is made with a1..a7 holding a distinctive pattern (a_i = 0x11111111 * i)
  * so that a register the call does not define must come back as the caller's
  * input, as real OP-TEE 4.10 does. Besides the answer table this file covers
@@ -248,7 +248,7 @@ static bool row_applies(const struct fx *fx, const struct fast_row *row)
 
 /*
  * Answers of the default configuration, identical in both profiles unless a
- * row names its profile (design.md section 4: only bit 7's meaning and the
+ * row names its profile (docs/design.md section 4: only bit 7's meaning and the
  * proposal's 20/21/22 differ, and the default sets bit 7 in both).
  */
 static const struct fast_row fast_rows[] = {
@@ -564,7 +564,7 @@ static void sw_fast_monitor_versions_from_config(void **state)
 
 /*
  * The preset for the real firmware answers the fast calls as that
- * firmware did (facts/firmware-answers.md, H1's table): every value here
+ * firmware did (docs/abi.md section 13): every value here
  * was read from TF-A 2.14 + OP-TEE 4.10 on QEMU v8.
  */
 static void sw_fast_qemu_v8_preset_answers_as_the_firmware(void **state)

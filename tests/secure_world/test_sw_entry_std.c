@@ -3,9 +3,9 @@
  * Yielding ("standard") calls of the simulated secure world, at the level
  * of function IDs: every unknown yielding ID takes a secure thread, answers
  * EBADCMD with a1..a3 = 0 and frees the thread again; RETURN_FROM_RPC with
- * no suspended thread answers ERESUME (abi-facts.md sections 2, 2.1, 8.1
- * and 10). Both ABI profiles run the same checks, except for the proposal's
- * system invocation threads (seed 002, design.md section 4): upstream,
+ * no suspended thread answers ERESUME (docs/abi.md sections 2, 3.2, 8.1
+ * and 13). Both ABI profiles run the same checks, except for the proposal's
+ * system invocation threads (seed 002, docs/design.md section 4): upstream,
  * 0x32000014/15/16 are unknown (EBADCMD); in the proposal profile
  * RESERVE/UNRESERVE_SYS_THREAD answer without taking a thread and
  * CALL_SYSTEM_WITH_REGD_ARG runs only on a reserved one. Message calls are
@@ -246,7 +246,7 @@ static void sw_std_return_from_rpc_without_suspended_thread_gets_eresume(void **
 			 ids[n]);
 		smc(fx->sw, what, a, &res);
 		/*
-		 * Only a0 is defined for ERESUME (abi-facts.md 2.1): a1..a3
+		 * Only a0 is defined for ERESUME (docs/abi.md section 3.2): a1..a3
 		 * are not checked.
 		 */
 		if (res.a0 != OPTEE_SMC_RETURN_ERESUME) {

@@ -8,7 +8,7 @@
  * (ALLOC from DRAM pages with recorded cookies, FREE, FOREIGN_INTR, CMD
  * GET_TIME and SUSPEND) with counters, so each test can assert exactly which
  * registers, RPCs, results and origins it saw. Expectations come from
- * abi-facts.md sections 2, 3, 5, 6, 8 and 10 (what real OP-TEE 4.10 answered).
+ * docs/abi.md sections 3, 4, 6, 7, 8 and 13 (what real OP-TEE 4.10 answered).
  * Every RPC loop is bounded, and every hostile input is followed by a check
  * that the world still serves an echo ADD.
  *
@@ -273,7 +273,7 @@ static void call(struct fx *fx, unsigned long a0, unsigned long a1,
 	smcsim_sw_smc(fx->sw, a, res);
 }
 
-/* A yielding call that completed: a0 = @a0, a1..a3 = 0 (abi-facts 2.1). */
+/* A yielding call that completed: a0 = @a0, a1..a3 = 0 (docs/abi.md section 3.2). */
 static void expect_done(const char *what, const struct arm_smccc_res *res,
 			unsigned long a0)
 {
@@ -764,7 +764,7 @@ static uint32_t sleep_open(struct fx *fx, struct msg *m)
 	return open_ok(fx, m, &u, OPTEE_MSG_LOGIN_PUBLIC);
 }
 
-/* CLOSE_SESSION answers ret 0 with origin TEE (abi-facts 10). */
+/* CLOSE_SESSION answers ret 0 with origin TEE (docs/abi.md section 13). */
 static void close_ok(struct fx *fx, struct msg *m, uint32_t session)
 {
 	struct nwcall c;
@@ -1084,7 +1084,7 @@ static void sw_msg_echo_with_regd_arg(void **state)
 	world_serves(fx);
 }
 
-/* ---- 2. what real OP-TEE answered to bad arguments (abi-facts 10) -------- */
+/* ---- 2. what real OP-TEE answered to bad arguments (docs/abi.md section 13) -------- */
 
 static void expect_call_pa(struct fx *fx, const char *what, unsigned long fid,
 			   uint64_t pa, unsigned long a0)
@@ -2458,7 +2458,7 @@ static void sw_msg_rpc_alloc_failure_fails_the_rpc(void **state)
 	assert_int_equal(c.cmds, 0);
 	assert_memory_equal(sec, before, sizeof(before));
 
-	/* DRAM but not page aligned: refused and freed too (abi-facts 3.2). */
+	/* DRAM but not page aligned: refused and freed too (docs/abi.md section 6.1). */
 	fx->alloc_mode = ALLOC_DRAM_UNALIGNED;
 	prep_sleep(&m, sess, SMCSIM_TA_SLEEP_CMD_SUSPEND, 1, 1);
 	msg_run_ret(fx, "ALLOC DRAM + 8", &m, &c, TEE_ERROR_OUT_OF_MEMORY,

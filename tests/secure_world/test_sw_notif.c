@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * Async notifications of the simulated secure world (sim/secure_world/
- * sw_notif.c, abi-facts.md sections 8.2 and 10), driven the way the normal
+ * sw_notif.c, docs/abi.md sections 9 and 13), driven the way the normal
  * world drives them: fast calls ENABLE_ASYNC_NOTIF and GET_ASYNC_NOTIF_VALUE
  * through smcsim_sw_smc(), and the message commands DO_BOTTOM_HALF and
  * STOP_ASYNC_NOTIF as CALL_WITH_ARG messages the test writes into the

@@ -2,8 +2,8 @@
 /*
  * Dynamic protected memory in the simulated secure world, at the raw SMC
  * level (sw_protmem.c): the message commands LEND_PROTMEM, RECLAIM_PROTMEM
- * and GET_PROTMEM_CONFIG as the Linux driver sends them (abi-facts.md
- * section 5.4), what a world without CFG_CORE_DYN_PROTMEM answers, and every
+ * and GET_PROTMEM_CONFIG as the Linux driver sends them (docs/abi.md
+ * section 11), what a world without CFG_CORE_DYN_PROTMEM answers, and every
  * way a lend or reclaim can be wrong. The test plays the normal world: each
  * message lives in the reserved shm and goes with CALL_WITH_RPC_ARG, so no
  * RPC ALLOC is needed; an RPC where none is expected fails the test. After

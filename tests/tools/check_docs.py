@@ -14,7 +14,9 @@
 #     numbered heading ("## N." or "### N.M") of that document; a bare
 #     "section N" in a document refers to its own headings; include/, lib/
 #     and sim/ cite no other document's sections (tests may cite upstream
-#     texts, but their docs/ references are checked too).
+#     texts, but their docs/ references are checked too, and no file of
+#     the project cites the specification the project grew from,
+#     abi-facts.md, nor names a path outside the project).
 #
 # Before checking the tree, the checker runs itself on a small tree with one
 # fault of each kind and fails unless it reports all of them, so a checker
@@ -27,7 +29,10 @@ import sys
 import tempfile
 
 GREP_DIRS = ['README.md', 'docs', 'include', 'lib', 'sim']
-CODE_DIRS = ['include', 'lib', 'sim', 'tests', 'tools', 'fuzz', 'bench']
+CODE_DIRS = ['include', 'lib', 'sim', 'tests', 'tools', 'fuzz', 'bench',
+             'baremetal', 'daemon']
+# The specification the project grew from, which its users do not have.
+SPEC = ('abi-facts',)
 CODE_EXT = ('.c', '.h', '.in', '.py', '.build', '.txt', '.sh')
 # This file's own examples of faults are not faults.
 SELF = os.path.join('tests', 'tools', 'check_docs.py')
@@ -85,7 +90,7 @@ def check_refs(root, where, text, own, cache, problems, code=None):
     for m in NAMED.finditer(flat):
         doc = m.group(1).split('/')[-1]
         if code and not m.group(1).startswith('docs/'):
-            if code == 'strict':
+            if code == 'strict' or doc in SPEC:
                 problems.append('%s: "%s" is not a docs/ reference'
                                 % (where, m.group(0)))
             continue
@@ -156,8 +161,15 @@ def check(root):
         for path in files_under(root, top, CODE_EXT):
             if os.path.relpath(path, root) == SELF:
                 continue
-            check_refs(root, os.path.relpath(path, root), read(path), None,
-                       cache, problems, mode)
+            rel = os.path.relpath(path, root)
+            text = read(path)
+            check_refs(root, rel, text, None, cache, problems, mode)
+            if top in GREP_DIRS:
+                continue
+            for i, line in enumerate(text.splitlines(), 1):
+                if FOREIGN.search(line):
+                    problems.append('%s:%d: names a path outside the '
+                                    'project: %s' % (rel, i, line.strip()))
     return problems
 
 
@@ -175,13 +187,17 @@ def self_test():
         'lib/w.c': '/* as /work/facts/firmware-answers.md says */\n',
         'sim/z.c': '/* docs/nothere.md section 1, abi-facts.md section 2 */\n',
         'tests/t.c': '/* abi-facts.md section 9; docs/abi.md section 3 */\n',
+        'tests/u.c': '/* as ../facts/answers.md says */\n',
+        'tests/v.c': '/* RFC 4122 section 4.3 */\n',
     }
     expect = ['gone.md', 'no section 4 here', 'has no section 2',
               'has no section 7', 'contains "shared/"',
               'lib/w.c:1: names a path outside the project',
               'nothere.md, which does not exist',
               '"abi-facts.md section 2" is not a docs/ reference',
-              'tests/t.c: "docs/abi.md section 3": docs/abi.md has no section 3']
+              'tests/t.c: "docs/abi.md section 3": docs/abi.md has no section 3',
+              'tests/t.c: "abi-facts.md section 9" is not a docs/ reference',
+              'tests/u.c:1: names a path outside the project']
     with tempfile.TemporaryDirectory() as tmp:
         for rel, text in files.items():
             os.makedirs(os.path.dirname(os.path.join(tmp, rel)) or tmp,
