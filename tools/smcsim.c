@@ -15,10 +15,10 @@
  *       machine's preset instead of the small default.
  *   smcsim probe [--map FILE|qemu_v8] [--threads N]
  *       The decoded probe (probe_print.h) against a simulated secure world
- *       built like the firmware in ../shared (OP-TEE 4.10, upstream
- *       profile, 2 threads, async notifications; the map of that machine
- *       unless --map says otherwise): the same text the bare-metal image
- *       prints from real firmware (tools/dev demo --firmware shows both).
+ *       built like the firmware in ../shared (smcsim_sw_config_qemu_v8();
+ *       the map of that machine unless --map says otherwise): the same
+ *       text the bare-metal image prints from real firmware (tools/dev
+ *       demo --firmware shows both).
  *   smcsim decode VALUE...
  *       Name register values: as a function ID and as a result.
  */
@@ -437,7 +437,7 @@ static int probe(int argc, char **argv)
 	struct smcsim_phys *phys;
 	struct smcsim_sw *sw;
 	const char *map = "qemu_v8";
-	unsigned int threads = 2;
+	unsigned int threads = 0;	/* 0: the firmware's */
 	char err[256];
 	int rc, c;
 
@@ -468,12 +468,10 @@ static int probe(int argc, char **argv)
 		fprintf(stderr, "smcsim: memory map: %s\n", strerror(-rc));
 		return 1;
 	}
-	/* The firmware's build: OP-TEE 4.10, async notifications. */
-	smcsim_sw_config_default(&swcfg, SMCSIM_ABI_UPSTREAM, phys);
-	swcfg.num_threads = threads;
-	swcfg.async_notif = true;
-	swcfg.os_revision_major = 4;
-	swcfg.os_revision_minor = 10;
+	/* The firmware's build (secure_world.h), its thread count aside. */
+	smcsim_sw_config_qemu_v8(&swcfg, phys);
+	if (threads)
+		swcfg.num_threads = threads;
 	rc = smcsim_sw_create(&swcfg, &sw);
 	if (rc) {
 		fprintf(stderr, "smcsim: secure world: %s\n", strerror(-rc));
