@@ -3,9 +3,11 @@
  * Fast-call round trip: OPTEE_SMC_GET_THREAD_COUNT through the invoke hook
  * on the sim backend (the caller's thread runs the fast-call dispatcher,
  * no secure thread is involved), then the same through the trace wrapper
- * in front of it, to show what recording every SMC costs. The trace is
- * emptied between runs (outside the timed loop) so memory stays bounded;
- * the growth of its record array inside a run is part of its cost.
+ * in front of it, to show what recording every SMC costs. The wrapper
+ * keeps a ring of its last SMCSIM_TRACE_DEFAULT_RECS calls, so memory is
+ * bounded; it is made anew between runs (outside the timed loop) so that
+ * each run counts its calls from 0. (bench_trace measures the decoded
+ * trace of both worlds.)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,7 +42,7 @@ static int fast_body(void *arg, unsigned long iters)
 	return bad ? -1 : 0;
 }
 
-/* The trace keeps every record: start each run with an empty one, untimed. */
+/* Each run starts with a fresh wrapper, untimed. */
 static void trace_reset(void *arg)
 {
 	struct fast_ctx *fc = arg;
@@ -89,8 +91,8 @@ int main(void)
 		fprintf(stderr, "bench: fast_call_trace: bad answer\n");
 		goto out;
 	}
-	snprintf(extra, sizeof(extra), "  (%zu B/record kept)",
-		 sizeof(struct smcsim_trace_rec));
+	snprintf(extra, sizeof(extra), "  (%zu B/record, last %u kept)",
+		 sizeof(struct smcsim_trace_rec), SMCSIM_TRACE_DEFAULT_RECS);
 	bench_row("fast_call_trace", &st, floor.median, extra);
 out:
 	bench_world_destroy(&w);

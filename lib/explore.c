@@ -17,6 +17,7 @@
 #include <smcsim/explore.h>
 /* The driver's planted bugs (tests only): a replay must plant them too. */
 #include <smcsim/optee.h>
+#include <smcsim/trace.h>
 
 /*
  * Real time, on purpose: how long the exploration took, for its figures.
@@ -283,6 +284,11 @@ static void explore_failed(const struct smcsim_explore *e,
 		run, n, sched, r->hash, r->why, r->replay);
 	if (r->replay_exe[0])
 		fprintf(stderr, "smcsim explore: replay: %s\n", r->replay_exe);
+	fprintf(stderr, "smcsim explore: trace it: SMCSIM_TRACE=seed-0x%" PRIx64
+		".json %s\n(.json opens in ui.perfetto.dev, .txt is text, "
+		"any other name the line format `smcsim trace` reads; the "
+		"file lands in the test's working directory)\n", r->seed,
+		r->replay_exe[0] ? r->replay_exe : r->replay);
 }
 
 int smcsim_explore(const struct smcsim_explore *e,
@@ -329,6 +335,9 @@ int smcsim_explore(const struct smcsim_explore *e,
 	for (i = 0; i < p.n; i++) {
 		p.cfg.seed = p.first + i;
 		rt_det_begin(&p.cfg);
+		smcsim_tracer_mark("explore %s %s: seed 0x%" PRIx64 " sched %s",
+				   e->test ? e->test : "<test>",
+				   e->name ? e->name : "-", p.cfg.seed, sched);
 		e->scenario(e->arg);
 		rt_det_end(&res);
 		hashes[i] = res.hash;

@@ -2,7 +2,8 @@
 /*
  * The `trace` invoke wrapper: forwards every call to the inner backend and
  * records a0..a7 in and a0..a3 out (the fields of Linux's
- * optee_invoke_fn_begin/end tracepoints). Records are kept in call order.
+ * optee_invoke_fn_begin/end tracepoints): a ring of the last N calls, so a
+ * run of any length holds N records at most.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -13,13 +14,23 @@
 #include <smcsim/invoke.h>
 #include <smcsim/optee_smc.h>
 
-void smcsim_trace_init(struct smcsim_trace *t, struct smcsim_invoke inner,
-		       FILE *echo)
+void smcsim_trace_init_ring(struct smcsim_trace *t, struct smcsim_invoke inner,
+			    FILE *echo, size_t cap)
 {
 	memset(t, 0, sizeof(*t));
 	t->inner = inner;
 	t->echo = echo;
 	rt_mutex_init(&t->lock);
+	/* Allocated once: a failure leaves a wrapper that only counts. */
+	if (cap)
+		t->recs = calloc(cap, sizeof(*t->recs));
+	t->cap = t->recs ? cap : 0;
+}
+
+void smcsim_trace_init(struct smcsim_trace *t, struct smcsim_invoke inner,
+		       FILE *echo)
+{
+	smcsim_trace_init_ring(t, inner, echo, SMCSIM_TRACE_DEFAULT_RECS);
 }
 
 void smcsim_trace_fini(struct smcsim_trace *t)
@@ -34,20 +45,8 @@ static void trace_store(struct smcsim_trace *t, struct smcsim_trace_rec *rec)
 {
 	rt_mutex_lock(&t->lock);
 	rec->seq = t->seq++;
-	if (t->count == t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 64;
-		struct smcsim_trace_rec *recs;
-
-		recs = reallocarray(t->recs, cap, sizeof(*recs));
-		if (!recs) {
-			/* Keep tracing what fits; the call itself went on. */
-			rt_mutex_unlock(&t->lock);
-			return;
-		}
-		t->recs = recs;
-		t->cap = cap;
-	}
-	t->recs[t->count++] = *rec;
+	if (t->cap)
+		t->recs[rec->seq % t->cap] = *rec;
 	rt_mutex_unlock(&t->lock);
 }
 
@@ -85,7 +84,23 @@ size_t smcsim_trace_count(struct smcsim_trace *t)
 	size_t n;
 
 	rt_mutex_lock(&t->lock);
-	n = t->count;
+	n = (size_t)t->seq;
+	rt_mutex_unlock(&t->lock);
+	return n;
+}
+
+/* Caller holds t->lock. */
+static uint64_t trace_first_locked(const struct smcsim_trace *t)
+{
+	return t->seq > t->cap ? t->seq - t->cap : 0;
+}
+
+size_t smcsim_trace_first(struct smcsim_trace *t)
+{
+	size_t n;
+
+	rt_mutex_lock(&t->lock);
+	n = (size_t)trace_first_locked(t);
 	rt_mutex_unlock(&t->lock);
 	return n;
 }
@@ -96,8 +111,8 @@ int smcsim_trace_get(struct smcsim_trace *t, size_t i,
 	int rc = -ENOENT;
 
 	rt_mutex_lock(&t->lock);
-	if (i < t->count) {
-		*rec = t->recs[i];
+	if (i < t->seq && i >= trace_first_locked(t)) {
+		*rec = t->recs[i % t->cap];
 		rc = 0;
 	}
 	rt_mutex_unlock(&t->lock);

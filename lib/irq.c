@@ -13,6 +13,7 @@
 #include <smcsim/alloc.h>
 #include <smcsim/irq.h>
 #include <smcsim/rt.h>
+#include <smcsim/trace.h>
 
 /**
  * struct smcsim_irq - one line
@@ -94,6 +95,9 @@ void smcsim_irq_raise(struct smcsim_irq *irq)
 		return;
 	rt_mutex_lock(&irq->lock);
 	irq->stats.raised++;
+	smcsim_tev_printf(SMCSIM_TEV_IRQ, SMCSIM_TEV_INSTANT, -1, 0,
+			  "IRQ raised", "IRQ raised%s", irq->pending ?
+			  " (already pending)" : irq->masked ? " (masked)" : "");
 	irq->pending = 1;
 	rt_cond_signal(&irq->top_cond);
 	rt_mutex_unlock(&irq->lock);

@@ -15,6 +15,8 @@
 
 RT_TLS struct rt_thread *rt_self;
 atomic_uint rt_live_threads;
+/* Ids outside a det run (a det run numbers its threads itself). */
+static atomic_uint rt_next_id = 1;
 
 static struct rt_thread *rt_thread_new(const char *name,
 				       void *(*fn)(void *), void *arg)
@@ -25,6 +27,7 @@ static struct rt_thread *rt_thread_new(const char *name,
 	if (!t)
 		return NULL;
 	strlcpy(t->name, name ? name : "thread", sizeof(t->name));
+	t->tid = atomic_fetch_add(&rt_next_id, 1);
 	t->fn = fn;
 	t->arg = arg;
 	atomic_init(&t->killed, false);
@@ -70,6 +73,11 @@ void rt_thread_join(struct rt_thread *t, void **retval)
 const char *rt_thread_name(void)
 {
 	return rt_self ? rt_self->name : "main";
+}
+
+unsigned int rt_thread_id(void)
+{
+	return rt_self ? rt_self->tid : 0;
 }
 
 void rt_mutex_set_name(struct rt_mutex *m, const char *name)

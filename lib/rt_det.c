@@ -41,6 +41,7 @@
 #include <unistd.h>
 
 #include <smcsim/det.h>
+#include <smcsim/trace.h>
 
 #include "rt_private.h"
 
@@ -528,6 +529,12 @@ static void det_report(const char *what, int code)
 			sched);
 	if (det.cfg.replay_exe)
 		det_replay_line(det.cfg.replay_exe, sched);
+	fprintf(stderr, "smcsim det: trace it: SMCSIM_TRACE=seed-0x%" PRIx64
+		".json (or .txt, or another name for the line format) before "
+		"the replay writes the run's decoded trace there, the same on "
+		"every replay\n", det.cfg.seed);
+	/* _exit below: the trace of this run is finished here or never. */
+	smcsim_tracer_stop();
 	if (det.cfg.check_hash && det.hash == det.cfg.expect_hash)
 		fprintf(stderr, "smcsim det: trace hash 0x%" PRIx64
 			" as SMCSIM_EXPECT_HASH: the same run\n", det.hash);

@@ -3,16 +3,29 @@
  * smcsim: command-line front end.
  *
  *   smcsim demo [--profile proposal|upstream] [--threads N] [--log]
- *               [--protmem static|dynamic] [--map FILE|qemu_v8]
- *       Create a simulated secure world, probe it as the Linux driver does
- *       through a tracing invoke backend, open a session to the built-in
- *       echo TA and invoke it, print every SMC decoded and a summary of
- *       what was negotiated, then remove the driver. With --protmem, also
- *       allocate a protected buffer from the secure-video heap, have the
- *       secure-video TA fill and hash it, and show that the normal world's
- *       read of it faults. --map takes the memory map from a map file
- *       (include/smcsim/phys_map.h, cross/qemu_v8.map) or the firmware
- *       machine's preset instead of the small default.
+ *               [--protmem static|dynamic] [--seed N] [--callers N]
+ *               [--map FILE|qemu_v8]
+ *               [--trace FILE] [--trace-kinds LIST] [--quiet]
+ *       Create a simulated secure world, probe it as the Linux driver does,
+ *       open a session to the built-in echo TA and invoke it, print the
+ *       decoded trace (every SMC, message, RPC, secure-thread state,
+ *       notification and interrupt) and a summary of what was negotiated,
+ *       then remove the driver. --callers N (default: one more than the
+ *       secure threads, 0 for none) callers then call a TA that sleeps in
+ *       the secure world, all at once, so that one of them queues for a
+ *       secure thread. With --protmem, also allocate a protected
+ *       buffer from the secure-video heap, have the secure-video TA fill
+ *       and hash it, and show that the normal world's read of it faults.
+ *       --seed runs it all under the deterministic scheduler (the same
+ *       output for the same seed); --trace writes the trace to FILE instead
+ *       of stdout (FILE.json: Chrome trace-event JSON for Perfetto, .txt:
+ *       text, else the line format); --quiet prints no trace. --map
+ *       takes the memory map from a map file (include/smcsim/phys_map.h,
+ *       cross/qemu_v8.map) or the firmware machine's preset instead of the
+ *       small default.
+ *   smcsim trace [--format text|lines|json] [--kinds LIST] FILE
+ *       Print a trace recorded in the line format, as text (default), lines
+ *       or JSON.
  *   smcsim probe [--map FILE|qemu_v8] [--threads N]
  *       The decoded probe (probe_print.h) against a simulated secure world
  *       built like the firmware in ../shared (smcsim_sw_config_qemu_v8();
@@ -21,6 +34,16 @@
  *       demo --firmware shows both).
  *   smcsim decode VALUE...
  *       Name register values: as a function ID and as a result.
+ *   smcsim decode --msg|--rpc [--answer] HEX
+ *       Decode a whole optee_msg_arg (a call's, or an RPC's) given as hex
+ *       bytes (spaces and newlines allowed): the request, or the answer.
+ *
+ *  1. the demo's parts: a session, notifications, the thread limit,
+ *     protected memory
+ *  2. the demo: the world, its trace, the det run
+ *  3. decode
+ *  4. trace
+ *  5. probe
  */
 #include <errno.h>
 #include <getopt.h>
@@ -30,6 +53,7 @@
 #include <string.h>
 
 #include <smcsim/abi_names.h>
+#include <smcsim/det.h>
 #include <smcsim/invoke.h>
 #include <smcsim/optee.h>
 #include <smcsim/phys.h>
@@ -39,17 +63,23 @@
 #include <smcsim/sw_ta.h>
 #include <smcsim/tee_drv.h>
 #include <smcsim/tee_error.h>
+#include <smcsim/trace.h>
 
 static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: smcsim demo [--profile proposal|upstream] [--threads N] [--log]\n"
-		"                   [--protmem static|dynamic] [--map FILE|qemu_v8]\n"
+		"                   [--protmem static|dynamic] [--seed N] [--map FILE|qemu_v8]\n"
+		"                   [--callers N] [--trace FILE[.json|.txt]] [--trace-kinds LIST] [--quiet]\n"
 		"       smcsim probe [--map FILE|qemu_v8] [--threads N]\n"
-		"       smcsim decode VALUE...\n");
+		"       smcsim trace [--format text|lines|json] [--kinds LIST] FILE\n"
+		"       smcsim decode VALUE...\n"
+		"       smcsim decode --msg|--rpc [--answer] HEX\n"
+		"  LIST: comma-separated smc,call,msg,rpc,thread,queue,notif,irq,mark or all\n");
 }
 
-/* Open a session to the echo TA, add two numbers, close. Return: 0 or -errno. */
+/* ---- 1. the demo's parts ------------------------------------------------ */
+
 /* A kernel client with a session to @uuid. Return: 0 or a negative errno. */
 static int demo_open(struct optee *optee, const struct smcsim_uuid *uuid,
 		     struct tee_context **ctx, uint32_t *session)
@@ -160,6 +190,64 @@ static int demo_notif(struct optee *optee, struct smcsim_sw *sw,
 	return !rc && !bh.runs ? -ETIMEDOUT : rc;
 }
 
+/* One caller of the thread-limit part: a session to the sleep TA, which
+ * sleeps in the secure world (RPC SUSPEND) holding its secure thread. */
+struct demo_caller {
+	struct optee *optee;
+	struct rt_thread *thread;
+	int rc;
+};
+
+#define DEMO_SLEEP_MS	10
+
+static void *demo_caller_fn(void *arg)
+{
+	static const struct smcsim_uuid sleep_uuid = SMCSIM_TA_SLEEP_UUID;
+	struct demo_caller *c = arg;
+	struct tee_param p = {
+		.attr = TEE_IOCTL_PARAM_ATTR_TYPE_VALUE_INPUT,
+		.u.value = { .a = DEMO_SLEEP_MS, .b = 1 },
+	};
+	struct tee_context *ctx;
+	uint32_t session;
+
+	c->rc = demo_open(c->optee, &sleep_uuid, &ctx, &session);
+	if (c->rc)
+		return NULL;
+	c->rc = demo_invoke(ctx, session, SMCSIM_TA_SLEEP_CMD_SUSPEND, &p, 1);
+	demo_close(ctx, session);
+	return NULL;
+}
+
+/*
+ * The thread limit: @n callers at once, each holding a secure thread
+ * while its TA sleeps; with more callers than threads the driver queues
+ * the rest until a thread is given back.
+ */
+static int demo_limit(struct optee *optee, unsigned int n)
+{
+	struct demo_caller c[16];
+	unsigned int i, started = 0;
+	int rc = 0;
+
+	if (n > sizeof(c) / sizeof(c[0]))
+		n = sizeof(c) / sizeof(c[0]);
+	for (i = 0; i < n; i++) {
+		c[i] = (struct demo_caller){ .optee = optee };
+		rc = rt_thread_create(&c[i].thread, "caller", demo_caller_fn,
+				      &c[i]);
+		if (rc)
+			break;
+		started++;
+	}
+	for (i = 0; i < started; i++) {
+		rt_thread_join(c[i].thread, NULL);
+		if (!rc)
+			rc = c[i].rc;
+	}
+	return rc;
+}
+
 #define DEMO_PROTMEM_LEN	(64 * 1024)
 #define DEMO_PROTMEM_SEED	0x5a
 
@@ -259,93 +347,48 @@ out_buf:
 	return rc;
 }
 
-static int demo(int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "profile", required_argument, NULL, 'p' },
-		{ "threads", required_argument, NULL, 't' },
-		{ "log", no_argument, NULL, 'l' },
-		{ "protmem", required_argument, NULL, 'm' },
-		{ "map", required_argument, NULL, 'M' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	enum smcsim_abi_profile profile = SMCSIM_ABI_PROPOSAL;
-	unsigned int threads = SMCSIM_SW_DEFAULT_THREADS;
+/* ---- 2. the demo -------------------------------------------------------- */
+
+/**
+ * struct demo_opts - what the command line asked for
+ * @profile, @threads, @log, @static_pm, @dynamic_pm: the world
+ * @callers:	callers of the thread-limit part (0: none)
+ * @pcfg:	the memory map (--map: a map file or the firmware machine's
+ *		preset; by default the small one)
+ */
+struct demo_opts {
 	struct smcsim_phys_config pcfg;
+	enum smcsim_abi_profile profile;
+	unsigned int threads;
+	unsigned int callers;
+	bool log;
+	bool static_pm;
+	bool dynamic_pm;
+};
+
+static int demo_run(const struct demo_opts *o)
+{
 	struct smcsim_sw_config swcfg;
 	struct optee_probe_cfg ocfg;
-	struct smcsim_trace trace;
 	struct smcsim_phys *phys;
 	struct optee_info info;
 	struct optee *optee;
 	struct smcsim_sw *sw;
-	bool log = false, static_pm = false, dynamic_pm = false;
 	struct tee_class cls;
-	const char *map = NULL;
 	uint32_t sum = 0;
-	char caps[160], err[256];
-	int rc, c;
+	char caps[160];
+	int rc;
 
-	while ((c = getopt_long(argc, argv, "p:t:lm:M:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'p':
-			if (!strcmp(optarg, "proposal")) {
-				profile = SMCSIM_ABI_PROPOSAL;
-			} else if (!strcmp(optarg, "upstream")) {
-				profile = SMCSIM_ABI_UPSTREAM;
-			} else {
-				fprintf(stderr, "smcsim: unknown profile '%s'\n", optarg);
-				return 2;
-			}
-			break;
-		case 't':
-			threads = (unsigned int)strtoul(optarg, NULL, 0);
-			break;
-		case 'l':
-			log = true;
-			break;
-		case 'm':
-			if (!strcmp(optarg, "static")) {
-				static_pm = true;
-			} else if (!strcmp(optarg, "dynamic")) {
-				dynamic_pm = true;
-			} else {
-				fprintf(stderr, "smcsim: --protmem static or dynamic, not '%s'\n",
-					optarg);
-				return 2;
-			}
-			break;
-		case 'M':
-			map = optarg;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			usage(stderr);
-			return 2;
-		}
-	}
-
-	if (!map) {
-		smcsim_phys_config_default(&pcfg);
-	} else if (!strcmp(map, "qemu_v8")) {
-		smcsim_phys_config_qemu_v8(&pcfg);
-	} else if (smcsim_phys_config_load(map, &pcfg, err, sizeof(err))) {
-		fprintf(stderr, "smcsim: memory map %s\n", err);
-		return 2;
-	}
-	rc = smcsim_phys_create(&pcfg, &phys);
+	rc = smcsim_phys_create(&o->pcfg, &phys);
 	if (rc) {
 		fprintf(stderr, "smcsim: memory map: %s\n", strerror(-rc));
 		return 1;
 	}
-	smcsim_sw_config_default(&swcfg, profile, phys);
-	swcfg.num_threads = threads;
-	swcfg.log = log;
-	swcfg.static_protmem = static_pm;
-	swcfg.dynamic_protmem = dynamic_pm;
+	smcsim_sw_config_default(&swcfg, o->profile, phys);
+	swcfg.num_threads = o->threads;
+	swcfg.log = o->log;
+	swcfg.static_protmem = o->static_pm;
+	swcfg.dynamic_protmem = o->dynamic_pm;
 	rc = smcsim_sw_create(&swcfg, &sw);
 	if (rc) {
 		fprintf(stderr, "smcsim: secure world: %s\n", strerror(-rc));
@@ -354,18 +397,17 @@ static int demo(int argc, char **argv)
 	}
 
 	printf("smcsim demo: OP-TEE %s profile, %u secure threads\n",
-	       profile == SMCSIM_ABI_PROPOSAL ? "proposal" : "upstream",
-	       threads);
+	       o->profile == SMCSIM_ABI_PROPOSAL ? "proposal" : "upstream",
+	       o->threads);
 	printf("-- probe --\n");
-	smcsim_trace_init(&trace, smcsim_invoke_sim(sw), stdout);
 	tee_class_init(&cls);
 	ocfg = (struct optee_probe_cfg){
-		.invoke = smcsim_trace_invoke(&trace),
+		.invoke = smcsim_invoke_sim(sw),
 		.cls = &cls,
 		.phys = phys,
-		.profile = profile,
+		.profile = o->profile,
 		.notif_irq = smcsim_sw_notif_irq(sw),
-		.log = log,
+		.log = o->log,
 	};
 	rc = optee_probe(&ocfg, &optee);
 	if (rc) {
@@ -393,9 +435,20 @@ static int demo(int argc, char **argv)
 			printf("async value %u delivered; bottom half ran %llu time(s) for 3 requests\n",
 			       value, (unsigned long long)bh_runs);
 	}
-	if (!rc && (static_pm || dynamic_pm)) {
+	if (!rc && o->callers) {
+		printf("-- thread limit: %u callers at once, %u secure threads, "
+		       "the TA sleeps %u ms in each --\n", o->callers,
+		       info.thread_count, DEMO_SLEEP_MS);
+		rc = demo_limit(optee, o->callers);
+		if (rc)
+			fprintf(stderr, "smcsim: thread-limit demo failed: %s\n",
+				strerror(-rc));
+		else
+			printf("%u callers done\n", o->callers);
+	}
+	if (!rc && (o->static_pm || o->dynamic_pm)) {
 		printf("-- protected memory: %s pool, secure-video heap --\n",
-		       static_pm ? "static" : "dynamic");
+		       o->static_pm ? "static" : "dynamic");
 		rc = demo_protmem(optee, &cls, phys);
 		if (rc)
 			fprintf(stderr, "smcsim: protected-memory demo failed: %s\n",
@@ -406,7 +459,7 @@ static int demo(int argc, char **argv)
 	if (rc)
 		goto out;
 
-	optee_sec_caps_str(info.sec_caps, profile, caps, sizeof(caps));
+	optee_sec_caps_str(info.sec_caps, o->profile, caps, sizeof(caps));
 	printf("negotiated: api %u.%u, OP-TEE %u.%u (build %0*lx), %u threads, "
 	       "sec_caps 0x%x [%s], rpc params %u, max notif %u, %s shm pool",
 	       info.api_major, info.api_minor, info.os_revision_major,
@@ -414,14 +467,361 @@ static int demo(int argc, char **argv)
 	       (unsigned long)info.os_build_id, info.thread_count,
 	       info.sec_caps, caps, info.rpc_param_count, info.max_notif_value,
 	       info.dynamic_shm ? "dynamic" : "reserved");
-	printf(", %zu SMCs\n", smcsim_trace_count(&trace));
+	printf(", %llu SMCs\n", (unsigned long long)smcsim_sw_calls(sw));
 out:
 	tee_class_fini(&cls);
-	smcsim_trace_fini(&trace);
 	smcsim_sw_destroy(sw);
 	smcsim_phys_destroy(phys);
 	return rc ? 1 : 0;
 }
+
+/* Where the demo's trace goes. Return: 0, or 2 for a bad request. */
+static int demo_trace_start(const char *path, unsigned int kinds, bool quiet)
+{
+	struct smcsim_tracer_cfg cfg = {
+		.kinds = kinds,
+		.stream = stdout,
+		.fmt = SMCSIM_TRACE_TEXT,
+	};
+	int rc;
+
+	/* SMCSIM_TRACE in the environment already chose. */
+	if (smcsim_tracer_on())
+		return 0;
+	if (quiet && !path)
+		return 0;
+	if (path)
+		rc = smcsim_tracer_open(path, kinds, 0);
+	else
+		rc = smcsim_tracer_start(&cfg);
+	if (rc) {
+		fprintf(stderr, "smcsim: trace %s: %s\n", path ? path : "stdout",
+			strerror(-rc));
+		return 2;
+	}
+	return 0;
+}
+
+static int demo(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "profile", required_argument, NULL, 'p' },
+		{ "threads", required_argument, NULL, 't' },
+		{ "log", no_argument, NULL, 'l' },
+		{ "protmem", required_argument, NULL, 'm' },
+		{ "seed", required_argument, NULL, 's' },
+		{ "trace", required_argument, NULL, 'T' },
+		{ "trace-kinds", required_argument, NULL, 'k' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "callers", required_argument, NULL, 'c' },
+		{ "map", required_argument, NULL, 'M' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct demo_opts o = {
+		.profile = SMCSIM_ABI_PROPOSAL,
+		.threads = SMCSIM_SW_DEFAULT_THREADS,
+	};
+	const char *trace = NULL;
+	bool callers_set = false;
+	unsigned int kinds = 0;
+	bool det = false, quiet = false;
+	struct rt_det_config dcfg;
+	struct rt_det_result dres;
+	char *end, err[256];
+	int rc, c;
+
+	rt_det_config_default(&dcfg);
+	smcsim_phys_config_default(&o.pcfg);
+	while ((c = getopt_long(argc, argv, "p:t:lm:s:T:k:qc:M:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			if (!strcmp(optarg, "proposal")) {
+				o.profile = SMCSIM_ABI_PROPOSAL;
+			} else if (!strcmp(optarg, "upstream")) {
+				o.profile = SMCSIM_ABI_UPSTREAM;
+			} else {
+				fprintf(stderr, "smcsim: unknown profile '%s'\n", optarg);
+				return 2;
+			}
+			break;
+		case 't':
+			o.threads = (unsigned int)strtoul(optarg, NULL, 0);
+			break;
+		case 'l':
+			o.log = true;
+			break;
+		case 'm':
+			if (!strcmp(optarg, "static")) {
+				o.static_pm = true;
+			} else if (!strcmp(optarg, "dynamic")) {
+				o.dynamic_pm = true;
+			} else {
+				fprintf(stderr, "smcsim: --protmem static or dynamic, not '%s'\n",
+					optarg);
+				return 2;
+			}
+			break;
+		case 'M':
+			if (!strcmp(optarg, "qemu_v8")) {
+				smcsim_phys_config_qemu_v8(&o.pcfg);
+			} else if (smcsim_phys_config_load(optarg, &o.pcfg, err,
+							   sizeof(err))) {
+				fprintf(stderr, "smcsim: memory map %s\n", err);
+				return 2;
+			}
+			break;
+		case 's':
+			dcfg.seed = strtoull(optarg, &end, 0);
+			if (*end || !*optarg) {
+				fprintf(stderr, "smcsim: --seed: not a number: %s\n",
+					optarg);
+				return 2;
+			}
+			det = true;
+			break;
+		case 'T':
+			trace = optarg;
+			break;
+		case 'k':
+			if (smcsim_tev_parse_kinds(optarg, &kinds)) {
+				fprintf(stderr, "smcsim: --trace-kinds: bad list '%s'\n",
+					optarg);
+				return 2;
+			}
+			break;
+		case 'q':
+			quiet = true;
+			break;
+		case 'c':
+			o.callers = (unsigned int)strtoul(optarg, &end, 0);
+			if (*end || !*optarg || o.callers > 16) {
+				fprintf(stderr, "smcsim: --callers: 0 to 16, not %s\n",
+					optarg);
+				return 2;
+			}
+			callers_set = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind < argc) {
+		usage(stderr);
+		return 2;
+	}
+	/* One more caller than threads: one of them has to queue. */
+	if (!callers_set)
+		o.callers = o.threads + 1 <= 16 ? o.threads + 1 : 0;
+	rc = demo_trace_start(trace, kinds, quiet);
+	if (rc)
+		return rc;
+	if (det) {
+		rt_det_begin(&dcfg);
+		smcsim_tracer_mark("det run: seed 0x%llx",
+				   (unsigned long long)dcfg.seed);
+	}
+	rc = demo_run(&o);
+	if (det) {
+		rt_det_end(&dres);
+		printf("det run: seed 0x%llx, %llu steps, trace hash 0x%llx\n",
+		       (unsigned long long)dcfg.seed,
+		       (unsigned long long)dres.steps,
+		       (unsigned long long)dres.hash);
+	}
+	smcsim_tracer_stop();
+	return rc;
+}
+
+/* ---- 3. decode ---------------------------------------------------------- */
+
+/* Hex digits (spaces, newlines, "0x" prefixes and ':' ignored) to bytes. */
+static int parse_hex(const char *s, uint8_t *out, size_t cap, size_t *len)
+{
+	size_t n = 0;
+	int hi = -1;
+
+	for (; *s; s++) {
+		int v;
+
+		if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X') && hi < 0) {
+			s++;
+			continue;
+		}
+		if (*s == ' ' || *s == '\n' || *s == '\t' || *s == ':' ||
+		    *s == '\r')
+			continue;
+		if (*s >= '0' && *s <= '9')
+			v = *s - '0';
+		else if ((*s | 0x20) >= 'a' && (*s | 0x20) <= 'f')
+			v = (*s | 0x20) - 'a' + 10;
+		else
+			return -EINVAL;
+		if (hi < 0) {
+			hi = v;
+			continue;
+		}
+		if (n == cap)
+			return -E2BIG;
+		out[n++] = (uint8_t)(hi << 4 | v);
+		hi = -1;
+	}
+	if (hi >= 0)
+		return -EINVAL;
+	*len = n;
+	return 0;
+}
+
+/* smcsim decode --msg|--rpc [--answer] HEX... */
+static int decode_msg(int argc, char **argv)
+{
+	static uint8_t bytes[4096];
+	bool rpc = false, answer = false;
+	char hex[16384] = "", text[1024];
+	size_t len;
+	int i, rc;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--msg"))
+			rpc = false;
+		else if (!strcmp(argv[i], "--rpc"))
+			rpc = true;
+		else if (!strcmp(argv[i], "--answer"))
+			answer = true;
+		else if (strlcat(hex, argv[i], sizeof(hex)) >= sizeof(hex)) {
+			fprintf(stderr, "smcsim: more than %zu bytes of hex\n",
+				sizeof(bytes));
+			return 2;
+		}
+	}
+	if (!hex[0]) {
+		/* None on the command line: standard input. */
+		len = fread(hex, 1, sizeof(hex) - 1, stdin);
+		hex[len] = '\0';
+	}
+	rc = parse_hex(hex, bytes, sizeof(bytes), &len);
+	if (rc) {
+		fprintf(stderr, "smcsim: %s\n", rc == -E2BIG ?
+			"more than 4096 bytes: one message fits in a page" :
+			"not hex bytes (an odd digit count or another character)");
+		return 2;
+	}
+	smcsim_decode_msg(text, sizeof(text), bytes, len, rpc, answer, NULL);
+	printf("%s\n", text);
+	return 0;
+}
+
+static int decode(int argc, char **argv)
+{
+	char b1[48], b2[48];
+	int i;
+
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (!strcmp(argv[1], "--msg") || !strcmp(argv[1], "--rpc") ||
+	    !strcmp(argv[1], "--answer"))
+		return decode_msg(argc, argv);
+	for (i = 1; i < argc; i++) {
+		char *end;
+		unsigned long v = strtoul(argv[i], &end, 0);
+
+		if (*end) {
+			fprintf(stderr, "smcsim: not a number: %s\n", argv[i]);
+			return 2;
+		}
+		printf("0x%08lx  call: %s  result: %s\n", v,
+		       smcsim_smc_name(v, b1, sizeof(b1)),
+		       smcsim_smc_ret_name(v, b2, sizeof(b2)));
+	}
+	return 0;
+}
+
+/* ---- 4. trace ----------------------------------------------------------- */
+
+/* smcsim trace [--format text|lines|json] [--kinds LIST] FILE */
+static int trace_cmd(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "kinds", required_argument, NULL, 'k' },
+		{ NULL, 0, NULL, 0 },
+	};
+	enum smcsim_trace_fmt fmt = SMCSIM_TRACE_TEXT;
+	struct smcsim_trace_writer w;
+	unsigned int kinds = SMCSIM_TEV_ALL, lineno = 0, bad = 0;
+	char line[2048];
+	FILE *f;
+	int c, rc;
+
+	while ((c = getopt_long(argc, argv, "f:k:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			if (!strcmp(optarg, "text"))
+				fmt = SMCSIM_TRACE_TEXT;
+			else if (!strcmp(optarg, "lines"))
+				fmt = SMCSIM_TRACE_LINES;
+			else if (!strcmp(optarg, "json"))
+				fmt = SMCSIM_TRACE_JSON;
+			else {
+				fprintf(stderr, "smcsim: --format text, lines or json\n");
+				return 2;
+			}
+			break;
+		case 'k':
+			if (smcsim_tev_parse_kinds(optarg, &kinds)) {
+				fprintf(stderr, "smcsim: --kinds: bad list '%s'\n",
+					optarg);
+				return 2;
+			}
+			break;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind != argc - 1) {
+		usage(stderr);
+		return 2;
+	}
+	f = strcmp(argv[optind], "-") ? fopen(argv[optind], "r") : stdin;
+	if (!f) {
+		fprintf(stderr, "smcsim: %s: %s\n", argv[optind], strerror(errno));
+		return 1;
+	}
+	smcsim_trace_writer_begin(&w, stdout, fmt);
+	while (fgets(line, sizeof(line), f)) {
+		struct smcsim_tev ev;
+
+		lineno++;
+		if (line[0] == '#' || line[0] == '\n')
+			continue;
+		if (smcsim_tev_parse_line(line, &ev)) {
+			if (!bad++)
+				fprintf(stderr, "smcsim: %s:%u: not a line of "
+					"the line format (recorded with "
+					"SMCSIM_TRACE=FILE or --trace FILE, "
+					"not .json or .txt)\n", argv[optind],
+					lineno);
+			continue;
+		}
+		if (kinds & (1U << ev.kind))
+			smcsim_trace_writer_put(&w, &ev);
+	}
+	rc = smcsim_trace_writer_end(&w);
+	if (f != stdin)
+		fclose(f);
+	if (bad)
+		fprintf(stderr, "smcsim: %u line(s) skipped\n", bad);
+	return rc || bad ? 1 : 0;
+}
+
+/* ---- 5. probe ---------------------------------------------------------- */
 
 static int probe(int argc, char **argv)
 {
@@ -485,30 +885,6 @@ static int probe(int argc, char **argv)
 	return 0;
 }
 
-static int decode(int argc, char **argv)
-{
-	char b1[48], b2[48];
-	int i;
-
-	if (argc < 2) {
-		usage(stderr);
-		return 2;
-	}
-	for (i = 1; i < argc; i++) {
-		char *end;
-		unsigned long v = strtoul(argv[i], &end, 0);
-
-		if (*end) {
-			fprintf(stderr, "smcsim: not a number: %s\n", argv[i]);
-			return 2;
-		}
-		printf("0x%08lx  call: %s  result: %s\n", v,
-		       smcsim_smc_name(v, b1, sizeof(b1)),
-		       smcsim_smc_ret_name(v, b2, sizeof(b2)));
-	}
-	return 0;
-}
-
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -521,6 +897,8 @@ int main(int argc, char **argv)
 		return probe(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "decode"))
 		return decode(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "trace"))
+		return trace_cmd(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		usage(stdout);
 		return 0;

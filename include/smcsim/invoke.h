@@ -83,11 +83,20 @@ struct smcsim_trace_rec {
 	unsigned long out[4];
 };
 
+/* Records a trace wrapper keeps unless told otherwise: the last 4096 calls. */
+#define SMCSIM_TRACE_DEFAULT_RECS	4096
+
 /**
- * struct smcsim_trace - records every call made through it
+ * struct smcsim_trace - records the calls made through it: a ring of the
+ * last @cap, so that memory does not grow with the calls (the decoded
+ * stream of both worlds is <smcsim/trace.h>)
  * @inner:	the backend that answers
  * @echo:	if not NULL, each call is printed there as it returns
- * @lock:	protects @recs, @count, @cap and @seq
+ * @lock:	protects @recs and @seq
+ * @recs:	call seq is at [seq % @cap]; NULL if it could not be had
+ * @count:	0 after smcsim_trace_fini() (kept for callers that look)
+ * @cap:	entries in @recs
+ * @seq:	calls recorded since init (the next one's seq)
  */
 struct smcsim_trace {
 	struct smcsim_invoke inner;
@@ -99,14 +108,26 @@ struct smcsim_trace {
 	uint64_t seq;
 };
 
+/** smcsim_trace_init() - a wrapper that keeps the last SMCSIM_TRACE_DEFAULT_RECS */
 void smcsim_trace_init(struct smcsim_trace *t, struct smcsim_invoke inner,
 		       FILE *echo);
+/**
+ * smcsim_trace_init_ring() - a wrapper that keeps the last @cap calls
+ * (0: none, only the count and the echo)
+ */
+void smcsim_trace_init_ring(struct smcsim_trace *t, struct smcsim_invoke inner,
+			    FILE *echo, size_t cap);
 void smcsim_trace_fini(struct smcsim_trace *t);
 /** smcsim_trace_invoke() - the backend that records into @t */
 struct smcsim_invoke smcsim_trace_invoke(struct smcsim_trace *t);
-/** smcsim_trace_count() - calls recorded so far */
+/** smcsim_trace_count() - calls made through @t so far */
 size_t smcsim_trace_count(struct smcsim_trace *t);
-/** smcsim_trace_get() - copy record @i; Return: 0 or -ENOENT */
+/** smcsim_trace_first() - the index of the oldest call still held */
+size_t smcsim_trace_first(struct smcsim_trace *t);
+/**
+ * smcsim_trace_get() - copy the record of call @i (its index since init)
+ * Return: 0, or -ENOENT when @i is not made yet or was overwritten.
+ */
 int smcsim_trace_get(struct smcsim_trace *t, size_t i,
 		     struct smcsim_trace_rec *rec);
 /**

@@ -151,6 +151,12 @@ void rt_thread_join(struct rt_thread *t, void **retval);
 
 /** rt_thread_name() - the name the current thread was created with, or "main" */
 const char *rt_thread_name(void);
+/**
+ * rt_thread_id() - a small number for the current thread, for traces: 0
+ * for a thread rt did not create ("main"); in a det run the scheduler's
+ * (the same in every run of a seed), else one in creation order
+ */
+unsigned int rt_thread_id(void);
 
 void rt_mutex_init(struct rt_mutex *m);
 /**

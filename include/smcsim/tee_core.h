@@ -101,18 +101,6 @@ struct tee_device {
 	int next_shm_id;
 };
 
-struct tee_ioctl_version_data {
-	uint32_t impl_id;
-	uint32_t impl_caps;
-	uint32_t gen_caps;
-};
-
-#define TEE_IMPL_ID_OPTEE	1
-#define TEE_GEN_CAP_GP		(1U << 0)
-#define TEE_GEN_CAP_PRIVILEGED	(1U << 1)
-#define TEE_GEN_CAP_REG_MEM	(1U << 2)
-#define TEE_GEN_CAP_MEMREF_NULL	(1U << 3)
-
 /**
  * struct tee_driver_ops - driver operations (NULL = not supported)
  * @get_version:	fill the version data

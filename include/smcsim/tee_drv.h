@@ -14,30 +14,12 @@
 
 #include <smcsim/bsd_tree.h>
 #include <smcsim/rt.h>
+#include <smcsim/tee_ioctl.h>
 
 struct dma_buf;
 struct tee_device;
 struct tee_shm_pool;
 
-/* Parameter types of the client API (uapi tee.h values). */
-#define TEE_IOCTL_PARAM_ATTR_TYPE_NONE		0
-#define TEE_IOCTL_PARAM_ATTR_TYPE_VALUE_INPUT	1
-#define TEE_IOCTL_PARAM_ATTR_TYPE_VALUE_OUTPUT	2
-#define TEE_IOCTL_PARAM_ATTR_TYPE_VALUE_INOUT	3
-#define TEE_IOCTL_PARAM_ATTR_TYPE_MEMREF_INPUT	5
-#define TEE_IOCTL_PARAM_ATTR_TYPE_MEMREF_OUTPUT	6
-#define TEE_IOCTL_PARAM_ATTR_TYPE_MEMREF_INOUT	7
-#define TEE_IOCTL_PARAM_ATTR_TYPE_MASK		0xff
-#define TEE_IOCTL_PARAM_ATTR_META		0x100
-
-#define TEE_IOCTL_UUID_LEN			16
-
-#define TEE_IOCTL_LOGIN_PUBLIC			0
-#define TEE_IOCTL_LOGIN_USER			1
-#define TEE_IOCTL_LOGIN_GROUP			2
-#define TEE_IOCTL_LOGIN_APPLICATION		4
-#define TEE_IOCTL_LOGIN_USER_APPLICATION	5
-#define TEE_IOCTL_LOGIN_GROUP_APPLICATION	6
 /* 0x80000000..0xBFFFFFFF are for kernel clients only. */
 #define TEE_IOCTL_LOGIN_REE_KERNEL_MIN		0x80000000U
 #define TEE_IOCTL_LOGIN_REE_KERNEL_MAX		0xBFFFFFFFU
@@ -45,46 +27,6 @@ struct tee_shm_pool;
 
 /* Most parameters a client call may carry (TEE_MAX_ARG_SIZE allows more). */
 #define TEE_NUM_PARAMS				4
-
-/**
- * struct tee_ioctl_open_session_arg - open a session
- * @uuid:	the TA, RFC 4122 byte order
- * @clnt_uuid:	the client's identity, for logins that carry one
- * @clnt_login:	TEE_IOCTL_LOGIN_*
- * @cancel_id:	cancellation id for tee_client_cancel_req()
- * @session:	out: the session
- * @ret:	out: TEE result
- * @ret_origin:	out: TEEC_ORIGIN_*
- * @num_params:	entries in the param array
- */
-struct tee_ioctl_open_session_arg {
-	uint8_t uuid[TEE_IOCTL_UUID_LEN];
-	uint8_t clnt_uuid[TEE_IOCTL_UUID_LEN];
-	uint32_t clnt_login;
-	uint32_t cancel_id;
-	uint32_t session;
-	uint32_t ret;
-	uint32_t ret_origin;
-	uint32_t num_params;
-};
-
-/**
- * struct tee_ioctl_invoke_arg - invoke a TA command
- * @func:	the command
- * @session:	the session
- * @cancel_id:	cancellation id
- * @ret:	out: TEE result
- * @ret_origin:	out: TEEC_ORIGIN_*
- * @num_params:	entries in the param array
- */
-struct tee_ioctl_invoke_arg {
-	uint32_t func;
-	uint32_t session;
-	uint32_t cancel_id;
-	uint32_t ret;
-	uint32_t ret_origin;
-	uint32_t num_params;
-};
 
 struct tee_shm;
 
@@ -339,6 +281,25 @@ int tee_client_invoke_func(struct tee_context *ctx,
 			   struct tee_param *param);
 int tee_client_cancel_req(struct tee_context *ctx, uint32_t cancel_id,
 			  uint32_t session);
+
+/**
+ * tee_session_calc_client_uuid() - the client UUID the TEE is told for a
+ * login, as Linux computes it for user space: the nil UUID for PUBLIC and
+ * REE_KERNEL; for USER a name-based UUIDv5 of "uid=<euid, hex>", for GROUP
+ * one of "gid=<gid, hex>", both in Linux's TEE client namespace
+ * (58ac9ca0-2086-4683-a1b8-ec4bc08e01b6)
+ * @uuid:	receives 16 bytes, RFC 4122 byte order
+ * @method:	TEE_IOCTL_LOGIN_*
+ * @data:	connection data: for GROUP the gid, its 4 bytes in host order
+ * @euid:	the caller's effective uid
+ * @gids:	the caller's groups (effective gid and supplementary ones)
+ * @ngids:	entries in @gids
+ * Return: 0; -EPERM for a GROUP the caller is not in (or gid -1); -EINVAL
+ * for any other method (Linux has no UUID for the APPLICATION logins).
+ */
+int tee_session_calc_client_uuid(uint8_t *uuid, uint32_t method,
+				 const uint8_t *data, uint32_t euid,
+				 const uint32_t *gids, size_t ngids);
 
 /**
  * tee_client_request_system_context() - reserve a TEE thread for system

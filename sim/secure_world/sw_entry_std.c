@@ -32,6 +32,7 @@ static void std_return_from_rpc(struct smcsim_sw *sw, struct sw_args *args)
 	t = &sw->threads[id];
 	t->state = SMCSIM_SW_THREAD_ACTIVE;
 	rt_mutex_unlock(&sw->lock);
+	smcsim_tev_thread(SMCSIM_TEV_THREAD_RESUME, (int)id, 0);
 	sw_thread_run(t, args, false);
 }
 
@@ -122,12 +123,15 @@ void sw_entry_std(struct smcsim_sw *sw, struct sw_args *args)
 	t = sw_thread_pick(sw, system);
 	if (!t) {
 		rt_mutex_unlock(&sw->lock);
+		smcsim_tev_thread(SMCSIM_TEV_THREAD_LIMIT, -1,
+				  sw->cfg.num_threads);
 		/* a1..a3 are not defined after ETHREAD_LIMIT; callers ignore them. */
 		args->a[0] = OPTEE_SMC_RETURN_ETHREAD_LIMIT;
 		return;
 	}
 	t->state = SMCSIM_SW_THREAD_ACTIVE;
 	rt_mutex_unlock(&sw->lock);
+	smcsim_tev_thread(SMCSIM_TEV_THREAD_TAKE, (int)t->id, fid);
 	sw_thread_run(t, args, true);
 }
 

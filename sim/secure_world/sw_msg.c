@@ -141,6 +141,7 @@ static unsigned long sw_std_call_mem(struct sw_thread *t, struct sw_mem *mem,
 	if (sw_mem_read(sw, mem, 0, arg, size))
 		return OPTEE_SMC_RETURN_EBADADDR;
 	arg->num_params = num;
+	smcsim_tev_msg(SMCSIM_TEV_BEGIN, (int)t->id, arg, size, 0);
 
 	if (with_rpc) {
 		/*
@@ -165,6 +166,7 @@ static unsigned long sw_std_call_mem(struct sw_thread *t, struct sw_mem *mem,
 		t->rpc_from_nw = true;
 	}
 	a0 = sw_msg_dispatch(t, arg);
+	smcsim_tev_msg(SMCSIM_TEV_END, (int)t->id, arg, size, a0);
 	/*
 	 * The call's FS buffer goes back now, while a supplied RPC
 	 * argument is still there to carry the SHM_FREE (OP-TEE clears the

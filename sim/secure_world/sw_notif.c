@@ -90,6 +90,10 @@ unsigned int sw_notif_get_value(struct smcsim_sw *sw, bool *valid,
 static void sw_notif_post_locked(struct smcsim_sw *sw, unsigned int value)
 {
 	bit_set(sw->notif_pending, value);
+	smcsim_tev_printf(SMCSIM_TEV_NOTIF, SMCSIM_TEV_INSTANT, -1, value,
+			  "notif post", "NOTIF post value=%u%s", value,
+			  value == OPTEE_SMC_ASYNC_NOTIF_VALUE_DO_BOTTOM_HALF ?
+			  " (bottom half)" : "");
 	smcsim_irq_raise(sw->notif_irq);
 }
 

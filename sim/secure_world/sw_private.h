@@ -31,6 +31,7 @@
 #include <smcsim/rt.h>
 #include <smcsim/secure_world.h>
 #include <smcsim/sw_ta.h>
+#include <smcsim/trace.h>
 
 /* The RPC argument OP-TEE asks for or expects: room for 4 params, 160 bytes. */
 #define SW_RPC_ARG_SIZE \

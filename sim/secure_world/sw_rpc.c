@@ -109,14 +109,23 @@ uint32_t sw_rpc_cmd(struct sw_thread *t, uint32_t cmd,
 		return TEE_ERROR_COMMUNICATION;
 
 	cookie = t->rpc_from_nw ? 0 : t->rpc_arg_cookie;
-	if (!sw_thread_rpc(t, OPTEE_SMC_RETURN_RPC_CMD, reg_pair_hi(cookie),
-			   reg_pair_lo(cookie), &resume))
-		return TEE_ERROR_COMMUNICATION;
-
+	smcsim_tev_rpc_cmd(SMCSIM_TEV_BEGIN, (int)t->id, arg,
+			   OPTEE_MSG_GET_ARG_SIZE(num_params));
 	/* Read the answer once; only ret and the params we sent count. */
-	if (sw_mem_read(sw, &t->rpc_mem, 0, buf,
-			OPTEE_MSG_GET_ARG_SIZE(num_params)))
+	if (!sw_thread_rpc(t, OPTEE_SMC_RETURN_RPC_CMD, reg_pair_hi(cookie),
+			   reg_pair_lo(cookie), &resume) ||
+	    sw_mem_read(sw, &t->rpc_mem, 0, buf,
+			OPTEE_MSG_GET_ARG_SIZE(num_params))) {
+		arg->cmd = cmd;
+		arg->ret = TEE_ERROR_COMMUNICATION;
+		arg->ret_origin = TEEC_ORIGIN_COMMS;
+		arg->num_params = 0;
+		smcsim_tev_rpc_cmd(SMCSIM_TEV_END, (int)t->id, arg,
+				   sizeof(*arg));
 		return TEE_ERROR_COMMUNICATION;
+	}
+	smcsim_tev_rpc_cmd(SMCSIM_TEV_END, (int)t->id, arg,
+			   OPTEE_MSG_GET_ARG_SIZE(num_params));
 	if (num_params)
 		memcpy(params, arg->params, num_params * sizeof(*params));
 	sw_thread_preempt_point(t);

@@ -74,6 +74,10 @@ void sw_thread_run(struct sw_thread *t, struct sw_args *args, bool fresh)
 	/* Only a0..a3 come back; a4..a7 stay the caller's. */
 	for (i = 0; i < 4; i++)
 		args->a[i] = t->regs.a[i];
+	/* Traced before it is published: the next owner's events follow. */
+	smcsim_tev_thread(t->exit_state == SMCSIM_SW_THREAD_FREE ?
+			  SMCSIM_TEV_THREAD_FREE : SMCSIM_TEV_THREAD_SUSPEND,
+			  (int)t->id, 0);
 	/* The switch is complete: others may take or resume the thread. */
 	rt_mutex_lock(&sw->lock);
 	t->state = t->exit_state;
@@ -90,9 +94,17 @@ bool sw_thread_rpc(struct sw_thread *t, unsigned long a0, unsigned long a1,
 	t->regs.a[2] = a2;
 	t->regs.a[3] = t->id;
 	t->exit_state = SMCSIM_SW_THREAD_SUSPENDED;
+	smcsim_tev_rpc_regs(SMCSIM_TEV_BEGIN, (int)t->id, t->regs.a);
 	smcsim_ctx_switch(&t->ctx, t->caller);
 
 	/* Resumed, possibly on another OS thread, or by the destroyer. */
+	if (smcsim_tracing(SMCSIM_TEV_RPC)) {
+		unsigned long answer[6] = { a0, t->regs.a[1], t->regs.a[2],
+					    t->regs.a[3], t->regs.a[4],
+					    t->regs.a[5] };
+
+		smcsim_tev_rpc_regs(SMCSIM_TEV_END, (int)t->id, answer);
+	}
 	if (t->aborting)
 		return false;
 	*resume = t->regs;

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * Unit tests of the invoke backends of lib/: the trace wrapper (records,
- * ordering, formatting, echo, concurrent callers), the script backend (steps
- * in order, fall-through to an inner backend, mismatches without one), the
- * sim backend (one hook per simulated world) and the fault wrapper
- * (countdown, predicate, each action, over script and sim, concurrent
- * storms). A tiny fake backend answers
- * with values computed from all eight input registers, so a wrapper that
- * drops or reorders a register is caught.
+ * its bounded ring, ordering, formatting, echo, concurrent callers), the
+ * script backend (steps in order, fall-through to an inner backend,
+ * mismatches without one), the sim backend (one hook per simulated world)
+ * and the fault wrapper (countdown, predicate, each action, over script
+ * and sim, concurrent storms). A tiny fake backend answers with values
+ * computed from all eight input registers, so a wrapper that drops or
+ * reorders a register is caught.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -210,6 +210,59 @@ static void invoke_trace_grows_past_initial_capacity(void **state)
 	}
 	smcsim_trace_fini(&t);
 	assert_int_equal(t.count, 0);
+	fake_fini(&f);
+}
+
+/*
+ * The wrapper keeps the last N calls and no more: a run of 10 N calls
+ * holds N records, the older ones are gone (-ENOENT), the count goes on.
+ */
+static void invoke_trace_ring_keeps_last_n(void **state)
+{
+	struct fake_backend f;
+	struct smcsim_trace t;
+	struct smcsim_invoke inv;
+	struct smcsim_trace_rec rec;
+	const size_t cap = 16, n = 10 * cap;
+	size_t i, held = 0;
+
+	(void)state;
+	fake_init(&f);
+	smcsim_trace_init_ring(&t, fake_invoke_of(&f), NULL, cap);
+	inv = smcsim_trace_invoke(&t);
+	for (i = 0; i < n; i++) {
+		struct arm_smccc_res res;
+
+		smcsim_invoke_call(&inv, OPTEE_SMC_CALL_WITH_ARG, i, 0, 0, 0,
+				   0, 0, 0, &res);
+	}
+	assert_int_equal(smcsim_trace_count(&t), n);
+	assert_int_equal(smcsim_trace_first(&t), n - cap);
+	assert_int_equal(t.cap, cap);
+	for (i = 0; i < n; i++) {
+		if (smcsim_trace_get(&t, i, &rec)) {
+			assert_true(i < n - cap);
+			continue;
+		}
+		held++;
+		assert_int_equal(rec.seq, i);
+		assert_int_equal(rec.in[1], i);
+	}
+	assert_int_equal(held, cap);
+	smcsim_trace_fini(&t);
+
+	/* A ring of 0 only counts. */
+	smcsim_trace_init_ring(&t, fake_invoke_of(&f), NULL, 0);
+	inv = smcsim_trace_invoke(&t);
+	for (i = 0; i < 3; i++) {
+		struct arm_smccc_res res;
+
+		smcsim_invoke_call(&inv, OPTEE_SMC_CALL_WITH_ARG, i, 0, 0, 0,
+				   0, 0, 0, &res);
+	}
+	assert_int_equal(smcsim_trace_count(&t), 3);
+	assert_int_equal(smcsim_trace_get(&t, 2, &rec), -ENOENT);
+	smcsim_trace_fini(&t);
 	fake_fini(&f);
 }
 
@@ -1111,6 +1164,7 @@ int main(void)
 		cmocka_unit_test(invoke_trace_records_every_call_in_order),
 		cmocka_unit_test(invoke_trace_get_out_of_range),
 		cmocka_unit_test(invoke_trace_grows_past_initial_capacity),
+		cmocka_unit_test(invoke_trace_ring_keeps_last_n),
 		cmocka_unit_test(invoke_trace_format_decodes_name),
 		cmocka_unit_test(invoke_trace_format_data_calls_show_raw_a0),
 		cmocka_unit_test(invoke_trace_echo_one_line_per_call),

@@ -73,6 +73,30 @@ static void optee_cq_requeue(struct optee_call_queue *cq,
 	w->state = OPTEE_CQ_RUNNING;
 }
 
+/*
+ * The trace of a caller's wait for a secure thread: queued (begin) and
+ * off again (end), with the callers asleep now. Caller holds cq->mutex.
+ */
+static void optee_cq_trace(struct optee_call_queue *cq, char phase,
+			   const char *why)
+{
+	struct optee_call_waiter *o;
+	unsigned int waiting = 0;
+
+	if (!smcsim_tracing(SMCSIM_TEV_QUEUE))
+		return;
+	TAILQ_FOREACH(o, &cq->waiters, link)
+		waiting += o->state == OPTEE_CQ_WAITING;
+	if (phase == SMCSIM_TEV_BEGIN)
+		smcsim_tev_printf(SMCSIM_TEV_QUEUE, phase, -1, 0, "queued",
+				  "%s: caller %u queued (%u waiting)", why,
+				  rt_thread_id(), waiting);
+	else
+		smcsim_tev_printf(SMCSIM_TEV_QUEUE, phase, -1, 0, "queued",
+				  "%s: caller %u tries again (%u waiting)",
+				  why, rt_thread_id(), waiting);
+}
+
 void optee_cq_wait_init(struct optee_call_queue *cq,
 			struct optee_call_waiter *w, bool sys_thread)
 {
@@ -94,10 +118,12 @@ void optee_cq_wait_init(struct optee_call_queue *cq,
 			break;
 		}
 		w->state = OPTEE_CQ_WAITING;
+		optee_cq_trace(cq, SMCSIM_TEV_BEGIN, "no free thread counted");
 		rt_mutex_unlock(&cq->mutex);
 		rt_wait_for_completion(&w->c);
 		rt_mutex_lock(&cq->mutex);
 		optee_cq_requeue(cq, w);
+		optee_cq_trace(cq, SMCSIM_TEV_END, "no free thread counted");
 	}
 	rt_mutex_unlock(&cq->mutex);
 }
@@ -134,6 +160,7 @@ void optee_cq_wait_for_completion(struct optee_call_queue *cq,
 	rt_mutex_lock(&cq->mutex);
 	w->state = OPTEE_CQ_WAITING;
 	alone = !optee_cq_other_running(cq, w);
+	optee_cq_trace(cq, SMCSIM_TEV_BEGIN, "ETHREAD_LIMIT");
 	rt_mutex_unlock(&cq->mutex);
 	if (alone)
 		(void)rt_wait_for_completion_timeout(&w->c, OPTEE_CQ_RETRY_MS);
@@ -141,6 +168,7 @@ void optee_cq_wait_for_completion(struct optee_call_queue *cq,
 		rt_wait_for_completion(&w->c);
 	rt_mutex_lock(&cq->mutex);
 	optee_cq_requeue(cq, w);
+	optee_cq_trace(cq, SMCSIM_TEV_END, "ETHREAD_LIMIT");
 	rt_mutex_unlock(&cq->mutex);
 }
 

@@ -13,6 +13,7 @@
 #include <smcsim/optee.h>
 #include <smcsim/optee_msg.h>
 #include <smcsim/tee_core.h>
+#include <smcsim/trace.h>
 
 /*
  * How often probe and remove retry a busy SHM-cache call, and how many

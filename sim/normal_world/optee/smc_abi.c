@@ -479,6 +479,8 @@ int optee_smc_do_call_with_arg(struct tee_context *ctx, struct tee_shm *shm,
 		a[2] = reg_pair_lo(pa);
 	}
 
+	smcsim_tev_call(SMCSIM_TEV_BEGIN, arg,
+			OPTEE_MSG_GET_ARG_SIZE(arg->num_params), 0);
 	optee_cq_wait_init(&optee->call_queue, &w, system_thread);
 	for (;;) {
 		smcsim_invoke_call(&optee->cfg.invoke, a[0], a[1], a[2], a[3],
@@ -505,6 +507,8 @@ int optee_smc_do_call_with_arg(struct tee_context *ctx, struct tee_shm *shm,
 	}
 	optee_rpc_finalize_call(optee, &call_ctx);
 	optee_cq_wait_final(&optee->call_queue, &w);
+	smcsim_tev_call(SMCSIM_TEV_END, arg,
+			OPTEE_MSG_GET_ARG_SIZE(arg->num_params), rc);
 	return rc;
 }
 
@@ -755,14 +759,17 @@ static enum smcsim_irqreturn optee_notif_irq_handler(void *dev_id)
 	struct optee *optee = dev_id;
 	struct optee_notif_irq *ni = &optee->notif_irq;
 	bool do_bottom_half = false, pending = false;
+	unsigned int n, got = 0;
 	uint64_t value;
-	unsigned int n;
 
 	atomic_fetch_add(&ni->runs, 1);
+	smcsim_tev_printf(SMCSIM_TEV_IRQ, SMCSIM_TEV_BEGIN, -1, 0, "IRQ top half",
+			  "IRQ notification: top half");
 	for (n = 0; n < OPTEE_NOTIF_IRQ_MAX_VALUES; n++) {
 		if (!optee_get_async_notif_value(optee, &value, &pending))
 			break;
 		atomic_fetch_add(&ni->values, 1);
+		got++;
 		if (value == OPTEE_SMC_ASYNC_NOTIF_VALUE_DO_BOTTOM_HALF) {
 			do_bottom_half = true;
 		} else if (optee_notif_send(optee, value)) {
@@ -779,6 +786,9 @@ static enum smcsim_irqreturn optee_notif_irq_handler(void *dev_id)
 		optee_log(&optee->cfg, "async notification: still pending after %u values",
 			  n);
 	}
+	smcsim_tev_printf(SMCSIM_TEV_IRQ, SMCSIM_TEV_END, -1, 0, "IRQ top half",
+			  "IRQ top half: %u value(s)%s", got,
+			  do_bottom_half ? ", bottom half woken" : "");
 	return do_bottom_half ? SMCSIM_IRQ_WAKE_THREAD : SMCSIM_IRQ_HANDLED;
 }
 
@@ -788,8 +798,12 @@ static enum smcsim_irqreturn optee_notif_irq_thread_fn(void *dev_id)
 	struct optee *optee = dev_id;
 
 	atomic_fetch_add(&optee->notif_irq.bottom_halves, 1);
+	smcsim_tev_printf(SMCSIM_TEV_IRQ, SMCSIM_TEV_BEGIN, -1, 0,
+			  "IRQ bottom half", "IRQ notification: bottom half");
 	if (optee_smc_simple_cmd(optee, OPTEE_MSG_CMD_DO_BOTTOM_HALF))
 		optee_log(&optee->cfg, "DO_BOTTOM_HALF failed");
+	smcsim_tev_printf(SMCSIM_TEV_IRQ, SMCSIM_TEV_END, -1, 0,
+			  "IRQ bottom half", "IRQ bottom half done");
 	return SMCSIM_IRQ_HANDLED;
 }
 
