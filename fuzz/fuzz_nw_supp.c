@@ -76,6 +76,7 @@
 #include <smcsim/tee_error.h>
 
 #include "fuzz_input.h"
+#include "fuzz_thread.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -686,7 +687,6 @@ static void do_register(uint8_t b)
 struct killed_user {
 	struct queue *q;
 	bool send;
-	struct rt_completion go;
 	int rc;
 };
 
@@ -697,7 +697,6 @@ static void *killed_user_main(void *arg)
 	uint32_t func, num = SLOTS;
 
 	memset(p, 0, sizeof(p));
-	rt_wait_for_completion(&u->go);
 	if (u->send) {
 		p[0].attr = VIO | META;
 		p[0].u.value.a = u->q->nids ? (uint64_t)u->q->ids[0].id : 1;
@@ -712,19 +711,10 @@ static void do_killed_user(unsigned int qi, uint8_t b)
 {
 	struct queue *q = &queues[qi];
 	struct killed_user u = { .q = q, .send = b & 1 };
-	struct rt_thread *thr;
 	bool late = !u.send && (b & 2) && !q->nfifo && !q->sync;
 
-	rt_completion_init(&u.go);
-	if (rt_thread_create(&thr, "user", killed_user_main, &u))
+	if (fuzz_run_killed("user", killed_user_main, &u, late))
 		fuzz_fail("rt_thread_create");
-	if (!late)
-		rt_thread_kill(thr);
-	rt_complete(&u.go);
-	if (late)
-		rt_thread_kill(thr);
-	rt_thread_join(thr, NULL);
-	rt_completion_destroy(&u.go);
 	if (u.rc != -EINTR)
 		fuzz_fail("RECV/SEND of a killed thread");
 	check_counters(qi);

@@ -49,6 +49,7 @@
 #include <smcsim/tee_uapi.h>
 
 #include "fuzz_input.h"
+#include "fuzz_thread.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -426,6 +427,21 @@ static uint64_t buf_arg(struct stream *s, const void *fixed_part, size_t fixed,
 
 /* ---- the operations ------------------------------------------------------------ */
 
+/* An SHM ioctl's result @rc (an fd or 0, or -errno) for shm @id of file @fi. */
+static void track_shm(long rc, int32_t id, unsigned int fi)
+{
+	if (rc >= 0 && p.nids < MAX_SHM) {
+		p.ids[p.nids].id = id;
+		p.ids[p.nids].file = fi;
+		p.ids[p.nids].fd = fi == F_BARE ? -1 : (int)rc;
+		p.ids[p.nids++].live = true;
+	} else if (rc >= 0 && fi != F_BARE) {
+		/* No room to track it: the process closes it at once. */
+		tee_shm_put(p.fds[rc]);
+		p.fds[rc] = NULL;
+	}
+}
+
 static long op_shm_alloc(struct stream *s, unsigned int fi)
 {
 	struct tee_ioctl_shm_alloc_data *d = palloc(sizeof(*d));
@@ -436,16 +452,7 @@ static long op_shm_alloc(struct stream *s, unsigned int fi)
 	d->flags = take8(s) & 0x80 ? take8(s) : 0;
 	u = place(s, d, sizeof(*d));
 	rc = tee_uapi_ioctl(p.f[fi], TEE_IOC_SHM_ALLOC, u, &mem);
-	if (rc >= 0 && p.nids < MAX_SHM) {
-		p.ids[p.nids].id = d->id;
-		p.ids[p.nids].file = fi;
-		p.ids[p.nids].fd = fi == F_BARE ? -1 : (int)rc;
-		p.ids[p.nids++].live = true;
-	} else if (rc >= 0 && fi != F_BARE) {
-		/* No room to track it: the process closes it at once. */
-		tee_shm_put(p.fds[rc]);
-		p.fds[rc] = NULL;
-	}
+	track_shm(rc, d->id, fi);
 	return rc;
 }
 
@@ -461,15 +468,7 @@ static long op_shm_register(struct stream *s, unsigned int fi)
 	d->flags = b & 4 ? take8(s) : 0;
 	u = place(s, d, sizeof(*d));
 	rc = tee_uapi_ioctl(p.f[fi], TEE_IOC_SHM_REGISTER, u, &mem);
-	if (rc >= 0 && p.nids < MAX_SHM) {
-		p.ids[p.nids].id = d->id;
-		p.ids[p.nids].file = fi;
-		p.ids[p.nids].fd = fi == F_BARE ? -1 : (int)rc;
-		p.ids[p.nids++].live = true;
-	} else if (rc >= 0 && fi != F_BARE) {
-		tee_shm_put(p.fds[rc]);
-		p.fds[rc] = NULL;
-	}
+	track_shm(rc, d->id, fi);
 	return rc;
 }
 
@@ -553,7 +552,6 @@ static long op_close_session(struct stream *s, unsigned int fi)
 struct killed_recv {
 	struct tee_uapi_file *f;
 	uint64_t u;
-	struct rt_completion go;
 	long rc;
 };
 
@@ -561,7 +559,6 @@ static void *killed_recv_main(void *arg)
 {
 	struct killed_recv *k = arg;
 
-	rt_wait_for_completion(&k->go);
 	k->rc = tee_uapi_ioctl(k->f, TEE_IOC_SUPPL_RECV, k->u, &mem);
 	return NULL;
 }
@@ -570,17 +567,11 @@ static long op_supp_recv(struct stream *s, unsigned int fi)
 {
 	struct tee_iocl_supp_recv_arg a = { 0 };
 	struct killed_recv k = { .f = p.f[fi] };
-	struct rt_thread *thr;
 
 	k.u = buf_arg(s, &a, sizeof(a),
 		      offsetof(struct tee_iocl_supp_recv_arg, num_params), fi);
-	rt_completion_init(&k.go);
-	if (rt_thread_create(&thr, "recv", killed_recv_main, &k))
+	if (fuzz_run_killed("recv", killed_recv_main, &k, false))
 		fuzz_fail("rt_thread_create");
-	rt_thread_kill(thr);
-	rt_complete(&k.go);
-	rt_thread_join(thr, NULL);
-	rt_completion_destroy(&k.go);
 	if (k.rc == 0)
 		fuzz_fail("a killed SUPPL_RECV took a request");
 	return k.rc;

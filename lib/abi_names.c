@@ -167,6 +167,20 @@ const char *smcsim_smc_ret_name(unsigned long a0, char *buf, size_t len)
 	return buf;
 }
 
+bool smcsim_smc_returns_data(unsigned long a0)
+{
+	switch (a0) {
+	case OPTEE_SMC_CALLS_COUNT:
+	case OPTEE_SMC_CALLS_UID:
+	case OPTEE_SMC_CALLS_REVISION:
+	case OPTEE_SMC_CALL_GET_OS_UUID:
+	case OPTEE_SMC_CALL_GET_OS_REVISION:
+		return true;
+	default:
+		return false;
+	}
+}
+
 const char *smcsim_msg_cmd_name(unsigned int cmd)
 {
 	return LOOKUP(msg_cmds, cmd);

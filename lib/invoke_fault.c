@@ -2,7 +2,7 @@
 /*
  * The `fault` invoke wrapper: forwards every call to the inner backend
  * except those a countdown or a predicate picks, whose answer it replaces
- * (design.md section 2): an error a0 without calling the inner backend,
+ * (docs/design.md section 2.2): an error a0 without calling the inner backend,
  * registers overridden after calling it, or an RPC storm.
  *
  * A storm answers the picked yielding call with RPC FOREIGN_INTR and a

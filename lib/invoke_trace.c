@@ -119,21 +119,6 @@ int smcsim_trace_get(struct smcsim_trace *t, size_t i,
 	return rc;
 }
 
-/* Calls whose a0 out is data (an UID word, a count), not a status. */
-static bool returns_data(unsigned long fid)
-{
-	switch (fid) {
-	case OPTEE_SMC_CALLS_COUNT:
-	case OPTEE_SMC_CALLS_UID:
-	case OPTEE_SMC_CALLS_REVISION:
-	case OPTEE_SMC_CALL_GET_OS_UUID:
-	case OPTEE_SMC_CALL_GET_OS_REVISION:
-		return true;
-	default:
-		return false;
-	}
-}
-
 int smcsim_trace_format(const struct smcsim_trace_rec *rec, char *buf,
 			size_t len)
 {
@@ -141,7 +126,7 @@ int smcsim_trace_format(const struct smcsim_trace_rec *rec, char *buf,
 	const char *fname = smcsim_smc_name(rec->in[0], nbuf, sizeof(nbuf));
 	const char *rname;
 
-	if (returns_data(rec->in[0])) {
+	if (smcsim_smc_returns_data(rec->in[0])) {
 		snprintf(raw, sizeof(raw), "0x%lx", rec->out[0]);
 		rname = raw;
 	} else {

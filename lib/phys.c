@@ -345,6 +345,22 @@ void *smcsim_phys_ns_view(const struct smcsim_phys *phys, uint64_t pa,
 	return phys->ns_view[r] + (pa - range_of(phys, r)->base);
 }
 
+int smcsim_phys_ns_fd(const struct smcsim_phys *phys, uint64_t pa,
+		      uint64_t len, int *fd, uint64_t *offs)
+{
+	int r;
+
+	if (!len || (pa & SMCSIM_PAGE_MASK) ||
+	    !smcsim_phys_is_nonsecure(phys, pa, len))
+		return -EINVAL;
+	r = phys_find(phys, pa, len);
+	if (r < 0 || phys->fd[r] < 0)
+		return -EINVAL;
+	*fd = phys->fd[r];
+	*offs = pa - range_of(phys, r)->base;
+	return 0;
+}
+
 int smcsim_phys_set_ns_access(struct smcsim_phys *phys, uint64_t pa,
 			      size_t len, bool allowed)
 {

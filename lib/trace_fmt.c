@@ -189,21 +189,6 @@ static uint64_t pair(unsigned long hi, unsigned long lo)
 	return ((uint64_t)(hi & 0xffffffffUL) << 32) | (lo & 0xffffffffUL);
 }
 
-/* Calls whose a0 out is data (a UID word, a count), not a status. */
-static bool returns_data(uint32_t fid)
-{
-	switch (fid) {
-	case OPTEE_SMC_CALLS_COUNT:
-	case OPTEE_SMC_CALLS_UID:
-	case OPTEE_SMC_CALLS_REVISION:
-	case OPTEE_SMC_CALL_GET_OS_UUID:
-	case OPTEE_SMC_CALL_GET_OS_REVISION:
-		return true;
-	default:
-		return false;
-	}
-}
-
 static void smc_in(struct sbuf *sb, uint32_t fid, const unsigned long a[8])
 {
 	unsigned int i;
@@ -237,7 +222,7 @@ static void smc_out(struct sbuf *sb, uint32_t fid, const unsigned long o[4])
 	char nbuf[48];
 	unsigned int i;
 
-	if (returns_data(fid)) {
+	if (smcsim_smc_returns_data(fid)) {
 		sb_printf(sb, " -> 0x%lx 0x%lx 0x%lx 0x%lx", o[0], o[1], o[2],
 			  o[3]);
 		return;

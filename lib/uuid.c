@@ -2,6 +2,7 @@
 /*
  * UUID conversions between the TEE_UUID layout and RFC 4122 octets.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include <smcsim/uuid.h>
@@ -33,4 +34,15 @@ bool smcsim_uuid_equal(const struct smcsim_uuid *a, const struct smcsim_uuid *b)
 	return a->time_low == b->time_low && a->time_mid == b->time_mid &&
 	       a->time_hi_and_version == b->time_hi_and_version &&
 	       !memcmp(a->clock_seq_and_node, b->clock_seq_and_node, 8);
+}
+
+void smcsim_uuid_to_str(const struct smcsim_uuid *u, char *buf)
+{
+	snprintf(buf, SMCSIM_UUID_STR_LEN,
+		 "%08x-%04x-%04x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+		 u->time_low, u->time_mid, u->time_hi_and_version,
+		 u->clock_seq_and_node[0], u->clock_seq_and_node[1],
+		 u->clock_seq_and_node[2], u->clock_seq_and_node[3],
+		 u->clock_seq_and_node[4], u->clock_seq_and_node[5],
+		 u->clock_seq_and_node[6], u->clock_seq_and_node[7]);
 }

@@ -28,15 +28,21 @@
  *       or JSON.
  *   smcsim probe [--map FILE|qemu_v8] [--threads N]
  *       The decoded probe (probe_print.h) against a simulated secure world
- *       built like the firmware in ../shared (smcsim_sw_config_qemu_v8();
- *       the map of that machine unless --map says otherwise): the same
- *       text the bare-metal image prints from real firmware (tools/dev
- *       demo --firmware shows both).
+ *       built like the real firmware the project runs against
+ *       (smcsim_sw_config_qemu_v8(): OP-TEE 4.10, upstream profile, 2
+ *       threads, async notifications; the map of that machine unless --map
+ *       says otherwise): the same text the bare-metal image prints from
+ *       real firmware (tools/dev demo --firmware shows both).
  *   smcsim decode VALUE...
  *       Name register values: as a function ID and as a result.
  *   smcsim decode --msg|--rpc [--answer] HEX
  *       Decode a whole optee_msg_arg (a call's, or an RPC's) given as hex
  *       bytes (spaces and newlines allowed): the request, or the answer.
+ *   smcsim ta-file DIR UUID PROGRAM [UUID PROGRAM]...
+ *       Write TA files (sw_ta.h's format) as tee-supplicant looks them up
+ *       for RPC LOAD_TA: DIR/<uuid>.ta, naming the program ("echo",
+ *       "sleep", "panic", "notif", "storage") the secure world runs for
+ *       that UUID.
  *
  *  1. the demo's parts: a session, notifications, the thread limit,
  *     protected memory
@@ -44,6 +50,7 @@
  *  3. decode
  *  4. trace
  *  5. probe
+ *  6. TA files
  */
 #include <errno.h>
 #include <getopt.h>
@@ -65,6 +72,8 @@
 #include <smcsim/tee_error.h>
 #include <smcsim/trace.h>
 
+#include "cli.h"
+
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -75,6 +84,7 @@ static void usage(FILE *f)
 		"       smcsim trace [--format text|lines|json] [--kinds LIST] FILE\n"
 		"       smcsim decode VALUE...\n"
 		"       smcsim decode --msg|--rpc [--answer] HEX\n"
+		"       smcsim ta-file DIR UUID PROGRAM [UUID PROGRAM]...\n"
 		"  LIST: comma-separated smc,call,msg,rpc,thread,queue,notif,irq,mark or all\n");
 }
 
@@ -369,47 +379,35 @@ struct demo_opts {
 static int demo_run(const struct demo_opts *o)
 {
 	struct smcsim_sw_config swcfg;
-	struct optee_probe_cfg ocfg;
 	struct smcsim_phys *phys;
 	struct optee_info info;
+	struct cli_machine m;
 	struct optee *optee;
 	struct smcsim_sw *sw;
-	struct tee_class cls;
+	const char *what;
 	uint32_t sum = 0;
 	char caps[160];
 	int rc;
 
-	rc = smcsim_phys_create(&o->pcfg, &phys);
-	if (rc) {
-		fprintf(stderr, "smcsim: memory map: %s\n", strerror(-rc));
-		return 1;
-	}
-	smcsim_sw_config_default(&swcfg, o->profile, phys);
+	smcsim_sw_config_default(&swcfg, o->profile, NULL);
 	swcfg.num_threads = o->threads;
 	swcfg.log = o->log;
 	swcfg.static_protmem = o->static_pm;
 	swcfg.dynamic_protmem = o->dynamic_pm;
-	rc = smcsim_sw_create(&swcfg, &sw);
+	rc = cli_machine_world(&m, &o->pcfg, &swcfg, &what);
 	if (rc) {
-		fprintf(stderr, "smcsim: secure world: %s\n", strerror(-rc));
-		smcsim_phys_destroy(phys);
+		fprintf(stderr, "smcsim: %s: %s\n", what, strerror(-rc));
 		return 1;
 	}
+	phys = m.phys;
+	sw = m.sw;
 
 	printf("smcsim demo: OP-TEE %s profile, %u secure threads\n",
 	       o->profile == SMCSIM_ABI_PROPOSAL ? "proposal" : "upstream",
 	       o->threads);
 	printf("-- probe --\n");
-	tee_class_init(&cls);
-	ocfg = (struct optee_probe_cfg){
-		.invoke = smcsim_invoke_sim(sw),
-		.cls = &cls,
-		.phys = phys,
-		.profile = o->profile,
-		.notif_irq = smcsim_sw_notif_irq(sw),
-		.log = o->log,
-	};
-	rc = optee_probe(&ocfg, &optee);
+	rc = cli_machine_probe(&m, o->profile, o->log, false);
+	optee = m.optee;
 	if (rc) {
 		fprintf(stderr, "smcsim: optee_probe failed: %s\n", strerror(-rc));
 		goto out;
@@ -449,13 +447,13 @@ static int demo_run(const struct demo_opts *o)
 	if (!rc && (o->static_pm || o->dynamic_pm)) {
 		printf("-- protected memory: %s pool, secure-video heap --\n",
 		       o->static_pm ? "static" : "dynamic");
-		rc = demo_protmem(optee, &cls, phys);
+		rc = demo_protmem(optee, &m.cls, phys);
 		if (rc)
 			fprintf(stderr, "smcsim: protected-memory demo failed: %s\n",
 				strerror(-rc));
 	}
 	printf("-- remove --\n");
-	optee_remove(optee);
+	cli_machine_remove(&m);
 	if (rc)
 		goto out;
 
@@ -469,37 +467,8 @@ static int demo_run(const struct demo_opts *o)
 	       info.dynamic_shm ? "dynamic" : "reserved");
 	printf(", %llu SMCs\n", (unsigned long long)smcsim_sw_calls(sw));
 out:
-	tee_class_fini(&cls);
-	smcsim_sw_destroy(sw);
-	smcsim_phys_destroy(phys);
+	cli_machine_stop(&m);
 	return rc ? 1 : 0;
-}
-
-/* Where the demo's trace goes. Return: 0, or 2 for a bad request. */
-static int demo_trace_start(const char *path, unsigned int kinds, bool quiet)
-{
-	struct smcsim_tracer_cfg cfg = {
-		.kinds = kinds,
-		.stream = stdout,
-		.fmt = SMCSIM_TRACE_TEXT,
-	};
-	int rc;
-
-	/* SMCSIM_TRACE in the environment already chose. */
-	if (smcsim_tracer_on())
-		return 0;
-	if (quiet && !path)
-		return 0;
-	if (path)
-		rc = smcsim_tracer_open(path, kinds, 0);
-	else
-		rc = smcsim_tracer_start(&cfg);
-	if (rc) {
-		fprintf(stderr, "smcsim: trace %s: %s\n", path ? path : "stdout",
-			strerror(-rc));
-		return 2;
-	}
-	return 0;
 }
 
 static int demo(int argc, char **argv)
@@ -584,11 +553,9 @@ static int demo(int argc, char **argv)
 			trace = optarg;
 			break;
 		case 'k':
-			if (smcsim_tev_parse_kinds(optarg, &kinds)) {
-				fprintf(stderr, "smcsim: --trace-kinds: bad list '%s'\n",
-					optarg);
+			if (cli_trace_kinds("smcsim", "--trace-kinds", optarg,
+					    &kinds))
 				return 2;
-			}
 			break;
 		case 'q':
 			quiet = true;
@@ -617,7 +584,7 @@ static int demo(int argc, char **argv)
 	/* One more caller than threads: one of them has to queue. */
 	if (!callers_set)
 		o.callers = o.threads + 1 <= 16 ? o.threads + 1 : 0;
-	rc = demo_trace_start(trace, kinds, quiet);
+	rc = cli_trace_start("smcsim", trace, kinds, quiet);
 	if (rc)
 		return rc;
 	if (det) {
@@ -774,11 +741,9 @@ static int trace_cmd(int argc, char **argv)
 			}
 			break;
 		case 'k':
-			if (smcsim_tev_parse_kinds(optarg, &kinds)) {
-				fprintf(stderr, "smcsim: --kinds: bad list '%s'\n",
-					optarg);
+			if (cli_trace_kinds("smcsim", "--kinds", optarg,
+					    &kinds))
 				return 2;
-			}
 			break;
 		default:
 			usage(stderr);
@@ -834,10 +799,10 @@ static int probe(int argc, char **argv)
 	struct smcsim_phys_config pcfg;
 	struct smcsim_sw_config swcfg;
 	struct smcsim_invoke inv;
-	struct smcsim_phys *phys;
-	struct smcsim_sw *sw;
+	struct cli_machine m;
 	const char *map = "qemu_v8";
-	unsigned int threads = 0;	/* 0: the firmware's */
+	const char *what;
+	unsigned int threads = 2;
 	char err[256];
 	int rc, c;
 
@@ -863,25 +828,83 @@ static int probe(int argc, char **argv)
 		fprintf(stderr, "smcsim: memory map %s\n", err);
 		return 2;
 	}
-	rc = smcsim_phys_create(&pcfg, &phys);
+	/* The firmware's build, its build id included. */
+	smcsim_sw_config_qemu_v8(&swcfg, NULL);
+	swcfg.num_threads = threads;
+	rc = cli_machine_world(&m, &pcfg, &swcfg, &what);
 	if (rc) {
-		fprintf(stderr, "smcsim: memory map: %s\n", strerror(-rc));
+		fprintf(stderr, "smcsim: %s: %s\n", what, strerror(-rc));
 		return 1;
 	}
-	/* The firmware's build (secure_world.h), its thread count aside. */
-	smcsim_sw_config_qemu_v8(&swcfg, phys);
-	if (threads)
-		swcfg.num_threads = threads;
-	rc = smcsim_sw_create(&swcfg, &sw);
-	if (rc) {
-		fprintf(stderr, "smcsim: secure world: %s\n", strerror(-rc));
-		smcsim_phys_destroy(phys);
-		return 1;
-	}
-	inv = smcsim_invoke_sim(sw);
+	inv = smcsim_invoke_sim(m.sw);
 	smcsim_probe_print(&inv, stdout, "");
-	smcsim_sw_destroy(sw);
-	smcsim_phys_destroy(phys);
+	cli_machine_stop(&m);
+	return 0;
+}
+
+/* ---- 6. TA files ------------------------------------------------------- */
+
+/* "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" into @u. Return: 0 or -EINVAL. */
+static int uuid_parse(const char *str, struct smcsim_uuid *u)
+{
+	unsigned int v[11];
+	int n = 0;
+
+	if (strlen(str) != 36 ||
+	    sscanf(str, "%8x-%4x-%4x-%2x%2x-%2x%2x%2x%2x%2x%2x%n", &v[0],
+		   &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7], &v[8],
+		   &v[9], &v[10], &n) != 11 || n != 36)
+		return -EINVAL;
+	u->time_low = v[0];
+	u->time_mid = (uint16_t)v[1];
+	u->time_hi_and_version = (uint16_t)v[2];
+	for (n = 0; n < 8; n++)
+		u->clock_seq_and_node[n] = (uint8_t)v[3 + n];
+	return 0;
+}
+
+static int ta_file_write(const char *dir, const struct smcsim_uuid *u,
+			 const char *program)
+{
+	uint8_t buf[sizeof(struct smcsim_ta_file_hdr) + 64];
+	char path[4096], ustr[SMCSIM_UUID_STR_LEN];
+	size_t len;
+	FILE *f;
+
+	len = smcsim_ta_file_build(buf, sizeof(buf), u, program, 0, 64);
+	if (!len) {
+		fprintf(stderr, "smcsim: bad program name '%s'\n", program);
+		return 2;
+	}
+	smcsim_uuid_to_str(u, ustr);
+	snprintf(path, sizeof(path), "%s/%s.ta", dir, ustr);
+	f = fopen(path, "wb");
+	if (!f || fwrite(buf, 1, len, f) != len || fclose(f)) {
+		fprintf(stderr, "smcsim: %s: %s\n", path, strerror(errno));
+		return 1;
+	}
+	printf("%s (%s)\n", path, program);
+	return 0;
+}
+
+static int ta_file(int argc, char **argv)
+{
+	struct smcsim_uuid u;
+	int i, rc;
+
+	if (argc < 4 || argc % 2) {
+		usage(stderr);
+		return 2;
+	}
+	for (i = 2; i < argc; i += 2) {
+		if (uuid_parse(argv[i], &u)) {
+			fprintf(stderr, "smcsim: not a UUID: %s\n", argv[i]);
+			return 2;
+		}
+		rc = ta_file_write(argv[1], &u, argv[i + 1]);
+		if (rc)
+			return rc;
+	}
 	return 0;
 }
 
@@ -899,6 +922,8 @@ int main(int argc, char **argv)
 		return decode(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "trace"))
 		return trace_cmd(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "ta-file"))
+		return ta_file(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		usage(stdout);
 		return 0;

@@ -5,6 +5,7 @@
 #ifndef SMCSIM_ABI_NAMES_H
 #define SMCSIM_ABI_NAMES_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /**
@@ -25,6 +26,15 @@ const char *smcsim_smc_name(unsigned long a0, char *buf, size_t len);
  * RPC functions, else "unknown 0x...". Return: a constant name or @buf.
  */
 const char *smcsim_smc_ret_name(unsigned long a0, char *buf, size_t len);
+
+/**
+ * smcsim_smc_returns_data() - whether a call's a0 out is data, not a status
+ * @a0:		the function ID the call went in with
+ *
+ * The general-service and OS-identity calls answer with a UID word, a
+ * revision or a count in a0. Return: true for those.
+ */
+bool smcsim_smc_returns_data(unsigned long a0);
 
 /** smcsim_msg_cmd_name() - OPTEE_MSG_CMD_* name, or NULL */
 const char *smcsim_msg_cmd_name(unsigned int cmd);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * The deterministic runtime (design.md section 3, issue 8): between
+ * The deterministic runtime (docs/design.md section 3.2): between
  * rt_det_begin() and rt_det_end() the rt layer runs one thread at a time.
  * Every rt operation, every world switch (rt_world_switch()) and every
  * interrupt delivery (rt_sched_point()) is a scheduling point at which a

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The invoke hook: the only way the normal world reaches the secure world
- * (design.md section 2). One function-pointer type with an opaque context,
- * a0..a7 in, a0..a3 out, as Linux's optee_invoke_fn with struct
+ * (docs/design.md section 2.1). One function-pointer type with an opaque
+ * context, a0..a7 in, a0..a3 out, as Linux's optee_invoke_fn with struct
  * arm_smccc_res. A backend is a value chosen at initialisation:
  *
  *  - sim:    the simulated secure world, in process;

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * The interrupt line between the worlds (design.md section 2.4): the secure
- * world raises it when it posts an async notification; the normal world
- * attaches a top half and a threaded bottom half to it, as Linux's
+ * The interrupt line between the worlds (docs/design.md section 2.4): the
+ * secure world raises it when it posts an async notification; the normal
+ * world attaches a top half and a threaded bottom half to it, as Linux's
  * request_threaded_irq() does.
  *
  * The line behaves as an edge-triggered SPI at the GIC: a raise latches

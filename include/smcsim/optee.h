@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Normal world: the OP-TEE driver's SMC-ABI probe and remove, after Linux's
- * drivers/tee/optee/smc_abi.c (abi-facts.md section 7g). It runs against any
+ * drivers/tee/optee/smc_abi.c (docs/abi.md section 12.1). It runs against any
  * invoke backend: the simulator, a script, or real firmware.
  */
 #ifndef SMCSIM_OPTEE_H
@@ -101,7 +101,7 @@ struct tee_device *optee_client_teedev(struct optee *optee);
 struct tee_device *optee_supp_teedev(struct optee *optee);
 
 /**
- * struct optee_cq_info - the call queue's counters (abi-facts.md 7a)
+ * struct optee_cq_info - the call queue's counters (docs/abi.md section 8.2)
  * @total_thread_count:	secure threads the driver counts with, 0 = unknown
  * @free_thread_count:	of those, not taken by a caller now
  * @sys_thread_req_count: system sessions asking for a kept thread

@@ -2,7 +2,7 @@
 /*
  * RPC commands a secure thread sends to the normal world inside an
  * OPTEE_SMC_RETURN_RPC_CMD (optee_msg_arg.cmd of the RPC argument), with the
- * sub-command values of those that have them (abi-facts.md section 6).
+ * sub-command values of those that have them (docs/abi.md section 7).
  */
 #ifndef SMCSIM_OPTEE_RPC_CMD_H
 #define SMCSIM_OPTEE_RPC_CMD_H

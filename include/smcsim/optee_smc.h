@@ -2,7 +2,7 @@
 /*
  * The OP-TEE SMC ABI: function IDs, return codes, RPC codes and capability
  * bits. This is the one copy both worlds use. Values are those of OP-TEE OS
- * 4.x and Linux 6.18 (see ../shared/spec/abi-facts.md sections 2-4); the
+ * 4.x and Linux 6.18 (docs/abi.md sections 2 to 5); the
  * Feb-2023 system-invocation proposal is kept under its own names because its
  * numbers collide with upstream (bit 7, function 20).
  */
@@ -79,7 +79,7 @@
 /*
  * Proposal profile only. The seed patch encodes RESERVE/UNRESERVE as yielding
  * calls while its commit text and the secure-side pull request make them fast
- * calls; the simulator answers both encodings (design.md section 4).
+ * calls; the simulator answers both encodings (docs/design.md section 4).
  */
 #define OPTEE_SMC_CALL_SYSTEM_WITH_REGD_ARG \
 	OPTEE_SMC_STD_CALL_VAL(OPTEE_SMC_FUNCID_CALL_SYSTEM_WITH_REGD_ARG)
@@ -188,8 +188,8 @@ static inline unsigned int optee_smc_return_rpc_func(unsigned long ret)
 }
 
 /*
- * ABI profiles (design.md section 4). The normal world is told which one it
- * faces: it cannot tell bit 7's meaning from the bits alone.
+ * ABI profiles (docs/design.md section 4). The normal world is told which
+ * one it faces: it cannot tell bit 7's meaning from the bits alone.
  */
 enum smcsim_abi_profile {
 	SMCSIM_ABI_PROPOSAL = 0,	/* Feb-2023 system invocation (default) */

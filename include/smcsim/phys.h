@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * The simulated physical address space, "the bus" (design.md section 2.3).
- * Addresses in registers and in optee_msg params are physical; each world
- * translates them here. The map is a list of ranges (phys_map.h):
+ * The simulated physical address space, "the bus" (docs/design.md
+ * section 2.3). Addresses in registers and in optee_msg params are
+ * physical; each world translates them here. The map is a list of ranges
+ * (phys_map.h):
  *
  *  - non-secure DRAM, one range per bank: the normal world's memory (page
  *    allocator included);
@@ -143,6 +144,22 @@ int smcsim_phys_probe_read(const void *p, unsigned int timeout_ms);
  */
 int smcsim_phys_set_ns_access(struct smcsim_phys *phys, uint64_t pa,
 			      size_t len, bool allowed);
+
+/**
+ * smcsim_phys_ns_fd() - the memfd behind non-secure [@pa, @pa + @len), for
+ * sharing those pages with another process (smcsimd hands it to a client,
+ * which maps it at *@offs): the same pages both worlds see
+ * @pa:		page aligned
+ * @fd:		receives the memfd, owned by @phys (dup it to keep it)
+ * @offs:	receives @pa's offset in it
+ *
+ * The fd gives the whole region, not only the range: what the receiver
+ * may map is for the caller to police.
+ * Return: 0, -EINVAL when the range is empty, unaligned, or not wholly in
+ * one non-secure region with every page accessible to the normal world.
+ */
+int smcsim_phys_ns_fd(const struct smcsim_phys *phys, uint64_t pa,
+		      uint64_t len, int *fd, uint64_t *offs);
 
 /** smcsim_phys_ns_denied_pages() - non-secure pages lent away now */
 size_t smcsim_phys_ns_denied_pages(const struct smcsim_phys *phys);

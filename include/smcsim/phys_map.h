@@ -89,7 +89,7 @@ struct smcsim_phys_config {
 #define SMCSIM_PHYS_DEFAULT_PROTMEM_SIZE 0x00400000ULL	/* 4 MiB */
 
 /*
- * The machine the firmware in ../shared/firmware/optee-4.10-qemu_v8 runs on
+ * The machine the test firmware (TF-A 2.14 + OP-TEE 4.10 for QEMU v8) runs on
  * (QEMU virt, -m 1057): DRAM from 0x40000000 with the reserved shm carved
  * out of it, secure DRAM, no protected region (CFG_SECURE_DATA_PATH=n).
  */

@@ -8,7 +8,7 @@
  *    fields are big-endian; the MAC is HMAC-SHA256 with the device's
  *    32-byte authentication key over bytes 228..511 (data to msg_type) of
  *    every frame of the request or response, stored in the last frame;
- *  - RPC RPMB (OPTEE_RPC_CMD_RPMB, abi-facts.md section 6): [0] memref in
+ *  - RPC RPMB (OPTEE_RPC_CMD_RPMB, docs/abi.md section 7): [0] memref in
  *    = a 6-byte request header (cmd, dev_id, block_count, host order, as
  *    tee-supplicant's struct rpmb_req) followed by request frames; [1]
  *    memref out = the response: frames for DATA_REQ, a 19-byte struct

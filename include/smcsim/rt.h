@@ -2,8 +2,8 @@
 /*
  * The runtime layer: every thread and every blocking primitive of both
  * worlds goes through here, so that a deterministic scheduler can later take
- * over all of them behind the same API (design.md section 3). Nothing outside
- * lib/rt*.c calls pthread_* directly.
+ * over all of them behind the same API (docs/design.md section 3.2).
+ * Nothing outside lib/rt*.c calls pthread_* directly.
  *
  * The primitives follow the kernel's semantics where ported code needs them:
  * completions count, krefs release at zero.

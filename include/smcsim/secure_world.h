@@ -21,7 +21,7 @@
 
 /*
  * What TF-A 2.14's own services answer, as read from the real firmware
- * (/work/facts/firmware-answers.md): SMCCC 1.5, PSCI 1.1.
+ * (docs/abi.md section 13): SMCCC 1.5, PSCI 1.1.
  */
 #define SMCSIM_SW_TFA_SMCCC_VERSION	0x10005U
 #define SMCSIM_SW_TFA_PSCI_VERSION	0x10001U
@@ -47,7 +47,7 @@
 
 /**
  * struct smcsim_sw_config - what the simulated firmware was "built" with
- * @profile:		ABI profile (design.md section 4)
+ * @profile:		ABI profile (docs/design.md section 4)
  * @num_threads:	CFG_NUM_THREADS, 1..SMCSIM_SW_MAX_THREADS
  * @phys:		the memory map shared with the normal world (required)
  * @reserved_shm:	CFG_CORE_RESERVED_SHM: GET_SHM_CONFIG answers with the
@@ -130,13 +130,13 @@ void smcsim_sw_config_default(struct smcsim_sw_config *cfg,
 			      enum smcsim_abi_profile profile,
 			      struct smcsim_phys *phys);
 
-/* The build id OP-TEE 4.10.0 of ../shared/firmware/optee-4.10-qemu_v8 answers. */
+/* The build id the test firmware's OP-TEE 4.10.0 (QEMU v8) answers. */
 #define SMCSIM_SW_QEMU_V8_FW_BUILD_ID	0x753afbbee1682f5dULL
 
 /**
  * smcsim_sw_config_qemu_v8() - the secure world of the real firmware the
  * project runs against (TF-A 2.14 + OP-TEE 4.10.0 for QEMU v8, as built
- * in ../shared/firmware/optee-4.10-qemu_v8), for the conformance suite's
+ * for the project's firmware tests), for the conformance suite's
  * simulator target
  * @phys:	the machine's memory map (it must have a reserved shm region)
  *
@@ -147,7 +147,7 @@ void smcsim_sw_config_default(struct smcsim_sw_config *cfg,
  * 4.10 with that build's id, SMCSIM_SW_QEMU_V8_FW_BUILD_ID; the
  * invoke-tests pseudo TA (CFG_TEE_CORE_EMBED_INTERNAL_TESTS=y); the
  * monitor answers SMCCC 1.5 and PSCI 1.1. Every one of these was read from
- * the firmware (/work/facts/firmware-answers.md). Build facts like these
+ * the firmware (docs/abi.md section 13). Build facts like these
  * are configuration: a case reads them from the world, never assumes them.
  */
 void smcsim_sw_config_qemu_v8(struct smcsim_sw_config *cfg,

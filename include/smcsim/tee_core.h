@@ -200,7 +200,8 @@ void teedev_close_context(struct tee_context *ctx);
 void teedev_ctx_get(struct tee_context *ctx);
 void teedev_ctx_put(struct tee_context *ctx);
 
-/* ---- protected memory: pools and dma-heaps (tee_heap.c, abi-facts 7f) -- */
+/* ---- protected memory: pools and dma-heaps (tee_heap.c) ----------------- */
+/* (docs/abi.md section 11) */
 
 /**
  * struct tee_sgt - where a protected buffer lies: one physically contiguous

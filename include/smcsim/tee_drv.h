@@ -2,7 +2,7 @@
 /*
  * Normal world: what a TEE client and a TEE driver share, after Linux's
  * include/linux/tee_drv.h: contexts, shared-memory objects and pools. The
- * behaviour is Linux's (abi-facts.md section 7e); the code is smcsim's.
+ * behaviour is Linux's (docs/abi.md section 12.2); the code is smcsim's.
  */
 #ifndef SMCSIM_TEE_DRV_H
 #define SMCSIM_TEE_DRV_H
@@ -51,6 +51,19 @@ struct tee_param {
 		} value;
 	} u;
 };
+
+/** tee_param_is_memref() - whether @p is a memref (input, output or inout) */
+static inline bool tee_param_is_memref(const struct tee_param *p)
+{
+	switch (p->attr & TEE_IOCTL_PARAM_ATTR_TYPE_MASK) {
+	case TEE_IOCTL_PARAM_ATTR_TYPE_MEMREF_INPUT:
+	case TEE_IOCTL_PARAM_ATTR_TYPE_MEMREF_OUTPUT:
+	case TEE_IOCTL_PARAM_ATTR_TYPE_MEMREF_INOUT:
+		return true;
+	default:
+		return false;
+	}
+}
 
 /**
  * struct tee_context - a client's connection to a TEE device

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * GlobalPlatform TEE result codes and return origins, as carried in
- * optee_msg_arg.ret / ret_origin (abi-facts.md section 5.5).
+ * optee_msg_arg.ret / ret_origin (docs/abi.md section 6.4).
  */
 #ifndef SMCSIM_TEE_ERROR_H
 #define SMCSIM_TEE_ERROR_H

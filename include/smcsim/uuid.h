@@ -24,4 +24,10 @@ void smcsim_uuid_to_octets(const struct smcsim_uuid *u, uint8_t *o);
 void smcsim_uuid_from_octets(struct smcsim_uuid *u, const uint8_t *o);
 bool smcsim_uuid_equal(const struct smcsim_uuid *a, const struct smcsim_uuid *b);
 
+/* "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" and its NUL */
+#define SMCSIM_UUID_STR_LEN	37
+
+/* @buf: SMCSIM_UUID_STR_LEN bytes; receives @u in lower-case hex. */
+void smcsim_uuid_to_str(const struct smcsim_uuid *u, char *buf);
+
 #endif /* SMCSIM_UUID_H */

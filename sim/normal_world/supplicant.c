@@ -318,19 +318,14 @@ static uint32_t supp_shm_free(struct smcsim_supp *s, uint32_t n,
 static int supp_ta_from_dir(const char *dir, const struct smcsim_uuid *u,
 			    uint8_t **out, size_t *len)
 {
-	char path[4096];
+	char path[4096], ustr[SMCSIM_UUID_STR_LEN];
 	uint8_t *buf = NULL;
 	long size;
 	FILE *f;
 	int rc = -ENOENT;
 
-	snprintf(path, sizeof(path),
-		 "%s/%08x-%04x-%04x-%02x%02x-%02x%02x%02x%02x%02x%02x.ta", dir,
-		 u->time_low, u->time_mid, u->time_hi_and_version,
-		 u->clock_seq_and_node[0], u->clock_seq_and_node[1],
-		 u->clock_seq_and_node[2], u->clock_seq_and_node[3],
-		 u->clock_seq_and_node[4], u->clock_seq_and_node[5],
-		 u->clock_seq_and_node[6], u->clock_seq_and_node[7]);
+	smcsim_uuid_to_str(u, ustr);
+	snprintf(path, sizeof(path), "%s/%s.ta", dir, ustr);
 	f = fopen(path, "rb");
 	if (!f)
 		return -ENOENT;

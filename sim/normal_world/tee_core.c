@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * The TEE core's device and context life cycle, with Linux's semantics
- * (abi-facts.md section 7e, seed 000):
+ * (docs/abi.md section 12.2, seed 000):
  *
  *  - a device counts users: 1 for the registration, 1 per context and shm;
  *    unregister drops the registration's and blocks until the count is 0,

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * TEE dma-heaps for protected memory (after Linux's drivers/tee/tee_heap.c,
- * abi-facts.md section 7f, seed 001), the static protected-memory pool, and
+ * docs/abi.md section 11, seed 001), the static protected-memory pool, and
  * the small dma-buf model they export through.
  *
  * A heap is made the first time a device registers its id and lives until

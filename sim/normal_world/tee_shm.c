@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * Shared-memory objects of the TEE core (after Linux's tee_shm.c,
- * abi-facts.md section 7e). Every shm holds a device user and a reference
+ * docs/abi.md section 12.2). Every shm holds a device user and a reference
  * on its context; the last tee_shm_put() gives the memory back (to the pool,
  * or unregisters it from the TEE), drops the context reference and then the
  * device user. User-visible shm get an id from the device (from 1), and

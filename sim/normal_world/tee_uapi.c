@@ -175,18 +175,6 @@ static int put_user_u64(const struct tee_uapi_mem *mem, uint64_t uaddr,
 
 #define UPARAM(base, n)	((base) + (uint64_t)(n) * sizeof(struct tee_ioctl_param))
 
-static bool tee_param_is_memref(const struct tee_param *p)
-{
-	switch (p->attr & TEE_IOCTL_PARAM_ATTR_TYPE_MASK) {
-	case TEE_IOCTL_PARAM_ATTR_TYPE_MEMREF_INPUT:
-	case TEE_IOCTL_PARAM_ATTR_TYPE_MEMREF_OUTPUT:
-	case TEE_IOCTL_PARAM_ATTR_TYPE_MEMREF_INOUT:
-		return true;
-	default:
-		return false;
-	}
-}
-
 /* Drop the shm references params_from_user() took. */
 static void params_put_shm(struct tee_param *params, size_t num_params)
 {
@@ -416,6 +404,78 @@ static uint64_t arg_len(size_t fixed, uint32_t num_params)
 	return fixed + (uint64_t)num_params * sizeof(struct tee_ioctl_param);
 }
 
+/*
+ * The fixed part of a buffer argument: the buffer @ubuf describes holds
+ * @fixed bytes at least, copied into @arg. *@uarg: the buffer's address,
+ * *@len: its length (the caller checks it against the params).
+ */
+static int get_buf_arg(const struct tee_uapi_mem *mem, uint64_t ubuf,
+		       void *arg, size_t fixed, uint64_t *uarg, uint64_t *len)
+{
+	struct tee_ioctl_buf_data buf;
+	int rc;
+
+	rc = get_buf_data(mem, ubuf, fixed, &buf);
+	if (rc)
+		return rc;
+	if (copy_from_user(mem, arg, buf.buf_ptr, fixed))
+		return -EFAULT;
+	*uarg = buf.buf_ptr;
+	*len = buf.buf_len;
+	return 0;
+}
+
+/*
+ * A client's @num_params params at @uparams into *@params (NULL for none).
+ * Whatever the return, params_free() releases *@params.
+ */
+static int params_in(struct tee_context *ctx, const struct tee_uapi_mem *mem,
+		     uint64_t uparams, uint32_t num_params,
+		     struct tee_param **params)
+{
+	*params = NULL;
+	if (!num_params)
+		return 0;
+	*params = smcsim_calloc(num_params, sizeof(**params));
+	if (!*params)
+		return -ENOMEM;
+	return params_from_user(ctx, *params, num_params, uparams, mem);
+}
+
+static void params_free(struct tee_param *params, size_t num_params)
+{
+	if (!params)
+		return;
+	params_put_shm(params, num_params);
+	smcsim_free(params);
+}
+
+/*
+ * An OPEN_SESSION or INVOKE argument: its fixed part into @arg (@fixed
+ * bytes, num_params at @num_offs), then exactly the params it names, into
+ * *@params (params_free() releases them, whatever the return). *@uarg:
+ * where the argument lies. Return: 0 or -errno.
+ */
+static int client_arg_in(struct tee_context *ctx,
+			 const struct tee_uapi_mem *mem, uint64_t ubuf,
+			 void *arg, size_t fixed, size_t num_offs,
+			 uint64_t *uarg, struct tee_param **params)
+{
+	uint32_t num_params;
+	uint64_t len;
+	int rc;
+
+	*params = NULL;
+	rc = get_buf_arg(mem, ubuf, arg, fixed, uarg, &len);
+	if (rc)
+		return rc;
+	memcpy(&num_params, (const uint8_t *)arg + num_offs,
+	       sizeof(num_params));
+	if (arg_len(fixed, num_params) != len)
+		return -EINVAL;
+	return params_in(ctx, mem, *uarg + fixed, num_params, params);
+}
+
 /* ---- 3. the ioctls -------------------------------------------------------- */
 
 static long tee_ioctl_version(struct tee_uapi_file *f, uint64_t uarg,
@@ -431,6 +491,22 @@ static long tee_ioctl_version(struct tee_uapi_file *f, uint64_t uarg,
 	if (!f->host.user_mem)
 		vers.gen_caps &= ~TEE_GEN_CAP_REG_MEM;
 	return copy_to_user(mem, uarg, &vers, sizeof(vers));
+}
+
+/*
+ * The end of a successful SHM ioctl: its answer @data (@len bytes) back at
+ * @uarg, then @shm to the process; a fault drops @shm. Return: as
+ * tee_uapi_give_shm(), or -EFAULT.
+ */
+static long shm_to_user(struct tee_uapi_file *f, const struct tee_uapi_mem *mem,
+			uint64_t uarg, const void *data, size_t len,
+			struct tee_shm *shm)
+{
+	if (copy_to_user(mem, uarg, data, len)) {
+		tee_shm_put(shm);
+		return -EFAULT;
+	}
+	return tee_uapi_give_shm(f, shm);
 }
 
 static long tee_ioctl_shm_alloc(struct tee_uapi_file *f, uint64_t uarg,
@@ -452,11 +528,7 @@ static long tee_ioctl_shm_alloc(struct tee_uapi_file *f, uint64_t uarg,
 		return rc;
 	data.id = shm->id;
 	data.size = shm->size;
-	if (copy_to_user(mem, uarg, &data, sizeof(data))) {
-		tee_shm_put(shm);
-		return -EFAULT;
-	}
-	return tee_uapi_give_shm(f, shm);
+	return shm_to_user(f, mem, uarg, &data, sizeof(data), shm);
 }
 
 static long tee_ioctl_shm_register(struct tee_uapi_file *f, uint64_t uarg,
@@ -488,11 +560,7 @@ static long tee_ioctl_shm_register(struct tee_uapi_file *f, uint64_t uarg,
 		return rc;
 	data.id = shm->id;
 	data.length = shm->size;
-	if (copy_to_user(mem, uarg, &data, sizeof(data))) {
-		tee_shm_put(shm);
-		return -EFAULT;
-	}
-	return tee_uapi_give_shm(f, shm);
+	return shm_to_user(f, mem, uarg, &data, sizeof(data), shm);
 }
 
 static long tee_ioctl_shm_register_fd(struct tee_uapi_file *f, uint64_t uarg,
@@ -519,11 +587,7 @@ static long tee_ioctl_shm_register_fd(struct tee_uapi_file *f, uint64_t uarg,
 	data.id = shm->id;
 	data.flags = TEE_IOCTL_SHM_DMA_BUF;
 	data.size = shm->size;
-	if (copy_to_user(mem, uarg, &data, sizeof(data))) {
-		tee_shm_put(shm);
-		return -EFAULT;
-	}
-	return tee_uapi_give_shm(f, shm);
+	return shm_to_user(f, mem, uarg, &data, sizeof(data), shm);
 }
 
 /*
@@ -562,33 +626,20 @@ static long tee_ioctl_open_session(struct tee_uapi_file *f, uint64_t ubuf,
 {
 	struct tee_context *ctx = f->ctx;
 	const struct tee_driver_ops *ops = ctx->teedev->desc->ops;
-	struct tee_ioctl_open_session_arg arg;
-	struct tee_ioctl_buf_data buf;
-	struct tee_param *params = NULL;
+	struct tee_ioctl_open_session_arg arg = { 0 };
+	struct tee_param *params;
 	bool have_session = false;
 	uint64_t uarg, uparams;
 	int rc;
 
 	if (!ops->open_session)
 		return -EINVAL;
-	rc = get_buf_data(mem, ubuf, sizeof(arg), &buf);
+	rc = client_arg_in(ctx, mem, ubuf, &arg, sizeof(arg),
+			   offsetof(struct tee_ioctl_open_session_arg,
+				    num_params), &uarg, &params);
 	if (rc)
-		return rc;
-	uarg = buf.buf_ptr;
-	if (copy_from_user(mem, &arg, uarg, sizeof(arg)))
-		return -EFAULT;
-	if (arg_len(sizeof(arg), arg.num_params) != buf.buf_len)
-		return -EINVAL;
+		goto out;
 	uparams = uarg + sizeof(arg);
-
-	if (arg.num_params) {
-		params = smcsim_calloc(arg.num_params, sizeof(*params));
-		if (!params)
-			return -ENOMEM;
-		rc = params_from_user(ctx, params, arg.num_params, uparams, mem);
-		if (rc)
-			goto out;
-	}
 	/* The kernel's logins are not for user space. */
 	if (arg.clnt_login >= TEE_IOCTL_LOGIN_REE_KERNEL_MIN &&
 	    arg.clnt_login <= TEE_IOCTL_LOGIN_REE_KERNEL_MAX) {
@@ -622,10 +673,7 @@ out:
 	 */
 	if (rc && have_session && arg.ret == 0 && ops->close_session)
 		ops->close_session(ctx, arg.session);
-	if (params) {
-		params_put_shm(params, arg.num_params);
-		smcsim_free(params);
-	}
+	params_free(params, arg.num_params);
 	return rc;
 }
 
@@ -634,32 +682,19 @@ static long tee_ioctl_invoke(struct tee_uapi_file *f, uint64_t ubuf,
 {
 	struct tee_context *ctx = f->ctx;
 	const struct tee_driver_ops *ops = ctx->teedev->desc->ops;
-	struct tee_ioctl_invoke_arg arg;
-	struct tee_ioctl_buf_data buf;
-	struct tee_param *params = NULL;
+	struct tee_ioctl_invoke_arg arg = { 0 };
+	struct tee_param *params;
 	uint64_t uarg, uparams;
 	int rc;
 
 	if (!ops->invoke_func)
 		return -EINVAL;
-	rc = get_buf_data(mem, ubuf, sizeof(arg), &buf);
+	rc = client_arg_in(ctx, mem, ubuf, &arg, sizeof(arg),
+			   offsetof(struct tee_ioctl_invoke_arg, num_params),
+			   &uarg, &params);
 	if (rc)
-		return rc;
-	uarg = buf.buf_ptr;
-	if (copy_from_user(mem, &arg, uarg, sizeof(arg)))
-		return -EFAULT;
-	if (arg_len(sizeof(arg), arg.num_params) != buf.buf_len)
-		return -EINVAL;
+		goto out;
 	uparams = uarg + sizeof(arg);
-
-	if (arg.num_params) {
-		params = smcsim_calloc(arg.num_params, sizeof(*params));
-		if (!params)
-			return -ENOMEM;
-		rc = params_from_user(ctx, params, arg.num_params, uparams, mem);
-		if (rc)
-			goto out;
-	}
 	rc = tee_client_invoke_func(ctx, &arg, params);
 	if (rc)
 		goto out;
@@ -672,10 +707,7 @@ static long tee_ioctl_invoke(struct tee_uapi_file *f, uint64_t ubuf,
 	}
 	rc = params_to_user(uparams, arg.num_params, params, mem);
 out:
-	if (params) {
-		params_put_shm(params, arg.num_params);
-		smcsim_free(params);
-	}
+	params_free(params, arg.num_params);
 	return rc;
 }
 
@@ -786,21 +818,17 @@ static long tee_ioctl_supp_send(struct tee_uapi_file *f, uint64_t ubuf,
 				const struct tee_uapi_mem *mem)
 {
 	struct tee_iocl_supp_send_arg arg;
-	struct tee_ioctl_buf_data buf;
 	struct tee_param *params;
-	uint64_t uarg;
+	uint64_t uarg, len;
 	int rc;
 
 	if (!tee_uapi_is_supplicant(f))
 		return -EINVAL;
-	rc = get_buf_data(mem, ubuf, sizeof(arg), &buf);
+	rc = get_buf_arg(mem, ubuf, &arg, sizeof(arg), &uarg, &len);
 	if (rc)
 		return rc;
-	uarg = buf.buf_ptr;
-	if (copy_from_user(mem, &arg, uarg, sizeof(arg)))
-		return -EFAULT;
 	/* Linux lets the buffer be longer than the params here. */
-	if (arg_len(sizeof(arg), arg.num_params) > buf.buf_len)
+	if (arg_len(sizeof(arg), arg.num_params) > len)
 		return -EINVAL;
 
 	params = smcsim_calloc(arg.num_params ? arg.num_params : 1,

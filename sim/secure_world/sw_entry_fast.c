@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * Fast calls: one switch of one-screen handlers, run on the caller's thread
- * (OP-TEE's entry_fast.c behaviour, abi-facts.md sections 2, 4 and 10).
+ * (OP-TEE's entry_fast.c behaviour, docs/abi.md sections 3, 5 and 13).
  * A handler sets only the registers its call defines; the others keep the
  * caller's values.
  */

@@ -4,7 +4,7 @@
  * yielding call but RETURN_FROM_RPC first takes the lowest FREE thread (or
  * gets ETHREAD_LIMIT at once: the secure world never queues) and only then
  * looks at the function ID, so an unknown ID costs a thread and answers
- * EBADCMD, never UNKNOWN_FUNCTION (abi-facts.md sections 2 and 8.1).
+ * EBADCMD, never UNKNOWN_FUNCTION (docs/abi.md sections 3.2 and 8.1).
  *
  * The calling OS thread then runs the secure thread itself, on the
  * thread's own stack (sw_thread.c), until it leaves the secure world: done

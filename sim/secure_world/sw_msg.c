@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * What a secure thread does with a yielding call (OP-TEE's
- * thread_optee_smc.c and entry_std.c, abi-facts.md sections 2.1, 5, 8.3,
- * 10): find the message argument, copy it into secure memory once, check
+ * thread_optee_smc.c and entry_std.c, docs/abi.md sections 3.2,
+ * 6 and 13): find the message argument, copy it into secure memory once, check
  * it, dispatch the message command, and write the results back.
  *
  * Where the argument may be:

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * Async notifications (OP-TEE's notif.c and notif_default.c, abi-facts.md
- * section 8.2):
+ * Async notifications (OP-TEE's notif.c and notif_default.c, docs/abi.md
+ * section 9):
  *
  *  - a bitmap of pending values 0..63, the lowest fetched first; posting a
  *    value already pending coalesces; every post raises the interrupt line;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * Dynamic protected memory: the message commands LEND_PROTMEM,
- * RECLAIM_PROTMEM and GET_PROTMEM_CONFIG (abi-facts.md section 5.4; OP-TEE's
+ * RECLAIM_PROTMEM and GET_PROTMEM_CONFIG (docs/abi.md section 11; OP-TEE's
  * entry_std.c and mobj_dyn_shm.c with CFG_CORE_DYN_PROTMEM). The normal
  * world lends a physically contiguous range of its own pages for a use case;
  * from then on the range is the secure world's: the normal world's view of

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * RPCs from a secure thread to the normal world (OP-TEE's thread_rpc_cmd
- * and friends, abi-facts.md sections 3.2 and 10):
+ * and friends, docs/abi.md sections 4.2 and 13):
  *
  *  - the RPC argument is the one the normal world supplied with the call
  *    (CALL_WITH_RPC_ARG / CALL_WITH_REGD_ARG; RPC CMD then carries cookie
@@ -30,7 +30,7 @@ static void sw_rpc_free_arg(struct sw_thread *t, uint64_t cookie)
 
 /*
  * Where OP-TEE accepts an RPC argument from RPC ALLOC (rpc_shm_mobj_alloc(),
- * abi-facts.md section 3.2): 8-byte aligned inside the reserved shm, or,
+ * docs/abi.md section 4.2): 8-byte aligned inside the reserved shm, or,
  * with dynamic shm, a page-aligned page of non-secure DRAM.
  */
 static bool sw_rpc_arg_pa_ok(struct smcsim_sw *sw, uint64_t pa)

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * Trusted applications and sessions (OP-TEE's tee_ta_manager and the
- * OPEN/INVOKE/CLOSE/CANCEL message commands, abi-facts.md sections 5.4, 5.5
- * and 10):
+ * OPEN/INVOKE/CLOSE/CANCEL message commands, docs/abi.md sections 6.3,
+ * 6.4 and 13):
  *
  *  1. registry: TAs by UUID, sessions by id (libbsd sys/tree.h)
  *  2. parameters: optee_msg params -> the TA's view and back

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * TAs the secure world does not have, loaded through tee-supplicant as
- * OP-TEE's REE FS TA store does (abi-facts.md sections 6 and 10), and the
+ * OP-TEE's REE FS TA store does (docs/abi.md sections 7.2 and 13), and the
  * RPC shared memory that needs:
  *
  *  1. RPC SHM_ALLOC / SHM_FREE: memory the normal world lends, checked
@@ -340,7 +340,7 @@ static uint32_t sw_ta_fetch(struct sw_thread *t, const struct smcsim_uuid *uuid,
  * REE file system), then the REE store (LOAD_TA). Looking into the TA
  * database opens the REE FS directory file "dirf.db" under the tadb mutex.
  * The RPC traffic of that, as observed on OP-TEE 4.10 with a normal world
- * whose storage is empty (facts/firmware-answers.md) and as read in its
+ * whose storage is empty (docs/abi.md section 13) and as read in its
  * tadb.c and tee_ree_fs.c:
  *
  *   SHM_ALLOC APPL 4096, align 8   (the thread's FS buffer, kept to the

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * Synchronous notifications and the secure mutex built on them (OP-TEE's
- * wait_queue.c and mutex.c, abi-facts.md section 8.2).
+ * wait_queue.c and mutex.c, docs/abi.md section 9.3).
  *
  * A secure thread cannot sleep in the secure world: to block, it leaves
  * with RPC NOTIFICATION WAIT on its own sync value (64 + thread id) and the

@@ -223,32 +223,41 @@ static void fast_l2cc_mutex_unknown(struct conf *c)
 	CONF_A0(c, r, OPTEE_SMC_RETURN_UNKNOWN_FUNCTION);
 }
 
-/* VM_CREATED/VM_DESTROYED exist only in a virtualization build. */
-static void fast_vm_calls_without_virtualization(struct conf *c)
+/*
+ * A build without @cap in its sec_caps has no call @fid (nor @fid2, if
+ * not 0): UNKNOWN_FUNCTION, a1 = @a1. @what: the firmware that has @cap.
+ */
+static void fast_unknown_without_cap(struct conf *c, uint32_t cap,
+				     const char *what, unsigned long fid,
+				     unsigned long fid2, unsigned long a1)
 {
 	struct arm_smccc_res r;
 	uint32_t caps = conf_sec_caps(c, NULL, NULL);
 
 	CONF_TRY(c, !conf_failed(c));
-	CONF_CHECK(c, !(caps & OPTEE_SMC_SEC_CAP_VIRTUALIZATION),
-		   "the firmware is a virtualization build: caps 0x%x", caps);
-	conf_fast(c, OPTEE_SMC_VM_CREATED, 1, 0, 0, &r);
+	CONF_CHECK(c, !(caps & cap), "the firmware %s: caps 0x%x", what, caps);
+	conf_fast(c, fid, a1, 0, 0, &r);
 	CONF_A0(c, r, OPTEE_SMC_RETURN_UNKNOWN_FUNCTION);
-	conf_fast(c, OPTEE_SMC_VM_DESTROYED, 1, 0, 0, &r);
+	if (!fid2)
+		return;
+	conf_fast(c, fid2, a1, 0, 0, &r);
 	CONF_A0(c, r, OPTEE_SMC_RETURN_UNKNOWN_FUNCTION);
+}
+
+/* VM_CREATED/VM_DESTROYED exist only in a virtualization build. */
+static void fast_vm_calls_without_virtualization(struct conf *c)
+{
+	fast_unknown_without_cap(c, OPTEE_SMC_SEC_CAP_VIRTUALIZATION,
+				 "is a virtualization build",
+				 OPTEE_SMC_VM_CREATED, OPTEE_SMC_VM_DESTROYED, 1);
 }
 
 /* GET_PROTMEM_CONFIG is a call only of a static-protmem (SDP) build. */
 static void fast_protmem_config_without_protmem(struct conf *c)
 {
-	struct arm_smccc_res r;
-	uint32_t caps = conf_sec_caps(c, NULL, NULL);
-
-	CONF_TRY(c, !conf_failed(c));
-	CONF_CHECK(c, !(caps & OPTEE_SMC_SEC_CAP_PROTMEM),
-		   "the firmware has static protmem: caps 0x%x", caps);
-	conf_fast(c, OPTEE_SMC_GET_PROTMEM_CONFIG, 0, 0, 0, &r);
-	CONF_A0(c, r, OPTEE_SMC_RETURN_UNKNOWN_FUNCTION);
+	fast_unknown_without_cap(c, OPTEE_SMC_SEC_CAP_PROTMEM,
+				 "has static protmem",
+				 OPTEE_SMC_GET_PROTMEM_CONFIG, 0, 0);
 }
 
 /* BOOT_SECONDARY without CFG_BOOT_SECONDARY_REQUEST: ENOTAVAIL, a1 as given. */

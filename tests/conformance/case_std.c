@@ -57,11 +57,11 @@ static void std_unknown_msg_cmd(struct conf *c)
  * into the message: ret and origin stay as the normal world left them
  * (firmware: a message with ret 0x5a5a comes back with 0x5a5a).
  */
-static void std_msg_do_bottom_half(struct conf *c)
+static void std_msg_ret_untouched(struct conf *c, uint32_t cmd)
 {
 	struct conf_msg m;
 
-	CONF_TRY(c, conf_msg_new(c, &m, OPTEE_MSG_CMD_DO_BOTTOM_HALF, 0));
+	CONF_TRY(c, conf_msg_new(c, &m, cmd, 0));
 	m.arg->ret = 0x5a5a;
 	m.arg->ret_origin = 0x77;
 	CONF_TRY(c, conf_msg_call(c, &m, NULL));
@@ -69,16 +69,14 @@ static void std_msg_do_bottom_half(struct conf *c)
 	CONF_EQ(c, m.arg->ret_origin, 0x77);
 }
 
+static void std_msg_do_bottom_half(struct conf *c)
+{
+	std_msg_ret_untouched(c, OPTEE_MSG_CMD_DO_BOTTOM_HALF);
+}
+
 static void std_msg_stop_async_notif(struct conf *c)
 {
-	struct conf_msg m;
-
-	CONF_TRY(c, conf_msg_new(c, &m, OPTEE_MSG_CMD_STOP_ASYNC_NOTIF, 0));
-	m.arg->ret = 0x5a5a;
-	m.arg->ret_origin = 0x77;
-	CONF_TRY(c, conf_msg_call(c, &m, NULL));
-	CONF_EQ(c, m.arg->ret, 0x5a5a);
-	CONF_EQ(c, m.arg->ret_origin, 0x77);
+	std_msg_ret_untouched(c, OPTEE_MSG_CMD_STOP_ASYNC_NOTIF);
 }
 
 /* ---- where the argument may lie ---------------------------------------- */
@@ -109,16 +107,26 @@ static unsigned long std_invoke_nothing_at(struct conf *c, unsigned long fid,
 	return CONF_W(r.a0);
 }
 
-static void std_arg_dram_page_aligned(struct conf *c)
+/*
+ * An INVOKE of @num_params params (session 0) at the start of a fresh
+ * page: taken (a0 OK), then refused by the TEE (BAD_PARAMETERS).
+ */
+static void std_invoke_at_fresh_page(struct conf *c, uint32_t num_params)
 {
 	uint64_t pa;
 	void *va = conf_pages(c, 1, &pa);
 	uint32_t ret = 0;
 
 	CONF_TRY(c, va);
-	CONF_EQ(c, std_invoke_nothing_at(c, OPTEE_SMC_CALL_WITH_ARG, pa, va, 0,
-					 &ret), OPTEE_SMC_RETURN_OK);
+	CONF_EQ(c, std_invoke_nothing_at(c, OPTEE_SMC_CALL_WITH_ARG, pa, va,
+					 num_params, &ret),
+		OPTEE_SMC_RETURN_OK);
 	CONF_EQ(c, ret, TEE_ERROR_BAD_PARAMETERS);
+}
+
+static void std_arg_dram_page_aligned(struct conf *c)
+{
+	std_invoke_at_fresh_page(c, 0);
 }
 
 static void std_arg_dram_misaligned(struct conf *c)
@@ -226,17 +234,12 @@ static void std_arg_in_secure_memory(struct conf *c)
 /* 127 params fill one page exactly: accepted (INVOKE then refuses them). */
 static void std_num_params_127(struct conf *c)
 {
-	uint64_t pa;
-	void *va = conf_pages(c, 1, &pa);
-	uint32_t ret = 0;
-
-	CONF_TRY(c, va);
-	CONF_EQ(c, std_invoke_nothing_at(c, OPTEE_SMC_CALL_WITH_ARG, pa, va,
-					 127, &ret), OPTEE_SMC_RETURN_OK);
-	CONF_EQ(c, ret, TEE_ERROR_BAD_PARAMETERS);
+	std_invoke_at_fresh_page(c, 127);
 }
 
-static void std_num_params_128(struct conf *c)
+/* An INVOKE of @num_params params at two fresh pages, by @fid: EBADADDR. */
+static void std_arg_too_big(struct conf *c, unsigned long fid,
+			    uint32_t num_params)
 {
 	uint64_t pa;
 	struct optee_msg_arg *arg = conf_pages(c, 2, &pa);
@@ -245,10 +248,15 @@ static void std_num_params_128(struct conf *c)
 
 	CONF_TRY(c, arg);
 	arg->cmd = OPTEE_MSG_CMD_INVOKE_COMMAND;
-	arg->num_params = 128;
-	conf_std_regs(a, OPTEE_SMC_CALL_WITH_ARG, pa);
+	arg->num_params = num_params;
+	conf_std_regs(a, fid, pa);
 	conf_smc(c, a, &r);
 	CONF_A0(c, r, OPTEE_SMC_RETURN_EBADADDR);
+}
+
+static void std_num_params_128(struct conf *c)
+{
+	std_arg_too_big(c, OPTEE_SMC_CALL_WITH_ARG, 128);
 }
 
 /*
@@ -257,17 +265,7 @@ static void std_num_params_128(struct conf *c)
  */
 static void std_arg_outside_one_page(struct conf *c)
 {
-	uint64_t pa;
-	struct optee_msg_arg *arg = conf_pages(c, 2, &pa);
-	unsigned long a[8];
-	struct arm_smccc_res r;
-
-	CONF_TRY(c, arg);
-	arg->cmd = OPTEE_MSG_CMD_INVOKE_COMMAND;
-	arg->num_params = 127;
-	conf_std_regs(a, OPTEE_SMC_CALL_WITH_RPC_ARG, pa);
-	conf_smc(c, a, &r);
-	CONF_A0(c, r, OPTEE_SMC_RETURN_EBADADDR);
+	std_arg_too_big(c, OPTEE_SMC_CALL_WITH_RPC_ARG, 127);
 }
 
 static void std_regd_arg_unknown_cookie(struct conf *c)

@@ -17,6 +17,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include <cmocka.h>
 
@@ -658,6 +659,66 @@ static void phys_destroy_with_lent_pages(void **state)
 	smcsim_phys_destroy(phys);
 }
 
+/*
+ * The memfd smcsimd hands a client: mapped at the offset given, it shows
+ * what the secure world writes at that physical address, and the other
+ * way round (the same pages, not a copy).
+ */
+static void phys_ns_fd_maps_the_same_pages(void **state)
+{
+	struct smcsim_phys *phys = *state;
+	const uint64_t pa = SHM_BASE + 3 * PAGE_SZ;
+	uint64_t offs;
+	uint8_t *sec, *client;
+	int fd;
+
+	assert_int_equal(smcsim_phys_ns_fd(phys, pa, 2 * PAGE_SZ, &fd, &offs), 0);
+	assert_true(fd >= 0);
+	assert_int_equal(offs, 3 * PAGE_SZ);
+	client = mmap(NULL, 2 * PAGE_SZ, PROT_READ | PROT_WRITE, MAP_SHARED,
+		      fd, (off_t)offs);
+	assert_true(client != MAP_FAILED);
+	sec = smcsim_phys_map(phys, SMCSIM_WORLD_SECURE, pa, 2 * PAGE_SZ);
+	assert_non_null(sec);
+	sec[PAGE_SZ + 5] = 0xA5;
+	assert_int_equal(client[PAGE_SZ + 5], 0xA5);
+	client[7] = 0x3C;
+	assert_int_equal(sec[7], 0x3C);
+	munmap(client, 2 * PAGE_SZ);
+
+	assert_int_equal(smcsim_phys_ns_fd(phys, DRAM_BASE, PAGE_SZ, &fd, &offs), 0);
+	assert_int_equal(offs, 0);
+}
+
+/* Only whole-page-aligned non-secure memory the normal world may touch. */
+static void phys_ns_fd_refuses(void **state)
+{
+	struct smcsim_phys *phys = *state;
+	uint64_t offs = 7;
+	int fd = -7;
+
+	assert_int_equal(smcsim_phys_ns_fd(phys, SEC_BASE, PAGE_SZ, &fd, &offs),
+			 -EINVAL);
+	assert_int_equal(smcsim_phys_ns_fd(phys, PROT_BASE, PAGE_SZ, &fd, &offs),
+			 -EINVAL);
+	assert_int_equal(smcsim_phys_ns_fd(phys, DRAM_BASE + 8, PAGE_SZ, &fd,
+					   &offs), -EINVAL);
+	assert_int_equal(smcsim_phys_ns_fd(phys, DRAM_BASE, 0, &fd, &offs),
+			 -EINVAL);
+	/* Straddles DRAM's end. */
+	assert_int_equal(smcsim_phys_ns_fd(phys, DRAM_BASE + DRAM_SIZE - PAGE_SZ,
+					   2 * PAGE_SZ, &fd, &offs), -EINVAL);
+	/* Lent to the secure world. */
+	assert_int_equal(smcsim_phys_set_ns_access(phys, DRAM_BASE, PAGE_SZ,
+						   false), 0);
+	assert_int_equal(smcsim_phys_ns_fd(phys, DRAM_BASE, PAGE_SZ, &fd, &offs),
+			 -EINVAL);
+	assert_int_equal(smcsim_phys_set_ns_access(phys, DRAM_BASE, PAGE_SZ,
+						   true), 0);
+	assert_int_equal(fd, -7);
+	assert_int_equal(offs, 7);
+}
+
 /* ---- maps other than the default ------------------------------------------ */
 
 /*
@@ -925,6 +986,8 @@ int main(void)
 		T(phys_lent_pages_fault_until_restored),
 		T(phys_set_ns_access_rejects_bad_ranges),
 		cmocka_unit_test(phys_destroy_with_lent_pages),
+		T(phys_ns_fd_maps_the_same_pages),
+		T(phys_ns_fd_refuses),
 		cmocka_unit_test(phys_carve_outs_take_their_kind),
 		cmocka_unit_test(phys_alloc_never_in_a_carve_out),
 		cmocka_unit_test(phys_several_dram_banks),

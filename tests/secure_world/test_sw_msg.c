@@ -73,6 +73,15 @@
 #define CMD_FS(op)	((OPTEE_RPC_CMD_FS << 8) | (op))
 #define CMD(cmd)	((uint32_t)(cmd) << 8)
 #define CMD_NOTIF(op)	((OPTEE_RPC_CMD_NOTIFICATION << 8) | (op))
+/*
+ * OP-TEE 4.10's secure-storage TA store finding no TA: FS OPEN "/dirf.db",
+ * REMOVE, CREATE, REMOVE, twice (sw_msg_open_missing_ta_probes_...).
+ */
+#define CMD_TA_STORE_EMPTY \
+	CMD_FS(OPTEE_RPC_FS_OPEN), CMD_FS(OPTEE_RPC_FS_REMOVE), \
+	CMD_FS(OPTEE_RPC_FS_CREATE), CMD_FS(OPTEE_RPC_FS_REMOVE), \
+	CMD_FS(OPTEE_RPC_FS_OPEN), CMD_FS(OPTEE_RPC_FS_REMOVE), \
+	CMD_FS(OPTEE_RPC_FS_CREATE), CMD_FS(OPTEE_RPC_FS_REMOVE)
 #define REGD_COOKIE(n)	(0x5E6D000000000000ULL | (uint64_t)(n))
 
 /* How the test uses the reserved shm. */
@@ -673,6 +682,14 @@ static void expect_ret(const char *what, const struct msg *m, uint32_t ret,
 			    what, m->arg->ret, m->arg->ret_origin, ret, origin);
 		fail();
 	}
+}
+
+/* A message that completes (OPTEE_SMC_RETURN_OK) with TEE result @ret. */
+static void msg_run_ret(struct fx *fx, const char *what, struct msg *m,
+			struct nwcall *c, uint32_t ret, uint32_t origin)
+{
+	msg_run(fx, what, m, c, OPTEE_SMC_RETURN_OK);
+	expect_ret(what, m, ret, origin);
 }
 
 static void prep_open(struct msg *m, const struct smcsim_uuid *uuid,
@@ -1287,10 +1304,8 @@ static void sw_msg_invoke_unknown_session_is_bad_parameters(void **state)
 	msg_shm(fx, &m, OPTEE_SMC_CALL_WITH_ARG, SHM_ARG(1));
 	for (i = 0; i < ARRAY_SIZE(sessions); i++) {
 		prep_add(&m, sessions[i], 1, 2);
-		msg_run(fx, "INVOKE unknown session", &m, &c,
-			OPTEE_SMC_RETURN_OK);
-		expect_ret("INVOKE unknown session", &m,
-			   TEE_ERROR_BAD_PARAMETERS, TEEC_ORIGIN_TEE);
+		msg_run_ret(fx, "INVOKE unknown session", &m, &c,
+			    TEE_ERROR_BAD_PARAMETERS, TEEC_ORIGIN_TEE);
 		/* Outputs are not written for a call that never ran. */
 		assert_int_equal(m.arg->params[1].u.value.a, 0xDEAD);
 	}
@@ -1298,9 +1313,8 @@ static void sw_msg_invoke_unknown_session_is_bad_parameters(void **state)
 	sess = echo_open(fx, &m);
 	close_ok(fx, &m, sess);
 	prep_add(&m, sess, 1, 2);
-	msg_run(fx, "INVOKE closed session", &m, &c, OPTEE_SMC_RETURN_OK);
-	expect_ret("INVOKE closed session", &m, TEE_ERROR_BAD_PARAMETERS,
-		   TEEC_ORIGIN_TEE);
+	msg_run_ret(fx, "INVOKE closed session", &m, &c,
+		    TEE_ERROR_BAD_PARAMETERS, TEEC_ORIGIN_TEE);
 	/* Opening a TA that does not exist: ITEM_NOT_FOUND from the TEE. */
 	{
 		const struct smcsim_uuid none = {
@@ -1308,9 +1322,8 @@ static void sw_msg_invoke_unknown_session_is_bad_parameters(void **state)
 			{ 1, 2, 3, 4, 5, 6, 7, 8 } };
 
 		prep_open(&m, &none, OPTEE_MSG_LOGIN_PUBLIC, 0);
-		msg_run(fx, "OPEN unknown TA", &m, &c, OPTEE_SMC_RETURN_OK);
-		expect_ret("OPEN unknown TA", &m, TEE_ERROR_ITEM_NOT_FOUND,
-			   TEEC_ORIGIN_TEE);
+		msg_run_ret(fx, "OPEN unknown TA", &m, &c,
+			    TEE_ERROR_ITEM_NOT_FOUND, TEEC_ORIGIN_TEE);
 	}
 	assert_int_equal(smcsim_sw_session_count(fx->sw), 0);
 	world_serves(fx);
@@ -1334,38 +1347,34 @@ static void sw_msg_close_and_cancel_unknown_session(void **state)
 	for (i = 0; i < ARRAY_SIZE(sessions); i++) {
 		msg_prep(&m, OPTEE_MSG_CMD_CLOSE_SESSION, 0);
 		m.arg->session = sessions[i];
-		msg_run(fx, "CLOSE unknown", &m, &c, OPTEE_SMC_RETURN_OK);
-		expect_ret("CLOSE unknown", &m, TEE_ERROR_ITEM_NOT_FOUND,
-			   TEEC_ORIGIN_TEE);
+		msg_run_ret(fx, "CLOSE unknown", &m, &c,
+			    TEE_ERROR_ITEM_NOT_FOUND, TEEC_ORIGIN_TEE);
 		msg_prep(&m, OPTEE_MSG_CMD_CANCEL, 0);
 		m.arg->session = sessions[i];
-		msg_run(fx, "CANCEL unknown", &m, &c, OPTEE_SMC_RETURN_OK);
-		expect_ret("CANCEL unknown", &m, TEE_ERROR_BAD_PARAMETERS,
-			   TEEC_ORIGIN_TEE);
+		msg_run_ret(fx, "CANCEL unknown", &m, &c,
+			    TEE_ERROR_BAD_PARAMETERS, TEEC_ORIGIN_TEE);
 	}
 	sess = echo_open(fx, &m);
 	/* With a param: refused, and the session stays open. */
 	msg_prep(&m, OPTEE_MSG_CMD_CLOSE_SESSION, 1);
 	m.arg->session = sess;
-	msg_run(fx, "CLOSE with a param", &m, &c, OPTEE_SMC_RETURN_OK);
-	expect_ret("CLOSE with a param", &m, TEE_ERROR_BAD_PARAMETERS,
-		   TEEC_ORIGIN_TEE);
+	msg_run_ret(fx, "CLOSE with a param", &m, &c, TEE_ERROR_BAD_PARAMETERS,
+		    TEEC_ORIGIN_TEE);
 	msg_prep(&m, OPTEE_MSG_CMD_CANCEL, 1);
 	m.arg->session = sess;
-	msg_run(fx, "CANCEL with a param", &m, &c, OPTEE_SMC_RETURN_OK);
-	expect_ret("CANCEL with a param", &m, TEE_ERROR_BAD_PARAMETERS,
-		   TEEC_ORIGIN_TEE);
+	msg_run_ret(fx, "CANCEL with a param", &m, &c, TEE_ERROR_BAD_PARAMETERS,
+		    TEEC_ORIGIN_TEE);
 	assert_int_equal(smcsim_sw_session_count(fx->sw), 1);
 	msg_prep(&m, OPTEE_MSG_CMD_CANCEL, 0);
 	m.arg->session = sess;
-	msg_run(fx, "CANCEL open session", &m, &c, OPTEE_SMC_RETURN_OK);
-	expect_ret("CANCEL open session", &m, TEE_SUCCESS, TEEC_ORIGIN_TEE);
+	msg_run_ret(fx, "CANCEL open session", &m, &c, TEE_SUCCESS,
+		    TEEC_ORIGIN_TEE);
 	close_ok(fx, &m, sess);
 	/* Closed twice: the second time it is not found. */
 	msg_prep(&m, OPTEE_MSG_CMD_CLOSE_SESSION, 0);
 	m.arg->session = sess;
-	msg_run(fx, "CLOSE twice", &m, &c, OPTEE_SMC_RETURN_OK);
-	expect_ret("CLOSE twice", &m, TEE_ERROR_ITEM_NOT_FOUND, TEEC_ORIGIN_TEE);
+	msg_run_ret(fx, "CLOSE twice", &m, &c, TEE_ERROR_ITEM_NOT_FOUND,
+		    TEEC_ORIGIN_TEE);
 	world_serves(fx);
 }
 
@@ -1400,10 +1409,7 @@ static void sw_msg_open_missing_ta_probes_secure_storage_first(void **state)
 {
 	static const uint32_t want[] = {
 		CMD(OPTEE_RPC_CMD_SHM_ALLOC),
-		CMD_FS(OPTEE_RPC_FS_OPEN), CMD_FS(OPTEE_RPC_FS_REMOVE),
-		CMD_FS(OPTEE_RPC_FS_CREATE), CMD_FS(OPTEE_RPC_FS_REMOVE),
-		CMD_FS(OPTEE_RPC_FS_OPEN), CMD_FS(OPTEE_RPC_FS_REMOVE),
-		CMD_FS(OPTEE_RPC_FS_CREATE), CMD_FS(OPTEE_RPC_FS_REMOVE),
+		CMD_TA_STORE_EMPTY,
 		CMD(OPTEE_RPC_CMD_LOAD_TA),
 		CMD(OPTEE_RPC_CMD_SHM_FREE),
 	};
@@ -1424,9 +1430,8 @@ static void sw_msg_open_missing_ta_probes_secure_storage_first(void **state)
 
 	msg_shm(fx, &m, OPTEE_SMC_CALL_WITH_ARG, SHM_ARG(1));
 	prep_open(&m, &missing, OPTEE_MSG_LOGIN_PUBLIC, 0);
-	msg_run(fx, "OPEN missing", &m, &c, OPTEE_SMC_RETURN_OK);
-	expect_ret("OPEN missing", &m, TEE_ERROR_ITEM_NOT_FOUND,
-		   TEEC_ORIGIN_TEE);
+	msg_run_ret(fx, "OPEN missing", &m, &c, TEE_ERROR_ITEM_NOT_FOUND,
+		    TEEC_ORIGIN_TEE);
 	expect_cmd_trace("OPEN missing", &c, want, ARRAY_SIZE(want));
 	/* RPC ALLOC first, RPC FREE last; the shm is given back. */
 	assert_int_equal(c.trace[0], OPTEE_SMC_RETURN_RPC_ALLOC);
@@ -1438,17 +1443,15 @@ static void sw_msg_open_missing_ta_probes_secure_storage_first(void **state)
 	assert_int_equal(m.arg->session, 0);
 
 	/* The same again: nothing is remembered between calls. */
-	msg_run(fx, "OPEN missing again", &m, &c, OPTEE_SMC_RETURN_OK);
-	expect_ret("OPEN missing again", &m, TEE_ERROR_ITEM_NOT_FOUND,
-		   TEEC_ORIGIN_TEE);
+	msg_run_ret(fx, "OPEN missing again", &m, &c, TEE_ERROR_ITEM_NOT_FOUND,
+		    TEEC_ORIGIN_TEE);
 	expect_cmd_trace("OPEN missing again", &c, want, ARRAY_SIZE(want));
 
 	/* No application shm: OUT_OF_MEMORY, no FS request, no LOAD_TA. */
 	fx->appl_fail = true;
 	prep_open(&m, &missing, OPTEE_MSG_LOGIN_PUBLIC, 0);
-	msg_run(fx, "OPEN missing, no shm", &m, &c, OPTEE_SMC_RETURN_OK);
-	expect_ret("OPEN missing, no shm", &m, TEE_ERROR_OUT_OF_MEMORY,
-		   TEEC_ORIGIN_TEE);
+	msg_run_ret(fx, "OPEN missing, no shm", &m, &c, TEE_ERROR_OUT_OF_MEMORY,
+		    TEEC_ORIGIN_TEE);
 	expect_cmd_trace("OPEN missing, no shm", &c, want_no_appl,
 			 ARRAY_SIZE(want_no_appl));
 	fx->appl_fail = false;
@@ -1456,17 +1459,16 @@ static void sw_msg_open_missing_ta_probes_secure_storage_first(void **state)
 	/* Storage that fails otherwise: its error, no LOAD_TA. */
 	fx->fs_ret = TEE_ERROR_GENERIC;
 	prep_open(&m, &missing, OPTEE_MSG_LOGIN_PUBLIC, 0);
-	msg_run(fx, "OPEN missing, FS error", &m, &c, OPTEE_SMC_RETURN_OK);
-	expect_ret("OPEN missing, FS error", &m, TEE_ERROR_GENERIC,
-		   TEEC_ORIGIN_TEE);
+	msg_run_ret(fx, "OPEN missing, FS error", &m, &c, TEE_ERROR_GENERIC,
+		    TEEC_ORIGIN_TEE);
 	expect_cmd_trace("OPEN missing, FS error", &c, want_fs_error,
 			 ARRAY_SIZE(want_fs_error));
 	fx->fs_ret = 0;
 
 	/* The nil UUID is refused before any storage request. */
 	prep_open(&m, &nil, OPTEE_MSG_LOGIN_PUBLIC, 0);
-	msg_run(fx, "OPEN nil UUID", &m, &c, OPTEE_SMC_RETURN_OK);
-	expect_ret("OPEN nil UUID", &m, TEE_ERROR_GENERIC, TEEC_ORIGIN_TEE);
+	msg_run_ret(fx, "OPEN nil UUID", &m, &c, TEE_ERROR_GENERIC,
+		    TEEC_ORIGIN_TEE);
 	assert_int_equal(c.ncmd_trace, 0);
 	assert_int_equal(smcsim_sw_session_count(fx->sw), 0);
 	assert_int_equal(bufs_live(fx), 0);
@@ -1581,20 +1583,14 @@ static void sw_msg_concurrent_opens_of_missing_tas(void **state)
 {
 	static const uint32_t first_same[] = {
 		CMD(OPTEE_RPC_CMD_SHM_ALLOC),
-		CMD_FS(OPTEE_RPC_FS_OPEN), CMD_FS(OPTEE_RPC_FS_REMOVE),
-		CMD_FS(OPTEE_RPC_FS_CREATE), CMD_FS(OPTEE_RPC_FS_REMOVE),
-		CMD_FS(OPTEE_RPC_FS_OPEN), CMD_FS(OPTEE_RPC_FS_REMOVE),
-		CMD_FS(OPTEE_RPC_FS_CREATE), CMD_FS(OPTEE_RPC_FS_REMOVE),
+		CMD_TA_STORE_EMPTY,
 		CMD(OPTEE_RPC_CMD_LOAD_TA),
 		CMD_NOTIF(OPTEE_RPC_NOTIFICATION_SEND),
 		CMD(OPTEE_RPC_CMD_SHM_FREE),
 	};
 	static const uint32_t first_other[] = {
 		CMD(OPTEE_RPC_CMD_SHM_ALLOC),
-		CMD_FS(OPTEE_RPC_FS_OPEN), CMD_FS(OPTEE_RPC_FS_REMOVE),
-		CMD_FS(OPTEE_RPC_FS_CREATE), CMD_FS(OPTEE_RPC_FS_REMOVE),
-		CMD_FS(OPTEE_RPC_FS_OPEN), CMD_FS(OPTEE_RPC_FS_REMOVE),
-		CMD_FS(OPTEE_RPC_FS_CREATE), CMD_FS(OPTEE_RPC_FS_REMOVE),
+		CMD_TA_STORE_EMPTY,
 		CMD_NOTIF(OPTEE_RPC_NOTIFICATION_SEND),
 		CMD(OPTEE_RPC_CMD_LOAD_TA),
 		CMD(OPTEE_RPC_CMD_SHM_FREE),
@@ -1602,10 +1598,7 @@ static void sw_msg_concurrent_opens_of_missing_tas(void **state)
 	/* The second call's own search (its WAIT was answered by hand). */
 	static const uint32_t second[] = {
 		CMD(OPTEE_RPC_CMD_SHM_ALLOC),
-		CMD_FS(OPTEE_RPC_FS_OPEN), CMD_FS(OPTEE_RPC_FS_REMOVE),
-		CMD_FS(OPTEE_RPC_FS_CREATE), CMD_FS(OPTEE_RPC_FS_REMOVE),
-		CMD_FS(OPTEE_RPC_FS_OPEN), CMD_FS(OPTEE_RPC_FS_REMOVE),
-		CMD_FS(OPTEE_RPC_FS_CREATE), CMD_FS(OPTEE_RPC_FS_REMOVE),
+		CMD_TA_STORE_EMPTY,
 		CMD(OPTEE_RPC_CMD_LOAD_TA),
 		CMD(OPTEE_RPC_CMD_SHM_FREE),
 	};
@@ -1688,8 +1681,7 @@ static void sw_msg_regd_arg_must_lie_in_registered_shm(void **state)
 	/* Arg + RPC arg exactly at the end of the shm: fine. */
 	msg_regd(&m, cookie, fits, buf);
 	msg_prep(&m, OPTEE_MSG_CMD_DO_BOTTOM_HALF, 0);
-	msg_run(fx, "REGD arg at the end", &m, &c, OPTEE_SMC_RETURN_OK);
-	expect_ret("REGD arg at the end", &m, TEE_SUCCESS, 0);
+	msg_run_ret(fx, "REGD arg at the end", &m, &c, TEE_SUCCESS, 0);
 	/* 8 bytes further the RPC arg would stick out. */
 	msg_regd(&m, cookie, fits + 8, buf);
 	msg_prep(&m, OPTEE_MSG_CMD_DO_BOTTOM_HALF, 0);
@@ -1747,8 +1739,8 @@ static void sw_msg_device_pta_open_needs_no_rpc(void **state)
 
 	msg_shm(fx, &m, OPTEE_SMC_CALL_WITH_ARG, SHM_ARG(1));
 	prep_open(&m, &pta, OPTEE_MSG_LOGIN_REE_KERNEL, 0);
-	msg_run(fx, "OPEN device PTA", &m, &c, OPTEE_SMC_RETURN_OK);
-	expect_ret("OPEN device PTA", &m, TEE_SUCCESS, TEEC_ORIGIN_TRUSTED_APP);
+	msg_run_ret(fx, "OPEN device PTA", &m, &c, TEE_SUCCESS,
+		    TEEC_ORIGIN_TRUSTED_APP);
 	assert_int_equal(c.rpcs, 0);
 	sess = m.arg->session;
 	/* The first session of a fresh world is 1, as on real OP-TEE. */
@@ -1760,9 +1752,8 @@ static void sw_msg_device_pta_open_needs_no_rpc(void **state)
 	/* The same with the RPC argument supplied: still no RPC. */
 	msg_dram(fx, &m, OPTEE_SMC_CALL_WITH_RPC_ARG);
 	prep_open(&m, &pta, OPTEE_MSG_LOGIN_REE_KERNEL, 0);
-	msg_run(fx, "OPEN device PTA, RPC_ARG", &m, &c, OPTEE_SMC_RETURN_OK);
-	expect_ret("OPEN device PTA, RPC_ARG", &m, TEE_SUCCESS,
-		   TEEC_ORIGIN_TRUSTED_APP);
+	msg_run_ret(fx, "OPEN device PTA, RPC_ARG", &m, &c, TEE_SUCCESS,
+		    TEEC_ORIGIN_TRUSTED_APP);
 	assert_int_equal(c.rpcs, 0);
 	close_ok(fx, &m, m.arg->session);
 	world_serves(fx);
@@ -1849,9 +1840,8 @@ static void sw_msg_session_ids_follow_the_last_open_session(void **state)
 	assert_int_equal(open_ok(fx, &m, &pta, OPTEE_MSG_LOGIN_PUBLIC), 2);
 	/* A failed open takes an id while it runs and gives it back. */
 	prep_open(&m, &missing, OPTEE_MSG_LOGIN_PUBLIC, 0);
-	msg_run(fx, "OPEN missing TA", &m, &c, OPTEE_SMC_RETURN_OK);
-	expect_ret("OPEN missing TA", &m, TEE_ERROR_ITEM_NOT_FOUND,
-		   TEEC_ORIGIN_TEE);
+	msg_run_ret(fx, "OPEN missing TA", &m, &c, TEE_ERROR_ITEM_NOT_FOUND,
+		    TEEC_ORIGIN_TEE);
 	assert_int_equal(m.arg->session, 0);
 	assert_int_equal(open_ok(fx, &m, &pta, OPTEE_MSG_LOGIN_PUBLIC), 3);
 	close_ok(fx, &m, 1);
@@ -1998,10 +1988,8 @@ static void sw_msg_invoke_tests_pta(void **state)
 	/* Only with the configuration: otherwise the UUID is no TA. */
 	msg_shm(fx, &m, OPTEE_SMC_CALL_WITH_ARG, SHM_ARG(1));
 	prep_open(&m, &pta, OPTEE_MSG_LOGIN_PUBLIC, 0);
-	msg_run(fx, "OPEN invoke-tests, not built in", &m, &c,
-		OPTEE_SMC_RETURN_OK);
-	expect_ret("OPEN invoke-tests, not built in", &m,
-		   TEE_ERROR_ITEM_NOT_FOUND, TEEC_ORIGIN_TEE);
+	msg_run_ret(fx, "OPEN invoke-tests, not built in", &m, &c,
+		    TEE_ERROR_ITEM_NOT_FOUND, TEEC_ORIGIN_TEE);
 	fx->cfg.internal_tests_pta = true;
 	fx_recreate(fx);
 
@@ -2053,8 +2041,8 @@ static void sw_msg_invoke_tests_pta(void **state)
 	prep_invoke(&m, sess, PTA_INVOKE_TESTS_CMD_PARAMS, 4);
 	set_tmem(&m.arg->params[2], OPTEE_MSG_ATTR_TYPE_TMEM_INOUT, buf_pa,
 		 300);
-	msg_run(fx, "PARAMS memref", &m, &c, OPTEE_SMC_RETURN_OK);
-	expect_ret("PARAMS memref", &m, TEE_SUCCESS, TEEC_ORIGIN_TRUSTED_APP);
+	msg_run_ret(fx, "PARAMS memref", &m, &c, TEE_SUCCESS,
+		    TEEC_ORIGIN_TRUSTED_APP);
 	assert_int_equal(buf[0], (uint8_t)(300 * 301 / 2));
 	assert_int_equal(buf[1], 2);
 	assert_int_equal(m.arg->params[2].u.tmem.size, 300);
@@ -2064,29 +2052,24 @@ static void sw_msg_invoke_tests_pta(void **state)
 		prep_invoke(&m, sess, PTA_INVOKE_TESTS_CMD_MEMREF_NULL, 1);
 		set_tmem(&m.arg->params[0], OPTEE_MSG_ATTR_TYPE_TMEM_INOUT, 0,
 			 i ? 100 : 0);
-		msg_run(fx, "MEMREF_NULL", &m, &c, OPTEE_SMC_RETURN_OK);
-		expect_ret("MEMREF_NULL", &m, TEE_SUCCESS,
-			   TEEC_ORIGIN_TRUSTED_APP);
+		msg_run_ret(fx, "MEMREF_NULL", &m, &c, TEE_SUCCESS,
+			    TEEC_ORIGIN_TRUSTED_APP);
 	}
 	prep_invoke(&m, sess, PTA_INVOKE_TESTS_CMD_MEMREF_NULL, 1);
 	set_tmem(&m.arg->params[0], OPTEE_MSG_ATTR_TYPE_TMEM_INOUT, buf_pa, 16);
-	msg_run(fx, "MEMREF_NULL, a buffer", &m, &c, OPTEE_SMC_RETURN_OK);
-	expect_ret("MEMREF_NULL, a buffer", &m, TEE_ERROR_BAD_PARAMETERS,
-		   TEEC_ORIGIN_TRUSTED_APP);
+	msg_run_ret(fx, "MEMREF_NULL, a buffer", &m, &c,
+		    TEE_ERROR_BAD_PARAMETERS, TEEC_ORIGIN_TRUSTED_APP);
 	prep_invoke(&m, sess, PTA_INVOKE_TESTS_CMD_MEMREF_NULL, 1);
 	set_tmem(&m.arg->params[0], OPTEE_MSG_ATTR_TYPE_TMEM_INPUT, 0, 0);
-	msg_run(fx, "MEMREF_NULL, input", &m, &c, OPTEE_SMC_RETURN_OK);
-	expect_ret("MEMREF_NULL, input", &m, TEE_ERROR_BAD_PARAMETERS,
-		   TEEC_ORIGIN_TRUSTED_APP);
+	msg_run_ret(fx, "MEMREF_NULL, input", &m, &c, TEE_ERROR_BAD_PARAMETERS,
+		    TEEC_ORIGIN_TRUSTED_APP);
 
 	/* TRACE takes anything; an unknown command is BAD_PARAMETERS. */
 	prep_invoke(&m, sess, PTA_INVOKE_TESTS_CMD_TRACE, 0);
-	msg_run(fx, "TRACE", &m, &c, OPTEE_SMC_RETURN_OK);
-	expect_ret("TRACE", &m, TEE_SUCCESS, TEEC_ORIGIN_TRUSTED_APP);
+	msg_run_ret(fx, "TRACE", &m, &c, TEE_SUCCESS, TEEC_ORIGIN_TRUSTED_APP);
 	prep_invoke(&m, sess, 0x99, 0);
-	msg_run(fx, "unknown", &m, &c, OPTEE_SMC_RETURN_OK);
-	expect_ret("unknown", &m, TEE_ERROR_BAD_PARAMETERS,
-		   TEEC_ORIGIN_TRUSTED_APP);
+	msg_run_ret(fx, "unknown", &m, &c, TEE_ERROR_BAD_PARAMETERS,
+		    TEEC_ORIGIN_TRUSTED_APP);
 
 	/* The device PTA lists it: 16 bytes, its UUID (as the firmware). */
 	dsess = open_ok(fx, &m, &dev, OPTEE_MSG_LOGIN_PUBLIC);
@@ -2119,8 +2102,7 @@ static void sw_msg_bottom_half_and_stop_async_notif(void **state)
 	for (i = 0; i < ARRAY_SIZE(cmds); i++) {
 		msg_shm(fx, &m, OPTEE_SMC_CALL_WITH_ARG, SHM_ARG(1));
 		msg_prep(&m, cmds[i], 0);
-		msg_run(fx, "notif cmd", &m, &c, OPTEE_SMC_RETURN_OK);
-		expect_ret("notif cmd", &m, TEE_SUCCESS, 0);
+		msg_run_ret(fx, "notif cmd", &m, &c, TEE_SUCCESS, 0);
 		assert_int_equal(c.rpcs, 0);
 	}
 	/* STOP_ASYNC_NOTIF stopped them. */
@@ -2238,8 +2220,8 @@ static void sw_msg_rpc_arg_alloc_cmd_free(void **state)
 
 	/* SUSPEND: ALLOC 160, CMD with that cookie, FREE of it, in order. */
 	prep_sleep(&m, sess, SMCSIM_TA_SLEEP_CMD_SUSPEND, 3, 1);
-	msg_run(fx, "SUSPEND", &m, &c, OPTEE_SMC_RETURN_OK);
-	expect_ret("SUSPEND", &m, TEE_SUCCESS, TEEC_ORIGIN_TRUSTED_APP);
+	msg_run_ret(fx, "SUSPEND", &m, &c, TEE_SUCCESS,
+		    TEEC_ORIGIN_TRUSTED_APP);
 	assert_int_equal(c.rpcs, 3);
 	assert_int_equal(c.trace[0], OPTEE_SMC_RETURN_RPC_ALLOC);
 	assert_int_equal(c.trace[1], OPTEE_SMC_RETURN_RPC_CMD);
@@ -2256,8 +2238,8 @@ static void sw_msg_rpc_arg_alloc_cmd_free(void **state)
 
 	/* Several RPCs in one call share one ALLOC. */
 	prep_sleep(&m, sess, SMCSIM_TA_SLEEP_CMD_SUSPEND, 1, 5);
-	msg_run(fx, "SUSPEND x5", &m, &c, OPTEE_SMC_RETURN_OK);
-	expect_ret("SUSPEND x5", &m, TEE_SUCCESS, TEEC_ORIGIN_TRUSTED_APP);
+	msg_run_ret(fx, "SUSPEND x5", &m, &c, TEE_SUCCESS,
+		    TEEC_ORIGIN_TRUSTED_APP);
 	assert_int_equal(c.allocs, 1);
 	assert_int_equal(c.cmds, 5);
 	assert_int_equal(c.suspends, 5);
@@ -2266,25 +2248,23 @@ static void sw_msg_rpc_arg_alloc_cmd_free(void **state)
 
 	/* Any RPC command; the normal world's result is the TA's. */
 	prep_sleep(&m, sess, SMCSIM_TA_SLEEP_CMD_RPC, OPTEE_RPC_CMD_GET_TIME, 0);
-	msg_run(fx, "RPC GET_TIME", &m, &c, OPTEE_SMC_RETURN_OK);
-	expect_ret("RPC GET_TIME", &m, TEE_SUCCESS, TEEC_ORIGIN_TRUSTED_APP);
+	msg_run_ret(fx, "RPC GET_TIME", &m, &c, TEE_SUCCESS,
+		    TEEC_ORIGIN_TRUSTED_APP);
 	assert_int_equal(c.get_times, 1);
 	assert_int_equal(c.rpc_cmd, OPTEE_RPC_CMD_GET_TIME);
 	assert_int_equal(c.rpc_num_params, 0);
 	assert_int_equal(c.trace[0], OPTEE_SMC_RETURN_RPC_ALLOC);
 	assert_int_equal(c.trace[2], OPTEE_SMC_RETURN_RPC_FREE);
 	prep_sleep(&m, sess, SMCSIM_TA_SLEEP_CMD_RPC, OPTEE_RPC_CMD_GPROF, 0);
-	msg_run(fx, "RPC GPROF", &m, &c, OPTEE_SMC_RETURN_OK);
-	expect_ret("RPC GPROF", &m, TEE_ERROR_NOT_SUPPORTED,
-		   TEEC_ORIGIN_TRUSTED_APP);
+	msg_run_ret(fx, "RPC GPROF", &m, &c, TEE_ERROR_NOT_SUPPORTED,
+		    TEEC_ORIGIN_TRUSTED_APP);
 	assert_int_equal(c.unsupported, 1);
 
 	/* An RPC argument in the reserved shm (8-byte aligned) works too. */
 	fx->alloc_mode = ALLOC_SHM;
 	prep_sleep(&m, sess, SMCSIM_TA_SLEEP_CMD_SUSPEND, 2, 1);
-	msg_run(fx, "SUSPEND, RPC arg in shm", &m, &c, OPTEE_SMC_RETURN_OK);
-	expect_ret("SUSPEND, RPC arg in shm", &m, TEE_SUCCESS,
-		   TEEC_ORIGIN_TRUSTED_APP);
+	msg_run_ret(fx, "SUSPEND, RPC arg in shm", &m, &c, TEE_SUCCESS,
+		    TEEC_ORIGIN_TRUSTED_APP);
 	assert_int_equal(c.suspends, 1);
 	assert_int_equal(c.free_cookie, c.alloc_cookie);
 	assert_int_equal(bufs_live(fx), 0);
@@ -2307,8 +2287,8 @@ static void sw_msg_rpc_arg_supplied_needs_no_alloc(void **state)
 
 	msg_shm(fx, &m, OPTEE_SMC_CALL_WITH_RPC_ARG, SHM_ARG(2) + 8);
 	prep_sleep(&m, sess, SMCSIM_TA_SLEEP_CMD_SUSPEND, 4, 2);
-	msg_run(fx, "RPC_ARG SUSPEND", &m, &c, OPTEE_SMC_RETURN_OK);
-	expect_ret("RPC_ARG SUSPEND", &m, TEE_SUCCESS, TEEC_ORIGIN_TRUSTED_APP);
+	msg_run_ret(fx, "RPC_ARG SUSPEND", &m, &c, TEE_SUCCESS,
+		    TEEC_ORIGIN_TRUSTED_APP);
 	assert_int_equal(c.rpcs, 2);
 	assert_int_equal(c.cmds, 2);
 	assert_int_equal(c.allocs + c.frees, 0);
@@ -2322,9 +2302,8 @@ static void sw_msg_rpc_arg_supplied_needs_no_alloc(void **state)
 
 	msg_dram(fx, &m, OPTEE_SMC_CALL_WITH_RPC_ARG);
 	prep_sleep(&m, sess, SMCSIM_TA_SLEEP_CMD_RPC, OPTEE_RPC_CMD_GET_TIME, 0);
-	msg_run(fx, "RPC_ARG GET_TIME in DRAM", &m, &c, OPTEE_SMC_RETURN_OK);
-	expect_ret("RPC_ARG GET_TIME in DRAM", &m, TEE_SUCCESS,
-		   TEEC_ORIGIN_TRUSTED_APP);
+	msg_run_ret(fx, "RPC_ARG GET_TIME in DRAM", &m, &c, TEE_SUCCESS,
+		    TEEC_ORIGIN_TRUSTED_APP);
 	assert_int_equal(c.rpcs, 1);
 	assert_int_equal(c.cmd_cookie, 0);
 	assert_int_equal(c.rpc_arg->cmd, OPTEE_RPC_CMD_GET_TIME);
@@ -2333,8 +2312,8 @@ static void sw_msg_rpc_arg_supplied_needs_no_alloc(void **state)
 	buf = register_contig(fx, cookie, 1, NULL);
 	msg_regd(&m, cookie, 64, buf);
 	prep_sleep(&m, sess, SMCSIM_TA_SLEEP_CMD_SUSPEND, 9, 3);
-	msg_run(fx, "REGD SUSPEND", &m, &c, OPTEE_SMC_RETURN_OK);
-	expect_ret("REGD SUSPEND", &m, TEE_SUCCESS, TEEC_ORIGIN_TRUSTED_APP);
+	msg_run_ret(fx, "REGD SUSPEND", &m, &c, TEE_SUCCESS,
+		    TEEC_ORIGIN_TRUSTED_APP);
 	assert_int_equal(c.rpcs, 3);
 	assert_int_equal(c.suspends, 3);
 	assert_int_equal(c.cmd_cookie, 0);
@@ -2373,8 +2352,8 @@ static void sw_msg_rpc_arg_prealloc_cache(void **state)
 
 	/* First call: ALLOC, no FREE; the argument stays with thread 0. */
 	prep_sleep(&m, sess, SMCSIM_TA_SLEEP_CMD_SUSPEND, 1, 1);
-	msg_run(fx, "cached 1", &m, &c, OPTEE_SMC_RETURN_OK);
-	expect_ret("cached 1", &m, TEE_SUCCESS, TEEC_ORIGIN_TRUSTED_APP);
+	msg_run_ret(fx, "cached 1", &m, &c, TEE_SUCCESS,
+		    TEEC_ORIGIN_TRUSTED_APP);
 	assert_int_equal(c.allocs, 1);
 	assert_int_equal(c.frees, 0);
 	cookie = c.alloc_cookie;
@@ -2383,8 +2362,8 @@ static void sw_msg_rpc_arg_prealloc_cache(void **state)
 
 	/* Second call: no ALLOC, CMD carries the cached cookie. */
 	prep_sleep(&m, sess, SMCSIM_TA_SLEEP_CMD_RPC, OPTEE_RPC_CMD_GET_TIME, 0);
-	msg_run(fx, "cached 2", &m, &c, OPTEE_SMC_RETURN_OK);
-	expect_ret("cached 2", &m, TEE_SUCCESS, TEEC_ORIGIN_TRUSTED_APP);
+	msg_run_ret(fx, "cached 2", &m, &c, TEE_SUCCESS,
+		    TEEC_ORIGIN_TRUSTED_APP);
 	assert_int_equal(c.rpcs, 1);
 	assert_int_equal(c.cmds, 1);
 	assert_int_equal(c.cmd_cookie, cookie);
@@ -2457,9 +2436,8 @@ static void sw_msg_rpc_alloc_failure_fails_the_rpc(void **state)
 	/* PA 0: the RPC fails with OUT_OF_MEMORY; nothing to free. */
 	fx->alloc_mode = ALLOC_PA0;
 	prep_sleep(&m, sess, SMCSIM_TA_SLEEP_CMD_RPC, OPTEE_RPC_CMD_GET_TIME, 0);
-	msg_run(fx, "ALLOC PA 0", &m, &c, OPTEE_SMC_RETURN_OK);
-	expect_ret("ALLOC PA 0", &m, TEE_ERROR_OUT_OF_MEMORY,
-		   TEEC_ORIGIN_TRUSTED_APP);
+	msg_run_ret(fx, "ALLOC PA 0", &m, &c, TEE_ERROR_OUT_OF_MEMORY,
+		    TEEC_ORIGIN_TRUSTED_APP);
 	assert_int_equal(c.rpcs, 1);
 	assert_int_equal(c.allocs, 1);
 	assert_int_equal(c.cmds + c.frees, 0);
@@ -2472,9 +2450,8 @@ static void sw_msg_rpc_alloc_failure_fails_the_rpc(void **state)
 	memcpy(before, sec, sizeof(before));
 	fx->alloc_mode = ALLOC_SECURE;
 	prep_sleep(&m, sess, SMCSIM_TA_SLEEP_CMD_SUSPEND, 1, 1);
-	msg_run(fx, "ALLOC secure PA", &m, &c, OPTEE_SMC_RETURN_OK);
-	expect_ret("ALLOC secure PA", &m, TEE_ERROR_OUT_OF_MEMORY,
-		   TEEC_ORIGIN_TRUSTED_APP);
+	msg_run_ret(fx, "ALLOC secure PA", &m, &c, TEE_ERROR_OUT_OF_MEMORY,
+		    TEEC_ORIGIN_TRUSTED_APP);
 	assert_int_equal(c.rpcs, 2);
 	assert_int_equal(c.trace[1], OPTEE_SMC_RETURN_RPC_FREE);
 	assert_int_equal(c.free_cookie, c.alloc_cookie);
@@ -2484,9 +2461,8 @@ static void sw_msg_rpc_alloc_failure_fails_the_rpc(void **state)
 	/* DRAM but not page aligned: refused and freed too (abi-facts 3.2). */
 	fx->alloc_mode = ALLOC_DRAM_UNALIGNED;
 	prep_sleep(&m, sess, SMCSIM_TA_SLEEP_CMD_SUSPEND, 1, 1);
-	msg_run(fx, "ALLOC DRAM + 8", &m, &c, OPTEE_SMC_RETURN_OK);
-	expect_ret("ALLOC DRAM + 8", &m, TEE_ERROR_OUT_OF_MEMORY,
-		   TEEC_ORIGIN_TRUSTED_APP);
+	msg_run_ret(fx, "ALLOC DRAM + 8", &m, &c, TEE_ERROR_OUT_OF_MEMORY,
+		    TEEC_ORIGIN_TRUSTED_APP);
 	assert_int_equal(c.frees, 1);
 	assert_int_equal(c.free_cookie, c.alloc_cookie);
 	assert_int_equal(c.cmds, 0);
@@ -2496,8 +2472,8 @@ static void sw_msg_rpc_alloc_failure_fails_the_rpc(void **state)
 	/* Nothing sticks: the next call allocates normally. */
 	fx->alloc_mode = ALLOC_DRAM;
 	prep_sleep(&m, sess, SMCSIM_TA_SLEEP_CMD_SUSPEND, 1, 1);
-	msg_run(fx, "ALLOC ok again", &m, &c, OPTEE_SMC_RETURN_OK);
-	expect_ret("ALLOC ok again", &m, TEE_SUCCESS, TEEC_ORIGIN_TRUSTED_APP);
+	msg_run_ret(fx, "ALLOC ok again", &m, &c, TEE_SUCCESS,
+		    TEEC_ORIGIN_TRUSTED_APP);
 	assert_int_equal(c.rpcs, 3);
 	close_ok(fx, &m, sess);
 	world_serves(fx);
@@ -2864,28 +2840,27 @@ static void sw_msg_panic_ta_session_is_dead(void **state)
 	sess = open_ok(fx, &m, &u, OPTEE_MSG_LOGIN_PUBLIC);
 
 	prep_invoke(&m, sess, SMCSIM_TA_PANIC_CMD_OK, 0);
-	msg_run(fx, "PANIC TA ok", &m, &c, OPTEE_SMC_RETURN_OK);
-	expect_ret("PANIC TA ok", &m, TEE_SUCCESS, TEEC_ORIGIN_TRUSTED_APP);
+	msg_run_ret(fx, "PANIC TA ok", &m, &c, TEE_SUCCESS,
+		    TEEC_ORIGIN_TRUSTED_APP);
 
 	prep_invoke(&m, sess, SMCSIM_TA_PANIC_CMD_PANIC, 0);
-	msg_run(fx, "PANIC", &m, &c, OPTEE_SMC_RETURN_OK);
-	expect_ret("PANIC", &m, TEE_ERROR_TARGET_DEAD, TEEC_ORIGIN_TEE);
+	msg_run_ret(fx, "PANIC", &m, &c, TEE_ERROR_TARGET_DEAD,
+		    TEEC_ORIGIN_TEE);
 	expect_all_free(fx, "after the panic");
 
 	for (i = 0; i < 3; i++) {
 		prep_invoke(&m, sess, i == 1 ? SMCSIM_TA_PANIC_CMD_PANIC :
 					       SMCSIM_TA_PANIC_CMD_OK, 0);
-		msg_run(fx, "dead session", &m, &c, OPTEE_SMC_RETURN_OK);
-		expect_ret("dead session", &m, TEE_ERROR_TARGET_DEAD,
-			   TEEC_ORIGIN_TEE);
+		msg_run_ret(fx, "dead session", &m, &c, TEE_ERROR_TARGET_DEAD,
+			    TEEC_ORIGIN_TEE);
 	}
 	assert_int_equal(smcsim_sw_session_count(fx->sw), 1);
 
 	/* Other sessions of the same TA are alive. */
 	other = open_ok(fx, &m, &u, OPTEE_MSG_LOGIN_PUBLIC);
 	prep_invoke(&m, other, SMCSIM_TA_PANIC_CMD_OK, 0);
-	msg_run(fx, "second session", &m, &c, OPTEE_SMC_RETURN_OK);
-	expect_ret("second session", &m, TEE_SUCCESS, TEEC_ORIGIN_TRUSTED_APP);
+	msg_run_ret(fx, "second session", &m, &c, TEE_SUCCESS,
+		    TEEC_ORIGIN_TRUSTED_APP);
 	close_ok(fx, &m, other);
 
 	close_ok(fx, &m, sess);
@@ -2947,8 +2922,8 @@ static void sw_msg_register_shm_over_two_list_pages(void **state)
 	set_rmem(&m.arg->params[0], OPTEE_MSG_ATTR_TYPE_RMEM_OUTPUT, cookie,
 		 roffs, rlen);
 	set_value(&m.arg->params[1], OPTEE_MSG_ATTR_TYPE_VALUE_INPUT, 0x5A, 0);
-	msg_run(fx, "FILL RMEM", &m, &c, OPTEE_SMC_RETURN_OK);
-	expect_ret("FILL RMEM", &m, TEE_SUCCESS, TEEC_ORIGIN_TRUSTED_APP);
+	msg_run_ret(fx, "FILL RMEM", &m, &c, TEE_SUCCESS,
+		    TEEC_ORIGIN_TRUSTED_APP);
 	assert_int_equal(m.arg->params[0].u.rmem.size, rlen);
 	assert_int_equal(m.arg->params[0].u.rmem.offs, roffs);
 	assert_int_equal(m.arg->params[0].u.rmem.shm_ref, cookie);
@@ -2975,14 +2950,13 @@ static void sw_msg_register_shm_over_two_list_pages(void **state)
 		 size);
 	set_value(&m.arg->params[1], OPTEE_MSG_ATTR_TYPE_VALUE_INPUT, 0x11, 0);
 	set_value(&m.arg->params[2], OPTEE_MSG_ATTR_TYPE_VALUE_OUTPUT, 0, 0);
-	msg_run(fx, "CHECK RMEM", &m, &c, OPTEE_SMC_RETURN_OK);
-	expect_ret("CHECK RMEM", &m, TEE_SUCCESS, TEEC_ORIGIN_TRUSTED_APP);
+	msg_run_ret(fx, "CHECK RMEM", &m, &c, TEE_SUCCESS,
+		    TEEC_ORIGIN_TRUSTED_APP);
 	assert_int_equal(m.arg->params[2].u.value.a, 0);
 	/* One byte wrong in the second list page's range. */
 	*byte_at(va, offset, 550 * PAGE + 7) ^= 0x80;
-	msg_run(fx, "CHECK RMEM mismatch", &m, &c, OPTEE_SMC_RETURN_OK);
-	expect_ret("CHECK RMEM mismatch", &m, TEE_SUCCESS,
-		   TEEC_ORIGIN_TRUSTED_APP);
+	msg_run_ret(fx, "CHECK RMEM mismatch", &m, &c, TEE_SUCCESS,
+		    TEEC_ORIGIN_TRUSTED_APP);
 	assert_int_equal(m.arg->params[2].u.value.a, 1);
 	assert_int_equal(m.arg->params[2].u.value.b, 550 * PAGE + 7);
 
@@ -2994,9 +2968,8 @@ static void sw_msg_register_shm_over_two_list_pages(void **state)
 	set_rmem(&m.arg->params[0], OPTEE_MSG_ATTR_TYPE_RMEM_OUTPUT, cookie,
 		 size - 8, 9);
 	set_value(&m.arg->params[1], OPTEE_MSG_ATTR_TYPE_VALUE_INPUT, 0, 0);
-	msg_run(fx, "RMEM past the end", &m, &c, OPTEE_SMC_RETURN_OK);
-	expect_ret("RMEM past the end", &m, TEE_ERROR_SECURITY,
-		   TEEC_ORIGIN_TEE);
+	msg_run_ret(fx, "RMEM past the end", &m, &c, TEE_ERROR_SECURITY,
+		    TEEC_ORIGIN_TEE);
 	assert_int_equal(*byte_at(va, offset, size - 8),
 			 (uint8_t)(0x11 + size - 8));
 
@@ -3057,8 +3030,8 @@ static void sw_msg_register_shm_scattered_list_pages(void **state)
 	set_rmem(&m.arg->params[0], OPTEE_MSG_ATTR_TYPE_RMEM_OUTPUT, cookie, 0,
 		 size);
 	set_value(&m.arg->params[1], OPTEE_MSG_ATTR_TYPE_VALUE_INPUT, 0x5A, 0);
-	msg_run(fx, "FILL RMEM", &m, &c, OPTEE_SMC_RETURN_OK);
-	expect_ret("FILL RMEM", &m, TEE_SUCCESS, TEEC_ORIGIN_TRUSTED_APP);
+	msg_run_ret(fx, "FILL RMEM", &m, &c, TEE_SUCCESS,
+		    TEEC_ORIGIN_TRUSTED_APP);
 	for (i = 0; i < size; i++) {
 		uint8_t got = *byte_at(va, 0, i);
 
@@ -3118,9 +3091,8 @@ static void sw_msg_register_and_unregister_refusals(void **state)
 			 cookie, PAGE, 16);
 		set_value(&m.arg->params[1], OPTEE_MSG_ATTR_TYPE_VALUE_INPUT,
 			  0, 0);
-		msg_run(fx, "FILL, newest", &m, &c, OPTEE_SMC_RETURN_OK);
-		expect_ret("FILL, newest", &m, TEE_ERROR_SECURITY,
-			   TEEC_ORIGIN_TEE);
+		msg_run_ret(fx, "FILL, newest", &m, &c, TEE_ERROR_SECURITY,
+			    TEEC_ORIGIN_TEE);
 		assert_int_equal(unregister(fx, cookie), TEE_SUCCESS);
 		assert_int_equal(smcsim_sw_shm_count(fx->sw), 1);
 		/* Now the three-page one answers to the cookie. */
@@ -3129,9 +3101,8 @@ static void sw_msg_register_and_unregister_refusals(void **state)
 			 cookie, PAGE, 16);
 		set_value(&m.arg->params[1], OPTEE_MSG_ATTR_TYPE_VALUE_INPUT,
 			  0, 0);
-		msg_run(fx, "FILL, the older", &m, &c, OPTEE_SMC_RETURN_OK);
-		expect_ret("FILL, the older", &m, TEE_SUCCESS,
-			   TEEC_ORIGIN_TRUSTED_APP);
+		msg_run_ret(fx, "FILL, the older", &m, &c, TEE_SUCCESS,
+			    TEEC_ORIGIN_TRUSTED_APP);
 		close_ok(fx, &m, sess);
 	}
 
@@ -3221,10 +3192,8 @@ static void sw_msg_register_unregister_answers_as_optee(void **state)
 		set_tmem(&m.arg->params[0], bad_attrs[i], list_pa, PAGE);
 		m.arg->params[0].u.tmem.shm_ref = cookie;
 		m.arg->ret_origin = 0x77;
-		msg_run(fx, "REGISTER_SHM, other attr", &m, &c,
-			OPTEE_SMC_RETURN_OK);
-		expect_ret("REGISTER_SHM, other attr", &m,
-			   TEE_ERROR_BAD_PARAMETERS, 0x77);
+		msg_run_ret(fx, "REGISTER_SHM, other attr", &m, &c,
+			    TEE_ERROR_BAD_PARAMETERS, 0x77);
 		assert_false(smcsim_sw_shm_registered(fx->sw, cookie));
 	}
 	/* Two params, the first one right: refused too. */
@@ -3242,29 +3211,26 @@ static void sw_msg_register_unregister_answers_as_optee(void **state)
 		 list_pa, PAGE);
 	m.arg->params[0].u.tmem.shm_ref = cookie;
 	m.arg->ret_origin = 0x77;
-	msg_run(fx, "REGISTER_SHM", &m, &c, OPTEE_SMC_RETURN_OK);
-	expect_ret("REGISTER_SHM", &m, TEE_SUCCESS, 0x77);
+	msg_run_ret(fx, "REGISTER_SHM", &m, &c, TEE_SUCCESS, 0x77);
 	assert_true(smcsim_sw_shm_registered(fx->sw, cookie));
 
 	/* UNREGISTER of an unknown cookie: BAD_PARAMETERS, origin kept. */
 	msg_prep(&m, OPTEE_MSG_CMD_UNREGISTER_SHM, 1);
 	set_rmem(&m.arg->params[0], OPTEE_MSG_ATTR_TYPE_RMEM_INPUT,
 		 REGD_COOKIE(12), 0, 0);
-	msg_run(fx, "UNREGISTER unknown", &m, &c, OPTEE_SMC_RETURN_OK);
-	expect_ret("UNREGISTER unknown", &m, TEE_ERROR_BAD_PARAMETERS, 0);
+	msg_run_ret(fx, "UNREGISTER unknown", &m, &c, TEE_ERROR_BAD_PARAMETERS,
+		    0);
 	/* Any attribute: only the cookie counts. */
 	msg_prep(&m, OPTEE_MSG_CMD_UNREGISTER_SHM, 1);
 	set_rmem(&m.arg->params[0], OPTEE_MSG_ATTR_TYPE_VALUE_INPUT, cookie,
 		 0, 0);
 	m.arg->ret_origin = 0x77;
-	msg_run(fx, "UNREGISTER, value attr", &m, &c, OPTEE_SMC_RETURN_OK);
-	expect_ret("UNREGISTER, value attr", &m, TEE_SUCCESS, 0x77);
+	msg_run_ret(fx, "UNREGISTER, value attr", &m, &c, TEE_SUCCESS, 0x77);
 	assert_false(smcsim_sw_shm_registered(fx->sw, cookie));
 	/* No param: BAD_PARAMETERS from the TEE. */
 	msg_prep(&m, OPTEE_MSG_CMD_UNREGISTER_SHM, 0);
-	msg_run(fx, "UNREGISTER, no param", &m, &c, OPTEE_SMC_RETURN_OK);
-	expect_ret("UNREGISTER, no param", &m, TEE_ERROR_BAD_PARAMETERS,
-		   TEEC_ORIGIN_TEE);
+	msg_run_ret(fx, "UNREGISTER, no param", &m, &c,
+		    TEE_ERROR_BAD_PARAMETERS, TEEC_ORIGIN_TEE);
 	assert_int_equal(smcsim_phys_free_pages(fx->phys, list_pa, 1), 0);
 	assert_int_equal(smcsim_phys_free_pages(fx->phys, page, 1), 0);
 	world_serves(fx);
@@ -3291,31 +3257,29 @@ static void sw_msg_param_attrs_as_optee(void **state)
 	m.arg->params[0].attr |= OPTEE_MSG_ATTR_NONCONTIG;
 	m.arg->params[1].attr |= 3ULL << OPTEE_MSG_ATTR_CACHE_SHIFT;
 	m.arg->params[1].u.value.c = 0xC0FFEE;
-	msg_run(fx, "ADD, junk attr bits", &m, &c, OPTEE_SMC_RETURN_OK);
-	expect_ret("ADD, junk attr bits", &m, TEE_SUCCESS,
-		   TEEC_ORIGIN_TRUSTED_APP);
+	msg_run_ret(fx, "ADD, junk attr bits", &m, &c, TEE_SUCCESS,
+		    TEEC_ORIGIN_TRUSTED_APP);
 	assert_int_equal(m.arg->params[1].u.value.a, 42);
 	assert_int_equal(m.arg->params[1].u.value.c, 0xC0FFEE);
 	/* META on a call param: BAD_PARAMETERS from the TEE. */
 	prep_add(&m, sess, 40, 2);
 	m.arg->params[0].attr |= OPTEE_MSG_ATTR_META;
-	msg_run(fx, "ADD, META", &m, &c, OPTEE_SMC_RETURN_OK);
-	expect_ret("ADD, META", &m, TEE_ERROR_BAD_PARAMETERS, TEEC_ORIGIN_TEE);
+	msg_run_ret(fx, "ADD, META", &m, &c, TEE_ERROR_BAD_PARAMETERS,
+		    TEEC_ORIGIN_TEE);
 	/* A contiguous memref in DRAM outside the reserved shm: refused. */
 	assert_int_equal(smcsim_phys_alloc_pages(fx->phys, 1, &dram), 0);
 	prep_invoke(&m, sess, SMCSIM_TA_ECHO_CMD_FILL, 2);
 	set_tmem(&m.arg->params[0], OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT, dram, 64);
 	set_value(&m.arg->params[1], OPTEE_MSG_ATTR_TYPE_VALUE_INPUT, 0, 0);
-	msg_run(fx, "FILL, DRAM by address", &m, &c, OPTEE_SMC_RETURN_OK);
-	expect_ret("FILL, DRAM by address", &m, TEE_ERROR_BAD_PARAMETERS,
-		   TEEC_ORIGIN_TEE);
+	msg_run_ret(fx, "FILL, DRAM by address", &m, &c,
+		    TEE_ERROR_BAD_PARAMETERS, TEEC_ORIGIN_TEE);
 	/* The same in the reserved shm works. */
 	prep_invoke(&m, sess, SMCSIM_TA_ECHO_CMD_FILL, 2);
 	set_tmem(&m.arg->params[0], OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT,
 		 SHM_BASE + SHM_DATA, 64);
 	set_value(&m.arg->params[1], OPTEE_MSG_ATTR_TYPE_VALUE_INPUT, 0, 0);
-	msg_run(fx, "FILL, shm", &m, &c, OPTEE_SMC_RETURN_OK);
-	expect_ret("FILL, shm", &m, TEE_SUCCESS, TEEC_ORIGIN_TRUSTED_APP);
+	msg_run_ret(fx, "FILL, shm", &m, &c, TEE_SUCCESS,
+		    TEEC_ORIGIN_TRUSTED_APP);
 	assert_int_equal(smcsim_phys_free_pages(fx->phys, dram, 1), 0);
 	close_ok(fx, &m, sess);
 	world_serves(fx);
@@ -3344,24 +3308,22 @@ static void sw_msg_memrefs_into_secure_memory_refused(void **state)
 	set_tmem(&m.arg->params[0], OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT, SEC_BASE,
 		 sizeof(before));
 	set_value(&m.arg->params[1], OPTEE_MSG_ATTR_TYPE_VALUE_INPUT, 0, 0);
-	msg_run(fx, "FILL secure", &m, &c, OPTEE_SMC_RETURN_OK);
-	expect_ret("FILL secure", &m, TEE_ERROR_BAD_PARAMETERS, TEEC_ORIGIN_TEE);
+	msg_run_ret(fx, "FILL secure", &m, &c, TEE_ERROR_BAD_PARAMETERS,
+		    TEEC_ORIGIN_TEE);
 	assert_memory_equal(sec, before, sizeof(before));
 	/* Starting in DRAM and running into... the end of DRAM. */
 	set_tmem(&m.arg->params[0], OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT,
 		 DRAM_BASE + SMCSIM_PHYS_DEFAULT_DRAM_SIZE - 16, 32);
-	msg_run(fx, "FILL past DRAM", &m, &c, OPTEE_SMC_RETURN_OK);
-	expect_ret("FILL past DRAM", &m, TEE_ERROR_BAD_PARAMETERS,
-		   TEEC_ORIGIN_TEE);
+	msg_run_ret(fx, "FILL past DRAM", &m, &c, TEE_ERROR_BAD_PARAMETERS,
+		    TEEC_ORIGIN_TEE);
 	/* Reading secure memory as an input is refused as well. */
 	prep_invoke(&m, sess, SMCSIM_TA_ECHO_CMD_ECHO, 3);
 	set_tmem(&m.arg->params[0], OPTEE_MSG_ATTR_TYPE_TMEM_INPUT, SEC_BASE, 16);
 	set_tmem(&m.arg->params[1], OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT,
 		 SHM_BASE + SHM_DATA, 16);
 	set_value(&m.arg->params[2], OPTEE_MSG_ATTR_TYPE_VALUE_OUTPUT, 0, 0);
-	msg_run(fx, "ECHO from secure", &m, &c, OPTEE_SMC_RETURN_OK);
-	expect_ret("ECHO from secure", &m, TEE_ERROR_BAD_PARAMETERS,
-		   TEEC_ORIGIN_TEE);
+	msg_run_ret(fx, "ECHO from secure", &m, &c, TEE_ERROR_BAD_PARAMETERS,
+		    TEEC_ORIGIN_TEE);
 	/* A NONCONTIG TMEM whose list names a secure page. */
 	{
 		uint64_t list_pa;
@@ -3378,9 +3340,8 @@ static void sw_msg_memrefs_into_secure_memory_refused(void **state)
 			 OPTEE_MSG_ATTR_NONCONTIG, list_pa, 64);
 		set_value(&m.arg->params[1], OPTEE_MSG_ATTR_TYPE_VALUE_INPUT, 0,
 			  0);
-		msg_run(fx, "FILL noncontig secure", &m, &c, OPTEE_SMC_RETURN_OK);
-		expect_ret("FILL noncontig secure", &m, TEE_ERROR_BAD_PARAMETERS,
-			   TEEC_ORIGIN_TEE);
+		msg_run_ret(fx, "FILL noncontig secure", &m, &c,
+			    TEE_ERROR_BAD_PARAMETERS, TEEC_ORIGIN_TEE);
 	}
 	assert_memory_equal(sec, before, sizeof(before));
 
@@ -3390,29 +3351,24 @@ static void sw_msg_memrefs_into_secure_memory_refused(void **state)
 	set_value(&m.arg->params[1], OPTEE_MSG_ATTR_TYPE_VALUE_INPUT, 0, 0);
 	set_rmem(&m.arg->params[0], OPTEE_MSG_ATTR_TYPE_RMEM_OUTPUT,
 		 REGD_COOKIE(9), 0, 16);
-	msg_run(fx, "RMEM unknown cookie", &m, &c, OPTEE_SMC_RETURN_OK);
-	expect_ret("RMEM unknown cookie", &m, TEE_ERROR_BAD_PARAMETERS,
-		   TEEC_ORIGIN_TEE);
+	msg_run_ret(fx, "RMEM unknown cookie", &m, &c, TEE_ERROR_BAD_PARAMETERS,
+		    TEEC_ORIGIN_TEE);
 	set_rmem(&m.arg->params[0], OPTEE_MSG_ATTR_TYPE_RMEM_OUTPUT, cookie,
 		 PAGE - 16, 17);
-	msg_run(fx, "RMEM offs + size > size", &m, &c, OPTEE_SMC_RETURN_OK);
-	expect_ret("RMEM offs + size > size", &m, TEE_ERROR_SECURITY,
-		   TEEC_ORIGIN_TEE);
+	msg_run_ret(fx, "RMEM offs + size > size", &m, &c, TEE_ERROR_SECURITY,
+		    TEEC_ORIGIN_TEE);
 	set_rmem(&m.arg->params[0], OPTEE_MSG_ATTR_TYPE_RMEM_OUTPUT, cookie,
 		 PAGE + 1, 0);
-	msg_run(fx, "RMEM offs > size", &m, &c, OPTEE_SMC_RETURN_OK);
-	expect_ret("RMEM offs > size", &m, TEE_ERROR_SECURITY,
-		   TEEC_ORIGIN_TEE);
+	msg_run_ret(fx, "RMEM offs > size", &m, &c, TEE_ERROR_SECURITY,
+		    TEEC_ORIGIN_TEE);
 	set_rmem(&m.arg->params[0], OPTEE_MSG_ATTR_TYPE_RMEM_OUTPUT, cookie, 16,
 		 UINT64_MAX - 8);
-	msg_run(fx, "RMEM size wraps", &m, &c, OPTEE_SMC_RETURN_OK);
-	expect_ret("RMEM size wraps", &m, TEE_ERROR_SECURITY,
-		   TEEC_ORIGIN_TEE);
+	msg_run_ret(fx, "RMEM size wraps", &m, &c, TEE_ERROR_SECURITY,
+		    TEEC_ORIGIN_TEE);
 	set_rmem(&m.arg->params[0], OPTEE_MSG_ATTR_TYPE_RMEM_OUTPUT, cookie,
 		 PAGE - 16, 16);
-	msg_run(fx, "RMEM up to the end", &m, &c, OPTEE_SMC_RETURN_OK);
-	expect_ret("RMEM up to the end", &m, TEE_SUCCESS,
-		   TEEC_ORIGIN_TRUSTED_APP);
+	msg_run_ret(fx, "RMEM up to the end", &m, &c, TEE_SUCCESS,
+		    TEEC_ORIGIN_TRUSTED_APP);
 
 	/*
 	 * NULL memrefs with a size: the TA gets them with size 0 (OP-TEE's
@@ -3421,25 +3377,24 @@ static void sw_msg_memrefs_into_secure_memory_refused(void **state)
 	prep_invoke(&m, sess, SMCSIM_TA_ECHO_CMD_FILL, 2);
 	set_tmem(&m.arg->params[0], OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT, 0, 100);
 	set_value(&m.arg->params[1], OPTEE_MSG_ATTR_TYPE_VALUE_INPUT, 0, 0);
-	msg_run(fx, "FILL NULL", &m, &c, OPTEE_SMC_RETURN_OK);
-	expect_ret("FILL NULL", &m, TEE_SUCCESS, TEEC_ORIGIN_TRUSTED_APP);
+	msg_run_ret(fx, "FILL NULL", &m, &c, TEE_SUCCESS,
+		    TEEC_ORIGIN_TRUSTED_APP);
 	assert_int_equal(m.arg->params[0].u.tmem.size, 0);
 	prep_invoke(&m, sess, SMCSIM_TA_ECHO_CMD_ECHO, 3);
 	set_tmem(&m.arg->params[0], OPTEE_MSG_ATTR_TYPE_TMEM_INPUT,
 		 SHM_BASE + SHM_DATA, 16);
 	set_tmem(&m.arg->params[1], OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT, 0, 64);
 	set_value(&m.arg->params[2], OPTEE_MSG_ATTR_TYPE_VALUE_OUTPUT, 0, 0);
-	msg_run(fx, "ECHO to NULL", &m, &c, OPTEE_SMC_RETURN_OK);
-	expect_ret("ECHO to NULL", &m, TEE_ERROR_SHORT_BUFFER,
-		   TEEC_ORIGIN_TRUSTED_APP);
+	msg_run_ret(fx, "ECHO to NULL", &m, &c, TEE_ERROR_SHORT_BUFFER,
+		    TEEC_ORIGIN_TRUSTED_APP);
 	assert_int_equal(m.arg->params[1].u.tmem.size, 16);
 	/* Nothing to NULL: fine. */
 	prep_invoke(&m, sess, SMCSIM_TA_ECHO_CMD_ECHO, 3);
 	set_tmem(&m.arg->params[0], OPTEE_MSG_ATTR_TYPE_TMEM_INPUT, 0, 0);
 	set_tmem(&m.arg->params[1], OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT, 0, 0);
 	set_value(&m.arg->params[2], OPTEE_MSG_ATTR_TYPE_VALUE_OUTPUT, 7, 7);
-	msg_run(fx, "ECHO NULL to NULL", &m, &c, OPTEE_SMC_RETURN_OK);
-	expect_ret("ECHO NULL to NULL", &m, TEE_SUCCESS, TEEC_ORIGIN_TRUSTED_APP);
+	msg_run_ret(fx, "ECHO NULL to NULL", &m, &c, TEE_SUCCESS,
+		    TEEC_ORIGIN_TRUSTED_APP);
 	assert_int_equal(m.arg->params[1].u.tmem.size, 0);
 	assert_int_equal(m.arg->params[2].u.value.a, 0);
 

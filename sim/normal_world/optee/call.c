@@ -6,7 +6,7 @@
  *     threads GET_THREAD_COUNT reported, or wait; after ETHREAD_LIMIT they
  *     wait too, and each leaving caller wakes one waiter, a system-thread
  *     one first, passing the token on if it was woken itself meanwhile
- *     (abi-facts.md 7a); unlike Linux, a caller asleep in the queue is
+ *     (docs/abi.md section 8.2); unlike Linux, a caller asleep in the queue is
  *     preferred to one that runs or was woken already;
  *  2. the message-argument cache: pages of optee_msg_arg slots, private
  *     (one per page, sent by PA) or shared (registered, several per page,

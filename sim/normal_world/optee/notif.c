@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * Notification keys (after Linux's drivers/tee/optee/notif.c, abi-facts.md
- * section 7b): a secure thread that must block waits here, in an RPC
+ * Notification keys (after Linux's drivers/tee/optee/notif.c, docs/abi.md
+ * section 9.3): a secure thread that must block waits here, in an RPC
  * NOTIFICATION WAIT, until its key is sent, either by another secure
  * thread (RPC NOTIFICATION SEND) or as an async value fetched by the
  * interrupt's top half.

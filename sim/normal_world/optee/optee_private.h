@@ -57,7 +57,7 @@ struct optee_call_waiter {
 };
 
 /**
- * struct optee_call_queue - callers of yielding calls (abi-facts.md 7a)
+ * struct optee_call_queue - callers of yielding calls (docs/abi.md section 8.2)
  * @mutex:		protects every field
  * @waiters:		every caller between wait_init and wait_final
  * @total_thread_count:	secure threads (GET_THREAD_COUNT), 0 = unknown:

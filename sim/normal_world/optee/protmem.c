@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * OP-TEE protected memory (after Linux's drivers/tee/optee/protmem.c and the
- * protmem parts of smc_abi.c, abi-facts.md sections 5.4 and 7f): the heap
+ * protmem parts of smc_abi.c, docs/abi.md section 11): the heap
  * the driver registers, backed by the static range GET_PROTMEM_CONFIG
  * reports, or by a dynamic pool that lends normal memory to the secure
  * world (LEND_PROTMEM) while it has buffers and reclaims it after the last.

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * RPC commands from the secure world (after Linux's optee/rpc.c,
- * abi-facts.md section 6): the kernel serves GET_TIME, SUSPEND,
+ * docs/abi.md section 7): the kernel serves GET_TIME, SUSPEND,
  * NOTIFICATION, and SHM_ALLOC and SHM_FREE (application memory through the
  * supplicant); everything else goes to the supplicant as TEE params
  * (supp.c).
@@ -236,7 +236,8 @@ static void rpc_suspend(struct optee_msg_arg *arg)
 }
 
 /*
- * NOTIFICATION: a secure thread waits for a key or sends one (section 7b).
+ * NOTIFICATION: a secure thread waits for a key or sends one (docs/abi.md
+ * section 9.3).
  * A timeout is TEE_ERROR_TIMEOUT; any other failure BAD_PARAMETERS, as in
  * Linux.
  */

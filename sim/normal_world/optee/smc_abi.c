@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * The OP-TEE driver's SMC ABI: probe and remove (after Linux's
- * drivers/tee/optee/smc_abi.c, abi-facts.md section 7g).
+ * drivers/tee/optee/smc_abi.c, docs/abi.md section 12.1).
  *
  * Sections:
  *   1. queries of the firmware (UID, revisions, thread count, capabilities)

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * The supplicant request queue (after Linux's drivers/tee/optee/supp.c in
- * its newest form, abi-facts.md section 7d, and the review of seed 004).
+ * its newest form, docs/abi.md section 7.3, and the review of seed 004).
  *
  * An RPC the kernel cannot serve becomes a request: it gets an id, joins a
  * FIFO and its thread (the normal-world caller whose secure thread made
@@ -99,18 +99,6 @@ void optee_supp_uninit(struct optee_supp *supp)
 	rt_mutex_destroy(&supp->mutex);
 }
 
-static bool param_is_memref(const struct tee_param *p)
-{
-	switch (p->attr & TEE_IOCTL_PARAM_ATTR_TYPE_MASK) {
-	case TEE_IOCTL_PARAM_ATTR_TYPE_MEMREF_INPUT:
-	case TEE_IOCTL_PARAM_ATTR_TYPE_MEMREF_OUTPUT:
-	case TEE_IOCTL_PARAM_ATTR_TYPE_MEMREF_INOUT:
-		return true;
-	default:
-		return false;
-	}
-}
-
 /*
  * Move the shm references RECV took out of @req into @held (room for
  * OPTEE_SUPP_MAX_PARAMS more). Caller holds supp->mutex; the puts happen
@@ -126,7 +114,8 @@ static size_t supp_req_steal_shm(struct optee_supp_req *req,
 	if (!req->shm_held)
 		return 0;
 	for (n = 0; n < req->num_params; n++)
-		if (param_is_memref(req->param + n) && req->param[n].u.memref.shm)
+		if (tee_param_is_memref(req->param + n) &&
+		    req->param[n].u.memref.shm)
 			held[k++] = req->param[n].u.memref.shm;
 	req->shm_held = false;
 	return k;
@@ -393,7 +382,7 @@ static int supp_recv(struct optee_supp *supp, struct tee_context *ctx,
 			if (!num_meta)
 				supp->req_id = req->id;
 			for (n = 0; n < req->num_params; n++)
-				if (param_is_memref(req->param + n) &&
+				if (tee_param_is_memref(req->param + n) &&
 				    req->param[n].u.memref.shm)
 					tee_shm_get(req->param[n].u.memref.shm);
 			req->shm_held = true;

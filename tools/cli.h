@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * What the command-line programs (tools/smcsim.c, daemon/smcsimd.c) share:
+ * a simulated machine (memory, the secure world, the OP-TEE driver probed
+ * on it) and the trace their --trace/--quiet options choose.
+ */
+#ifndef SMCSIM_TOOLS_CLI_H
+#define SMCSIM_TOOLS_CLI_H
+
+#include <stdbool.h>
+
+#include <smcsim/invoke.h>
+#include <smcsim/optee.h>
+#include <smcsim/phys.h>
+#include <smcsim/secure_world.h>
+#include <smcsim/tee_core.h>
+
+/**
+ * struct cli_machine - one simulated machine
+ * @phys:	its memory
+ * @sw:		the secure world
+ * @trace:	the SMC-counting wrapper between driver and secure world
+ *		(with @counted)
+ * @cls:	the tee class the driver's devices join
+ * @optee:	the driver (NULL before cli_machine_probe() and after
+ *		cli_machine_remove())
+ */
+struct cli_machine {
+	struct smcsim_phys *phys;
+	struct smcsim_sw *sw;
+	struct smcsim_trace trace;
+	bool counted;
+	struct tee_class cls;
+	struct optee *optee;
+};
+
+/**
+ * cli_machine_world() - the memory of @pcfg, a secure world of @scfg on it
+ * and the tee class
+ * @scfg:	the secure world's configuration; its @phys is set here
+ * @what:	on error, what failed: "memory map" or "secure world"
+ *
+ * Return: 0, or -errno with nothing left to stop.
+ */
+int cli_machine_world(struct cli_machine *m,
+		      const struct smcsim_phys_config *pcfg,
+		      struct smcsim_sw_config *scfg, const char **what);
+
+/**
+ * cli_machine_probe() - the driver, probed on the world
+ * @profile, @log: the driver's (struct optee_probe_cfg)
+ * @count:	reach the secure world through @m->trace, which counts SMCs
+ *
+ * Return: 0, or optee_probe()'s -errno (the world stays:
+ * cli_machine_stop()).
+ */
+int cli_machine_probe(struct cli_machine *m, enum smcsim_abi_profile profile,
+		      bool log, bool count);
+
+/** cli_machine_remove() - remove the driver (if it is there) */
+void cli_machine_remove(struct cli_machine *m);
+
+/**
+ * cli_machine_stop() - the driver, the secure world, the memory: all that
+ * cli_machine_world() and cli_machine_probe() set up
+ */
+void cli_machine_stop(struct cli_machine *m);
+
+/**
+ * cli_trace_kinds() - parse @arg, the value of option @opt, into *@kinds
+ * (smcsim_tev_parse_kinds()). Return: 0, or 2 (said on stderr, with @prog)
+ */
+int cli_trace_kinds(const char *prog, const char *opt, const char *arg,
+		    unsigned int *kinds);
+
+/**
+ * cli_trace_start() - start the trace the options chose
+ * @prog:	the program's name, for the error message
+ * @path:	--trace's file, or NULL: stdout, as text
+ * @kinds:	--trace-kinds' mask (0: all)
+ * @quiet:	no trace on stdout
+ *
+ * SMCSIM_TRACE in the environment, when set, already chose. Return: 0,
+ * or 2 (a bad request, said on stderr).
+ */
+int cli_trace_start(const char *prog, const char *path, unsigned int kinds,
+		    bool quiet);
+
+#endif /* SMCSIM_TOOLS_CLI_H */
