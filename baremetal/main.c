@@ -10,13 +10,19 @@
  *   map=FILE      the memory map (memmap.c), read over semihosting: required
  *   mode=MODE     all (default: probe, then the suite), probe, raw (every
  *                 raw fast call with x0..x7 in and out, for the facts),
- *                 fault (read the map's secure memory: the exception
- *                 report, exit BM_EXIT_EXCEPTION)
+ *                 converse (the conversation of tests/conformance's
+ *                 conf_converse(): the driver's decoded trace in the
+ *                 simulator's text format, which `smcsim converse` prints
+ *                 from the simulator; the exit status 0 when it went
+ *                 through), fault (read the map's secure memory: the
+ *                 exception report, exit BM_EXIT_EXCEPTION)
  *   filter=TEXT   run only the cases whose name contains TEXT
  *   gicd=ADDR     GIC distributor, to poll the notification SPI's pending
  *                 bit (notif_poll.c); without it the line ticks
  *   intid=N       the notification interrupt (INTID; SPI 219 is 251)
- *   trace         print every SMC the driver makes
+ *   trace         the suite's decoded trace on stdout, in the simulator's
+ *                 text format, of the kinds the normal world sees (smc,
+ *                 call, queue, irq: CONF_CONVERSE_KINDS)
  *
  * With no secure firmware (smc UNDEFINED at EL1) or a Trusted OS that is
  * not OP-TEE, it says "no OP-TEE" and exits 0.
@@ -31,6 +37,7 @@
 #include <smcsim/phys.h>
 #include <smcsim/probe_print.h>
 #include <smcsim/rt.h>
+#include <smcsim/trace.h>
 
 #include "bm.h"
 #include "conf.h"
@@ -70,8 +77,10 @@ static int parse_args(int argc, char **argv, struct bm_args *a)
 		}
 	}
 	if (strcmp(a->mode, "all") && strcmp(a->mode, "probe") &&
-	    strcmp(a->mode, "raw") && strcmp(a->mode, "fault")) {
-		printf("# mode=all|probe|raw|fault, not '%s'\n", a->mode);
+	    strcmp(a->mode, "raw") && strcmp(a->mode, "fault") &&
+	    strcmp(a->mode, "converse")) {
+		printf("# mode=all|probe|raw|converse|fault, not '%s'\n",
+		       a->mode);
 		return -1;
 	}
 	return 0;
@@ -136,7 +145,6 @@ int main(int argc, char **argv)
 {
 	struct smcsim_phys_config cfg;
 	struct smcsim_irq *irq = NULL;
-	struct smcsim_trace trace;
 	struct smcsim_invoke inv;
 	struct conf_target t;
 	struct smcsim_phys *phys;
@@ -181,7 +189,10 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	inv = smcsim_invoke_smc();
-	smcsim_probe_print(&inv, stdout, "# ");
+	/* The conversation starts from the firmware as it booted, as the
+	 * simulator's does from a new world: no call before it. */
+	if (strcmp(a.mode, "converse"))
+		smcsim_probe_print(&inv, stdout, "# ");
 	if (!strcmp(a.mode, "probe"))
 		return 0;
 	if (!strcmp(a.mode, "raw")) {
@@ -209,15 +220,28 @@ int main(int argc, char **argv)
 		.phys = phys,
 		.notif_irq = irq,
 	};
+	if (!strcmp(a.mode, "converse")) {
+		/* Nothing else on stdout between its markers. */
+		rc = conf_converse(&t, stdout);
+		fails = rc ? 1 : 0;
+		goto out;
+	}
 	if (a.trace) {
-		smcsim_trace_init(&trace, smcsim_invoke_smc(), stdout);
-		t.invoke = smcsim_trace_invoke(&trace);
+		const struct smcsim_tracer_cfg tcfg = {
+			.kinds = CONF_CONVERSE_KINDS,
+			.stream = stdout,
+			.fmt = SMCSIM_TRACE_TEXT,
+		};
+
+		rc = smcsim_tracer_start(&tcfg);
+		if (rc)
+			printf("# trace: %d\n", rc);
 	}
 	t0 = rt_platform_now_ms();
 	fails = conf_run(&t, a.filter);
 	printf("# suite: %llu ms\n", (unsigned long long)(rt_platform_now_ms() - t0));
-	if (a.trace)
-		smcsim_trace_fini(&trace);
+	smcsim_tracer_stop();
+out:
 	bm_notif_poll_stop();
 	printf("# notification line raised %lu time(s)\n", bm_notif_poll_raised());
 	smcsim_phys_destroy(phys);

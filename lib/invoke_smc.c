@@ -6,8 +6,14 @@
  * corrupt x4..x17 (SMCCC 1.0 lets it; 1.1+ preserves x4..x17 only when
  * the caller knows it), so they are declared clobbered, with "memory":
  * the call reads and writes shared buffers the compiler cannot see.
+ *
+ * Each call is an SMC event of the decoded trace (include/smcsim/trace.h),
+ * as at the sim backend, so a firmware run prints its conversation in the
+ * simulator's format. (Under tests/helpers/smc_trap, whose backend is
+ * usually the sim one, a traced SMC is therefore recorded twice.)
  */
 #include <smcsim/invoke.h>
+#include <smcsim/trace.h>
 
 #if defined(__aarch64__)
 
@@ -36,13 +42,29 @@
 		res->a3 = r3;						\
 	} while (0)
 
+/* The SMC events around the instruction, when that kind is traced. */
+#define SMCSIM_SMCCC_TRACED(insn)					\
+	do {								\
+		if (smcsim_tracing(SMCSIM_TEV_SMC)) {			\
+			const unsigned long in[8] = { a0, a1, a2, a3,	\
+						      a4, a5, a6, a7 };	\
+									\
+			smcsim_tev_smc(in, NULL);			\
+			SMCSIM_SMCCC_ASM(insn);				\
+			smcsim_tev_smc(in, (const unsigned long[4]){	\
+				res->a0, res->a1, res->a2, res->a3 });	\
+		} else {						\
+			SMCSIM_SMCCC_ASM(insn);				\
+		}							\
+	} while (0)
+
 static void smc_invoke(void *ctx, unsigned long a0, unsigned long a1,
 		       unsigned long a2, unsigned long a3, unsigned long a4,
 		       unsigned long a5, unsigned long a6, unsigned long a7,
 		       struct arm_smccc_res *res)
 {
 	(void)ctx;
-	SMCSIM_SMCCC_ASM("smc");
+	SMCSIM_SMCCC_TRACED("smc");
 }
 
 static void hvc_invoke(void *ctx, unsigned long a0, unsigned long a1,
@@ -51,7 +73,7 @@ static void hvc_invoke(void *ctx, unsigned long a0, unsigned long a1,
 		       struct arm_smccc_res *res)
 {
 	(void)ctx;
-	SMCSIM_SMCCC_ASM("hvc");
+	SMCSIM_SMCCC_TRACED("hvc");
 }
 
 struct smcsim_invoke smcsim_invoke_smc(void)

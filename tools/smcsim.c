@@ -33,6 +33,13 @@
  *       threads, async notifications; the map of that machine unless --map
  *       says otherwise): the same text the bare-metal image prints from
  *       real firmware (tools/dev demo --firmware shows both).
+ *   smcsim converse [--map FILE|qemu_v8]
+ *       The conversation (tests/conformance, conf_converse()): probe, sessions
+ *       to the device and invoke-tests PTAs, PARAMS and GET_DEVICES, close,
+ *       remove, as the decoded trace's text of the kinds the normal world
+ *       sees (smc, call, queue, irq), against the same simulated firmware as
+ *       `probe`. The BL33 image's mode=converse prints the same from real
+ *       firmware; tools/dev firmware diffs the two.
  *   smcsim decode VALUE...
  *       Name register values: as a function ID and as a result.
  *   smcsim decode --msg|--rpc [--answer] HEX
@@ -49,7 +56,7 @@
  *  2. the demo: the world, its trace, the det run
  *  3. decode
  *  4. trace
- *  5. probe
+ *  5. probe, converse
  *  6. TA files
  */
 #include <errno.h>
@@ -73,6 +80,7 @@
 #include <smcsim/trace.h>
 
 #include "cli.h"
+#include "conf.h"
 
 static void usage(FILE *f)
 {
@@ -81,6 +89,7 @@ static void usage(FILE *f)
 		"                   [--protmem static|dynamic] [--seed N] [--map FILE|qemu_v8]\n"
 		"                   [--callers N] [--trace FILE[.json|.txt]] [--trace-kinds LIST] [--quiet]\n"
 		"       smcsim probe [--map FILE|qemu_v8] [--threads N]\n"
+		"       smcsim converse [--map FILE|qemu_v8]\n"
 		"       smcsim trace [--format text|lines|json] [--kinds LIST] FILE\n"
 		"       smcsim decode VALUE...\n"
 		"       smcsim decode --msg|--rpc [--answer] HEX\n"
@@ -786,7 +795,38 @@ static int trace_cmd(int argc, char **argv)
 	return rc || bad ? 1 : 0;
 }
 
-/* ---- 5. probe ---------------------------------------------------------- */
+/* ---- 5. probe, converse ------------------------------------------------ */
+
+/*
+ * The simulated firmware: the map @map ("qemu_v8": the preset, else a map
+ * file), a secure world built like the firmware the project runs against
+ * (smcsim_sw_config_qemu_v8(), its build id included) with @threads.
+ * Return: 0, or the exit status (said on stderr).
+ */
+static int fw_machine(struct cli_machine *m, const char *map,
+		      unsigned int threads)
+{
+	struct smcsim_phys_config pcfg;
+	struct smcsim_sw_config swcfg;
+	const char *what;
+	char err[256];
+	int rc;
+
+	if (!strcmp(map, "qemu_v8")) {
+		smcsim_phys_config_qemu_v8(&pcfg);
+	} else if (smcsim_phys_config_load(map, &pcfg, err, sizeof(err))) {
+		fprintf(stderr, "smcsim: memory map %s\n", err);
+		return 2;
+	}
+	smcsim_sw_config_qemu_v8(&swcfg, NULL);
+	swcfg.num_threads = threads;
+	rc = cli_machine_world(m, &pcfg, &swcfg, &what);
+	if (rc) {
+		fprintf(stderr, "smcsim: %s: %s\n", what, strerror(-rc));
+		return 1;
+	}
+	return 0;
+}
 
 static int probe(int argc, char **argv)
 {
@@ -796,14 +836,10 @@ static int probe(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct smcsim_phys_config pcfg;
-	struct smcsim_sw_config swcfg;
 	struct smcsim_invoke inv;
 	struct cli_machine m;
 	const char *map = "qemu_v8";
-	const char *what;
 	unsigned int threads = 2;
-	char err[256];
 	int rc, c;
 
 	while ((c = getopt_long(argc, argv, "M:t:h", opts, NULL)) != -1) {
@@ -822,24 +858,58 @@ static int probe(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (!strcmp(map, "qemu_v8")) {
-		smcsim_phys_config_qemu_v8(&pcfg);
-	} else if (smcsim_phys_config_load(map, &pcfg, err, sizeof(err))) {
-		fprintf(stderr, "smcsim: memory map %s\n", err);
-		return 2;
-	}
-	/* The firmware's build, its build id included. */
-	smcsim_sw_config_qemu_v8(&swcfg, NULL);
-	swcfg.num_threads = threads;
-	rc = cli_machine_world(&m, &pcfg, &swcfg, &what);
-	if (rc) {
-		fprintf(stderr, "smcsim: %s: %s\n", what, strerror(-rc));
-		return 1;
-	}
+	rc = fw_machine(&m, map, threads);
+	if (rc)
+		return rc;
 	inv = smcsim_invoke_sim(m.sw);
 	smcsim_probe_print(&inv, stdout, "");
 	cli_machine_stop(&m);
 	return 0;
+}
+
+/* smcsim converse [--map FILE|qemu_v8] */
+static int converse(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "map", required_argument, NULL, 'M' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct conf_target t;
+	struct cli_machine m;
+	const char *map = "qemu_v8";
+	int rc, c;
+
+	while ((c = getopt_long(argc, argv, "M:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'M':
+			map = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind < argc) {
+		usage(stderr);
+		return 2;
+	}
+	/* The firmware's 2 threads: build facts are the preset's. */
+	rc = fw_machine(&m, map, 2);
+	if (rc)
+		return rc;
+	t = (struct conf_target){
+		.name = "sim",
+		.invoke = smcsim_invoke_sim(m.sw),
+		.phys = m.phys,
+		.notif_irq = smcsim_sw_notif_irq(m.sw),
+	};
+	rc = conf_converse(&t, stdout);
+	cli_machine_stop(&m);
+	return rc ? 1 : 0;
 }
 
 /* ---- 6. TA files ------------------------------------------------------- */
@@ -918,6 +988,8 @@ int main(int argc, char **argv)
 		return demo(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "probe"))
 		return probe(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "converse"))
+		return converse(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "decode"))
 		return decode(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "trace"))
