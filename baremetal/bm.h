@@ -25,6 +25,11 @@ struct bm_range {
 
 /* exc.c */
 /**
+ * bm_smc() - `smc #0` with x0..x7 = @in; @out receives x0..x7 as the call
+ * left them (below the invoke hook, which returns x0..x3 only)
+ */
+void bm_smc(const unsigned long in[8], unsigned long out[8]);
+/**
  * bm_smc_guarded() - `smc #0` with x0..x3 = @in, x4..x7 = 0, where an
  * UNDEFINED smc (no EL3 firmware) does not kill the image
  * Return: false when smc was UNDEFINED (@res->a0 is then ~0, SMCCC's

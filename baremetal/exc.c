@@ -94,29 +94,39 @@ __attribute__((constructor(101))) static void bm_vectors_install(void)
 			 : "memory");
 }
 
-bool bm_smc_guarded(const unsigned long in[4], struct arm_smccc_res *res)
+void bm_smc(const unsigned long in[8], unsigned long out[8])
 {
 	register unsigned long r0 __asm__("x0") = in[0];
 	register unsigned long r1 __asm__("x1") = in[1];
 	register unsigned long r2 __asm__("x2") = in[2];
 	register unsigned long r3 __asm__("x3") = in[3];
-	register unsigned long r4 __asm__("x4") = 0;
-	register unsigned long r5 __asm__("x5") = 0;
-	register unsigned long r6 __asm__("x6") = 0;
-	register unsigned long r7 __asm__("x7") = 0;
+	register unsigned long r4 __asm__("x4") = in[4];
+	register unsigned long r5 __asm__("x5") = in[5];
+	register unsigned long r6 __asm__("x6") = in[6];
+	register unsigned long r7 __asm__("x7") = in[7];
 
-	smc_undefined = false;
-	smc_guard = true;
 	__asm__ volatile("smc #0"
 			 : "+r"(r0), "+r"(r1), "+r"(r2), "+r"(r3),
 			   "+r"(r4), "+r"(r5), "+r"(r6), "+r"(r7)
 			 :
 			 : "x8", "x9", "x10", "x11", "x12", "x13", "x14",
 			   "x15", "x16", "x17", "memory");
+	out[0] = r0; out[1] = r1; out[2] = r2; out[3] = r3;
+	out[4] = r4; out[5] = r5; out[6] = r6; out[7] = r7;
+}
+
+bool bm_smc_guarded(const unsigned long in[4], struct arm_smccc_res *res)
+{
+	const unsigned long in8[8] = { in[0], in[1], in[2], in[3] };
+	unsigned long out[8];
+
+	smc_undefined = false;
+	smc_guard = true;
+	bm_smc(in8, out);
 	smc_guard = false;
-	res->a0 = r0;
-	res->a1 = r1;
-	res->a2 = r2;
-	res->a3 = r3;
+	res->a0 = out[0];
+	res->a1 = out[1];
+	res->a2 = out[2];
+	res->a3 = out[3];
 	return !smc_undefined;
 }

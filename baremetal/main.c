@@ -110,20 +110,6 @@ static bool optee_present(void)
 	return true;
 }
 
-/* Does the image lie in DRAM that is the normal world's (no carve-out)? */
-static bool image_in_dram(const struct smcsim_phys_config *cfg)
-{
-	struct smcsim_phys_region seg[2 * SMCSIM_PHYS_MAX_RANGES];
-	uint64_t lo = (uintptr_t)__flash, hi = (uintptr_t)__stack;
-	unsigned int i, n;
-
-	n = smcsim_phys_config_dram_segments(cfg, seg, 2 * SMCSIM_PHYS_MAX_RANGES);
-	for (i = 0; i < n && i < 2 * SMCSIM_PHYS_MAX_RANGES; i++)
-		if (lo >= seg[i].base && hi <= seg[i].base + seg[i].size)
-			return true;
-	return false;
-}
-
 /* Normal memory: the image itself and the map's non-secure ranges. */
 static void mmu_from_map(const struct smcsim_phys_config *cfg)
 {
@@ -134,8 +120,7 @@ static void mmu_from_map(const struct smcsim_phys_config *cfg)
 	r[n++] = (struct bm_range){ (uintptr_t)__flash,
 				    (uintptr_t)__stack - (uintptr_t)__flash };
 	for (i = 0; i < cfg->nranges; i++)
-		if (cfg->range[i].kind == SMCSIM_MEM_NS_DRAM ||
-		    cfg->range[i].kind == SMCSIM_MEM_NS_SHM)
+		if (smcsim_mem_kind_is_ns(cfg->range[i].kind))
 			r[n++] = (struct bm_range){ cfg->range[i].base,
 						    cfg->range[i].size };
 	bm_mmu_enable(r, n);
@@ -167,7 +152,10 @@ int main(int argc, char **argv)
 	if (bm_memmap_load(a.map, &cfg))
 		return BM_EXIT_USAGE;
 	bm_memmap_print(&cfg);
-	rc = image_in_dram(&cfg) ? smcsim_phys_create(&cfg, &phys) : -EINVAL;
+	/* The image must lie in DRAM that is the normal world's alone. */
+	rc = smcsim_phys_config_in_dram(&cfg, (uintptr_t)__flash,
+					(uintptr_t)__stack - (uintptr_t)__flash) ?
+	     smcsim_phys_create(&cfg, &phys) : -EINVAL;
 	if (rc) {
 		printf("# memory map %s refused (%d): the image (%p..%p) and its "
 		       "page pool must lie in its dram, outside any carve-out\n",

@@ -16,27 +16,6 @@
 
 #include "bm.h"
 
-static void raw_smc(const unsigned long in[8], unsigned long out[8])
-{
-	register unsigned long r0 __asm__("x0") = in[0];
-	register unsigned long r1 __asm__("x1") = in[1];
-	register unsigned long r2 __asm__("x2") = in[2];
-	register unsigned long r3 __asm__("x3") = in[3];
-	register unsigned long r4 __asm__("x4") = in[4];
-	register unsigned long r5 __asm__("x5") = in[5];
-	register unsigned long r6 __asm__("x6") = in[6];
-	register unsigned long r7 __asm__("x7") = in[7];
-
-	__asm__ volatile("smc #0"
-			 : "+r"(r0), "+r"(r1), "+r"(r2), "+r"(r3),
-			   "+r"(r4), "+r"(r5), "+r"(r6), "+r"(r7)
-			 :
-			 : "x8", "x9", "x10", "x11", "x12", "x13", "x14",
-			   "x15", "x16", "x17", "memory");
-	out[0] = r0; out[1] = r1; out[2] = r2; out[3] = r3;
-	out[4] = r4; out[5] = r5; out[6] = r6; out[7] = r7;
-}
-
 static void show(const char *what, const unsigned long in[8],
 		 const unsigned long out[8])
 {
@@ -59,7 +38,7 @@ static void call(const char *what, unsigned long a0, unsigned long a1,
 	unsigned long out[8];
 	int n;
 
-	raw_smc(in, out);
+	bm_smc(in, out);
 	show(what, in, out);
 	/* A yielding call suspended in an RPC: resume it, at most 8 times,
 	 * refusing an ALLOC (a1 = a2 = 0) and answering nothing else. */
@@ -73,7 +52,7 @@ static void call(const char *what, unsigned long a0, unsigned long a1,
 			rin[1] = out[1];
 			rin[2] = out[2];
 		}
-		raw_smc(rin, out);
+		bm_smc(rin, out);
 		show("  resume", rin, out);
 	}
 }
@@ -262,7 +241,7 @@ static void raw_start(struct raw_call *rc, const char *what, uint64_t arg_pa)
 	rc->in[2] = arg_pa & 0xffffffffUL;
 	printf("| %s | CALL_WITH_ARG %#llx |\n", what,
 	       (unsigned long long)arg_pa);
-	raw_smc(rc->in, rc->out);
+	bm_smc(rc->in, rc->out);
 }
 
 /* Drive @rc for at most @steps RPCs (0: to the end). */
@@ -273,7 +252,7 @@ static void raw_drive(struct raw_call *rc, int steps)
 
 	for (n = 0; (!steps || n < steps) && n < 200 && !raw_call_done(rc); n++) {
 		raw_answer(rc);
-		raw_smc(rc->in, rc->out);
+		bm_smc(rc->in, rc->out);
 	}
 	if (raw_call_done(rc))
 		printf("| %s: done | a0 %#lx; arg ret %#x origin %u session %u |\n",

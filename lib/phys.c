@@ -6,9 +6,11 @@
  * world's view is read-write for non-secure DRAM and the reserved shm, and
  * PROT_NONE for secure memory and the protected region, so a normal-world
  * access there faults as on hardware with a TZASC. The DRAM page allocator
- * is one smcsim_pgalloc per segment of DRAM outside the carve-outs. Non-secure pages lent to the secure world (LEND_PROTMEM) are made
- * PROT_NONE in the normal view one by one, and remembered in a bitmap
- * (libbsd bitstring) so that lookups refuse them too.
+ * is one smcsim_pgalloc per segment of DRAM outside the carve-outs; what
+ * the backends share (the ranges, the allocators, the map file) is
+ * phys_common.c's. Non-secure pages lent to the secure world (LEND_PROTMEM)
+ * are made PROT_NONE in the normal view one by one, and remembered in a
+ * bitmap (libbsd bitstring) so that lookups refuse them too.
  *
  * The layout is fixed at creation, so range lookups need no lock. The
  * lent-page bitmaps live behind a pointer (struct phys_ns_guard) with their
@@ -18,6 +20,7 @@
 #include <bitstring.h>
 #include <errno.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,9 +30,9 @@
 #include <unistd.h>
 
 #include <smcsim/alloc.h>
-#include <smcsim/pgalloc.h>
-#include <smcsim/phys.h>
 #include <smcsim/rt.h>
+
+#include "phys_private.h"
 
 /**
  * struct phys_ns_guard - which non-secure pages the normal world may not touch
@@ -46,33 +49,28 @@ struct phys_ns_guard {
 
 /**
  * struct smcsim_phys - the map
- * @cfg:	the layout, checked
+ * @c:		the layout, checked, and one page allocator per segment of
+ *		DRAM outside the carve-outs (first: phys_private.h)
  * @fd:		memfd behind each range (-1 when not made yet)
  * @backing:	the secure view of each range
  * @ns_view:	the normal world's view of each range
  * @guard:	lent pages
- * @dram:	one page allocator per segment of DRAM outside the carve-outs
- * @ndram:	segments in @dram
  */
 struct smcsim_phys {
-	struct smcsim_phys_config cfg;
+	struct phys_common c;
 	int fd[SMCSIM_PHYS_MAX_RANGES];
 	uint8_t *backing[SMCSIM_PHYS_MAX_RANGES];
 	uint8_t *ns_view[SMCSIM_PHYS_MAX_RANGES];
 	struct phys_ns_guard *guard;
-	struct smcsim_pgalloc dram[SMCSIM_PHYS_MAX_RANGES];
-	unsigned int ndram;
 };
 
-static bool kind_is_ns(enum smcsim_mem_kind kind)
-{
-	return kind == SMCSIM_MEM_NS_DRAM || kind == SMCSIM_MEM_NS_SHM;
-}
+_Static_assert(offsetof(struct smcsim_phys, c) == 0,
+	       "phys_common.c reaches the map through its first member");
 
 static const struct smcsim_phys_range *range_of(const struct smcsim_phys *phys,
 						int i)
 {
-	return &phys->cfg.range[i];
+	return &phys->c.cfg.range[i];
 }
 
 static void phys_unmap_range(struct smcsim_phys *phys, int i)
@@ -106,12 +104,12 @@ static int phys_map_range(struct smcsim_phys *phys, int i)
 		goto err;
 	phys->backing[i] = p;
 	p = mmap(NULL, size,
-		 kind_is_ns(r->kind) ? PROT_READ | PROT_WRITE : PROT_NONE,
+		 smcsim_mem_kind_is_ns(r->kind) ? PROT_READ | PROT_WRITE : PROT_NONE,
 		 MAP_SHARED, phys->fd[i], 0);
 	if (p == MAP_FAILED)
 		goto err;
 	phys->ns_view[i] = p;
-	if (kind_is_ns(r->kind)) {
+	if (smcsim_mem_kind_is_ns(r->kind)) {
 		phys->guard->denied[i] =
 			bit_alloc((int)(size / SMCSIM_PAGE_SIZE));
 		if (!phys->guard->denied[i])
@@ -127,9 +125,8 @@ static void phys_free(struct smcsim_phys *phys)
 {
 	unsigned int i;
 
-	for (i = 0; i < phys->ndram; i++)
-		smcsim_pgalloc_fini(&phys->dram[i]);
-	for (i = 0; i < phys->cfg.nranges; i++) {
+	phys_common_fini(&phys->c);
+	for (i = 0; i < phys->c.cfg.nranges; i++) {
 		phys_unmap_range(phys, (int)i);
 		free(phys->guard->denied[i]);
 	}
@@ -169,7 +166,7 @@ int smcsim_phys_create(const struct smcsim_phys_config *cfg,
 		return -ENOMEM;
 	}
 	rt_mutex_init(&phys->guard->lock);
-	phys->cfg = *cfg;
+	phys->c.cfg = *cfg;
 	for (i = 0; i < SMCSIM_PHYS_MAX_RANGES; i++)
 		phys->fd[i] = -1;
 	for (i = 0; i < cfg->nranges; i++) {
@@ -178,11 +175,10 @@ int smcsim_phys_create(const struct smcsim_phys_config *cfg,
 			goto err_free;
 	}
 	for (i = 0; i < nseg; i++) {
-		rc = smcsim_pgalloc_init(&phys->dram[i], seg[i].base,
-					 (size_t)seg[i].size);
+		rc = phys_common_add_dram(&phys->c, seg[i].base,
+					  (size_t)seg[i].size);
 		if (rc)
 			goto err_free;
-		phys->ndram++;
 	}
 	*out = phys;
 	return 0;
@@ -199,86 +195,10 @@ void smcsim_phys_destroy(struct smcsim_phys *phys)
 	phys_free(phys);
 }
 
-int smcsim_phys_config_load(const char *path, struct smcsim_phys_config *cfg,
-			    char *err, size_t errlen)
-{
-	char buf[64 * 1024];
-	char msg[256];
-	size_t n;
-	FILE *f;
-	int rc;
-
-	f = fopen(path, "re");
-	if (!f) {
-		rc = -errno;
-		if (err && errlen)
-			snprintf(err, errlen, "%s: %s", path, strerror(-rc));
-		return rc;
-	}
-	n = fread(buf, 1, sizeof(buf), f);
-	rc = ferror(f) ? -EIO : n == sizeof(buf) ? -EFBIG : 0;
-	fclose(f);
-	if (rc) {
-		if (err && errlen)
-			snprintf(err, errlen, "%s: %s", path, strerror(-rc));
-		return rc;
-	}
-	buf[n] = '\0';
-	rc = smcsim_phys_config_parse(buf, cfg, msg, sizeof(msg));
-	if (rc && err && errlen)
-		snprintf(err, errlen, "%s: %s", path, msg);
-	return rc;
-}
-
-void smcsim_phys_config_get(const struct smcsim_phys *phys,
-			    struct smcsim_phys_config *cfg)
-{
-	*cfg = phys->cfg;
-}
-
-int smcsim_phys_region_get(const struct smcsim_phys *phys,
-			   enum smcsim_mem_kind kind,
-			   struct smcsim_phys_region *r)
-{
-	unsigned int i;
-
-	for (i = 0; i < phys->cfg.nranges; i++) {
-		if (phys->cfg.range[i].kind == kind) {
-			r->base = phys->cfg.range[i].base;
-			r->size = phys->cfg.range[i].size;
-			return 0;
-		}
-	}
-	return -ENOENT;
-}
-
-uint64_t smcsim_phys_kind_bytes(const struct smcsim_phys *phys,
-				enum smcsim_mem_kind kind)
-{
-	uint64_t n = 0;
-	unsigned int i;
-
-	for (i = 0; i < phys->cfg.nranges; i++)
-		if (phys->cfg.range[i].kind == kind)
-			n += phys->cfg.range[i].size;
-	return n;
-}
-
 /* The range holding [pa, pa + len), or -EFAULT. */
 static int phys_find(const struct smcsim_phys *phys, uint64_t pa, uint64_t len)
 {
-	return smcsim_phys_config_find(&phys->cfg, pa, len);
-}
-
-int smcsim_phys_kind(const struct smcsim_phys *phys, uint64_t pa, uint64_t len,
-		     enum smcsim_mem_kind *kind)
-{
-	int i = phys_find(phys, pa, len);
-
-	if (i < 0)
-		return -EFAULT;
-	*kind = range_of(phys, i)->kind;
-	return 0;
+	return smcsim_phys_config_find(&phys->c.cfg, pa, len);
 }
 
 /* Pages [first, first + n) of range @i touched by [pa, pa + len). */
@@ -315,7 +235,7 @@ bool smcsim_phys_is_nonsecure(const struct smcsim_phys *phys, uint64_t pa,
 {
 	int r = phys_find(phys, pa, len);
 
-	if (r < 0 || !kind_is_ns(range_of(phys, r)->kind))
+	if (r < 0 || !smcsim_mem_kind_is_ns(range_of(phys, r)->kind))
 		return false;
 	return !ns_range_denied(phys, r, pa, len);
 }
@@ -329,7 +249,7 @@ void *smcsim_phys_map(const struct smcsim_phys *phys, enum smcsim_world who,
 		return NULL;
 	if (who == SMCSIM_WORLD_SECURE)
 		return phys->backing[r] + (pa - range_of(phys, r)->base);
-	if (!kind_is_ns(range_of(phys, r)->kind) ||
+	if (!smcsim_mem_kind_is_ns(range_of(phys, r)->kind) ||
 	    ns_range_denied(phys, r, pa, len))
 		return NULL;
 	return phys->ns_view[r] + (pa - range_of(phys, r)->base);
@@ -371,7 +291,7 @@ int smcsim_phys_set_ns_access(struct smcsim_phys *phys, uint64_t pa,
 	if (!len || ((pa | len) & SMCSIM_PAGE_MASK))
 		return -EINVAL;
 	r = phys_find(phys, pa, len);
-	if (r < 0 || !kind_is_ns(range_of(phys, r)->kind))
+	if (r < 0 || !smcsim_mem_kind_is_ns(range_of(phys, r)->kind))
 		return -EINVAL;
 	page_span(phys, r, pa, len, &first, &n);
 	rt_mutex_lock(&g->lock);
@@ -413,7 +333,7 @@ int smcsim_phys_to_pa(const struct smcsim_phys *phys, const void *va,
 	uintptr_t v = (uintptr_t)va;
 	unsigned int i;
 
-	for (i = 0; i < phys->cfg.nranges; i++) {
+	for (i = 0; i < phys->c.cfg.nranges; i++) {
 		uintptr_t b = (uintptr_t)phys->backing[i];
 		uintptr_t nb = (uintptr_t)phys->ns_view[i];
 		const struct smcsim_phys_range *r = range_of(phys, (int)i);
@@ -428,45 +348,6 @@ int smcsim_phys_to_pa(const struct smcsim_phys *phys, const void *va,
 		}
 	}
 	return -EFAULT;
-}
-
-/* First fit over the segments in map order. */
-int smcsim_phys_alloc_pages(struct smcsim_phys *phys, size_t npages,
-			    uint64_t *pa)
-{
-	unsigned int i;
-	int rc = -ENOMEM;
-
-	if (!npages)
-		return -EINVAL;
-	for (i = 0; i < phys->ndram && rc == -ENOMEM; i++)
-		rc = smcsim_pgalloc_alloc(&phys->dram[i], npages, pa);
-	return rc;
-}
-
-int smcsim_phys_free_pages(struct smcsim_phys *phys, uint64_t pa,
-			   size_t npages)
-{
-	unsigned int i;
-
-	for (i = 0; i < phys->ndram; i++) {
-		struct smcsim_pgalloc *a = &phys->dram[i];
-
-		if (pa >= a->base &&
-		    (pa - a->base) / SMCSIM_PAGE_SIZE < a->npages)
-			return smcsim_pgalloc_free(a, pa, npages);
-	}
-	return -EINVAL;
-}
-
-size_t smcsim_phys_dram_pages_used(struct smcsim_phys *phys)
-{
-	size_t used = 0;
-	unsigned int i;
-
-	for (i = 0; i < phys->ndram; i++)
-		used += smcsim_pgalloc_used(&phys->dram[i]);
-	return used;
 }
 
 /* ---- proving a fault ------------------------------------------------------ */

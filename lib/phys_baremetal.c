@@ -4,7 +4,8 @@
  * addresses the normal world uses (an identity-mapped MMU), so mapping is
  * a check against the map and nothing more. The map is the platform's,
  * given at run time (a map file, smcsim_phys_config_load() over
- * semihosting); the region logic is phys_map.c's, shared with the
+ * semihosting); the region logic is phys_map.c's and the calls that only
+ * read the map or take pages are phys_common.c's, shared with the
  * simulated map (lib/phys.c).
  *
  * Pages for the normal world (smcsim_phys_alloc_pages()) come from a pool
@@ -16,13 +17,12 @@
  * read there aborts and the image reports the exception).
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
-#include <string.h>
 
 #include <smcsim/alloc.h>
-#include <smcsim/pgalloc.h>
-#include <smcsim/phys.h>
+
+#include "phys_private.h"
 
 #ifndef SMCSIM_BARE_METAL
 #error "lib/phys_baremetal.c is the bare-metal build's (lib/phys.c otherwise)"
@@ -38,32 +38,14 @@ static bool bm_pool_taken;
 
 /**
  * struct smcsim_phys - the map
- * @cfg:	the ranges, checked
- * @pool:	the page allocator over bm_pool
+ * @c:		the ranges, checked, and one page allocator: over bm_pool
  */
 struct smcsim_phys {
-	struct smcsim_phys_config cfg;
-	struct smcsim_pgalloc pool;
+	struct phys_common c;
 };
 
-static bool kind_is_ns(enum smcsim_mem_kind kind)
-{
-	return kind == SMCSIM_MEM_NS_DRAM || kind == SMCSIM_MEM_NS_SHM;
-}
-
-/* Is the pool inside one segment of allocatable DRAM? */
-static bool pool_in_dram(const struct smcsim_phys_config *cfg)
-{
-	struct smcsim_phys_region seg[2 * SMCSIM_PHYS_MAX_RANGES];
-	uint64_t pool = (uintptr_t)bm_pool, end = pool + sizeof(bm_pool);
-	unsigned int i, n;
-
-	n = smcsim_phys_config_dram_segments(cfg, seg, 2 * SMCSIM_PHYS_MAX_RANGES);
-	for (i = 0; i < n && i < 2 * SMCSIM_PHYS_MAX_RANGES; i++)
-		if (pool >= seg[i].base && end <= seg[i].base + seg[i].size)
-			return true;
-	return false;
-}
+_Static_assert(offsetof(struct smcsim_phys, c) == 0,
+	       "phys_common.c reaches the map through its first member");
 
 int smcsim_phys_create(const struct smcsim_phys_config *cfg,
 		       struct smcsim_phys **out)
@@ -72,14 +54,15 @@ int smcsim_phys_create(const struct smcsim_phys_config *cfg,
 	int rc;
 
 	if (bm_pool_taken || smcsim_phys_config_check(cfg, NULL, NULL) ||
-	    !pool_in_dram(cfg))
+	    !smcsim_phys_config_in_dram(cfg, (uintptr_t)bm_pool,
+					sizeof(bm_pool)))
 		return -EINVAL;
 	phys = smcsim_zalloc(sizeof(*phys));
 	if (!phys)
 		return -ENOMEM;
-	phys->cfg = *cfg;
-	rc = smcsim_pgalloc_init(&phys->pool, (uintptr_t)bm_pool,
-				 sizeof(bm_pool));
+	phys->c.cfg = *cfg;
+	rc = phys_common_add_dram(&phys->c, (uintptr_t)bm_pool,
+				  sizeof(bm_pool));
 	if (rc) {
 		smcsim_free(phys);
 		return rc;
@@ -93,86 +76,9 @@ void smcsim_phys_destroy(struct smcsim_phys *phys)
 {
 	if (!phys)
 		return;
-	smcsim_pgalloc_fini(&phys->pool);
+	phys_common_fini(&phys->c);
 	smcsim_free(phys);
 	bm_pool_taken = false;
-}
-
-int smcsim_phys_config_load(const char *path, struct smcsim_phys_config *cfg,
-			    char *err, size_t errlen)
-{
-	static char buf[16 * 1024];	/* not on a small context stack */
-	char msg[128];
-	size_t n;
-	FILE *f;
-	int rc;
-
-	/* Over semihosting: the host file, relative to QEMU's directory. */
-	f = fopen(path, "r");
-	if (!f) {
-		if (err && errlen)
-			snprintf(err, errlen, "%s: cannot open", path);
-		return -ENOENT;
-	}
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	rc = ferror(f) ? -EIO : n == sizeof(buf) - 1 ? -EFBIG : 0;
-	fclose(f);
-	if (rc) {
-		if (err && errlen)
-			snprintf(err, errlen, "%s: %s", path,
-				 rc == -EIO ? "read error" : "too large");
-		return rc;
-	}
-	buf[n] = '\0';
-	rc = smcsim_phys_config_parse(buf, cfg, msg, sizeof(msg));
-	if (rc && err && errlen)
-		snprintf(err, errlen, "%s: %s", path, msg);
-	return rc;
-}
-
-void smcsim_phys_config_get(const struct smcsim_phys *phys,
-			    struct smcsim_phys_config *cfg)
-{
-	*cfg = phys->cfg;
-}
-
-int smcsim_phys_region_get(const struct smcsim_phys *phys,
-			   enum smcsim_mem_kind kind,
-			   struct smcsim_phys_region *r)
-{
-	unsigned int i;
-
-	for (i = 0; i < phys->cfg.nranges; i++) {
-		if (phys->cfg.range[i].kind == kind) {
-			r->base = phys->cfg.range[i].base;
-			r->size = phys->cfg.range[i].size;
-			return 0;
-		}
-	}
-	return -ENOENT;
-}
-
-uint64_t smcsim_phys_kind_bytes(const struct smcsim_phys *phys,
-				enum smcsim_mem_kind kind)
-{
-	uint64_t n = 0;
-	unsigned int i;
-
-	for (i = 0; i < phys->cfg.nranges; i++)
-		if (phys->cfg.range[i].kind == kind)
-			n += phys->cfg.range[i].size;
-	return n;
-}
-
-int smcsim_phys_kind(const struct smcsim_phys *phys, uint64_t pa, uint64_t len,
-		     enum smcsim_mem_kind *kind)
-{
-	int i = smcsim_phys_config_find(&phys->cfg, pa, len);
-
-	if (i < 0)
-		return -EFAULT;
-	*kind = phys->cfg.range[i].kind;
-	return 0;
 }
 
 bool smcsim_phys_is_nonsecure(const struct smcsim_phys *phys, uint64_t pa,
@@ -180,7 +86,8 @@ bool smcsim_phys_is_nonsecure(const struct smcsim_phys *phys, uint64_t pa,
 {
 	enum smcsim_mem_kind kind;
 
-	return !smcsim_phys_kind(phys, pa, len, &kind) && kind_is_ns(kind);
+	return !smcsim_phys_kind(phys, pa, len, &kind) &&
+	       smcsim_mem_kind_is_ns(kind);
 }
 
 void *smcsim_phys_map(const struct smcsim_phys *phys, enum smcsim_world who,
@@ -231,25 +138,8 @@ size_t smcsim_phys_ns_denied_pages(const struct smcsim_phys *phys)
 int smcsim_phys_to_pa(const struct smcsim_phys *phys, const void *va,
 		      uint64_t *pa)
 {
-	if (smcsim_phys_config_find(&phys->cfg, (uintptr_t)va, 1) < 0)
+	if (smcsim_phys_config_find(&phys->c.cfg, (uintptr_t)va, 1) < 0)
 		return -EFAULT;
 	*pa = (uintptr_t)va;
 	return 0;
-}
-
-int smcsim_phys_alloc_pages(struct smcsim_phys *phys, size_t npages,
-			    uint64_t *pa)
-{
-	return smcsim_pgalloc_alloc(&phys->pool, npages, pa);
-}
-
-int smcsim_phys_free_pages(struct smcsim_phys *phys, uint64_t pa,
-			   size_t npages)
-{
-	return smcsim_pgalloc_free(&phys->pool, pa, npages);
-}
-
-size_t smcsim_phys_dram_pages_used(struct smcsim_phys *phys)
-{
-	return smcsim_pgalloc_used(&phys->pool);
 }

@@ -27,6 +27,11 @@ const char *smcsim_mem_kind_name(enum smcsim_mem_kind kind)
 	return kind_names[kind];
 }
 
+bool smcsim_mem_kind_is_ns(enum smcsim_mem_kind kind)
+{
+	return kind == SMCSIM_MEM_NS_DRAM || kind == SMCSIM_MEM_NS_SHM;
+}
+
 void smcsim_phys_config_default(struct smcsim_phys_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
@@ -256,6 +261,21 @@ unsigned int smcsim_phys_config_dram_segments(
 		}
 	}
 	return n;
+}
+
+bool smcsim_phys_config_in_dram(const struct smcsim_phys_config *cfg,
+				uint64_t base, uint64_t size)
+{
+	/* Each carve-out splits one segment in two at most: nranges suffice. */
+	struct smcsim_phys_region seg[SMCSIM_PHYS_MAX_RANGES];
+	unsigned int i, n;
+
+	n = smcsim_phys_config_dram_segments(cfg, seg, SMCSIM_PHYS_MAX_RANGES);
+	for (i = 0; i < n && i < SMCSIM_PHYS_MAX_RANGES; i++)
+		if (base >= seg[i].base && size <= seg[i].size &&
+		    base - seg[i].base <= seg[i].size - size)
+			return true;
+	return false;
 }
 
 static bool config_has(const struct smcsim_phys_config *cfg,

@@ -155,6 +155,15 @@ unsigned int smcsim_phys_config_dram_segments(
 	unsigned int max);
 
 /**
+ * smcsim_phys_config_in_dram() - does [@base, @base + @size) lie inside one
+ * segment smcsim_phys_config_dram_segments() returns (DRAM the normal world
+ * owns, outside every carve-out)? For memory a bare-metal image keeps for
+ * itself (its code, its page pool): no carve-out may overlap it.
+ */
+bool smcsim_phys_config_in_dram(const struct smcsim_phys_config *cfg,
+				uint64_t base, uint64_t size);
+
+/**
  * smcsim_phys_config_equal() - same ranges, in any order
  */
 bool smcsim_phys_config_equal(const struct smcsim_phys_config *a,
@@ -170,6 +179,12 @@ bool smcsim_phys_config_equal(const struct smcsim_phys_config *a,
  */
 int smcsim_phys_config_parse(const char *text, struct smcsim_phys_config *cfg,
 			     char *err, size_t errlen);
+
+/**
+ * smcsim_mem_kind_is_ns() - is @kind the normal world's memory (DRAM or the
+ * reserved shm), as opposed to secure or protected memory?
+ */
+bool smcsim_mem_kind_is_ns(enum smcsim_mem_kind kind);
 
 /** smcsim_mem_kind_name() - "dram", "shm", "secure", "protmem" or "?" */
 const char *smcsim_mem_kind_name(enum smcsim_mem_kind kind);

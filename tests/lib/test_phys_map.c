@@ -3,9 +3,9 @@
  * Unit tests of lib/phys_map.c, the memory map as data: the rules a list of
  * ranges follows (carve-outs inside DRAM allowed, every other overlap
  * refused, several DRAM banks), which range holds an address, the DRAM
- * segments an allocator may use, the text format with its errors by line,
- * and the presets, including cross/qemu_v8.map parsing to the firmware
- * machine's preset.
+ * segments an allocator may use and whether a range lies in one, the text
+ * format with its errors by line, and the presets, including
+ * cross/qemu_v8.map parsing to the firmware machine's preset.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -251,6 +251,41 @@ static void phys_map_dram_segments_skip_carve_outs(void **state)
 	assert_int_equal(seg[1].size, 0x40000000 + MiB(1057) - 0x42200000);
 }
 
+/* What a bare-metal image keeps for itself must miss every carve-out. */
+static void phys_map_in_dram_only_outside_carve_outs(void **state)
+{
+	struct smcsim_phys_config cfg;
+
+	(void)state;
+	carved(&cfg);
+	/* A whole segment, and a page at either end of DRAM. */
+	assert_true(smcsim_phys_config_in_dram(&cfg, 0x40000000, MiB(4)));
+	assert_true(smcsim_phys_config_in_dram(&cfg, 0x40000000, 0x1000));
+	assert_true(smcsim_phys_config_in_dram(&cfg, 0x43fff000, 0x1000));
+	assert_true(smcsim_phys_config_in_dram(&cfg, 0x40600000,
+					       0x41000000 - 0x40600000));
+	/* One page into the shm, inside it, across the protected region. */
+	assert_false(smcsim_phys_config_in_dram(&cfg, 0x40000000,
+						MiB(4) + 0x1000));
+	assert_false(smcsim_phys_config_in_dram(&cfg, 0x40400000, 0x1000));
+	assert_false(smcsim_phys_config_in_dram(&cfg, 0x40f00000, MiB(6)));
+	/* Past the end of DRAM, secure memory, nowhere, a wrapping size. */
+	assert_false(smcsim_phys_config_in_dram(&cfg, 0x43fff000, 0x2000));
+	assert_false(smcsim_phys_config_in_dram(&cfg, 0x0e100000, 0x1000));
+	assert_false(smcsim_phys_config_in_dram(&cfg, 0x10000000, 0x1000));
+	assert_false(smcsim_phys_config_in_dram(&cfg, 0x40001000, UINT64_MAX));
+}
+
+static void phys_map_kind_is_ns_for_dram_and_shm(void **state)
+{
+	(void)state;
+	assert_true(smcsim_mem_kind_is_ns(SMCSIM_MEM_NS_DRAM));
+	assert_true(smcsim_mem_kind_is_ns(SMCSIM_MEM_NS_SHM));
+	assert_false(smcsim_mem_kind_is_ns(SMCSIM_MEM_SECURE));
+	assert_false(smcsim_mem_kind_is_ns(SMCSIM_MEM_PROTMEM));
+	assert_false(smcsim_mem_kind_is_ns(SMCSIM_MEM_NUM_KINDS));
+}
+
 static void phys_map_remove_and_equal(void **state)
 {
 	struct smcsim_phys_config a, b;
@@ -408,6 +443,8 @@ int main(void)
 		cmocka_unit_test(phys_map_other_rules),
 		cmocka_unit_test(phys_map_find_carve_out_wins),
 		cmocka_unit_test(phys_map_dram_segments_skip_carve_outs),
+		cmocka_unit_test(phys_map_in_dram_only_outside_carve_outs),
+		cmocka_unit_test(phys_map_kind_is_ns_for_dram_and_shm),
 		cmocka_unit_test(phys_map_remove_and_equal),
 		cmocka_unit_test(phys_map_parse_accepts_the_format),
 		cmocka_unit_test(phys_map_parse_errors_name_the_line),
