@@ -51,10 +51,10 @@ static const TEEC_UUID nobody_uuid = {
 
 static int failures;
 
-static void check(bool ok, const char *fmt, ...)
+static void tap_assert(bool ok, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-static void check(bool ok, const char *fmt, ...)
+static void tap_assert(bool ok, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -183,8 +183,8 @@ static void api_values(TEEC_Session *echo)
 	TEEC_Result res;
 
 	res = add(echo, 40, 2, &sum);
-	check(!res && sum == 42, "InvokeCommand ADD: values in and out (40 + 2 = %u, res 0x%x)",
-	      sum, res);
+	tap_assert(!res && sum == 42, "InvokeCommand ADD: values in and out (40 + 2 = %u, res 0x%x)",
+		   sum, res);
 
 	memset(&op, 0, sizeof(op));
 	op.paramTypes = TEEC_PARAM_TYPES(TEEC_VALUE_INOUT, TEEC_NONE, TEEC_NONE,
@@ -192,20 +192,20 @@ static void api_values(TEEC_Session *echo)
 	op.params[0].value.a = 7;
 	op.params[0].value.b = UINT32_MAX;
 	res = TEEC_InvokeCommand(echo, SMCSIM_TA_ECHO_CMD_INC_VALUE, &op, &origin);
-	check(!res && op.params[0].value.a == 8 && op.params[0].value.b == 0,
-	      "InvokeCommand INC_VALUE: an inout value comes back changed");
+	tap_assert(!res && op.params[0].value.a == 8 && op.params[0].value.b == 0,
+		   "InvokeCommand INC_VALUE: an inout value comes back changed");
 
 	memset(&op, 0, sizeof(op));
 	op.paramTypes = TEEC_PARAM_TYPES(TEEC_VALUE_INOUT, TEEC_VALUE_INOUT,
 					 TEEC_NONE, TEEC_NONE);
 	res = TEEC_InvokeCommand(echo, SMCSIM_TA_ECHO_CMD_ADD, &op, &origin);
-	check(res == TEEC_ERROR_BAD_PARAMETERS && origin == TEEC_ORIGIN_TRUSTED_APP,
-	      "InvokeCommand with the wrong param types: BAD_PARAMETERS from the TA (0x%x, origin %u)",
-	      res, origin);
+	tap_assert(res == TEEC_ERROR_BAD_PARAMETERS && origin == TEEC_ORIGIN_TRUSTED_APP,
+		   "InvokeCommand with the wrong param types: BAD_PARAMETERS from the TA (0x%x, origin %u)",
+		   res, origin);
 
 	res = TEEC_InvokeCommand(echo, 0x7777, NULL, &origin);
-	check(res == TEEC_ERROR_NOT_SUPPORTED,
-	      "InvokeCommand of an unknown command: NOT_SUPPORTED (0x%x)", res);
+	tap_assert(res == TEEC_ERROR_NOT_SUPPORTED,
+		   "InvokeCommand of an unknown command: NOT_SUPPORTED (0x%x)", res);
 }
 
 static void api_tmpref(TEEC_Session *echo)
@@ -228,28 +228,28 @@ static void api_tmpref(TEEC_Session *echo)
 	op.params[1].tmpref.buffer = out;
 	op.params[1].tmpref.size = sizeof(out);
 	res = TEEC_InvokeCommand(echo, SMCSIM_TA_ECHO_CMD_ECHO, &op, &origin);
-	check(!res && !memcmp(out, msg, sizeof(msg)) &&
-	      op.params[1].tmpref.size == sizeof(msg) &&
-	      op.params[2].value.a == sizeof(msg),
-	      "temporary memrefs: ECHO copies input to output, size updated (res 0x%x)", res);
+	tap_assert(!res && !memcmp(out, msg, sizeof(msg)) &&
+		   op.params[1].tmpref.size == sizeof(msg) &&
+		   op.params[2].value.a == sizeof(msg),
+		   "temporary memrefs: ECHO copies input to output, size updated (res 0x%x)", res);
 
 	op.params[1].tmpref.size = 4;
 	res = TEEC_InvokeCommand(echo, SMCSIM_TA_ECHO_CMD_ECHO, &op, &origin);
-	check(res == TEEC_ERROR_SHORT_BUFFER &&
-	      op.params[1].tmpref.size == sizeof(msg),
-	      "temporary memref too short: SHORT_BUFFER with the size needed (%zu)",
-	      op.params[1].tmpref.size);
+	tap_assert(res == TEEC_ERROR_SHORT_BUFFER &&
+		   op.params[1].tmpref.size == sizeof(msg),
+		   "temporary memref too short: SHORT_BUFFER with the size needed (%zu)",
+		   op.params[1].tmpref.size);
 
 	memset(buf, 0, sizeof(buf));
 	mr.tmpref.buffer = buf;
 	mr.tmpref.size = sizeof(buf);
 	res = fill(echo, TEEC_MEMREF_TEMP_OUTPUT, mr, 9);
-	check(!res && pattern_is(buf, sizeof(buf), 9),
-	      "temporary output memref: the TA's FILL lands in the client's buffer");
+	tap_assert(!res && pattern_is(buf, sizeof(buf), 9),
+		   "temporary output memref: the TA's FILL lands in the client's buffer");
 
 	pattern(buf, sizeof(buf), 3);
-	check(mismatches(echo, TEEC_MEMREF_TEMP_INPUT, mr, 3) == 0,
-	      "temporary input memref: the TA reads the client's bytes");
+	tap_assert(mismatches(echo, TEEC_MEMREF_TEMP_INPUT, mr, 3) == 0,
+		   "temporary input memref: the TA reads the client's bytes");
 }
 
 static void api_shm(TEEC_Context *ctx, TEEC_Session *echo)
@@ -263,7 +263,7 @@ static void api_shm(TEEC_Context *ctx, TEEC_Session *echo)
 	shm.size = 8192;
 	shm.flags = TEEC_MEM_INPUT | TEEC_MEM_OUTPUT;
 	res = TEEC_AllocateSharedMemory(ctx, &shm);
-	check(!res && shm.buffer, "AllocateSharedMemory 8 KiB (res 0x%x)", res);
+	tap_assert(!res && shm.buffer, "AllocateSharedMemory 8 KiB (res 0x%x)", res);
 	if (res)
 		return;
 	b = shm.buffer;
@@ -274,36 +274,36 @@ static void api_shm(TEEC_Context *ctx, TEEC_Session *echo)
 	mr.memref.parent = &shm;
 	shm.flags = TEEC_MEM_OUTPUT;
 	res = fill(echo, TEEC_MEMREF_WHOLE, mr, 21);
-	check(!res && pattern_is(b, shm.size, 21),
-	      "allocated shm, whole: the TA's writes are seen in the client's mapping");
+	tap_assert(!res && pattern_is(b, shm.size, 21),
+		   "allocated shm, whole: the TA's writes are seen in the client's mapping");
 
 	pattern(b, shm.size, 77);
 	shm.flags = TEEC_MEM_INPUT;
-	check(mismatches(echo, TEEC_MEMREF_WHOLE, mr, 77) == 0,
-	      "allocated shm, whole: the TA sees the client's writes");
+	tap_assert(mismatches(echo, TEEC_MEMREF_WHOLE, mr, 77) == 0,
+		   "allocated shm, whole: the TA sees the client's writes");
 
 	shm.flags = TEEC_MEM_INPUT | TEEC_MEM_OUTPUT;
 	memset(b, 0xEE, shm.size);
 	mr.memref.offset = 100;
 	mr.memref.size = 50;
 	res = fill(echo, TEEC_MEMREF_PARTIAL_OUTPUT, mr, 5);
-	check(!res && pattern_is(b + 100, 50, 5) && b[99] == 0xEE && b[150] == 0xEE,
-	      "partial output memref (offset 100, 50 bytes): only that window written");
+	tap_assert(!res && pattern_is(b + 100, 50, 5) && b[99] == 0xEE && b[150] == 0xEE,
+		   "partial output memref (offset 100, 50 bytes): only that window written");
 
 	pattern(b + 4000, 96, 11);
 	mr.memref.offset = 4000;
 	mr.memref.size = 96;
-	check(mismatches(echo, TEEC_MEMREF_PARTIAL_INPUT, mr, 11) == 0,
-	      "partial input memref across a page boundary: the TA reads the window");
+	tap_assert(mismatches(echo, TEEC_MEMREF_PARTIAL_INPUT, mr, 11) == 0,
+		   "partial input memref across a page boundary: the TA reads the window");
 
 	mr.memref.offset = 8000;
 	mr.memref.size = 500;
 	res = fill(echo, TEEC_MEMREF_PARTIAL_OUTPUT, mr, 1);
-	check(res == TEEC_ERROR_BAD_PARAMETERS,
-	      "partial memref past the end of the shm: BAD_PARAMETERS (0x%x)", res);
+	tap_assert(res == TEEC_ERROR_BAD_PARAMETERS,
+		   "partial memref past the end of the shm: BAD_PARAMETERS (0x%x)", res);
 
 	TEEC_ReleaseSharedMemory(&shm);
-	check(shm.buffer == NULL, "ReleaseSharedMemory");
+	tap_assert(shm.buffer == NULL, "ReleaseSharedMemory");
 
 	mine = aligned_alloc(4096, 3 * 4096);
 	memset(&reg, 0, sizeof(reg));
@@ -311,26 +311,26 @@ static void api_shm(TEEC_Context *ctx, TEEC_Session *echo)
 	reg.size = 3 * 4096 - 10;
 	reg.flags = TEEC_MEM_INPUT | TEEC_MEM_OUTPUT;
 	res = TEEC_RegisterSharedMemory(ctx, &reg);
-	check(!res, "RegisterSharedMemory of the client's own buffer (res 0x%x)", res);
+	tap_assert(!res, "RegisterSharedMemory of the client's own buffer (res 0x%x)", res);
 	if (!res) {
 		memset(&mr, 0, sizeof(mr));
 		mr.memref.parent = &reg;
 		reg.flags = TEEC_MEM_OUTPUT;
 		res = fill(echo, TEEC_MEMREF_WHOLE, mr, 33);
-		check(!res && pattern_is(mine, reg.size, 33),
-		      "registered shm, whole: the TA's writes reach the client's buffer");
+		tap_assert(!res && pattern_is(mine, reg.size, 33),
+			   "registered shm, whole: the TA's writes reach the client's buffer");
 		pattern(mine, reg.size, 44);
 		reg.flags = TEEC_MEM_INPUT;
-		check(mismatches(echo, TEEC_MEMREF_WHOLE, mr, 44) == 0,
-		      "registered shm, whole: the TA reads the client's buffer");
+		tap_assert(mismatches(echo, TEEC_MEMREF_WHOLE, mr, 44) == 0,
+			   "registered shm, whole: the TA reads the client's buffer");
 		reg.flags = TEEC_MEM_INPUT | TEEC_MEM_OUTPUT;
 		memset(mine, 0, reg.size);
 		mr.memref.offset = 5000;
 		mr.memref.size = 1000;
 		res = fill(echo, TEEC_MEMREF_PARTIAL_OUTPUT, mr, 66);
-		check(!res && pattern_is(mine + 5000, 1000, 66) && !mine[4999] &&
-		      !mine[6000],
-		      "registered shm, partial output: the window only");
+		tap_assert(!res && pattern_is(mine + 5000, 1000, 66) && !mine[4999] &&
+			   !mine[6000],
+			   "registered shm, partial output: the window only");
 		TEEC_ReleaseSharedMemory(&reg);
 	}
 	free(mine);
@@ -347,7 +347,7 @@ static void api_cancel(TEEC_Context *ctx)
 	int i;
 
 	res = open_session(ctx, &s, &sleep_uuid, &origin);
-	check(!res, "OpenSession to the sleep TA");
+	tap_assert(!res, "OpenSession to the sleep TA");
 	if (res)
 		return;
 	memset(&sl, 0, sizeof(sl));
@@ -364,9 +364,9 @@ static void api_cancel(TEEC_Context *ctx)
 		nanosleep(&ts, NULL);
 	TEEC_RequestCancellation(&sl.op);
 	pthread_join(t, NULL);
-	check(sl.res == TEEC_ERROR_CANCEL,
-	      "RequestCancellation from a second thread: the sleeping invoke ends with CANCEL (0x%x, origin %u)",
-	      sl.res, sl.origin);
+	tap_assert(sl.res == TEEC_ERROR_CANCEL,
+		   "RequestCancellation from a second thread: the sleeping invoke ends with CANCEL (0x%x, origin %u)",
+		   sl.res, sl.origin);
 	TEEC_CloseSession(&s);
 }
 
@@ -381,11 +381,11 @@ static int api(void)
 	unsigned int i, bad = 0;
 
 	res = TEEC_InitializeContext(NULL, &ctx);
-	check(!res, "InitializeContext (res 0x%x)", res);
+	tap_assert(!res, "InitializeContext (res 0x%x)", res);
 	if (res)
 		return 1;
 	res = open_session(&ctx, &echo, &echo_uuid, &origin);
-	check(!res, "OpenSession to the echo TA (res 0x%x, origin %u)", res, origin);
+	tap_assert(!res, "OpenSession to the echo TA (res 0x%x, origin %u)", res, origin);
 	if (res)
 		return 1;
 
@@ -401,34 +401,34 @@ static int api(void)
 		pthread_join(t[i], NULL);
 		bad += ad[i].bad;
 	}
-	check(!bad, "4 threads x 200 ADDs on one context and session at once: %u wrong", bad);
+	tap_assert(!bad, "4 threads x 200 ADDs on one context and session at once: %u wrong", bad);
 
 	api_cancel(&ctx);
 
 	res = open_session(&ctx, &s, &panic_uuid, &origin);
-	check(!res, "OpenSession to the panic TA");
+	tap_assert(!res, "OpenSession to the panic TA");
 	if (!res) {
 		TEEC_Operation op;
 
 		memset(&op, 0, sizeof(op));
 		res = TEEC_InvokeCommand(&s, SMCSIM_TA_PANIC_CMD_PANIC, &op, &origin);
-		check(res == TEEC_ERROR_TARGET_DEAD && origin == TEEC_ORIGIN_TEE,
-		      "a TA that panics: TARGET_DEAD from the TEE (0x%x, origin %u)",
-		      res, origin);
+		tap_assert(res == TEEC_ERROR_TARGET_DEAD && origin == TEEC_ORIGIN_TEE,
+			   "a TA that panics: TARGET_DEAD from the TEE (0x%x, origin %u)",
+			   res, origin);
 		res = TEEC_InvokeCommand(&s, SMCSIM_TA_PANIC_CMD_OK, &op, &origin);
-		check(res == TEEC_ERROR_TARGET_DEAD,
-		      "... and every later call on its session (0x%x)", res);
+		tap_assert(res == TEEC_ERROR_TARGET_DEAD,
+			   "... and every later call on its session (0x%x)", res);
 		TEEC_CloseSession(&s);
 	}
 
 	res = open_session(&ctx, &s, &nobody_uuid, &origin);
-	check(res == TEEC_ERROR_ITEM_NOT_FOUND,
-	      "OpenSession to a UUID nobody has (no TA file either): ITEM_NOT_FOUND (0x%x, origin %u)",
-	      res, origin);
+	tap_assert(res == TEEC_ERROR_ITEM_NOT_FOUND,
+		   "OpenSession to a UUID nobody has (no TA file either): ITEM_NOT_FOUND (0x%x, origin %u)",
+		   res, origin);
 
 	TEEC_CloseSession(&echo);
 	TEEC_FinalizeContext(&ctx);
-	check(true, "CloseSession, FinalizeContext");
+	tap_assert(true, "CloseSession, FinalizeContext");
 
 	/* Shared memory outlives its context's file, as a tee_shm does. */
 	res = TEEC_InitializeContext(NULL, &ctx);
@@ -442,20 +442,20 @@ static int api(void)
 		TEEC_FinalizeContext(&ctx);
 		if (!res) {
 			pattern(late.buffer, late.size, 1);
-			check(pattern_is(late.buffer, late.size, 1),
-			      "allocated shm stays mapped and usable after FinalizeContext");
+			tap_assert(pattern_is(late.buffer, late.size, 1),
+				   "allocated shm stays mapped and usable after FinalizeContext");
 			TEEC_ReleaseSharedMemory(&late);
 		} else {
-			check(false, "AllocateSharedMemory for the late release (0x%x)", res);
+			tap_assert(false, "AllocateSharedMemory for the late release (0x%x)", res);
 		}
 	}
 
 	res = TEEC_InitializeContext(NULL, &ctx);
-	check(!res, "a second InitializeContext after Finalize");
+	tap_assert(!res, "a second InitializeContext after Finalize");
 	if (!res) {
 		res = open_session(&ctx, &echo, &echo_uuid, &origin);
-		check(!res && !add(&echo, 2, 3, &sum) && sum == 5,
-		      "... opens and invokes as the first did");
+		tap_assert(!res && !add(&echo, 2, 3, &sum) && sum == 5,
+			   "... opens and invokes as the first did");
 		TEEC_CloseSession(&echo);
 		TEEC_FinalizeContext(&ctx);
 	}
@@ -502,34 +502,34 @@ static int storage(const char *name, const char *what)
 	if (TEEC_InitializeContext(NULL, &ctx))
 		return 2;
 	res = open_session(&ctx, &s, &storage_uuid, &origin);
-	check(!res, "OpenSession to the storage TA (0x%x)", res);
+	tap_assert(!res, "OpenSession to the storage TA (0x%x)", res);
 	if (res)
 		return 1;
 	if (!strcmp(what, "remove")) {
 		res = storage_cmd(&s, SMCSIM_TA_STORAGE_CMD_REMOVE, name, NULL, NULL);
-		check(!res, "storage REMOVE through the real tee-supplicant (0x%x)", res);
+		tap_assert(!res, "storage REMOVE through the real tee-supplicant (0x%x)", res);
 		goto out;
 	}
 	len = sizeof(data);
 	res = storage_cmd(&s, SMCSIM_TA_STORAGE_CMD_WRITE, name, (void *)data, &len);
-	check(!res, "storage WRITE through the real tee-supplicant (0x%x)", res);
+	tap_assert(!res, "storage WRITE through the real tee-supplicant (0x%x)", res);
 	memset(back, 0, sizeof(back));
 	len = sizeof(back);
 	res = storage_cmd(&s, SMCSIM_TA_STORAGE_CMD_READ, name, back, &len);
-	check(!res && len == sizeof(data) && !memcmp(back, data, sizeof(data)),
-	      "storage READ gives the object back (0x%x, %zu bytes)", res, len);
+	tap_assert(!res && len == sizeof(data) && !memcmp(back, data, sizeof(data)),
+		   "storage READ gives the object back (0x%x, %zu bytes)", res, len);
 	len = 3;
 	res = storage_cmd(&s, SMCSIM_TA_STORAGE_CMD_READ, name, back, &len);
-	check(res == TEEC_ERROR_SHORT_BUFFER && len == sizeof(data),
-	      "storage READ into 3 bytes: SHORT_BUFFER with the size (0x%x, %zu)",
-	      res, len);
+	tap_assert(res == TEEC_ERROR_SHORT_BUFFER && len == sizeof(data),
+		   "storage READ into 3 bytes: SHORT_BUFFER with the size (0x%x, %zu)",
+		   res, len);
 	if (!strcmp(what, "storage")) {
 		res = storage_cmd(&s, SMCSIM_TA_STORAGE_CMD_REMOVE, name, NULL, NULL);
-		check(!res, "storage REMOVE (0x%x)", res);
+		tap_assert(!res, "storage REMOVE (0x%x)", res);
 		len = sizeof(back);
 		res = storage_cmd(&s, SMCSIM_TA_STORAGE_CMD_READ, name, back, &len);
-		check(res == TEEC_ERROR_ITEM_NOT_FOUND,
-		      "storage READ after REMOVE: ITEM_NOT_FOUND (0x%x)", res);
+		tap_assert(res == TEEC_ERROR_ITEM_NOT_FOUND,
+			   "storage READ after REMOVE: ITEM_NOT_FOUND (0x%x)", res);
 	}
 out:
 	TEEC_CloseSession(&s);
@@ -685,14 +685,14 @@ static void raw_foreign_shm(int fd)
 	memcpy(o.arg.uuid + 8, echo.clock_seq_and_node, 8);
 	o.arg.clnt_login = TEE_IOCTL_LOGIN_PUBLIC;
 	rc = ioctl(fd, TEE_IOC_OPEN_SESSION, &bd);
-	check(other >= 0 && shm >= 0 && !rc && !o.arg.ret,
-	      "raw OPEN_SESSION of the echo TA, and a shm on a second file");
+	tap_assert(other >= 0 && shm >= 0 && !rc && !o.arg.ret,
+		   "raw OPEN_SESSION of the echo TA, and a shm on a second file");
 	if (other < 0 || shm < 0 || rc || o.arg.ret)
 		return;
 	errno = 0;
 	rc = raw_check(fd, o.arg.session, sa.id, &ret);
-	check(rc == -1 && errno == EINVAL,
-	      "INVOKE naming another file's shm id: EINVAL (errno %d)", errno);
+	tap_assert(rc == -1 && errno == EINVAL,
+		   "INVOKE naming another file's shm id: EINVAL (errno %d)", errno);
 	close(shm);
 
 	/* The same call with a shm of its own works; once closed, its id does not. */
@@ -700,13 +700,13 @@ static void raw_foreign_shm(int fd)
 	sa.size = 4096;
 	shm = ioctl(fd, TEE_IOC_SHM_ALLOC, &sa);
 	rc = raw_check(fd, o.arg.session, sa.id, &ret);
-	check(shm >= 0 && !rc && !ret, "... with a shm of its own file: done (ret 0x%x)", ret);
+	tap_assert(shm >= 0 && !rc && !ret, "... with a shm of its own file: done (ret 0x%x)", ret);
 	close(shm);
 	errno = 0;
 	rc = raw_check(fd, o.arg.session, sa.id, &ret);
-	check(rc == -1 && errno == EINVAL,
-	      "... with the id of a shm whose fd was closed (and never mapped): EINVAL (errno %d)",
-	      errno);
+	tap_assert(rc == -1 && errno == EINVAL,
+		   "... with the id of a shm whose fd was closed (and never mapped): EINVAL (errno %d)",
+		   errno);
 	close(other);
 }
 
@@ -720,55 +720,55 @@ static int raw(void)
 	int fd, fd2, shm, rc;
 
 	fd = open("/dev/tee0", O_RDWR | O_CLOEXEC);
-	check(fd >= 0, "open(/dev/tee0) gives a file descriptor");
+	tap_assert(fd >= 0, "open(/dev/tee0) gives a file descriptor");
 	if (fd < 0)
 		return 1;
 	errno = 0;
 	fd2 = open("/dev/tee7", O_RDWR);
-	check(fd2 < 0 && errno == ENOENT, "open(/dev/tee7): ENOENT (errno %d)", errno);
+	tap_assert(fd2 < 0 && errno == ENOENT, "open(/dev/tee7): ENOENT (errno %d)", errno);
 	errno = 0;
 	fd2 = open("/dev/teepriv0", O_RDWR);
-	check(fd2 < 0 && errno == EBUSY,
-	      "open(/dev/teepriv0) while tee-supplicant has it: EBUSY (errno %d)", errno);
+	tap_assert(fd2 < 0 && errno == EBUSY,
+		   "open(/dev/teepriv0) while tee-supplicant has it: EBUSY (errno %d)", errno);
 
 	memset(&v, 0, sizeof(v));
 	rc = ioctl(fd, TEE_IOC_VERSION, &v);
-	check(!rc && v.impl_id == TEE_IMPL_ID_OPTEE && (v.gen_caps & TEE_GEN_CAP_GP) &&
-	      !(v.gen_caps & TEE_GEN_CAP_REG_MEM) && !(v.gen_caps & TEE_GEN_CAP_PRIVILEGED),
-	      "TEE_IOC_VERSION: OP-TEE, GP, no REG_MEM (gen_caps 0x%x, impl_caps 0x%x)",
-	      v.gen_caps, v.impl_caps);
+	tap_assert(!rc && v.impl_id == TEE_IMPL_ID_OPTEE && (v.gen_caps & TEE_GEN_CAP_GP) &&
+		   !(v.gen_caps & TEE_GEN_CAP_REG_MEM) && !(v.gen_caps & TEE_GEN_CAP_PRIVILEGED),
+		   "TEE_IOC_VERSION: OP-TEE, GP, no REG_MEM (gen_caps 0x%x, impl_caps 0x%x)",
+		   v.gen_caps, v.impl_caps);
 	errno = 0;
 	rc = ioctl(fd, TEE_IOC_VERSION, (void *)8);
-	check(rc == -1 && errno == EFAULT, "TEE_IOC_VERSION to a bad pointer: EFAULT (errno %d)", errno);
+	tap_assert(rc == -1 && errno == EFAULT, "TEE_IOC_VERSION to a bad pointer: EFAULT (errno %d)", errno);
 	errno = 0;
 	rc = ioctl(fd, TEE_IOC_ENCODE(TEE_IOC_DIR_READ, 0x55, 8), &v);
-	check(rc == -1 && errno == EINVAL, "an unknown TEE ioctl: EINVAL (errno %d)", errno);
+	tap_assert(rc == -1 && errno == EINVAL, "an unknown TEE ioctl: EINVAL (errno %d)", errno);
 	errno = 0;
 	bd.buf_ptr = (uintptr_t)&v;
 	bd.buf_len = 1 << 20;
 	rc = ioctl(fd, TEE_IOC_INVOKE, &bd);
-	check(rc == -1 && errno == EINVAL, "INVOKE with a 1 MiB buf_len: EINVAL (errno %d)", errno);
+	tap_assert(rc == -1 && errno == EINVAL, "INVOKE with a 1 MiB buf_len: EINVAL (errno %d)", errno);
 	errno = 0;
 	rc = ioctl(fd, TEE_IOC_SUPPL_RECV, &bd);
-	check(rc == -1 && errno == EINVAL, "SUPPL_RECV on /dev/tee0: EINVAL (errno %d)", errno);
+	tap_assert(rc == -1 && errno == EINVAL, "SUPPL_RECV on /dev/tee0: EINVAL (errno %d)", errno);
 
 	memset(&sa, 0, sizeof(sa));
 	sa.size = 5000;
 	shm = ioctl(fd, TEE_IOC_SHM_ALLOC, &sa);
-	check(shm >= 0 && shm != fd && sa.id >= 0,
-	      "SHM_ALLOC: a new fd and an id (fd %d, id %d, size %llu)", shm, sa.id,
-	      (unsigned long long)sa.size);
+	tap_assert(shm >= 0 && shm != fd && sa.id >= 0,
+		   "SHM_ALLOC: a new fd and an id (fd %d, id %d, size %llu)", shm, sa.id,
+		   (unsigned long long)sa.size);
 	if (shm >= 0) {
 		errno = 0;
 		p = mmap(NULL, 3 * 4096, PROT_READ | PROT_WRITE, MAP_SHARED, shm, 0);
-		check(p == MAP_FAILED && errno == EINVAL,
-		      "mmap of the shm fd past its end: EINVAL (errno %d)", errno);
+		tap_assert(p == MAP_FAILED && errno == EINVAL,
+			   "mmap of the shm fd past its end: EINVAL (errno %d)", errno);
 		errno = 0;
 		p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, shm, 4096 * 9);
-		check(p == MAP_FAILED && errno == EINVAL,
-		      "mmap of the shm fd at an offset past it: EINVAL (errno %d)", errno);
+		tap_assert(p == MAP_FAILED && errno == EINVAL,
+			   "mmap of the shm fd at an offset past it: EINVAL (errno %d)", errno);
 		p = mmap(NULL, 5000, PROT_READ | PROT_WRITE, MAP_SHARED, shm, 0);
-		check(p != MAP_FAILED, "mmap of the shm fd");
+		tap_assert(p != MAP_FAILED, "mmap of the shm fd");
 		if (p != MAP_FAILED) {
 			memset(p, 0x5A, 5000);
 			munmap(p, 5000);
@@ -782,13 +782,13 @@ static int raw(void)
 	pfd.events = POLLIN | POLLOUT;
 	pfd.revents = 0;
 	rc = poll(&pfd, 1, 1000);
-	check(rc == 1 && pfd.revents == (POLLIN | POLLOUT),
-	      "poll() on the device: ready, as a file without a poll op (revents 0x%x)",
-	      pfd.revents);
-	check(!close(fd), "close");
+	tap_assert(rc == 1 && pfd.revents == (POLLIN | POLLOUT),
+		   "poll() on the device: ready, as a file without a poll op (revents 0x%x)",
+		   pfd.revents);
+	tap_assert(!close(fd), "close");
 	errno = 0;
 	rc = ioctl(fd, TEE_IOC_VERSION, &v);
-	check(rc == -1 && errno == EBADF, "ioctl on the closed fd: EBADF (errno %d)", errno);
+	tap_assert(rc == -1 && errno == EBADF, "ioctl on the closed fd: EBADF (errno %d)", errno);
 	return failures ? 1 : 0;
 }
 
