@@ -252,6 +252,54 @@ static void api_tmpref(TEEC_Session *echo)
 		   "temporary input memref: the TA reads the client's bytes");
 }
 
+/*
+ * A whole memref of @shm both ways, the shm's flags giving the direction:
+ * the TA's writes reach the client's buffer, the TA reads the client's
+ * bytes. @shm is left INPUT | OUTPUT.
+ */
+static void shm_whole(TEEC_Session *echo, TEEC_SharedMemory *shm,
+		      const char *what, uint32_t out_seed, uint32_t in_seed)
+{
+	uint8_t *b = shm->buffer;
+	TEEC_Parameter mr;
+	TEEC_Result res;
+
+	memset(&mr, 0, sizeof(mr));
+	mr.memref.parent = shm;
+	memset(b, 0xEE, shm->size);
+	shm->flags = TEEC_MEM_OUTPUT;
+	res = fill(echo, TEEC_MEMREF_WHOLE, mr, out_seed);
+	tap_assert(!res && pattern_is(b, shm->size, out_seed),
+		   "%s, whole: the TA's writes reach the client's buffer", what);
+
+	pattern(b, shm->size, in_seed);
+	shm->flags = TEEC_MEM_INPUT;
+	tap_assert(mismatches(echo, TEEC_MEMREF_WHOLE, mr, in_seed) == 0,
+		   "%s, whole: the TA reads the client's bytes", what);
+	shm->flags = TEEC_MEM_INPUT | TEEC_MEM_OUTPUT;
+}
+
+/* A partial output memref of @shm, @off and @len: only that window written. */
+static void shm_partial_out(TEEC_Session *echo, TEEC_SharedMemory *shm,
+			    const char *what, uint32_t off, uint32_t len,
+			    uint32_t seed)
+{
+	uint8_t *b = shm->buffer;
+	TEEC_Parameter mr;
+	TEEC_Result res;
+
+	memset(&mr, 0, sizeof(mr));
+	mr.memref.parent = shm;
+	mr.memref.offset = off;
+	mr.memref.size = len;
+	memset(b, 0xEE, shm->size);
+	res = fill(echo, TEEC_MEMREF_PARTIAL_OUTPUT, mr, seed);
+	tap_assert(!res && pattern_is(b + off, len, seed) &&
+		   b[off - 1] == 0xEE && b[off + len] == 0xEE,
+		   "%s, partial output memref (offset %u, %u bytes): only that window written",
+		   what, off, len);
+}
+
 static void api_shm(TEEC_Context *ctx, TEEC_Session *echo)
 {
 	TEEC_SharedMemory shm, reg;
@@ -267,29 +315,12 @@ static void api_shm(TEEC_Context *ctx, TEEC_Session *echo)
 	if (res)
 		return;
 	b = shm.buffer;
-	memset(b, 0xEE, shm.size);
 
-	/* A whole memref takes its direction from the shm's flags. */
+	shm_whole(echo, &shm, "allocated shm", 21, 77);
+	shm_partial_out(echo, &shm, "allocated shm", 100, 50, 5);
+
 	memset(&mr, 0, sizeof(mr));
 	mr.memref.parent = &shm;
-	shm.flags = TEEC_MEM_OUTPUT;
-	res = fill(echo, TEEC_MEMREF_WHOLE, mr, 21);
-	tap_assert(!res && pattern_is(b, shm.size, 21),
-		   "allocated shm, whole: the TA's writes are seen in the client's mapping");
-
-	pattern(b, shm.size, 77);
-	shm.flags = TEEC_MEM_INPUT;
-	tap_assert(mismatches(echo, TEEC_MEMREF_WHOLE, mr, 77) == 0,
-		   "allocated shm, whole: the TA sees the client's writes");
-
-	shm.flags = TEEC_MEM_INPUT | TEEC_MEM_OUTPUT;
-	memset(b, 0xEE, shm.size);
-	mr.memref.offset = 100;
-	mr.memref.size = 50;
-	res = fill(echo, TEEC_MEMREF_PARTIAL_OUTPUT, mr, 5);
-	tap_assert(!res && pattern_is(b + 100, 50, 5) && b[99] == 0xEE && b[150] == 0xEE,
-		   "partial output memref (offset 100, 50 bytes): only that window written");
-
 	pattern(b + 4000, 96, 11);
 	mr.memref.offset = 4000;
 	mr.memref.size = 96;
@@ -313,24 +344,8 @@ static void api_shm(TEEC_Context *ctx, TEEC_Session *echo)
 	res = TEEC_RegisterSharedMemory(ctx, &reg);
 	tap_assert(!res, "RegisterSharedMemory of the client's own buffer (res 0x%x)", res);
 	if (!res) {
-		memset(&mr, 0, sizeof(mr));
-		mr.memref.parent = &reg;
-		reg.flags = TEEC_MEM_OUTPUT;
-		res = fill(echo, TEEC_MEMREF_WHOLE, mr, 33);
-		tap_assert(!res && pattern_is(mine, reg.size, 33),
-			   "registered shm, whole: the TA's writes reach the client's buffer");
-		pattern(mine, reg.size, 44);
-		reg.flags = TEEC_MEM_INPUT;
-		tap_assert(mismatches(echo, TEEC_MEMREF_WHOLE, mr, 44) == 0,
-			   "registered shm, whole: the TA reads the client's buffer");
-		reg.flags = TEEC_MEM_INPUT | TEEC_MEM_OUTPUT;
-		memset(mine, 0, reg.size);
-		mr.memref.offset = 5000;
-		mr.memref.size = 1000;
-		res = fill(echo, TEEC_MEMREF_PARTIAL_OUTPUT, mr, 66);
-		tap_assert(!res && pattern_is(mine + 5000, 1000, 66) && !mine[4999] &&
-			   !mine[6000],
-			   "registered shm, partial output: the window only");
+		shm_whole(echo, &reg, "registered shm", 33, 44);
+		shm_partial_out(echo, &reg, "registered shm", 5000, 1000, 66);
 		TEEC_ReleaseSharedMemory(&reg);
 	}
 	free(mine);
