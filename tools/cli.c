@@ -70,6 +70,21 @@ void cli_machine_stop(struct cli_machine *m)
 	smcsim_phys_destroy(m->phys);
 }
 
+int cli_map(const char *prog, const char *arg,
+	    struct smcsim_phys_config *pcfg)
+{
+	char err[256];
+
+	if (!strcmp(arg, "qemu_v8")) {
+		smcsim_phys_config_qemu_v8(pcfg);
+		return 0;
+	}
+	if (!smcsim_phys_config_load(arg, pcfg, err, sizeof(err)))
+		return 0;
+	fprintf(stderr, "%s: memory map %s\n", prog, err);
+	return 2;
+}
+
 int cli_trace_kinds(const char *prog, const char *opt, const char *arg,
 		    unsigned int *kinds)
 {

@@ -67,6 +67,15 @@ void cli_machine_remove(struct cli_machine *m);
 void cli_machine_stop(struct cli_machine *m);
 
 /**
+ * cli_map() - the memory map --map @arg names: "qemu_v8", the firmware
+ * machine's preset (smcsim_phys_config_qemu_v8()), else a map file
+ * (phys_map.h)
+ * Return: 0, or 2 (said on stderr, with @prog)
+ */
+int cli_map(const char *prog, const char *arg,
+	    struct smcsim_phys_config *pcfg);
+
+/**
  * cli_trace_kinds() - parse @arg, the value of option @opt, into *@kinds
  * (smcsim_tev_parse_kinds()). Return: 0, or 2 (said on stderr, with @prog)
  */

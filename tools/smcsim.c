@@ -506,7 +506,7 @@ static int demo(int argc, char **argv)
 	bool det = false, quiet = false;
 	struct rt_det_config dcfg;
 	struct rt_det_result dres;
-	char *end, err[256];
+	char *end;
 	int rc, c;
 
 	rt_det_config_default(&dcfg);
@@ -541,13 +541,8 @@ static int demo(int argc, char **argv)
 			}
 			break;
 		case 'M':
-			if (!strcmp(optarg, "qemu_v8")) {
-				smcsim_phys_config_qemu_v8(&o.pcfg);
-			} else if (smcsim_phys_config_load(optarg, &o.pcfg, err,
-							   sizeof(err))) {
-				fprintf(stderr, "smcsim: memory map %s\n", err);
+			if (cli_map("smcsim", optarg, &o.pcfg))
 				return 2;
-			}
 			break;
 		case 's':
 			dcfg.seed = strtoull(optarg, &end, 0);
@@ -809,15 +804,10 @@ static int fw_machine(struct cli_machine *m, const char *map,
 	struct smcsim_phys_config pcfg;
 	struct smcsim_sw_config swcfg;
 	const char *what;
-	char err[256];
 	int rc;
 
-	if (!strcmp(map, "qemu_v8")) {
-		smcsim_phys_config_qemu_v8(&pcfg);
-	} else if (smcsim_phys_config_load(map, &pcfg, err, sizeof(err))) {
-		fprintf(stderr, "smcsim: memory map %s\n", err);
+	if (cli_map("smcsim", map, &pcfg))
 		return 2;
-	}
 	smcsim_sw_config_qemu_v8(&swcfg, NULL);
 	swcfg.num_threads = threads;
 	rc = cli_machine_world(m, &pcfg, &swcfg, &what);
