@@ -927,23 +927,23 @@ int main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "socket", required_argument, NULL, 's' },
 		{ "threads", required_argument, NULL, 't' },
-		{ "trace", required_argument, NULL, 'T' },
-		{ "trace-kinds", required_argument, NULL, 'k' },
-		{ "quiet", no_argument, NULL, 'q' },
+		CLI_TRACE_LONGOPTS,
 		{ "log", no_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct daemon d = { .nomem_fd = -1, .wake = -1 };
 	char pathbuf[108], text[2048];
-	const char *path = NULL, *trace = NULL;
-	unsigned int threads = 0, kinds = 0;
-	bool quiet = false, log = false, stop = false;
+	struct cli_trace_opts tr = { 0 };
+	const char *path = NULL;
+	unsigned int threads = 0;
+	bool log = false, stop = false;
 	struct pollfd pfd[3];
 	sigset_t sigs;
 	int opt, lsock, sfd, rc;
 
-	while ((opt = getopt_long(argc, argv, "s:t:T:k:qlh", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "s:t:" CLI_TRACE_SHORTOPTS "lh",
+				  longopts, NULL)) != -1) {
 		switch (opt) {
 		case 's':
 			path = optarg;
@@ -952,15 +952,10 @@ int main(int argc, char **argv)
 			threads = (unsigned int)strtoul(optarg, NULL, 0);
 			break;
 		case 'T':
-			trace = optarg;
-			break;
 		case 'k':
-			if (cli_trace_kinds("smcsimd", "--trace-kinds", optarg,
-					    &kinds))
-				return 2;
-			break;
 		case 'q':
-			quiet = true;
+			if (cli_trace_opt("smcsimd", opt, optarg, &tr))
+				return 2;
 			break;
 		case 'l':
 			log = true;
@@ -995,7 +990,7 @@ int main(int argc, char **argv)
 		perror("smcsimd");
 		return 1;
 	}
-	rc = cli_trace_start("smcsimd", trace, kinds, quiet);
+	rc = cli_trace_start("smcsimd", &tr);
 	if (rc)
 		return rc;
 	rc = machine_start(&d, threads, log);

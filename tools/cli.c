@@ -94,25 +94,36 @@ int cli_trace_kinds(const char *prog, const char *opt, const char *arg,
 	return 2;
 }
 
-int cli_trace_start(const char *prog, const char *path, unsigned int kinds,
-		    bool quiet)
+int cli_trace_opt(const char *prog, int opt, const char *arg,
+		  struct cli_trace_opts *t)
+{
+	if (opt == 'k')
+		return cli_trace_kinds(prog, "--trace-kinds", arg, &t->kinds);
+	if (opt == 'T')
+		t->path = arg;
+	else
+		t->quiet = true;
+	return 0;
+}
+
+int cli_trace_start(const char *prog, const struct cli_trace_opts *t)
 {
 	const struct smcsim_tracer_cfg cfg = {
-		.kinds = kinds,
+		.kinds = t->kinds,
 		.stream = stdout,
 		.fmt = SMCSIM_TRACE_TEXT,
 	};
 	int rc;
 
-	if (smcsim_tracer_on() || (quiet && !path))
+	if (smcsim_tracer_on() || (t->quiet && !t->path))
 		return 0;
-	if (path)
-		rc = smcsim_tracer_open(path, kinds, 0);
+	if (t->path)
+		rc = smcsim_tracer_open(t->path, t->kinds, 0);
 	else
 		rc = smcsim_tracer_start(&cfg);
 	if (rc) {
-		fprintf(stderr, "%s: trace %s: %s\n", prog, path ? path : "stdout",
-			strerror(-rc));
+		fprintf(stderr, "%s: trace %s: %s\n", prog,
+			t->path ? t->path : "stdout", strerror(-rc));
 		return 2;
 	}
 	return 0;

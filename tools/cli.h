@@ -83,16 +83,41 @@ int cli_trace_kinds(const char *prog, const char *opt, const char *arg,
 		    unsigned int *kinds);
 
 /**
- * cli_trace_start() - start the trace the options chose
+ * struct cli_trace_opts - what the trace options chose
+ * @path:	--trace FILE, or NULL: stdout, as text
+ * @kinds:	--trace-kinds LIST's mask (0: all)
+ * @quiet:	--quiet: no trace on stdout
+ */
+struct cli_trace_opts {
+	const char *path;
+	unsigned int kinds;
+	bool quiet;
+};
+
+/*
+ * The trace options' getopt_long() entries (<getopt.h>) and letters:
+ * their cases ('T', 'k', 'q') go to cli_trace_opt().
+ */
+#define CLI_TRACE_LONGOPTS \
+	{ "trace", required_argument, NULL, 'T' }, \
+	{ "trace-kinds", required_argument, NULL, 'k' }, \
+	{ "quiet", no_argument, NULL, 'q' }
+#define CLI_TRACE_SHORTOPTS	"T:k:q"
+
+/**
+ * cli_trace_opt() - take trace option @opt ('T', 'k' or 'q') with @arg
+ * into @t. Return: 0, or 2 (a bad list, said on stderr, with @prog)
+ */
+int cli_trace_opt(const char *prog, int opt, const char *arg,
+		  struct cli_trace_opts *t);
+
+/**
+ * cli_trace_start() - start the trace the options @t chose
  * @prog:	the program's name, for the error message
- * @path:	--trace's file, or NULL: stdout, as text
- * @kinds:	--trace-kinds' mask (0: all)
- * @quiet:	no trace on stdout
  *
  * SMCSIM_TRACE in the environment, when set, already chose. Return: 0,
  * or 2 (a bad request, said on stderr).
  */
-int cli_trace_start(const char *prog, const char *path, unsigned int kinds,
-		    bool quiet);
+int cli_trace_start(const char *prog, const struct cli_trace_opts *t);
 
 #endif /* SMCSIM_TOOLS_CLI_H */

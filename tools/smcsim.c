@@ -488,9 +488,7 @@ static int demo(int argc, char **argv)
 		{ "log", no_argument, NULL, 'l' },
 		{ "protmem", required_argument, NULL, 'm' },
 		{ "seed", required_argument, NULL, 's' },
-		{ "trace", required_argument, NULL, 'T' },
-		{ "trace-kinds", required_argument, NULL, 'k' },
-		{ "quiet", no_argument, NULL, 'q' },
+		CLI_TRACE_LONGOPTS,
 		{ "callers", required_argument, NULL, 'c' },
 		{ "map", required_argument, NULL, 'M' },
 		{ "help", no_argument, NULL, 'h' },
@@ -500,10 +498,8 @@ static int demo(int argc, char **argv)
 		.profile = SMCSIM_ABI_PROPOSAL,
 		.threads = SMCSIM_SW_DEFAULT_THREADS,
 	};
-	const char *trace = NULL;
-	bool callers_set = false;
-	unsigned int kinds = 0;
-	bool det = false, quiet = false;
+	struct cli_trace_opts tr = { 0 };
+	bool callers_set = false, det = false;
 	struct rt_det_config dcfg;
 	struct rt_det_result dres;
 	char *end;
@@ -511,7 +507,8 @@ static int demo(int argc, char **argv)
 
 	rt_det_config_default(&dcfg);
 	smcsim_phys_config_default(&o.pcfg);
-	while ((c = getopt_long(argc, argv, "p:t:lm:s:T:k:qc:M:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "p:t:lm:s:" CLI_TRACE_SHORTOPTS
+				"c:M:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			if (!strcmp(optarg, "proposal")) {
@@ -554,15 +551,10 @@ static int demo(int argc, char **argv)
 			det = true;
 			break;
 		case 'T':
-			trace = optarg;
-			break;
 		case 'k':
-			if (cli_trace_kinds("smcsim", "--trace-kinds", optarg,
-					    &kinds))
-				return 2;
-			break;
 		case 'q':
-			quiet = true;
+			if (cli_trace_opt("smcsim", c, optarg, &tr))
+				return 2;
 			break;
 		case 'c':
 			o.callers = (unsigned int)strtoul(optarg, &end, 0);
@@ -588,7 +580,7 @@ static int demo(int argc, char **argv)
 	/* One more caller than threads: one of them has to queue. */
 	if (!callers_set)
 		o.callers = o.threads + 1 <= 16 ? o.threads + 1 : 0;
-	rc = cli_trace_start("smcsim", trace, kinds, quiet);
+	rc = cli_trace_start("smcsim", &tr);
 	if (rc)
 		return rc;
 	if (det) {
