@@ -371,8 +371,7 @@ static void parse(struct fw *fw, struct stream *s)
 			}
 			break;
 		case REC_RAW:
-			r->r[0] = take8(s);
-			r->r[0] |= (uint64_t)take8(s) << 8;
+			r->r[0] = take16(s);
 			r->r[1] = take64(s);
 			r->r[2] = take64(s);
 			break;
