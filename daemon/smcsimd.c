@@ -59,7 +59,7 @@ struct conn;
 
 /**
  * struct daemon - the machine and its connections
- * @phys, @sw, @trace, @cls, @optee: the machine
+ * @m:		the machine (its trace counts the SMCs for STATUS)
  * @nomem_fd:	an empty memfd, handed out for shm that cannot be mapped
  * @wake:	eventfd: a reader ended (the main loop joins it)
  * @lock:	protects @conns, @dead and the counters below
@@ -143,6 +143,7 @@ struct job {
  * struct worker - a thread that runs a connection's ioctls
  * @link:	in conn.workers
  * @t:		the rt thread
+ * @c:		its connection
  * @busy:	in an ioctl now (killed when the process goes)
  */
 struct worker {
@@ -155,9 +156,11 @@ struct worker {
 /**
  * struct conn - one open device file of one process
  * @link:	in daemon.conns, then daemon.dead
+ * @d:		the daemon
  * @sock:	the connection
  * @reader:	its reader thread
  * @opened:	a device was opened on it (under daemon.lock)
+ * @name:	"tee0.<pid>" once opened: its workers' thread names
  * @lock:	protects everything below it
  * @cond:	a job was queued, or the connection ended
  * @file:	the device file, NULL before OPEN and once released
