@@ -840,6 +840,10 @@ static int probe(int argc, char **argv)
 			return 2;
 		}
 	}
+	if (optind < argc) {
+		usage(stderr);
+		return 2;
+	}
 	rc = fw_machine(&m, map, threads);
 	if (rc)
 		return rc;
