@@ -952,7 +952,9 @@ int main(int argc, char **argv)
 			path = optarg;
 			break;
 		case 't':
-			threads = (unsigned int)strtoul(optarg, NULL, 0);
+			if (cli_uint("smcsimd", "--threads", optarg, 1,
+				     SMCSIM_SW_MAX_THREADS, &threads))
+				return 2;
 			break;
 		case 'T':
 		case 'k':

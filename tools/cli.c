@@ -2,7 +2,9 @@
 /*
  * The machine and the trace of the command-line programs (cli.h).
  */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <smcsim/trace.h>
@@ -68,6 +70,23 @@ void cli_machine_stop(struct cli_machine *m)
 		smcsim_trace_fini(&m->trace);
 	smcsim_sw_destroy(m->sw);
 	smcsim_phys_destroy(m->phys);
+}
+
+int cli_uint(const char *prog, const char *opt, const char *arg,
+	     unsigned int min, unsigned int max, unsigned int *v)
+{
+	unsigned long n;
+	char *end;
+
+	errno = 0;
+	n = strtoul(arg, &end, 0);
+	if (*arg && *arg != '-' && !*end && !errno && n >= min && n <= max) {
+		*v = (unsigned int)n;
+		return 0;
+	}
+	fprintf(stderr, "%s: %s: %u to %u, not '%s'\n", prog, opt, min, max,
+		arg);
+	return 2;
 }
 
 int cli_map(const char *prog, const char *arg,

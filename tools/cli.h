@@ -67,6 +67,14 @@ void cli_machine_remove(struct cli_machine *m);
 void cli_machine_stop(struct cli_machine *m);
 
 /**
+ * cli_uint() - @arg, the value of option @opt, into *@v: a number from
+ * @min to @max (decimal, or 0x hex)
+ * Return: 0, or 2 (said on stderr, with @prog)
+ */
+int cli_uint(const char *prog, const char *opt, const char *arg,
+	     unsigned int min, unsigned int max, unsigned int *v);
+
+/**
  * cli_map() - the memory map --map @arg names: "qemu_v8", the firmware
  * machine's preset (smcsim_phys_config_qemu_v8()), else a map file
  * (phys_map.h)

@@ -521,7 +521,9 @@ static int demo(int argc, char **argv)
 			}
 			break;
 		case 't':
-			o.threads = (unsigned int)strtoul(optarg, NULL, 0);
+			if (cli_uint("smcsim", "--threads", optarg, 1,
+				     SMCSIM_SW_MAX_THREADS, &o.threads))
+				return 2;
 			break;
 		case 'l':
 			o.log = true;
@@ -557,12 +559,9 @@ static int demo(int argc, char **argv)
 				return 2;
 			break;
 		case 'c':
-			o.callers = (unsigned int)strtoul(optarg, &end, 0);
-			if (*end || !*optarg || o.callers > 16) {
-				fprintf(stderr, "smcsim: --callers: 0 to 16, not %s\n",
-					optarg);
+			if (cli_uint("smcsim", "--callers", optarg, 0, 16,
+				     &o.callers))
 				return 2;
-			}
 			callers_set = true;
 			break;
 		case 'h':
@@ -830,7 +829,9 @@ static int probe(int argc, char **argv)
 			map = optarg;
 			break;
 		case 't':
-			threads = (unsigned int)strtoul(optarg, NULL, 0);
+			if (cli_uint("smcsim", "--threads", optarg, 1,
+				     SMCSIM_SW_MAX_THREADS, &threads))
+				return 2;
 			break;
 		case 'h':
 			usage(stdout);
