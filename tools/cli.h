@@ -2,7 +2,8 @@
 /*
  * What the command-line programs (tools/smcsim.c, daemon/smcsimd.c) share:
  * a simulated machine (memory, the secure world, the OP-TEE driver probed
- * on it) and the trace their --trace/--quiet options choose.
+ * on it), the options they have in common (--threads, --map) and the
+ * trace their --trace/--trace-kinds/--quiet options choose.
  */
 #ifndef SMCSIM_TOOLS_CLI_H
 #define SMCSIM_TOOLS_CLI_H
