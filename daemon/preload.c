@@ -488,7 +488,7 @@ static int pl_dev_ioctl(struct pl_dev *p, unsigned long req, void *arg)
 	int rc;
 
 	seg[0].uaddr = (uintptr_t)arg;
-	seg[0].len = ((req >> 8) & 0xff) == TEE_IOC_MAGIC ? TEE_IOC_SIZE(req) : 0;
+	seg[0].len = _IOC_TYPE(req) == TEE_IOC_MAGIC ? TEE_IOC_SIZE(req) : 0;
 	if (seg[0].len > SMCSIMD_MAX_SEG_BYTES)
 		seg[0].len = 0;
 	if (arg && seg[0].len && !pl_copy(argbuf, seg[0].uaddr, seg[0].len, true))
