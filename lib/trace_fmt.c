@@ -479,6 +479,7 @@ static void msg_rpc(struct sbuf *sb, const struct optee_msg_arg *h,
 	const char *cname = strip(smcsim_rpc_cmd_name(h->cmd),
 				  "OPTEE_RPC_CMD_");
 	bool v0 = n >= 1 && is_value(&p[0]);
+	unsigned int skip = 0;
 
 	if (cname)
 		snprintf(name, SMCSIM_TEV_NAME_LEN + 12, "RPC CMD %s", cname);
@@ -503,24 +504,23 @@ static void msg_rpc(struct sbuf *sb, const struct optee_msg_arg *h,
 			sb_params(sb, p, n, true);
 		return;
 	}
-	switch (h->cmd) {
+	/*
+	 * A request's first param, a value, says what it asks (sub-command,
+	 * type, id) and is decoded; without it (UINT32_MAX is no command)
+	 * every param is printed as it is, as for a command not known here.
+	 */
+	switch (v0 ? h->cmd : UINT32_MAX) {
 	case OPTEE_RPC_CMD_SHM_ALLOC:
-		if (!v0)
-			break;
 		sb_printf(sb, " type=%s size=%llu",
 			  rpc_shm_type(p[0].u.value.a),
 			  (unsigned long long)p[0].u.value.b);
 		return;
 	case OPTEE_RPC_CMD_SHM_FREE:
-		if (!v0)
-			break;
 		sb_printf(sb, " type=%s cookie=0x%llx",
 			  rpc_shm_type(p[0].u.value.a),
 			  (unsigned long long)p[0].u.value.b);
 		return;
 	case OPTEE_RPC_CMD_NOTIFICATION:
-		if (!v0)
-			break;
 		sb_printf(sb, " %s value=%llu",
 			  p[0].u.value.a == OPTEE_RPC_NOTIFICATION_WAIT ? "WAIT" :
 			  p[0].u.value.a == OPTEE_RPC_NOTIFICATION_SEND ? "SEND" :
@@ -530,34 +530,26 @@ static void msg_rpc(struct sbuf *sb, const struct optee_msg_arg *h,
 				  (unsigned long long)p[0].u.value.c);
 		return;
 	case OPTEE_RPC_CMD_SUSPEND:
-		if (!v0)
-			break;
 		sb_printf(sb, " ms=%llu", (unsigned long long)p[0].u.value.a);
 		return;
 	case OPTEE_RPC_CMD_LOAD_TA:
-		if (!v0)
-			break;
 		sb_printf(sb, " uuid=");
 		sb_uuid(sb, p[0].u.octets);
-		if (n > 1)
-			sb_params(sb, p + 1, n - 1, false);
-		return;
+		skip = 1;
+		break;
 	case OPTEE_RPC_CMD_FS:
-		if (!v0)
-			break;
 		sb_printf(sb, " %s", rpc_fs_op(p[0].u.value.a));
 		if (p[0].u.value.b || p[0].u.value.c)
 			sb_printf(sb, " b=0x%llx c=0x%llx",
 				  (unsigned long long)p[0].u.value.b,
 				  (unsigned long long)p[0].u.value.c);
-		if (n > 1)
-			sb_params(sb, p + 1, n - 1, false);
-		return;
+		skip = 1;
+		break;
 	default:
 		break;
 	}
-	if (n)
-		sb_params(sb, p, n, false);
+	if (n > skip)
+		sb_params(sb, p + skip, n - skip, false);
 }
 
 int smcsim_decode_msg(char *buf, size_t len, const void *arg, size_t size,
