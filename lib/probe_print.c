@@ -70,11 +70,11 @@ void smcsim_probe_print(const struct smcsim_invoke *inv, FILE *out,
 	unsigned int bit;
 
 	fprintf(out, "%s-- probe: fast calls to the firmware --\n", prefix);
-	r = fast(&o, ARM_SMCCC_CALL_VAL(1, 0, 63, 0xff01), false);
+	r = fast(&o, OPTEE_SMC_CALLS_UID, false);
 	uuid_words(&o, "API UID", &r);
-	r = fast(&o, ARM_SMCCC_CALL_VAL(1, 0, 63, 0xff03), false);
+	r = fast(&o, OPTEE_SMC_CALLS_REVISION, false);
 	fprintf(out, "%s  API revision %lu.%lu\n", prefix, r.a0, r.a1);
-	r = fast(&o, ARM_SMCCC_CALL_VAL(1, 0, 63, 0xff00), false);
+	r = fast(&o, OPTEE_SMC_CALLS_COUNT, false);
 	fprintf(out, "%s  %lu calls\n", prefix, r.a0);
 	r = fast(&o, OPTEE_SMC_CALL_GET_OS_UUID, false);
 	uuid_words(&o, "OS UUID", &r);
