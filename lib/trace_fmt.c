@@ -25,6 +25,7 @@
 #include <smcsim/optee_smc.h>
 #include <smcsim/tee_error.h>
 #include <smcsim/trace.h>
+#include <smcsim/uuid.h>
 
 /* ---- 1. output buffer, names -------------------------------------------- */
 
@@ -175,11 +176,12 @@ static const char *login_name(uint64_t l, char *buf, size_t len)
 /* 16 octets as a UUID string (the octets are in the UUID's text order). */
 static void sb_uuid(struct sbuf *sb, const uint8_t *o)
 {
-	unsigned int i;
+	struct smcsim_uuid u;
+	char str[SMCSIM_UUID_STR_LEN];
 
-	for (i = 0; i < 16; i++)
-		sb_printf(sb, "%s%02x", i == 4 || i == 6 || i == 8 || i == 10 ?
-			  "-" : "", o[i]);
+	smcsim_uuid_from_octets(&u, o);
+	smcsim_uuid_to_str(&u, str);
+	sb_printf(sb, "%s", str);
 }
 
 /* ---- 2. SMC registers --------------------------------------------------- */
