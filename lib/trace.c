@@ -538,15 +538,12 @@ void smcsim_tev_rpc_regs_(char phase, int sw_tid, const unsigned long a[6])
 		snprintf(ev.text, sizeof(ev.text), "%s size=%lu", name, a[1]);
 	else if (phase == SMCSIM_TEV_BEGIN && a[0] == OPTEE_SMC_RETURN_RPC_FREE)
 		snprintf(ev.text, sizeof(ev.text), "%s cookie=0x%llx", name,
-			 ((unsigned long long)(a[1] & 0xffffffffUL) << 32) |
-			 (a[2] & 0xffffffffUL));
+			 (unsigned long long)reg_pair_to_64(a[1], a[2]));
 	else if (phase == SMCSIM_TEV_END && a[0] == OPTEE_SMC_RETURN_RPC_ALLOC)
 		snprintf(ev.text, sizeof(ev.text),
 			 "%s -> pa=0x%llx cookie=0x%llx", name,
-			 ((unsigned long long)(a[1] & 0xffffffffUL) << 32) |
-			 (a[2] & 0xffffffffUL),
-			 ((unsigned long long)(a[4] & 0xffffffffUL) << 32) |
-			 (a[5] & 0xffffffffUL));
+			 (unsigned long long)reg_pair_to_64(a[1], a[2]),
+			 (unsigned long long)reg_pair_to_64(a[4], a[5]));
 	else
 		snprintf(ev.text, sizeof(ev.text), "%s%s", name,
 			 phase == SMCSIM_TEV_END ? " -> resumed" : "");

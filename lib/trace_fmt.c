@@ -186,11 +186,6 @@ static void sb_uuid(struct sbuf *sb, const uint8_t *o)
 
 /* ---- 2. SMC registers --------------------------------------------------- */
 
-static uint64_t pair(unsigned long hi, unsigned long lo)
-{
-	return ((uint64_t)(hi & 0xffffffffUL) << 32) | (lo & 0xffffffffUL);
-}
-
 static void smc_in(struct sbuf *sb, uint32_t fid, const unsigned long a[8])
 {
 	unsigned int i;
@@ -199,12 +194,12 @@ static void smc_in(struct sbuf *sb, uint32_t fid, const unsigned long a[8])
 	case OPTEE_SMC_CALL_WITH_ARG:
 	case OPTEE_SMC_CALL_WITH_RPC_ARG:
 		sb_printf(sb, " pa=0x%llx",
-			  (unsigned long long)pair(a[1], a[2]));
+			  (unsigned long long)reg_pair_to_64(a[1], a[2]));
 		return;
 	case OPTEE_SMC_CALL_WITH_REGD_ARG:
 	case OPTEE_SMC_CALL_SYSTEM_WITH_REGD_ARG:
 		sb_printf(sb, " cookie=0x%llx offs=0x%lx",
-			  (unsigned long long)pair(a[1], a[2]), a[3]);
+			  (unsigned long long)reg_pair_to_64(a[1], a[2]), a[3]);
 		return;
 	case OPTEE_SMC_CALL_RETURN_FROM_RPC:
 		sb_printf(sb, " thread=%lu", a[3]);
@@ -238,7 +233,7 @@ static void smc_out(struct sbuf *sb, uint32_t fid, const unsigned long o[4])
 		case OPTEE_SMC_RETURN_RPC_FREE:
 		case OPTEE_SMC_RETURN_RPC_CMD:
 			sb_printf(sb, " cookie=0x%llx",
-				  (unsigned long long)pair(o[1], o[2]));
+				  (unsigned long long)reg_pair_to_64(o[1], o[2]));
 			break;
 		default:
 			break;
