@@ -267,7 +267,7 @@ int smcsim_decode_smc(char *buf, size_t len, const unsigned long a[8],
 	else
 		smc_in(&sb, fid, a);
 	if (name)
-		snprintf(name, SMCSIM_TEV_NAME_LEN + 12, "%s", fname);
+		snprintf(name, SMCSIM_TEV_SLICE_LEN, "%s", fname);
 	return sb_ret(&sb);
 }
 
@@ -385,13 +385,13 @@ static void msg_call(struct sbuf *sb, const struct optee_msg_arg *h,
 
 	if (!cname) {
 		sb_printf(sb, "unknown command %u", h->cmd);
-		snprintf(name, SMCSIM_TEV_NAME_LEN + 12, "cmd %u", h->cmd);
+		snprintf(name, SMCSIM_TEV_SLICE_LEN, "cmd %u", h->cmd);
 		sb_params(sb, p, n, answer);
 		return;
 	}
 	if (h->cmd == OPTEE_MSG_CMD_INVOKE_COMMAND)
 		cname = "INVOKE";
-	snprintf(name, SMCSIM_TEV_NAME_LEN + 12, "%s", cname);
+	snprintf(name, SMCSIM_TEV_SLICE_LEN, "%s", cname);
 	sb_printf(sb, "%s", cname);
 	if (answer) {
 		sb_result(sb, h);
@@ -479,9 +479,9 @@ static void msg_rpc(struct sbuf *sb, const struct optee_msg_arg *h,
 	unsigned int skip = 0;
 
 	if (cname)
-		snprintf(name, SMCSIM_TEV_NAME_LEN + 12, "RPC CMD %s", cname);
+		snprintf(name, SMCSIM_TEV_SLICE_LEN, "RPC CMD %s", cname);
 	else
-		snprintf(name, SMCSIM_TEV_NAME_LEN + 12, "RPC CMD %u", h->cmd);
+		snprintf(name, SMCSIM_TEV_SLICE_LEN, "RPC CMD %u", h->cmd);
 	sb_printf(sb, "%s", name);
 	if (!cname)
 		sb_printf(sb, " (unknown)");
@@ -555,7 +555,7 @@ int smcsim_decode_msg(char *buf, size_t len, const void *arg, size_t size,
 	struct optee_msg_param p[OPTEE_SMC_THREAD_RPC_MAX_NUM_PARAMS + 4];
 	const unsigned int maxp = sizeof(p) / sizeof(p[0]);
 	struct optee_msg_arg h;
-	char nbuf[SMCSIM_TEV_NAME_LEN + 12];
+	char nbuf[SMCSIM_TEV_SLICE_LEN];
 	unsigned int n, fit;
 	struct sbuf sb;
 
@@ -564,7 +564,7 @@ int smcsim_decode_msg(char *buf, size_t len, const void *arg, size_t size,
 		name = nbuf;
 	name[0] = '\0';
 	if (!arg || size < sizeof(h)) {
-		snprintf(name, SMCSIM_TEV_NAME_LEN + 12, "bad message");
+		snprintf(name, SMCSIM_TEV_SLICE_LEN, "bad message");
 		sb_printf(&sb, "bad message: %zu bytes, the header needs %zu",
 			  arg ? size : 0, sizeof(h));
 		return sb_ret(&sb);
