@@ -176,22 +176,15 @@ static void fault_invoke(void *ctx, unsigned long a0, unsigned long a1,
 		f->last_fired = idx;
 	}
 	rt_mutex_unlock(&f->lock);
-
-	switch (spec.action) {
-	case SMCSIM_FAULT_RETURN:
-	case SMCSIM_FAULT_RPC_STORM:
+	/* Answered here: the inner backend never sees the call. */
+	if (spec.action == SMCSIM_FAULT_RETURN ||
+	    spec.action == SMCSIM_FAULT_RPC_STORM)
 		return;
-	case SMCSIM_FAULT_OVERRIDE:
-		smcsim_invoke_call(&f->inner, a[0], a[1], a[2], a[3], a[4],
-				   a[5], a[6], a[7], res);
-		fault_override(res, &spec);
-		return;
-	default:
-		break;
-	}
 call_inner:
 	smcsim_invoke_call(&f->inner, a[0], a[1], a[2], a[3], a[4], a[5], a[6],
 			   a[7], res);
+	if (spec.action == SMCSIM_FAULT_OVERRIDE)
+		fault_override(res, &spec);
 }
 
 struct smcsim_invoke smcsim_fault_invoke(struct smcsim_fault *f)

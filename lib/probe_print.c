@@ -48,18 +48,43 @@ static void uuid_words(const struct probe_out *o, const char *what,
 		(r->a2 >> 16) & 0xffff, r->a2 & 0xffff, r->a3 & 0xffffffffUL);
 }
 
-static const char *const cap_meaning[] = {
-	"a reserved shared-memory region exists (GET_SHM_CONFIG)",
-	"unregistered shm: any non-secure memory as tmem",
-	"dynamic shm: registered page lists (REGISTER_SHM, fmem)",
-	"NS virtualization: one guest per VM id",
-	"a NULL memref (size 0, no buffer) is accepted",
-	"async notifications: interrupt + GET_ASYNC_NOTIF_VALUE",
-	"RPC argument in the call (CALL_WITH_RPC_ARG/REGD_ARG)",
-	"upstream: RPMB probing through the kernel (proposal: system threads)",
-	"a static protected-memory pool (GET_PROTMEM_CONFIG)",
-	"dynamic protected memory (LEND/RECLAIM_PROTMEM)",
+/* What each capability bit promises, by its optee_smc.h name. */
+static const struct {
+	unsigned long cap;
+	const char *meaning;
+} cap_meanings[] = {
+	{ OPTEE_SMC_SEC_CAP_HAVE_RESERVED_SHM,
+	  "a reserved shared-memory region exists (GET_SHM_CONFIG)" },
+	{ OPTEE_SMC_SEC_CAP_UNREGISTERED_SHM,
+	  "unregistered shm: any non-secure memory as tmem" },
+	{ OPTEE_SMC_SEC_CAP_DYNAMIC_SHM,
+	  "dynamic shm: registered page lists (REGISTER_SHM, fmem)" },
+	{ OPTEE_SMC_SEC_CAP_VIRTUALIZATION,
+	  "NS virtualization: one guest per VM id" },
+	{ OPTEE_SMC_SEC_CAP_MEMREF_NULL,
+	  "a NULL memref (size 0, no buffer) is accepted" },
+	{ OPTEE_SMC_SEC_CAP_ASYNC_NOTIF,
+	  "async notifications: interrupt + GET_ASYNC_NOTIF_VALUE" },
+	{ OPTEE_SMC_SEC_CAP_RPC_ARG,
+	  "RPC argument in the call (CALL_WITH_RPC_ARG/REGD_ARG)" },
+	/* The same bit as OPTEE_SMC_SEC_CAP_SYSTEM_THREAD. */
+	{ OPTEE_SMC_SEC_CAP_RPMB_PROBE,
+	  "upstream: RPMB probing through the kernel (proposal: system threads)" },
+	{ OPTEE_SMC_SEC_CAP_PROTMEM,
+	  "a static protected-memory pool (GET_PROTMEM_CONFIG)" },
+	{ OPTEE_SMC_SEC_CAP_DYNAMIC_PROTMEM,
+	  "dynamic protected memory (LEND/RECLAIM_PROTMEM)" },
 };
+
+static const char *cap_meaning(unsigned long cap)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(cap_meanings) / sizeof(cap_meanings[0]); i++)
+		if (cap_meanings[i].cap == cap)
+			return cap_meanings[i].meaning;
+	return "unknown to this build";
+}
 
 void smcsim_probe_print(const struct smcsim_invoke *inv, FILE *out,
 			const char *prefix)
@@ -70,11 +95,11 @@ void smcsim_probe_print(const struct smcsim_invoke *inv, FILE *out,
 	unsigned int bit;
 
 	fprintf(out, "%s-- probe: fast calls to the firmware --\n", prefix);
-	r = fast(&o, ARM_SMCCC_CALL_VAL(1, 0, 63, 0xff01), false);
+	r = fast(&o, OPTEE_SMC_CALLS_UID, false);
 	uuid_words(&o, "API UID", &r);
-	r = fast(&o, ARM_SMCCC_CALL_VAL(1, 0, 63, 0xff03), false);
+	r = fast(&o, OPTEE_SMC_CALLS_REVISION, false);
 	fprintf(out, "%s  API revision %lu.%lu\n", prefix, r.a0, r.a1);
-	r = fast(&o, ARM_SMCCC_CALL_VAL(1, 0, 63, 0xff00), false);
+	r = fast(&o, OPTEE_SMC_CALLS_COUNT, false);
 	fprintf(out, "%s  %lu calls\n", prefix, r.a0);
 	r = fast(&o, OPTEE_SMC_CALL_GET_OS_UUID, false);
 	uuid_words(&o, "OS UUID", &r);
@@ -90,8 +115,7 @@ void smcsim_probe_print(const struct smcsim_invoke *inv, FILE *out,
 			if (!(r.a1 & (1UL << bit)))
 				continue;
 			fprintf(out, "%s    bit %2u: %s\n", prefix, bit,
-				bit < sizeof(cap_meaning) / sizeof(cap_meaning[0]) ?
-				cap_meaning[bit] : "unknown to this build");
+				cap_meaning(1UL << bit));
 		}
 		if (r.a1 & OPTEE_SMC_SEC_CAP_ASYNC_NOTIF)
 			fprintf(out, "%s  a2: max async notification value %lu\n",

@@ -538,15 +538,12 @@ void smcsim_tev_rpc_regs_(char phase, int sw_tid, const unsigned long a[6])
 		snprintf(ev.text, sizeof(ev.text), "%s size=%lu", name, a[1]);
 	else if (phase == SMCSIM_TEV_BEGIN && a[0] == OPTEE_SMC_RETURN_RPC_FREE)
 		snprintf(ev.text, sizeof(ev.text), "%s cookie=0x%llx", name,
-			 ((unsigned long long)(a[1] & 0xffffffffUL) << 32) |
-			 (a[2] & 0xffffffffUL));
+			 (unsigned long long)reg_pair_to_64(a[1], a[2]));
 	else if (phase == SMCSIM_TEV_END && a[0] == OPTEE_SMC_RETURN_RPC_ALLOC)
 		snprintf(ev.text, sizeof(ev.text),
 			 "%s -> pa=0x%llx cookie=0x%llx", name,
-			 ((unsigned long long)(a[1] & 0xffffffffUL) << 32) |
-			 (a[2] & 0xffffffffUL),
-			 ((unsigned long long)(a[4] & 0xffffffffUL) << 32) |
-			 (a[5] & 0xffffffffUL));
+			 (unsigned long long)reg_pair_to_64(a[1], a[2]),
+			 (unsigned long long)reg_pair_to_64(a[4], a[5]));
 	else
 		snprintf(ev.text, sizeof(ev.text), "%s%s", name,
 			 phase == SMCSIM_TEV_END ? " -> resumed" : "");
@@ -602,35 +599,39 @@ void smcsim_tev_thread_(enum smcsim_tev_thread_op op, int sw_tid,
 	tev_record(&ev);
 }
 
-void smcsim_tev_printf_(enum smcsim_tev_kind kind, char phase, int sw_tid,
-			uint32_t code, const char *name, const char *fmt, ...)
+/* An event whose text is formatted from @fmt, both kept to one line. */
+static void tev_vprintf(enum smcsim_tev_kind kind, char phase, int sw_tid,
+			uint32_t code, const char *name, const char *fmt,
+			va_list ap)
 {
 	struct smcsim_tev ev;
-	va_list ap;
 
 	tev_init(&ev, kind, phase, sw_tid, code);
 	snprintf(ev.name, sizeof(ev.name), "%s", name);
-	va_start(ap, fmt);
 	vsnprintf(ev.text, sizeof(ev.text), fmt, ap);
-	va_end(ap);
 	one_line(ev.name);
 	one_line(ev.text);
 	tev_record(&ev);
 }
 
+void smcsim_tev_printf_(enum smcsim_tev_kind kind, char phase, int sw_tid,
+			uint32_t code, const char *name, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	tev_vprintf(kind, phase, sw_tid, code, name, fmt, ap);
+	va_end(ap);
+}
+
 void smcsim_tracer_mark(const char *fmt, ...)
 {
-	struct smcsim_tev ev;
 	va_list ap;
 
 	if (!smcsim_tracing(SMCSIM_TEV_MARK))
 		return;
-	tev_init(&ev, SMCSIM_TEV_MARK, SMCSIM_TEV_INSTANT, -1, 0);
-	snprintf(ev.name, sizeof(ev.name), "mark");
 	va_start(ap, fmt);
-	vsnprintf(ev.text, sizeof(ev.text), fmt, ap);
+	tev_vprintf(SMCSIM_TEV_MARK, SMCSIM_TEV_INSTANT, -1, 0, "mark", fmt,
+		    ap);
 	va_end(ap);
-	one_line(ev.name);
-	one_line(ev.text);
-	tev_record(&ev);
 }

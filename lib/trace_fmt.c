@@ -25,6 +25,7 @@
 #include <smcsim/optee_smc.h>
 #include <smcsim/tee_error.h>
 #include <smcsim/trace.h>
+#include <smcsim/uuid.h>
 
 /* ---- 1. output buffer, names -------------------------------------------- */
 
@@ -175,19 +176,15 @@ static const char *login_name(uint64_t l, char *buf, size_t len)
 /* 16 octets as a UUID string (the octets are in the UUID's text order). */
 static void sb_uuid(struct sbuf *sb, const uint8_t *o)
 {
-	unsigned int i;
+	struct smcsim_uuid u;
+	char str[SMCSIM_UUID_STR_LEN];
 
-	for (i = 0; i < 16; i++)
-		sb_printf(sb, "%s%02x", i == 4 || i == 6 || i == 8 || i == 10 ?
-			  "-" : "", o[i]);
+	smcsim_uuid_from_octets(&u, o);
+	smcsim_uuid_to_str(&u, str);
+	sb_printf(sb, "%s", str);
 }
 
 /* ---- 2. SMC registers --------------------------------------------------- */
-
-static uint64_t pair(unsigned long hi, unsigned long lo)
-{
-	return ((uint64_t)(hi & 0xffffffffUL) << 32) | (lo & 0xffffffffUL);
-}
 
 static void smc_in(struct sbuf *sb, uint32_t fid, const unsigned long a[8])
 {
@@ -197,12 +194,12 @@ static void smc_in(struct sbuf *sb, uint32_t fid, const unsigned long a[8])
 	case OPTEE_SMC_CALL_WITH_ARG:
 	case OPTEE_SMC_CALL_WITH_RPC_ARG:
 		sb_printf(sb, " pa=0x%llx",
-			  (unsigned long long)pair(a[1], a[2]));
+			  (unsigned long long)reg_pair_to_64(a[1], a[2]));
 		return;
 	case OPTEE_SMC_CALL_WITH_REGD_ARG:
 	case OPTEE_SMC_CALL_SYSTEM_WITH_REGD_ARG:
 		sb_printf(sb, " cookie=0x%llx offs=0x%lx",
-			  (unsigned long long)pair(a[1], a[2]), a[3]);
+			  (unsigned long long)reg_pair_to_64(a[1], a[2]), a[3]);
 		return;
 	case OPTEE_SMC_CALL_RETURN_FROM_RPC:
 		sb_printf(sb, " thread=%lu", a[3]);
@@ -236,7 +233,7 @@ static void smc_out(struct sbuf *sb, uint32_t fid, const unsigned long o[4])
 		case OPTEE_SMC_RETURN_RPC_FREE:
 		case OPTEE_SMC_RETURN_RPC_CMD:
 			sb_printf(sb, " cookie=0x%llx",
-				  (unsigned long long)pair(o[1], o[2]));
+				  (unsigned long long)reg_pair_to_64(o[1], o[2]));
 			break;
 		default:
 			break;
@@ -270,7 +267,7 @@ int smcsim_decode_smc(char *buf, size_t len, const unsigned long a[8],
 	else
 		smc_in(&sb, fid, a);
 	if (name)
-		snprintf(name, SMCSIM_TEV_NAME_LEN + 12, "%s", fname);
+		snprintf(name, SMCSIM_TEV_SLICE_LEN, "%s", fname);
 	return sb_ret(&sb);
 }
 
@@ -388,13 +385,13 @@ static void msg_call(struct sbuf *sb, const struct optee_msg_arg *h,
 
 	if (!cname) {
 		sb_printf(sb, "unknown command %u", h->cmd);
-		snprintf(name, SMCSIM_TEV_NAME_LEN + 12, "cmd %u", h->cmd);
+		snprintf(name, SMCSIM_TEV_SLICE_LEN, "cmd %u", h->cmd);
 		sb_params(sb, p, n, answer);
 		return;
 	}
 	if (h->cmd == OPTEE_MSG_CMD_INVOKE_COMMAND)
 		cname = "INVOKE";
-	snprintf(name, SMCSIM_TEV_NAME_LEN + 12, "%s", cname);
+	snprintf(name, SMCSIM_TEV_SLICE_LEN, "%s", cname);
 	sb_printf(sb, "%s", cname);
 	if (answer) {
 		sb_result(sb, h);
@@ -479,11 +476,12 @@ static void msg_rpc(struct sbuf *sb, const struct optee_msg_arg *h,
 	const char *cname = strip(smcsim_rpc_cmd_name(h->cmd),
 				  "OPTEE_RPC_CMD_");
 	bool v0 = n >= 1 && is_value(&p[0]);
+	unsigned int skip = 0;
 
 	if (cname)
-		snprintf(name, SMCSIM_TEV_NAME_LEN + 12, "RPC CMD %s", cname);
+		snprintf(name, SMCSIM_TEV_SLICE_LEN, "RPC CMD %s", cname);
 	else
-		snprintf(name, SMCSIM_TEV_NAME_LEN + 12, "RPC CMD %u", h->cmd);
+		snprintf(name, SMCSIM_TEV_SLICE_LEN, "RPC CMD %u", h->cmd);
 	sb_printf(sb, "%s", name);
 	if (!cname)
 		sb_printf(sb, " (unknown)");
@@ -503,24 +501,23 @@ static void msg_rpc(struct sbuf *sb, const struct optee_msg_arg *h,
 			sb_params(sb, p, n, true);
 		return;
 	}
-	switch (h->cmd) {
+	/*
+	 * A request's first param, a value, says what it asks (sub-command,
+	 * type, id) and is decoded; without it (UINT32_MAX is no command)
+	 * every param is printed as it is, as for a command not known here.
+	 */
+	switch (v0 ? h->cmd : UINT32_MAX) {
 	case OPTEE_RPC_CMD_SHM_ALLOC:
-		if (!v0)
-			break;
 		sb_printf(sb, " type=%s size=%llu",
 			  rpc_shm_type(p[0].u.value.a),
 			  (unsigned long long)p[0].u.value.b);
 		return;
 	case OPTEE_RPC_CMD_SHM_FREE:
-		if (!v0)
-			break;
 		sb_printf(sb, " type=%s cookie=0x%llx",
 			  rpc_shm_type(p[0].u.value.a),
 			  (unsigned long long)p[0].u.value.b);
 		return;
 	case OPTEE_RPC_CMD_NOTIFICATION:
-		if (!v0)
-			break;
 		sb_printf(sb, " %s value=%llu",
 			  p[0].u.value.a == OPTEE_RPC_NOTIFICATION_WAIT ? "WAIT" :
 			  p[0].u.value.a == OPTEE_RPC_NOTIFICATION_SEND ? "SEND" :
@@ -530,34 +527,26 @@ static void msg_rpc(struct sbuf *sb, const struct optee_msg_arg *h,
 				  (unsigned long long)p[0].u.value.c);
 		return;
 	case OPTEE_RPC_CMD_SUSPEND:
-		if (!v0)
-			break;
 		sb_printf(sb, " ms=%llu", (unsigned long long)p[0].u.value.a);
 		return;
 	case OPTEE_RPC_CMD_LOAD_TA:
-		if (!v0)
-			break;
 		sb_printf(sb, " uuid=");
 		sb_uuid(sb, p[0].u.octets);
-		if (n > 1)
-			sb_params(sb, p + 1, n - 1, false);
-		return;
+		skip = 1;
+		break;
 	case OPTEE_RPC_CMD_FS:
-		if (!v0)
-			break;
 		sb_printf(sb, " %s", rpc_fs_op(p[0].u.value.a));
 		if (p[0].u.value.b || p[0].u.value.c)
 			sb_printf(sb, " b=0x%llx c=0x%llx",
 				  (unsigned long long)p[0].u.value.b,
 				  (unsigned long long)p[0].u.value.c);
-		if (n > 1)
-			sb_params(sb, p + 1, n - 1, false);
-		return;
+		skip = 1;
+		break;
 	default:
 		break;
 	}
-	if (n)
-		sb_params(sb, p, n, false);
+	if (n > skip)
+		sb_params(sb, p + skip, n - skip, false);
 }
 
 int smcsim_decode_msg(char *buf, size_t len, const void *arg, size_t size,
@@ -566,7 +555,7 @@ int smcsim_decode_msg(char *buf, size_t len, const void *arg, size_t size,
 	struct optee_msg_param p[OPTEE_SMC_THREAD_RPC_MAX_NUM_PARAMS + 4];
 	const unsigned int maxp = sizeof(p) / sizeof(p[0]);
 	struct optee_msg_arg h;
-	char nbuf[SMCSIM_TEV_NAME_LEN + 12];
+	char nbuf[SMCSIM_TEV_SLICE_LEN];
 	unsigned int n, fit;
 	struct sbuf sb;
 
@@ -575,7 +564,7 @@ int smcsim_decode_msg(char *buf, size_t len, const void *arg, size_t size,
 		name = nbuf;
 	name[0] = '\0';
 	if (!arg || size < sizeof(h)) {
-		snprintf(name, SMCSIM_TEV_NAME_LEN + 12, "bad message");
+		snprintf(name, SMCSIM_TEV_SLICE_LEN, "bad message");
 		sb_printf(&sb, "bad message: %zu bytes, the header needs %zu",
 			  arg ? size : 0, sizeof(h));
 		return sb_ret(&sb);

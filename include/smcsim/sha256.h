@@ -3,8 +3,12 @@
  * SHA-256 (FIPS 180-4) and HMAC-SHA256 (RFC 2104), small and portable, for
  * the RPMB model: both the simulated eMMC device and the secure world's
  * RPMB client MAC their frames with HMAC-SHA256 as the eMMC standard asks.
- * No Debian library the project already depends on offers SHA-256 (libbsd
- * has none), so it lives here; tests check it against the FIPS 180-2 and
+ * libmd (linked on hosts for SHA-1) has SHA-256 too, though no HMAC; but
+ * the RPMB model is also in the bare-metal image, which has no libmd
+ * (picolibc only; libmd is library code, not a header that -idirafter
+ * could lend as it does bitstring.h). One portable copy here serves every
+ * target, rather than libmd on hosts and this on bare metal with only one
+ * of them tested per build. Tests check it against the FIPS 180-2 and
  * RFC 4231 vectors. Not hardened against side channels: a simulator's MAC.
  */
 #ifndef SMCSIM_SHA256_H

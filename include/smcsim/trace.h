@@ -85,7 +85,9 @@ enum smcsim_tev_kind {
 #define SMCSIM_TEV_INSTANT	'I'
 
 #define SMCSIM_TEV_TEXT_LEN	336
+/* A thread's name; a slice's name has room for "RPC CMD " and a command's. */
 #define SMCSIM_TEV_NAME_LEN	20
+#define SMCSIM_TEV_SLICE_LEN	(SMCSIM_TEV_NAME_LEN + 12)
 
 /**
  * struct smcsim_tev - one event (fixed size: the ring is an array of them)
@@ -111,7 +113,7 @@ struct smcsim_tev {
 	int16_t sw_tid;
 	uint32_t code;
 	char thread[SMCSIM_TEV_NAME_LEN];
-	char name[SMCSIM_TEV_NAME_LEN + 12];
+	char name[SMCSIM_TEV_SLICE_LEN];
 	char text[SMCSIM_TEV_TEXT_LEN];
 };
 
@@ -336,7 +338,7 @@ int smcsim_tev_parse_kinds(const char *s, unsigned int *mask);
  * @buf, @len:	the output; always NUL-terminated when @len > 0
  * @a:		a0..a7 in
  * @out:	a0..a3 out, or NULL
- * @name:	if not NULL, receives a short name (SMCSIM_TEV_NAME_LEN + 12)
+ * @name:	if not NULL, receives a short name (SMCSIM_TEV_SLICE_LEN bytes)
  * Return: the length snprintf would have written for @buf.
  */
 int smcsim_decode_smc(char *buf, size_t len, const unsigned long a[8],
