@@ -62,7 +62,8 @@ bool conf_failed(const struct conf *c);
 void conf_note(struct conf *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-#define CONF_CHECK(c, cond, ...)					\
+/* @cond must hold; else the printf-style message is recorded. */
+#define CONF_ASSERT(c, cond, ...)					\
 	do {								\
 		if (!(cond)) {						\
 			conf_fail((c), __FILE__, __LINE__, __VA_ARGS__);\
@@ -71,7 +72,7 @@ void conf_note(struct conf *c, const char *fmt, ...)
 	} while (0)
 
 /* Two integers must be equal; both are printed. */
-#define CONF_EQ(c, got, want)						\
+#define CONF_ASSERT_EQ(c, got, want)					\
 	do {								\
 		unsigned long long got_ = (unsigned long long)(got);	\
 		unsigned long long want_ = (unsigned long long)(want);	\
@@ -88,7 +89,7 @@ void conf_note(struct conf *c, const char *fmt, ...)
  * case. Should nothing be recorded, the expression itself is the failure,
  * so a case never ends early as a pass.
  */
-#define CONF_TRY(c, expr)						\
+#define CONF_ASSERT_OK(c, expr)						\
 	do {								\
 		if (!(expr)) {						\
 			conf_fail((c), __FILE__, __LINE__,		\
@@ -101,7 +102,8 @@ void conf_note(struct conf *c, const char *fmt, ...)
 #define CONF_W(x)	((uint32_t)(x))
 
 /* a0 must be @want (compared as 32 bits). */
-#define CONF_A0(c, res, want)	CONF_EQ(c, CONF_W((res).a0), (want))
+#define CONF_ASSERT_A0(c, res, want)					\
+	CONF_ASSERT_EQ(c, CONF_W((res).a0), (want))
 
 /* ---- cleanups ---------------------------------------------------------- */
 
