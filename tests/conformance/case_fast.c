@@ -34,10 +34,8 @@ static void fast_calls_uid(struct conf *c)
 	struct arm_smccc_res r;
 
 	conf_fast(c, OPTEE_SMC_CALLS_UID, 0, 0, 0, &r);
-	CONF_ASSERT_EQ(c, CONF_W(r.a0), OPTEE_MSG_UID_0);
-	CONF_ASSERT_EQ(c, CONF_W(r.a1), OPTEE_MSG_UID_1);
-	CONF_ASSERT_EQ(c, CONF_W(r.a2), OPTEE_MSG_UID_2);
-	CONF_ASSERT_EQ(c, CONF_W(r.a3), OPTEE_MSG_UID_3);
+	CONF_ASSERT_A0_A3(c, r, OPTEE_MSG_UID_0, OPTEE_MSG_UID_1,
+			  OPTEE_MSG_UID_2, OPTEE_MSG_UID_3);
 }
 
 static void fast_calls_revision(struct conf *c)
@@ -54,10 +52,9 @@ static void fast_os_uuid(struct conf *c)
 	struct arm_smccc_res r;
 
 	conf_fast(c, OPTEE_SMC_CALL_GET_OS_UUID, 0, 0, 0, &r);
-	CONF_ASSERT_EQ(c, CONF_W(r.a0), OPTEE_MSG_OS_OPTEE_UUID_0);
-	CONF_ASSERT_EQ(c, CONF_W(r.a1), OPTEE_MSG_OS_OPTEE_UUID_1);
-	CONF_ASSERT_EQ(c, CONF_W(r.a2), OPTEE_MSG_OS_OPTEE_UUID_2);
-	CONF_ASSERT_EQ(c, CONF_W(r.a3), OPTEE_MSG_OS_OPTEE_UUID_3);
+	CONF_ASSERT_A0_A3(c, r, OPTEE_MSG_OS_OPTEE_UUID_0,
+			  OPTEE_MSG_OS_OPTEE_UUID_1, OPTEE_MSG_OS_OPTEE_UUID_2,
+			  OPTEE_MSG_OS_OPTEE_UUID_3);
 }
 
 /*
@@ -389,10 +386,8 @@ static void route_fast_reserved_bits(struct conf *c)
 	struct arm_smccc_res r;
 
 	conf_smc(c, a, &r);
-	CONF_ASSERT_EQ(c, CONF_W(r.a0), OPTEE_SMC_RETURN_UNKNOWN_FUNCTION);
-	CONF_ASSERT_EQ(c, CONF_W(r.a1), PAT1);
-	CONF_ASSERT_EQ(c, CONF_W(r.a2), PAT2);
-	CONF_ASSERT_EQ(c, CONF_W(r.a3), PAT3);
+	CONF_ASSERT_A0_A3(c, r, OPTEE_SMC_RETURN_UNKNOWN_FUNCTION, PAT1, PAT2,
+			  PAT3);
 }
 
 /*

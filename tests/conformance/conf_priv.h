@@ -73,13 +73,17 @@ void conf_note(struct conf *c, const char *fmt, ...)
 
 /* Two integers must be equal; both are printed. */
 #define CONF_ASSERT_EQ(c, got, want)					\
+	CONF_ASSERT_EQ_NAMED_(c, got, want, #got, #want)
+
+/* CONF_ASSERT_EQ() whose message names the two as @got_s and @want_s. */
+#define CONF_ASSERT_EQ_NAMED_(c, got, want, got_s, want_s)		\
 	do {								\
 		unsigned long long got_ = (unsigned long long)(got);	\
 		unsigned long long want_ = (unsigned long long)(want);	\
 		if (got_ != want_) {					\
 			conf_fail((c), __FILE__, __LINE__,		\
 				  "%s is 0x%llx, expected %s = 0x%llx",	\
-				  #got, got_, #want, want_);		\
+				  got_s, got_, want_s, want_);		\
 			return;						\
 		}							\
 	} while (0)
@@ -104,6 +108,19 @@ void conf_note(struct conf *c, const char *fmt, ...)
 /* a0 must be @want (compared as 32 bits). */
 #define CONF_ASSERT_A0(c, res, want)					\
 	CONF_ASSERT_EQ(c, CONF_W((res).a0), (want))
+
+/* a0..a3 must be @w0..@w3 (each compared as 32 bits). */
+#define CONF_ASSERT_A0_A3(c, res, w0, w1, w2, w3)			\
+	do {								\
+		CONF_ASSERT_EQ_NAMED_(c, CONF_W((res).a0), (w0),	\
+				      #res ".a0", #w0);			\
+		CONF_ASSERT_EQ_NAMED_(c, CONF_W((res).a1), (w1),	\
+				      #res ".a1", #w1);			\
+		CONF_ASSERT_EQ_NAMED_(c, CONF_W((res).a2), (w2),	\
+				      #res ".a2", #w2);			\
+		CONF_ASSERT_EQ_NAMED_(c, CONF_W((res).a3), (w3),	\
+				      #res ".a3", #w3);			\
+	} while (0)
 
 /* ---- cleanups ---------------------------------------------------------- */
 
