@@ -104,8 +104,8 @@ static void pta_device_short_buffer(struct conf *c)
 	CONF_ASSERT_OK(c, pta_inv_msg(c, &m, s, PTA_CMD_GET_DEVICES, 1));
 	pta_set_tmem(&m.arg->params[0], OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT, 0, 0);
 	CONF_ASSERT_OK(c, conf_msg_call(c, &m, NULL));
-	CONF_ASSERT_EQ(c, m.arg->ret, TEE_ERROR_SHORT_BUFFER);
-	CONF_ASSERT_EQ(c, m.arg->ret_origin, TEEC_ORIGIN_TRUSTED_APP);
+	CONF_ASSERT_RET(c, m.arg, TEE_ERROR_SHORT_BUFFER,
+			TEEC_ORIGIN_TRUSTED_APP);
 	CONF_ASSERT(c, m.arg->params[0].u.tmem.size >= 16 &&
 		    !(m.arg->params[0].u.tmem.size % 16), "size %llu",
 		    (unsigned long long)m.arg->params[0].u.tmem.size);
@@ -198,8 +198,8 @@ static void pta_device_bad_param_types(struct conf *c)
 	CONF_ASSERT_OK(c, pta_inv_msg(c, &m, s, PTA_CMD_GET_DEVICES, 1));
 	m.arg->params[0].attr = OPTEE_MSG_ATTR_TYPE_VALUE_OUTPUT;
 	CONF_ASSERT_OK(c, conf_msg_call(c, &m, NULL));
-	CONF_ASSERT_EQ(c, m.arg->ret, TEE_ERROR_BAD_PARAMETERS);
-	CONF_ASSERT_EQ(c, m.arg->ret_origin, TEEC_ORIGIN_TRUSTED_APP);
+	CONF_ASSERT_RET(c, m.arg, TEE_ERROR_BAD_PARAMETERS,
+			TEEC_ORIGIN_TRUSTED_APP);
 }
 
 static void pta_device_unknown_cmd(struct conf *c)
@@ -211,8 +211,8 @@ static void pta_device_unknown_cmd(struct conf *c)
 	CONF_ASSERT_OK(c, s && !conf_failed(c));
 	CONF_ASSERT_OK(c, pta_inv_msg(c, &m, s, 0x77, 0));
 	CONF_ASSERT_OK(c, conf_msg_call(c, &m, NULL));
-	CONF_ASSERT_EQ(c, m.arg->ret, TEE_ERROR_NOT_IMPLEMENTED);
-	CONF_ASSERT_EQ(c, m.arg->ret_origin, TEEC_ORIGIN_TRUSTED_APP);
+	CONF_ASSERT_RET(c, m.arg, TEE_ERROR_NOT_IMPLEMENTED,
+			TEEC_ORIGIN_TRUSTED_APP);
 }
 
 /* ---- the invoke-tests PTA ---------------------------------------------- */
@@ -244,8 +244,7 @@ static void pta_tests_params_value_inout(struct conf *c)
 		m.arg->params[i].u.value.a = 1000 + i;
 		m.arg->params[i].u.value.b = 23;
 		CONF_ASSERT_OK(c, conf_msg_call(c, &m, NULL));
-		CONF_ASSERT_EQ(c, m.arg->ret, TEE_SUCCESS);
-		CONF_ASSERT_EQ(c, m.arg->ret_origin, TEEC_ORIGIN_TRUSTED_APP);
+		CONF_ASSERT_RET(c, m.arg, TEE_SUCCESS, TEEC_ORIGIN_TRUSTED_APP);
 		CONF_ASSERT_EQ(c, m.arg->params[i].u.value.a, 1023 + i);
 	}
 }
@@ -311,40 +310,41 @@ static void pta_tests_params_bad_types(struct conf *c)
 	CONF_ASSERT_OK(c, pta_inv_msg(c, &m, s, PTA_INVOKE_TESTS_CMD_PARAMS,
 				      0));
 	CONF_ASSERT_OK(c, conf_msg_call(c, &m, NULL));
-	CONF_ASSERT_EQ(c, m.arg->ret, TEE_ERROR_BAD_PARAMETERS);
-	CONF_ASSERT_EQ(c, m.arg->ret_origin, TEEC_ORIGIN_TRUSTED_APP);
+	CONF_ASSERT_RET(c, m.arg, TEE_ERROR_BAD_PARAMETERS,
+			TEEC_ORIGIN_TRUSTED_APP);
+}
+
+/*
+ * MEMREF_NULL with params[0] a TMEM_INOUT of @size bytes in the reserved
+ * shm (0: buf_ptr 0, size 0): the PTA answers @want.
+ */
+static void pta_memref_null(struct conf *c, size_t size, uint32_t want)
+{
+	struct conf_msg m;
+	uint64_t pa = 0;
+	uint32_t s = pta_open_tests(c);
+
+	CONF_ASSERT_OK(c, s);
+	if (size)
+		CONF_ASSERT_OK(c, pta_shm_buf(c, 0x1000, size, &pa));
+	CONF_ASSERT_OK(c, pta_inv_msg(c, &m, s,
+				      PTA_INVOKE_TESTS_CMD_MEMREF_NULL, 1));
+	pta_set_tmem(&m.arg->params[0], OPTEE_MSG_ATTR_TYPE_TMEM_INOUT, pa,
+		     size);
+	CONF_ASSERT_OK(c, conf_msg_call(c, &m, NULL));
+	CONF_ASSERT_RET(c, m.arg, want, TEEC_ORIGIN_TRUSTED_APP);
 }
 
 /* MEMREF_NULL: a NULL memref (buf_ptr 0, size 0) reaches the PTA as NULL. */
 static void pta_tests_memref_null(struct conf *c)
 {
-	struct conf_msg m;
-	uint32_t s = pta_open_tests(c);
-
-	CONF_ASSERT_OK(c, s);
-	CONF_ASSERT_OK(c, pta_inv_msg(c, &m, s,
-				      PTA_INVOKE_TESTS_CMD_MEMREF_NULL, 1));
-	pta_set_tmem(&m.arg->params[0], OPTEE_MSG_ATTR_TYPE_TMEM_INOUT, 0, 0);
-	CONF_ASSERT_OK(c, conf_msg_call(c, &m, NULL));
-	CONF_ASSERT_EQ(c, m.arg->ret, TEE_SUCCESS);
-	CONF_ASSERT_EQ(c, m.arg->ret_origin, TEEC_ORIGIN_TRUSTED_APP);
+	pta_memref_null(c, 0, TEE_SUCCESS);
 }
 
 /* MEMREF_NULL with a real buffer: the PTA refuses it. */
 static void pta_tests_memref_null_given_buffer(struct conf *c)
 {
-	struct conf_msg m;
-	uint64_t pa;
-	uint32_t s = pta_open_tests(c);
-
-	CONF_ASSERT_OK(c, s);
-	CONF_ASSERT_OK(c, pta_shm_buf(c, 0x1000, 16, &pa));
-	CONF_ASSERT_OK(c, pta_inv_msg(c, &m, s,
-				      PTA_INVOKE_TESTS_CMD_MEMREF_NULL, 1));
-	pta_set_tmem(&m.arg->params[0], OPTEE_MSG_ATTR_TYPE_TMEM_INOUT, pa, 16);
-	CONF_ASSERT_OK(c, conf_msg_call(c, &m, NULL));
-	CONF_ASSERT_EQ(c, m.arg->ret, TEE_ERROR_BAD_PARAMETERS);
-	CONF_ASSERT_EQ(c, m.arg->ret_origin, TEEC_ORIGIN_TRUSTED_APP);
+	pta_memref_null(c, 16, TEE_ERROR_BAD_PARAMETERS);
 }
 
 /* The invoke-tests PTA answers an unknown command with BAD_PARAMETERS. */
@@ -356,8 +356,8 @@ static void pta_tests_unknown_cmd(struct conf *c)
 	CONF_ASSERT_OK(c, s);
 	CONF_ASSERT_OK(c, pta_inv_msg(c, &m, s, 0x7777, 0));
 	CONF_ASSERT_OK(c, conf_msg_call(c, &m, NULL));
-	CONF_ASSERT_EQ(c, m.arg->ret, TEE_ERROR_BAD_PARAMETERS);
-	CONF_ASSERT_EQ(c, m.arg->ret_origin, TEEC_ORIGIN_TRUSTED_APP);
+	CONF_ASSERT_RET(c, m.arg, TEE_ERROR_BAD_PARAMETERS,
+			TEEC_ORIGIN_TRUSTED_APP);
 }
 
 /*
@@ -376,8 +376,7 @@ static void pta_tests_tmem_outside_reserved_shm(struct conf *c)
 				      1));
 	pta_set_tmem(&m.arg->params[0], OPTEE_MSG_ATTR_TYPE_TMEM_INOUT, pa, 64);
 	CONF_ASSERT_OK(c, conf_msg_call(c, &m, NULL));
-	CONF_ASSERT_EQ(c, m.arg->ret, TEE_ERROR_BAD_PARAMETERS);
-	CONF_ASSERT_EQ(c, m.arg->ret_origin, TEEC_ORIGIN_TEE);
+	CONF_ASSERT_RET(c, m.arg, TEE_ERROR_BAD_PARAMETERS, TEEC_ORIGIN_TEE);
 }
 
 /* ---- session ids and logins -------------------------------------------- */
@@ -463,19 +462,16 @@ static void sess_open_without_meta(struct conf *c)
 					OPTEE_MSG_LOGIN_PUBLIC, 0));
 	m.arg->params[1].attr = OPTEE_MSG_ATTR_TYPE_VALUE_INPUT;
 	CONF_ASSERT_OK(c, conf_msg_call(c, &m, NULL));
-	CONF_ASSERT_EQ(c, m.arg->ret, TEE_ERROR_BAD_PARAMETERS);
-	CONF_ASSERT_EQ(c, m.arg->ret_origin, TEEC_ORIGIN_TEE);
+	CONF_ASSERT_RET(c, m.arg, TEE_ERROR_BAD_PARAMETERS, TEEC_ORIGIN_TEE);
 	CONF_ASSERT_EQ(c, m.arg->session, 0);
 	CONF_ASSERT_OK(c, conf_open_msg(c, &m, conf_uuid_device_pta,
 					OPTEE_MSG_LOGIN_PUBLIC, 0));
 	m.arg->num_params = 1;
 	CONF_ASSERT_OK(c, conf_msg_call(c, &m, NULL));
-	CONF_ASSERT_EQ(c, m.arg->ret, TEE_ERROR_BAD_PARAMETERS);
-	CONF_ASSERT_EQ(c, m.arg->ret_origin, TEEC_ORIGIN_TEE);
+	CONF_ASSERT_RET(c, m.arg, TEE_ERROR_BAD_PARAMETERS, TEEC_ORIGIN_TEE);
 	m.arg->num_params = 0;
 	CONF_ASSERT_OK(c, conf_msg_call(c, &m, NULL));
-	CONF_ASSERT_EQ(c, m.arg->ret, TEE_ERROR_BAD_PARAMETERS);
-	CONF_ASSERT_EQ(c, m.arg->ret_origin, TEEC_ORIGIN_TEE);
+	CONF_ASSERT_RET(c, m.arg, TEE_ERROR_BAD_PARAMETERS, TEEC_ORIGIN_TEE);
 }
 
 static void sess_invoke_unknown_session(struct conf *c)
@@ -484,8 +480,7 @@ static void sess_invoke_unknown_session(struct conf *c)
 
 	CONF_ASSERT_OK(c, pta_inv_msg(c, &m, 0x7fff, 0, 0));
 	CONF_ASSERT_OK(c, conf_msg_call(c, &m, NULL));
-	CONF_ASSERT_EQ(c, m.arg->ret, TEE_ERROR_BAD_PARAMETERS);
-	CONF_ASSERT_EQ(c, m.arg->ret_origin, TEEC_ORIGIN_TEE);
+	CONF_ASSERT_RET(c, m.arg, TEE_ERROR_BAD_PARAMETERS, TEEC_ORIGIN_TEE);
 }
 
 static void sess_close_unknown_session(struct conf *c)
@@ -509,8 +504,7 @@ static void sess_cancel_known_session(struct conf *c)
 	m.arg->session = s;
 	m.arg->ret = 0x5a5a;
 	CONF_ASSERT_OK(c, conf_msg_call(c, &m, NULL));
-	CONF_ASSERT_EQ(c, m.arg->ret, TEE_SUCCESS);
-	CONF_ASSERT_EQ(c, m.arg->ret_origin, TEEC_ORIGIN_TEE);
+	CONF_ASSERT_RET(c, m.arg, TEE_SUCCESS, TEEC_ORIGIN_TEE);
 }
 
 /* A session closed once is gone: closing it again finds nothing. */
@@ -535,8 +529,7 @@ static void sess_close_with_params(struct conf *c)
 	CONF_ASSERT_OK(c, conf_msg_new(c, &m, OPTEE_MSG_CMD_CLOSE_SESSION, 1));
 	m.arg->session = s;
 	CONF_ASSERT_OK(c, conf_msg_call(c, &m, NULL));
-	CONF_ASSERT_EQ(c, m.arg->ret, TEE_ERROR_BAD_PARAMETERS);
-	CONF_ASSERT_EQ(c, m.arg->ret_origin, TEEC_ORIGIN_TEE);
+	CONF_ASSERT_RET(c, m.arg, TEE_ERROR_BAD_PARAMETERS, TEEC_ORIGIN_TEE);
 }
 
 static void sess_cancel_unknown_session(struct conf *c)
@@ -546,8 +539,7 @@ static void sess_cancel_unknown_session(struct conf *c)
 	CONF_ASSERT_OK(c, conf_msg_new(c, &m, OPTEE_MSG_CMD_CANCEL, 0));
 	m.arg->session = 0x7fff;
 	CONF_ASSERT_OK(c, conf_msg_call(c, &m, NULL));
-	CONF_ASSERT_EQ(c, m.arg->ret, TEE_ERROR_BAD_PARAMETERS);
-	CONF_ASSERT_EQ(c, m.arg->ret_origin, TEEC_ORIGIN_TEE);
+	CONF_ASSERT_RET(c, m.arg, TEE_ERROR_BAD_PARAMETERS, TEEC_ORIGIN_TEE);
 }
 
 /* ---- a TA that is not there -------------------------------------------- */
@@ -581,8 +573,7 @@ static void missing_ta_supplicant_has_nothing(struct conf *c)
 	CONF_ASSERT_OK(c, nw);
 	nw->supp_ret = TEE_ERROR_ITEM_NOT_FOUND;
 	CONF_ASSERT_OK(c, pta_open_missing(c, nw, &m));
-	CONF_ASSERT_EQ(c, m.arg->ret, TEE_ERROR_ITEM_NOT_FOUND);
-	CONF_ASSERT_EQ(c, m.arg->ret_origin, TEEC_ORIGIN_TEE);
+	CONF_ASSERT_RET(c, m.arg, TEE_ERROR_ITEM_NOT_FOUND, TEEC_ORIGIN_TEE);
 	CONF_ASSERT_EQ(c, m.arg->session, 0);
 	CONF_ASSERT(c, nw->n <= CONF_RPC_LOG, "%u RPCs", nw->n);
 	for (i = 0; i < nw->n; i++) {
@@ -660,8 +651,7 @@ static void missing_ta_no_supplicant(struct conf *c)
 	CONF_ASSERT_OK(c, pta_open_missing(c, nw, &m));
 	/* The storage lookup cannot have its buffer: OP-TEE gives up with
 	 * that error (firmware: OUT_OF_MEMORY, origin TEE). */
-	CONF_ASSERT_EQ(c, m.arg->ret, TEE_ERROR_OUT_OF_MEMORY);
-	CONF_ASSERT_EQ(c, m.arg->ret_origin, TEEC_ORIGIN_TEE);
+	CONF_ASSERT_RET(c, m.arg, TEE_ERROR_OUT_OF_MEMORY, TEEC_ORIGIN_TEE);
 	CONF_ASSERT_EQ(c, m.arg->session, 0);
 	/* The storage look asks for its buffer twice, then gives up: no
 	 * FS request, no LOAD_TA. */

@@ -66,8 +66,7 @@ static void std_msg_ret_untouched(struct conf *c, uint32_t cmd)
 	m.arg->ret = 0x5a5a;
 	m.arg->ret_origin = 0x77;
 	CONF_ASSERT_OK(c, conf_msg_call(c, &m, NULL));
-	CONF_ASSERT_EQ(c, m.arg->ret, 0x5a5a);
-	CONF_ASSERT_EQ(c, m.arg->ret_origin, 0x77);
+	CONF_ASSERT_RET(c, m.arg, 0x5a5a, 0x77);
 }
 
 static void std_msg_do_bottom_half(struct conf *c)
@@ -379,8 +378,7 @@ static void std_rpc_alloc_refused(struct conf *c)
 	CONF_ASSERT_A0(c, r, OPTEE_SMC_RETURN_OK);
 	/* No RPC argument, no RPC CMD: the lookup fails for want of memory
 	 * (firmware: two ALLOCs, then OUT_OF_MEMORY from the core). */
-	CONF_ASSERT_EQ(c, m.arg->ret, TEE_ERROR_OUT_OF_MEMORY);
-	CONF_ASSERT_EQ(c, m.arg->ret_origin, TEEC_ORIGIN_TEE);
+	CONF_ASSERT_RET(c, m.arg, TEE_ERROR_OUT_OF_MEMORY, TEEC_ORIGIN_TEE);
 	CONF_ASSERT_EQ(c, m.arg->session, 0);
 	CONF_ASSERT(c, conf_nw_count(nw, OPTEE_SMC_RPC_FUNC_ALLOC, -1) >= 1,
 		    "no ALLOC");

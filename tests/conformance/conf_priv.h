@@ -122,6 +122,15 @@ void conf_note(struct conf *c, const char *fmt, ...)
 				      #res ".a3", #w3);			\
 	} while (0)
 
+/* A message's answer must be @ret_ from @origin (TEEC_ORIGIN_*). */
+#define CONF_ASSERT_RET(c, arg, ret_, origin)				\
+	do {								\
+		CONF_ASSERT_EQ_NAMED_(c, (arg)->ret, (ret_),		\
+				      #arg "->ret", #ret_);		\
+		CONF_ASSERT_EQ_NAMED_(c, (arg)->ret_origin, (origin),	\
+				      #arg "->ret_origin", #origin);	\
+	} while (0)
+
 /* ---- cleanups ---------------------------------------------------------- */
 
 typedef void (*conf_cleanup_fn)(struct conf *c, void *p, uint64_t a,
