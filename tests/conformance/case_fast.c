@@ -98,18 +98,16 @@ static void fast_regs_preserved(struct conf *c)
 	CONF_ASSERT_EQ(c, CONF_W(r.a3), PAT3);
 }
 
-static void fast_unknown_function(struct conf *c)
+/*
+ * Each of the @n fast calls @ids, with PAT1..PAT3 in a1..a3, is answered
+ * UNKNOWN_FUNCTION with a1..a3 as passed.
+ */
+static void fast_ids_unknown(struct conf *c, const unsigned long *ids,
+			     size_t n)
 {
-	static const unsigned long ids[] = {
-		0xB2000002UL,	/* owner 50, func 2: no such call */
-		0xB2000015UL,	/* proposal's RESERVE_SYS_THREAD */
-		0xB2000016UL,	/* and UNRESERVE_SYS_THREAD */
-		0xB20000FFUL,
-		0xBF00FF02UL,	/* owner 63, between UID and REVISION */
-	};
-	unsigned int i;
+	size_t i;
 
-	for (i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
+	for (i = 0; i < n; i++) {
 		const unsigned long a[8] = { ids[i], PAT1, PAT2, PAT3,
 					     0, 0, 0, 0 };
 		struct arm_smccc_res r;
@@ -123,6 +121,19 @@ static void fast_unknown_function(struct conf *c)
 			    "0x%lx: a1..a3 0x%x 0x%x 0x%x not preserved",
 			    ids[i], CONF_W(r.a1), CONF_W(r.a2), CONF_W(r.a3));
 	}
+}
+
+static void fast_unknown_function(struct conf *c)
+{
+	static const unsigned long ids[] = {
+		0xB2000002UL,	/* owner 50, func 2: no such call */
+		0xB2000015UL,	/* proposal's RESERVE_SYS_THREAD */
+		0xB2000016UL,	/* and UNRESERVE_SYS_THREAD */
+		0xB20000FFUL,
+		0xBF00FF02UL,	/* owner 63, between UID and REVISION */
+	};
+
+	fast_ids_unknown(c, ids, sizeof(ids) / sizeof(ids[0]));
 }
 
 static void fast_thread_count(struct conf *c)
@@ -281,21 +292,8 @@ static void fast_smc64_and_std_ids_unknown(struct conf *c)
 		0xB2000004UL,	/* CALL_WITH_ARG as a fast call */
 		0xBE00FF01UL,	/* owner 62 (the dispatcher's own range) */
 	};
-	unsigned int i;
 
-	for (i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
-		const unsigned long a[8] = { ids[i], PAT1, PAT2, PAT3,
-					     0, 0, 0, 0 };
-		struct arm_smccc_res r;
-
-		conf_smc(c, a, &r);
-		CONF_ASSERT(c,
-			    CONF_W(r.a0) == OPTEE_SMC_RETURN_UNKNOWN_FUNCTION,
-			    "0x%lx: a0 0x%x", ids[i], CONF_W(r.a0));
-		CONF_ASSERT(c, CONF_W(r.a1) == PAT1 && CONF_W(r.a2) == PAT2 &&
-			    CONF_W(r.a3) == PAT3, "0x%lx: a1..a3 changed",
-			    ids[i]);
-	}
+	fast_ids_unknown(c, ids, sizeof(ids) / sizeof(ids[0]));
 }
 
 /* The SVE hint (bit 16) is ignored: the call is answered as without it. */
