@@ -59,6 +59,18 @@ static void pta_set_tmem(struct optee_msg_param *p, uint64_t attr,
 /* ---- the device-enumeration PTA ---------------------------------------- */
 
 /*
+ * A session to the device PTA with the kernel's login (REE_KERNEL), closed
+ * when the case ends; 0 (recorded) if none.
+ */
+static uint32_t pta_open_device(struct conf *c)
+{
+	uint32_t s = conf_open(c, conf_uuid_device_pta,
+			       OPTEE_MSG_LOGIN_REE_KERNEL, NULL, NULL);
+
+	return conf_failed(c) ? 0 : s;
+}
+
+/*
  * PUBLIC login: the PTA checks none. Origin TRUSTED_APP on open, TEE on
  * close.
  */
@@ -97,10 +109,9 @@ static void pta_device_open_ree_kernel(struct conf *c)
 static void pta_device_short_buffer(struct conf *c)
 {
 	struct conf_msg m;
-	uint32_t s = conf_open(c, conf_uuid_device_pta,
-			       OPTEE_MSG_LOGIN_REE_KERNEL, NULL, NULL);
+	uint32_t s = pta_open_device(c);
 
-	CONF_ASSERT_OK(c, s && !conf_failed(c));
+	CONF_ASSERT_OK(c, s);
 	CONF_ASSERT_OK(c, pta_inv_msg(c, &m, s, PTA_CMD_GET_DEVICES, 1));
 	pta_set_tmem(&m.arg->params[0], OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT, 0, 0);
 	CONF_ASSERT_OK(c, conf_msg_call(c, &m, NULL));
@@ -120,10 +131,9 @@ static void pta_device_list(struct conf *c)
 	uint64_t pa, size, i;
 	uint8_t *buf;
 	bool found = false;
-	uint32_t s = conf_open(c, conf_uuid_device_pta,
-			       OPTEE_MSG_LOGIN_REE_KERNEL, NULL, NULL);
+	uint32_t s = pta_open_device(c);
 
-	CONF_ASSERT_OK(c, s && !conf_failed(c));
+	CONF_ASSERT_OK(c, s);
 	CONF_ASSERT_OK(c, pta_inv_msg(c, &m, s, PTA_CMD_GET_DEVICES, 1));
 	pta_set_tmem(&m.arg->params[0], OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT, 0, 0);
 	CONF_ASSERT_OK(c, conf_msg_call(c, &m, NULL));
@@ -149,10 +159,9 @@ static void pta_device_list_one_short(struct conf *c)
 {
 	struct conf_msg m;
 	uint64_t pa, size;
-	uint32_t s = conf_open(c, conf_uuid_device_pta,
-			       OPTEE_MSG_LOGIN_REE_KERNEL, NULL, NULL);
+	uint32_t s = pta_open_device(c);
 
-	CONF_ASSERT_OK(c, s && !conf_failed(c));
+	CONF_ASSERT_OK(c, s);
 	CONF_ASSERT_OK(c, pta_inv_msg(c, &m, s, PTA_CMD_GET_DEVICES, 1));
 	pta_set_tmem(&m.arg->params[0], OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT, 0, 0);
 	CONF_ASSERT_OK(c, conf_msg_call(c, &m, NULL));
@@ -173,10 +182,9 @@ static void pta_device_list_supp(struct conf *c)
 {
 	struct conf_msg m;
 	uint64_t pa;
-	uint32_t s = conf_open(c, conf_uuid_device_pta,
-			       OPTEE_MSG_LOGIN_REE_KERNEL, NULL, NULL);
+	uint32_t s = pta_open_device(c);
 
-	CONF_ASSERT_OK(c, s && !conf_failed(c));
+	CONF_ASSERT_OK(c, s);
 	CONF_ASSERT_OK(c, pta_shm_buf(c, 0, 1024, &pa));
 	CONF_ASSERT_OK(c, pta_inv_msg(c, &m, s, PTA_CMD_GET_DEVICES_SUPP, 1));
 	pta_set_tmem(&m.arg->params[0], OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT, pa,
@@ -191,10 +199,9 @@ static void pta_device_list_supp(struct conf *c)
 static void pta_device_bad_param_types(struct conf *c)
 {
 	struct conf_msg m;
-	uint32_t s = conf_open(c, conf_uuid_device_pta,
-			       OPTEE_MSG_LOGIN_REE_KERNEL, NULL, NULL);
+	uint32_t s = pta_open_device(c);
 
-	CONF_ASSERT_OK(c, s && !conf_failed(c));
+	CONF_ASSERT_OK(c, s);
 	CONF_ASSERT_OK(c, pta_inv_msg(c, &m, s, PTA_CMD_GET_DEVICES, 1));
 	m.arg->params[0].attr = OPTEE_MSG_ATTR_TYPE_VALUE_OUTPUT;
 	CONF_ASSERT_OK(c, conf_msg_call(c, &m, NULL));
@@ -205,10 +212,9 @@ static void pta_device_bad_param_types(struct conf *c)
 static void pta_device_unknown_cmd(struct conf *c)
 {
 	struct conf_msg m;
-	uint32_t s = conf_open(c, conf_uuid_device_pta,
-			       OPTEE_MSG_LOGIN_REE_KERNEL, NULL, NULL);
+	uint32_t s = pta_open_device(c);
 
-	CONF_ASSERT_OK(c, s && !conf_failed(c));
+	CONF_ASSERT_OK(c, s);
 	CONF_ASSERT_OK(c, pta_inv_msg(c, &m, s, 0x77, 0));
 	CONF_ASSERT_OK(c, conf_msg_call(c, &m, NULL));
 	CONF_ASSERT_RET(c, m.arg, TEE_ERROR_NOT_IMPLEMENTED,
