@@ -11,6 +11,9 @@
 
 #define PAGE	4096U
 #define COOKIE	0x5eed0000c0f0ULL
+/* REGISTER_SHM's param attr, as Linux sends it: a page list. */
+#define SHM_REG_ATTR	(OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT |		\
+			 OPTEE_MSG_ATTR_NONCONTIG)
 
 /*
  * struct shm_reg - a buffer of @pages pages of DRAM and the page list that
@@ -186,10 +189,8 @@ static void shm_register_page_list(struct conf *c)
 
 	CONF_ASSERT_OK(c, s);
 	CONF_ASSERT_OK(c, shm_buf(c, &r, 2));
-	CONF_ASSERT_EQ(c, shm_register(c, &r, OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT |
-				       OPTEE_MSG_ATTR_NONCONTIG, 0, 2 * PAGE,
-				       COOKIE),
-		       TEE_SUCCESS);
+	CONF_ASSERT_EQ(c, shm_register(c, &r, SHM_REG_ATTR, 0, 2 * PAGE,
+				       COOKIE), TEE_SUCCESS);
 	sum = shm_fill(r.va + 4000, 200, 5);
 	CONF_ASSERT_EQ(c, shm_sum_by_cookie(c, s, COOKIE, 4000, 200, NULL),
 		       TEE_SUCCESS);
@@ -206,9 +207,7 @@ static void shm_register_offset(struct conf *c)
 
 	CONF_ASSERT_OK(c, s);
 	CONF_ASSERT_OK(c, shm_buf(c, &r, 2));
-	CONF_ASSERT_EQ(c, shm_register(c, &r, OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT |
-				       OPTEE_MSG_ATTR_NONCONTIG, 0x100, 300,
-				       COOKIE),
+	CONF_ASSERT_EQ(c, shm_register(c, &r, SHM_REG_ATTR, 0x100, 300, COOKIE),
 		       TEE_SUCCESS);
 	sum = shm_fill(r.va + 0x100, 300, 9);
 	CONF_ASSERT_EQ(c, shm_sum_by_cookie(c, s, COOKIE, 0, 300, NULL),
@@ -228,9 +227,7 @@ static void shm_window_past_end(struct conf *c)
 
 	CONF_ASSERT_OK(c, s);
 	CONF_ASSERT_OK(c, shm_buf(c, &r, 2));
-	CONF_ASSERT_EQ(c, shm_register(c, &r, OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT |
-				       OPTEE_MSG_ATTR_NONCONTIG, 0, PAGE,
-				       COOKIE),
+	CONF_ASSERT_EQ(c, shm_register(c, &r, SHM_REG_ATTR, 0, PAGE, COOKIE),
 		       TEE_SUCCESS);
 	ret = shm_sum_by_cookie(c, s, COOKIE, PAGE, 16, &origin);
 	CONF_ASSERT_EQ(c, ret, TEE_ERROR_SECURITY);
@@ -245,9 +242,7 @@ static void shm_window_crosses_end(struct conf *c)
 
 	CONF_ASSERT_OK(c, s);
 	CONF_ASSERT_OK(c, shm_buf(c, &r, 2));
-	CONF_ASSERT_EQ(c, shm_register(c, &r, OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT |
-				       OPTEE_MSG_ATTR_NONCONTIG, 0, PAGE,
-				       COOKIE),
+	CONF_ASSERT_EQ(c, shm_register(c, &r, SHM_REG_ATTR, 0, PAGE, COOKIE),
 		       TEE_SUCCESS);
 	ret = shm_sum_by_cookie(c, s, COOKIE, PAGE - 8, 16, &origin);
 	CONF_ASSERT_EQ(c, ret, TEE_ERROR_SECURITY);
@@ -306,9 +301,7 @@ static void shm_unregister_twice(struct conf *c)
 	struct shm_reg r;
 
 	CONF_ASSERT_OK(c, shm_buf(c, &r, 1));
-	CONF_ASSERT_EQ(c, shm_register(c, &r, OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT |
-				       OPTEE_MSG_ATTR_NONCONTIG, 0, PAGE,
-				       COOKIE),
+	CONF_ASSERT_EQ(c, shm_register(c, &r, SHM_REG_ATTR, 0, PAGE, COOKIE),
 		       TEE_SUCCESS);
 	CONF_ASSERT_EQ(c, shm_unregister(c, COOKIE), TEE_SUCCESS);
 	CONF_ASSERT_EQ(c, shm_unregister(c, COOKIE), TEE_ERROR_BAD_PARAMETERS);
@@ -326,12 +319,9 @@ static void shm_register_same_cookie_twice(struct conf *c)
 
 	CONF_ASSERT_OK(c, shm_buf(c, &r1, 1));
 	CONF_ASSERT_OK(c, shm_buf(c, &r2, 1));
-	CONF_ASSERT_EQ(c, shm_register(c, &r1, OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT |
-				       OPTEE_MSG_ATTR_NONCONTIG, 0, PAGE,
-				       COOKIE),
+	CONF_ASSERT_EQ(c, shm_register(c, &r1, SHM_REG_ATTR, 0, PAGE, COOKIE),
 		       TEE_SUCCESS);
-	ret = shm_register(c, &r2, OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT |
-			   OPTEE_MSG_ATTR_NONCONTIG, 0, PAGE, COOKIE);
+	ret = shm_register(c, &r2, SHM_REG_ATTR, 0, PAGE, COOKIE);
 	CONF_ASSERT_EQ(c, ret, TEE_SUCCESS);
 	CONF_ASSERT_EQ(c, shm_unregister(c, COOKIE), TEE_SUCCESS);
 	CONF_ASSERT_EQ(c, shm_unregister(c, COOKIE), TEE_SUCCESS);
@@ -375,10 +365,8 @@ static void shm_register_secure_page(struct conf *c)
 		    sec.size, "the memory map has no secure region");
 	CONF_ASSERT_OK(c, shm_buf(c, &r, 2));
 	r.list[1] = sec.base;
-	CONF_ASSERT_EQ(c, shm_register(c, &r, OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT |
-				       OPTEE_MSG_ATTR_NONCONTIG, 0, 2 * PAGE,
-				       COOKIE),
-		       TEE_ERROR_BAD_PARAMETERS);
+	CONF_ASSERT_EQ(c, shm_register(c, &r, SHM_REG_ATTR, 0, 2 * PAGE,
+				       COOKIE), TEE_ERROR_BAD_PARAMETERS);
 	CONF_ASSERT(c, shm_unregister(c, COOKIE) != TEE_SUCCESS,
 		    "the cookie was registered");
 }
@@ -397,9 +385,7 @@ static void shm_regd_arg(struct conf *c)
 
 	CONF_ASSERT_OK(c, nw);
 	CONF_ASSERT_OK(c, shm_buf(c, &r, 1));
-	CONF_ASSERT_EQ(c, shm_register(c, &r, OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT |
-				       OPTEE_MSG_ATTR_NONCONTIG, 0, PAGE,
-				       COOKIE),
+	CONF_ASSERT_EQ(c, shm_register(c, &r, SHM_REG_ATTR, 0, PAGE, COOKIE),
 		       TEE_SUCCESS);
 	arg = (struct optee_msg_arg *)(r.va + 0x200);
 	arg->cmd = OPTEE_MSG_CMD_CLOSE_SESSION;
@@ -445,11 +431,9 @@ static void shm_register_two_list_pages(struct conf *c)
 		struct shm_reg r = { .va = va, .pa = pa, .pages = pages,
 				     .list = list0, .list_pa = l0 };
 
-		CONF_ASSERT_EQ(c, shm_register(c, &r,
-					       OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT |
-					       OPTEE_MSG_ATTR_NONCONTIG, 0,
+		CONF_ASSERT_EQ(c, shm_register(c, &r, SHM_REG_ATTR, 0,
 					       pages * PAGE, COOKIE),
-					       TEE_SUCCESS);
+			       TEE_SUCCESS);
 	}
 	sum = shm_fill(va + 550 * PAGE + 100, 256, 3);
 	CONF_ASSERT_EQ(c, shm_sum_by_cookie(c, s, COOKIE, 550 * PAGE + 100, 256,
@@ -470,8 +454,7 @@ static void shm_register_bad_list_page(struct conf *c)
 		    sec.size, "the memory map has no secure region");
 	CONF_ASSERT_OK(c, shm_buf(c, &r, 1));
 	CONF_ASSERT_OK(c, conf_msg_new(c, &m, OPTEE_MSG_CMD_REGISTER_SHM, 1));
-	m.arg->params[0].attr = OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT |
-				OPTEE_MSG_ATTR_NONCONTIG;
+	m.arg->params[0].attr = SHM_REG_ATTR;
 	m.arg->params[0].u.tmem.buf_ptr = sec.base;
 	m.arg->params[0].u.tmem.size = PAGE;
 	m.arg->params[0].u.tmem.shm_ref = COOKIE;
@@ -479,9 +462,7 @@ static void shm_register_bad_list_page(struct conf *c)
 	CONF_ASSERT_EQ(c, m.arg->ret, TEE_ERROR_BAD_PARAMETERS);
 	/* An entry that is not page aligned. */
 	r.list[0] = r.pa + 0x80;
-	CONF_ASSERT_EQ(c, shm_register(c, &r, OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT |
-				       OPTEE_MSG_ATTR_NONCONTIG, 0, PAGE,
-				       COOKIE),
+	CONF_ASSERT_EQ(c, shm_register(c, &r, SHM_REG_ATTR, 0, PAGE, COOKIE),
 		       TEE_ERROR_BAD_PARAMETERS);
 	CONF_ASSERT(c, shm_unregister(c, COOKIE) != TEE_SUCCESS,
 		    "the cookie was registered");
@@ -500,9 +481,7 @@ static void shm_regd_arg_past_end(struct conf *c)
 	unsigned long a[8] = { OPTEE_SMC_CALL_WITH_REGD_ARG };
 
 	CONF_ASSERT_OK(c, shm_buf(c, &r, 1));
-	CONF_ASSERT_EQ(c, shm_register(c, &r, OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT |
-				       OPTEE_MSG_ATTR_NONCONTIG, 0, PAGE,
-				       COOKIE),
+	CONF_ASSERT_EQ(c, shm_register(c, &r, SHM_REG_ATTR, 0, PAGE, COOKIE),
 		       TEE_SUCCESS);
 	/* The header fits in the last 64 bytes, the RPC argument does not. */
 	arg = (struct optee_msg_arg *)(r.va + PAGE - 64);
