@@ -357,14 +357,12 @@ static void shm_register_wrong_attr(struct conf *c)
 /* A page list naming secure memory is refused. */
 static void shm_register_secure_page(struct conf *c)
 {
-	struct smcsim_phys_region sec;
+	uint64_t sec;
 	struct shm_reg r;
 
-	CONF_ASSERT(c, !smcsim_phys_region_get(conf_target(c)->phys,
-					       SMCSIM_MEM_SECURE, &sec) &&
-		    sec.size, "the memory map has no secure region");
+	CONF_ASSERT_OK(c, conf_secure_base(c, &sec));
 	CONF_ASSERT_OK(c, shm_buf(c, &r, 2));
-	r.list[1] = sec.base;
+	r.list[1] = sec;
 	CONF_ASSERT_EQ(c, shm_register(c, &r, SHM_REG_ATTR, 0, 2 * PAGE,
 				       COOKIE), TEE_ERROR_BAD_PARAMETERS);
 	CONF_ASSERT(c, shm_unregister(c, COOKIE) != TEE_SUCCESS,
@@ -441,25 +439,22 @@ static void shm_register_two_list_pages(struct conf *c)
 	CONF_ASSERT_EQ(c, va[550 * PAGE + 100], sum);
 }
 
-/* A page list whose list page is not page aligned, or lies in secure
- * memory, is refused. */
+/*
+ * A page list is refused whose list page lies in secure memory, or one of
+ * whose entries is not page aligned.
+ */
 static void shm_register_bad_list_page(struct conf *c)
 {
-	struct smcsim_phys_region sec;
-	struct shm_reg r;
-	struct conf_msg m;
+	uint64_t sec;
+	struct shm_reg r, in_secure;
 
-	CONF_ASSERT(c, !smcsim_phys_region_get(conf_target(c)->phys,
-					       SMCSIM_MEM_SECURE, &sec) &&
-		    sec.size, "the memory map has no secure region");
+	CONF_ASSERT_OK(c, conf_secure_base(c, &sec));
 	CONF_ASSERT_OK(c, shm_buf(c, &r, 1));
-	CONF_ASSERT_OK(c, conf_msg_new(c, &m, OPTEE_MSG_CMD_REGISTER_SHM, 1));
-	m.arg->params[0].attr = SHM_REG_ATTR;
-	m.arg->params[0].u.tmem.buf_ptr = sec.base;
-	m.arg->params[0].u.tmem.size = PAGE;
-	m.arg->params[0].u.tmem.shm_ref = COOKIE;
-	CONF_ASSERT_OK(c, conf_msg_call(c, &m, NULL));
-	CONF_ASSERT_EQ(c, m.arg->ret, TEE_ERROR_BAD_PARAMETERS);
+	/* The list page in secure memory. */
+	in_secure = r;
+	in_secure.list_pa = sec;
+	CONF_ASSERT_EQ(c, shm_register(c, &in_secure, SHM_REG_ATTR, 0, PAGE,
+				       COOKIE), TEE_ERROR_BAD_PARAMETERS);
 	/* An entry that is not page aligned. */
 	r.list[0] = r.pa + 0x80;
 	CONF_ASSERT_EQ(c, shm_register(c, &r, SHM_REG_ATTR, 0, PAGE, COOKIE),

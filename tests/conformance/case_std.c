@@ -215,18 +215,16 @@ static void std_arg_reserved_shm_past_end(struct conf *c)
 
 static void std_arg_in_secure_memory(struct conf *c)
 {
-	struct smcsim_phys_region sec;
+	uint64_t sec;
 	unsigned long a[8];
 	struct arm_smccc_res r;
 
-	CONF_ASSERT(c, !smcsim_phys_region_get(conf_target(c)->phys,
-					       SMCSIM_MEM_SECURE, &sec) &&
-		    sec.size, "the memory map has no secure region");
+	CONF_ASSERT_OK(c, conf_secure_base(c, &sec));
 	/* Page aligned, as the normal world could not have written it. */
-	conf_std_regs(a, OPTEE_SMC_CALL_WITH_ARG, sec.base);
+	conf_std_regs(a, OPTEE_SMC_CALL_WITH_ARG, sec);
 	conf_smc(c, a, &r);
 	CONF_ASSERT_A0(c, r, OPTEE_SMC_RETURN_EBADADDR);
-	conf_std_regs(a, OPTEE_SMC_CALL_WITH_RPC_ARG, sec.base + 0x1000);
+	conf_std_regs(a, OPTEE_SMC_CALL_WITH_RPC_ARG, sec + 0x1000);
 	conf_smc(c, a, &r);
 	CONF_ASSERT_A0(c, r, OPTEE_SMC_RETURN_EBADADDR);
 }

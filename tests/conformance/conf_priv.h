@@ -168,6 +168,11 @@ void conf_fast(struct conf *c, unsigned long a0, unsigned long a1,
 void *conf_pages(struct conf *c, size_t n, uint64_t *pa);
 /** conf_map() - the normal world's pointer to [@pa, @pa + @len), or NULL */
 void *conf_map(struct conf *c, uint64_t pa, size_t len);
+/**
+ * conf_secure_base() - the first byte of the target's secure memory
+ * Return: false (recorded) when its memory map has no secure region.
+ */
+bool conf_secure_base(struct conf *c, uint64_t *base);
 
 /* ---- facts read from the firmware ------------------------------------- */
 

@@ -57,6 +57,18 @@ void *conf_map(struct conf *c, uint64_t pa, size_t len)
 	return smcsim_phys_map(c->t->phys, SMCSIM_WORLD_NORMAL, pa, len);
 }
 
+bool conf_secure_base(struct conf *c, uint64_t *base)
+{
+	struct smcsim_phys_region sec;
+
+	if (smcsim_phys_region_get(c->t->phys, SMCSIM_MEM_SECURE, &sec) ||
+	    !sec.size)
+		return conf_fail(c, __FILE__, __LINE__,
+				 "the memory map has no secure region");
+	*base = sec.base;
+	return true;
+}
+
 void *conf_pages(struct conf *c, size_t n, uint64_t *pa)
 {
 	void *va;
