@@ -26,27 +26,27 @@ static void drv_probe_info(struct conf *c)
 	unsigned int threads = conf_thread_count(c);
 	struct optee *optee;
 
-	CONF_TRY(c, !conf_failed(c));
+	CONF_ASSERT_OK(c, !conf_failed(c));
 	conf_fast(c, OPTEE_SMC_CALL_GET_OS_REVISION, 0, 0, 0, &rev);
 	optee = conf_probe(c);
-	CONF_TRY(c, optee);
+	CONF_ASSERT_OK(c, optee);
 	optee_get_info(optee, &info);
-	CONF_EQ(c, info.api_major, OPTEE_MSG_REVISION_MAJOR);
-	CONF_EQ(c, info.api_minor, OPTEE_MSG_REVISION_MINOR);
-	CONF_EQ(c, info.os_revision_major, CONF_W(rev.a0));
-	CONF_EQ(c, info.os_revision_minor, CONF_W(rev.a1));
+	CONF_ASSERT_EQ(c, info.api_major, OPTEE_MSG_REVISION_MAJOR);
+	CONF_ASSERT_EQ(c, info.api_minor, OPTEE_MSG_REVISION_MINOR);
+	CONF_ASSERT_EQ(c, info.os_revision_major, CONF_W(rev.a0));
+	CONF_ASSERT_EQ(c, info.os_revision_minor, CONF_W(rev.a1));
 	/* The whole register: 64 bits on aarch64. */
-	CONF_EQ(c, info.os_build_id, rev.a2);
-	CONF_EQ(c, info.thread_count, threads);
-	CONF_EQ(c, info.sec_caps, caps);
-	CONF_EQ(c, info.rpc_param_count, a3);
+	CONF_ASSERT_EQ(c, info.os_build_id, rev.a2);
+	CONF_ASSERT_EQ(c, info.thread_count, threads);
+	CONF_ASSERT_EQ(c, info.sec_caps, caps);
+	CONF_ASSERT_EQ(c, info.rpc_param_count, a3);
 	if (caps & OPTEE_SMC_SEC_CAP_ASYNC_NOTIF)
-		CONF_EQ(c, info.max_notif_value, a2);
-	CONF_CHECK(c, info.dynamic_shm, "the pool is not dynamic");
-	CONF_CHECK(c, info.rpmb_probe ==
-		   !!(caps & OPTEE_SMC_SEC_CAP_RPMB_PROBE), "rpmb_probe");
+		CONF_ASSERT_EQ(c, info.max_notif_value, a2);
+	CONF_ASSERT(c, info.dynamic_shm, "the pool is not dynamic");
+	CONF_ASSERT(c, info.rpmb_probe ==
+		    !!(caps & OPTEE_SMC_SEC_CAP_RPMB_PROBE), "rpmb_probe");
 	/* RPC_ARG negotiated: the driver does not enable the cache. */
-	CONF_CHECK(c, !info.shm_cache_enabled, "the shm cache was enabled");
+	CONF_ASSERT(c, !info.shm_cache_enabled, "the shm cache was enabled");
 }
 
 static void drv_trace_free(struct conf *c, void *p, uint64_t a, uint64_t b)
@@ -90,34 +90,36 @@ static void drv_probe_sequence(struct conf *c)
 	struct smcsim_trace_rec rec;
 	size_t n, i, yield, notif, drain;
 
-	CONF_CHECK(c, tr, "no memory");
+	CONF_ASSERT(c, tr, "no memory");
 	smcsim_trace_init(tr, conf_target(c)->invoke, NULL);
-	CONF_TRY(c, conf_defer(c, drv_trace_free, tr, 0, 0));
-	CONF_TRY(c, conf_probe_with(c, smcsim_trace_invoke(tr)));
+	CONF_ASSERT_OK(c, conf_defer(c, drv_trace_free, tr, 0, 0));
+	CONF_ASSERT_OK(c, conf_probe_with(c, smcsim_trace_invoke(tr)));
 	n = smcsim_trace_count(tr);
-	CONF_CHECK(c, n > 5, "%zu calls", n);
+	CONF_ASSERT(c, n > 5, "%zu calls", n);
 	for (i = 0; i < 5; i++) {
-		CONF_EQ(c, smcsim_trace_get(tr, i, &rec), 0);
-		CONF_CHECK(c, CONF_W(rec.in[0]) == first[i],
-			   "call %zu is 0x%x, expected 0x%lx", i,
-			   CONF_W(rec.in[0]), first[i]);
+		CONF_ASSERT_EQ(c, smcsim_trace_get(tr, i, &rec), 0);
+		CONF_ASSERT(c, CONF_W(rec.in[0]) == first[i],
+			    "call %zu is 0x%x, expected 0x%lx", i,
+			    CONF_W(rec.in[0]), first[i]);
 	}
-	CONF_EQ(c, drv_trace_find(tr, 0, n, OPTEE_SMC_GET_SHM_CONFIG), n);
-	CONF_EQ(c, drv_trace_find(tr, 0, n, OPTEE_SMC_ENABLE_SHM_CACHE), n);
+	CONF_ASSERT_EQ(c, drv_trace_find(tr, 0, n, OPTEE_SMC_GET_SHM_CONFIG),
+		       n);
+	CONF_ASSERT_EQ(c, drv_trace_find(tr, 0, n, OPTEE_SMC_ENABLE_SHM_CACHE),
+		       n);
 	for (yield = 0; yield < n; yield++) {
-		CONF_EQ(c, smcsim_trace_get(tr, yield, &rec), 0);
+		CONF_ASSERT_EQ(c, smcsim_trace_get(tr, yield, &rec), 0);
 		if (!(rec.in[0] & 0x80000000UL))
 			break;
 	}
-	CONF_CHECK(c, yield < n, "no yielding call (device enumeration)");
+	CONF_ASSERT(c, yield < n, "no yielding call (device enumeration)");
 	notif = drv_trace_find(tr, 0, n, OPTEE_SMC_ENABLE_ASYNC_NOTIF);
 	drain = drv_trace_find(tr, 0, n, OPTEE_SMC_DISABLE_SHM_CACHE);
-	CONF_CHECK(c, notif < yield, "ENABLE_ASYNC_NOTIF at %zu, first "
-		   "yielding call at %zu", notif, yield);
-	CONF_CHECK(c, drain < yield, "DISABLE_SHM_CACHE at %zu, first "
-		   "yielding call at %zu", drain, yield);
-	CONF_EQ(c, smcsim_trace_get(tr, drain, &rec), 0);
-	CONF_EQ(c, CONF_W(rec.out[0]), OPTEE_SMC_RETURN_ENOTAVAIL);
+	CONF_ASSERT(c, notif < yield, "ENABLE_ASYNC_NOTIF at %zu, first "
+		    "yielding call at %zu", notif, yield);
+	CONF_ASSERT(c, drain < yield, "DISABLE_SHM_CACHE at %zu, first "
+		    "yielding call at %zu", drain, yield);
+	CONF_ASSERT_EQ(c, smcsim_trace_get(tr, drain, &rec), 0);
+	CONF_ASSERT_EQ(c, CONF_W(rec.out[0]), OPTEE_SMC_RETURN_ENOTAVAIL);
 }
 
 /* The probe enumerates devices: the invoke-tests PTA is among them. */
@@ -128,13 +130,13 @@ static void drv_devices_enumerated(struct conf *c)
 	size_t n, i;
 	bool found = false;
 
-	CONF_TRY(c, optee);
+	CONF_ASSERT_OK(c, optee);
 	n = optee_devices(optee, uuids, 16);
-	CONF_CHECK(c, n >= 1 && n <= 16, "%zu devices", n);
+	CONF_ASSERT(c, n >= 1 && n <= 16, "%zu devices", n);
 	for (i = 0; i < n; i++)
 		if (!memcmp(uuids[i], conf_uuid_invoke_tests_pta, 16))
 			found = true;
-	CONF_CHECK(c, found, "the invoke-tests PTA was not enumerated");
+	CONF_ASSERT(c, found, "the invoke-tests PTA was not enumerated");
 }
 
 /*
@@ -148,21 +150,21 @@ static void drv_remove_leaves_rest(struct conf *c)
 	uint32_t s;
 	struct optee *optee = conf_probe(c);
 
-	CONF_TRY(c, optee);
+	CONF_ASSERT_OK(c, optee);
 	/* The cleanup removes it: run that now, before looking. */
 	{
 		struct tee_context *ctx = conf_ctx_open(c, optee);
 
-		CONF_TRY(c, ctx);
+		CONF_ASSERT_OK(c, ctx);
 	}
 	conf_run_cleanups(c);
-	CONF_TRY(c, !conf_failed(c));
+	CONF_ASSERT_OK(c, !conf_failed(c));
 	conf_fast(c, OPTEE_SMC_DISABLE_SHM_CACHE, 0, 0, 0, &r);
-	CONF_A0(c, r, OPTEE_SMC_RETURN_ENOTAVAIL);
+	CONF_ASSERT_A0(c, r, OPTEE_SMC_RETURN_ENOTAVAIL);
 	s = conf_open(c, conf_uuid_device_pta, OPTEE_MSG_LOGIN_PUBLIC, NULL,
 		      NULL);
-	CONF_TRY(c, !conf_failed(c));
-	CONF_EQ(c, s, 1);
+	CONF_ASSERT_OK(c, !conf_failed(c));
+	CONF_ASSERT_EQ(c, s, 1);
 }
 
 static uint32_t drv_open(struct conf *c, struct tee_context *ctx,
@@ -203,13 +205,13 @@ static void drv_open_device_pta_login(struct conf *c, uint32_t login)
 	struct tee_context *ctx;
 	uint32_t s = 0, origin = 0;
 
-	CONF_TRY(c, optee);
+	CONF_ASSERT_OK(c, optee);
 	ctx = conf_ctx_open(c, optee);
-	CONF_TRY(c, ctx);
-	CONF_EQ(c, drv_open(c, ctx, conf_uuid_device_pta, login, &origin, &s),
-		TEE_SUCCESS);
-	CONF_EQ(c, origin, TEEC_ORIGIN_TRUSTED_APP);
-	CONF_CHECK(c, s != 0, "session 0");
+	CONF_ASSERT_OK(c, ctx);
+	CONF_ASSERT_EQ(c, drv_open(c, ctx, conf_uuid_device_pta, login, &origin,
+				   &s), TEE_SUCCESS);
+	CONF_ASSERT_EQ(c, origin, TEEC_ORIGIN_TRUSTED_APP);
+	CONF_ASSERT(c, s != 0, "session 0");
 	drv_close(c, ctx, s);
 }
 
@@ -230,15 +232,17 @@ static void drv_session_ids(struct conf *c)
 	struct tee_context *ctx;
 	uint32_t a = 0, b = 0;
 
-	CONF_TRY(c, optee);
+	CONF_ASSERT_OK(c, optee);
 	ctx = conf_ctx_open(c, optee);
-	CONF_TRY(c, ctx);
-	CONF_EQ(c, drv_open(c, ctx, conf_uuid_device_pta,
-			    TEE_IOCTL_LOGIN_PUBLIC, NULL, &a), TEE_SUCCESS);
-	CONF_EQ(c, a, 1);
-	CONF_EQ(c, drv_open(c, ctx, conf_uuid_invoke_tests_pta,
-			    TEE_IOCTL_LOGIN_PUBLIC, NULL, &b), TEE_SUCCESS);
-	CONF_EQ(c, b, 2);
+	CONF_ASSERT_OK(c, ctx);
+	CONF_ASSERT_EQ(c, drv_open(c, ctx, conf_uuid_device_pta,
+				   TEE_IOCTL_LOGIN_PUBLIC, NULL, &a),
+				   TEE_SUCCESS);
+	CONF_ASSERT_EQ(c, a, 1);
+	CONF_ASSERT_EQ(c, drv_open(c, ctx, conf_uuid_invoke_tests_pta,
+				   TEE_IOCTL_LOGIN_PUBLIC, NULL, &b),
+				   TEE_SUCCESS);
+	CONF_ASSERT_EQ(c, b, 2);
 	drv_close(c, ctx, b);
 	drv_close(c, ctx, a);
 }
@@ -290,14 +294,14 @@ static void drv_tests_value(struct conf *c)
 	uint32_t s = 0;
 	struct tee_context *ctx = drv_tests_session(c, &s);
 
-	CONF_TRY(c, ctx);
+	CONF_ASSERT_OK(c, ctx);
 	memset(p, 0, sizeof(p));
 	p[1].attr = TEE_IOCTL_PARAM_ATTR_TYPE_VALUE_INOUT;
 	p[1].u.value.a = 40;
 	p[1].u.value.b = 2;
-	CONF_EQ(c, drv_invoke(c, ctx, s, PTA_INVOKE_TESTS_CMD_PARAMS, p, NULL),
-		TEE_SUCCESS);
-	CONF_EQ(c, p[1].u.value.a, 42);
+	CONF_ASSERT_EQ(c, drv_invoke(c, ctx, s, PTA_INVOKE_TESTS_CMD_PARAMS, p,
+				     NULL), TEE_SUCCESS);
+	CONF_ASSERT_EQ(c, p[1].u.value.a, 42);
 	drv_close(c, ctx, s);
 }
 
@@ -312,9 +316,9 @@ static void drv_tests_memref_pool(struct conf *c)
 	unsigned int i;
 	int rc;
 
-	CONF_TRY(c, ctx);
+	CONF_ASSERT_OK(c, ctx);
 	rc = tee_shm_alloc_kernel_buf(ctx, 5000, &shm);
-	CONF_CHECK(c, !rc, "tee_shm_alloc_kernel_buf: %d", rc);
+	CONF_ASSERT(c, !rc, "tee_shm_alloc_kernel_buf: %d", rc);
 	va = tee_shm_get_va(shm, 0);
 	for (i = 0; i < 5000; i++) {
 		va[i] = (uint8_t)(i * 13);
@@ -327,8 +331,8 @@ static void drv_tests_memref_pool(struct conf *c)
 	i = drv_invoke(c, ctx, s, PTA_INVOKE_TESTS_CMD_PARAMS, p, NULL);
 	rc = va[0];
 	tee_shm_free(shm);
-	CONF_EQ(c, i, TEE_SUCCESS);
-	CONF_EQ(c, rc, sum);
+	CONF_ASSERT_EQ(c, i, TEE_SUCCESS);
+	CONF_ASSERT_EQ(c, rc, sum);
 	drv_close(c, ctx, s);
 }
 
@@ -344,23 +348,23 @@ static void drv_tests_memref_registered(struct conf *c)
 	unsigned int i;
 	int rc;
 
-	CONF_TRY(c, ctx);
+	CONF_ASSERT_OK(c, ctx);
 	va = conf_pages(c, 3, &pa);
-	CONF_TRY(c, va);
+	CONF_ASSERT_OK(c, va);
 	for (i = 0; i < 6000; i++) {
 		va[100 + i] = (uint8_t)(i * 5 + 3);
 		sum = (uint8_t)(sum + va[100 + i]);
 	}
 	rc = tee_shm_register_kernel_buf(ctx, va + 100, 6000, &shm);
-	CONF_CHECK(c, !rc, "tee_shm_register_kernel_buf: %d", rc);
+	CONF_ASSERT(c, !rc, "tee_shm_register_kernel_buf: %d", rc);
 	memset(p, 0, sizeof(p));
 	p[2].attr = TEE_IOCTL_PARAM_ATTR_TYPE_MEMREF_INOUT;
 	p[2].u.memref.shm = shm;
 	p[2].u.memref.size = 6000;
 	ret = drv_invoke(c, ctx, s, PTA_INVOKE_TESTS_CMD_PARAMS, p, NULL);
 	tee_shm_free(shm);
-	CONF_EQ(c, ret, TEE_SUCCESS);
-	CONF_EQ(c, va[100], sum);
+	CONF_ASSERT_EQ(c, ret, TEE_SUCCESS);
+	CONF_ASSERT_EQ(c, va[100], sum);
 	drv_close(c, ctx, s);
 }
 
@@ -371,11 +375,12 @@ static void drv_tests_memref_null(struct conf *c)
 	uint32_t s = 0;
 	struct tee_context *ctx = drv_tests_session(c, &s);
 
-	CONF_TRY(c, ctx);
+	CONF_ASSERT_OK(c, ctx);
 	memset(p, 0, sizeof(p));
 	p[0].attr = TEE_IOCTL_PARAM_ATTR_TYPE_MEMREF_INOUT;
-	CONF_EQ(c, drv_invoke(c, ctx, s, PTA_INVOKE_TESTS_CMD_MEMREF_NULL, p,
-			      NULL), TEE_SUCCESS);
+	CONF_ASSERT_EQ(c, drv_invoke(c, ctx, s,
+				     PTA_INVOKE_TESTS_CMD_MEMREF_NULL, p,
+				     NULL), TEE_SUCCESS);
 	drv_close(c, ctx, s);
 }
 
@@ -393,27 +398,28 @@ static void drv_device_pta_get_devices(struct conf *c)
 	size_t size;
 	int rc;
 
-	CONF_TRY(c, optee);
+	CONF_ASSERT_OK(c, optee);
 	ctx = conf_ctx_open(c, optee);
-	CONF_TRY(c, ctx);
-	CONF_EQ(c, drv_open(c, ctx, conf_uuid_device_pta,
-			    TEE_IOCTL_LOGIN_REE_KERNEL, NULL, &s), TEE_SUCCESS);
+	CONF_ASSERT_OK(c, ctx);
+	CONF_ASSERT_EQ(c, drv_open(c, ctx, conf_uuid_device_pta,
+				   TEE_IOCTL_LOGIN_REE_KERNEL, NULL, &s),
+				   TEE_SUCCESS);
 	memset(p, 0, sizeof(p));
 	p[0].attr = TEE_IOCTL_PARAM_ATTR_TYPE_MEMREF_OUTPUT;
-	CONF_EQ(c, drv_invoke(c, ctx, s, PTA_CMD_GET_DEVICES, p, NULL),
-		TEE_ERROR_SHORT_BUFFER);
+	CONF_ASSERT_EQ(c, drv_invoke(c, ctx, s, PTA_CMD_GET_DEVICES, p, NULL),
+		       TEE_ERROR_SHORT_BUFFER);
 	size = p[0].u.memref.size;
-	CONF_CHECK(c, size >= 16 && size <= 4096, "size %zu", size);
+	CONF_ASSERT(c, size >= 16 && size <= 4096, "size %zu", size);
 	rc = tee_shm_alloc_kernel_buf(ctx, size, &shm);
-	CONF_CHECK(c, !rc, "tee_shm_alloc_kernel_buf: %d", rc);
+	CONF_ASSERT(c, !rc, "tee_shm_alloc_kernel_buf: %d", rc);
 	memset(p, 0, sizeof(p));
 	p[0].attr = TEE_IOCTL_PARAM_ATTR_TYPE_MEMREF_OUTPUT;
 	p[0].u.memref.shm = shm;
 	p[0].u.memref.size = size;
 	ret = drv_invoke(c, ctx, s, PTA_CMD_GET_DEVICES, p, NULL);
 	tee_shm_free(shm);
-	CONF_EQ(c, ret, TEE_SUCCESS);
-	CONF_EQ(c, p[0].u.memref.size, size);
+	CONF_ASSERT_EQ(c, ret, TEE_SUCCESS);
+	CONF_ASSERT_EQ(c, p[0].u.memref.size, size);
 	drv_close(c, ctx, s);
 }
 
@@ -428,17 +434,17 @@ static void drv_missing_ta(struct conf *c)
 	struct tee_context *ctx;
 	uint32_t s = 0, origin = 0, ret;
 
-	CONF_TRY(c, optee);
+	CONF_ASSERT_OK(c, optee);
 	ctx = conf_ctx_open(c, optee);
-	CONF_TRY(c, ctx);
+	CONF_ASSERT_OK(c, ctx);
 	ret = drv_open(c, ctx, conf_uuid_missing_ta, TEE_IOCTL_LOGIN_PUBLIC,
 		       &origin, &s);
-	CONF_TRY(c, !conf_failed(c));
+	CONF_ASSERT_OK(c, !conf_failed(c));
 	/* The driver cannot have application memory without a supplicant:
 	 * OP-TEE's storage look gives up (firmware: OUT_OF_MEMORY, TEE). */
-	CONF_EQ(c, ret, TEE_ERROR_OUT_OF_MEMORY);
-	CONF_EQ(c, origin, TEEC_ORIGIN_TEE);
-	CONF_EQ(c, s, 0);
+	CONF_ASSERT_EQ(c, ret, TEE_ERROR_OUT_OF_MEMORY);
+	CONF_ASSERT_EQ(c, origin, TEEC_ORIGIN_TEE);
+	CONF_ASSERT_EQ(c, s, 0);
 }
 
 /*
@@ -451,15 +457,15 @@ static void drv_system_session(struct conf *c)
 	uint32_t s = 0;
 	struct tee_context *ctx = drv_tests_session(c, &s);
 
-	CONF_TRY(c, ctx);
-	CONF_EQ(c, tee_client_system_session(ctx, s), 0);
+	CONF_ASSERT_OK(c, ctx);
+	CONF_ASSERT_EQ(c, tee_client_system_session(ctx, s), 0);
 	memset(p, 0, sizeof(p));
 	p[3].attr = TEE_IOCTL_PARAM_ATTR_TYPE_VALUE_INOUT;
 	p[3].u.value.a = 7;
 	p[3].u.value.b = 8;
-	CONF_EQ(c, drv_invoke(c, ctx, s, PTA_INVOKE_TESTS_CMD_PARAMS, p, NULL),
-		TEE_SUCCESS);
-	CONF_EQ(c, p[3].u.value.a, 15);
+	CONF_ASSERT_EQ(c, drv_invoke(c, ctx, s, PTA_INVOKE_TESTS_CMD_PARAMS, p,
+				     NULL), TEE_SUCCESS);
+	CONF_ASSERT_EQ(c, p[3].u.value.a, 15);
 	drv_close(c, ctx, s);
 }
 
@@ -469,8 +475,8 @@ static void drv_cancel_idle_session(struct conf *c)
 	uint32_t s = 0;
 	struct tee_context *ctx = drv_tests_session(c, &s);
 
-	CONF_TRY(c, ctx);
-	CONF_EQ(c, tee_client_cancel_req(ctx, 0, s), 0);
+	CONF_ASSERT_OK(c, ctx);
+	CONF_ASSERT_EQ(c, tee_client_cancel_req(ctx, 0, s), 0);
 	drv_close(c, ctx, s);
 }
 
@@ -482,15 +488,15 @@ static void drv_invoke_unknown_session(struct conf *c)
 	struct tee_ioctl_invoke_arg arg;
 	struct tee_param p[4];
 
-	CONF_TRY(c, optee);
+	CONF_ASSERT_OK(c, optee);
 	ctx = conf_ctx_open(c, optee);
-	CONF_TRY(c, ctx);
+	CONF_ASSERT_OK(c, ctx);
 	memset(&arg, 0, sizeof(arg));
 	memset(p, 0, sizeof(p));
 	arg.session = 0x7fff;
 	arg.num_params = 4;
-	CONF_CHECK(c, tee_client_invoke_func(ctx, &arg, p) < 0,
-		   "the driver invoked a session it does not know");
+	CONF_ASSERT(c, tee_client_invoke_func(ctx, &arg, p) < 0,
+		    "the driver invoked a session it does not know");
 }
 
 const struct conf_case conf_cases_drv[] = {

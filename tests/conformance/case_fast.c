@@ -21,12 +21,12 @@ static void fast_calls_count(struct conf *c)
 	uint32_t caps = conf_sec_caps(c, NULL, NULL);
 	uint32_t want = OPTEE_SMC_CALLS_COUNT_VALUE;
 
-	CONF_TRY(c, !conf_failed(c));
+	CONF_ASSERT_OK(c, !conf_failed(c));
 	/* OP-TEE counts two more calls when built for virtualization. */
 	if (caps & OPTEE_SMC_SEC_CAP_VIRTUALIZATION)
 		want += 2;
 	conf_fast(c, OPTEE_SMC_CALLS_COUNT, 0, 0, 0, &r);
-	CONF_A0(c, r, want);
+	CONF_ASSERT_A0(c, r, want);
 }
 
 static void fast_calls_uid(struct conf *c)
@@ -34,10 +34,8 @@ static void fast_calls_uid(struct conf *c)
 	struct arm_smccc_res r;
 
 	conf_fast(c, OPTEE_SMC_CALLS_UID, 0, 0, 0, &r);
-	CONF_EQ(c, CONF_W(r.a0), OPTEE_MSG_UID_0);
-	CONF_EQ(c, CONF_W(r.a1), OPTEE_MSG_UID_1);
-	CONF_EQ(c, CONF_W(r.a2), OPTEE_MSG_UID_2);
-	CONF_EQ(c, CONF_W(r.a3), OPTEE_MSG_UID_3);
+	CONF_ASSERT_A0_A3(c, r, OPTEE_MSG_UID_0, OPTEE_MSG_UID_1,
+			  OPTEE_MSG_UID_2, OPTEE_MSG_UID_3);
 }
 
 static void fast_calls_revision(struct conf *c)
@@ -45,8 +43,8 @@ static void fast_calls_revision(struct conf *c)
 	struct arm_smccc_res r;
 
 	conf_fast(c, OPTEE_SMC_CALLS_REVISION, 0, 0, 0, &r);
-	CONF_EQ(c, CONF_W(r.a0), OPTEE_MSG_REVISION_MAJOR);
-	CONF_EQ(c, CONF_W(r.a1), OPTEE_MSG_REVISION_MINOR);
+	CONF_ASSERT_EQ(c, CONF_W(r.a0), OPTEE_MSG_REVISION_MAJOR);
+	CONF_ASSERT_EQ(c, CONF_W(r.a1), OPTEE_MSG_REVISION_MINOR);
 }
 
 static void fast_os_uuid(struct conf *c)
@@ -54,10 +52,9 @@ static void fast_os_uuid(struct conf *c)
 	struct arm_smccc_res r;
 
 	conf_fast(c, OPTEE_SMC_CALL_GET_OS_UUID, 0, 0, 0, &r);
-	CONF_EQ(c, CONF_W(r.a0), OPTEE_MSG_OS_OPTEE_UUID_0);
-	CONF_EQ(c, CONF_W(r.a1), OPTEE_MSG_OS_OPTEE_UUID_1);
-	CONF_EQ(c, CONF_W(r.a2), OPTEE_MSG_OS_OPTEE_UUID_2);
-	CONF_EQ(c, CONF_W(r.a3), OPTEE_MSG_OS_OPTEE_UUID_3);
+	CONF_ASSERT_A0_A3(c, r, OPTEE_MSG_OS_OPTEE_UUID_0,
+			  OPTEE_MSG_OS_OPTEE_UUID_1, OPTEE_MSG_OS_OPTEE_UUID_2,
+			  OPTEE_MSG_OS_OPTEE_UUID_3);
 }
 
 /*
@@ -76,13 +73,13 @@ static void fast_os_revision(struct conf *c)
 	conf_note(c, "OS revision %u.%u build id 0x%llx", CONF_W(r.a0),
 		  CONF_W(r.a1),
 		  (unsigned long long)r.a2);
-	CONF_CHECK(c, CONF_W(r.a0) >= 4, "major %u: not an OP-TEE 4.x",
-		   CONF_W(r.a0));
-	CONF_EQ(c, r2.a0, r.a0);
-	CONF_EQ(c, r2.a1, r.a1);
-	CONF_EQ(c, r2.a2, r.a2);
-	CONF_CHECK(c, r.a2 != PAT2, "a2 was not written (no build id)");
-	CONF_EQ(c, CONF_W(r.a3), PAT3);
+	CONF_ASSERT(c, CONF_W(r.a0) >= 4, "major %u: not an OP-TEE 4.x",
+		    CONF_W(r.a0));
+	CONF_ASSERT_EQ(c, r2.a0, r.a0);
+	CONF_ASSERT_EQ(c, r2.a1, r.a1);
+	CONF_ASSERT_EQ(c, r2.a2, r.a2);
+	CONF_ASSERT(c, r.a2 != PAT2, "a2 was not written (no build id)");
+	CONF_ASSERT_EQ(c, CONF_W(r.a3), PAT3);
 }
 
 /* A fast call leaves the output registers it does not set as they came. */
@@ -94,11 +91,36 @@ static void fast_regs_preserved(struct conf *c)
 	struct arm_smccc_res r;
 
 	conf_smc(c, a, &r);
-	CONF_A0(c, r, OPTEE_SMC_RETURN_OK);
-	CONF_CHECK(c, CONF_W(r.a1) >= 1 && CONF_W(r.a1) != PAT1,
-		   "thread count %u", CONF_W(r.a1));
-	CONF_EQ(c, CONF_W(r.a2), PAT2);
-	CONF_EQ(c, CONF_W(r.a3), PAT3);
+	CONF_ASSERT_A0(c, r, OPTEE_SMC_RETURN_OK);
+	CONF_ASSERT(c, CONF_W(r.a1) >= 1 && CONF_W(r.a1) != PAT1,
+		    "thread count %u", CONF_W(r.a1));
+	CONF_ASSERT_EQ(c, CONF_W(r.a2), PAT2);
+	CONF_ASSERT_EQ(c, CONF_W(r.a3), PAT3);
+}
+
+/*
+ * Each of the @n fast calls @ids, with PAT1..PAT3 in a1..a3, is answered
+ * UNKNOWN_FUNCTION with a1..a3 as passed.
+ */
+static void fast_ids_unknown(struct conf *c, const unsigned long *ids,
+			     size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		const unsigned long a[8] = { ids[i], PAT1, PAT2, PAT3,
+					     0, 0, 0, 0 };
+		struct arm_smccc_res r;
+
+		conf_smc(c, a, &r);
+		CONF_ASSERT(c,
+			    CONF_W(r.a0) == OPTEE_SMC_RETURN_UNKNOWN_FUNCTION,
+			    "0x%lx: a0 0x%x", ids[i], CONF_W(r.a0));
+		CONF_ASSERT(c, CONF_W(r.a1) == PAT1 && CONF_W(r.a2) == PAT2 &&
+			    CONF_W(r.a3) == PAT3,
+			    "0x%lx: a1..a3 0x%x 0x%x 0x%x not preserved",
+			    ids[i], CONF_W(r.a1), CONF_W(r.a2), CONF_W(r.a3));
+	}
 }
 
 static void fast_unknown_function(struct conf *c)
@@ -110,21 +132,8 @@ static void fast_unknown_function(struct conf *c)
 		0xB20000FFUL,
 		0xBF00FF02UL,	/* owner 63, between UID and REVISION */
 	};
-	unsigned int i;
 
-	for (i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
-		const unsigned long a[8] = { ids[i], PAT1, PAT2, PAT3,
-					     0, 0, 0, 0 };
-		struct arm_smccc_res r;
-
-		conf_smc(c, a, &r);
-		CONF_CHECK(c, CONF_W(r.a0) == OPTEE_SMC_RETURN_UNKNOWN_FUNCTION,
-			   "0x%lx: a0 0x%x", ids[i], CONF_W(r.a0));
-		CONF_CHECK(c, CONF_W(r.a1) == PAT1 && CONF_W(r.a2) == PAT2 &&
-			   CONF_W(r.a3) == PAT3,
-			   "0x%lx: a1..a3 0x%x 0x%x 0x%x not preserved", ids[i],
-			   CONF_W(r.a1), CONF_W(r.a2), CONF_W(r.a3));
-	}
+	fast_ids_unknown(c, ids, sizeof(ids) / sizeof(ids[0]));
 }
 
 static void fast_thread_count(struct conf *c)
@@ -132,9 +141,9 @@ static void fast_thread_count(struct conf *c)
 	struct arm_smccc_res r;
 
 	conf_fast(c, OPTEE_SMC_GET_THREAD_COUNT, 0, 0, 0, &r);
-	CONF_A0(c, r, OPTEE_SMC_RETURN_OK);
-	CONF_CHECK(c, CONF_W(r.a1) >= 1 && CONF_W(r.a1) <= 4096,
-		   "thread count %u", CONF_W(r.a1));
+	CONF_ASSERT_A0(c, r, OPTEE_SMC_RETURN_OK);
+	CONF_ASSERT(c, CONF_W(r.a1) >= 1 && CONF_W(r.a1) <= 4096,
+		    "thread count %u", CONF_W(r.a1));
 	conf_note(c, "threads %u", CONF_W(r.a1));
 }
 
@@ -144,23 +153,23 @@ static void fast_shm_config(struct conf *c)
 	struct arm_smccc_res r;
 	uint32_t caps = conf_sec_caps(c, NULL, NULL);
 
-	CONF_TRY(c, !conf_failed(c));
-	CONF_CHECK(c, caps & OPTEE_SMC_SEC_CAP_HAVE_RESERVED_SHM,
-		   "no HAVE_RESERVED_SHM in caps 0x%x", caps);
+	CONF_ASSERT_OK(c, !conf_failed(c));
+	CONF_ASSERT(c, caps & OPTEE_SMC_SEC_CAP_HAVE_RESERVED_SHM,
+		    "no HAVE_RESERVED_SHM in caps 0x%x", caps);
 	conf_fast(c, OPTEE_SMC_GET_SHM_CONFIG, 0, 0, 0, &r);
-	CONF_A0(c, r, OPTEE_SMC_RETURN_OK);
+	CONF_ASSERT_A0(c, r, OPTEE_SMC_RETURN_OK);
 	base = CONF_W(r.a1);
 	size = CONF_W(r.a2);
 	conf_note(c, "reserved shm 0x%llx + 0x%llx", (unsigned long long)base,
 		  (unsigned long long)size);
-	CONF_EQ(c, CONF_W(r.a3), OPTEE_SMC_SHM_CACHED);
-	CONF_CHECK(c, size && !(base & 4095) && !(size & 4095),
-		   "region 0x%llx + 0x%llx", (unsigned long long)base,
-		   (unsigned long long)size);
+	CONF_ASSERT_EQ(c, CONF_W(r.a3), OPTEE_SMC_SHM_CACHED);
+	CONF_ASSERT(c, size && !(base & 4095) && !(size & 4095),
+		    "region 0x%llx + 0x%llx", (unsigned long long)base,
+		    (unsigned long long)size);
 	/* The memory map agrees: the region is normal-world memory. */
-	CONF_CHECK(c, conf_map(c, base, (size_t)size) != NULL,
-		   "the map does not give the normal world 0x%llx + 0x%llx",
-		   (unsigned long long)base, (unsigned long long)size);
+	CONF_ASSERT(c, conf_map(c, base, (size_t)size) != NULL,
+		    "the map does not give the normal world 0x%llx + 0x%llx",
+		    (unsigned long long)base, (unsigned long long)size);
 }
 
 /*
@@ -173,20 +182,20 @@ static void fast_caps_exchange(struct conf *c)
 	struct arm_smccc_res r;
 	unsigned int threads = conf_thread_count(c);
 
-	CONF_TRY(c, threads);
+	CONF_ASSERT_OK(c, threads);
 	conf_fast(c, OPTEE_SMC_EXCHANGE_CAPABILITIES, 0, 0, 0, &r);
-	CONF_A0(c, r, OPTEE_SMC_RETURN_OK);
+	CONF_ASSERT_A0(c, r, OPTEE_SMC_RETURN_OK);
 	conf_note(c, "caps 0x%x a2 %u a3 %u", CONF_W(r.a1), CONF_W(r.a2),
 		  CONF_W(r.a3));
-	CONF_CHECK(c, CONF_W(r.a1) & OPTEE_SMC_SEC_CAP_MEMREF_NULL,
-		   "no MEMREF_NULL: 0x%x", CONF_W(r.a1));
-	CONF_CHECK(c, CONF_W(r.a1) & OPTEE_SMC_SEC_CAP_RPC_ARG,
-		   "no RPC_ARG: 0x%x", CONF_W(r.a1));
-	CONF_CHECK(c, CONF_W(r.a1) & OPTEE_SMC_SEC_CAP_DYNAMIC_SHM,
-		   "no DYNAMIC_SHM: 0x%x", CONF_W(r.a1));
-	CONF_EQ(c, CONF_W(r.a3), OPTEE_SMC_THREAD_RPC_MAX_NUM_PARAMS);
+	CONF_ASSERT(c, CONF_W(r.a1) & OPTEE_SMC_SEC_CAP_MEMREF_NULL,
+		    "no MEMREF_NULL: 0x%x", CONF_W(r.a1));
+	CONF_ASSERT(c, CONF_W(r.a1) & OPTEE_SMC_SEC_CAP_RPC_ARG,
+		    "no RPC_ARG: 0x%x", CONF_W(r.a1));
+	CONF_ASSERT(c, CONF_W(r.a1) & OPTEE_SMC_SEC_CAP_DYNAMIC_SHM,
+		    "no DYNAMIC_SHM: 0x%x", CONF_W(r.a1));
+	CONF_ASSERT_EQ(c, CONF_W(r.a3), OPTEE_SMC_THREAD_RPC_MAX_NUM_PARAMS);
 	if (CONF_W(r.a1) & OPTEE_SMC_SEC_CAP_ASYNC_NOTIF)
-		CONF_EQ(c, CONF_W(r.a2), 64 + threads);
+		CONF_ASSERT_EQ(c, CONF_W(r.a2), 64 + threads);
 }
 
 /* The UNIPROCESSOR bit is the one normal-world bit OP-TEE accepts. */
@@ -197,10 +206,10 @@ static void fast_caps_uniprocessor(struct conf *c)
 	conf_fast(c, OPTEE_SMC_EXCHANGE_CAPABILITIES, 0, 0, 0, &r0);
 	conf_fast(c, OPTEE_SMC_EXCHANGE_CAPABILITIES,
 		  OPTEE_SMC_NSEC_CAP_UNIPROCESSOR, 0, 0, &r1);
-	CONF_A0(c, r1, OPTEE_SMC_RETURN_OK);
-	CONF_EQ(c, CONF_W(r1.a1), CONF_W(r0.a1));
-	CONF_EQ(c, CONF_W(r1.a2), CONF_W(r0.a2));
-	CONF_EQ(c, CONF_W(r1.a3), CONF_W(r0.a3));
+	CONF_ASSERT_A0(c, r1, OPTEE_SMC_RETURN_OK);
+	CONF_ASSERT_EQ(c, CONF_W(r1.a1), CONF_W(r0.a1));
+	CONF_ASSERT_EQ(c, CONF_W(r1.a2), CONF_W(r0.a2));
+	CONF_ASSERT_EQ(c, CONF_W(r1.a3), CONF_W(r0.a3));
 }
 
 /* An unknown normal-world bit: ENOTAVAIL, and a1 is not filled. */
@@ -209,8 +218,8 @@ static void fast_caps_unknown_nsec_bit(struct conf *c)
 	struct arm_smccc_res r;
 
 	conf_fast(c, OPTEE_SMC_EXCHANGE_CAPABILITIES, 2, 0, 0, &r);
-	CONF_A0(c, r, OPTEE_SMC_RETURN_ENOTAVAIL);
-	CONF_EQ(c, CONF_W(r.a1), 2);
+	CONF_ASSERT_A0(c, r, OPTEE_SMC_RETURN_ENOTAVAIL);
+	CONF_ASSERT_EQ(c, CONF_W(r.a1), 2);
 }
 
 /* L2CC_MUTEX exists for arm32 only: an aarch64 OP-TEE does not know it. */
@@ -220,7 +229,7 @@ static void fast_l2cc_mutex_unknown(struct conf *c)
 
 	conf_fast(c, OPTEE_SMC_L2CC_MUTEX, OPTEE_SMC_L2CC_MUTEX_GET_ADDR, 0, 0,
 		  &r);
-	CONF_A0(c, r, OPTEE_SMC_RETURN_UNKNOWN_FUNCTION);
+	CONF_ASSERT_A0(c, r, OPTEE_SMC_RETURN_UNKNOWN_FUNCTION);
 }
 
 /*
@@ -234,14 +243,14 @@ static void fast_unknown_without_cap(struct conf *c, uint32_t cap,
 	struct arm_smccc_res r;
 	uint32_t caps = conf_sec_caps(c, NULL, NULL);
 
-	CONF_TRY(c, !conf_failed(c));
-	CONF_CHECK(c, !(caps & cap), "the firmware %s: caps 0x%x", what, caps);
+	CONF_ASSERT_OK(c, !conf_failed(c));
+	CONF_ASSERT(c, !(caps & cap), "the firmware %s: caps 0x%x", what, caps);
 	conf_fast(c, fid, a1, 0, 0, &r);
-	CONF_A0(c, r, OPTEE_SMC_RETURN_UNKNOWN_FUNCTION);
+	CONF_ASSERT_A0(c, r, OPTEE_SMC_RETURN_UNKNOWN_FUNCTION);
 	if (!fid2)
 		return;
 	conf_fast(c, fid2, a1, 0, 0, &r);
-	CONF_A0(c, r, OPTEE_SMC_RETURN_UNKNOWN_FUNCTION);
+	CONF_ASSERT_A0(c, r, OPTEE_SMC_RETURN_UNKNOWN_FUNCTION);
 }
 
 /* VM_CREATED/VM_DESTROYED exist only in a virtualization build. */
@@ -266,8 +275,8 @@ static void fast_boot_secondary_not_available(struct conf *c)
 	struct arm_smccc_res r;
 
 	conf_fast(c, OPTEE_SMC_BOOT_SECONDARY, 9, 0, 0, &r);
-	CONF_A0(c, r, OPTEE_SMC_RETURN_ENOTAVAIL);
-	CONF_EQ(c, CONF_W(r.a1), 9);
+	CONF_ASSERT_A0(c, r, OPTEE_SMC_RETURN_ENOTAVAIL);
+	CONF_ASSERT_EQ(c, CONF_W(r.a1), 9);
 }
 
 /*
@@ -283,20 +292,8 @@ static void fast_smc64_and_std_ids_unknown(struct conf *c)
 		0xB2000004UL,	/* CALL_WITH_ARG as a fast call */
 		0xBE00FF01UL,	/* owner 62 (the dispatcher's own range) */
 	};
-	unsigned int i;
 
-	for (i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
-		const unsigned long a[8] = { ids[i], PAT1, PAT2, PAT3,
-					     0, 0, 0, 0 };
-		struct arm_smccc_res r;
-
-		conf_smc(c, a, &r);
-		CONF_CHECK(c, CONF_W(r.a0) == OPTEE_SMC_RETURN_UNKNOWN_FUNCTION,
-			   "0x%lx: a0 0x%x", ids[i], CONF_W(r.a0));
-		CONF_CHECK(c, CONF_W(r.a1) == PAT1 && CONF_W(r.a2) == PAT2 &&
-			   CONF_W(r.a3) == PAT3, "0x%lx: a1..a3 changed",
-			   ids[i]);
-	}
+	fast_ids_unknown(c, ids, sizeof(ids) / sizeof(ids[0]));
 }
 
 /* The SVE hint (bit 16) is ignored: the call is answered as without it. */
@@ -307,9 +304,9 @@ static void fast_sve_hint_ignored(struct conf *c)
 	conf_fast(c, OPTEE_SMC_CALL_GET_OS_REVISION, 0, 0, 0, &r);
 	conf_fast(c, OPTEE_SMC_CALL_GET_OS_REVISION | ARM_SMCCC_SVE_HINT, 0, 0,
 		  0, &h);
-	CONF_EQ(c, h.a0, r.a0);
-	CONF_EQ(c, h.a1, r.a1);
-	CONF_EQ(c, h.a2, r.a2);
+	CONF_ASSERT_EQ(c, h.a0, r.a0);
+	CONF_ASSERT_EQ(c, h.a1, r.a1);
+	CONF_ASSERT_EQ(c, h.a2, r.a2);
 }
 
 /* ---- monitor routing ---------------------------------------------------- */
@@ -337,9 +334,11 @@ static void route_non_tos_owner(struct conf *c, bool threads_held)
 		struct arm_smccc_res r;
 
 		conf_smc(c, a, &r);
-		CONF_CHECK(c, CONF_W(r.a0) == OPTEE_SMC_RETURN_UNKNOWN_FUNCTION,
-			   "0x%lx%s: a0 0x%x", ids[i],
-			   threads_held ? " (threads held)" : "", CONF_W(r.a0));
+		CONF_ASSERT(c,
+			    CONF_W(r.a0) == OPTEE_SMC_RETURN_UNKNOWN_FUNCTION,
+			    "0x%lx%s: a0 0x%x", ids[i],
+			    threads_held ? " (threads held)" : "",
+			    CONF_W(r.a0));
 	}
 }
 
@@ -352,7 +351,7 @@ static void route_sip_owner_takes_no_thread(struct conf *c)
 {
 	unsigned long tids[16];
 
-	CONF_TRY(c, conf_hold_all(c, tids));
+	CONF_ASSERT_OK(c, conf_hold_all(c, tids));
 	route_non_tos_owner(c, true);
 }
 
@@ -369,9 +368,9 @@ static void route_unknown_widths(struct conf *c)
 	struct arm_smccc_res r;
 
 	conf_smc(c, sip, &r);
-	CONF_EQ(c, r.a0, ~0UL);
+	CONF_ASSERT_EQ(c, r.a0, ~0UL);
 	conf_smc(c, tos, &r);
-	CONF_EQ(c, r.a0, 0xFFFFFFFFUL);
+	CONF_ASSERT_EQ(c, r.a0, 0xFFFFFFFFUL);
 }
 
 /*
@@ -385,10 +384,8 @@ static void route_fast_reserved_bits(struct conf *c)
 	struct arm_smccc_res r;
 
 	conf_smc(c, a, &r);
-	CONF_EQ(c, CONF_W(r.a0), OPTEE_SMC_RETURN_UNKNOWN_FUNCTION);
-	CONF_EQ(c, CONF_W(r.a1), PAT1);
-	CONF_EQ(c, CONF_W(r.a2), PAT2);
-	CONF_EQ(c, CONF_W(r.a3), PAT3);
+	CONF_ASSERT_A0_A3(c, r, OPTEE_SMC_RETURN_UNKNOWN_FUNCTION, PAT1, PAT2,
+			  PAT3);
 }
 
 /*
@@ -408,8 +405,8 @@ static void route_tos_yielding_ebadcmd(struct conf *c)
 		struct arm_smccc_res r;
 
 		conf_smc(c, a, &r);
-		CONF_CHECK(c, CONF_W(r.a0) == OPTEE_SMC_RETURN_EBADCMD,
-			   "0x%lx: a0 0x%x", ids[i], CONF_W(r.a0));
+		CONF_ASSERT(c, CONF_W(r.a0) == OPTEE_SMC_RETURN_EBADCMD,
+			    "0x%lx: a0 0x%x", ids[i], CONF_W(r.a0));
 	}
 }
 
@@ -434,12 +431,12 @@ static void notif_value_none_pending(struct conf *c)
 				     PAT2, PAT3, 0, 0, 0, 0 };
 	struct arm_smccc_res r;
 
-	CONF_TRY(c, notif_supported(c));
+	CONF_ASSERT_OK(c, notif_supported(c));
 	conf_smc(c, a, &r);
-	CONF_A0(c, r, OPTEE_SMC_RETURN_OK);
-	CONF_EQ(c, CONF_W(r.a1), 0);
-	CONF_EQ(c, CONF_W(r.a2), 0);
-	CONF_EQ(c, CONF_W(r.a3), PAT3);
+	CONF_ASSERT_A0(c, r, OPTEE_SMC_RETURN_OK);
+	CONF_ASSERT_EQ(c, CONF_W(r.a1), 0);
+	CONF_ASSERT_EQ(c, CONF_W(r.a2), 0);
+	CONF_ASSERT_EQ(c, CONF_W(r.a3), PAT3);
 }
 
 static void notif_stop(struct conf *c, void *p, uint64_t a, uint64_t b)
@@ -465,15 +462,15 @@ static void notif_enable_then_poll(struct conf *c)
 {
 	struct arm_smccc_res r;
 
-	CONF_TRY(c, notif_supported(c));
-	CONF_TRY(c, conf_defer(c, notif_stop, NULL, 0, 0));
+	CONF_ASSERT_OK(c, notif_supported(c));
+	CONF_ASSERT_OK(c, conf_defer(c, notif_stop, NULL, 0, 0));
 	conf_fast(c, OPTEE_SMC_ENABLE_ASYNC_NOTIF, 0, 0, 0, &r);
-	CONF_A0(c, r, OPTEE_SMC_RETURN_OK);
+	CONF_ASSERT_A0(c, r, OPTEE_SMC_RETURN_OK);
 	conf_fast(c, OPTEE_SMC_ENABLE_ASYNC_NOTIF, 0, 0, 0, &r);
-	CONF_A0(c, r, OPTEE_SMC_RETURN_OK);
+	CONF_ASSERT_A0(c, r, OPTEE_SMC_RETURN_OK);
 	conf_fast(c, OPTEE_SMC_GET_ASYNC_NOTIF_VALUE, 0, 0, 0, &r);
-	CONF_A0(c, r, OPTEE_SMC_RETURN_OK);
-	CONF_EQ(c, CONF_W(r.a2) & OPTEE_SMC_ASYNC_NOTIF_VALID, 0);
+	CONF_ASSERT_A0(c, r, OPTEE_SMC_RETURN_OK);
+	CONF_ASSERT_EQ(c, CONF_W(r.a2) & OPTEE_SMC_ASYNC_NOTIF_VALID, 0);
 }
 
 const struct conf_case conf_cases_fast[] = {

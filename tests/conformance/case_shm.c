@@ -11,6 +11,9 @@
 
 #define PAGE	4096U
 #define COOKIE	0x5eed0000c0f0ULL
+/* REGISTER_SHM's param attr, as Linux sends it: a page list. */
+#define SHM_REG_ATTR	(OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT |		\
+			 OPTEE_MSG_ATTR_NONCONTIG)
 
 /*
  * struct shm_reg - a buffer of @pages pages of DRAM and the page list that
@@ -184,16 +187,15 @@ static void shm_register_page_list(struct conf *c)
 	uint32_t s = shm_open_tests(c);
 	uint8_t sum;
 
-	CONF_TRY(c, s);
-	CONF_TRY(c, shm_buf(c, &r, 2));
-	CONF_EQ(c, shm_register(c, &r, OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT |
-				OPTEE_MSG_ATTR_NONCONTIG, 0, 2 * PAGE, COOKIE),
-		TEE_SUCCESS);
+	CONF_ASSERT_OK(c, s);
+	CONF_ASSERT_OK(c, shm_buf(c, &r, 2));
+	CONF_ASSERT_EQ(c, shm_register(c, &r, SHM_REG_ATTR, 0, 2 * PAGE,
+				       COOKIE), TEE_SUCCESS);
 	sum = shm_fill(r.va + 4000, 200, 5);
-	CONF_EQ(c, shm_sum_by_cookie(c, s, COOKIE, 4000, 200, NULL),
-		TEE_SUCCESS);
-	CONF_EQ(c, r.va[4000], sum);
-	CONF_EQ(c, shm_unregister(c, COOKIE), TEE_SUCCESS);
+	CONF_ASSERT_EQ(c, shm_sum_by_cookie(c, s, COOKIE, 4000, 200, NULL),
+		       TEE_SUCCESS);
+	CONF_ASSERT_EQ(c, r.va[4000], sum);
+	CONF_ASSERT_EQ(c, shm_unregister(c, COOKIE), TEE_SUCCESS);
 }
 
 /* The low 12 bits of buf_ptr are the buffer's offset in its first page. */
@@ -203,14 +205,14 @@ static void shm_register_offset(struct conf *c)
 	uint32_t s = shm_open_tests(c);
 	uint8_t sum;
 
-	CONF_TRY(c, s);
-	CONF_TRY(c, shm_buf(c, &r, 2));
-	CONF_EQ(c, shm_register(c, &r, OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT |
-				OPTEE_MSG_ATTR_NONCONTIG, 0x100, 300, COOKIE),
-		TEE_SUCCESS);
+	CONF_ASSERT_OK(c, s);
+	CONF_ASSERT_OK(c, shm_buf(c, &r, 2));
+	CONF_ASSERT_EQ(c, shm_register(c, &r, SHM_REG_ATTR, 0x100, 300, COOKIE),
+		       TEE_SUCCESS);
 	sum = shm_fill(r.va + 0x100, 300, 9);
-	CONF_EQ(c, shm_sum_by_cookie(c, s, COOKIE, 0, 300, NULL), TEE_SUCCESS);
-	CONF_EQ(c, r.va[0x100], sum);
+	CONF_ASSERT_EQ(c, shm_sum_by_cookie(c, s, COOKIE, 0, 300, NULL),
+		       TEE_SUCCESS);
+	CONF_ASSERT_EQ(c, r.va[0x100], sum);
 }
 
 /*
@@ -223,14 +225,13 @@ static void shm_window_past_end(struct conf *c)
 	struct shm_reg r;
 	uint32_t s = shm_open_tests(c), origin = 0, ret;
 
-	CONF_TRY(c, s);
-	CONF_TRY(c, shm_buf(c, &r, 2));
-	CONF_EQ(c, shm_register(c, &r, OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT |
-				OPTEE_MSG_ATTR_NONCONTIG, 0, PAGE, COOKIE),
-		TEE_SUCCESS);
+	CONF_ASSERT_OK(c, s);
+	CONF_ASSERT_OK(c, shm_buf(c, &r, 2));
+	CONF_ASSERT_EQ(c, shm_register(c, &r, SHM_REG_ATTR, 0, PAGE, COOKIE),
+		       TEE_SUCCESS);
 	ret = shm_sum_by_cookie(c, s, COOKIE, PAGE, 16, &origin);
-	CONF_EQ(c, ret, TEE_ERROR_SECURITY);
-	CONF_EQ(c, origin, TEEC_ORIGIN_TEE);
+	CONF_ASSERT_EQ(c, ret, TEE_ERROR_SECURITY);
+	CONF_ASSERT_EQ(c, origin, TEEC_ORIGIN_TEE);
 }
 
 /* The same for a window that starts inside and runs past the end. */
@@ -239,14 +240,13 @@ static void shm_window_crosses_end(struct conf *c)
 	struct shm_reg r;
 	uint32_t s = shm_open_tests(c), origin = 0, ret;
 
-	CONF_TRY(c, s);
-	CONF_TRY(c, shm_buf(c, &r, 2));
-	CONF_EQ(c, shm_register(c, &r, OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT |
-				OPTEE_MSG_ATTR_NONCONTIG, 0, PAGE, COOKIE),
-		TEE_SUCCESS);
+	CONF_ASSERT_OK(c, s);
+	CONF_ASSERT_OK(c, shm_buf(c, &r, 2));
+	CONF_ASSERT_EQ(c, shm_register(c, &r, SHM_REG_ATTR, 0, PAGE, COOKIE),
+		       TEE_SUCCESS);
 	ret = shm_sum_by_cookie(c, s, COOKIE, PAGE - 8, 16, &origin);
-	CONF_EQ(c, ret, TEE_ERROR_SECURITY);
-	CONF_EQ(c, origin, TEEC_ORIGIN_TEE);
+	CONF_ASSERT_EQ(c, ret, TEE_ERROR_SECURITY);
+	CONF_ASSERT_EQ(c, origin, TEEC_ORIGIN_TEE);
 }
 
 /*
@@ -260,10 +260,10 @@ static void shm_noncontig_memref(struct conf *c)
 	uint32_t s = shm_open_tests(c);
 	uint8_t sum;
 
-	CONF_TRY(c, s);
-	CONF_TRY(c, shm_buf(c, &r, 2));
+	CONF_ASSERT_OK(c, s);
+	CONF_ASSERT_OK(c, shm_buf(c, &r, 2));
 	sum = shm_fill(r.va + 0x300, 5000, 11);
-	CONF_TRY(c, conf_msg_new(c, &m, OPTEE_MSG_CMD_INVOKE_COMMAND, 1));
+	CONF_ASSERT_OK(c, conf_msg_new(c, &m, OPTEE_MSG_CMD_INVOKE_COMMAND, 1));
 	m.arg->session = s;
 	m.arg->func = PTA_INVOKE_TESTS_CMD_PARAMS;
 	m.arg->params[0].attr = OPTEE_MSG_ATTR_TYPE_TMEM_INOUT |
@@ -271,12 +271,12 @@ static void shm_noncontig_memref(struct conf *c)
 	m.arg->params[0].u.tmem.buf_ptr = r.list_pa | 0x300;
 	m.arg->params[0].u.tmem.size = 5000;
 	m.arg->params[0].u.tmem.shm_ref = COOKIE;
-	CONF_TRY(c, conf_msg_call(c, &m, NULL));
-	CONF_EQ(c, m.arg->ret, TEE_SUCCESS);
-	CONF_EQ(c, r.va[0x300], sum);
+	CONF_ASSERT_OK(c, conf_msg_call(c, &m, NULL));
+	CONF_ASSERT_EQ(c, m.arg->ret, TEE_SUCCESS);
+	CONF_ASSERT_EQ(c, r.va[0x300], sum);
 	/* Nothing stays registered under the cookie it carried. */
-	CONF_CHECK(c, shm_unregister(c, COOKIE) != TEE_SUCCESS,
-		   "the cookie was registered");
+	CONF_ASSERT(c, shm_unregister(c, COOKIE) != TEE_SUCCESS,
+		    "the cookie was registered");
 }
 
 /* A memref naming a cookie nobody registered is refused by the core. */
@@ -284,27 +284,27 @@ static void shm_memref_unknown_cookie(struct conf *c)
 {
 	uint32_t s = shm_open_tests(c), origin = 0;
 
-	CONF_TRY(c, s);
-	CONF_EQ(c, shm_sum_by_cookie(c, s, COOKIE + 99, 0, 16, &origin),
-		TEE_ERROR_BAD_PARAMETERS);
-	CONF_EQ(c, origin, TEEC_ORIGIN_TEE);
+	CONF_ASSERT_OK(c, s);
+	CONF_ASSERT_EQ(c, shm_sum_by_cookie(c, s, COOKIE + 99, 0, 16, &origin),
+		       TEE_ERROR_BAD_PARAMETERS);
+	CONF_ASSERT_EQ(c, origin, TEEC_ORIGIN_TEE);
 }
 
 static void shm_unregister_unknown_cookie(struct conf *c)
 {
-	CONF_EQ(c, shm_unregister(c, COOKIE + 77), TEE_ERROR_BAD_PARAMETERS);
+	CONF_ASSERT_EQ(c, shm_unregister(c, COOKIE + 77),
+		       TEE_ERROR_BAD_PARAMETERS);
 }
 
 static void shm_unregister_twice(struct conf *c)
 {
 	struct shm_reg r;
 
-	CONF_TRY(c, shm_buf(c, &r, 1));
-	CONF_EQ(c, shm_register(c, &r, OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT |
-				OPTEE_MSG_ATTR_NONCONTIG, 0, PAGE, COOKIE),
-		TEE_SUCCESS);
-	CONF_EQ(c, shm_unregister(c, COOKIE), TEE_SUCCESS);
-	CONF_EQ(c, shm_unregister(c, COOKIE), TEE_ERROR_BAD_PARAMETERS);
+	CONF_ASSERT_OK(c, shm_buf(c, &r, 1));
+	CONF_ASSERT_EQ(c, shm_register(c, &r, SHM_REG_ATTR, 0, PAGE, COOKIE),
+		       TEE_SUCCESS);
+	CONF_ASSERT_EQ(c, shm_unregister(c, COOKIE), TEE_SUCCESS);
+	CONF_ASSERT_EQ(c, shm_unregister(c, COOKIE), TEE_ERROR_BAD_PARAMETERS);
 }
 
 /*
@@ -317,18 +317,16 @@ static void shm_register_same_cookie_twice(struct conf *c)
 	struct shm_reg r1, r2;
 	uint32_t ret;
 
-	CONF_TRY(c, shm_buf(c, &r1, 1));
-	CONF_TRY(c, shm_buf(c, &r2, 1));
-	CONF_EQ(c, shm_register(c, &r1, OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT |
-				OPTEE_MSG_ATTR_NONCONTIG, 0, PAGE, COOKIE),
-		TEE_SUCCESS);
-	ret = shm_register(c, &r2, OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT |
-			   OPTEE_MSG_ATTR_NONCONTIG, 0, PAGE, COOKIE);
-	CONF_EQ(c, ret, TEE_SUCCESS);
-	CONF_EQ(c, shm_unregister(c, COOKIE), TEE_SUCCESS);
-	CONF_EQ(c, shm_unregister(c, COOKIE), TEE_SUCCESS);
-	CONF_CHECK(c, shm_unregister(c, COOKIE) != TEE_SUCCESS,
-		   "a third registration was there");
+	CONF_ASSERT_OK(c, shm_buf(c, &r1, 1));
+	CONF_ASSERT_OK(c, shm_buf(c, &r2, 1));
+	CONF_ASSERT_EQ(c, shm_register(c, &r1, SHM_REG_ATTR, 0, PAGE, COOKIE),
+		       TEE_SUCCESS);
+	ret = shm_register(c, &r2, SHM_REG_ATTR, 0, PAGE, COOKIE);
+	CONF_ASSERT_EQ(c, ret, TEE_SUCCESS);
+	CONF_ASSERT_EQ(c, shm_unregister(c, COOKIE), TEE_SUCCESS);
+	CONF_ASSERT_EQ(c, shm_unregister(c, COOKIE), TEE_SUCCESS);
+	CONF_ASSERT(c, shm_unregister(c, COOKIE) != TEE_SUCCESS,
+		    "a third registration was there");
 }
 
 /* REGISTER_SHM takes exactly TMEM_OUTPUT | NONCONTIG. */
@@ -343,35 +341,32 @@ static void shm_register_wrong_attr(struct conf *c)
 	struct shm_reg r;
 	unsigned int i;
 
-	CONF_TRY(c, shm_buf(c, &r, 1));
+	CONF_ASSERT_OK(c, shm_buf(c, &r, 1));
 	for (i = 0; i < sizeof(attrs) / sizeof(attrs[0]); i++) {
 		uint32_t ret = shm_register(c, &r, attrs[i], 0, PAGE, COOKIE);
 
-		CONF_CHECK(c, ret == TEE_ERROR_BAD_PARAMETERS,
-			   "attr 0x%llx: ret 0x%x",
-			   (unsigned long long)attrs[i], ret);
+		CONF_ASSERT(c, ret == TEE_ERROR_BAD_PARAMETERS,
+			    "attr 0x%llx: ret 0x%x",
+			    (unsigned long long)attrs[i], ret);
 	}
 	/* None of them was registered. */
-	CONF_CHECK(c, shm_unregister(c, COOKIE) != TEE_SUCCESS,
-		   "the cookie was registered");
+	CONF_ASSERT(c, shm_unregister(c, COOKIE) != TEE_SUCCESS,
+		    "the cookie was registered");
 }
 
 /* A page list naming secure memory is refused. */
 static void shm_register_secure_page(struct conf *c)
 {
-	struct smcsim_phys_region sec;
+	uint64_t sec;
 	struct shm_reg r;
 
-	CONF_CHECK(c, !smcsim_phys_region_get(conf_target(c)->phys,
-					      SMCSIM_MEM_SECURE, &sec) &&
-		   sec.size, "the memory map has no secure region");
-	CONF_TRY(c, shm_buf(c, &r, 2));
-	r.list[1] = sec.base;
-	CONF_EQ(c, shm_register(c, &r, OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT |
-				OPTEE_MSG_ATTR_NONCONTIG, 0, 2 * PAGE, COOKIE),
-		TEE_ERROR_BAD_PARAMETERS);
-	CONF_CHECK(c, shm_unregister(c, COOKIE) != TEE_SUCCESS,
-		   "the cookie was registered");
+	CONF_ASSERT_OK(c, conf_secure_base(c, &sec));
+	CONF_ASSERT_OK(c, shm_buf(c, &r, 2));
+	r.list[1] = sec;
+	CONF_ASSERT_EQ(c, shm_register(c, &r, SHM_REG_ATTR, 0, 2 * PAGE,
+				       COOKIE), TEE_ERROR_BAD_PARAMETERS);
+	CONF_ASSERT(c, shm_unregister(c, COOKIE) != TEE_SUCCESS,
+		    "the cookie was registered");
 }
 
 /*
@@ -386,11 +381,10 @@ static void shm_regd_arg(struct conf *c)
 	struct conf_nw *nw = conf_nw_new(c);
 	unsigned long a[8] = { OPTEE_SMC_CALL_WITH_REGD_ARG };
 
-	CONF_TRY(c, nw);
-	CONF_TRY(c, shm_buf(c, &r, 1));
-	CONF_EQ(c, shm_register(c, &r, OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT |
-				OPTEE_MSG_ATTR_NONCONTIG, 0, PAGE, COOKIE),
-		TEE_SUCCESS);
+	CONF_ASSERT_OK(c, nw);
+	CONF_ASSERT_OK(c, shm_buf(c, &r, 1));
+	CONF_ASSERT_EQ(c, shm_register(c, &r, SHM_REG_ATTR, 0, PAGE, COOKIE),
+		       TEE_SUCCESS);
 	arg = (struct optee_msg_arg *)(r.va + 0x200);
 	arg->cmd = OPTEE_MSG_CMD_CLOSE_SESSION;
 	arg->session = 0x7fff;
@@ -400,9 +394,9 @@ static void shm_regd_arg(struct conf *c)
 	a[1] = (unsigned long)(COOKIE >> 32);
 	a[2] = CONF_W(COOKIE);
 	a[3] = 0x200;
-	CONF_TRY(c, conf_call(c, nw, a, false, &res));
-	CONF_A0(c, res, OPTEE_SMC_RETURN_OK);
-	CONF_EQ(c, arg->ret, TEE_ERROR_ITEM_NOT_FOUND);
+	CONF_ASSERT_OK(c, conf_call(c, nw, a, false, &res));
+	CONF_ASSERT_A0(c, res, OPTEE_SMC_RETURN_OK);
+	CONF_ASSERT_EQ(c, arg->ret, TEE_ERROR_ITEM_NOT_FOUND);
 }
 
 /*
@@ -419,13 +413,13 @@ static void shm_register_two_list_pages(struct conf *c)
 	uint32_t s = shm_open_tests(c);
 	size_t i;
 
-	CONF_TRY(c, s);
+	CONF_ASSERT_OK(c, s);
 	va = conf_pages(c, pages, &pa);
-	CONF_TRY(c, va);
+	CONF_ASSERT_OK(c, va);
 	list0 = conf_pages(c, 1, &l0);
-	CONF_TRY(c, list0);
+	CONF_ASSERT_OK(c, list0);
 	list1 = conf_pages(c, 1, &l1);
-	CONF_TRY(c, list1);
+	CONF_ASSERT_OK(c, list1);
 	for (i = 0; i < 511; i++)
 		list0[i] = pa + i * PAGE;
 	list0[511] = l1;
@@ -435,43 +429,38 @@ static void shm_register_two_list_pages(struct conf *c)
 		struct shm_reg r = { .va = va, .pa = pa, .pages = pages,
 				     .list = list0, .list_pa = l0 };
 
-		CONF_EQ(c, shm_register(c, &r, OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT |
-					OPTEE_MSG_ATTR_NONCONTIG, 0,
-					pages * PAGE, COOKIE), TEE_SUCCESS);
+		CONF_ASSERT_EQ(c, shm_register(c, &r, SHM_REG_ATTR, 0,
+					       pages * PAGE, COOKIE),
+			       TEE_SUCCESS);
 	}
 	sum = shm_fill(va + 550 * PAGE + 100, 256, 3);
-	CONF_EQ(c, shm_sum_by_cookie(c, s, COOKIE, 550 * PAGE + 100, 256,
-				     NULL), TEE_SUCCESS);
-	CONF_EQ(c, va[550 * PAGE + 100], sum);
+	CONF_ASSERT_EQ(c, shm_sum_by_cookie(c, s, COOKIE, 550 * PAGE + 100, 256,
+					    NULL), TEE_SUCCESS);
+	CONF_ASSERT_EQ(c, va[550 * PAGE + 100], sum);
 }
 
-/* A page list whose list page is not page aligned, or lies in secure
- * memory, is refused. */
+/*
+ * A page list is refused whose list page lies in secure memory, or one of
+ * whose entries is not page aligned.
+ */
 static void shm_register_bad_list_page(struct conf *c)
 {
-	struct smcsim_phys_region sec;
-	struct shm_reg r;
-	struct conf_msg m;
+	uint64_t sec;
+	struct shm_reg r, in_secure;
 
-	CONF_CHECK(c, !smcsim_phys_region_get(conf_target(c)->phys,
-					      SMCSIM_MEM_SECURE, &sec) &&
-		   sec.size, "the memory map has no secure region");
-	CONF_TRY(c, shm_buf(c, &r, 1));
-	CONF_TRY(c, conf_msg_new(c, &m, OPTEE_MSG_CMD_REGISTER_SHM, 1));
-	m.arg->params[0].attr = OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT |
-				OPTEE_MSG_ATTR_NONCONTIG;
-	m.arg->params[0].u.tmem.buf_ptr = sec.base;
-	m.arg->params[0].u.tmem.size = PAGE;
-	m.arg->params[0].u.tmem.shm_ref = COOKIE;
-	CONF_TRY(c, conf_msg_call(c, &m, NULL));
-	CONF_EQ(c, m.arg->ret, TEE_ERROR_BAD_PARAMETERS);
+	CONF_ASSERT_OK(c, conf_secure_base(c, &sec));
+	CONF_ASSERT_OK(c, shm_buf(c, &r, 1));
+	/* The list page in secure memory. */
+	in_secure = r;
+	in_secure.list_pa = sec;
+	CONF_ASSERT_EQ(c, shm_register(c, &in_secure, SHM_REG_ATTR, 0, PAGE,
+				       COOKIE), TEE_ERROR_BAD_PARAMETERS);
 	/* An entry that is not page aligned. */
 	r.list[0] = r.pa + 0x80;
-	CONF_EQ(c, shm_register(c, &r, OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT |
-				OPTEE_MSG_ATTR_NONCONTIG, 0, PAGE, COOKIE),
-		TEE_ERROR_BAD_PARAMETERS);
-	CONF_CHECK(c, shm_unregister(c, COOKIE) != TEE_SUCCESS,
-		   "the cookie was registered");
+	CONF_ASSERT_EQ(c, shm_register(c, &r, SHM_REG_ATTR, 0, PAGE, COOKIE),
+		       TEE_ERROR_BAD_PARAMETERS);
+	CONF_ASSERT(c, shm_unregister(c, COOKIE) != TEE_SUCCESS,
+		    "the cookie was registered");
 }
 
 /*
@@ -486,10 +475,9 @@ static void shm_regd_arg_past_end(struct conf *c)
 	struct arm_smccc_res res;
 	unsigned long a[8] = { OPTEE_SMC_CALL_WITH_REGD_ARG };
 
-	CONF_TRY(c, shm_buf(c, &r, 1));
-	CONF_EQ(c, shm_register(c, &r, OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT |
-				OPTEE_MSG_ATTR_NONCONTIG, 0, PAGE, COOKIE),
-		TEE_SUCCESS);
+	CONF_ASSERT_OK(c, shm_buf(c, &r, 1));
+	CONF_ASSERT_EQ(c, shm_register(c, &r, SHM_REG_ATTR, 0, PAGE, COOKIE),
+		       TEE_SUCCESS);
 	/* The header fits in the last 64 bytes, the RPC argument does not. */
 	arg = (struct optee_msg_arg *)(r.va + PAGE - 64);
 	arg->cmd = OPTEE_MSG_CMD_CLOSE_SESSION;
@@ -498,11 +486,11 @@ static void shm_regd_arg_past_end(struct conf *c)
 	a[2] = CONF_W(COOKIE);
 	a[3] = PAGE - 64;
 	conf_smc(c, a, &res);
-	CONF_A0(c, res, OPTEE_SMC_RETURN_EBADADDR);
+	CONF_ASSERT_A0(c, res, OPTEE_SMC_RETURN_EBADADDR);
 	/* An offset past the registration. */
 	a[3] = PAGE;
 	conf_smc(c, a, &res);
-	CONF_A0(c, res, OPTEE_SMC_RETURN_EBADADDR);
+	CONF_ASSERT_A0(c, res, OPTEE_SMC_RETURN_EBADADDR);
 }
 
 const struct conf_case conf_cases_shm[] = {

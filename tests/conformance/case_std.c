@@ -35,11 +35,11 @@ static void std_unknown_function_ebadcmd(struct conf *c)
 		struct arm_smccc_res r;
 
 		conf_smc(c, a, &r);
-		CONF_CHECK(c, CONF_W(r.a0) == OPTEE_SMC_RETURN_EBADCMD,
-			   "0x%lx: a0 0x%x", ids[i], CONF_W(r.a0));
-		CONF_CHECK(c, !CONF_W(r.a1) && !CONF_W(r.a2) && !CONF_W(r.a3),
-			   "0x%lx: a1..a3 0x%x 0x%x 0x%x", ids[i], CONF_W(r.a1),
-			   CONF_W(r.a2), CONF_W(r.a3));
+		CONF_ASSERT(c, CONF_W(r.a0) == OPTEE_SMC_RETURN_EBADCMD,
+			    "0x%lx: a0 0x%x", ids[i], CONF_W(r.a0));
+		CONF_ASSERT(c, !CONF_W(r.a1) && !CONF_W(r.a2) && !CONF_W(r.a3),
+			    "0x%lx: a1..a3 0x%x 0x%x 0x%x", ids[i],
+			    CONF_W(r.a1), CONF_W(r.a2), CONF_W(r.a3));
 	}
 }
 
@@ -47,8 +47,9 @@ static void std_unknown_msg_cmd(struct conf *c)
 {
 	struct conf_msg m;
 
-	CONF_TRY(c, conf_msg_new(c, &m, 99, 0));
-	CONF_EQ(c, conf_msg_call_a0(c, &m, NULL), OPTEE_SMC_RETURN_EBADCMD);
+	CONF_ASSERT_OK(c, conf_msg_new(c, &m, 99, 0));
+	CONF_ASSERT_EQ(c, conf_msg_call_a0(c, &m, NULL),
+		       OPTEE_SMC_RETURN_EBADCMD);
 }
 
 /*
@@ -61,12 +62,11 @@ static void std_msg_ret_untouched(struct conf *c, uint32_t cmd)
 {
 	struct conf_msg m;
 
-	CONF_TRY(c, conf_msg_new(c, &m, cmd, 0));
+	CONF_ASSERT_OK(c, conf_msg_new(c, &m, cmd, 0));
 	m.arg->ret = 0x5a5a;
 	m.arg->ret_origin = 0x77;
-	CONF_TRY(c, conf_msg_call(c, &m, NULL));
-	CONF_EQ(c, m.arg->ret, 0x5a5a);
-	CONF_EQ(c, m.arg->ret_origin, 0x77);
+	CONF_ASSERT_OK(c, conf_msg_call(c, &m, NULL));
+	CONF_ASSERT_RET(c, m.arg, 0x5a5a, 0x77);
 }
 
 static void std_msg_do_bottom_half(struct conf *c)
@@ -117,11 +117,11 @@ static void std_invoke_at_fresh_page(struct conf *c, uint32_t num_params)
 	void *va = conf_pages(c, 1, &pa);
 	uint32_t ret = 0;
 
-	CONF_TRY(c, va);
-	CONF_EQ(c, std_invoke_nothing_at(c, OPTEE_SMC_CALL_WITH_ARG, pa, va,
-					 num_params, &ret),
-		OPTEE_SMC_RETURN_OK);
-	CONF_EQ(c, ret, TEE_ERROR_BAD_PARAMETERS);
+	CONF_ASSERT_OK(c, va);
+	CONF_ASSERT_EQ(c, std_invoke_nothing_at(c, OPTEE_SMC_CALL_WITH_ARG, pa,
+						va, num_params, &ret),
+		       OPTEE_SMC_RETURN_OK);
+	CONF_ASSERT_EQ(c, ret, TEE_ERROR_BAD_PARAMETERS);
 }
 
 static void std_arg_dram_page_aligned(struct conf *c)
@@ -135,11 +135,11 @@ static void std_arg_dram_misaligned(struct conf *c)
 	char *va = conf_pages(c, 1, &pa);
 	uint32_t ret = 0;
 
-	CONF_TRY(c, va);
-	CONF_EQ(c, std_invoke_nothing_at(c, OPTEE_SMC_CALL_WITH_ARG, pa + 8,
-					 va + 8, 0, &ret),
-		OPTEE_SMC_RETURN_EBADADDR);
-	CONF_EQ(c, ret, 0x5a5a);
+	CONF_ASSERT_OK(c, va);
+	CONF_ASSERT_EQ(c, std_invoke_nothing_at(c, OPTEE_SMC_CALL_WITH_ARG,
+						pa + 8, va + 8, 0, &ret),
+		       OPTEE_SMC_RETURN_EBADADDR);
+	CONF_ASSERT_EQ(c, ret, 0x5a5a);
 }
 
 /* In the reserved shm an argument needs only 8-byte alignment. */
@@ -149,14 +149,14 @@ static void std_arg_reserved_shm_aligned(struct conf *c)
 	char *va;
 	uint32_t ret = 0;
 
-	CONF_TRY(c, conf_shm_config(c, &base, &size));
+	CONF_ASSERT_OK(c, conf_shm_config(c, &base, &size));
 	va = conf_map(c, base, 4096);
-	CONF_CHECK(c, va, "reserved shm 0x%llx not mapped",
-		   (unsigned long long)base);
-	CONF_EQ(c, std_invoke_nothing_at(c, OPTEE_SMC_CALL_WITH_ARG, base + 8,
-					 va + 8, 0, &ret),
-		OPTEE_SMC_RETURN_OK);
-	CONF_EQ(c, ret, TEE_ERROR_BAD_PARAMETERS);
+	CONF_ASSERT(c, va, "reserved shm 0x%llx not mapped",
+		    (unsigned long long)base);
+	CONF_ASSERT_EQ(c, std_invoke_nothing_at(c, OPTEE_SMC_CALL_WITH_ARG,
+						base + 8, va + 8, 0, &ret),
+		       OPTEE_SMC_RETURN_OK);
+	CONF_ASSERT_EQ(c, ret, TEE_ERROR_BAD_PARAMETERS);
 }
 
 static void std_arg_reserved_shm_misaligned(struct conf *c)
@@ -165,12 +165,12 @@ static void std_arg_reserved_shm_misaligned(struct conf *c)
 	unsigned long a[8];
 	struct arm_smccc_res r;
 
-	CONF_TRY(c, conf_shm_config(c, &base, &size));
+	CONF_ASSERT_OK(c, conf_shm_config(c, &base, &size));
 	/* Refused for its address alone: nothing is written there (a
 	 * message at +4 would be a misaligned structure). */
 	conf_std_regs(a, OPTEE_SMC_CALL_WITH_ARG, base + 4);
 	conf_smc(c, a, &r);
-	CONF_A0(c, r, OPTEE_SMC_RETURN_EBADADDR);
+	CONF_ASSERT_A0(c, r, OPTEE_SMC_RETURN_EBADADDR);
 }
 
 /* In the reserved shm an argument may cross a 4 KiB page boundary. */
@@ -180,14 +180,14 @@ static void std_arg_reserved_shm_crosses_page(struct conf *c)
 	char *va;
 	uint32_t ret = 0;
 
-	CONF_TRY(c, conf_shm_config(c, &base, &size));
+	CONF_ASSERT_OK(c, conf_shm_config(c, &base, &size));
 	va = conf_map(c, base, 8192);
-	CONF_CHECK(c, va, "reserved shm not mapped");
+	CONF_ASSERT(c, va, "reserved shm not mapped");
 	/* 32 + 32 bytes from 0xfe0: the one param lies in the next page. */
-	CONF_EQ(c, std_invoke_nothing_at(c, OPTEE_SMC_CALL_WITH_ARG,
-					 base + 0xfe0, va + 0xfe0, 1, &ret),
-		OPTEE_SMC_RETURN_OK);
-	CONF_EQ(c, ret, TEE_ERROR_BAD_PARAMETERS);
+	CONF_ASSERT_EQ(c, std_invoke_nothing_at(c, OPTEE_SMC_CALL_WITH_ARG,
+						base + 0xfe0, va + 0xfe0, 1,
+						&ret), OPTEE_SMC_RETURN_OK);
+	CONF_ASSERT_EQ(c, ret, TEE_ERROR_BAD_PARAMETERS);
 }
 
 /* ... but not past the end of the reserved shm. */
@@ -199,36 +199,34 @@ static void std_arg_reserved_shm_past_end(struct conf *c)
 	struct arm_smccc_res r;
 	uint32_t ret = 0;
 
-	CONF_TRY(c, conf_shm_config(c, &base, &size));
+	CONF_ASSERT_OK(c, conf_shm_config(c, &base, &size));
 	arg = conf_map(c, base + size - 32, 32);
-	CONF_CHECK(c, arg, "reserved shm not mapped");
+	CONF_ASSERT(c, arg, "reserved shm not mapped");
 	/* The header alone fits in the last 32 bytes: accepted. */
-	CONF_EQ(c, std_invoke_nothing_at(c, OPTEE_SMC_CALL_WITH_ARG,
-					 base + size - 32, arg, 0, &ret),
-		OPTEE_SMC_RETURN_OK);
+	CONF_ASSERT_EQ(c, std_invoke_nothing_at(c, OPTEE_SMC_CALL_WITH_ARG,
+						base + size - 32, arg, 0, &ret),
+		       OPTEE_SMC_RETURN_OK);
 	/* One param more would lie past the end: refused. */
 	arg->num_params = 1;
 	conf_std_regs(a, OPTEE_SMC_CALL_WITH_ARG, base + size - 32);
 	conf_smc(c, a, &r);
-	CONF_A0(c, r, OPTEE_SMC_RETURN_EBADADDR);
+	CONF_ASSERT_A0(c, r, OPTEE_SMC_RETURN_EBADADDR);
 }
 
 static void std_arg_in_secure_memory(struct conf *c)
 {
-	struct smcsim_phys_region sec;
+	uint64_t sec;
 	unsigned long a[8];
 	struct arm_smccc_res r;
 
-	CONF_CHECK(c, !smcsim_phys_region_get(conf_target(c)->phys,
-					      SMCSIM_MEM_SECURE, &sec) &&
-		   sec.size, "the memory map has no secure region");
+	CONF_ASSERT_OK(c, conf_secure_base(c, &sec));
 	/* Page aligned, as the normal world could not have written it. */
-	conf_std_regs(a, OPTEE_SMC_CALL_WITH_ARG, sec.base);
+	conf_std_regs(a, OPTEE_SMC_CALL_WITH_ARG, sec);
 	conf_smc(c, a, &r);
-	CONF_A0(c, r, OPTEE_SMC_RETURN_EBADADDR);
-	conf_std_regs(a, OPTEE_SMC_CALL_WITH_RPC_ARG, sec.base + 0x1000);
+	CONF_ASSERT_A0(c, r, OPTEE_SMC_RETURN_EBADADDR);
+	conf_std_regs(a, OPTEE_SMC_CALL_WITH_RPC_ARG, sec + 0x1000);
 	conf_smc(c, a, &r);
-	CONF_A0(c, r, OPTEE_SMC_RETURN_EBADADDR);
+	CONF_ASSERT_A0(c, r, OPTEE_SMC_RETURN_EBADADDR);
 }
 
 /* 127 params fill one page exactly: accepted (INVOKE then refuses them). */
@@ -246,12 +244,12 @@ static void std_arg_too_big(struct conf *c, unsigned long fid,
 	unsigned long a[8];
 	struct arm_smccc_res r;
 
-	CONF_TRY(c, arg);
+	CONF_ASSERT_OK(c, arg);
 	arg->cmd = OPTEE_MSG_CMD_INVOKE_COMMAND;
 	arg->num_params = num_params;
 	conf_std_regs(a, fid, pa);
 	conf_smc(c, a, &r);
-	CONF_A0(c, r, OPTEE_SMC_RETURN_EBADADDR);
+	CONF_ASSERT_A0(c, r, OPTEE_SMC_RETURN_EBADADDR);
 }
 
 static void std_num_params_128(struct conf *c)
@@ -275,7 +273,7 @@ static void std_regd_arg_unknown_cookie(struct conf *c)
 	struct arm_smccc_res r;
 
 	conf_smc(c, a, &r);
-	CONF_A0(c, r, OPTEE_SMC_RETURN_EBADADDR);
+	CONF_ASSERT_A0(c, r, OPTEE_SMC_RETURN_EBADADDR);
 }
 
 /* ---- RPCs and the RPC argument ----------------------------------------- */
@@ -291,16 +289,16 @@ static void std_rpc_alloc_then_free(struct conf *c)
 	struct conf_msg m;
 	struct arm_smccc_res r;
 
-	CONF_TRY(c, conf_start_missing(c, &nw, &m, false, &r));
-	CONF_A0(c, r, OPTEE_SMC_RETURN_OK);
-	CONF_CHECK(c, nw->n >= 2, "%u RPCs", nw->n);
-	CONF_EQ(c, nw->rec[0].func, OPTEE_SMC_RPC_FUNC_ALLOC);
-	CONF_EQ(c, nw->rec[0].a1, OPTEE_MSG_GET_ARG_SIZE(4));
-	CONF_EQ(c, conf_nw_count(nw, OPTEE_SMC_RPC_FUNC_ALLOC, -1), 1);
-	CONF_EQ(c, conf_nw_count(nw, OPTEE_SMC_RPC_FUNC_FREE, -1), 1);
-	CONF_CHECK(c, nw->n <= CONF_RPC_LOG, "%u RPCs", nw->n);
-	CONF_EQ(c, nw->rec[nw->n - 1].func, OPTEE_SMC_RPC_FUNC_FREE);
-	CONF_EQ(c, nw->rec[nw->n - 1].cookie, nw->rec[0].cookie);
+	CONF_ASSERT_OK(c, conf_start_missing(c, &nw, &m, false, &r));
+	CONF_ASSERT_A0(c, r, OPTEE_SMC_RETURN_OK);
+	CONF_ASSERT(c, nw->n >= 2, "%u RPCs", nw->n);
+	CONF_ASSERT_EQ(c, nw->rec[0].func, OPTEE_SMC_RPC_FUNC_ALLOC);
+	CONF_ASSERT_EQ(c, nw->rec[0].a1, OPTEE_MSG_GET_ARG_SIZE(4));
+	CONF_ASSERT_EQ(c, conf_nw_count(nw, OPTEE_SMC_RPC_FUNC_ALLOC, -1), 1);
+	CONF_ASSERT_EQ(c, conf_nw_count(nw, OPTEE_SMC_RPC_FUNC_FREE, -1), 1);
+	CONF_ASSERT(c, nw->n <= CONF_RPC_LOG, "%u RPCs", nw->n);
+	CONF_ASSERT_EQ(c, nw->rec[nw->n - 1].func, OPTEE_SMC_RPC_FUNC_FREE);
+	CONF_ASSERT_EQ(c, nw->rec[nw->n - 1].cookie, nw->rec[0].cookie);
 }
 
 /* Every RPC CMD names the lent argument by the cookie answered to ALLOC. */
@@ -311,13 +309,13 @@ static void std_rpc_cmd_names_alloc_cookie(struct conf *c)
 	struct arm_smccc_res r;
 	unsigned int i;
 
-	CONF_TRY(c, conf_start_missing(c, &nw, &m, false, &r));
-	CONF_A0(c, r, OPTEE_SMC_RETURN_OK);
-	CONF_CHECK(c, conf_nw_count(nw, OPTEE_SMC_RPC_FUNC_CMD, -1) >= 1,
-		   "no RPC CMD");
+	CONF_ASSERT_OK(c, conf_start_missing(c, &nw, &m, false, &r));
+	CONF_ASSERT_A0(c, r, OPTEE_SMC_RETURN_OK);
+	CONF_ASSERT(c, conf_nw_count(nw, OPTEE_SMC_RPC_FUNC_CMD, -1) >= 1,
+		    "no RPC CMD");
 	for (i = 0; i < nw->n && i < CONF_RPC_LOG; i++)
 		if (nw->rec[i].func == OPTEE_SMC_RPC_FUNC_CMD)
-			CONF_EQ(c, nw->rec[i].cookie, nw->rec[0].cookie);
+			CONF_ASSERT_EQ(c, nw->rec[i].cookie, nw->rec[0].cookie);
 }
 
 /* CALL_WITH_RPC_ARG: no ALLOC, no FREE; RPC CMD comes with cookie 0. */
@@ -327,17 +325,17 @@ static void std_rpc_arg_supplied(struct conf *c)
 	struct conf_msg m;
 	unsigned int i;
 
-	CONF_TRY(c, nw);
-	CONF_TRY(c, conf_open_msg(c, &m, conf_uuid_missing_ta,
-				  OPTEE_MSG_LOGIN_PUBLIC, 0));
-	CONF_TRY(c, conf_msg_call(c, &m, nw));
-	CONF_EQ(c, conf_nw_count(nw, OPTEE_SMC_RPC_FUNC_ALLOC, -1), 0);
-	CONF_EQ(c, conf_nw_count(nw, OPTEE_SMC_RPC_FUNC_FREE, -1), 0);
-	CONF_CHECK(c, conf_nw_count(nw, OPTEE_SMC_RPC_FUNC_CMD, -1) >= 1,
-		   "no RPC CMD");
+	CONF_ASSERT_OK(c, nw);
+	CONF_ASSERT_OK(c, conf_open_msg(c, &m, conf_uuid_missing_ta,
+					OPTEE_MSG_LOGIN_PUBLIC, 0));
+	CONF_ASSERT_OK(c, conf_msg_call(c, &m, nw));
+	CONF_ASSERT_EQ(c, conf_nw_count(nw, OPTEE_SMC_RPC_FUNC_ALLOC, -1), 0);
+	CONF_ASSERT_EQ(c, conf_nw_count(nw, OPTEE_SMC_RPC_FUNC_FREE, -1), 0);
+	CONF_ASSERT(c, conf_nw_count(nw, OPTEE_SMC_RPC_FUNC_CMD, -1) >= 1,
+		    "no RPC CMD");
 	for (i = 0; i < nw->n && i < CONF_RPC_LOG; i++)
 		if (nw->rec[i].func == OPTEE_SMC_RPC_FUNC_CMD)
-			CONF_EQ(c, nw->rec[i].cookie, 0);
+			CONF_ASSERT_EQ(c, nw->rec[i].cookie, 0);
 }
 
 /*
@@ -351,12 +349,12 @@ static void std_rpc_thread_id(struct conf *c)
 	struct arm_smccc_res r;
 	unsigned int n = conf_thread_count(c);
 
-	CONF_TRY(c, n);
-	CONF_TRY(c, conf_start_missing(c, &nw, &m, true, &r));
-	CONF_CHECK(c, optee_smc_return_is_rpc(r.a0), "a0 0x%x", CONF_W(r.a0));
-	CONF_CHECK(c, CONF_W(r.a3) < n, "thread id %u of %u", CONF_W(r.a3), n);
-	CONF_TRY(c, conf_resume(c, nw, 0, &r));
-	CONF_A0(c, r, OPTEE_SMC_RETURN_OK);
+	CONF_ASSERT_OK(c, n);
+	CONF_ASSERT_OK(c, conf_start_missing(c, &nw, &m, true, &r));
+	CONF_ASSERT(c, optee_smc_return_is_rpc(r.a0), "a0 0x%x", CONF_W(r.a0));
+	CONF_ASSERT(c, CONF_W(r.a3) < n, "thread id %u of %u", CONF_W(r.a3), n);
+	CONF_ASSERT_OK(c, conf_resume(c, nw, 0, &r));
+	CONF_ASSERT_A0(c, r, OPTEE_SMC_RETURN_OK);
 }
 
 /* Answering ALLOC with no memory makes the call fail, not hang. */
@@ -367,24 +365,23 @@ static void std_rpc_alloc_refused(struct conf *c)
 	unsigned long a[8];
 	struct arm_smccc_res r;
 
-	CONF_TRY(c, nw);
+	CONF_ASSERT_OK(c, nw);
 	nw->alloc_fail = true;
-	CONF_TRY(c, conf_open_msg(c, &m, conf_uuid_missing_ta,
-				  OPTEE_MSG_LOGIN_PUBLIC, 0));
+	CONF_ASSERT_OK(c, conf_open_msg(c, &m, conf_uuid_missing_ta,
+					OPTEE_MSG_LOGIN_PUBLIC, 0));
 	conf_std_regs(a, OPTEE_SMC_CALL_WITH_ARG, m.pa);
-	CONF_TRY(c, conf_call(c, nw, a, false, &r));
+	CONF_ASSERT_OK(c, conf_call(c, nw, a, false, &r));
 	conf_nw_dump(c, nw);
 	conf_note(c, "ret 0x%x origin %u", m.arg->ret, m.arg->ret_origin);
-	CONF_A0(c, r, OPTEE_SMC_RETURN_OK);
+	CONF_ASSERT_A0(c, r, OPTEE_SMC_RETURN_OK);
 	/* No RPC argument, no RPC CMD: the lookup fails for want of memory
 	 * (firmware: two ALLOCs, then OUT_OF_MEMORY from the core). */
-	CONF_EQ(c, m.arg->ret, TEE_ERROR_OUT_OF_MEMORY);
-	CONF_EQ(c, m.arg->ret_origin, TEEC_ORIGIN_TEE);
-	CONF_EQ(c, m.arg->session, 0);
-	CONF_CHECK(c, conf_nw_count(nw, OPTEE_SMC_RPC_FUNC_ALLOC, -1) >= 1,
-		   "no ALLOC");
-	CONF_EQ(c, conf_nw_count(nw, OPTEE_SMC_RPC_FUNC_CMD, -1), 0);
-	CONF_EQ(c, conf_nw_count(nw, OPTEE_SMC_RPC_FUNC_FREE, -1), 0);
+	CONF_ASSERT_RET(c, m.arg, TEE_ERROR_OUT_OF_MEMORY, TEEC_ORIGIN_TEE);
+	CONF_ASSERT_EQ(c, m.arg->session, 0);
+	CONF_ASSERT(c, conf_nw_count(nw, OPTEE_SMC_RPC_FUNC_ALLOC, -1) >= 1,
+		    "no ALLOC");
+	CONF_ASSERT_EQ(c, conf_nw_count(nw, OPTEE_SMC_RPC_FUNC_CMD, -1), 0);
+	CONF_ASSERT_EQ(c, conf_nw_count(nw, OPTEE_SMC_RPC_FUNC_FREE, -1), 0);
 }
 
 const struct conf_case conf_cases_std[] = {

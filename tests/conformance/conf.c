@@ -176,6 +176,11 @@ int conf_run(const struct conf_target *t, const char *filter)
 	printf("# smcsim conformance suite, target %s\n",
 	       t && t->name ? t->name : "?");
 	printf("1..%u\n", total);
+	if (!total) {
+		printf("Bail out! no case matches \"%s\"\n",
+		       filter ? filter : "");
+		return 1;
+	}
 	fflush(stdout);
 	c = calloc(1, sizeof(*c));
 	if (!c) {

@@ -27,7 +27,8 @@ struct conf_target {
 };
 /* Run every case whose name contains @filter (NULL: all). Prints TAP to stdout:
  * "TAP version 13", "1..N", "ok I - name" / "not ok I - name" with "# file:line: why" lines.
- * Return: the number of failed cases. */
+ * Return: the number of failed cases; 1 when no case matches @filter (a run that
+ * ran nothing proved nothing, so a mistyped filter is not a pass). */
 int conf_run(const struct conf_target *t, const char *filter);
 
 /*

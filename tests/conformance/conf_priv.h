@@ -62,7 +62,8 @@ bool conf_failed(const struct conf *c);
 void conf_note(struct conf *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-#define CONF_CHECK(c, cond, ...)					\
+/* @cond must hold; else the printf-style message is recorded. */
+#define CONF_ASSERT(c, cond, ...)					\
 	do {								\
 		if (!(cond)) {						\
 			conf_fail((c), __FILE__, __LINE__, __VA_ARGS__);\
@@ -71,14 +72,18 @@ void conf_note(struct conf *c, const char *fmt, ...)
 	} while (0)
 
 /* Two integers must be equal; both are printed. */
-#define CONF_EQ(c, got, want)						\
+#define CONF_ASSERT_EQ(c, got, want)					\
+	CONF_ASSERT_EQ_NAMED_(c, got, want, #got, #want)
+
+/* CONF_ASSERT_EQ() whose message names the two as @got_s and @want_s. */
+#define CONF_ASSERT_EQ_NAMED_(c, got, want, got_s, want_s)		\
 	do {								\
 		unsigned long long got_ = (unsigned long long)(got);	\
 		unsigned long long want_ = (unsigned long long)(want);	\
 		if (got_ != want_) {					\
 			conf_fail((c), __FILE__, __LINE__,		\
 				  "%s is 0x%llx, expected %s = 0x%llx",	\
-				  #got, got_, #want, want_);		\
+				  got_s, got_, want_s, want_);		\
 			return;						\
 		}							\
 	} while (0)
@@ -88,7 +93,7 @@ void conf_note(struct conf *c, const char *fmt, ...)
  * case. Should nothing be recorded, the expression itself is the failure,
  * so a case never ends early as a pass.
  */
-#define CONF_TRY(c, expr)						\
+#define CONF_ASSERT_OK(c, expr)						\
 	do {								\
 		if (!(expr)) {						\
 			conf_fail((c), __FILE__, __LINE__,		\
@@ -101,7 +106,30 @@ void conf_note(struct conf *c, const char *fmt, ...)
 #define CONF_W(x)	((uint32_t)(x))
 
 /* a0 must be @want (compared as 32 bits). */
-#define CONF_A0(c, res, want)	CONF_EQ(c, CONF_W((res).a0), (want))
+#define CONF_ASSERT_A0(c, res, want)					\
+	CONF_ASSERT_EQ(c, CONF_W((res).a0), (want))
+
+/* a0..a3 must be @w0..@w3 (each compared as 32 bits). */
+#define CONF_ASSERT_A0_A3(c, res, w0, w1, w2, w3)			\
+	do {								\
+		CONF_ASSERT_EQ_NAMED_(c, CONF_W((res).a0), (w0),	\
+				      #res ".a0", #w0);			\
+		CONF_ASSERT_EQ_NAMED_(c, CONF_W((res).a1), (w1),	\
+				      #res ".a1", #w1);			\
+		CONF_ASSERT_EQ_NAMED_(c, CONF_W((res).a2), (w2),	\
+				      #res ".a2", #w2);			\
+		CONF_ASSERT_EQ_NAMED_(c, CONF_W((res).a3), (w3),	\
+				      #res ".a3", #w3);			\
+	} while (0)
+
+/* A message's answer must be @ret_ from @origin (TEEC_ORIGIN_*). */
+#define CONF_ASSERT_RET(c, arg, ret_, origin)				\
+	do {								\
+		CONF_ASSERT_EQ_NAMED_(c, (arg)->ret, (ret_),		\
+				      #arg "->ret", #ret_);		\
+		CONF_ASSERT_EQ_NAMED_(c, (arg)->ret_origin, (origin),	\
+				      #arg "->ret_origin", #origin);	\
+	} while (0)
 
 /* ---- cleanups ---------------------------------------------------------- */
 
@@ -140,6 +168,11 @@ void conf_fast(struct conf *c, unsigned long a0, unsigned long a1,
 void *conf_pages(struct conf *c, size_t n, uint64_t *pa);
 /** conf_map() - the normal world's pointer to [@pa, @pa + @len), or NULL */
 void *conf_map(struct conf *c, uint64_t pa, size_t len);
+/**
+ * conf_secure_base() - the first byte of the target's secure memory
+ * Return: false (recorded) when its memory map has no secure region.
+ */
+bool conf_secure_base(struct conf *c, uint64_t *base);
 
 /* ---- facts read from the firmware ------------------------------------- */
 

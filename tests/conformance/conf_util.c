@@ -12,14 +12,8 @@
 
 #define CONF_PAGE	4096U
 
-const uint8_t conf_uuid_device_pta[16] = {
-	0x70, 0x11, 0xa6, 0x88, 0xdd, 0xde, 0x40, 0x53,
-	0xa5, 0xa9, 0x7b, 0x3c, 0x4d, 0xdf, 0x13, 0xb8,
-};
-const uint8_t conf_uuid_invoke_tests_pta[16] = {
-	0xd9, 0x6a, 0x5b, 0x40, 0xc3, 0xe5, 0x21, 0xe3,
-	0x87, 0x94, 0x10, 0x02, 0xa5, 0xd5, 0xc6, 0x1b,
-};
+const uint8_t conf_uuid_device_pta[16] = PTA_DEVICE_UUID_OCTETS;
+const uint8_t conf_uuid_invoke_tests_pta[16] = PTA_INVOKE_TESTS_UUID_OCTETS;
 const uint8_t conf_uuid_missing_ta[16] = {
 	0x3c, 0x0f, 0x5e, 0x1a, 0x77, 0x2b, 0x4d, 0x8e,
 	0x9a, 0x61, 0x0d, 0x4f, 0xc2, 0x35, 0x88, 0x17,
@@ -61,6 +55,18 @@ static void conf_free_pages(struct conf *c, void *p, uint64_t pa,
 void *conf_map(struct conf *c, uint64_t pa, size_t len)
 {
 	return smcsim_phys_map(c->t->phys, SMCSIM_WORLD_NORMAL, pa, len);
+}
+
+bool conf_secure_base(struct conf *c, uint64_t *base)
+{
+	struct smcsim_phys_region sec;
+
+	if (smcsim_phys_region_get(c->t->phys, SMCSIM_MEM_SECURE, &sec) ||
+	    !sec.size)
+		return conf_fail(c, __FILE__, __LINE__,
+				 "the memory map has no secure region");
+	*base = sec.base;
+	return true;
 }
 
 void *conf_pages(struct conf *c, size_t n, uint64_t *pa)

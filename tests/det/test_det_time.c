@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: BSD-2-Clause
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Time in a deterministic run: what either world reads of the clock is
  * virtual, so a TA that branches on the date replays with its seed.

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: BSD-2-Clause
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The fault matrix: each scenario (probe and remove, a session on the echo
  * TA over dynamic and over reserved shm, registered shared memory, a notification wait, a system session in

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: BSD-2-Clause
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The SIGILL handler of smc_trap.h: decode the instruction at pc, call the
  * backend with x0..x7 of the interrupted context, write x0..x3 back and

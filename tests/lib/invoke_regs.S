@@ -1,5 +1,28 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
+ * A frame of 96 bytes holding x29, x30 and the callee-saved x19..x28,
+ * which both functions below load with test values.
+ */
+	.macro	frame_push
+	stp	x29, x30, [sp, #-96]!
+	mov	x29, sp
+	stp	x19, x20, [sp, #16]
+	stp	x21, x22, [sp, #32]
+	stp	x23, x24, [sp, #48]
+	stp	x25, x26, [sp, #64]
+	stp	x27, x28, [sp, #80]
+	.endm
+
+	.macro	frame_pop
+	ldp	x19, x20, [sp, #16]
+	ldp	x21, x22, [sp, #32]
+	ldp	x23, x24, [sp, #48]
+	ldp	x25, x26, [sp, #64]
+	ldp	x27, x28, [sp, #80]
+	ldp	x29, x30, [sp], #96
+	.endm
+
+/*
  * invoke_regs_call(const struct invoke_regs_call *c, uint64_t out[10]):
  * call c->fn(c->ctx, c->a[0..7], c->res) by the AAPCS64 with x19..x28 set
  * to c->pattern + 19 .. c->pattern + 28, then store x19..x28 as the call
@@ -12,13 +35,7 @@
 	.global invoke_regs_call
 	.type invoke_regs_call, %function
 invoke_regs_call:
-	stp	x29, x30, [sp, #-96]!
-	mov	x29, sp
-	stp	x19, x20, [sp, #16]
-	stp	x21, x22, [sp, #32]
-	stp	x23, x24, [sp, #48]
-	stp	x25, x26, [sp, #64]
-	stp	x27, x28, [sp, #80]
+	frame_push
 	/* Stack arguments: a7 at [sp], res at [sp, #8]; out kept at [sp, #16]. */
 	sub	sp, sp, #32
 	str	x1, [sp, #16]
@@ -50,12 +67,7 @@ invoke_regs_call:
 	stp	x25, x26, [x1, #48]
 	stp	x27, x28, [x1, #64]
 	add	sp, sp, #32
-	ldp	x19, x20, [sp, #16]
-	ldp	x21, x22, [sp, #32]
-	ldp	x23, x24, [sp, #48]
-	ldp	x25, x26, [sp, #64]
-	ldp	x27, x28, [sp, #80]
-	ldp	x29, x30, [sp], #96
+	frame_pop
 	ret
 	.size invoke_regs_call, . - invoke_regs_call
 
@@ -67,13 +79,7 @@ invoke_regs_call:
 	.global raw_smc_regs
 	.type raw_smc_regs, %function
 raw_smc_regs:
-	stp	x29, x30, [sp, #-96]!
-	mov	x29, sp
-	stp	x19, x20, [sp, #16]
-	stp	x21, x22, [sp, #32]
-	stp	x23, x24, [sp, #48]
-	stp	x25, x26, [sp, #64]
-	stp	x27, x28, [sp, #80]
+	frame_push
 	str	x0, [sp, #-16]!
 	mov	x30, x0
 	ldp	x0, x1, [x30, #0]
@@ -109,12 +115,7 @@ raw_smc_regs:
 	stp	x26, x27, [x30, #208]
 	str	x28, [x30, #224]
 	add	sp, sp, #16
-	ldp	x19, x20, [sp, #16]
-	ldp	x21, x22, [sp, #32]
-	ldp	x23, x24, [sp, #48]
-	ldp	x25, x26, [sp, #64]
-	ldp	x27, x28, [sp, #80]
-	ldp	x29, x30, [sp], #96
+	frame_pop
 	ret
 	.size raw_smc_regs, . - raw_smc_regs
 

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: BSD-2-Clause
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Unit tests of schedule exploration (lib/explore.c) and its environment:
  * the replay line names the failing seed (parsed back and compared), the

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: BSD-2-Clause
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Tests of lib/invoke_smc.c, the `smc` and `hvc` backends, in Linux user
  * space on aarch64 (the cross stage, under qemu-aarch64): the instructions

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: BSD-2-Clause
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Unit tests of lib/phys_map.c, the memory map as data: the rules a list of
  * ranges follows (carve-outs inside DRAM allowed, every other overlap

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: BSD-2-Clause
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * <smcsim/rt.h> on its own: it compiles first in a file, and with
  * -Druntime=noos it does not bring <pthread.h> in (a bare-metal libc has

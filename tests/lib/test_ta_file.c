@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: BSD-2-Clause
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Unit tests of lib/ta_file.c: the TA file header as sw_ta.h lays it out,
  * its FNV-1a checksum against a value computed outside the library, and

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: BSD-2-Clause
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Unit tests of the decoded trace (lib/trace.c, lib/trace_fmt.c): the
  * sink's ring stays at N events, the kind filter, start and stop, each

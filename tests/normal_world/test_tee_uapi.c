@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: BSD-2-Clause
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Unit tests of the TEE device file's ioctls (sim/normal_world/tee_uapi.c)
  * on the whole simulated stack (testbed.h). A "process" is an arena of

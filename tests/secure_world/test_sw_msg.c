@@ -776,6 +776,21 @@ static void close_ok(struct fx *fx, struct msg *m, uint32_t session)
 	assert_int_equal(c.rpcs, 0);
 }
 
+/*
+ * CLOSE_SESSION or CANCEL (@cmd) of @session with @num_params NONE params:
+ * answered @ret with origin TEE.
+ */
+static void session_cmd_ret(struct fx *fx, struct msg *m, const char *what,
+			    uint32_t cmd, uint32_t session,
+			    uint32_t num_params, uint32_t ret)
+{
+	struct nwcall c;
+
+	msg_prep(m, cmd, num_params);
+	m->arg->session = session;
+	msg_run_ret(fx, what, m, &c, ret, TEEC_ORIGIN_TEE);
+}
+
 static void prep_add(struct msg *m, uint32_t session, uint32_t x, uint32_t y)
 {
 	prep_invoke(m, session, SMCSIM_TA_ECHO_CMD_ADD, 2);
@@ -1338,43 +1353,31 @@ static void sw_msg_close_and_cancel_unknown_session(void **state)
 {
 	static const uint32_t sessions[] = { 0, 1, 0x1234, 0xFFFFFFFFU };
 	struct fx *fx = *state;
-	struct nwcall c;
 	struct msg m;
 	uint32_t sess;
 	size_t i;
 
 	msg_shm(fx, &m, OPTEE_SMC_CALL_WITH_ARG, SHM_ARG(1));
 	for (i = 0; i < ARRAY_SIZE(sessions); i++) {
-		msg_prep(&m, OPTEE_MSG_CMD_CLOSE_SESSION, 0);
-		m.arg->session = sessions[i];
-		msg_run_ret(fx, "CLOSE unknown", &m, &c,
-			    TEE_ERROR_ITEM_NOT_FOUND, TEEC_ORIGIN_TEE);
-		msg_prep(&m, OPTEE_MSG_CMD_CANCEL, 0);
-		m.arg->session = sessions[i];
-		msg_run_ret(fx, "CANCEL unknown", &m, &c,
-			    TEE_ERROR_BAD_PARAMETERS, TEEC_ORIGIN_TEE);
+		session_cmd_ret(fx, &m, "CLOSE unknown", OPTEE_MSG_CMD_CLOSE_SESSION,
+				sessions[i], 0, TEE_ERROR_ITEM_NOT_FOUND);
+		session_cmd_ret(fx, &m, "CANCEL unknown", OPTEE_MSG_CMD_CANCEL,
+				sessions[i], 0, TEE_ERROR_BAD_PARAMETERS);
 	}
 	sess = echo_open(fx, &m);
 	/* With a param: refused, and the session stays open. */
-	msg_prep(&m, OPTEE_MSG_CMD_CLOSE_SESSION, 1);
-	m.arg->session = sess;
-	msg_run_ret(fx, "CLOSE with a param", &m, &c, TEE_ERROR_BAD_PARAMETERS,
-		    TEEC_ORIGIN_TEE);
-	msg_prep(&m, OPTEE_MSG_CMD_CANCEL, 1);
-	m.arg->session = sess;
-	msg_run_ret(fx, "CANCEL with a param", &m, &c, TEE_ERROR_BAD_PARAMETERS,
-		    TEEC_ORIGIN_TEE);
+	session_cmd_ret(fx, &m, "CLOSE with a param",
+			OPTEE_MSG_CMD_CLOSE_SESSION, sess, 1,
+			TEE_ERROR_BAD_PARAMETERS);
+	session_cmd_ret(fx, &m, "CANCEL with a param", OPTEE_MSG_CMD_CANCEL,
+			sess, 1, TEE_ERROR_BAD_PARAMETERS);
 	assert_int_equal(smcsim_sw_session_count(fx->sw), 1);
-	msg_prep(&m, OPTEE_MSG_CMD_CANCEL, 0);
-	m.arg->session = sess;
-	msg_run_ret(fx, "CANCEL open session", &m, &c, TEE_SUCCESS,
-		    TEEC_ORIGIN_TEE);
+	session_cmd_ret(fx, &m, "CANCEL open session", OPTEE_MSG_CMD_CANCEL,
+			sess, 0, TEE_SUCCESS);
 	close_ok(fx, &m, sess);
 	/* Closed twice: the second time it is not found. */
-	msg_prep(&m, OPTEE_MSG_CMD_CLOSE_SESSION, 0);
-	m.arg->session = sess;
-	msg_run_ret(fx, "CLOSE twice", &m, &c, TEE_ERROR_ITEM_NOT_FOUND,
-		    TEEC_ORIGIN_TEE);
+	session_cmd_ret(fx, &m, "CLOSE twice", OPTEE_MSG_CMD_CLOSE_SESSION,
+			sess, 0, TEE_ERROR_ITEM_NOT_FOUND);
 	world_serves(fx);
 }
 
