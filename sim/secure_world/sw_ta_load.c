@@ -81,10 +81,8 @@ uint32_t sw_rpc_shm_alloc(struct sw_thread *t, uint32_t type, size_t size,
 		rc = sw_mem_from_pa(sw, pa, size, &out->mem);
 	if (rc)
 		goto bad_free;
-	out->pa = pa;
 	out->cookie = cookie;
 	out->size = size;
-	out->noncontig = attr & OPTEE_MSG_ATTR_NONCONTIG;
 	out->type = type;
 	return TEE_SUCCESS;
 
@@ -313,8 +311,7 @@ static uint32_t sw_ta_fetch(struct sw_thread *t, const struct smcsim_uuid *uuid,
 	smcsim_uuid_to_octets(uuid, p[0].u.octets);
 	sw_rpc_shm_param(&shm, OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT, 0, want, &p[1]);
 	res = sw_rpc_cmd(t, OPTEE_RPC_CMD_LOAD_TA, p, 2);
-	/* tmem.size and rmem.size share their place. */
-	got = p[1].u.tmem.size;
+	got = p[1].u.rmem.size;
 	if (!res && (got < sizeof(struct smcsim_ta_file_hdr) || got > want))
 		res = TEE_ERROR_BAD_FORMAT;
 	buf = res ? NULL : smcsim_zalloc((size_t)got);

@@ -204,7 +204,7 @@ static uint32_t st_read(struct smcsim_ta_sess *s, union smcsim_ta_param prm[4])
 	sw_rpc_shm_param(&op.shm, OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT, ST_OFF_DATA,
 			 room, &p[1]);
 	res = st_fs(&op, p, 2);
-	got = p[1].u.tmem.size;	/* read once */
+	got = p[1].u.rmem.size;	/* read once */
 	cres = st_close(&op, fd);
 	if (!res)
 		res = cres;
