@@ -487,6 +487,16 @@ void sw_rpc_shm_free(struct sw_thread *t, struct sw_rpc_shm *shm);
  */
 void sw_rpc_shm_param(const struct sw_rpc_shm *shm, uint64_t dir,
 		      uint64_t offs, uint64_t size, struct optee_msg_param *p);
+/**
+ * sw_rpc_fs_name() - RPC FS OPEN, CREATE (*@fd: the descriptor) or REMOVE
+ * (@fd NULL) of the NUL-terminated name at @offs (@len bytes) in @shm
+ * Return: TEE result.
+ */
+uint32_t sw_rpc_fs_name(struct sw_thread *t, uint32_t op,
+			const struct sw_rpc_shm *shm, uint64_t offs,
+			uint64_t len, uint64_t *fd);
+/** sw_rpc_fs_close() - RPC FS CLOSE of the normal world's @fd */
+uint32_t sw_rpc_fs_close(struct sw_thread *t, uint64_t fd);
 
 /* sw_wq.c: the framework's own secure mutexes (not a TA's) */
 /**
