@@ -6,8 +6,6 @@
  * once so drivers see only well-formed calls.
  */
 #include <errno.h>
-#include <stdio.h>
-#include <string.h>
 
 #include <smcsim/tee_core.h>
 

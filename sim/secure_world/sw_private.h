@@ -116,18 +116,15 @@ struct sw_mem {
 /**
  * struct sw_rpc_shm - memory the normal world gave with RPC SHM_ALLOC
  * @mem:	checked window on it
- * @pa:		physical address (contiguous answer) or page-list pointer
- * @cookie:	the normal world's name for it (shm_ref)
+ * @cookie:	the normal world's name for it (shm_ref); params name it
+ *		by this cookie, whatever form the answer took
  * @size:	bytes usable (what was asked for)
- * @noncontig:	described by a page list: passed on as RMEM by cookie
  * @type:	OPTEE_RPC_SHM_TYPE_* it was allocated as
  */
 struct sw_rpc_shm {
 	struct sw_mem mem;
-	uint64_t pa;
 	uint64_t cookie;
 	uint64_t size;
-	bool noncontig;
 	uint32_t type;
 };
 
@@ -484,11 +481,22 @@ uint32_t sw_rpc_shm_alloc(struct sw_thread *t, uint32_t type, size_t size,
 /** sw_rpc_shm_free() - release the window and RPC SHM_FREE it */
 void sw_rpc_shm_free(struct sw_thread *t, struct sw_rpc_shm *shm);
 /**
- * sw_rpc_shm_param() - an RPC memref on @shm
- * @dir:	OPTEE_MSG_ATTR_TYPE_TMEM_INPUT / _OUTPUT / _INOUT
+ * sw_rpc_shm_param() - an RPC memref on @shm: RMEM, by its cookie
+ * @dir:	OPTEE_MSG_ATTR_TYPE_TMEM_INPUT / _OUTPUT / _INOUT: the
+ *		direction; the param is the RMEM type of that direction
  */
 void sw_rpc_shm_param(const struct sw_rpc_shm *shm, uint64_t dir,
 		      uint64_t offs, uint64_t size, struct optee_msg_param *p);
+/**
+ * sw_rpc_fs_name() - RPC FS OPEN, CREATE (*@fd: the descriptor) or REMOVE
+ * (@fd NULL) of the NUL-terminated name at @offs (@len bytes) in @shm
+ * Return: TEE result.
+ */
+uint32_t sw_rpc_fs_name(struct sw_thread *t, uint32_t op,
+			const struct sw_rpc_shm *shm, uint64_t offs,
+			uint64_t len, uint64_t *fd);
+/** sw_rpc_fs_close() - RPC FS CLOSE of the normal world's @fd */
+uint32_t sw_rpc_fs_close(struct sw_thread *t, uint64_t fd);
 
 /* sw_wq.c: the framework's own secure mutexes (not a TA's) */
 /**

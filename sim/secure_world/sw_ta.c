@@ -444,107 +444,54 @@ static void sw_session_unlist(struct smcsim_sw *sw, struct sw_session *sess)
 /* ---- 4. finding or loading a TA ------------------------------------------ */
 
 /**
- * struct sw_load_waiter - a thread waiting for another one's load of the
- * same UUID (lives on its stack)
- * @link:	in sw_ta_loading.waiters
- * @tid:	the thread, whose sync value wakes it
- * @done:	chosen to wake up (sw->ta_lock)
- */
-struct sw_load_waiter {
-	TAILQ_ENTRY(sw_load_waiter) link;
-	unsigned int tid;
-	bool done;
-};
-
-/**
  * struct sw_ta_loading - a UUID a thread is loading (OP-TEE's user TA
- * context, listed while it initializes), all under sw->ta_lock
+ * context, listed while it initializes), under sw->ta_lock but @mutex
  * @link:	in sw->loading while the load runs
  * @uuid:	what is loaded
  * @refs:	the loader and every waiter; the last one frees it
- * @waiters:	threads waiting for the load to end, first come first woken
+ * @mutex:	held by the loader for the whole load: another open of the
+ *		same UUID waits on it (in the normal world, first come first
+ *		woken) and hands it straight on, as OP-TEE's condvar_wait()
+ *		on tee_ta_init_cv and its tee_ta_mutex do
  */
 struct sw_ta_loading {
 	LIST_ENTRY(sw_ta_loading) link;
 	struct smcsim_uuid uuid;
 	unsigned int refs;
-	TAILQ_HEAD(, sw_load_waiter) waiters;
+	struct smcsim_sw_mutex *mutex;
 };
 
-/*
- * Caller holds sw->ta_lock: choose the next waiter not yet chosen and
- * drop a reference. Return: its sync value, UINT32_MAX when none.
- */
-static uint32_t sw_loading_put_locked(struct smcsim_sw *sw,
-				      struct sw_ta_loading *ld)
+/* Caller holds sw->ta_lock: drop a reference to @ld. */
+static void sw_loading_put_locked(struct sw_ta_loading *ld)
 {
-	struct sw_load_waiter *w;
-	uint32_t value = UINT32_MAX;
-
-	TAILQ_FOREACH(w, &ld->waiters, link) {
-		if (!w->done) {
-			w->done = true;
-			value = sw_notif_sync_value(sw, w->tid);
-			break;
-		}
-	}
-	if (!--ld->refs)
-		smcsim_free(ld);
-	return value;
-}
-
-static void sw_wake(struct sw_thread *t, uint32_t value)
-{
-	struct optee_msg_param p = {
-		.attr = OPTEE_MSG_ATTR_TYPE_VALUE_INPUT,
-		.u.value = { .a = OPTEE_RPC_NOTIFICATION_SEND, .b = value },
-	};
-
-	if (value != UINT32_MAX)
-		sw_rpc_cmd(t, OPTEE_RPC_CMD_NOTIFICATION, &p, 1);
+	if (--ld->refs)
+		return;
+	smcsim_sw_mutex_destroy(ld->mutex);
+	smcsim_free(ld);
 }
 
 /*
- * Wait, through the normal world, for the load @ld to end (OP-TEE's
- * condvar_wait() on tee_ta_init_cv): RPC NOTIFICATION WAIT on this
- * thread's sync value until the loader (or the waiter before us) chooses
- * us; a TIMEOUT answer is simply asked again, as OP-TEE does. Then hand
- * the wake-up on to the next waiter, as OP-TEE's tee_ta_mutex does when
- * this thread lets go of it. Caller holds sw->ta_lock; it is held again
- * on return. Return: false when the wait had to be given up.
+ * Wait for the load @ld to end: its mutex, taken and let go at once (the
+ * next waiter is woken on the way). Caller holds sw->ta_lock; it is held
+ * again on return. Return: false when the wait had to be given up.
  */
 static bool sw_loading_wait_locked(struct sw_thread *t,
 				   struct sw_ta_loading *ld)
 {
 	struct smcsim_sw *sw = t->sw;
-	struct sw_load_waiter w = { .tid = t->id };
-	struct optee_msg_param p;
-	uint32_t res, next;
-	bool done;
+	uint32_t res;
 
-	TAILQ_INSERT_TAIL(&ld->waiters, &w, link);
 	ld->refs++;
-	do {
-		rt_mutex_unlock(&sw->ta_lock);
-		p = (struct optee_msg_param){
-			.attr = OPTEE_MSG_ATTR_TYPE_VALUE_INPUT,
-			.u.value = { .a = OPTEE_RPC_NOTIFICATION_WAIT,
-				     .b = sw_notif_sync_value(sw, t->id) },
-		};
-		res = sw_rpc_cmd(t, OPTEE_RPC_CMD_NOTIFICATION, &p, 1);
-		rt_mutex_lock(&sw->ta_lock);
-		done = w.done;
-	} while (!done && (!res || (res == TEE_ERROR_TIMEOUT && !t->aborting)));
-	TAILQ_REMOVE(&ld->waiters, &w, link);
-	/* Chosen or not, the next one is woken: nobody is left hanging. */
-	next = sw_loading_put_locked(sw, ld);
 	rt_mutex_unlock(&sw->ta_lock);
-	sw_wake(t, next);
+	res = sw_mutex_lock_thread(t, ld->mutex);
+	if (!res)
+		sw_mutex_unlock_thread(t, ld->mutex);
 	rt_mutex_lock(&sw->ta_lock);
-	if (!done)
+	sw_loading_put_locked(ld);
+	if (res)
 		sw_log(sw, "thread %u: waiting for a TA load failed 0x%x",
 		       t->id, res);
-	return done;
+	return !res;
 }
 
 /*
@@ -560,7 +507,7 @@ static uint32_t sw_ta_find_or_load(struct sw_thread *t,
 {
 	struct smcsim_sw *sw = t->sw;
 	struct sw_ta_loading *ld;
-	uint32_t res, next;
+	uint32_t res;
 
 	rt_mutex_lock(&sw->ta_lock);
 	for (;;) {
@@ -580,13 +527,15 @@ static uint32_t sw_ta_find_or_load(struct sw_thread *t,
 		}
 	}
 	ld = smcsim_zalloc(sizeof(*ld));
-	if (!ld) {
+	if (!ld || smcsim_sw_mutex_create(sw, &ld->mutex)) {
 		rt_mutex_unlock(&sw->ta_lock);
+		smcsim_free(ld);
 		return TEE_ERROR_OUT_OF_MEMORY;
 	}
 	ld->uuid = *uuid;
 	ld->refs = 1;
-	TAILQ_INIT(&ld->waiters);
+	/* A new mutex is free: taken at once, with no RPC. */
+	sw_mutex_lock_thread(t, ld->mutex);
 	LIST_INSERT_HEAD(&sw->loading, ld, link);
 	rt_mutex_unlock(&sw->ta_lock);
 
@@ -594,10 +543,12 @@ static uint32_t sw_ta_find_or_load(struct sw_thread *t,
 
 	rt_mutex_lock(&sw->ta_lock);
 	LIST_REMOVE(ld, link);
-	next = sw_loading_put_locked(sw, ld);
 	rt_mutex_unlock(&sw->ta_lock);
 	/* The state changed: wake the first waiter (condvar_broadcast). */
-	sw_wake(t, next);
+	sw_mutex_unlock_thread(t, ld->mutex);
+	rt_mutex_lock(&sw->ta_lock);
+	sw_loading_put_locked(ld);
+	rt_mutex_unlock(&sw->ta_lock);
 	return res;
 }
 

@@ -290,8 +290,11 @@ static uint32_t device_invoke(struct smcsim_ta_sess *s, uint32_t cmd,
  * test from the param types alone.
  */
 
-/* The one param index of type @want with every other param NONE, or -1. */
-static int only_param_of_type(uint32_t pt, uint32_t want)
+/*
+ * The index of the one param of type @want when every other param is of
+ * type @others, or -1.
+ */
+static int param_among(uint32_t pt, uint32_t want, uint32_t others)
 {
 	int i, at = -1;
 
@@ -300,23 +303,7 @@ static int only_param_of_type(uint32_t pt, uint32_t want)
 
 		if (t == want && at < 0)
 			at = i;
-		else if (t != SMCSIM_TA_PARAM_NONE)
-			return -1;
-	}
-	return at;
-}
-
-/* The VALUE_OUTPUT index when the other three are VALUE_INPUT, or -1. */
-static int output_among_three_inputs(uint32_t pt)
-{
-	int i, at = -1;
-
-	for (i = 0; i < SMCSIM_TA_NUM_PARAMS; i++) {
-		uint32_t t = SMCSIM_TA_PARAM_TYPE_GET(pt, i);
-
-		if (t == SMCSIM_TA_PARAM_VALUE_OUTPUT && at < 0)
-			at = i;
-		else if (t != SMCSIM_TA_PARAM_VALUE_INPUT)
+		else if (t != others)
 			return -1;
 	}
 	return at;
@@ -329,13 +316,14 @@ static uint32_t invoke_tests_params(uint32_t pt, union smcsim_ta_param p[4])
 	int i, j;
 
 	/* One VALUE_INOUT: a = a + b. */
-	i = only_param_of_type(pt, SMCSIM_TA_PARAM_VALUE_INOUT);
+	i = param_among(pt, SMCSIM_TA_PARAM_VALUE_INOUT, SMCSIM_TA_PARAM_NONE);
 	if (i >= 0) {
 		p[i].value.a += p[i].value.b;
 		return TEE_SUCCESS;
 	}
 	/* One VALUE_OUTPUT, three VALUE_INPUT: the sums of a and of b. */
-	i = output_among_three_inputs(pt);
+	i = param_among(pt, SMCSIM_TA_PARAM_VALUE_OUTPUT,
+			SMCSIM_TA_PARAM_VALUE_INPUT);
 	if (i >= 0) {
 		p[i].value.a = 0;
 		p[i].value.b = 0;
@@ -352,7 +340,7 @@ static uint32_t invoke_tests_params(uint32_t pt, union smcsim_ta_param p[4])
 	 * empty one is left alone (OP-TEE would write byte 0 of a buffer of
 	 * size 0, or fault on a NULL one).
 	 */
-	i = only_param_of_type(pt, SMCSIM_TA_PARAM_MEMREF_INOUT);
+	i = param_among(pt, SMCSIM_TA_PARAM_MEMREF_INOUT, SMCSIM_TA_PARAM_NONE);
 	if (i >= 0) {
 		b = p[i].memref.buffer;
 		if (!b || !p[i].memref.size)

@@ -4,7 +4,8 @@
  * OP-TEE's REE FS TA store does (docs/abi.md sections 7.2 and 13), and the
  * RPC shared memory that needs:
  *
- *  1. RPC SHM_ALLOC / SHM_FREE: memory the normal world lends, checked
+ *  1. RPC SHM_ALLOC / SHM_FREE: memory the normal world lends, checked;
+ *     the RPC FS requests that name a file in it (sw_ta_storage.c too)
  *  2. programs: the TA entry points a TA file may name
  *  3. loading: LOAD_TA with a NULL memref for the size, SHM_ALLOC APPL of
  *     that size, LOAD_TA into it, one copy into secure memory, SHM_FREE,
@@ -81,10 +82,8 @@ uint32_t sw_rpc_shm_alloc(struct sw_thread *t, uint32_t type, size_t size,
 		rc = sw_mem_from_pa(sw, pa, size, &out->mem);
 	if (rc)
 		goto bad_free;
-	out->pa = pa;
 	out->cookie = cookie;
 	out->size = size;
-	out->noncontig = attr & OPTEE_MSG_ATTR_NONCONTIG;
 	out->type = type;
 	return TEE_SUCCESS;
 
@@ -121,6 +120,38 @@ void sw_rpc_shm_param(const struct sw_rpc_shm *shm, uint64_t dir,
 	p->u.rmem.offs = offs;
 	p->u.rmem.size = size;
 	p->u.rmem.shm_ref = shm->cookie;
+}
+
+/*
+ * OP-TEE's tee_fs_rpc.c layout: [0] value in a = @op, [1] memref in the
+ * name, and for OPEN and CREATE [2] value out a = the descriptor.
+ */
+uint32_t sw_rpc_fs_name(struct sw_thread *t, uint32_t op,
+			const struct sw_rpc_shm *shm, uint64_t offs,
+			uint64_t len, uint64_t *fd)
+{
+	struct optee_msg_param p[3];
+	uint32_t res;
+
+	memset(p, 0, sizeof(p));
+	p[0].attr = OPTEE_MSG_ATTR_TYPE_VALUE_INPUT;
+	p[0].u.value.a = op;
+	sw_rpc_shm_param(shm, OPTEE_MSG_ATTR_TYPE_TMEM_INPUT, offs, len, &p[1]);
+	p[2].attr = OPTEE_MSG_ATTR_TYPE_VALUE_OUTPUT;
+	res = sw_rpc_cmd(t, OPTEE_RPC_CMD_FS, p, fd ? 3 : 2);
+	if (!res && fd)
+		*fd = p[2].u.value.a;
+	return res;
+}
+
+uint32_t sw_rpc_fs_close(struct sw_thread *t, uint64_t fd)
+{
+	struct optee_msg_param p = {
+		.attr = OPTEE_MSG_ATTR_TYPE_VALUE_INPUT,
+		.u.value = { .a = OPTEE_RPC_FS_CLOSE, .b = fd },
+	};
+
+	return sw_rpc_cmd(t, OPTEE_RPC_CMD_FS, &p, 1);
 }
 
 /* ---- 2. programs --------------------------------------------------------- */
@@ -313,8 +344,7 @@ static uint32_t sw_ta_fetch(struct sw_thread *t, const struct smcsim_uuid *uuid,
 	smcsim_uuid_to_octets(uuid, p[0].u.octets);
 	sw_rpc_shm_param(&shm, OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT, 0, want, &p[1]);
 	res = sw_rpc_cmd(t, OPTEE_RPC_CMD_LOAD_TA, p, 2);
-	/* tmem.size and rmem.size share their place. */
-	got = p[1].u.tmem.size;
+	got = p[1].u.rmem.size;
 	if (!res && (got < sizeof(struct smcsim_ta_file_hdr) || got > want))
 		res = TEE_ERROR_BAD_FORMAT;
 	buf = res ? NULL : smcsim_zalloc((size_t)got);
@@ -394,7 +424,6 @@ static uint32_t sw_fs_name_op(struct sw_thread *t, uint32_t op,
 			      const char *name, uint64_t *fd)
 {
 	char buf[SW_FS_NAME_MAX];
-	struct optee_msg_param p[3];
 	struct sw_rpc_shm *shm;
 	uint32_t res;
 
@@ -405,26 +434,7 @@ static uint32_t sw_fs_name_op(struct sw_thread *t, uint32_t op,
 	memcpy(buf, name, strlen(name));
 	if (sw_mem_write(t->sw, &shm->mem, 0, buf, sizeof(buf)))
 		return TEE_ERROR_COMMUNICATION;
-	memset(p, 0, sizeof(p));
-	p[0].attr = OPTEE_MSG_ATTR_TYPE_VALUE_INPUT;
-	p[0].u.value.a = op;
-	sw_rpc_shm_param(shm, OPTEE_MSG_ATTR_TYPE_TMEM_INPUT, 0, sizeof(buf),
-			 &p[1]);
-	p[2].attr = OPTEE_MSG_ATTR_TYPE_VALUE_OUTPUT;
-	res = sw_rpc_cmd(t, OPTEE_RPC_CMD_FS, p, fd ? 3 : 2);
-	if (!res && fd)
-		*fd = p[2].u.value.a;
-	return res;
-}
-
-static void sw_fs_close(struct sw_thread *t, uint64_t fd)
-{
-	struct optee_msg_param p = {
-		.attr = OPTEE_MSG_ATTR_TYPE_VALUE_INPUT,
-		.u.value = { .a = OPTEE_RPC_FS_CLOSE, .b = fd },
-	};
-
-	sw_rpc_cmd(t, OPTEE_RPC_CMD_FS, &p, 1);
+	return sw_rpc_fs_name(t, op, shm, 0, sizeof(buf), fd);
 }
 
 /* OP-TEE's ree_fs_open_primitive() on dirf.db. */
@@ -437,7 +447,7 @@ static uint32_t sw_dirf_open(struct sw_thread *t, bool create)
 			    sw_dirf_name, &fd);
 	if (!res) {
 		/* The simplification above: no hash tree behind it. */
-		sw_fs_close(t, fd);
+		sw_rpc_fs_close(t, fd);
 		return TEE_SUCCESS;
 	}
 	/* Not rollback-protected yet (no hash, counter 0): removed. */

@@ -113,37 +113,14 @@ static uint32_t st_fs(struct st_op *op, struct optee_msg_param *p,
 	return sw_rpc_cmd(op->t, OPTEE_RPC_CMD_FS, p, n);
 }
 
-static uint32_t st_open(struct st_op *op, uint32_t cmd, size_t name_off,
-			uint32_t *fd)
-{
-	struct optee_msg_param p[3];
-	uint32_t res;
-
-	st_value(&p[0], OPTEE_MSG_ATTR_TYPE_VALUE_INPUT, cmd, 0, 0);
-	sw_rpc_shm_param(&op->shm, OPTEE_MSG_ATTR_TYPE_TMEM_INPUT, name_off,
-			 ST_FNAME_BUF, &p[1]);
-	st_value(&p[2], OPTEE_MSG_ATTR_TYPE_VALUE_OUTPUT, 0, 0, 0);
-	res = st_fs(op, p, 3);
-	if (!res)
-		*fd = (uint32_t)p[2].u.value.a;
-	return res;
-}
-
-static uint32_t st_close(struct st_op *op, uint32_t fd)
-{
-	struct optee_msg_param p;
-
-	st_value(&p, OPTEE_MSG_ATTR_TYPE_VALUE_INPUT, OPTEE_RPC_FS_CLOSE, fd, 0);
-	return st_fs(op, &p, 1);
-}
-
 static uint32_t st_write(struct smcsim_ta_sess *s,
 			 const union smcsim_ta_param prm[4])
 {
 	size_t len = prm[1].memref.size;
 	struct optee_msg_param p[3];
 	struct st_op op;
-	uint32_t res, cres, fd;
+	uint32_t res, cres;
+	uint64_t fd;
 
 	if (len > SMCSIM_TA_STORAGE_DATA_MAX || (len && !prm[1].memref.buffer))
 		return TEE_ERROR_BAD_PARAMETERS;
@@ -155,7 +132,8 @@ static uint32_t st_write(struct smcsim_ta_sess *s,
 		res = TEE_ERROR_BAD_STATE;
 		goto out;
 	}
-	res = st_open(&op, OPTEE_RPC_FS_CREATE, ST_OFF_TMP, &fd);
+	res = sw_rpc_fs_name(op.t, OPTEE_RPC_FS_CREATE, &op.shm, ST_OFF_TMP,
+			     ST_FNAME_BUF, &fd);
 	if (res)
 		goto out;
 	if (len) {
@@ -165,7 +143,7 @@ static uint32_t st_write(struct smcsim_ta_sess *s,
 				 ST_OFF_DATA, len, &p[1]);
 		res = st_fs(&op, p, 2);
 	}
-	cres = st_close(&op, fd);
+	cres = sw_rpc_fs_close(op.t, fd);
 	if (!res)
 		res = cres;
 	if (res)
@@ -188,15 +166,16 @@ static uint32_t st_read(struct smcsim_ta_sess *s, union smcsim_ta_param prm[4])
 	const size_t room = SMCSIM_TA_STORAGE_DATA_MAX + 1;
 	struct optee_msg_param p[2];
 	struct st_op op;
-	uint32_t res, cres, fd;
-	uint64_t got = 0;
+	uint32_t res, cres;
+	uint64_t fd, got = 0;
 
 	if (!prm[1].memref.buffer && prm[1].memref.size)
 		return TEE_ERROR_BAD_PARAMETERS;
 	res = st_begin(&op, s, &prm[0], room);
 	if (res)
 		goto out;
-	res = st_open(&op, OPTEE_RPC_FS_OPEN, ST_OFF_NAME, &fd);
+	res = sw_rpc_fs_name(op.t, OPTEE_RPC_FS_OPEN, &op.shm, ST_OFF_NAME,
+			     ST_FNAME_BUF, &fd);
 	if (res)
 		goto out;
 	st_value(&p[0], OPTEE_MSG_ATTR_TYPE_VALUE_INPUT, OPTEE_RPC_FS_READ,
@@ -204,8 +183,8 @@ static uint32_t st_read(struct smcsim_ta_sess *s, union smcsim_ta_param prm[4])
 	sw_rpc_shm_param(&op.shm, OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT, ST_OFF_DATA,
 			 room, &p[1]);
 	res = st_fs(&op, p, 2);
-	got = p[1].u.tmem.size;	/* read once */
-	cres = st_close(&op, fd);
+	got = p[1].u.rmem.size;	/* read once */
+	cres = sw_rpc_fs_close(op.t, fd);
 	if (!res)
 		res = cres;
 	if (res)
@@ -233,18 +212,13 @@ out:
 static uint32_t st_remove(struct smcsim_ta_sess *s,
 			  const union smcsim_ta_param prm[4])
 {
-	struct optee_msg_param p[2];
 	struct st_op op;
 	uint32_t res;
 
 	res = st_begin(&op, s, &prm[0], 0);
-	if (!res) {
-		st_value(&p[0], OPTEE_MSG_ATTR_TYPE_VALUE_INPUT,
-			 OPTEE_RPC_FS_REMOVE, 0, 0);
-		sw_rpc_shm_param(&op.shm, OPTEE_MSG_ATTR_TYPE_TMEM_INPUT,
-				 ST_OFF_NAME, ST_FNAME_BUF, &p[1]);
-		res = st_fs(&op, p, 2);
-	}
+	if (!res)
+		res = sw_rpc_fs_name(op.t, OPTEE_RPC_FS_REMOVE, &op.shm,
+				     ST_OFF_NAME, ST_FNAME_BUF, NULL);
 	st_end(&op);
 	return res;
 }

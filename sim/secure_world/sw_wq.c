@@ -147,13 +147,13 @@ static uint32_t sw_wq_wake_next(struct smcsim_ta_sess *s,
 }
 
 /*
- * Take @m, queueing and waiting in the normal world while it is held.
- * With @persist a WAIT answered TEE_ERROR_TIMEOUT is asked again, as
- * OP-TEE's wait queue does for a wait without a timeout; otherwise, and
- * for any other error, the thread gives up.
+ * Take @m, queueing and waiting in the normal world while it is held. A
+ * WAIT answered TEE_ERROR_TIMEOUT is asked again, as OP-TEE's wait queue
+ * does for a wait without a timeout, unless the thread is aborting; for
+ * any other error the thread gives up.
  */
-static uint32_t sw_mutex_lock(struct smcsim_ta_sess *s,
-			      struct smcsim_sw_mutex *m, bool persist)
+uint32_t smcsim_ta_mutex_lock(struct smcsim_ta_sess *s,
+			      struct smcsim_sw_mutex *m)
 {
 	struct smcsim_sw *sw = m->sw;
 	struct sw_wq_elem e;
@@ -177,7 +177,7 @@ static uint32_t sw_mutex_lock(struct smcsim_ta_sess *s,
 
 		do {
 			res = smcsim_ta_notif_wait(s, sw_notif_sync_value(sw, s->t->id), 0);
-			give_up = res && !(persist && res == TEE_ERROR_TIMEOUT &&
+			give_up = res && !(res == TEE_ERROR_TIMEOUT &&
 					   !s->t->aborting);
 			rt_mutex_lock(&sw->wq_lock);
 			done = e.done;
@@ -203,17 +203,11 @@ static uint32_t sw_mutex_lock(struct smcsim_ta_sess *s,
 	}
 }
 
-uint32_t smcsim_ta_mutex_lock(struct smcsim_ta_sess *s,
-			      struct smcsim_sw_mutex *m)
-{
-	return sw_mutex_lock(s, m, true);
-}
-
 uint32_t sw_mutex_lock_thread(struct sw_thread *t, struct smcsim_sw_mutex *m)
 {
 	struct smcsim_ta_sess h = { .t = t };
 
-	return sw_mutex_lock(&h, m, true);
+	return smcsim_ta_mutex_lock(&h, m);
 }
 
 uint32_t sw_mutex_unlock_thread(struct sw_thread *t, struct smcsim_sw_mutex *m)
