@@ -38,7 +38,7 @@ void smcsim_trace_fini(struct smcsim_trace *t)
 	rt_mutex_destroy(&t->lock);
 	free(t->recs);
 	t->recs = NULL;
-	t->count = t->cap = 0;
+	t->cap = 0;
 }
 
 static void trace_store(struct smcsim_trace *t, struct smcsim_trace_rec *rec)

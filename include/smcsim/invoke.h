@@ -94,7 +94,6 @@ struct smcsim_trace_rec {
  * @echo:	if not NULL, each call is printed there as it returns
  * @lock:	protects @recs and @seq
  * @recs:	call seq is at [seq % @cap]; NULL if it could not be had
- * @count:	0 after smcsim_trace_fini() (kept for callers that look)
  * @cap:	entries in @recs
  * @seq:	calls recorded since init (the next one's seq)
  */
@@ -103,7 +102,6 @@ struct smcsim_trace {
 	FILE *echo;
 	struct rt_mutex lock;
 	struct smcsim_trace_rec *recs;
-	size_t count;
 	size_t cap;
 	uint64_t seq;
 };
