@@ -93,7 +93,7 @@ static int parse_args(int argc, char **argv, struct bm_args *a)
 static bool optee_present(void)
 {
 	static const unsigned long in[4] = {
-		ARM_SMCCC_CALL_VAL(1, 0, 63, 0xff01), 0, 0, 0
+		OPTEE_SMC_CALLS_UID, 0, 0, 0
 	};
 	struct arm_smccc_res r;
 
