@@ -195,3 +195,52 @@ const char *smcsim_tee_err_name(unsigned int ret)
 {
 	return LOOKUP(tee_errs, ret);
 }
+
+const char *smcsim_sec_caps_str(uint32_t caps, enum smcsim_abi_profile profile,
+				char *buf, size_t len)
+{
+	static const struct {
+		uint32_t bit;
+		const char *name;
+	} names[] = {
+		{ OPTEE_SMC_SEC_CAP_HAVE_RESERVED_SHM, "RESERVED_SHM" },
+		{ OPTEE_SMC_SEC_CAP_UNREGISTERED_SHM, "UNREGISTERED_SHM" },
+		{ OPTEE_SMC_SEC_CAP_DYNAMIC_SHM, "DYNAMIC_SHM" },
+		{ OPTEE_SMC_SEC_CAP_VIRTUALIZATION, "VIRTUALIZATION" },
+		{ OPTEE_SMC_SEC_CAP_MEMREF_NULL, "MEMREF_NULL" },
+		{ OPTEE_SMC_SEC_CAP_ASYNC_NOTIF, "ASYNC_NOTIF" },
+		{ OPTEE_SMC_SEC_CAP_RPC_ARG, "RPC_ARG" },
+		/* Bit 7 means one thing in each profile. */
+		{ OPTEE_SMC_SEC_CAP_PROTMEM, "PROTMEM" },
+		{ OPTEE_SMC_SEC_CAP_DYNAMIC_PROTMEM, "DYNAMIC_PROTMEM" },
+	};
+	size_t off = 0, i;
+	unsigned int bit;
+
+	if (len)
+		buf[0] = '\0';
+	for (bit = 0; bit < 32 && off < len; bit++) {
+		uint32_t mask = 1U << bit;
+		const char *name = NULL;
+		char other[16];
+		int n;
+
+		if (!(caps & mask))
+			continue;
+		if (mask == OPTEE_SMC_SEC_CAP_RPMB_PROBE)
+			name = profile == SMCSIM_ABI_PROPOSAL ? "SYSTEM_THREAD" :
+								"RPMB_PROBE";
+		for (i = 0; !name && i < sizeof(names) / sizeof(names[0]); i++)
+			if (names[i].bit == mask)
+				name = names[i].name;
+		if (!name) {
+			snprintf(other, sizeof(other), "BIT%u", bit);
+			name = other;
+		}
+		n = snprintf(buf + off, len - off, "%s%s", off ? " " : "", name);
+		if (n < 0)
+			break;
+		off += (size_t)n;
+	}
+	return buf;
+}

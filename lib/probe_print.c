@@ -2,7 +2,7 @@
 /*
  * The decoded probe (probe_print.h): the fast calls a driver makes before
  * it trusts the firmware, with each answer decoded by the project's
- * decoders (abi_names.c, optee_sec_caps_str()). Fast calls only, in
+ * decoders (abi_names.c, smcsim_sec_caps_str()). Fast calls only, in
  * Linux's order, none that changes the firmware's state. Any backend:
  * the simulator's, or `smc` to real firmware from the bare-metal image.
  */
@@ -10,7 +10,6 @@
 #include <stdio.h>
 
 #include <smcsim/abi_names.h>
-#include <smcsim/optee.h>
 #include <smcsim/optee_smc.h>
 #include <smcsim/probe_print.h>
 
@@ -108,7 +107,7 @@ void smcsim_probe_print(const struct smcsim_invoke *inv, FILE *out,
 		r.a0, r.a1, r.a2);
 	r = fast(&o, OPTEE_SMC_EXCHANGE_CAPABILITIES, true);
 	if (!r.a0) {
-		optee_sec_caps_str((uint32_t)r.a1, SMCSIM_ABI_UPSTREAM, caps,
+		smcsim_sec_caps_str((uint32_t)r.a1, SMCSIM_ABI_UPSTREAM, caps,
 				   sizeof(caps));
 		fprintf(out, "%s  secure caps %#lx [%s]\n", prefix, r.a1, caps);
 		for (bit = 0; bit < 32; bit++) {

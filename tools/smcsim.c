@@ -466,7 +466,7 @@ static int demo_run(const struct demo_opts *o)
 	if (rc)
 		goto out;
 
-	optee_sec_caps_str(info.sec_caps, o->profile, caps, sizeof(caps));
+	smcsim_sec_caps_str(info.sec_caps, o->profile, caps, sizeof(caps));
 	printf("negotiated: api %u.%u, OP-TEE %u.%u (build %0*lx), %u threads, "
 	       "sec_caps 0x%x [%s], rpc params %u, max notif %u, %s shm pool",
 	       info.api_major, info.api_minor, info.os_revision_major,

@@ -7,6 +7,9 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+
+#include <smcsim/optee_smc.h>
 
 /**
  * smcsim_smc_name() - name a function ID (an a0 going into the secure world)
@@ -42,5 +45,15 @@ const char *smcsim_msg_cmd_name(unsigned int cmd);
 const char *smcsim_rpc_cmd_name(unsigned int cmd);
 /** smcsim_tee_err_name() - TEE_ERROR_* name, or NULL */
 const char *smcsim_tee_err_name(unsigned int ret);
+
+/**
+ * smcsim_sec_caps_str() - names of the OPTEE_SMC_SEC_CAP_* bits in @caps,
+ * space separated; a bit with no name is "BIT<n>"
+ * @profile:	decides the name of bit 7 (RPMB_PROBE or SYSTEM_THREAD)
+ * @buf, @len:	where the names go (cut short, NUL-terminated, if too small)
+ * Return: @buf.
+ */
+const char *smcsim_sec_caps_str(uint32_t caps, enum smcsim_abi_profile profile,
+				char *buf, size_t len);
 
 #endif /* SMCSIM_ABI_NAMES_H */

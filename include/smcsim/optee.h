@@ -253,13 +253,6 @@ int optee_get_server_info(struct optee *optee, const uint8_t uuid[16],
  */
 size_t optee_devices(const struct optee *optee, uint8_t (*out)[16], size_t max);
 
-/**
- * optee_sec_caps_str() - names of the bits in @caps, space separated
- * @profile:	decides the name of bit 7
- */
-const char *optee_sec_caps_str(uint32_t caps, enum smcsim_abi_profile profile,
-			       char *buf, size_t len);
-
 /* ---- planted bugs (tests only) ------------------------------------------ */
 
 /**

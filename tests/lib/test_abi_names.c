@@ -438,6 +438,36 @@ static void abi_names_return_is_rpc(void **state)
 	assert_int_equal(optee_smc_return_rpc_func(0xFFFF1234UL), 0x1234);
 }
 
+/*
+ * The capability bits by name: bit 7 by profile, a bit with no name as
+ * BIT<n>, and a buffer too small is cut short, never overrun.
+ */
+static void abi_names_sec_caps_str(void **state)
+{
+	char buf[128], small[8];
+
+	(void)state;
+	assert_string_equal(smcsim_sec_caps_str(0xf5, SMCSIM_ABI_UPSTREAM,
+						buf, sizeof(buf)),
+			    "RESERVED_SHM DYNAMIC_SHM MEMREF_NULL ASYNC_NOTIF "
+			    "RPC_ARG RPMB_PROBE");
+	assert_string_equal(smcsim_sec_caps_str(0xf5, SMCSIM_ABI_PROPOSAL,
+						buf, sizeof(buf)),
+			    "RESERVED_SHM DYNAMIC_SHM MEMREF_NULL ASYNC_NOTIF "
+			    "RPC_ARG SYSTEM_THREAD");
+	assert_string_equal(smcsim_sec_caps_str(0x8000030a, SMCSIM_ABI_UPSTREAM,
+						buf, sizeof(buf)),
+			    "UNREGISTERED_SHM VIRTUALIZATION PROTMEM "
+			    "DYNAMIC_PROTMEM BIT31");
+	assert_string_equal(smcsim_sec_caps_str(0, SMCSIM_ABI_UPSTREAM, buf,
+						sizeof(buf)), "");
+	memset(small, 'x', sizeof(small));
+	assert_ptr_equal(smcsim_sec_caps_str(0xf5, SMCSIM_ABI_UPSTREAM, small,
+					     sizeof(small)), small);
+	assert_int_equal(strlen(small), sizeof(small) - 1);
+	assert_memory_equal(small, "RESERVE", sizeof(small));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -457,6 +487,7 @@ int main(void)
 		cmocka_unit_test(abi_names_smccc_decode),
 		cmocka_unit_test(abi_names_reg_pair_round_trip),
 		cmocka_unit_test(abi_names_return_is_rpc),
+		cmocka_unit_test(abi_names_sec_caps_str),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
