@@ -12,6 +12,10 @@
 #define PTA_DEVICE_UUID_OCTETS \
 	{ 0x70, 0x11, 0xa6, 0x88, 0xdd, 0xde, 0x40, 0x53, \
 	  0xa5, 0xa9, 0x7b, 0x3c, 0x4d, 0xdf, 0x13, 0xb8 }
+/* the same, as a struct smcsim_uuid initialiser (uuid.h) */
+#define SMCSIM_PTA_DEVICE_UUID \
+	{ 0x7011a688, 0xddde, 0x4053, \
+	  { 0xa5, 0xa9, 0x7b, 0x3c, 0x4d, 0xdf, 0x13, 0xb8 } }
 
 /* [out] memref: the UUIDs of TA-backed devices, 16 octets each */
 #define PTA_CMD_GET_DEVICES		0x0
@@ -24,6 +28,10 @@
 #define PTA_INVOKE_TESTS_UUID_OCTETS \
 	{ 0xd9, 0x6a, 0x5b, 0x40, 0xc3, 0xe5, 0x21, 0xe3, \
 	  0x87, 0x94, 0x10, 0x02, 0xa5, 0xd5, 0xc6, 0x1b }
+/* the same, as a struct smcsim_uuid initialiser (uuid.h) */
+#define SMCSIM_PTA_INVOKE_TESTS_UUID \
+	{ 0xd96a5b40, 0xc3e5, 0x21e3, \
+	  { 0x87, 0x94, 0x10, 0x02, 0xa5, 0xd5, 0xc6, 0x1b } }
 
 /* Logs a line; params not looked at; SUCCESS. */
 #define PTA_INVOKE_TESTS_CMD_TRACE		0
@@ -47,5 +55,7 @@
 #define PTA_INVOKE_TESTS_CMD_AES_PERF		9
 /* [inout] memref that must arrive NULL with size 0 */
 #define PTA_INVOKE_TESTS_CMD_MEMREF_NULL	10
+#define PTA_INVOKE_TESTS_CMD_DT_DRIVER_TESTS	11
+#define PTA_INVOKE_TESTS_CMD_TRANSFER_LIST_TESTS 12
 
 #endif /* SMCSIM_OPTEE_PTA_H */

@@ -385,12 +385,10 @@ _Noreturn void smcsim_ta_panic(struct smcsim_ta_sess *s, uint32_t code);
 #define SMCSIM_TA_SDP_DECODE(b, i) \
 	((uint8_t)(((uint8_t)(b) ^ 0x5AU) + (uint8_t)((size_t)(i) * 7U)))
 
-/* OP-TEE's device-enumeration pseudo TA (commands in optee_pta.h) */
-#define SMCSIM_PTA_DEVICE_UUID \
-	{ 0x7011a688, 0xddde, 0x4053, \
-	  { 0xa5, 0xa9, 0x7b, 0x3c, 0x4d, 0xdf, 0x13, 0xb8 } }
-
 /*
+ * OP-TEE's device-enumeration pseudo TA: its UUID (SMCSIM_PTA_DEVICE_UUID)
+ * and commands are in optee_pta.h.
+ *
  * A stand-in for OP-TEE's invoke-tests pseudo TA (commands in optee_pta.h),
  * present when the world is configured with internal_tests_pta, as OP-TEE
  * built with CFG_TEE_CORE_EMBED_INTERNAL_TESTS has it. Flagged as a device
@@ -399,10 +397,8 @@ _Noreturn void smcsim_ta_panic(struct smcsim_ta_sess *s, uint32_t code);
  * memory is the simulator's protected memory). Not modelled: SELF_TESTS,
  * FS_HTREE, MUTEX, LOCKDEP, AES_PERF and later test commands answer
  * TEE_ERROR_NOT_SUPPORTED (OP-TEE runs its internal tests there); any
- * other command BAD_PARAMETERS, as OP-TEE's.
+ * other command BAD_PARAMETERS, as OP-TEE's. Its UUID
+ * (SMCSIM_PTA_INVOKE_TESTS_UUID) and commands are in optee_pta.h.
  */
-#define SMCSIM_PTA_INVOKE_TESTS_UUID \
-	{ 0xd96a5b40, 0xc3e5, 0x21e3, \
-	  { 0x87, 0x94, 0x10, 0x02, 0xa5, 0xd5, 0xc6, 0x1b } }
 
 #endif /* SMCSIM_SW_TA_H */

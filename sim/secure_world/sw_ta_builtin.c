@@ -417,8 +417,8 @@ static uint32_t invoke_tests_invoke(struct smcsim_ta_sess *s, uint32_t cmd,
 	case PTA_INVOKE_TESTS_CMD_MUTEX:
 	case PTA_INVOKE_TESTS_CMD_LOCKDEP:
 	case PTA_INVOKE_TESTS_CMD_AES_PERF:
-	case 11:	/* DT driver tests */
-	case 12:	/* transfer list tests */
+	case PTA_INVOKE_TESTS_CMD_DT_DRIVER_TESTS:
+	case PTA_INVOKE_TESTS_CMD_TRANSFER_LIST_TESTS:
 		/* OP-TEE's internal tests: not modelled. */
 		return TEE_ERROR_NOT_SUPPORTED;
 	default:
