@@ -600,6 +600,7 @@ void smcsim_tev_thread_(enum smcsim_tev_thread_op op, int sw_tid,
 }
 
 /* An event whose text is formatted from @fmt, both kept to one line. */
+__attribute__((format(printf, 6, 0)))
 static void tev_vprintf(enum smcsim_tev_kind kind, char phase, int sw_tid,
 			uint32_t code, const char *name, const char *fmt,
 			va_list ap)
